@@ -1,0 +1,34 @@
+/** An emulator with one consumer and a fresh refresh token, and the inputs that point the action at it. */
+import { startEmulator, type Emulator, type EmulatorOptions } from '../../emulator/server.ts'
+import type { Consumer } from '../../emulator/state.ts'
+
+export interface Fixture {
+  emu: Emulator
+  consumer: Consumer
+  refreshToken: string
+  /** Inputs for the action: client, URLs and the refresh token. */
+  inputs: Record<string, string>
+}
+
+export async function startFixture(options: EmulatorOptions = {}, consumer: Partial<Consumer> = {}): Promise<Fixture> {
+  const emu = await startEmulator(options)
+  const c = emu.state.addConsumer(consumer)
+  const refreshToken = emu.state.issueRefreshToken(c.key).value
+  return {
+    emu,
+    consumer: c,
+    refreshToken,
+    inputs: {
+      'client-id': c.key,
+      'client-secret': c.secret,
+      'refresh-token': refreshToken,
+      'bitbucket-url': emu.url,
+      'api-url': emu.apiUrl,
+    },
+  }
+}
+
+/** Env that makes retries and timeouts fast enough for tests. */
+export const FAST_RETRY = {
+  BITBUCKET_OAUTH_RETRY_BASE_MS: '20',
+} as const

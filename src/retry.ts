@@ -1,0 +1,107 @@
+/**
+ * When to try an HTTP request again, and how long to wait first.
+ *
+ * Only transient faults are retried: network errors, 408, 429 and 5xx. A
+ * request that is not safe to repeat (a refresh-token grant spends the token)
+ * is retried only when it cannot have been processed: the connection was
+ * never made, or the server answered with 429/5xx. A timeout or a reset after
+ * the request was sent is final for it.
+ */
+
+export interface RetryPolicy {
+  /** Total attempts, the first included. */
+  attempts: number
+  /** First backoff; doubles each retry. */
+  baseDelayMs: number
+  /** Cap on one backoff. */
+  maxDelayMs: number
+  /** Cap on a server's `Retry-After`; a longer one ends the retries. */
+  maxRetryAfterMs: number
+}
+
+export const DEFAULT_RETRY: RetryPolicy = {
+  attempts: 4,
+  baseDelayMs: 1000,
+  maxDelayMs: 8000,
+  maxRetryAfterMs: 30_000,
+}
+
+const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504])
+
+export function isRetryableStatus(status: number): boolean {
+  return RETRYABLE_STATUS.has(status) || (status > 500 && status < 600)
+}
+
+/** Error codes meaning the request never reached the server. */
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'ECONNABORTED_BEFORE_SEND',
+])
+
+/** Error codes meaning the request may have been processed; safe only to repeat idempotent requests. */
+const MAYBE_SENT_CODES = new Set([
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'UND_ERR_SOCKET',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_CLOSED',
+  'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
+  'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH',
+  'ERR_STREAM_PREMATURE_CLOSE',
+  'Z_BUF_ERROR',
+  'TRUNCATED',
+])
+
+export type NetworkFault = 'not-sent' | 'maybe-sent' | 'fatal'
+
+/** The innermost `code` in an error's cause chain. */
+export function errorCode(err: unknown): string | undefined {
+  let e: unknown = err
+  for (let depth = 0; e && depth < 5; depth++) {
+    const code = (e as { code?: unknown }).code
+    if (typeof code === 'string' && code !== 'UND_ERR') return code
+    e = (e as { cause?: unknown }).cause
+  }
+  return undefined
+}
+
+export function classifyNetworkError(err: unknown): NetworkFault {
+  const code = errorCode(err)
+  if (code && NOT_SENT_CODES.has(code)) return 'not-sent'
+  if (code && MAYBE_SENT_CODES.has(code)) return 'maybe-sent'
+  return 'fatal'
+}
+
+export function shouldRetryError(err: unknown, idempotent: boolean): boolean {
+  const fault = classifyNetworkError(err)
+  return fault === 'not-sent' || (fault === 'maybe-sent' && idempotent)
+}
+
+/**
+ * `Retry-After` in milliseconds: delta-seconds or an HTTP date.
+ * Undefined when absent or unreadable.
+ */
+export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
+  if (value === undefined) return undefined
+  const trimmed = value.trim()
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000
+  const date = Date.parse(trimmed)
+  if (Number.isNaN(date)) return undefined
+  return Math.max(0, date - now)
+}
+
+/**
+ * Backoff before retry number `retry` (1 for the first retry): exponential,
+ * capped, with "equal jitter" (half fixed, half random) so that parallel jobs
+ * spread out without ever retrying at once.
+ */
+export function backoffDelay(policy: RetryPolicy, retry: number, random: () => number): number {
+  const exp = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1))
+  return Math.round(exp / 2 + random() * (exp / 2))
+}
