@@ -67971,6 +67971,7 @@ const ARCHIVE_FORM = 'WORKSPACE/REPO@REF [-> DEST] [sha256:HEX64]';
 const SLUG = '[A-Za-z0-9][A-Za-z0-9._-]*';
 const LINE = new RegExp(`^(${SLUG})/(${SLUG})@(\\S+?)(?:\\s+->\\s+(\\S+))?(?:\\s+sha256:([0-9a-fA-F]{64}))?$`);
 // A git ref name: no spaces, no `..`, no control characters, none of ~^:?*[\ and no leading `-`.
+// eslint-disable-next-line no-control-regex -- refusing control characters is the point
 const REF = /^(?!-)(?!.*\.\.)(?!.*\/\/)(?!.*@\{)[^\s~^:?*[\\\x00-\x1f\x7f]+(?<![./])$/;
 function parseArchives(text, workspaceDir) {
     const specs = [];
