@@ -67525,9 +67525,11 @@ const DEFAULT_RETRY = {
     maxDelayMs: 8000,
     maxRetryAfterMs: 30_000,
 };
-const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
+/** 408, 429 and 5xx but 501 (Not Implemented) and 505 (HTTP Version Not Supported), which no retry mends. */
 function isRetryableStatus(status) {
-    return RETRYABLE_STATUS.has(status) || (status > 500 && status < 600);
+    if (status === 408 || status === 429)
+        return true;
+    return status >= 500 && status < 600 && status !== 501 && status !== 505;
 }
 /** Error codes meaning the request never reached the server. */
 const NOT_SENT_CODES = new Set([
@@ -67586,7 +67588,8 @@ function parseRetryAfter(value, now) {
     const trimmed = value.trim();
     if (/^\d+$/.test(trimmed))
         return Number(trimmed) * 1000;
-    const date = Date.parse(trimmed);
+    // An HTTP date names its day or month; bare numbers such as "-3" are not dates.
+    const date = /[A-Za-z]/.test(trimmed) ? Date.parse(trimmed) : Number.NaN;
     if (Number.isNaN(date))
         return undefined;
     return Math.max(0, date - now);
@@ -67913,7 +67916,7 @@ class Masker {
     constructor(setSecret) {
         this.#setSecret = setSecret;
     }
-    /** Registers a secret (and nothing shorter than 4 characters, which would blank the log). */
+    /** Registers a secret with the runner (each line of a multi-line value on its own) and for redaction. */
     add(value) {
         if (!value || this.#values.has(value))
             return;
