@@ -11,7 +11,7 @@ export class Masker {
     this.#setSecret = setSecret
   }
 
-  /** Registers a secret (and nothing shorter than 4 characters, which would blank the log). */
+  /** Registers a secret with the runner (each line of a multi-line value on its own) and for redaction. */
   add(value: string | undefined): void {
     if (!value || this.#values.has(value)) return
     this.#values.add(value)

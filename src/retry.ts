@@ -26,10 +26,10 @@ export const DEFAULT_RETRY: RetryPolicy = {
   maxRetryAfterMs: 30_000,
 }
 
-const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504])
-
+/** 408, 429 and 5xx but 501 (Not Implemented) and 505 (HTTP Version Not Supported), which no retry mends. */
 export function isRetryableStatus(status: number): boolean {
-  return RETRYABLE_STATUS.has(status) || (status > 500 && status < 600)
+  if (status === 408 || status === 429) return true
+  return status >= 500 && status < 600 && status !== 501 && status !== 505
 }
 
 /** Error codes meaning the request never reached the server. */
@@ -91,7 +91,8 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
   if (value === undefined) return undefined
   const trimmed = value.trim()
   if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000
-  const date = Date.parse(trimmed)
+  // An HTTP date names its day or month; bare numbers such as "-3" are not dates.
+  const date = /[A-Za-z]/.test(trimmed) ? Date.parse(trimmed) : Number.NaN
   if (Number.isNaN(date)) return undefined
   return Math.max(0, date - now)
 }

@@ -32,3 +32,13 @@ export async function startFixture(options: EmulatorOptions = {}, consumer: Part
 export const FAST_RETRY = {
   BITBUCKET_OAUTH_RETRY_BASE_MS: '20',
 } as const
+
+/** Every secret the fixture knows of: the client secret and every token the emulator ever issued. */
+export function allSecrets(fx: Fixture): Record<string, string> {
+  const out: Record<string, string> = { 'client-secret': fx.consumer.secret }
+  let i = 0
+  for (const value of fx.emu.state.refreshTokens.keys()) out[`refresh-token-${i++}`] = value
+  i = 0
+  for (const value of fx.emu.state.accessTokens.keys()) out[`access-token-${i++}`] = value
+  return out
+}

@@ -25,6 +25,7 @@ const LINE = new RegExp(
   `^(${SLUG})/(${SLUG})@(\\S+?)(?:\\s+->\\s+(\\S+))?(?:\\s+sha256:([0-9a-fA-F]{64}))?$`,
 )
 // A git ref name: no spaces, no `..`, no control characters, none of ~^:?*[\ and no leading `-`.
+// eslint-disable-next-line no-control-regex -- refusing control characters is the point
 const REF = /^(?!-)(?!.*\.\.)(?!.*\/\/)(?!.*@\{)[^\s~^:?*[\\\x00-\x1f\x7f]+(?<![./])$/
 
 export function parseArchives(text: string, workspaceDir: string): ArchiveSpec[] {

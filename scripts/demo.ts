@@ -1,0 +1,91 @@
+/**
+ * `npm run demo`: the bundled action, end to end, against the built-in
+ * Bitbucket emulator, the way a GitHub runner runs it, in a temporary
+ * workspace. Shows the step log as the runner displays it (masked values as
+ * ***), the outputs and the exported variables. Nothing leaves loopback.
+ *
+ *   npm run demo            the step log without debug lines
+ *   npm run demo -- --debug with ::debug:: lines (RUNNER_DEBUG=1)
+ */
+import { startEmulator } from '../emulator/server.ts'
+import { newJob, removeJob, runStep, type Job, type StepResult } from '../__tests__/helpers/action.ts'
+
+const debug = process.argv.includes('--debug')
+const bold = (s: string) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s)
+
+/** Renders a step's stdout as the runner's log viewer does: commands applied, masked values replaced. */
+export function renderLog(result: StepResult): string {
+  const masks: string[] = []
+  const lines: string[] = []
+  for (const line of result.stdout.split('\n')) {
+    const m = /^::([a-z-]+)(?: [^:]*)?::(.*)$/.exec(line)
+    if (m?.[1] === 'add-mask') {
+      masks.push(m[2]!)
+      continue
+    }
+    if (m?.[1] === 'debug') {
+      if (debug) lines.push(`##[debug]${m[2]}`)
+      continue
+    }
+    if (m?.[1] === 'warning') lines.push(`Warning: ${m[2]}`)
+    else if (m?.[1] === 'error') lines.push(`Error: ${m[2]}`)
+    else if (m) lines.push(`##[${m[1]}]${m[2]}`)
+    else if (line !== '') lines.push(line)
+  }
+  return mask(lines.join('\n'), masks)
+}
+
+function mask(text: string, masks: string[]): string {
+  let out = text
+  for (const value of [...masks].sort((a, b) => b.length - a.length)) out = out.split(value).join('***')
+  return out
+}
+
+function show(title: string, r: StepResult, masks: string[]): void {
+  console.log(`\n${bold(`── ${title} ──`)}  (exit code ${r.code}, ${r.ms} ms)`)
+  console.log(renderLog(r).replace(/^/gm, '  │ '))
+  console.log(bold('  outputs:'))
+  for (const [k, v] of Object.entries(r.outputs)) console.log(`    ${k} = ${mask(v, masks).slice(0, 100)}`)
+  console.log(bold('  exported to later steps:'))
+  for (const [k, v] of Object.entries(r.exported)) console.log(`    ${k} = ${mask(v, masks)}`)
+}
+
+function masksOf(r: StepResult): string[] {
+  return [...r.stdout.matchAll(/^::add-mask::(.*)$/gm)].map((m) => m[1]!)
+}
+
+const emu = await startEmulator()
+const consumer = emu.state.addConsumer()
+const stored = emu.state.issueRefreshToken(consumer.key).value
+let job: Job | undefined
+try {
+  console.log(bold('bitbucket-oauth-action demo'))
+  console.log(`Bitbucket emulator on ${emu.url} (API ${emu.apiUrl}); OAuth consumer ${consumer.key}; a stored refresh token of ${stored.length} characters.`)
+  job = newJob('demo')
+  console.log(`Workspace ${job.workspace}, RUNNER_TEMP ${job.runnerTemp}`)
+  const inputs = {
+    'client-id': consumer.key,
+    'client-secret': consumer.secret,
+    'bitbucket-url': emu.url,
+    'api-url': emu.apiUrl,
+    'required-scopes': 'repository',
+  }
+
+  const first = await runStep(job, 'main', { inputs: { ...inputs, 'refresh-token': stored }, debug })
+  show('Run 1: refresh grant with the stored refresh token', first, masksOf(first))
+
+  const rotated = first.outputs['refresh-token']!
+  const second = await runStep(job, 'main', { inputs: { ...inputs, 'refresh-token': rotated }, debug })
+  show('Run 2: the next run, with the refresh token that run 1 output', second, masksOf(second))
+
+  emu.state.advance(11 * 60_000)
+  const third = await runStep(job, 'main', { inputs: { ...inputs, 'refresh-token': stored }, debug })
+  show('Run 3: 11 minutes later, the original (already rotated) refresh token', third, masksOf(third))
+
+  const ok = first.code === 0 && second.code === 0 && third.code !== 0
+  console.log(`\n${ok ? 'Demo finished as expected' : 'Demo did NOT behave as expected'}: runs 1 and 2 succeed, run 3 fails with a message saying what to do.`)
+  process.exitCode = ok ? 0 : 1
+} finally {
+  if (job) removeJob(job)
+  await emu.close()
+}
