@@ -17,7 +17,7 @@ import { freePort, runLogin, tokenRequests } from '../helpers/login.ts'
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
 const hasChromium = fs.existsSync(CHROMIUM)
 if (!hasChromium) {
-  console.warn(`SKIPPED login-browser.test.ts: no chromium at ${CHROMIUM}. Install it with: apt-get update && apt-get install -y chromium`)
+  process.stderr.write(`SKIPPED login-browser.test.ts: no chromium at ${CHROMIUM}. Install it with: apt-get update && apt-get install -y chromium\n`)
 }
 const suite = hasChromium ? describe : describe.skip
 

@@ -15,6 +15,7 @@ import { startCallbackServer } from './callback-server.ts'
 import { login } from './flow.ts'
 import { readOriginUrl } from './git-remote.ts'
 import { resolveSecretTarget } from './secret-target.ts'
+import { oneLine } from './terminal.ts'
 
 export interface CliIo {
   env: NodeJS.ProcessEnv
@@ -24,11 +25,6 @@ export interface CliIo {
   stderr(text: string): void
   stdoutIsTerminal: boolean
   saveSecret: RunDeps['saveSecret']
-}
-
-/** One line for the terminal: no control characters (a message may quote what a server said). */
-export function oneLine(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').trim()
 }
 
 export async function loginCommand(argv: string[], io: CliIo): Promise<number> {

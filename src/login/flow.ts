@@ -14,6 +14,7 @@ import { describeSecret, type RunDeps } from '../run.ts'
 import type { Callback, CallbackServer } from './callback-server.ts'
 import { failurePage, successPage } from './pages.ts'
 import { createPkce, createState, sameState, type Pkce } from './pkce.ts'
+import { oneLine } from './terminal.ts'
 
 export interface LoginRequest {
   clientId: string
@@ -58,7 +59,7 @@ export function authorizeUrl(bitbucketUrl: URL, params: { clientId: string; stat
 
 /** Text from the callback's query, safe for a terminal line: no control characters, bounded. */
 function clean(value: string | null, max = 200): string {
-  const text = (value ?? '').replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').trim()
+  const text = oneLine(value ?? '')
   return text.length > max ? `${text.slice(0, max)}…` : text
 }
 
