@@ -12,6 +12,14 @@ Commands:
 Run \`bitbucket-oauth login --help\` for its options.
 `
 
+// undici 6 flags its proxy agent (HTTPS_PROXY support) as experimental on every run; that
+// warning means nothing to a user of this command, so it alone is dropped from stderr.
+const printWarning = process.listeners('warning')
+process.removeAllListeners('warning')
+process.on('warning', (warning: Error & { code?: string }) => {
+  if (warning.code !== 'UNDICI-EHPA') for (const listener of printWarning) listener(warning)
+})
+
 const write = (stream: NodeJS.WriteStream) => (text: string) => void stream.write(text)
 const [command, ...rest] = process.argv.slice(2)
 

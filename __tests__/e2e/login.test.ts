@@ -55,6 +55,7 @@ describe('login: grant', () => {
     expect(page.text).not.toContain(token)
     expect(r.stderr).not.toContain(token)
     expect(r.stderr).not.toContain(fx.consumer.secret)
+    expect(r.stderr).not.toMatch(/Warning|UNDICI/)
     expect(r.stderr).toMatch(/Granted scopes: repository account/)
     expect(r.stderr).toMatch(/expires at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/)
 

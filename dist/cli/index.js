@@ -28108,6 +28108,15 @@ Commands:
 
 Run \`bitbucket-oauth login --help\` for its options.
 `;
+// undici 6 flags its proxy agent (HTTPS_PROXY support) as experimental on every run; that
+// warning means nothing to a user of this command, so it alone is dropped from stderr.
+const printWarning = process.listeners('warning');
+process.removeAllListeners('warning');
+process.on('warning', (warning) => {
+    if (warning.code !== 'UNDICI-EHPA')
+        for (const listener of printWarning)
+            listener(warning);
+});
 const write = (stream) => (text) => void stream.write(text);
 const [command, ...rest] = process.argv.slice(2);
 if (command === 'login') {
@@ -28855,7 +28864,6 @@ function parseLoginArgs(argv, env) {
         ({ values } = (0,external_node_util_.parseArgs)({
             args: argv,
             allowPositionals: false,
-            allowNegative: true,
             strict: true,
             options: {
                 help: { type: 'boolean', short: 'h' },
@@ -28863,7 +28871,7 @@ function parseLoginArgs(argv, env) {
                 'client-secret': { type: 'string' },
                 'bitbucket-url': { type: 'string' },
                 port: { type: 'string' },
-                open: { type: 'boolean', default: true },
+                'no-open': { type: 'boolean' },
                 timeout: { type: 'string' },
                 secret: { type: 'string' },
                 repo: { type: 'string' },
@@ -28887,7 +28895,7 @@ function parseLoginArgs(argv, env) {
         clientSecretOnCommandLine: values['client-secret'] !== undefined,
         bitbucketUrl: new URL('https://bitbucket.org'),
         port: DEFAULT_PORT,
-        open: values.open !== false,
+        open: values['no-open'] !== true,
         timeoutMs: DEFAULT_TIMEOUT_SECONDS * 1000,
         secret: undefined,
     };
@@ -29700,7 +29708,12 @@ async function loginCommand(argv, io) {
         io.stdout(LOGIN_HELP);
         return 0;
     }
-    masker.add(options.clientSecret);
+    // Redaction guards the terminal against echoes of a secret; a value this short would blank ordinary words.
+    const mask = (value) => {
+        if (value.length >= 6)
+            masker.add(value);
+    };
+    mask(options.clientSecret);
     if (options.clientSecretOnCommandLine) {
         io.stderr('Warning: --client-secret on the command line is visible to other processes and kept in shell history; set BITBUCKET_CLIENT_SECRET instead.\n');
     }
@@ -29710,7 +29723,7 @@ async function loginCommand(argv, io) {
             ? await resolveSecretTarget(options.secret, { env: io.env, readOriginUrl: () => readOriginUrl(io.cwd) })
             : undefined;
         if (secret)
-            masker.add(secret.githubToken);
+            mask(secret.githubToken);
         await login({
             clientId: options.clientId,
             clientSecret: options.clientSecret,

@@ -103,7 +103,6 @@ export function parseLoginArgs(argv: string[], env: NodeJS.ProcessEnv): LoginOpt
     ;({ values } = parseArgs({
       args: argv,
       allowPositionals: false,
-      allowNegative: true,
       strict: true,
       options: {
         help: { type: 'boolean', short: 'h' },
@@ -111,7 +110,7 @@ export function parseLoginArgs(argv: string[], env: NodeJS.ProcessEnv): LoginOpt
         'client-secret': { type: 'string' },
         'bitbucket-url': { type: 'string' },
         port: { type: 'string' },
-        open: { type: 'boolean', default: true },
+        'no-open': { type: 'boolean' },
         timeout: { type: 'string' },
         secret: { type: 'string' },
         repo: { type: 'string' },
@@ -135,7 +134,7 @@ export function parseLoginArgs(argv: string[], env: NodeJS.ProcessEnv): LoginOpt
     clientSecretOnCommandLine: values['client-secret'] !== undefined,
     bitbucketUrl: new URL('https://bitbucket.org'),
     port: DEFAULT_PORT,
-    open: values.open !== false,
+    open: values['no-open'] !== true,
     timeoutMs: DEFAULT_TIMEOUT_SECONDS * 1000,
     secret: undefined,
   }

@@ -45,7 +45,11 @@ export async function loginCommand(argv: string[], io: CliIo): Promise<number> {
     io.stdout(LOGIN_HELP)
     return 0
   }
-  masker.add(options.clientSecret)
+  // Redaction guards the terminal against echoes of a secret; a value this short would blank ordinary words.
+  const mask = (value: string) => {
+    if (value.length >= 6) masker.add(value)
+  }
+  mask(options.clientSecret)
   if (options.clientSecretOnCommandLine) {
     io.stderr('Warning: --client-secret on the command line is visible to other processes and kept in shell history; set BITBUCKET_CLIENT_SECRET instead.\n')
   }
@@ -55,7 +59,7 @@ export async function loginCommand(argv: string[], io: CliIo): Promise<number> {
     const secret = options.secret
       ? await resolveSecretTarget(options.secret, { env: io.env, readOriginUrl: () => readOriginUrl(io.cwd) })
       : undefined
-    if (secret) masker.add(secret.githubToken)
+    if (secret) mask(secret.githubToken)
     await login(
       {
         clientId: options.clientId,
