@@ -196,7 +196,7 @@ describe('saving fails or needs a retry', () => {
     const r = await run(fx.refreshToken)
     expect(r.code).not.toBe(0)
     expect(r.errors).toHaveLength(1)
-    expect(r.errors[0]).toMatch(new RegExp(`new one was NOT saved to secret ${SECRET} in ${g.repository}: .*HTTP 503.*stops working within minutes`))
+    expect(r.errors[0]).toMatch(new RegExp(`new one was NOT saved to secret ${SECRET} in ${g.repository}: .*HTTP 503.*stops working within minutes.*re-run this job within about 10 minutes`))
     const out = r.outputs['refresh-token']!
     expect(out).toBeTruthy()
     expect(out).not.toBe(fx.refreshToken)
@@ -206,6 +206,14 @@ describe('saving fails or needs a retry', () => {
     expect(g.gh.router.requests.filter((q) => q.method === 'PUT').length).toBeGreaterThanOrEqual(2)
     expect(r.summary).toBe('')
     expect(leaks(r)).toEqual([])
+
+    // What the message advises: fix the cause and re-run within the grace window, with the stored token.
+    g.gh.faults.clear()
+    fx.emu.state.advance(GRACE_MS - 60_000)
+    const rerun = await run(fx.refreshToken)
+    expectOk(rerun)
+    expect(g.gh.repoSecret(g.repository, SECRET)).toBe(rerun.outputs['refresh-token'])
+    expect(leaks(rerun)).toEqual([])
   })
 
   test('a connection reset on the PUT is retried', async () => {

@@ -68591,7 +68591,7 @@ async function run(deps) {
     core.info(`Got a ${token.tokenType} token${token.expiresAt ? ` valid until ${isoSeconds(token.expiresAt)}` : ''}` +
         `${token.scopes.length ? ` with scopes: ${token.scopes.join(' ')}` : ''}`);
     if (saveError) {
-        throw new errors/* ActionError */.l(`Bitbucket rotated the refresh token, but the new one was NOT saved to secret ${describeSecret(config.secret)}: ${(0,errors/* errorMessage */.g)(saveError)} The stored refresh token stops working within minutes; the new one is in this step's \`refresh-token\` output.`, { cause: saveError });
+        throw new errors/* ActionError */.l(`Bitbucket rotated the refresh token, but the new one was NOT saved to secret ${describeSecret(config.secret)}: ${(0,errors/* errorMessage */.g)(saveError)} The stored refresh token stops working within minutes; the new one is in this step's \`refresh-token\` output. Fix the cause and re-run this job within about 10 minutes: the stored token still works until then, and the re-run saves a fresh one. After that, store a new one from \`bitbucket-oauth login\` (README: "Refresh tokens rotate").`, { cause: saveError });
     }
     if (rotated && !config.secret) {
         core.warning('Bitbucket rotated the refresh token: the one stored in your secret stops working about 10 minutes after this run. Set `refresh-token-secret` and `github-token` so that the action saves the new one (README: "Refresh tokens rotate"), or the next run fails.');
