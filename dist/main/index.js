@@ -67625,7 +67625,7 @@ async function organizationAccess(api, scope, name, debug) {
         if (repos.length === 0 || (typeof total === 'number' ? ids.length >= total : repos.length < 100))
             break;
     }
-    debug(`GitHub secret ${name} of ${scope.label} exists with visibility selected (${ids.length} ${ids.length === 1 ? "repository" : "repositories"}): kept`);
+    debug(`GitHub secret ${name} of ${scope.label} exists with visibility selected (${ids.length} ${ids.length === 1 ? 'repository' : 'repositories'}): kept`);
     return { visibility: 'selected', selected_repository_ids: ids };
 }
 /** One GitHub REST call with the house headers; non-2xx answers become messages that say what to fix. */
