@@ -116,7 +116,7 @@ async function organizationAccess(
     }
     if (repos.length === 0 || (typeof total === 'number' ? ids.length >= total : repos.length < 100)) break
   }
-  debug(`GitHub secret ${name} of ${scope.label} exists with visibility selected (${ids.length} repositories): kept`)
+  debug(`GitHub secret ${name} of ${scope.label} exists with visibility selected (${ids.length} ${ids.length === 1 ? 'repository' : 'repositories'}): kept`)
   return { visibility: 'selected', selected_repository_ids: ids }
 }
 

@@ -216,6 +216,16 @@ describe('saving fails or needs a retry', () => {
     expect(leaks(rerun)).toEqual([])
   })
 
+  test('a GitHub API that stops answering ends the step with the NOT-saved message', async () => {
+    g.gh.faults.add({ kind: 'stall', method: 'GET', path: '/repos/', times: Infinity })
+    const r = await run(fx.refreshToken, {}, { BITBUCKET_OAUTH_HTTP_TIMEOUT_MS: '300', BITBUCKET_OAUTH_HTTP_DEADLINE_MS: '1500' })
+    expect(r.code).not.toBe(0)
+    expect(r.errors).toHaveLength(1)
+    expect(r.errors[0]).toMatch(/NOT saved to secret .*: Could not reach the GitHub API at http:\/\/127\.0\.0\.1:\d+: .*stops working within minutes/)
+    expect(fx.emu.state.acceptsRefreshToken(r.outputs['refresh-token']!)).toBe(true)
+    expect(leaks(r)).toEqual([])
+  })
+
   test('a connection reset on the PUT is retried', async () => {
     g.gh.faults.add({ kind: 'reset', method: 'PUT', path: '/repos/' })
     const r = await run(fx.refreshToken)

@@ -28606,7 +28606,7 @@ async function organizationAccess(api, scope, name, debug) {
         if (repos.length === 0 || (typeof total === 'number' ? ids.length >= total : repos.length < 100))
             break;
     }
-    debug(`GitHub secret ${name} of ${scope.label} exists with visibility selected (${ids.length} repositories): kept`);
+    debug(`GitHub secret ${name} of ${scope.label} exists with visibility selected (${ids.length} ${ids.length === 1 ? 'repository' : 'repositories'}): kept`);
     return { visibility: 'selected', selected_repository_ids: ids };
 }
 /** One GitHub REST call with the house headers; non-2xx answers become messages that say what to fix. */
@@ -28961,7 +28961,7 @@ class HttpClient {
             }
             if (this.#now() + waitMs >= deadline) {
                 throw lastStatus !== undefined
-                    ? new HttpError(`${options.what} kept answering HTTP ${lastStatus} for ${Math.round((this.#now() - started) / 1000)} s (${attempt} attempts). Bitbucket may be degraded; re-run the job later.`, { status: lastStatus })
+                    ? new HttpError(`${options.what} kept answering HTTP ${lastStatus} for ${Math.round((this.#now() - started) / 1000)} s (${attempt} attempts): the service may be degraded; re-run the job later.`, { status: lastStatus })
                     : this.#networkFailure(options.what, input, lastError, attempt, idempotent);
             }
             await this.#sleep(waitMs);
