@@ -208,7 +208,7 @@ export class HttpClient {
       if (this.#now() + waitMs >= deadline) {
         throw lastStatus !== undefined
           ? new HttpError(
-              `${options.what} kept answering HTTP ${lastStatus} for ${Math.round((this.#now() - started) / 1000)} s (${attempt} attempts). Bitbucket may be degraded; re-run the job later.`,
+              `${options.what} kept answering HTTP ${lastStatus} for ${Math.round((this.#now() - started) / 1000)} s (${attempt} attempts): the service may be degraded; re-run the job later.`,
               { status: lastStatus },
             )
           : this.#networkFailure(options.what, input, lastError, attempt, idempotent)

@@ -102,7 +102,7 @@ export async function run(deps: RunDeps): Promise<void> {
 
   if (saveError) {
     throw new ActionError(
-      `Bitbucket rotated the refresh token, but the new one was NOT saved to secret ${describeSecret(config.secret!)}: ${errorMessage(saveError)} The stored refresh token stops working within minutes; the new one is in this step's \`refresh-token\` output.`,
+      `Bitbucket rotated the refresh token, but the new one was NOT saved to secret ${describeSecret(config.secret!)}: ${errorMessage(saveError)} The stored refresh token stops working within minutes; the new one is in this step's \`refresh-token\` output. Fix the cause and re-run this job within about 10 minutes: the stored token still works until then, and the re-run saves a fresh one. After that, store a new one from \`bitbucket-oauth login\` (README: "Refresh tokens rotate").`,
       { cause: saveError },
     )
   }

@@ -225,6 +225,13 @@ describe('transient faults', () => {
     expect(tokenRequests()).toHaveLength(4)
   })
 
+  test('a slow answer within the timeout succeeds on the first attempt', async () => {
+    fx.emu.faults.add({ kind: 'delay', path: TOKEN_PATH, delayMs: 600 })
+    const r = await run({}, { BITBUCKET_OAUTH_HTTP_TIMEOUT_MS: '2000' })
+    expect(r.code).toBe(0)
+    expect(tokenRequests()).toHaveLength(1)
+  })
+
   test('a stalled server fails on the timeout, without replaying the refresh', async () => {
     fx.emu.faults.add({ kind: 'stall', path: TOKEN_PATH, times: Infinity })
     const r = await run({}, { BITBUCKET_OAUTH_HTTP_TIMEOUT_MS: '400' })

@@ -18,6 +18,9 @@ afterEach(() => {
   nock.cleanAll()
 })
 
+/** nock hands a form body parsed or not, depending on the content type. */
+const formBody = (b: string | Record<string, string>) => (typeof b === 'string' ? b : new URLSearchParams(b).toString())
+
 describe('requestToken on the wire', () => {
   test('refresh grant: Basic client auth, form body, masks both tokens, reads `scopes`', async () => {
     const d = deps()
@@ -26,7 +29,7 @@ describe('requestToken on the wire', () => {
       .matchHeader('authorization', (v: string | null) => ((sent.auth = v ?? undefined), true))
       .matchHeader('content-type', (v: string | null) => ((sent.type = v ?? undefined), true))
       .post('/site/oauth2/access_token', (b: string | Record<string, string>) => {
-        sent.body = typeof b === 'string' ? b : new URLSearchParams(b).toString()
+        sent.body = formBody(b)
         return true
       })
       .reply(200, { access_token: 'AT-1', refresh_token: 'RT-2', token_type: 'bearer', expires_in: 7200, scopes: 'repository account', state: 'refresh_token' })
@@ -43,10 +46,7 @@ describe('requestToken on the wire', () => {
     const d = deps()
     let body = ''
     nock(SITE)
-      .post('/site/oauth2/access_token', (b: string | Record<string, string>) => {
-        body = typeof b === 'string' ? b : new URLSearchParams(b).toString()
-        return true
-      })
+      .post('/site/oauth2/access_token', (b: string | Record<string, string>) => ((body = formBody(b)), true))
       .reply(200, { access_token: 'AT', token_type: 'Bearer', expires_in: '3600', scope: 'repository' })
     const token = await requestToken(d, { tokenUrl: TOKEN_URL, clientId: 'k', clientSecret: 's', grant: { type: 'client_credentials' } })
     expect(body).toBe('grant_type=client_credentials')
@@ -57,10 +57,7 @@ describe('requestToken on the wire', () => {
     const d = deps()
     let body = ''
     nock(SITE)
-      .post('/site/oauth2/access_token', (b: string | Record<string, string>) => {
-        body = typeof b === 'string' ? b : new URLSearchParams(b).toString()
-        return true
-      })
+      .post('/site/oauth2/access_token', (b: string | Record<string, string>) => ((body = formBody(b)), true))
       .reply(200, { access_token: 'AT', refresh_token: 'RT' })
     await requestToken(d, {
       tokenUrl: TOKEN_URL,
