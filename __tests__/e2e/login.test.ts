@@ -215,6 +215,8 @@ describe('login: failures end with one line on stderr, a non-zero exit, nothing 
     expect(r.code).toBe(1)
     expect(r.stdout).toBe('')
     expect(lastLine(r.stderr)).toMatch(/^bitbucket-oauth login: Bitbucket refused the OAuth consumer \(unauthorized_client: Invalid OAuth client credentials\)/)
+    expect(lastLine(r.stderr)).toMatch(/Check --client-id and --client-secret \(BITBUCKET_CLIENT_ID, BITBUCKET_CLIENT_SECRET\)/)
+    expect(page.text).toMatch(/Check --client-id and --client-secret/)
     expect(r.stderr).not.toContain(wrong)
     expect(tokenRequests(fx.emu.router.requests)).toHaveLength(1)
   })

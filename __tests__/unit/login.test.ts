@@ -9,6 +9,7 @@ import { authorizeUrl, checkCallback } from '../../src/login/flow.ts'
 import { githubHost, parseGitHubRemote } from '../../src/login/git-remote.ts'
 import { createPkce, createState } from '../../src/login/pkce.ts'
 import { resolveSecretTarget } from '../../src/login/secret-target.ts'
+import { forTheCommand } from '../../src/login/wording.ts'
 
 const ENV = { BITBUCKET_CLIENT_ID: 'key', BITBUCKET_CLIENT_SECRET: 'secret' }
 
@@ -150,5 +151,14 @@ describe('openBrowser', () => {
     openBrowser('https://x/', { platform: 'linux', env: {}, warn: (m) => warnings.push(m), spawn })
     child.emit('error', Object.assign(new Error('spawn xdg-open ENOENT'), { code: 'ENOENT' }))
     expect(warnings).toEqual(['xdg-open exited with status 3: open the URL above in a browser yourself.', 'Could not start xdg-open (ENOENT): open the URL above in a browser yourself.'])
+  })
+})
+
+describe('forTheCommand', () => {
+  test("names the command's options and variables instead of the action's inputs", () => {
+    expect(forTheCommand('Check the `client-id` and `client-secret` inputs: x. Check that `bitbucket-url` is y.')).toBe(
+      'Check --client-id and --client-secret (BITBUCKET_CLIENT_ID, BITBUCKET_CLIENT_SECRET): x. Check that --bitbucket-url is y.',
+    )
+    expect(forTheCommand("The `github-token` may not write. The workflow's own GITHUB_TOKEN cannot write secrets. Done.")).toBe('The GitHub token in GH_TOKEN/GITHUB_TOKEN may not write. Done.')
   })
 })

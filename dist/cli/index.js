@@ -28096,7 +28096,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _github_secrets_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5231);
-/* harmony import */ var _login_command_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5320);
+/* harmony import */ var _login_command_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6218);
 /** The `bitbucket-oauth` command: dispatches to its subcommands (today: `login`). */
 
 
@@ -28984,7 +28984,7 @@ function readConfig(getInput, env) {
 
 /***/ }),
 
-/***/ 5320:
+/***/ 6218:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29696,6 +29696,27 @@ function oneLine(text) {
     return out.trim();
 }
 
+;// CONCATENATED MODULE: ./src/login/wording.ts
+/**
+ * Messages from the shared modules (oauth.ts, github-secrets.ts) name the
+ * action's inputs; the command's user sets options and environment variables
+ * instead. This rewrites those names, and leaves everything else as it is.
+ */
+const REWRITES = [
+    ['the `client-id` and `client-secret` inputs', '--client-id and --client-secret (BITBUCKET_CLIENT_ID, BITBUCKET_CLIENT_SECRET)'],
+    ['The `github-token`', 'The GitHub token in GH_TOKEN/GITHUB_TOKEN'],
+    ['the `github-token`', 'the GitHub token in GH_TOKEN/GITHUB_TOKEN'],
+    ['`github-api-url`', 'GITHUB_API_URL'],
+    ['`bitbucket-url`', '--bitbucket-url'],
+    [" The workflow's own GITHUB_TOKEN cannot write secrets.", ''],
+];
+function forTheCommand(message) {
+    let out = message;
+    for (const [from, to] of REWRITES)
+        out = out.split(from).join(to);
+    return out;
+}
+
 ;// CONCATENATED MODULE: ./src/login/flow.ts
 /**
  * The authorization-code flow of `bitbucket-oauth login`: listen first, then
@@ -29704,6 +29725,7 @@ function oneLine(text) {
  * redirect_uri, answer the browser with a page that never holds the token,
  * and hand over ONLY the refresh token (stdout or a GitHub secret).
  */
+
 
 
 
@@ -29820,7 +29842,7 @@ async function finish(req, deps, callback, state, pkce, redirectUri) {
         return { ...token, refreshToken };
     }
     catch (err) {
-        await callback.respond(502, failurePage(deps.masker.redact((0,errors/* errorMessage */.g)(err))));
+        await callback.respond(502, failurePage(deps.masker.redact(forTheCommand((0,errors/* errorMessage */.g)(err)))));
         throw err;
     }
 }
@@ -29967,11 +29989,12 @@ function redactRemote(remote) {
 
 
 
+
 async function loginCommand(argv, io) {
     const masker = new Masker(() => { });
     const fail = (err) => {
         const message = err instanceof errors/* ActionError */.l ? err.message : `unexpected error: ${(0,errors/* errorMessage */.g)(err)}`;
-        io.stderr(`bitbucket-oauth login: ${oneLine(masker.redact(message))}\n`);
+        io.stderr(`bitbucket-oauth login: ${oneLine(masker.redact(forTheCommand(message)))}\n`);
         return err instanceof UsageError ? 2 : 1;
     };
     let options;

@@ -16,6 +16,7 @@ import { login } from './flow.ts'
 import { readOriginUrl } from './git-remote.ts'
 import { resolveSecretTarget } from './secret-target.ts'
 import { oneLine } from './terminal.ts'
+import { forTheCommand } from './wording.ts'
 
 export interface CliIo {
   env: NodeJS.ProcessEnv
@@ -31,7 +32,7 @@ export async function loginCommand(argv: string[], io: CliIo): Promise<number> {
   const masker = new Masker(() => {})
   const fail = (err: unknown): number => {
     const message = err instanceof ActionError ? err.message : `unexpected error: ${errorMessage(err)}`
-    io.stderr(`bitbucket-oauth login: ${oneLine(masker.redact(message))}\n`)
+    io.stderr(`bitbucket-oauth login: ${oneLine(masker.redact(forTheCommand(message)))}\n`)
     return err instanceof UsageError ? 2 : 1
   }
 

@@ -15,6 +15,7 @@ import type { Callback, CallbackServer } from './callback-server.ts'
 import { failurePage, successPage } from './pages.ts'
 import { createPkce, createState, sameState, type Pkce } from './pkce.ts'
 import { oneLine } from './terminal.ts'
+import { forTheCommand } from './wording.ts'
 
 export interface LoginRequest {
   clientId: string
@@ -168,7 +169,7 @@ async function finish(req: LoginRequest, deps: LoginDeps, callback: Callback, st
     await callback.respond(200, successPage(req.secret ? `it is stored as GitHub secret ${describeSecret(req.secret)}` : 'the terminal has it'))
     return { ...token, refreshToken }
   } catch (err) {
-    await callback.respond(502, failurePage(deps.masker.redact(errorMessage(err))))
+    await callback.respond(502, failurePage(deps.masker.redact(forTheCommand(errorMessage(err)))))
     throw err
   }
 }
