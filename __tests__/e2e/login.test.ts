@@ -221,6 +221,18 @@ describe('login: failures end with one line on stderr, a non-zero exit, nothing 
     expect(tokenRequests(fx.emu.router.requests)).toHaveLength(1)
   })
 
+  test('failed exchange: the token endpoint keeps failing', async () => {
+    fx.emu.faults.add({ kind: 'status', status: 503, path: '/site/oauth2/access_token', times: Infinity })
+    const run = runLogin(args(), { ...env, BITBUCKET_OAUTH_RETRY_BASE_MS: '20' })
+    const page = await get(await consent(await run.authorizeUrl, 'grant'))
+    expect(page.status).toBe(502)
+    const r = await run.done
+    expect(r.code).toBe(1)
+    expect(r.stdout).toBe('')
+    expect(lastLine(r.stderr)).toMatch(/^bitbucket-oauth login: The Bitbucket token endpoint answered HTTP 503 .*run bitbucket-oauth login again later\.$/)
+    expect(tokenRequests(fx.emu.router.requests).length).toBeGreaterThan(1)
+  })
+
   test('failed exchange: the code expired before it came back', async () => {
     const run = runLogin(args(), env)
     const callback = await consent(await run.authorizeUrl, 'grant')

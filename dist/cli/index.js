@@ -29709,6 +29709,9 @@ const REWRITES = [
     ['`github-api-url`', 'GITHUB_API_URL'],
     ['`bitbucket-url`', '--bitbucket-url'],
     [" The workflow's own GITHUB_TOKEN cannot write secrets.", ''],
+    ["the runner's network", 'the network'],
+    ['then re-run the job', 'then run bitbucket-oauth login again'],
+    ['re-run the job later', 'run bitbucket-oauth login again later'],
 ];
 function forTheCommand(message) {
     let out = message;
@@ -29795,10 +29798,11 @@ async function login(req, deps) {
             deps.info('Opening it in your browser (use --no-open to skip this).');
             deps.openBrowser(url.href);
         }
-        deps.info(`Waiting up to ${Math.round(req.timeoutMs / 1000)} s for the browser to come back...`);
+        const seconds = Number((req.timeoutMs / 1000).toFixed(1));
+        deps.info(`Waiting up to ${seconds} s for the browser to come back...`);
         const callback = await server.wait(req.timeoutMs);
         if (!callback) {
-            throw new errors/* ActionError */.l(`No answer from the browser within ${Math.round(req.timeoutMs / 1000)} s, so no token was issued. Open the printed URL and click "Grant access" in time (or raise --timeout); if Bitbucket showed "Invalid redirect_uri", set the consumer's callback URL to http://localhost:${req.port}.`);
+            throw new errors/* ActionError */.l(`No answer from the browser within ${seconds} s, so no token was issued. Open the printed URL and click "Grant access" in time (or raise --timeout); if Bitbucket showed "Invalid redirect_uri", set the consumer's callback URL to http://localhost:${req.port}.`);
         }
         const token = await finish(req, deps, callback, state, pkce, server.redirectUri);
         report(req, deps, token);

@@ -114,12 +114,13 @@ export async function login(req: LoginRequest, deps: LoginDeps): Promise<void> {
       deps.info('Opening it in your browser (use --no-open to skip this).')
       deps.openBrowser(url.href)
     }
-    deps.info(`Waiting up to ${Math.round(req.timeoutMs / 1000)} s for the browser to come back...`)
+    const seconds = Number((req.timeoutMs / 1000).toFixed(1))
+    deps.info(`Waiting up to ${seconds} s for the browser to come back...`)
 
     const callback = await server.wait(req.timeoutMs)
     if (!callback) {
       throw new ActionError(
-        `No answer from the browser within ${Math.round(req.timeoutMs / 1000)} s, so no token was issued. Open the printed URL and click "Grant access" in time (or raise --timeout); if Bitbucket showed "Invalid redirect_uri", set the consumer's callback URL to http://localhost:${req.port}.`,
+        `No answer from the browser within ${seconds} s, so no token was issued. Open the printed URL and click "Grant access" in time (or raise --timeout); if Bitbucket showed "Invalid redirect_uri", set the consumer's callback URL to http://localhost:${req.port}.`,
       )
     }
     const token = await finish(req, deps, callback, state, pkce, server.redirectUri)

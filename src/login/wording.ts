@@ -10,6 +10,9 @@ const REWRITES: [string, string][] = [
   ['`github-api-url`', 'GITHUB_API_URL'],
   ['`bitbucket-url`', '--bitbucket-url'],
   [" The workflow's own GITHUB_TOKEN cannot write secrets.", ''],
+  ["the runner's network", 'the network'],
+  ['then re-run the job', 'then run bitbucket-oauth login again'],
+  ['re-run the job later', 'run bitbucket-oauth login again later'],
 ]
 
 export function forTheCommand(message: string): string {
