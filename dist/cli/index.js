@@ -29860,7 +29860,7 @@ function report(req, deps, token) {
         return;
     }
     if (deps.outputIsTerminal)
-        deps.info('The refresh token follows on stdout. Next time pipe it: bitbucket-oauth login | gh secret set BITBUCKET_REFRESH_TOKEN');
+        deps.info('The refresh token follows on stdout; --secret BITBUCKET_REFRESH_TOKEN would store it as a GitHub secret instead.');
     deps.output(`${token.refreshToken}\n`);
 }
 

@@ -183,6 +183,6 @@ function report(req: LoginRequest, deps: LoginDeps, token: Token & { refreshToke
     deps.info(`Stored the refresh token as GitHub secret ${describeSecret(req.secret)}.`)
     return
   }
-  if (deps.outputIsTerminal) deps.info('The refresh token follows on stdout. Next time pipe it: bitbucket-oauth login | gh secret set BITBUCKET_REFRESH_TOKEN')
+  if (deps.outputIsTerminal) deps.info('The refresh token follows on stdout; --secret BITBUCKET_REFRESH_TOKEN would store it as a GitHub secret instead.')
   deps.output(`${token.refreshToken}\n`)
 }
