@@ -1,4 +1,34 @@
 #!/usr/bin/env node
-/** The `bitbucket-oauth` command. */
-process.stderr.write('bitbucket-oauth: login is not implemented yet\n')
-process.exitCode = 2
+/** The `bitbucket-oauth` command: dispatches to its subcommands (today: `login`). */
+import './quiet-warnings.ts'
+import { saveSecret } from './github-secrets.ts'
+import { loginCommand } from './login/command.ts'
+
+const HELP = `Usage: bitbucket-oauth <command> [options]
+
+Commands:
+  login    get the first Bitbucket refresh token for an OAuth consumer, in
+           your browser, and print it (or store it as a GitHub secret)
+
+Run \`bitbucket-oauth login --help\` for its options.
+`
+
+const write = (stream: NodeJS.WriteStream) => (text: string) => void stream.write(text)
+const [command, ...rest] = process.argv.slice(2)
+
+if (command === 'login') {
+  process.exitCode = await loginCommand(rest, {
+    env: process.env,
+    cwd: process.cwd(),
+    platform: process.platform,
+    stdout: write(process.stdout),
+    stderr: write(process.stderr),
+    stdoutIsTerminal: process.stdout.isTTY === true,
+    saveSecret,
+  })
+} else if (command === '--help' || command === '-h' || command === 'help') {
+  process.stdout.write(HELP)
+} else {
+  process.stderr.write(command === undefined ? HELP : `bitbucket-oauth: unknown command "${command}". ${HELP}`)
+  process.exitCode = 2
+}

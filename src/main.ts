@@ -1,4 +1,5 @@
 /** Entry point of the main step: wires the real dependencies and reports the one failure. */
+import './quiet-warnings.ts'
 import * as core from '@actions/core'
 import { actionsCore } from './core.ts'
 import { ActionError } from './errors.ts'

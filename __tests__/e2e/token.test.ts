@@ -65,6 +65,7 @@ describe('grants', () => {
     expect(r.stdout.split('\n').slice(0, 2)).toEqual([`::add-mask::${fx.consumer.secret}`, `::add-mask::${fx.refreshToken}`])
     expect(r.warnings).toHaveLength(1)
     expect(r.warnings[0]).toMatch(/rotated the refresh token: the one stored in your secret stops working about 10 minutes after this run\. Set `refresh-token-secret`/)
+    expect(r.stderr).toBe('')
     expect(r.summary).toMatch(/Bitbucket access token/)
     expect(r.summary).not.toContain(access)
     // What was sent: Basic client auth and a form body.

@@ -29276,16 +29276,17 @@ function readConfig(getInput, env) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
-/* harmony import */ var _core_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(828);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
-/* harmony import */ var _http_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(256);
-/* harmony import */ var _mask_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(5235);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6371);
-/* harmony import */ var _tuning_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(2982);
-/* harmony import */ var _github_secrets_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5231);
-/* harmony import */ var _archives_index_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(7847);
-/* harmony import */ var _git_auth_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(6382);
+/* harmony import */ var _quiet_warnings_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5361);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3218);
+/* harmony import */ var _core_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(828);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
+/* harmony import */ var _http_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(256);
+/* harmony import */ var _mask_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(5235);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6371);
+/* harmony import */ var _tuning_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(2982);
+/* harmony import */ var _github_secrets_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5231);
+/* harmony import */ var _archives_index_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(7847);
+/* harmony import */ var _git_auth_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(6382);
 /** Entry point of the main step: wires the real dependencies and reports the one failure. */
 
 
@@ -29297,17 +29298,18 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 
 
 
-const masker = new _mask_js__WEBPACK_IMPORTED_MODULE_8__/* .Masker */ .G(_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq);
-const http = new _http_js__WEBPACK_IMPORTED_MODULE_3__/* .HttpClient */ .Qq({ ...(0,_tuning_js__WEBPACK_IMPORTED_MODULE_9__/* .tuningFromEnv */ .N)(process.env), debug: (m) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(masker.redact(m)) });
+
+const masker = new _mask_js__WEBPACK_IMPORTED_MODULE_9__/* .Masker */ .G(_actions_core__WEBPACK_IMPORTED_MODULE_1__/* .setSecret */ .Pq);
+const http = new _http_js__WEBPACK_IMPORTED_MODULE_4__/* .HttpClient */ .Qq({ ...(0,_tuning_js__WEBPACK_IMPORTED_MODULE_10__/* .tuningFromEnv */ .N)(process.env), debug: (m) => _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .debug */ .Yz(masker.redact(m)) });
 try {
-    await (0,_run_js__WEBPACK_IMPORTED_MODULE_4__/* .run */ .e)({ core: _core_js__WEBPACK_IMPORTED_MODULE_1__/* .actionsCore */ .v, masker, env: process.env, http, saveSecret: _github_secrets_js__WEBPACK_IMPORTED_MODULE_5__/* .saveSecret */ .Ip, fetchArchives: _archives_index_js__WEBPACK_IMPORTED_MODULE_6__/* .fetchArchives */ .K, setupGitCredentials: _git_auth_js__WEBPACK_IMPORTED_MODULE_7__/* .setupGitCredentials */ .C });
+    await (0,_run_js__WEBPACK_IMPORTED_MODULE_5__/* .run */ .e)({ core: _core_js__WEBPACK_IMPORTED_MODULE_2__/* .actionsCore */ .v, masker, env: process.env, http, saveSecret: _github_secrets_js__WEBPACK_IMPORTED_MODULE_6__/* .saveSecret */ .Ip, fetchArchives: _archives_index_js__WEBPACK_IMPORTED_MODULE_7__/* .fetchArchives */ .K, setupGitCredentials: _git_auth_js__WEBPACK_IMPORTED_MODULE_8__/* .setupGitCredentials */ .C });
 }
 catch (err) {
-    if (!(err instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l))
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(masker.redact(String(err?.stack ?? err)));
+    if (!(err instanceof _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .l))
+        _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .debug */ .Yz(masker.redact(String(err?.stack ?? err)));
     else if (err.detail)
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(masker.redact(err.detail));
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(masker.redact(err instanceof Error ? err.message : String(err)));
+        _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .debug */ .Yz(masker.redact(err.detail));
+    _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .setFailed */ .C1(masker.redact(err instanceof Error ? err.message : String(err)));
 }
 finally {
     await http.close().catch(() => { });
@@ -29355,6 +29357,27 @@ class Masker {
         return out;
     }
 }
+
+
+/***/ }),
+
+/***/ 5361:
+/***/ (() => {
+
+/**
+ * undici 6 flags its proxy agent (what makes HTTPS_PROXY work) as experimental
+ * on every run. That warning means nothing to a user, so it alone is dropped
+ * from stderr; every other process warning is printed as before. Import this
+ * first in an entry point.
+ */
+const printWarning = process.listeners('warning');
+process.removeAllListeners('warning');
+process.on('warning', (warning) => {
+    if (warning.code !== 'UNDICI-EHPA')
+        for (const listener of printWarning)
+            listener(warning);
+});
+
 
 
 /***/ }),

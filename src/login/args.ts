@@ -1,0 +1,190 @@
+/**
+ * The options of `bitbucket-oauth login` (interface.md, "The `login` command"),
+ * read from argv and the environment, validated before anything listens or
+ * opens a browser.
+ */
+import { parseArgs } from 'node:util'
+import { ActionError } from '../errors.ts'
+import { parseBaseUrl, validateSecretName } from '../inputs.ts'
+
+/** A mistake in how the command was called: exit code 2 and a pointer to --help. */
+export class UsageError extends ActionError {
+  constructor(message: string) {
+    super(`${message} Run \`bitbucket-oauth login --help\` for the options.`)
+    this.name = 'UsageError'
+  }
+}
+
+/** Where `--secret` stores the token; the repository may still come from the origin remote. */
+export interface SecretRequest {
+  name: string
+  repository: string | undefined
+  environment: string | undefined
+  organization: string | undefined
+}
+
+export interface LoginOptions {
+  help: boolean
+  clientId: string
+  clientSecret: string
+  /** The secret came from argv, where other processes can read it. */
+  clientSecretOnCommandLine: boolean
+  bitbucketUrl: URL
+  port: number
+  open: boolean
+  timeoutMs: number
+  secret: SecretRequest | undefined
+}
+
+export const DEFAULT_PORT = 8976
+export const DEFAULT_TIMEOUT_SECONDS = 300
+
+export const LOGIN_HELP = `Usage: bitbucket-oauth login [options]
+
+Gets the first Bitbucket refresh token for an OAuth consumer, once, in your
+browser. It listens on http://localhost:PORT/, prints an authorize URL (on
+stderr) and opens it; you click "Grant access" in Bitbucket; Bitbucket sends
+your browser back to the command, which exchanges the code and prints ONLY
+the refresh token on stdout:
+
+  export BITBUCKET_CLIENT_ID=<consumer Key>
+  read -rs BITBUCKET_CLIENT_SECRET && export BITBUCKET_CLIENT_SECRET
+  bitbucket-oauth login | gh secret set BITBUCKET_REFRESH_TOKEN
+
+or stores it as a GitHub secret itself:
+
+  GH_TOKEN=$(gh auth token) bitbucket-oauth login --secret BITBUCKET_REFRESH_TOKEN
+
+The consumer (Bitbucket: Workspace settings > OAuth consumers) must have the
+callback URL http://localhost:8976 (or http://localhost:PORT with --port).
+
+Options:
+  --client-id KEY        the consumer's Key (default: $BITBUCKET_CLIENT_ID)
+  --client-secret SECRET the consumer's Secret (default: $BITBUCKET_CLIENT_SECRET).
+                         Prefer the environment variable: a command line is
+                         visible to other processes (ps) and kept in shell history.
+  --bitbucket-url URL    site root (default: https://bitbucket.org); plain
+                         http:// only for loopback hosts
+  --port N               callback port (default: ${DEFAULT_PORT}); must match the
+                         consumer's callback URL http://localhost:N
+  --no-open              do not open a browser; open the printed URL yourself
+                         (on another machine: forward the port, ssh -L N:localhost:N)
+  --timeout SECONDS      how long to wait for the browser (default: ${DEFAULT_TIMEOUT_SECONDS})
+  --secret NAME          store the refresh token as this GitHub Actions secret
+                         instead of printing it; needs a token allowed to write
+                         secrets in $GH_TOKEN or $GITHUB_TOKEN (e.g. gh auth token)
+  --repo OWNER/REPO      repository of the secret (default: the GitHub
+                         repository of this directory's "origin" remote)
+  --environment NAME     make it a secret of this deployment environment
+  --organization ORG     make it an organization secret instead
+  -h, --help             show this help
+
+Environment: BITBUCKET_CLIENT_ID, BITBUCKET_CLIENT_SECRET, GH_TOKEN or
+GITHUB_TOKEN, GITHUB_API_URL (default https://api.github.com; GitHub
+Enterprise Server: https://HOST/api/v3), BROWSER (command that opens the URL),
+HTTPS_PROXY / NO_PROXY.
+
+Exit status: 0 with the token printed (or stored); 1 when the authorization
+failed (denied, wrong state, failed exchange, timeout, port in use); 2 for a
+usage error. Nothing is printed on stdout unless it succeeded.
+`
+
+function positiveNumber(value: string, option: string, { integer, max }: { integer: boolean; max: number }): number {
+  const n = Number(value)
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0 || n > max || (integer && !Number.isInteger(n))) {
+    throw new UsageError(`Option ${option} must be a ${integer ? 'whole ' : ''}number from ${integer ? 1 : 'above 0'} to ${max}, got "${value}".`)
+  }
+  return n
+}
+
+export function parseLoginArgs(argv: string[], env: NodeJS.ProcessEnv): LoginOptions {
+  let values
+  try {
+    ;({ values } = parseArgs({
+      args: argv,
+      allowPositionals: false,
+      strict: true,
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        'client-id': { type: 'string' },
+        'client-secret': { type: 'string' },
+        'bitbucket-url': { type: 'string' },
+        port: { type: 'string' },
+        'no-open': { type: 'boolean' },
+        timeout: { type: 'string' },
+        secret: { type: 'string' },
+        repo: { type: 'string' },
+        environment: { type: 'string' },
+        organization: { type: 'string' },
+      },
+    }))
+  } catch (err) {
+    // parseArgs's messages name the option; drop its own advice (`--` for positionals).
+    const message = (err as Error).message.split('\n')[0]!.replace(/\. To specify a positional argument.*$/, '.')
+    throw new UsageError(message.endsWith('.') ? message : `${message}.`)
+  }
+
+  const help = values.help === true
+  const clientId = values['client-id'] ?? env.BITBUCKET_CLIENT_ID ?? ''
+  const clientSecret = values['client-secret'] ?? env.BITBUCKET_CLIENT_SECRET ?? ''
+  const options: LoginOptions = {
+    help,
+    clientId,
+    clientSecret,
+    clientSecretOnCommandLine: values['client-secret'] !== undefined,
+    bitbucketUrl: new URL('https://bitbucket.org'),
+    port: DEFAULT_PORT,
+    open: values['no-open'] !== true,
+    timeoutMs: DEFAULT_TIMEOUT_SECONDS * 1000,
+    secret: undefined,
+  }
+  if (help) return options
+
+  if (!clientId) throw new UsageError("No OAuth consumer Key: set BITBUCKET_CLIENT_ID (or pass --client-id) to the consumer's Key (Bitbucket: Workspace settings > OAuth consumers).")
+  if (!clientSecret) throw new UsageError("No OAuth consumer Secret: set BITBUCKET_CLIENT_SECRET to the consumer's Secret.")
+  options.bitbucketUrl = parseOptionUrl(values['bitbucket-url'] ?? 'https://bitbucket.org')
+  if (values.port !== undefined) options.port = positiveNumber(values.port, '--port', { integer: true, max: 65535 })
+  if (values.timeout !== undefined) options.timeoutMs = Math.round(positiveNumber(values.timeout, '--timeout', { integer: false, max: 86_400 }) * 1000)
+
+  const secretName = values.secret
+  const scoped = (['repo', 'environment', 'organization'] as const).filter((k) => values[k] !== undefined)
+  if (secretName === undefined) {
+    if (scoped.length) throw new UsageError(`Option --${scoped[0]} only goes with --secret NAME.`)
+    return options
+  }
+  try {
+    validateSecretName(secretName, 'secret')
+  } catch (err) {
+    throw new UsageError((err as Error).message.replace('Input `secret`', 'Option --secret'))
+  }
+  if (values.environment !== undefined && values.organization !== undefined) {
+    throw new UsageError('Options --environment and --organization exclude each other: a secret belongs to an environment of a repository or to an organization.')
+  }
+  if (values.repo !== undefined && values.organization !== undefined) {
+    throw new UsageError('Options --repo and --organization exclude each other: an organization secret belongs to no single repository.')
+  }
+  if (values.repo !== undefined && !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(values.repo)) {
+    throw new UsageError(`Option --repo "${values.repo}" is not of the form OWNER/REPO.`)
+  }
+  if (values.organization !== undefined && !/^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/.test(values.organization)) {
+    throw new UsageError(`Option --organization "${values.organization}" is not an organization name.`)
+  }
+  if (values.environment !== undefined && values.environment.trim() === '') {
+    throw new UsageError('Option --environment needs the name of a deployment environment.')
+  }
+  options.secret = {
+    name: secretName,
+    repository: values.repo,
+    environment: values.environment,
+    organization: values.organization,
+  }
+  return options
+}
+
+function parseOptionUrl(value: string): URL {
+  try {
+    return parseBaseUrl(value, 'bitbucket-url')
+  } catch (err) {
+    throw new UsageError((err as Error).message.replace('Input `bitbucket-url`', 'Option --bitbucket-url').replace('input `bitbucket-url`', 'option --bitbucket-url'))
+  }
+}

@@ -1,0 +1,158 @@
+/**
+ * The loopback server that receives Bitbucket's redirect
+ * (`http://localhost:PORT/?code=…&state=…`). It listens on 127.0.0.1 and on
+ * ::1, so the callback arrives whichever address the browser resolves
+ * `localhost` to (::1 is skipped when the machine has no IPv6 loopback).
+ * It accepts only GET / with a loopback Host header (no DNS rebinding) and
+ * hands the first callback to the flow, which answers it.
+ */
+import http from 'node:http'
+import { ActionError } from '../errors.ts'
+import { alreadyAnsweredPage, waitingPage } from './pages.ts'
+
+export interface Callback {
+  /** The query of the redirect: code, state, or error and error_description. */
+  params: URLSearchParams
+  /** Answers the browser with a page; resolves once it is sent. */
+  respond(status: number, html: string): Promise<void>
+}
+
+export interface CallbackServer {
+  port: number
+  /** `http://localhost:PORT/`: sent as redirect_uri at authorize and at the exchange. */
+  redirectUri: string
+  /** The loopback addresses listened on. */
+  addresses: string[]
+  /** The first callback, or undefined when none came within `timeoutMs`. */
+  wait(timeoutMs: number): Promise<Callback | undefined>
+  close(): Promise<void>
+}
+
+const HEADERS = {
+  'content-type': 'text/html; charset=utf-8',
+  'cache-control': 'no-store',
+  'referrer-policy': 'no-referrer',
+  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
+  'x-content-type-options': 'nosniff',
+}
+
+function isCallback(params: URLSearchParams): boolean {
+  return params.has('code') || params.has('error') || params.has('state')
+}
+
+function listen(server: http.Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: Error) => reject(err)
+    server.once('error', onError)
+    server.listen({ port, host, exclusive: true }, () => {
+      server.off('error', onError)
+      resolve()
+    })
+  })
+}
+
+function portError(err: NodeJS.ErrnoException, port: number, host: string): ActionError {
+  const where = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`
+  if (err.code === 'EADDRINUSE') {
+    return new ActionError(
+      `Port ${port} is already in use (${where}), so the callback http://localhost:${port}/ cannot be received: stop the program that holds it (another login still running?), or pass --port N and set the consumer's callback URL to http://localhost:N.`,
+    )
+  }
+  if (err.code === 'EACCES') {
+    return new ActionError(`Not allowed to listen on port ${port} (${where}): pass --port N with a port above 1023 and set the consumer's callback URL to http://localhost:N.`)
+  }
+  return new ActionError(`Cannot listen on ${where} for the callback: ${err.code ?? err.message}.`)
+}
+
+/** Errors that mean "this machine has no IPv6 loopback", not "someone else has the port". */
+const NO_IPV6 = new Set(['EADDRNOTAVAIL', 'EAFNOSUPPORT', 'EINVAL', 'EPROTONOSUPPORT'])
+
+export async function startCallbackServer(port: number): Promise<CallbackServer> {
+  const allowedHosts = new Set([`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`])
+  let delivered = false
+  let deliver: ((cb: Callback) => void) | undefined
+  let pending: Callback | undefined
+
+  const handler = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const send = (status: number, html: string) =>
+      new Promise<void>((resolve) => {
+        if (res.writableEnded || res.destroyed) return resolve()
+        res.writeHead(status, { ...HEADERS, 'content-length': String(Buffer.byteLength(html)) })
+        res.end(html, () => resolve())
+      })
+    if (!allowedHosts.has((req.headers.host ?? '').toLowerCase())) {
+      void send(400, 'Unexpected Host header.\n')
+      return
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('allow', 'GET')
+      void send(405, 'Method not allowed.\n')
+      return
+    }
+    const url = new URL(req.url ?? '/', `http://localhost:${port}`)
+    if (url.pathname !== '/') {
+      void send(404, 'Not found.\n')
+      return
+    }
+    if (!isCallback(url.searchParams)) {
+      void send(200, waitingPage())
+      return
+    }
+    if (delivered) {
+      void send(409, alreadyAnsweredPage())
+      return
+    }
+    delivered = true
+    const callback: Callback = { params: url.searchParams, respond: send }
+    if (deliver) deliver(callback)
+    else pending = callback
+  }
+
+  const servers: http.Server[] = []
+  const addresses: string[] = []
+  const closeAll = () =>
+    Promise.all(
+      servers.map(
+        (s) =>
+          new Promise<void>((resolve) => {
+            s.closeAllConnections()
+            s.close(() => resolve())
+          }),
+      ),
+    ).then(() => undefined)
+
+  for (const host of ['127.0.0.1', '::1']) {
+    const server = http.createServer({ requestTimeout: 30_000 }, handler)
+    try {
+      await listen(server, port, host)
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException
+      if (host === '::1' && e.code && NO_IPV6.has(e.code)) continue
+      await closeAll()
+      throw portError(e, port, host)
+    }
+    server.keepAliveTimeout = 1000
+    servers.push(server)
+    addresses.push(host)
+  }
+
+  return {
+    port,
+    redirectUri: `http://localhost:${port}/`,
+    addresses,
+    wait(timeoutMs) {
+      if (pending) return Promise.resolve(pending)
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => {
+          deliver = undefined
+          resolve(undefined)
+        }, timeoutMs)
+        deliver = (cb) => {
+          clearTimeout(timer)
+          resolve(cb)
+        }
+      })
+    },
+    close: closeAll,
+  }
+}

@@ -1,0 +1,188 @@
+/**
+ * The authorization-code flow of `bitbucket-oauth login`: listen first, then
+ * print (and open) the authorize URL with a random state and a PKCE S256
+ * challenge, wait for the redirect, check it, exchange the code with the same
+ * redirect_uri, answer the browser with a page that never holds the token,
+ * and hand over ONLY the refresh token (stdout or a GitHub secret).
+ */
+import { ActionError, errorMessage } from '../errors.ts'
+import type { HttpClient } from '../http.ts'
+import { joinUrl, type SecretTarget } from '../inputs.ts'
+import type { Masker } from '../mask.ts'
+import { requestToken, type Token } from '../oauth.ts'
+import { describeSecret, type RunDeps } from '../run.ts'
+import type { Callback, CallbackServer } from './callback-server.ts'
+import { failurePage, successPage } from './pages.ts'
+import { createPkce, createState, sameState, type Pkce } from './pkce.ts'
+import { oneLine } from './terminal.ts'
+import { forTheCommand } from './wording.ts'
+
+export interface LoginRequest {
+  clientId: string
+  clientSecret: string
+  bitbucketUrl: URL
+  port: number
+  open: boolean
+  timeoutMs: number
+  /** Store the token there instead of printing it. */
+  secret: SecretTarget | undefined
+}
+
+export interface LoginDeps {
+  http: HttpClient
+  masker: Masker
+  /** A line for the user on stderr. */
+  info(line: string): void
+  /** stdout: receives the refresh token and nothing else. */
+  output(text: string): void
+  /** Whether stdout is a terminal (then a hint about piping goes to stderr). */
+  outputIsTerminal: boolean
+  openBrowser(url: string): void
+  startCallbackServer(port: number): Promise<CallbackServer>
+  saveSecret: RunDeps['saveSecret']
+  debug(message: string): void
+  createState?: () => string
+  createPkce?: () => Pkce
+}
+
+export function authorizeUrl(bitbucketUrl: URL, params: { clientId: string; state: string; redirectUri: string; pkce: Pkce }): URL {
+  const url = joinUrl(bitbucketUrl, 'site/oauth2/authorize')
+  url.search = new URLSearchParams({
+    client_id: params.clientId,
+    response_type: 'code',
+    state: params.state,
+    redirect_uri: params.redirectUri,
+    code_challenge: params.pkce.challenge,
+    code_challenge_method: params.pkce.method,
+  }).toString()
+  return url
+}
+
+/** Text from the callback's query, safe for a terminal line: no control characters, bounded. */
+function clean(value: string | null, max = 200): string {
+  const text = oneLine(value ?? '')
+  return text.length > max ? `${text.slice(0, max)}…` : text
+}
+
+/** What the redirect says, checked: the code to exchange, or an ActionError. */
+export function checkCallback(params: URLSearchParams, expectedState: string, port: number): string {
+  const error = params.get('error')
+  if (error !== null) {
+    const code = clean(error, 60)
+    const description = clean(params.get('error_description'))
+    const said = `error=${code}${description ? `: ${description}` : ''}`
+    if (code === 'access_denied') {
+      throw new ActionError(`Access was denied in the browser (${said}), so no token was issued. Run bitbucket-oauth login again and click "Grant access".`)
+    }
+    if (code === 'invalid_scope') {
+      throw new ActionError(`Bitbucket refused the authorization (${said}). Check the permissions ticked on the OAuth consumer, then run the login again.`)
+    }
+    if (code === 'server_error' || code === 'temporarily_unavailable') {
+      throw new ActionError(`Bitbucket could not authorize now (${said}). Run the login again in a few minutes.`)
+    }
+    throw new ActionError(
+      `Bitbucket refused the authorization (${said}). Check the consumer's Key (--client-id) and that its callback URL is http://localhost:${port}, then run the login again.`,
+    )
+  }
+  if (!sameState(expectedState, params.get('state'))) {
+    throw new ActionError(
+      'The callback carried a wrong state, so its code was not used: it did not come from the authorize URL of this login (an old browser tab, or another login running?). Run bitbucket-oauth login again and open the URL it prints.',
+    )
+  }
+  const code = params.get('code')
+  if (!code) throw new ActionError('The callback carried no authorization code. Run bitbucket-oauth login again and open the URL it prints.')
+  return code
+}
+
+function isoSeconds(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z')
+}
+
+export async function login(req: LoginRequest, deps: LoginDeps): Promise<void> {
+  const state = (deps.createState ?? createState)()
+  const pkce = (deps.createPkce ?? createPkce)()
+  const server = await deps.startCallbackServer(req.port)
+  try {
+    const url = authorizeUrl(req.bitbucketUrl, { clientId: req.clientId, state, redirectUri: server.redirectUri, pkce })
+    const where = server.addresses.map((a) => (a.includes(':') ? `[${a}]` : a)).join(' and ')
+    deps.info(`Listening for Bitbucket's redirect on ${server.redirectUri} (${where}).`)
+    deps.info('Open this URL in a browser and grant access:')
+    deps.info('')
+    deps.info(`  ${url.href}`)
+    deps.info('')
+    if (req.open) {
+      deps.info('Opening it in your browser (use --no-open to skip this).')
+      deps.openBrowser(url.href)
+    }
+    const seconds = Number((req.timeoutMs / 1000).toFixed(1))
+    deps.info(`Waiting up to ${seconds} s for the browser to come back...`)
+
+    const callback = await server.wait(req.timeoutMs)
+    if (!callback) {
+      throw new ActionError(
+        `No answer from the browser within ${seconds} s, so no token was issued. Open the printed URL and click "Grant access" in time (or raise --timeout); if Bitbucket showed "Invalid redirect_uri", set the consumer's callback URL to http://localhost:${req.port}.`,
+      )
+    }
+    const token = await finish(req, deps, callback, state, pkce, server.redirectUri)
+    report(req, deps, token)
+  } finally {
+    await server.close()
+  }
+}
+
+/** Checks the callback, exchanges the code, stores the token when asked; always answers the browser. */
+async function finish(req: LoginRequest, deps: LoginDeps, callback: Callback, state: string, pkce: Pkce, redirectUri: string): Promise<Token & { refreshToken: string }> {
+  let code: string
+  try {
+    code = checkCallback(callback.params, state, req.port)
+  } catch (err) {
+    await callback.respond(400, failurePage(errorMessage(err)))
+    throw err
+  }
+  deps.masker.add(code)
+  try {
+    deps.info('Got the authorization code; exchanging it for tokens...')
+    const token = await requestToken(
+      { http: deps.http, masker: deps.masker, debug: deps.debug },
+      {
+        tokenUrl: joinUrl(req.bitbucketUrl, 'site/oauth2/access_token'),
+        clientId: req.clientId,
+        clientSecret: req.clientSecret,
+        grant: { type: 'authorization_code', code, redirectUri, codeVerifier: pkce.verifier },
+      },
+    )
+    const refreshToken = token.refreshToken
+    if (!refreshToken) {
+      throw new ActionError(
+        'Bitbucket answered the code exchange without a refresh token, so there is nothing to store. Check that --bitbucket-url is the Bitbucket site root (https://bitbucket.org).',
+      )
+    }
+    if (req.secret) {
+      try {
+        await deps.saveSecret(deps.http, req.secret, refreshToken, deps.debug)
+      } catch (err) {
+        throw new ActionError(
+          `Got a refresh token, but could not store it as secret ${describeSecret(req.secret)}: ${errorMessage(err)} The token was not printed; fix that and run bitbucket-oauth login again.`,
+          { cause: err },
+        )
+      }
+    }
+    await callback.respond(200, successPage(req.secret ? `it is stored as GitHub secret ${describeSecret(req.secret)}` : 'the terminal has it'))
+    return { ...token, refreshToken }
+  } catch (err) {
+    await callback.respond(502, failurePage(deps.masker.redact(forTheCommand(errorMessage(err)))))
+    throw err
+  }
+}
+
+function report(req: LoginRequest, deps: LoginDeps, token: Token & { refreshToken: string }): void {
+  deps.info(token.scopes.length ? `Granted scopes: ${token.scopes.join(' ')}` : 'Bitbucket named no granted scopes.')
+  if (token.expiresAt) deps.info(`The access token issued with it (not shown) expires at ${isoSeconds(token.expiresAt)}; the action mints fresh ones from the refresh token.`)
+  deps.info('The refresh token rotates on each use and expires after 3 months unused; set `refresh-token-secret` in the workflow so the action saves each new one.')
+  if (req.secret) {
+    deps.info(`Stored the refresh token as GitHub secret ${describeSecret(req.secret)}.`)
+    return
+  }
+  if (deps.outputIsTerminal) deps.info('The refresh token follows on stdout; --secret BITBUCKET_REFRESH_TOKEN would store it as a GitHub secret instead.')
+  deps.output(`${token.refreshToken}\n`)
+}
