@@ -11,6 +11,7 @@ import { registerOAuth, type GrantHandler } from './oauth.ts'
 import { Router, sendJson } from './router.ts'
 import { EmulatorState, type StateOptions } from './state.ts'
 import { registerApi } from './api.ts'
+import { registerGit, type GitRepos } from './git.ts'
 
 export interface EmulatorOptions extends Partial<StateOptions> {
   port?: number
@@ -29,6 +30,8 @@ export interface Emulator {
   faults: Faults
   /** Extra OAuth grants (authorization_code) by grant_type. */
   grants: Map<string, GrantHandler>
+  /** Repositories served over git's smart HTTP protocol (`git.create(ws, repo, files)`). */
+  git: GitRepos
   close(): Promise<void>
 }
 
@@ -40,6 +43,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   registerAdmin(router, state)
   registerOAuth(router, state, grants)
   registerApi(router, state)
+  const git = registerGit(router, state)
 
   const listener = (req: http.IncomingMessage, res: http.ServerResponse) => void router.handle(req, res)
   const server = options.tls ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, listener) : http.createServer(listener)
@@ -58,11 +62,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     router,
     faults,
     grants,
+    git,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections()
         server.close(() => resolve())
-      }),
+      }).finally(() => git.dispose()),
   }
 }
 
