@@ -1,6 +1,8 @@
+import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
-import { afterEach, beforeEach, describe, expect, test } from '@jest/globals'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals'
 import { findLeaks, newJob, removeJob, runStep, wasMasked, type Job, type StepResult } from '../helpers/action.ts'
 import { FAST_RETRY, startFixture, type Fixture } from '../helpers/emulator.ts'
 import { filesContaining, git, npmInstall, tokenForms } from '../helpers/git.ts'
@@ -203,6 +205,55 @@ describe('git-credentials: true', () => {
     expect(post.errors).toEqual([])
     expect(post.warnings.join('\n')).toMatch(/Could not remove the git credentials: the saved state names a file the action does not write/)
     expect(fs.readFileSync(path.join(job.home, '.gitconfig'), 'utf8')).toBe('[user]\n\tname = Octo\n')
+  })
+})
+
+describe('git-credentials over HTTPS', () => {
+  // A self-signed certificate for 127.0.0.1, trusted by the action (NODE_EXTRA_CA_CERTS) and by git (GIT_SSL_CAINFO).
+  let certDir: string
+  let tls: { key: Buffer; cert: Buffer }
+  let ca: string
+  beforeAll(() => {
+    certDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bboa-cert-'))
+    ca = path.join(certDir, 'cert.pem')
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
+      '-keyout', path.join(certDir, 'key.pem'), '-out', ca], { stdio: 'ignore' })
+    tls = { key: fs.readFileSync(path.join(certDir, 'key.pem')), cert: fs.readFileSync(ca) }
+  })
+  afterAll(() => fs.rmSync(certDir, { recursive: true, force: true }))
+
+  test('git clone and an npm git+https dependency work after main and stop after post', async () => {
+    const secure = await startFixture({ tls })
+    try {
+      expect(secure.emu.url).toMatch(/^https:/)
+      secure.emu.git.create('acme', 'tiny-private', { 'package.json': JSON.stringify({ name: 'tiny-private', version: '0.4.0' }), 'index.js': 'module.exports = 42\n' })
+      const trust = { NODE_EXTRA_CA_CERTS: ca }
+      const main = await runStep(job, 'main', { inputs: { ...secure.inputs, 'git-credentials': 'true' }, env: { ...FAST_RETRY, ...trust } })
+      expect(main.errors).toEqual([])
+      const access = main.outputs['access-token']!
+      expect(findLeaks(main, tokenForms(access))).toEqual([])
+      const url = `${secure.emu.url}/acme/tiny-private.git`
+      const gitEnv = { GIT_SSL_CAINFO: ca }
+      expect(await git(job, ['clone', '-q', url, 'tiny'], job.workspace, gitEnv)).toMatchObject({ code: 0, stderr: '' })
+
+      const app = path.join(job.workspace, 'app')
+      fs.mkdirSync(app)
+      fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true, dependencies: { 'tiny-private': `git+${url}#main` } }))
+      const npm = await npmInstall(job, app, gitEnv)
+      expect(npm.stderr).not.toMatch(/ERR!/)
+      expect(npm.code).toBe(0)
+      expect(JSON.parse(fs.readFileSync(path.join(app, 'node_modules/tiny-private/package.json'), 'utf8')).version).toBe('0.4.0')
+      expect(fs.readFileSync(path.join(app, 'package-lock.json'), 'utf8')).toContain(`git+${url}#`)
+
+      const post = await runStep(job, 'post', { env: trust })
+      expect(post.warnings).toEqual([])
+      expect(findLeaks(post, tokenForms(access))).toEqual([])
+      const after = await git(job, ['clone', '-q', url, 'again'], job.workspace, gitEnv)
+      expect(after.code).not.toBe(0)
+      expect(filesContaining([job.home, job.runnerTemp, job.workspace], tokenForms(access))).toEqual([])
+    } finally {
+      await secure.emu.close()
+    }
   })
 })
 

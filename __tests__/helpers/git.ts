@@ -31,8 +31,8 @@ export function run(cmd: string, args: string[], options: { cwd: string; env: Re
   })
 }
 
-export function git(job: Job, args: string[], cwd = job.workspace): Promise<ProcResult> {
-  return run('git', args, { cwd, env: laterStepEnv(job) })
+export function git(job: Job, args: string[], cwd = job.workspace, extraEnv: Record<string, string> = {}): Promise<ProcResult> {
+  return run('git', args, { cwd, env: laterStepEnv(job, extraEnv) })
 }
 
 /**
@@ -40,8 +40,9 @@ export function git(job: Job, args: string[], cwd = job.workspace): Promise<Proc
  * registry: the registry is a closed loopback port, so any registry request
  * fails the install instead of reaching the internet.
  */
-export function npmInstall(job: Job, dir: string): Promise<ProcResult> {
+export function npmInstall(job: Job, dir: string, extraEnv: Record<string, string> = {}): Promise<ProcResult> {
   const env = laterStepEnv(job, {
+    ...extraEnv,
     npm_config_registry: 'http://127.0.0.1:9/',
     npm_config_update_notifier: 'false',
     npm_config_fetch_retries: '0',
