@@ -29,6 +29,12 @@ function isolatedGitEnv(home: string): NodeJS.ProcessEnv {
   }
 }
 
+export interface CreateOptions {
+  message?: string
+  /** Submodules by path: their URL (as written to .gitmodules) and the commit recorded. */
+  submodules?: Record<string, { url: string; commit: string }>
+}
+
 /** The bare repositories the emulator serves, under a temporary root of their own. */
 export class GitRepos {
   readonly root: string
@@ -46,8 +52,11 @@ export class GitRepos {
     return NAME.test(workspace) && NAME.test(repo) && fs.existsSync(path.join(this.dir(workspace, repo), 'HEAD'))
   }
 
-  /** Creates a bare repository with one commit on `main` holding `files` (path → content). Returns the commit hash. */
-  create(workspace: string, repo: string, files: Record<string, string>, message = 'Initial commit'): string {
+  /**
+   * Creates a bare repository with one commit on `main` holding `files` (path → content) and
+   * `submodules` (path → url and commit of the submodule). Returns the commit hash.
+   */
+  create(workspace: string, repo: string, files: Record<string, string>, options: CreateOptions = {}): string {
     const bare = this.dir(workspace, repo)
     const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bboa-git-work-'))
     const env = {
@@ -65,8 +74,14 @@ export class GitRepos {
         fs.mkdirSync(path.dirname(file), { recursive: true })
         fs.writeFileSync(file, content)
       }
+      const submodules = Object.entries(options.submodules ?? {})
+      if (submodules.length) {
+        const gitmodules = submodules.map(([p, s]) => `[submodule "${p}"]\n\tpath = ${p}\n\turl = ${s.url}\n`).join('')
+        fs.writeFileSync(path.join(work, '.gitmodules'), gitmodules)
+      }
       git(['add', '-A'], work)
-      git(['commit', '-q', '-m', message], work)
+      for (const [p, s] of submodules) git(['update-index', '--add', '--cacheinfo', `160000,${s.commit},${p}`], work)
+      git(['commit', '-q', '-m', options.message ?? 'Initial commit'], work)
       fs.mkdirSync(path.dirname(bare), { recursive: true })
       git(['clone', '-q', '--bare', work, bare], this.root)
       return git(['rev-parse', 'HEAD'], bare)

@@ -109,6 +109,21 @@ describe('git-credentials: true', () => {
     expect(fs.readdirSync(job.runnerTemp)).toEqual([])
   })
 
+  test('submodules on the same site (absolute and relative URLs) are fetched too', async () => {
+    const lib = fx.emu.git.create('acme', 'shared-lib', { 'lib.txt': 'shared\n' })
+    fx.emu.git.create('acme', 'app', { 'README.md': 'app\n' }, {
+      submodules: { 'vendor/abs': { url: `${fx.emu.url}/acme/shared-lib.git`, commit: lib }, 'vendor/rel': { url: '../shared-lib.git', commit: lib } },
+    })
+    const main = await runStep(job, 'main', withGit())
+    expect(main.code).toBe(0)
+    const cloned = await git(job, ['clone', '-q', '--recurse-submodules', `${fx.emu.url}/acme/app.git`, 'app'])
+    expect(cloned.code).toBe(0)
+    expect(fs.readFileSync(path.join(job.workspace, 'app/vendor/abs/lib.txt'), 'utf8')).toBe('shared\n')
+    expect(fs.readFileSync(path.join(job.workspace, 'app/vendor/rel/lib.txt'), 'utf8')).toBe('shared\n')
+    expect(filesContaining([job.workspace], tokenForms(main.outputs['access-token']!))).toEqual([])
+    await runStep(job, 'post')
+  })
+
   test('applies to the scheme, host and port of bitbucket-url only', async () => {
     const other = await startFixture()
     try {
