@@ -48,9 +48,12 @@ describe('git-credentials: true', () => {
       'index.js': 'module.exports = (s, n) => String(s).padStart(n)\n',
     })
 
-    const main = await runStep(job, 'main', withGit())
+    // Every git call of the action goes through a shim that logs its command line.
+    const shim = gitShim(job)
+    const main = await runStep(job, 'main', { ...withGit(), env: { ...FAST_RETRY, PATH: shim.path } })
     expect(main.errors).toEqual([])
     expect(main.code).toBe(0)
+    expect(main.stdout).toContain('::debug::git-credentials: wrote') // debug logging is on
     const access = main.outputs['access-token']!
     const forms = tokenForms(access)
     expect(wasMasked(main.stdout, access)).toBe(true)
@@ -90,11 +93,15 @@ describe('git-credentials: true', () => {
     // Nothing secret landed in the workspace (clone, node_modules, lock file).
     expect(filesContaining([job.workspace], forms)).toEqual([])
 
-    const post = await runStep(job, 'post')
+    const post = await runStep(job, 'post', { env: { PATH: shim.path } })
     expect(post.code).toBe(0)
     expect(post.warnings).toEqual([])
     expect(post.errors).toEqual([])
     expectNoLeaks(post, access)
+    const argv = fs.readFileSync(shim.log, 'utf8')
+    expect(argv).toMatch(/^config --global --add include\.path \S+bitbucket-oauth-git-/m)
+    expect(argv).toMatch(/^config --file \S+ --fixed-value --unset-all include\.path /m)
+    for (const [name, value] of Object.entries(forms)) expect(`${name}: ${argv.includes(value)}`).toBe(`${name}: false`)
     expect(post.stdout).toContain('Removed the git credentials')
 
     // The token is still valid: only the git configuration stops the clone now.
@@ -271,6 +278,16 @@ describe('git-credentials over HTTPS', () => {
     }
   })
 })
+
+/** A `git` first on PATH that appends its arguments to a log, then runs the real git. */
+function gitShim(j: Job): { path: string; log: string } {
+  const dir = path.join(j.root, 'shim-bin')
+  fs.mkdirSync(dir)
+  const log = path.join(j.root, 'git-argv.log')
+  const real = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim()
+  fs.writeFileSync(path.join(dir, 'git'), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${log}'\nexec '${real}' "$@"\n`, { mode: 0o755 })
+  return { path: `${dir}${path.delimiter}${process.env.PATH ?? ''}`, log }
+}
 
 function prefix(p: string, o: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(o).map(([k, v]) => [p + k, v]))
