@@ -1,5 +1,8 @@
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals'
@@ -231,14 +234,14 @@ describe('git-credentials: true', () => {
 })
 
 describe('git-credentials over HTTPS', () => {
-  // A self-signed certificate for 127.0.0.1, trusted by the action (NODE_EXTRA_CA_CERTS) and by git (GIT_SSL_CAINFO).
+  // A self-signed certificate for 127.0.0.1 and bitbucket.org, trusted by the action (NODE_EXTRA_CA_CERTS) and by git (GIT_SSL_CAINFO).
   let certDir: string
   let tls: { key: Buffer; cert: Buffer }
   let ca: string
   beforeAll(() => {
     certDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bboa-cert-'))
     ca = path.join(certDir, 'cert.pem')
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:bitbucket.org',
       '-keyout', path.join(certDir, 'key.pem'), '-out', ca], { stdio: 'ignore' })
     tls = { key: fs.readFileSync(path.join(certDir, 'key.pem')), cert: fs.readFileSync(ca) }
   })
@@ -274,6 +277,74 @@ describe('git-credentials over HTTPS', () => {
       expect(after.code).not.toBe(0)
       expect(filesContaining([job.home, job.runnerTemp, job.workspace], tokenForms(access))).toEqual([])
     } finally {
+      await secure.emu.close()
+    }
+  })
+
+  test('bitbucket-url https://bitbucket.org: git@ and ssh:// URLs are cloned over HTTPS with the token (reached through a test proxy)', async () => {
+    // "bitbucket.org" is this test's emulator: a CONNECT proxy on loopback tunnels bitbucket.org:443
+    // to it and refuses every other destination, so nothing leaves the machine.
+    const secure = await startFixture({ tls })
+    const emuPort = Number(new URL(secure.emu.url).port)
+    const connects: string[] = []
+    const proxy = http.createServer((_req, res) => res.writeHead(403).end())
+    proxy.on('connect', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
+      connects.push(req.url ?? '')
+      if (req.url !== 'bitbucket.org:443') return void socket.end('HTTP/1.1 403 Forbidden\r\n\r\n')
+      const upstream = net.connect(emuPort, '127.0.0.1', () => {
+        socket.write('HTTP/1.1 200 Connection Established\r\n\r\n')
+        upstream.write(head)
+        upstream.pipe(socket)
+        socket.pipe(upstream)
+      })
+      upstream.on('error', () => socket.destroy())
+      socket.on('error', () => upstream.destroy())
+    })
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve))
+    const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`
+    try {
+      secure.emu.git.create('acme', 'private-lib', { 'README.md': 'via bitbucket.org\n' })
+      const viaProxy = { HTTPS_PROXY: proxyUrl, https_proxy: proxyUrl, NO_PROXY: '', no_proxy: '' }
+      const main = await runStep(job, 'main', {
+        inputs: { ...secure.inputs, 'bitbucket-url': 'https://bitbucket.org', 'api-url': 'https://api.bitbucket.org/2.0', 'git-credentials': 'true' },
+        env: { ...FAST_RETRY, ...viaProxy, NODE_EXTRA_CA_CERTS: ca },
+      })
+      expect(main.errors).toEqual([])
+      expect(main.stdout).toContain('rewrites git@bitbucket.org: and ssh://git@bitbucket.org/ URLs')
+      const access = main.outputs['access-token']!
+      expect(findLeaks(main, tokenForms(access))).toEqual([])
+
+      const later = { ...viaProxy, GIT_SSL_CAINFO: ca }
+      expect((await git(job, ['ls-remote', '--get-url', 'git@bitbucket.org:acme/private-lib.git'])).stdout.trim()).toBe('https://bitbucket.org/acme/private-lib.git')
+      expect((await git(job, ['ls-remote', '--get-url', 'ssh://git@bitbucket.org/acme/private-lib.git'])).stdout.trim()).toBe('https://bitbucket.org/acme/private-lib.git')
+      for (const [url, dest] of [['git@bitbucket.org:acme/private-lib.git', 'scp-style'], ['ssh://git@bitbucket.org/acme/private-lib.git', 'ssh-url']] as const) {
+        const cloned = await git(job, ['clone', '-q', url, dest], job.workspace, later)
+        expect(cloned).toMatchObject({ code: 0, stderr: '' })
+        expect(fs.readFileSync(path.join(job.workspace, dest, 'README.md'), 'utf8')).toBe('via bitbucket.org\n')
+      }
+      expect(secure.emu.router.requests.filter((r) => r.path.startsWith('/acme/')).every((r) => r.host === 'bitbucket.org')).toBe(true)
+
+      // npm with an SSH-style dependency on bitbucket.org, no SSH key anywhere.
+      secure.emu.git.create('acme', 'tiny-private', { 'package.json': JSON.stringify({ name: 'tiny-private', version: '0.5.0' }) })
+      const app = path.join(job.workspace, 'app')
+      fs.mkdirSync(app)
+      fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true, dependencies: { 'tiny-private': 'git+ssh://git@bitbucket.org/acme/tiny-private.git' } }))
+      // npm may first try the hosted tarball https://bitbucket.org/acme/tiny-private/get/<sha>.tar.gz itself (no
+      // git, so no credential: an HTTP error), then falls back to git, which has the credential.
+      const npm = await npmInstall(job, app, { ...later, npm_config_cafile: ca })
+      expect(npm.stderr).not.toMatch(/ERR!/)
+      expect(npm.code).toBe(0)
+      expect(JSON.parse(fs.readFileSync(path.join(app, 'node_modules/tiny-private/package.json'), 'utf8')).version).toBe('0.5.0')
+
+      const post = await runStep(job, 'post')
+      expect(post.warnings).toEqual([])
+      expect((await git(job, ['ls-remote', '--get-url', 'git@bitbucket.org:acme/private-lib.git'])).stdout.trim()).toBe('git@bitbucket.org:acme/private-lib.git')
+      expect((await git(job, ['clone', '-q', 'https://bitbucket.org/acme/private-lib.git', 'after'], job.workspace, later)).code).not.toBe(0)
+      expect(new Set(connects)).toEqual(new Set(['bitbucket.org:443']))
+      expect(filesContaining([job.home, job.runnerTemp, job.workspace], tokenForms(access))).toEqual([])
+    } finally {
+      proxy.closeAllConnections()
+      await new Promise((resolve) => proxy.close(resolve))
       await secure.emu.close()
     }
   })
