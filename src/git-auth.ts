@@ -121,12 +121,13 @@ export async function configureGitCredentials(ctx: StepContext, deps: GitAuthDep
       `Could not add the git credential to the global git configuration: ${describeGitFailure(args, result)}. Check that HOME (or GIT_CONFIG_GLOBAL) points to a writable place.`,
     )
   }
+  state.included = true
   const configFile = await findIncludingFile(deps.git, file)
   if (configFile) {
     state.configFile = configFile
     state.createdConfig = !existed.has(configFile)
-    core.saveState(GIT_STATE_KEY, serializeGitState(state))
   }
+  core.saveState(GIT_STATE_KEY, serializeGitState(state))
   core.debug(`git-credentials: include.path added to ${configFile ?? 'the global git configuration'}`)
 
   const origin = gitOrigin(config.bitbucketUrl)

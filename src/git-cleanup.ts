@@ -44,7 +44,9 @@ export async function cleanupGitCredentials(deps: CleanupDeps): Promise<void> {
   }
 
   const where = state.configFile ? ['--file', state.configFile] : ['--global']
-  if (state.configFile && !fs.existsSync(state.configFile)) {
+  if (!state.included) {
+    deps.debug('git-credentials: the main step added no include line')
+  } else if (state.configFile && !fs.existsSync(state.configFile)) {
     deps.debug(`git-credentials: ${state.configFile} is gone; no include line to remove`)
   } else {
     const args = ['config', ...where, '--fixed-value', '--unset-all', 'include.path', state.file]

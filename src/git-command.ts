@@ -24,9 +24,12 @@ export function gitRunner(env: NodeJS.ProcessEnv = process.env): GitRunner {
   return (args) =>
     new Promise((resolve, reject) => {
       execFile('git', args, { env: { ...env, GIT_TERMINAL_PROMPT: '0' }, encoding: 'utf8', maxBuffer: 4 * 1024 * 1024, timeout: 60_000 }, (err, stdout, stderr) => {
-        if (err && (err as NodeJS.ErrnoException).code === 'ENOENT') return reject(new GitNotFoundError())
-        if (err && typeof (err as { code?: unknown }).code !== 'number') return reject(err)
-        resolve({ code: err ? Number((err as { code?: unknown }).code) : 0, stdout, stderr })
+        if (!err) return resolve({ code: 0, stdout, stderr })
+        const code = (err as { code?: unknown }).code
+        if (code === 'ENOENT') return reject(new GitNotFoundError())
+        if (typeof code === 'number') return resolve({ code, stdout, stderr })
+        // Killed by the timeout or a signal: a failure like any other, described by its message.
+        resolve({ code: -1, stdout, stderr: `${stderr}\n${(err as Error).message}` })
       })
     })
 }

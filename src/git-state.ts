@@ -13,7 +13,9 @@ export interface GitCredentialsState {
   version: 1
   /** The credential file (an absolute path under RUNNER_TEMP). */
   file: string
-  /** The git config file that got `include.path = <file>`; unset until the include was added. */
+  /** `include.path = <file>` was added to the global git configuration. */
+  included?: boolean
+  /** The git config file that got that line (as git reported it). */
   configFile?: string
   /** The action created `configFile`; the post step deletes it again when it is left empty. */
   createdConfig?: boolean
@@ -35,5 +37,5 @@ export function parseGitState(raw: string): GitCredentialsState {
   if (!v || typeof v !== 'object' || v.version !== 1 || typeof v.file !== 'string') throw new Error('the saved state has an unknown shape')
   if (!path.isAbsolute(v.file) || !CREDENTIAL_FILE.test(path.basename(v.file))) throw new Error('the saved state names a file the action does not write')
   if (v.configFile !== undefined && (typeof v.configFile !== 'string' || !path.isAbsolute(v.configFile))) throw new Error('the saved state names no usable git config file')
-  return { version: 1, file: v.file, configFile: v.configFile, createdConfig: v.createdConfig === true }
+  return { version: 1, file: v.file, included: v.included === true, configFile: v.configFile, createdConfig: v.createdConfig === true }
 }

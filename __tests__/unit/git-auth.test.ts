@@ -130,6 +130,29 @@ describe('configureGitCredentials', () => {
   })
 })
 
+describe('without git on PATH', () => {
+  test('the main step says to install git; the post step deletes the file, with nothing else to do', async () => {
+    const noGit = gitRunner({ ...env, PATH: path.join(root, 'empty-bin') })
+    const rec = newRecord()
+    await expect(configureGitCredentials(context('https://bitbucket.org', rec), { ...deps(), git: noGit })).rejects.toThrow(/needs git on PATH.*Install git/)
+    const file = (JSON.parse(rec.state['git-credentials']!) as { file: string }).file
+    const lines: string[] = []
+    await cleanupGitCredentials(cleanupDeps(rec.state, lines, noGit))
+    expect(fs.existsSync(file)).toBe(false)
+    expect(lines.filter((l) => l.startsWith('warning'))).toEqual([])
+  })
+
+  test('git gone by the post step: the file is deleted and a warning names the include line left behind', async () => {
+    const rec = newRecord()
+    await configureGitCredentials(context('https://bitbucket.org', rec), deps())
+    const file = (JSON.parse(rec.state['git-credentials']!) as { file: string }).file
+    const lines: string[] = []
+    await cleanupGitCredentials(cleanupDeps(rec.state, lines, gitRunner({ ...env, PATH: path.join(root, 'empty-bin') })))
+    expect(fs.existsSync(file)).toBe(false)
+    expect(lines.filter((l) => l.startsWith('warning')).join('\n')).toMatch(/git is no longer on PATH, so the include line stays/)
+  })
+})
+
 describe('cleanupGitCredentials', () => {
   test('missing state: nothing to do, no warning', async () => {
     const lines: string[] = []

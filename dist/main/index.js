@@ -67501,11 +67501,15 @@ class GitNotFoundError extends Error {
 function gitRunner(env = process.env) {
     return (args) => new Promise((resolve, reject) => {
         (0,external_node_child_process_namespaceObject.execFile)('git', args, { env: { ...env, GIT_TERMINAL_PROMPT: '0' }, encoding: 'utf8', maxBuffer: 4 * 1024 * 1024, timeout: 60_000 }, (err, stdout, stderr) => {
-            if (err && err.code === 'ENOENT')
+            if (!err)
+                return resolve({ code: 0, stdout, stderr });
+            const code = err.code;
+            if (code === 'ENOENT')
                 return reject(new GitNotFoundError());
-            if (err && typeof err.code !== 'number')
-                return reject(err);
-            resolve({ code: err ? Number(err.code) : 0, stdout, stderr });
+            if (typeof code === 'number')
+                return resolve({ code, stdout, stderr });
+            // Killed by the timeout or a signal: a failure like any other, described by its message.
+            resolve({ code: -1, stdout, stderr: `${stderr}\n${err.message}` });
         });
     });
 }
@@ -67543,7 +67547,7 @@ function parseGitState(raw) {
         throw new Error('the saved state names a file the action does not write');
     if (v.configFile !== undefined && (typeof v.configFile !== 'string' || !path.isAbsolute(v.configFile)))
         throw new Error('the saved state names no usable git config file');
-    return { version: 1, file: v.file, configFile: v.configFile, createdConfig: v.createdConfig === true };
+    return { version: 1, file: v.file, included: v.included === true, configFile: v.configFile, createdConfig: v.createdConfig === true };
 }
 
 ;// CONCATENATED MODULE: ./src/secret-file.ts
@@ -67683,12 +67687,13 @@ async function configureGitCredentials(ctx, deps) {
     if (result.code !== 0) {
         throw new errors/* ActionError */.l(`Could not add the git credential to the global git configuration: ${describeGitFailure(args, result)}. Check that HOME (or GIT_CONFIG_GLOBAL) points to a writable place.`);
     }
+    state.included = true;
     const configFile = await findIncludingFile(deps.git, file);
     if (configFile) {
         state.configFile = configFile;
         state.createdConfig = !existed.has(configFile);
-        core.saveState(GIT_STATE_KEY, serializeGitState(state));
     }
+    core.saveState(GIT_STATE_KEY, serializeGitState(state));
     core.debug(`git-credentials: include.path added to ${configFile ?? 'the global git configuration'}`);
     const origin = gitOrigin(config.bitbucketUrl);
     core.info(`Git in later steps authenticates to ${origin} as ${GIT_USERNAME} with the access token (removed by the post step).`);

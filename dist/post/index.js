@@ -28415,7 +28415,7 @@ function parseGitState(raw) {
         throw new Error('the saved state names a file the action does not write');
     if (v.configFile !== undefined && (typeof v.configFile !== 'string' || !external_node_path_default().isAbsolute(v.configFile)))
         throw new Error('the saved state names no usable git config file');
-    return { version: 1, file: v.file, configFile: v.configFile, createdConfig: v.createdConfig === true };
+    return { version: 1, file: v.file, included: v.included === true, configFile: v.configFile, createdConfig: v.createdConfig === true };
 }
 
 ;// CONCATENATED MODULE: ./src/git-cleanup.ts
@@ -28457,7 +28457,10 @@ async function cleanupGitCredentials(deps) {
             problems.push(`could not delete the credential file ${state.file} (${code ?? err.message}); delete it by hand`);
     }
     const where = state.configFile ? ['--file', state.configFile] : ['--global'];
-    if (state.configFile && !external_node_fs_default().existsSync(state.configFile)) {
+    if (!state.included) {
+        deps.debug('git-credentials: the main step added no include line');
+    }
+    else if (state.configFile && !external_node_fs_default().existsSync(state.configFile)) {
         deps.debug(`git-credentials: ${state.configFile} is gone; no include line to remove`);
     }
     else {
@@ -28527,11 +28530,15 @@ class GitNotFoundError extends Error {
 function gitRunner(env = process.env) {
     return (args) => new Promise((resolve, reject) => {
         (0,external_node_child_process_namespaceObject.execFile)('git', args, { env: { ...env, GIT_TERMINAL_PROMPT: '0' }, encoding: 'utf8', maxBuffer: 4 * 1024 * 1024, timeout: 60_000 }, (err, stdout, stderr) => {
-            if (err && err.code === 'ENOENT')
+            if (!err)
+                return resolve({ code: 0, stdout, stderr });
+            const code = err.code;
+            if (code === 'ENOENT')
                 return reject(new GitNotFoundError());
-            if (err && typeof err.code !== 'number')
-                return reject(err);
-            resolve({ code: err ? Number(err.code) : 0, stdout, stderr });
+            if (typeof code === 'number')
+                return resolve({ code, stdout, stderr });
+            // Killed by the timeout or a signal: a failure like any other, described by its message.
+            resolve({ code: -1, stdout, stderr: `${stderr}\n${err.message}` });
         });
     });
 }
