@@ -12,6 +12,7 @@ import { Router, sendJson } from './router.ts'
 import { EmulatorState, type StateOptions } from './state.ts'
 import { registerApi } from './api.ts'
 import { registerAuthorize } from './authorize.ts'
+import { registerGit, type GitRepos } from './git.ts'
 
 export interface EmulatorOptions extends Partial<StateOptions> {
   port?: number
@@ -30,6 +31,8 @@ export interface Emulator {
   faults: Faults
   /** Extra OAuth grants (authorization_code) by grant_type. */
   grants: Map<string, GrantHandler>
+  /** Repositories served over git's smart HTTP protocol (`git.create(ws, repo, files)`). */
+  git: GitRepos
   close(): Promise<void>
 }
 
@@ -42,6 +45,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   registerOAuth(router, state, grants)
   registerApi(router, state)
   registerAuthorize(router, state, grants)
+  const git = registerGit(router, state)
 
   const listener = (req: http.IncomingMessage, res: http.ServerResponse) => void router.handle(req, res)
   const server = options.tls ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, listener) : http.createServer(listener)
@@ -60,11 +64,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     router,
     faults,
     grants,
+    git,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections()
         server.close(() => resolve())
-      }),
+      }).finally(() => git.dispose()),
   }
 }
 

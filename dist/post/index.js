@@ -28370,6 +28370,210 @@ module.exports = {
 
 /***/ }),
 
+/***/ 7701:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  p: () => (/* binding */ cleanupGitCredentials)
+});
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+var external_node_fs_default = /*#__PURE__*/__nccwpck_require__.n(external_node_fs_namespaceObject);
+// EXTERNAL MODULE: ./src/git-command.ts + 1 modules
+var git_command = __nccwpck_require__(7142);
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
+;// CONCATENATED MODULE: ./src/git-state.ts
+/**
+ * What the main step added for `git-credentials`, handed to the post step
+ * through `saveState`. The post step removes exactly this and nothing else.
+ */
+
+const GIT_STATE_KEY = 'git-credentials';
+/** Credential files are named like this (the post step deletes nothing else). */
+const CREDENTIAL_FILE = /^bitbucket-oauth-git-[0-9a-f-]{36}\.gitconfig$/;
+function serializeGitState(state) {
+    return JSON.stringify(state);
+}
+/** Parses the saved state; throws with a plain message when it is not what the main step writes. */
+function parseGitState(raw) {
+    let value;
+    try {
+        value = JSON.parse(raw);
+    }
+    catch {
+        throw new Error('the saved state is not JSON');
+    }
+    const v = value;
+    if (!v || typeof v !== 'object' || v.version !== 1 || typeof v.file !== 'string')
+        throw new Error('the saved state has an unknown shape');
+    if (!external_node_path_default().isAbsolute(v.file) || !CREDENTIAL_FILE.test(external_node_path_default().basename(v.file)))
+        throw new Error('the saved state names a file the action does not write');
+    if (v.configFile !== undefined && (typeof v.configFile !== 'string' || !external_node_path_default().isAbsolute(v.configFile)))
+        throw new Error('the saved state names no usable git config file');
+    return { version: 1, file: v.file, included: v.included === true, configFile: v.configFile, createdConfig: v.createdConfig === true };
+}
+
+;// CONCATENATED MODULE: ./src/git-cleanup.ts
+/**
+ * The post step's half of `git-credentials`: removes exactly what the main
+ * step recorded (the `include.path` line, the credential file, a global config
+ * file it created and left empty) and nothing else. It never fails the job:
+ * every problem becomes a warning that says what to check.
+ */
+
+
+
+const HINT = 'Check the global git configuration (~/.gitconfig) for an include.path naming a bitbucket-oauth-git-*.gitconfig file, and RUNNER_TEMP for such files.';
+async function cleanupGitCredentials(deps) {
+    const raw = deps.getState(GIT_STATE_KEY);
+    if (!raw) {
+        deps.debug('No git credentials to remove.');
+        return;
+    }
+    let state;
+    try {
+        state = parseGitState(raw);
+    }
+    catch (err) {
+        deps.warning(`Could not remove the git credentials: ${err.message}. ${HINT}`);
+        return;
+    }
+    const problems = [];
+    // The secret first: without the file the include line is harmless (git skips missing includes).
+    try {
+        external_node_fs_default().unlinkSync(state.file);
+        deps.debug(`git-credentials: deleted ${state.file}`);
+    }
+    catch (err) {
+        const code = err.code;
+        if (code === 'ENOENT')
+            deps.debug(`git-credentials: ${state.file} is already gone`);
+        else
+            problems.push(`could not delete the credential file ${state.file} (${code ?? err.message}); delete it by hand`);
+    }
+    const where = state.configFile ? ['--file', state.configFile] : ['--global'];
+    if (!state.included) {
+        deps.debug('git-credentials: the main step added no include line');
+    }
+    else if (state.configFile && !external_node_fs_default().existsSync(state.configFile)) {
+        deps.debug(`git-credentials: ${state.configFile} is gone; no include line to remove`);
+    }
+    else {
+        const args = ['config', ...where, '--fixed-value', '--unset-all', 'include.path', state.file];
+        try {
+            const result = await deps.git(args);
+            if (result.code === 0)
+                deps.debug(`git-credentials: removed include.path ${state.file} from ${state.configFile ?? 'the global git configuration'}`);
+            else if (result.code === 5)
+                deps.debug('git-credentials: the include line was already gone');
+            else
+                problems.push(`could not remove the include line: ${(0,git_command/* describeGitFailure */.mR)(args, result)}`);
+        }
+        catch (err) {
+            problems.push(err instanceof git_command/* GitNotFoundError */.IG ? 'git is no longer on PATH, so the include line stays (it names a deleted file)' : `could not run git: ${err.message}`);
+        }
+        if (state.createdConfig && state.configFile)
+            removeIfEmpty(state.configFile, deps, problems);
+    }
+    if (problems.length)
+        deps.warning(`Git credentials cleanup: ${problems.join('; ')}. ${HINT}`);
+    else
+        deps.info('Removed the git credentials that this action set up for later steps.');
+}
+/** The action created this config file; once only whitespace remains, it goes too. */
+function removeIfEmpty(file, deps, problems) {
+    try {
+        if (external_node_fs_default().readFileSync(file, 'utf8').trim() !== '')
+            return;
+        external_node_fs_default().unlinkSync(file);
+        deps.debug(`git-credentials: deleted the empty ${file} that the main step had created`);
+    }
+    catch (err) {
+        if (err.code !== 'ENOENT')
+            problems.push(`could not tidy ${file} (${err.message})`);
+    }
+}
+
+
+/***/ }),
+
+/***/ 7142:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  IG: () => (/* binding */ GitNotFoundError),
+  mR: () => (/* binding */ describeGitFailure),
+  XZ: () => (/* binding */ gitRunner)
+});
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./src/git-command.ts
+/**
+ * Runs `git` for the action. Arguments never carry a secret (the house rule:
+ * no secret on a command line); callers pass file paths and plain settings.
+ */
+
+class GitNotFoundError extends Error {
+    constructor() {
+        super('git was not found on PATH');
+        this.name = 'GitNotFoundError';
+    }
+}
+function gitRunner(env = process.env) {
+    return (args) => new Promise((resolve, reject) => {
+        (0,external_node_child_process_namespaceObject.execFile)('git', args, { env: { ...env, GIT_TERMINAL_PROMPT: '0' }, encoding: 'utf8', maxBuffer: 4 * 1024 * 1024, timeout: 60_000 }, (err, stdout, stderr) => {
+            if (!err)
+                return resolve({ code: 0, stdout, stderr });
+            const code = err.code;
+            if (code === 'ENOENT')
+                return reject(new GitNotFoundError());
+            if (typeof code === 'number')
+                return resolve({ code, stdout, stderr });
+            // Killed by the timeout or a signal: a failure like any other, described by its message.
+            resolve({ code: -1, stdout, stderr: `${stderr}\n${err.message}` });
+        });
+    });
+}
+/** One line describing a failed git call, for messages (no secret is ever on argv or in our git output). */
+function describeGitFailure(args, result) {
+    const detail = result.stderr.trim().split(/\r?\n/).slice(-2).join(' ');
+    return `\`git ${args.join(' ')}\` exited with ${result.code}${detail ? `: ${detail}` : ''}`;
+}
+
+
+/***/ }),
+
+/***/ 6661:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
+/* harmony import */ var _git_cleanup_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7701);
+/* harmony import */ var _git_command_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7142);
+/** Entry point of the post step: removes what the main step left on the runner. Failures are warnings. */
+
+
+
+try {
+    await (0,_git_cleanup_js__WEBPACK_IMPORTED_MODULE_1__/* .cleanupGitCredentials */ .p)({ getState: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu, git: (0,_git_command_js__WEBPACK_IMPORTED_MODULE_2__/* .gitRunner */ .XZ)(process.env), info: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq, warning: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e, debug: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz });
+}
+catch (err) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Cleanup failed: ${err instanceof Error ? err.message : String(err)}`);
+}
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
 /***/ 2613:
 /***/ ((module) => {
 
@@ -28564,46 +28768,21 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
-/***/ })
+/***/ }),
 
-/******/ });
-/************************************************************************/
-/******/ // The module cache
-/******/ var __webpack_module_cache__ = {};
-/******/ 
-/******/ // The require function
-/******/ function __nccwpck_require__(moduleId) {
-/******/ 	// Check if module is in cache
-/******/ 	var cachedModule = __webpack_module_cache__[moduleId];
-/******/ 	if (cachedModule !== undefined) {
-/******/ 		return cachedModule.exports;
-/******/ 	}
-/******/ 	// Create a new module (and put it into the cache)
-/******/ 	var module = __webpack_module_cache__[moduleId] = {
-/******/ 		// no module.id needed
-/******/ 		// no module.loaded needed
-/******/ 		exports: {}
-/******/ 	};
-/******/ 
-/******/ 	// Execute the module function
-/******/ 	var threw = true;
-/******/ 	try {
-/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
-/******/ 		threw = false;
-/******/ 	} finally {
-/******/ 		if(threw) delete __webpack_module_cache__[moduleId];
-/******/ 	}
-/******/ 
-/******/ 	// Return the exports of the module
-/******/ 	return module.exports;
-/******/ }
-/******/ 
-/************************************************************************/
-/******/ /* webpack/runtime/asset-relocator-loader */
-/******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
-/******/ 
-/************************************************************************/
-var __webpack_exports__ = {};
+/***/ 3218:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Yz: () => (/* binding */ core_debug),
+  Gu: () => (/* binding */ getState),
+  pq: () => (/* binding */ info),
+  $e: () => (/* binding */ warning)
+});
+
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, error, exportVariable, getBooleanInput, getIDToken, getInput, getMultilineInput, group, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, setFailed, setOutput, setSecret, startGroup, summary, toPlatformPath, toPosixPath, toWin32Path
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
@@ -31463,7 +31642,7 @@ function notice(message, properties = {}) {
  * @param message info message
  */
 function info(message) {
-    process.stdout.write(message + os.EOL);
+    process.stdout.write(message + external_os_namespaceObject.EOL);
 }
 /**
  * Begin an output group.
@@ -31550,13 +31729,148 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ./src/post.ts
-/** Entry point of the post step: removes what the main step left on the runner. Failures are warnings. */
 
-try {
-    core_debug('post: nothing to clean up');
-}
-catch (err) {
-    warning(`Cleanup failed: ${err instanceof Error ? err.message : String(err)}`);
-}
+/***/ })
 
+/******/ });
+/************************************************************************/
+/******/ // The module cache
+/******/ var __webpack_module_cache__ = {};
+/******/ 
+/******/ // The require function
+/******/ function __nccwpck_require__(moduleId) {
+/******/ 	// Check if module is in cache
+/******/ 	var cachedModule = __webpack_module_cache__[moduleId];
+/******/ 	if (cachedModule !== undefined) {
+/******/ 		return cachedModule.exports;
+/******/ 	}
+/******/ 	// Create a new module (and put it into the cache)
+/******/ 	var module = __webpack_module_cache__[moduleId] = {
+/******/ 		// no module.id needed
+/******/ 		// no module.loaded needed
+/******/ 		exports: {}
+/******/ 	};
+/******/ 
+/******/ 	// Execute the module function
+/******/ 	var threw = true;
+/******/ 	try {
+/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		threw = false;
+/******/ 	} finally {
+/******/ 		if(threw) delete __webpack_module_cache__[moduleId];
+/******/ 	}
+/******/ 
+/******/ 	// Return the exports of the module
+/******/ 	return module.exports;
+/******/ }
+/******/ 
+/************************************************************************/
+/******/ /* webpack/runtime/asset-relocator-loader */
+/******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
+/******/ 
+/******/ /* webpack/runtime/async module */
+/******/ (() => {
+/******/ 	var webpackQueues = typeof Symbol === "function" ? Symbol("webpack queues") : "__webpack_queues__";
+/******/ 	var webpackExports = typeof Symbol === "function" ? Symbol("webpack exports") : "__webpack_exports__";
+/******/ 	var webpackError = typeof Symbol === "function" ? Symbol("webpack error") : "__webpack_error__";
+/******/ 	var resolveQueue = (queue) => {
+/******/ 		if(queue && queue.d < 1) {
+/******/ 			queue.d = 1;
+/******/ 			queue.forEach((fn) => (fn.r--));
+/******/ 			queue.forEach((fn) => (fn.r-- ? fn.r++ : fn()));
+/******/ 		}
+/******/ 	}
+/******/ 	var wrapDeps = (deps) => (deps.map((dep) => {
+/******/ 		if(dep !== null && typeof dep === "object") {
+/******/ 			if(dep[webpackQueues]) return dep;
+/******/ 			if(dep.then) {
+/******/ 				var queue = [];
+/******/ 				queue.d = 0;
+/******/ 				dep.then((r) => {
+/******/ 					obj[webpackExports] = r;
+/******/ 					resolveQueue(queue);
+/******/ 				}, (e) => {
+/******/ 					obj[webpackError] = e;
+/******/ 					resolveQueue(queue);
+/******/ 				});
+/******/ 				var obj = {};
+/******/ 				obj[webpackQueues] = (fn) => (fn(queue));
+/******/ 				return obj;
+/******/ 			}
+/******/ 		}
+/******/ 		var ret = {};
+/******/ 		ret[webpackQueues] = x => {};
+/******/ 		ret[webpackExports] = dep;
+/******/ 		return ret;
+/******/ 	}));
+/******/ 	__nccwpck_require__.a = (module, body, hasAwait) => {
+/******/ 		var queue;
+/******/ 		hasAwait && ((queue = []).d = -1);
+/******/ 		var depQueues = new Set();
+/******/ 		var exports = module.exports;
+/******/ 		var currentDeps;
+/******/ 		var outerResolve;
+/******/ 		var reject;
+/******/ 		var promise = new Promise((resolve, rej) => {
+/******/ 			reject = rej;
+/******/ 			outerResolve = resolve;
+/******/ 		});
+/******/ 		promise[webpackExports] = exports;
+/******/ 		promise[webpackQueues] = (fn) => (queue && fn(queue), depQueues.forEach(fn), promise["catch"](x => {}));
+/******/ 		module.exports = promise;
+/******/ 		body((deps) => {
+/******/ 			currentDeps = wrapDeps(deps);
+/******/ 			var fn;
+/******/ 			var getResult = () => (currentDeps.map((d) => {
+/******/ 				if(d[webpackError]) throw d[webpackError];
+/******/ 				return d[webpackExports];
+/******/ 			}))
+/******/ 			var promise = new Promise((resolve) => {
+/******/ 				fn = () => (resolve(getResult));
+/******/ 				fn.r = 0;
+/******/ 				var fnQueue = (q) => (q !== queue && !depQueues.has(q) && (depQueues.add(q), q && !q.d && (fn.r++, q.push(fn))));
+/******/ 				currentDeps.map((dep) => (dep[webpackQueues](fnQueue)));
+/******/ 			});
+/******/ 			return fn.r ? promise : getResult();
+/******/ 		}, (err) => ((err ? reject(promise[webpackError] = err) : outerResolve(exports)), resolveQueue(queue)));
+/******/ 		queue && queue.d < 0 && (queue.d = 0);
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/define property getters */
+/******/ (() => {
+/******/ 	// define getter functions for harmony exports
+/******/ 	__nccwpck_require__.d = (exports, definition) => {
+/******/ 		for(var key in definition) {
+/******/ 			if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
+/******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
+/******/ 			}
+/******/ 		}
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/hasOwnProperty shorthand */
+/******/ (() => {
+/******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/************************************************************************/
+/******/ 
+/******/ // startup
+/******/ // Load entry module and return exports
+/******/ // This entry module used 'module' so it can't be inlined
+/******/ var __webpack_exports__ = __nccwpck_require__(6661);
+/******/ __webpack_exports__ = await __webpack_exports__;
+/******/ 
