@@ -9,6 +9,7 @@
  */
 import { startEmulator } from '../emulator/server.ts'
 import { newJob, removeJob, runStep, type Job, type StepResult } from '../__tests__/helpers/action.ts'
+import { git } from '../__tests__/helpers/git.ts'
 
 const debug = process.argv.includes('--debug')
 const bold = (s: string) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s)
@@ -82,8 +83,24 @@ try {
   const third = await runStep(job, 'main', { inputs: { ...inputs, 'refresh-token': stored }, debug })
   show('Run 3: 11 minutes later, the original (already rotated) refresh token', third, masksOf(third))
 
-  const ok = first.code === 0 && second.code === 0 && third.code !== 0
-  console.log(`\n${ok ? 'Demo finished as expected' : 'Demo did NOT behave as expected'}: runs 1 and 2 succeed, run 3 fails with a message saying what to do.`)
+  const tokenOk = first.code === 0 && second.code === 0 && third.code !== 0
+  console.log(`\n${tokenOk ? 'As expected' : 'NOT as expected'}: runs 1 and 2 succeed, run 3 fails with a message saying what to do.`)
+
+  // git-credentials: a later step clones a private repository; after the post step it no longer can.
+  emu.state.advance(-11 * 60_000)
+  emu.git.create('myteam', 'tools', { 'README.md': '# tools\n', 'bin/hello.sh': 'echo hello\n' })
+  const gitRun = await runStep(job, 'main', { inputs: { ...inputs, 'refresh-token': second.outputs['refresh-token']!, 'git-credentials': 'true' }, debug })
+  show('Run 4: git-credentials: true', gitRun, masksOf(gitRun))
+  const clone = await git(job, ['clone', '-q', `${emu.url}/myteam/tools.git`, 'tools'])
+  console.log(`\n${bold('  a later step:')} git clone ${emu.url}/myteam/tools.git -> exit ${clone.code}; files: ${clone.code === 0 ? (await git(job, ['ls-files'], `${job.workspace}/tools`)).stdout.trim().split('\n').join(', ') : clone.stderr.trim()}`)
+  const post = await runStep(job, 'post', { debug })
+  console.log(`${bold('  post step:')} exit ${post.code}\n${renderLog(post).replace(/^/gm, '  │ ')}`)
+  const after = await git(job, ['clone', '-q', `${emu.url}/myteam/tools.git`, 'tools-again'])
+  console.log(`${bold('  after the post step:')} git clone -> exit ${after.code} (${after.stderr.trim().split('\n').pop()})`)
+  const gitOk = gitRun.code === 0 && clone.code === 0 && post.code === 0 && after.code !== 0
+
+  const ok = tokenOk && gitOk
+  console.log(`\n${ok ? 'Demo finished as expected.' : 'Demo did NOT behave as expected.'}`)
   process.exitCode = ok ? 0 : 1
 } finally {
   if (job) removeJob(job)
