@@ -3,6 +3,7 @@
  * no secret on a command line); callers pass file paths and plain settings.
  */
 import { execFile } from 'node:child_process'
+import { childEnv } from './child-env.ts'
 
 export interface GitResult {
   code: number
@@ -23,7 +24,7 @@ export class GitNotFoundError extends Error {
 export function gitRunner(env: NodeJS.ProcessEnv = process.env): GitRunner {
   return (args) =>
     new Promise((resolve, reject) => {
-      execFile('git', args, { env: { ...env, GIT_TERMINAL_PROMPT: '0' }, encoding: 'utf8', maxBuffer: 4 * 1024 * 1024, timeout: 60_000 }, (err, stdout, stderr) => {
+      execFile('git', args, { env: { ...childEnv(env), GIT_TERMINAL_PROMPT: '0' }, encoding: 'utf8', maxBuffer: 4 * 1024 * 1024, timeout: 60_000 }, (err, stdout, stderr) => {
         if (!err) return resolve({ code: 0, stdout, stderr })
         const code = (err as { code?: unknown }).code
         if (code === 'ENOENT') return reject(new GitNotFoundError())

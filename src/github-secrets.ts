@@ -21,6 +21,7 @@ import { ActionError } from './errors.ts'
 import { HttpError, type HttpClient, type HttpResponse, type Method } from './http.ts'
 import { joinUrl, type SecretTarget } from './inputs.ts'
 import { sealBase64 } from './sealed-box.ts'
+import { isoSeconds, parseJsonObject } from './format.ts'
 
 export const GITHUB_API_VERSION = '2022-11-28'
 
@@ -152,7 +153,7 @@ class GitHubApi {
         idempotent: true,
       })
     } catch (err) {
-      if (err instanceof HttpError && err.status !== undefined) {
+      if (err instanceof HttpError && err.status !== undefined && err.phase === 'request') {
         throw new ActionError(
           `The GitHub API (${url.host}) kept answering HTTP ${err.status} when asked to ${action} ${this.#scope.label}; GitHub may be degraded (https://www.githubstatus.com).`,
           { cause: err },
@@ -161,13 +162,7 @@ class GitHubApi {
       throw err
     }
     const { response, text } = result
-    let json: Record<string, unknown> | undefined
-    try {
-      const parsed: unknown = text ? JSON.parse(text) : undefined
-      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) json = parsed as Record<string, unknown>
-    } catch {
-      json = undefined
-    }
+    const json = parseJsonObject(text)
     if ((response.status >= 200 && response.status < 300) || accept.includes(response.status)) return { response, json }
     throw this.#failure(response, json, action)
   }
@@ -181,7 +176,7 @@ class GitHubApi {
       (status === 403 || status === 429) && (response.headers['x-ratelimit-remaining'] === '0' || /rate limit/i.test(message ?? ''))
     if (rateLimited) {
       const reset = Number(response.headers['x-ratelimit-reset'])
-      const when = Number.isFinite(reset) && reset > 0 ? ` (it resets at ${new Date(reset * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z')})` : ''
+      const when = Number.isFinite(reset) && reset > 0 ? ` (it resets at ${isoSeconds(new Date(reset * 1000))})` : ''
       return new ActionError(`The \`github-token\` hit GitHub's API rate limit (${said})${when} when asked to ${action} ${scope.label}.`)
     }
     if (status === 401) {

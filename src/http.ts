@@ -5,7 +5,7 @@
  * `NO_PROXY` honoured, plain http refused except to loopback hosts, and
  * credentials never forwarded to another origin on a redirect.
  */
-import { EnvHttpProxyAgent, type Dispatcher } from 'undici'
+import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici'
 import { ActionError, errorMessage } from './errors.ts'
 import {
   DEFAULT_RETRY,
@@ -77,11 +77,14 @@ export interface HttpClientDeps {
 export class HttpError extends ActionError {
   readonly status: number | undefined
   readonly code: string | undefined
-  constructor(message: string, options: { status?: number; code?: string; cause?: unknown } = {}) {
+  /** Where it failed: before any answer, or while reading an answer's body (status set). */
+  readonly phase: 'request' | 'body'
+  constructor(message: string, options: { status?: number; code?: string; cause?: unknown; phase?: 'request' | 'body' } = {}) {
     super(message, { cause: options.cause })
     this.name = 'HttpError'
     this.status = options.status
     this.code = options.code
+    this.phase = options.phase ?? 'request'
   }
 }
 
@@ -142,7 +145,10 @@ function describeNetworkError(err: unknown, timeouts: Timeouts): string {
 export class HttpClient {
   readonly timeouts: Timeouts
   readonly retry: RetryPolicy
-  readonly #dispatcher: Dispatcher
+  /** Through HTTPS_PROXY/HTTP_PROXY unless NO_PROXY says otherwise. */
+  readonly #proxied: Dispatcher
+  /** Loopback hosts: never through a proxy (the proxy's loopback is another machine). */
+  readonly #direct: Dispatcher
   readonly #debug: (message: string) => void
   readonly #sleep: (ms: number) => Promise<void>
   readonly #random: () => number
@@ -151,13 +157,13 @@ export class HttpClient {
   constructor(deps: HttpClientDeps = {}) {
     this.timeouts = { ...DEFAULT_TIMEOUTS, ...deps.timeouts }
     this.retry = { ...DEFAULT_RETRY, ...deps.retry }
-    this.#dispatcher =
-      deps.dispatcher ??
-      new EnvHttpProxyAgent({
-        connect: { timeout: this.timeouts.connectMs },
-        headersTimeout: this.timeouts.headersMs,
-        bodyTimeout: this.timeouts.bodyMs,
-      })
+    const agentOptions = {
+      connect: { timeout: this.timeouts.connectMs },
+      headersTimeout: this.timeouts.headersMs,
+      bodyTimeout: this.timeouts.bodyMs,
+    }
+    this.#proxied = deps.dispatcher ?? new EnvHttpProxyAgent(agentOptions)
+    this.#direct = deps.dispatcher ?? new Agent(agentOptions)
     this.#debug = deps.debug ?? (() => {})
     this.#sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)))
     this.#random = deps.random ?? Math.random
@@ -219,21 +225,40 @@ export class HttpClient {
     throw new Error('unreachable')
   }
 
-  /** A request whose body is read as text (small JSON answers). */
+  /**
+   * A request whose body is read as text (small JSON answers). The body too
+   * must arrive within the request's deadline (or `bodyMs` after the headers,
+   * if later); an idempotent request whose body is cut short is tried again.
+   */
   async text(input: string | URL, options: RequestOptions): Promise<{ response: HttpResponse; text: string }> {
-    const response = await this.request(input, options)
-    try {
-      return { response, text: await response.text() }
-    } catch (err) {
-      throw new HttpError(
-        `${options.what} (${response.url.host}) answered HTTP ${response.status} but the body could not be read: ${describeNetworkError(err, this.timeouts)}.`,
-        { status: response.status, code: errorCode(err), cause: err },
-      )
+    const idempotent = options.idempotent ?? !['POST', 'PATCH'].includes(options.method ?? 'GET')
+    const started = this.#now()
+    for (let attempt = 1; ; attempt++) {
+      const response = await this.request(input, options)
+      const limit = Math.max(started + this.timeouts.deadlineMs, this.#now() + this.timeouts.bodyMs) - this.#now()
+      const timer = setTimeout(() => response.body.destroy(new DeadlineError()), limit)
+      try {
+        return { response, text: await response.text() }
+      } catch (err) {
+        const why = err instanceof DeadlineError ? `it did not arrive within ${+(limit / 1000).toFixed(1)} s` : describeNetworkError(err, this.timeouts)
+        const again = idempotent && !(err instanceof DeadlineError) && attempt < this.retry.attempts && this.#now() - started < this.timeouts.deadlineMs
+        this.#debug(`${options.method ?? 'GET'} ${redactUrl(input)}: the body could not be read (${why})${again ? ', trying again' : ''}`)
+        if (again) {
+          await this.#sleep(backoffDelay(this.retry, attempt, this.#random))
+          continue
+        }
+        throw new HttpError(
+          `${options.what} (${response.url.host}) answered HTTP ${response.status} but the body could not be read: ${why}.`,
+          { status: response.status, code: errorCode(err), cause: err, phase: 'body' },
+        )
+      } finally {
+        clearTimeout(timer)
+      }
     }
   }
 
   async close(): Promise<void> {
-    await this.#dispatcher.close()
+    await Promise.all([this.#proxied.close(), this.#direct === this.#proxied ? undefined : this.#direct.close()])
   }
 
   #networkFailure(what: string, input: string | URL, err: unknown, attempts: number, idempotent: boolean): HttpError {
@@ -282,7 +307,8 @@ export class HttpClient {
     const controller = new AbortController()
     const timer = setTimeout(() => controller.abort(new DeadlineError()), remaining)
     try {
-      const res = await this.#dispatcher.request({
+      const dispatcher = isLoopbackHost(url.hostname) ? this.#direct : this.#proxied
+      const res = await dispatcher.request({
         origin: url.origin,
         path: url.pathname + url.search,
         method,

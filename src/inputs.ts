@@ -83,13 +83,15 @@ export function parseScopes(value: string): string[] {
   return [...new Set(value.split(/[\s,]+/).filter(Boolean))]
 }
 
-const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
-const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/
-const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/
+/** A secret or environment variable name: letters, digits and `_`, not starting with a digit. */
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
+/** A GitHub `owner/repo`. */
+export const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/
+/** A GitHub user or organization name. */
+export const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/
 
 export function validateSecretName(name: string, input: string): void {
-  if (!SECRET_NAME.test(name) || /^GITHUB_/i.test(name)) {
+  if (!NAME.test(name) || /^GITHUB_/i.test(name)) {
     throw new ActionError(
       `Input \`${input}\` "${name}" is not a valid GitHub secret name: letters, digits and _ only, not starting with a digit or GITHUB_.`,
     )
@@ -136,7 +138,7 @@ export function readConfig(getInput: GetInput, env: NodeJS.ProcessEnv): Config {
   const bitbucketUrl = parseBaseUrl(getInput('bitbucket-url') || 'https://bitbucket.org', 'bitbucket-url')
   const apiUrl = parseBaseUrl(getInput('api-url') || 'https://api.bitbucket.org/2.0', 'api-url')
   const exportEnv = getInput('export-env') || undefined
-  if (exportEnv && !ENV_NAME.test(exportEnv)) {
+  if (exportEnv && !NAME.test(exportEnv)) {
     throw new ActionError(`Input \`export-env\` "${exportEnv}" is not a valid environment variable name (letters, digits, _); leave it empty to export nothing.`)
   }
   const workspace = path.resolve(env.GITHUB_WORKSPACE || process.cwd())

@@ -6,6 +6,7 @@
 import { ActionError } from './errors.ts'
 import { HttpError, type HttpClient } from './http.ts'
 import type { Masker } from './mask.ts'
+import { parseJsonObject } from './format.ts'
 
 export type Grant =
   | { type: 'refresh_token'; refreshToken: string }
@@ -41,6 +42,10 @@ export interface OAuthDeps {
 
 export const LOGIN_HINT =
   'Get a new refresh token with the `bitbucket-oauth login` command (README: "Getting the first refresh token"), store it in the secret, and set `refresh-token-secret` so that the action saves every rotated token.'
+
+/** For a refresh whose answer was lost: the token may have rotated all the same. */
+export const SPENT_HINT =
+  'If Bitbucket processed the refresh, the stored refresh token was spent: it keeps working for about 10 minutes, so re-run the job now.'
 
 /** HTTP Basic client authentication, RFC 6749 §2.3.1 (id and secret form-urlencoded first). */
 export function basicAuthorization(clientId: string, clientSecret: string, masker: Masker): string {
@@ -78,23 +83,15 @@ export async function requestToken(deps: OAuthDeps, req: TokenRequest): Promise<
       idempotent: false,
     })
   } catch (err) {
-    if (err instanceof HttpError && err.status === undefined && req.grant.type === 'refresh_token') {
-      throw new ActionError(
-        `${err.message} If the grant reached Bitbucket, the refresh token may have rotated; re-running within 10 minutes still works with the old one.`,
-        { cause: err },
-      )
+    // No token was read: a refresh may still have been processed, and so spent the refresh token.
+    if (err instanceof HttpError && req.grant.type === 'refresh_token' && (err.status === undefined || err.phase === 'body')) {
+      throw new ActionError(`${err.message} ${SPENT_HINT}`, { cause: err })
     }
     throw err
   }
   const { response, text } = result
   const contentType = response.headers['content-type'] ?? 'no content type'
-  let json: Record<string, unknown> | undefined
-  try {
-    const parsed: unknown = JSON.parse(text)
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) json = parsed as Record<string, unknown>
-  } catch {
-    json = undefined
-  }
+  const json = parseJsonObject(text)
   // Mask before anything about the answer is logged.
   if (json) {
     if (typeof json.access_token === 'string') deps.masker.add(json.access_token)
@@ -104,7 +101,7 @@ export async function requestToken(deps: OAuthDeps, req: TokenRequest): Promise<
   if (response.status >= 200 && response.status < 300) {
     if (!json) {
       throw new ActionError(
-        `${what} (${response.url.host}) answered HTTP ${response.status} with ${contentType} that is not a JSON token (${text.length} bytes${text.length === 0 ? '' : ', possibly truncated'}). Check that \`bitbucket-url\` is the Bitbucket site root (e.g. https://bitbucket.org) and that no proxy rewrites the answer.`,
+        `${what} (${response.url.host}) answered HTTP ${response.status} with ${contentType} that is not a JSON token (${text.length} bytes${text.length === 0 ? '' : ', possibly truncated'}). Check that \`bitbucket-url\` is the Bitbucket site root (e.g. https://bitbucket.org) and that no proxy rewrites the answer.${req.grant.type === 'refresh_token' ? ` ${SPENT_HINT}` : ''}`,
         { detail: deps.masker.redact(text.slice(0, 200)) },
       )
     }

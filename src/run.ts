@@ -11,6 +11,7 @@ import type { Masker } from './mask.ts'
 import { requestToken, type Token } from './oauth.ts'
 import { missingScopes } from './scopes.ts'
 import { tokenSummary } from './summary.ts'
+import { isoSeconds } from './format.ts'
 
 /** The part of @actions/core the main step uses (tests pass their own). */
 export interface ActionCore {
@@ -54,10 +55,6 @@ export interface RunDeps {
   fetchArchives(ctx: StepContext): Promise<ArchiveResult[]>
   /** Makes later steps' git use the token; records in the state what the post step must remove. */
   setupGitCredentials(ctx: StepContext): Promise<void>
-}
-
-function isoSeconds(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z')
 }
 
 export async function run(deps: RunDeps): Promise<void> {

@@ -2,6 +2,7 @@
 import type { SecretTarget } from './inputs.ts'
 import type { Token } from './oauth.ts'
 import type { ArchiveResult } from './run.ts'
+import { isoSeconds } from './format.ts'
 
 export interface SummaryFacts {
   token: Token
@@ -18,7 +19,7 @@ const escape = (s: string) => s.replace(/[|\\`*_<>]/g, (c) => `\\${c}`)
 export function tokenSummary(f: SummaryFacts): string {
   const rows: [string, string][] = [
     ['Grant', f.grant],
-    ['Expires', f.token.expiresAt ? f.token.expiresAt.toISOString().replace(/\.\d{3}Z$/, 'Z') : 'not stated'],
+    ['Expires', f.token.expiresAt ? isoSeconds(f.token.expiresAt) : 'not stated'],
     ['Scopes', f.token.scopes.join(' ') || 'not stated'],
     ['Refresh token', f.rotated ? (f.saved ? `rotated, saved to ${f.secret!.name}` : 'rotated, **not saved**') : 'not rotated'],
     ['Exported as', f.exportEnv ?? 'not exported'],

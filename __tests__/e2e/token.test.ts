@@ -38,7 +38,7 @@ function expectFailure(r: StepResult, message: RegExp): void {
   expect(r.code).not.toBe(0)
   expect(r.errors).toHaveLength(1)
   expect(r.errors[0]).toMatch(message)
-  expect(r.stdout + r.stderr).not.toMatch(/^\s+at .*\(.*:\d+:\d+\)$/m)
+  expect(r.stdout + r.stderr).not.toMatch(/^\s+at\s/m)
   expect(r.outputs['access-token']).toBeUndefined()
 }
 
@@ -191,7 +191,7 @@ describe('refusals', () => {
   test('a truncated answer is reported, not retried (the refresh may have been spent)', async () => {
     fx.emu.faults.add({ kind: 'truncate', path: TOKEN_PATH, fraction: 0.4 })
     const r = await run()
-    expectFailure(r, /answered HTTP 200 but the body could not be read/)
+    expectFailure(r, /answered HTTP 200 but the body could not be read: .* the stored refresh token was spent: it keeps working for about 10 minutes, so re-run the job now/)
     expect(tokenRequests()).toHaveLength(1)
   })
 })
@@ -236,7 +236,7 @@ describe('transient faults', () => {
   test('a stalled server fails on the timeout, without replaying the refresh', async () => {
     fx.emu.faults.add({ kind: 'stall', path: TOKEN_PATH, times: Infinity })
     const r = await run({}, { BITBUCKET_OAUTH_HTTP_TIMEOUT_MS: '400' })
-    expectFailure(r, /Could not reach the Bitbucket token endpoint at http:\/\/127\.0\.0\.1:\d+: no answer within 0\.4 s \(not retried: the request may have been processed\)/)
+    expectFailure(r, /Could not reach the Bitbucket token endpoint at http:\/\/127\.0\.0\.1:\d+: no answer within 0\.4 s \(not retried: the request may have been processed\).* re-run the job now/)
     expect(tokenRequests()).toHaveLength(1)
   })
 
@@ -257,21 +257,22 @@ describe('transient faults', () => {
 
 describe('proxy', () => {
   test('HTTPS_PROXY is used for an https Bitbucket, with no extra flag', async () => {
-    const certDir = fs.mkdtempSync(path.join(job.root, 'tls-'))
-    const cert = makeCert(certDir)
+    // "bitbucket.example" is the TLS emulator, reached only through the loopback proxy's tunnel.
+    const cert = makeCert(fs.mkdtempSync(path.join(job.root, 'tls-')), ['bitbucket.example'])
     const tlsEmu = await startEmulator({ tls: cert })
     const consumer = tlsEmu.state.addConsumer()
     const refresh = tlsEmu.state.issueRefreshToken(consumer.key).value
-    const proxy = await startProxy()
+    const proxy = await startProxy({ 'bitbucket.example:443': new URL(tlsEmu.url).host })
     try {
       const r = await runStep(job, 'main', {
-        inputs: { 'client-id': consumer.key, 'client-secret': consumer.secret, 'refresh-token': refresh, 'bitbucket-url': tlsEmu.url, 'api-url': tlsEmu.apiUrl },
+        inputs: { 'client-id': consumer.key, 'client-secret': consumer.secret, 'refresh-token': refresh, 'bitbucket-url': 'https://bitbucket.example', 'api-url': 'https://bitbucket.example/2.0' },
         env: { HTTPS_PROXY: proxy.url, NODE_EXTRA_CA_CERTS: cert.certFile, ...FAST_RETRY },
       })
       expect(r.errors).toEqual([])
       expect(r.code).toBe(0)
       expect(tlsEmu.state.validAccessToken(r.outputs['access-token']!)).toBeDefined()
-      expect(proxy.seen).toEqual([`CONNECT ${new URL(tlsEmu.url).host}`])
+      expect(proxy.seen).toEqual(['CONNECT bitbucket.example:443'])
+      expect(tlsEmu.router.requests.map((q) => q.host)).toEqual(['bitbucket.example'])
       expect(findLeaks(r, { secret: consumer.secret, refresh, access: r.outputs['access-token'], next: r.outputs['refresh-token'] })).toEqual([])
     } finally {
       await proxy.close()
@@ -279,24 +280,12 @@ describe('proxy', () => {
     }
   })
 
-  test('NO_PROXY bypasses the proxy', async () => {
+  test('loopback hosts never go through a proxy (its loopback is another machine)', async () => {
     const proxy = await startProxy()
     try {
-      const r = await run({}, { HTTP_PROXY: proxy.url, NO_PROXY: '127.0.0.1' })
+      const r = await run({}, { HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url })
       expect(r.code).toBe(0)
       expect(proxy.seen).toEqual([])
-    } finally {
-      await proxy.close()
-    }
-  })
-
-  test('HTTP_PROXY is used for a plain-http loopback Bitbucket', async () => {
-    const proxy = await startProxy()
-    try {
-      const r = await run({}, { HTTP_PROXY: proxy.url })
-      expect(r.code).toBe(0)
-      // undici tunnels plain http through CONNECT as well.
-      expect(proxy.seen).toEqual([`CONNECT ${new URL(fx.emu.url).host}`])
     } finally {
       await proxy.close()
     }

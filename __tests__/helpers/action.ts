@@ -179,8 +179,8 @@ export async function runStep(job: Job, entry: 'main' | 'post', options: StepOpt
 
 /**
  * The leak check: no secret appears in the step's stdout or stderr except in
- * its own `::add-mask::` line, and that line comes before any other mention.
- * Returns the problems found (empty when clean).
+ * its own `::add-mask::` line (so it is never shown, even before the runner
+ * would have masked it). Returns the problems found (empty when clean).
  */
 export function findLeaks(result: Pick<StepResult, 'stdout' | 'stderr'>, secrets: Record<string, string | undefined>): string[] {
   const problems: string[] = []

@@ -33,9 +33,12 @@ export const FAST_RETRY = {
   BITBUCKET_OAUTH_RETRY_BASE_MS: '20',
 } as const
 
-/** Every secret the fixture knows of: the client secret and every token the emulator ever issued. */
+/** Every secret the fixture knows of: the client secret (raw and as Basic credentials) and every token the emulator ever issued. */
 export function allSecrets(fx: Fixture): Record<string, string> {
-  const out: Record<string, string> = { 'client-secret': fx.consumer.secret }
+  const out: Record<string, string> = {
+    'client-secret': fx.consumer.secret,
+    'basic-credentials': Buffer.from(`${fx.consumer.key}:${fx.consumer.secret}`).toString('base64'),
+  }
   let i = 0
   for (const value of fx.emu.state.refreshTokens.keys()) out[`refresh-token-${i++}`] = value
   i = 0

@@ -10,7 +10,12 @@ export interface TestProxy {
   close(): Promise<void>
 }
 
-export async function startProxy(): Promise<TestProxy> {
+/**
+ * `tunnels` maps a CONNECT target (`host:port`) to the loopback address it really
+ * reaches, so that a test can use a public-looking name without any traffic
+ * leaving the machine; with a map, any other target is refused (403).
+ */
+export async function startProxy(tunnels?: Record<string, string>): Promise<TestProxy> {
   const seen: string[] = []
   const sockets = new Set<net.Socket>()
   const server = http.createServer((req, res) => {
@@ -29,7 +34,9 @@ export async function startProxy(): Promise<TestProxy> {
   })
   server.on('connect', (req, client, head) => {
     seen.push(`CONNECT ${req.url}`)
-    const [host, port] = (req.url ?? '').split(/:(?=\d+$)/)
+    const target = tunnels ? tunnels[req.url ?? ''] : req.url
+    if (!target) return void client.end('HTTP/1.1 403 Forbidden\r\n\r\n')
+    const [host, port] = target.split(/:(?=\d+$)/)
     const upstream = net.connect(Number(port), host, () => {
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n')
       upstream.write(head)

@@ -1,4 +1,4 @@
-/** A throwaway self-signed certificate for 127.0.0.1 and localhost (made with the system openssl). */
+/** A throwaway self-signed certificate for 127.0.0.1, localhost and `names` (made with the system openssl). */
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
@@ -10,13 +10,13 @@ export interface TestCert {
   certFile: string
 }
 
-export function makeCert(dir: string): TestCert {
+export function makeCert(dir: string, names: string[] = []): TestCert {
   const keyFile = path.join(dir, 'key.pem')
   const certFile = path.join(dir, 'cert.pem')
   execFileSync('openssl', [
     'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
     '-keyout', keyFile, '-out', certFile, '-days', '2', '-subj', '/CN=localhost',
-    '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1',
+    '-addext', `subjectAltName=${['DNS:localhost', 'IP:127.0.0.1', ...names.map((n) => `DNS:${n}`)].join(',')}`,
   ], { stdio: 'ignore' })
   return { key: fs.readFileSync(keyFile), cert: fs.readFileSync(certFile), certFile }
 }

@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { MockAgent } from 'undici'
 import { ActionError } from '../../src/errors.ts'
 import { HttpClient, HttpError, assertSecureUrl, isLoopbackHost, redactUrl } from '../../src/http.ts'
@@ -179,5 +181,57 @@ describe('URL rules', () => {
   })
   test('redactUrl drops queries and user info', () => {
     expect(redactUrl('https://u:p@h.test/a?token=1')).toBe('https://h.test/a?…')
+  })
+})
+
+describe('reading a body', () => {
+  async function server(handler: http.RequestListener): Promise<{ url: string; close: () => Promise<void> }> {
+    const srv = http.createServer(handler)
+    await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve))
+    return {
+      url: `http://127.0.0.1:${(srv.address() as AddressInfo).port}`,
+      close: () => new Promise((resolve) => (srv.closeAllConnections(), srv.close(() => resolve()))),
+    }
+  }
+
+  test('a body that trickles in past the deadline is cut off', async () => {
+    const s = await server((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' })
+      const timer = setInterval(() => res.write(' '), 50)
+      res.on('close', () => clearInterval(timer))
+    })
+    const c = new HttpClient({ timeouts: { deadlineMs: 300, bodyMs: 200 } })
+    try {
+      const started = Date.now()
+      await expect(c.text(`${s.url}/slow`, { what: 'the slow thing' })).rejects.toThrow(/the slow thing \(127\.0\.0\.1:\d+\) answered HTTP 200 but the body could not be read: it did not arrive within 0\.\d s/)
+      expect(Date.now() - started).toBeLessThan(2000)
+    } finally {
+      await c.close()
+      await s.close()
+    }
+  })
+
+  test('an idempotent request whose body is cut short is tried again; a POST is not', async () => {
+    let calls = 0
+    const s = await server((req, res) => {
+      calls++
+      res.writeHead(200, { 'content-length': '10' })
+      if (calls === 1 || req.method === 'POST') {
+        res.write('{"a"')
+        setTimeout(() => res.destroy(), 10)
+      } else res.end('{"a":true}')
+    })
+    const c = new HttpClient({ retry: { baseDelayMs: 1 } })
+    try {
+      expect((await c.text(`${s.url}/x`, { what: 'x' })).text).toBe('{"a":true}')
+      expect(calls).toBe(2)
+      const err = await c.text(`${s.url}/x`, { what: 'x', method: 'POST' }).catch((e: unknown) => e)
+      expect(err).toBeInstanceOf(HttpError)
+      expect((err as HttpError).phase).toBe('body')
+      expect(calls).toBe(3)
+    } finally {
+      await c.close()
+      await s.close()
+    }
   })
 })

@@ -144,8 +144,9 @@ describe('openBrowser', () => {
       child = Object.assign(new EventEmitter(), { unrefed: false, unref: () => (child.unrefed = true) })
       return child as unknown as ChildProcess
     }) as never
-    openBrowser('https://x/', { platform: 'linux', env: {}, warn: (m) => warnings.push(m), spawn })
-    expect(calls).toEqual([{ command: 'xdg-open', args: ['https://x/'], options: { detached: true, stdio: 'ignore', windowsHide: true } }])
+    openBrowser('https://x/', { platform: 'linux', env: { DISPLAY: ':0', BITBUCKET_CLIENT_SECRET: 's', GH_TOKEN: 'g' }, warn: (m) => warnings.push(m), spawn })
+    // The opener gets no secrets in its environment.
+    expect(calls).toEqual([{ command: 'xdg-open', args: ['https://x/'], options: { detached: true, stdio: 'ignore', windowsHide: true, env: { DISPLAY: ':0' } } }])
     expect(child.unrefed).toBe(true)
     child.emit('exit', 3)
     openBrowser('https://x/', { platform: 'linux', env: {}, warn: (m) => warnings.push(m), spawn })

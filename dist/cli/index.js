@@ -37,7 +37,7 @@ __webpack_unused_export__ = Dispatcher
 __webpack_unused_export__ = Client
 __webpack_unused_export__ = Pool
 __webpack_unused_export__ = BalancedPool
-__webpack_unused_export__ = Agent
+module.exports.g6 = Agent
 __webpack_unused_export__ = ProxyAgent
 module.exports.J2 = EnvHttpProxyAgent
 __webpack_unused_export__ = RetryAgent
@@ -28097,7 +28097,7 @@ module.exports = {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _quiet_warnings_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5361);
 /* harmony import */ var _github_secrets_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5231);
-/* harmony import */ var _login_command_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6218);
+/* harmony import */ var _login_command_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3149);
 /** The `bitbucket-oauth` command: dispatches to its subcommands (today: `login`). */
 
 
@@ -28164,6 +28164,32 @@ function errorMessage(err) {
 
 /***/ }),
 
+/***/ 6264:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   d: () => (/* binding */ parseJsonObject),
+/* harmony export */   n: () => (/* binding */ isoSeconds)
+/* harmony export */ });
+/** Small formats shared by the action and the login command. */
+/** ISO 8601 UTC to the second: `2026-11-22T10:00:00Z`. */
+function isoSeconds(date) {
+    return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+/** A JSON object from an answer's text, or undefined for anything else (not JSON, an array, empty). */
+function parseJsonObject(text) {
+    try {
+        const parsed = text ? JSON.parse(text) : undefined;
+        return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+
+
+/***/ }),
+
 /***/ 5231:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -28223,6 +28249,8 @@ async function sealBase64(value, publicKeyBase64) {
     return sodium.to_base64(sealed, sodium.base64_variants.ORIGINAL);
 }
 
+// EXTERNAL MODULE: ./src/format.ts
+var format = __nccwpck_require__(6264);
 ;// CONCATENATED MODULE: ./src/github-secrets.ts
 /**
  * Writes a GitHub Actions secret (repository, environment or organization)
@@ -28243,6 +28271,7 @@ async function sealBase64(value, publicKeyBase64) {
  *   lacks (401/403/404) and never contains the token, the value or the
  *   sealed value. The caller adds "the new refresh token was NOT saved".
  */
+
 
 
 
@@ -28348,21 +28377,13 @@ class GitHubApi {
             });
         }
         catch (err) {
-            if (err instanceof http/* HttpError */.j$ && err.status !== undefined) {
+            if (err instanceof http/* HttpError */.j$ && err.status !== undefined && err.phase === 'request') {
                 throw new errors/* ActionError */.l(`The GitHub API (${url.host}) kept answering HTTP ${err.status} when asked to ${action} ${this.#scope.label}; GitHub may be degraded (https://www.githubstatus.com).`, { cause: err });
             }
             throw err;
         }
         const { response, text } = result;
-        let json;
-        try {
-            const parsed = text ? JSON.parse(text) : undefined;
-            if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
-                json = parsed;
-        }
-        catch {
-            json = undefined;
-        }
+        const json = (0,format/* parseJsonObject */.d)(text);
         if ((response.status >= 200 && response.status < 300) || accept.includes(response.status))
             return { response, json };
         throw this.#failure(response, json, action);
@@ -28375,7 +28396,7 @@ class GitHubApi {
         const rateLimited = (status === 403 || status === 429) && (response.headers['x-ratelimit-remaining'] === '0' || /rate limit/i.test(message ?? ''));
         if (rateLimited) {
             const reset = Number(response.headers['x-ratelimit-reset']);
-            const when = Number.isFinite(reset) && reset > 0 ? ` (it resets at ${new Date(reset * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z')})` : '';
+            const when = Number.isFinite(reset) && reset > 0 ? ` (it resets at ${(0,format/* isoSeconds */.n)(new Date(reset * 1000))})` : '';
             return new errors/* ActionError */.l(`The \`github-token\` hit GitHub's API rate limit (${said})${when} when asked to ${action} ${scope.label}.`);
         }
         if (status === 401) {
@@ -28548,11 +28569,14 @@ const DEFAULT_TIMEOUTS = {
 class HttpError extends errors/* ActionError */.l {
     status;
     code;
+    /** Where it failed: before any answer, or while reading an answer's body (status set). */
+    phase;
     constructor(message, options = {}) {
         super(message, { cause: options.cause });
         this.name = 'HttpError';
         this.status = options.status;
         this.code = options.code;
+        this.phase = options.phase ?? 'request';
     }
 }
 const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\]|::1)$/i;
@@ -28606,7 +28630,10 @@ function describeNetworkError(err, timeouts) {
 class HttpClient {
     timeouts;
     retry;
-    #dispatcher;
+    /** Through HTTPS_PROXY/HTTP_PROXY unless NO_PROXY says otherwise. */
+    #proxied;
+    /** Loopback hosts: never through a proxy (the proxy's loopback is another machine). */
+    #direct;
     #debug;
     #sleep;
     #random;
@@ -28614,13 +28641,13 @@ class HttpClient {
     constructor(deps = {}) {
         this.timeouts = { ...DEFAULT_TIMEOUTS, ...deps.timeouts };
         this.retry = { ...DEFAULT_RETRY, ...deps.retry };
-        this.#dispatcher =
-            deps.dispatcher ??
-                new undici/* EnvHttpProxyAgent */.J2({
-                    connect: { timeout: this.timeouts.connectMs },
-                    headersTimeout: this.timeouts.headersMs,
-                    bodyTimeout: this.timeouts.bodyMs,
-                });
+        const agentOptions = {
+            connect: { timeout: this.timeouts.connectMs },
+            headersTimeout: this.timeouts.headersMs,
+            bodyTimeout: this.timeouts.bodyMs,
+        };
+        this.#proxied = deps.dispatcher ?? new undici/* EnvHttpProxyAgent */.J2(agentOptions);
+        this.#direct = deps.dispatcher ?? new undici/* Agent */.g6(agentOptions);
         this.#debug = deps.debug ?? (() => { });
         this.#sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
         this.#random = deps.random ?? Math.random;
@@ -28676,18 +28703,38 @@ class HttpClient {
         /* c8 ignore next */
         throw new Error('unreachable');
     }
-    /** A request whose body is read as text (small JSON answers). */
+    /**
+     * A request whose body is read as text (small JSON answers). The body too
+     * must arrive within the request's deadline (or `bodyMs` after the headers,
+     * if later); an idempotent request whose body is cut short is tried again.
+     */
     async text(input, options) {
-        const response = await this.request(input, options);
-        try {
-            return { response, text: await response.text() };
-        }
-        catch (err) {
-            throw new HttpError(`${options.what} (${response.url.host}) answered HTTP ${response.status} but the body could not be read: ${describeNetworkError(err, this.timeouts)}.`, { status: response.status, code: errorCode(err), cause: err });
+        const idempotent = options.idempotent ?? !['POST', 'PATCH'].includes(options.method ?? 'GET');
+        const started = this.#now();
+        for (let attempt = 1;; attempt++) {
+            const response = await this.request(input, options);
+            const limit = Math.max(started + this.timeouts.deadlineMs, this.#now() + this.timeouts.bodyMs) - this.#now();
+            const timer = setTimeout(() => response.body.destroy(new DeadlineError()), limit);
+            try {
+                return { response, text: await response.text() };
+            }
+            catch (err) {
+                const why = err instanceof DeadlineError ? `it did not arrive within ${+(limit / 1000).toFixed(1)} s` : describeNetworkError(err, this.timeouts);
+                const again = idempotent && !(err instanceof DeadlineError) && attempt < this.retry.attempts && this.#now() - started < this.timeouts.deadlineMs;
+                this.#debug(`${options.method ?? 'GET'} ${redactUrl(input)}: the body could not be read (${why})${again ? ', trying again' : ''}`);
+                if (again) {
+                    await this.#sleep(backoffDelay(this.retry, attempt, this.#random));
+                    continue;
+                }
+                throw new HttpError(`${options.what} (${response.url.host}) answered HTTP ${response.status} but the body could not be read: ${why}.`, { status: response.status, code: errorCode(err), cause: err, phase: 'body' });
+            }
+            finally {
+                clearTimeout(timer);
+            }
         }
     }
     async close() {
-        await this.#dispatcher.close();
+        await Promise.all([this.#proxied.close(), this.#direct === this.#proxied ? undefined : this.#direct.close()]);
     }
     #networkFailure(what, input, err, attempts, idempotent) {
         const url = new URL(input);
@@ -28733,7 +28780,8 @@ class HttpClient {
         const controller = new AbortController();
         const timer = setTimeout(() => controller.abort(new DeadlineError()), remaining);
         try {
-            const res = await this.#dispatcher.request({
+            const dispatcher = isLoopbackHost(url.hostname) ? this.#direct : this.#proxied;
+            const res = await dispatcher.request({
                 origin: url.origin,
                 path: url.pathname + url.search,
                 method,
@@ -28782,6 +28830,8 @@ function redactUrl(input) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
+  yo: () => (/* binding */ OWNER),
+  Bw: () => (/* binding */ REPOSITORY),
   we: () => (/* binding */ joinUrl),
   Q2: () => (/* binding */ parseBaseUrl),
   K6: () => (/* binding */ validateSecretName)
@@ -28905,12 +28955,14 @@ function parseBoolean(getInput, name) {
 function parseScopes(value) {
     return [...new Set(value.split(/[\s,]+/).filter(Boolean))];
 }
-const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** A secret or environment variable name: letters, digits and `_`, not starting with a digit. */
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** A GitHub `owner/repo`. */
 const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+/** A GitHub user or organization name. */
 const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/;
 function validateSecretName(name, input) {
-    if (!SECRET_NAME.test(name) || /^GITHUB_/i.test(name)) {
+    if (!NAME.test(name) || /^GITHUB_/i.test(name)) {
         throw new errors/* ActionError */.l(`Input \`${input}\` "${name}" is not a valid GitHub secret name: letters, digits and _ only, not starting with a digit or GITHUB_.`);
     }
 }
@@ -28951,7 +29003,7 @@ function readConfig(getInput, env) {
     const bitbucketUrl = parseBaseUrl(getInput('bitbucket-url') || 'https://bitbucket.org', 'bitbucket-url');
     const apiUrl = parseBaseUrl(getInput('api-url') || 'https://api.bitbucket.org/2.0', 'api-url');
     const exportEnv = getInput('export-env') || undefined;
-    if (exportEnv && !ENV_NAME.test(exportEnv)) {
+    if (exportEnv && !NAME.test(exportEnv)) {
         throw new ActionError(`Input \`export-env\` "${exportEnv}" is not a valid environment variable name (letters, digits, _); leave it empty to export nothing.`);
     }
     const workspace = path.resolve(env.GITHUB_WORKSPACE || process.cwd());
@@ -28977,7 +29029,7 @@ function readConfig(getInput, env) {
 
 /***/ }),
 
-/***/ 6218:
+/***/ 3149:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29199,10 +29251,10 @@ function parseLoginArgs(argv, env) {
     if (values.repo !== undefined && values.organization !== undefined) {
         throw new UsageError('Options --repo and --organization exclude each other: an organization secret belongs to no single repository.');
     }
-    if (values.repo !== undefined && !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(values.repo)) {
+    if (values.repo !== undefined && !inputs/* REPOSITORY */.Bw.test(values.repo)) {
         throw new UsageError(`Option --repo "${values.repo}" is not of the form OWNER/REPO.`);
     }
-    if (values.organization !== undefined && !/^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/.test(values.organization)) {
+    if (values.organization !== undefined && !inputs/* OWNER */.yo.test(values.organization)) {
         throw new UsageError(`Option --organization "${values.organization}" is not an organization name.`);
     }
     if (values.environment !== undefined && values.environment.trim() === '') {
@@ -29227,12 +29279,30 @@ function parseOptionUrl(value) {
 
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./src/child-env.ts
+/**
+ * The environment for a child process (git, a browser opener): the parent's,
+ * less what holds secrets: the action's inputs (`INPUT_*`) and the tokens the
+ * login command reads. Children get only what they need to run.
+ */
+const SECRET_VARIABLES = new Set(['BITBUCKET_CLIENT_SECRET', 'GH_TOKEN', 'GITHUB_TOKEN']);
+function childEnv(env) {
+    const out = {};
+    for (const [name, value] of Object.entries(env)) {
+        if (name.startsWith('INPUT_') || SECRET_VARIABLES.has(name))
+            continue;
+        out[name] = value;
+    }
+    return out;
+}
+
 ;// CONCATENATED MODULE: ./src/login/browser.ts
 /**
  * Opens a URL in the user's browser, detached, and never fails the login:
  * when no opener exists (a server, a container) the user opens the printed
  * URL by hand. `$BROWSER` (a command) wins over the platform's opener.
  */
+
 
 function openerCommand(url, platform, env) {
     const browser = env.BROWSER?.trim();
@@ -29254,7 +29324,7 @@ function openBrowser(url, deps) {
     const hint = 'open the URL above in a browser yourself.';
     let child;
     try {
-        child = spawn(command, args, { detached: true, stdio: 'ignore', windowsHide: true });
+        child = spawn(command, args, { detached: true, stdio: 'ignore', windowsHide: true, env: childEnv(deps.env) });
     }
     catch (err) {
         deps.warn(`Could not start ${command} (${err.code ?? err.message}): ${hint}`);
@@ -29431,6 +29501,8 @@ async function startCallbackServer(port) {
     };
 }
 
+// EXTERNAL MODULE: ./src/format.ts
+var format = __nccwpck_require__(6264);
 ;// CONCATENATED MODULE: ./src/oauth.ts
 /**
  * Bitbucket's OAuth 2.0 token endpoint: the three grants the action and the
@@ -29439,7 +29511,10 @@ async function startCallbackServer(port) {
  */
 
 
+
 const LOGIN_HINT = 'Get a new refresh token with the `bitbucket-oauth login` command (README: "Getting the first refresh token"), store it in the secret, and set `refresh-token-secret` so that the action saves every rotated token.';
+/** For a refresh whose answer was lost: the token may have rotated all the same. */
+const SPENT_HINT = 'If Bitbucket processed the refresh, the stored refresh token was spent: it keeps working for about 10 minutes, so re-run the job now.';
 /** HTTP Basic client authentication, RFC 6749 §2.3.1 (id and secret form-urlencoded first). */
 function basicAuthorization(clientId, clientSecret, masker) {
     const encode = (s) => new URLSearchParams({ s }).toString().slice(2);
@@ -29478,22 +29553,15 @@ async function oauth_requestToken(deps, req) {
         });
     }
     catch (err) {
-        if (err instanceof src_http/* HttpError */.j$ && err.status === undefined && req.grant.type === 'refresh_token') {
-            throw new errors/* ActionError */.l(`${err.message} If the grant reached Bitbucket, the refresh token may have rotated; re-running within 10 minutes still works with the old one.`, { cause: err });
+        // No token was read: a refresh may still have been processed, and so spent the refresh token.
+        if (err instanceof src_http/* HttpError */.j$ && req.grant.type === 'refresh_token' && (err.status === undefined || err.phase === 'body')) {
+            throw new errors/* ActionError */.l(`${err.message} ${SPENT_HINT}`, { cause: err });
         }
         throw err;
     }
     const { response, text } = result;
     const contentType = response.headers['content-type'] ?? 'no content type';
-    let json;
-    try {
-        const parsed = JSON.parse(text);
-        if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
-            json = parsed;
-    }
-    catch {
-        json = undefined;
-    }
+    const json = (0,format/* parseJsonObject */.d)(text);
     // Mask before anything about the answer is logged.
     if (json) {
         if (typeof json.access_token === 'string')
@@ -29503,7 +29571,7 @@ async function oauth_requestToken(deps, req) {
     }
     if (response.status >= 200 && response.status < 300) {
         if (!json) {
-            throw new errors/* ActionError */.l(`${what} (${response.url.host}) answered HTTP ${response.status} with ${contentType} that is not a JSON token (${text.length} bytes${text.length === 0 ? '' : ', possibly truncated'}). Check that \`bitbucket-url\` is the Bitbucket site root (e.g. https://bitbucket.org) and that no proxy rewrites the answer.`, { detail: deps.masker.redact(text.slice(0, 200)) });
+            throw new errors/* ActionError */.l(`${what} (${response.url.host}) answered HTTP ${response.status} with ${contentType} that is not a JSON token (${text.length} bytes${text.length === 0 ? '' : ', possibly truncated'}). Check that \`bitbucket-url\` is the Bitbucket site root (e.g. https://bitbucket.org) and that no proxy rewrites the answer.${req.grant.type === 'refresh_token' ? ` ${SPENT_HINT}` : ''}`, { detail: deps.masker.redact(text.slice(0, 200)) });
         }
         return parseToken(json, deps.now?.() ?? Date.now(), what);
     }
@@ -29567,9 +29635,7 @@ function tokenError(status, json, contentType, grant, wwwAuthenticate) {
 
 
 
-function isoSeconds(date) {
-    return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
+
 async function run(deps) {
     const { core, masker } = deps;
     maskSecretInputs(core.getInput, masker);
@@ -29729,6 +29795,7 @@ function forTheCommand(message) {
 
 
 
+
 function authorizeUrl(bitbucketUrl, params) {
     const url = (0,inputs/* joinUrl */.we)(bitbucketUrl, 'site/oauth2/authorize');
     url.search = new URLSearchParams({
@@ -29771,9 +29838,6 @@ function checkCallback(params, expectedState, port) {
     if (!code)
         throw new errors/* ActionError */.l('The callback carried no authorization code. Run bitbucket-oauth login again and open the URL it prints.');
     return code;
-}
-function flow_isoSeconds(date) {
-    return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 async function login(req, deps) {
     const state = (deps.createState ?? createState)();
@@ -29846,7 +29910,7 @@ async function finish(req, deps, callback, state, pkce, redirectUri) {
 function report(req, deps, token) {
     deps.info(token.scopes.length ? `Granted scopes: ${token.scopes.join(' ')}` : 'Bitbucket named no granted scopes.');
     if (token.expiresAt)
-        deps.info(`The access token issued with it (not shown) expires at ${flow_isoSeconds(token.expiresAt)}; the action mints fresh ones from the refresh token.`);
+        deps.info(`The access token issued with it (not shown) expires at ${(0,format/* isoSeconds */.n)(token.expiresAt)}; the action mints fresh ones from the refresh token.`);
     deps.info('The refresh token rotates on each use and expires after 3 months unused; set `refresh-token-secret` in the workflow so the action saves each new one.');
     if (req.secret) {
         deps.info(`Stored the refresh token as GitHub secret ${describeSecret(req.secret)}.`);

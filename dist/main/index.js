@@ -316,7 +316,7 @@ __webpack_unused_export__ = Dispatcher
 __webpack_unused_export__ = Client
 __webpack_unused_export__ = Pool
 __webpack_unused_export__ = BalancedPool
-__webpack_unused_export__ = Agent
+module.exports.g6 = Agent
 __webpack_unused_export__ = ProxyAgent
 module.exports.J2 = EnvHttpProxyAgent
 __webpack_unused_export__ = RetryAgent
@@ -28441,7 +28441,33 @@ function errorMessage(err) {
 
 /***/ }),
 
-/***/ 584:
+/***/ 6264:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   d: () => (/* binding */ parseJsonObject),
+/* harmony export */   n: () => (/* binding */ isoSeconds)
+/* harmony export */ });
+/** Small formats shared by the action and the login command. */
+/** ISO 8601 UTC to the second: `2026-11-22T10:00:00Z`. */
+function isoSeconds(date) {
+    return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+/** A JSON object from an answer's text, or undefined for anything else (not JSON, an array, empty). */
+function parseJsonObject(text) {
+    try {
+        const parsed = text ? JSON.parse(text) : undefined;
+        return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+
+
+/***/ }),
+
+/***/ 1612:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28467,11 +28493,29 @@ var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_nod
 var errors = __nccwpck_require__(3916);
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./src/child-env.ts
+/**
+ * The environment for a child process (git, a browser opener): the parent's,
+ * less what holds secrets: the action's inputs (`INPUT_*`) and the tokens the
+ * login command reads. Children get only what they need to run.
+ */
+const SECRET_VARIABLES = new Set(['BITBUCKET_CLIENT_SECRET', 'GH_TOKEN', 'GITHUB_TOKEN']);
+function childEnv(env) {
+    const out = {};
+    for (const [name, value] of Object.entries(env)) {
+        if (name.startsWith('INPUT_') || SECRET_VARIABLES.has(name))
+            continue;
+        out[name] = value;
+    }
+    return out;
+}
+
 ;// CONCATENATED MODULE: ./src/git-command.ts
 /**
  * Runs `git` for the action. Arguments never carry a secret (the house rule:
  * no secret on a command line); callers pass file paths and plain settings.
  */
+
 
 class GitNotFoundError extends Error {
     constructor() {
@@ -28481,7 +28525,7 @@ class GitNotFoundError extends Error {
 }
 function gitRunner(env = process.env) {
     return (args) => new Promise((resolve, reject) => {
-        (0,external_node_child_process_namespaceObject.execFile)('git', args, { env: { ...env, GIT_TERMINAL_PROMPT: '0' }, encoding: 'utf8', maxBuffer: 4 * 1024 * 1024, timeout: 60_000 }, (err, stdout, stderr) => {
+        (0,external_node_child_process_namespaceObject.execFile)('git', args, { env: { ...childEnv(env), GIT_TERMINAL_PROMPT: '0' }, encoding: 'utf8', maxBuffer: 4 * 1024 * 1024, timeout: 60_000 }, (err, stdout, stderr) => {
             if (!err)
                 return resolve({ code: 0, stdout, stderr });
             const code = err.code;
@@ -28745,6 +28789,8 @@ async function sealBase64(value, publicKeyBase64) {
     return sodium.to_base64(sealed, sodium.base64_variants.ORIGINAL);
 }
 
+// EXTERNAL MODULE: ./src/format.ts
+var format = __nccwpck_require__(6264);
 ;// CONCATENATED MODULE: ./src/github-secrets.ts
 /**
  * Writes a GitHub Actions secret (repository, environment or organization)
@@ -28765,6 +28811,7 @@ async function sealBase64(value, publicKeyBase64) {
  *   lacks (401/403/404) and never contains the token, the value or the
  *   sealed value. The caller adds "the new refresh token was NOT saved".
  */
+
 
 
 
@@ -28870,21 +28917,13 @@ class GitHubApi {
             });
         }
         catch (err) {
-            if (err instanceof http/* HttpError */.j$ && err.status !== undefined) {
+            if (err instanceof http/* HttpError */.j$ && err.status !== undefined && err.phase === 'request') {
                 throw new errors/* ActionError */.l(`The GitHub API (${url.host}) kept answering HTTP ${err.status} when asked to ${action} ${this.#scope.label}; GitHub may be degraded (https://www.githubstatus.com).`, { cause: err });
             }
             throw err;
         }
         const { response, text } = result;
-        let json;
-        try {
-            const parsed = text ? JSON.parse(text) : undefined;
-            if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
-                json = parsed;
-        }
-        catch {
-            json = undefined;
-        }
+        const json = (0,format/* parseJsonObject */.d)(text);
         if ((response.status >= 200 && response.status < 300) || accept.includes(response.status))
             return { response, json };
         throw this.#failure(response, json, action);
@@ -28897,7 +28936,7 @@ class GitHubApi {
         const rateLimited = (status === 403 || status === 429) && (response.headers['x-ratelimit-remaining'] === '0' || /rate limit/i.test(message ?? ''));
         if (rateLimited) {
             const reset = Number(response.headers['x-ratelimit-reset']);
-            const when = Number.isFinite(reset) && reset > 0 ? ` (it resets at ${new Date(reset * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z')})` : '';
+            const when = Number.isFinite(reset) && reset > 0 ? ` (it resets at ${(0,format/* isoSeconds */.n)(new Date(reset * 1000))})` : '';
             return new errors/* ActionError */.l(`The \`github-token\` hit GitHub's API rate limit (${said})${when} when asked to ${action} ${scope.label}.`);
         }
         if (status === 401) {
@@ -29070,11 +29109,14 @@ const DEFAULT_TIMEOUTS = {
 class HttpError extends errors/* ActionError */.l {
     status;
     code;
+    /** Where it failed: before any answer, or while reading an answer's body (status set). */
+    phase;
     constructor(message, options = {}) {
         super(message, { cause: options.cause });
         this.name = 'HttpError';
         this.status = options.status;
         this.code = options.code;
+        this.phase = options.phase ?? 'request';
     }
 }
 const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\]|::1)$/i;
@@ -29128,7 +29170,10 @@ function describeNetworkError(err, timeouts) {
 class HttpClient {
     timeouts;
     retry;
-    #dispatcher;
+    /** Through HTTPS_PROXY/HTTP_PROXY unless NO_PROXY says otherwise. */
+    #proxied;
+    /** Loopback hosts: never through a proxy (the proxy's loopback is another machine). */
+    #direct;
     #debug;
     #sleep;
     #random;
@@ -29136,13 +29181,13 @@ class HttpClient {
     constructor(deps = {}) {
         this.timeouts = { ...DEFAULT_TIMEOUTS, ...deps.timeouts };
         this.retry = { ...DEFAULT_RETRY, ...deps.retry };
-        this.#dispatcher =
-            deps.dispatcher ??
-                new undici/* EnvHttpProxyAgent */.J2({
-                    connect: { timeout: this.timeouts.connectMs },
-                    headersTimeout: this.timeouts.headersMs,
-                    bodyTimeout: this.timeouts.bodyMs,
-                });
+        const agentOptions = {
+            connect: { timeout: this.timeouts.connectMs },
+            headersTimeout: this.timeouts.headersMs,
+            bodyTimeout: this.timeouts.bodyMs,
+        };
+        this.#proxied = deps.dispatcher ?? new undici/* EnvHttpProxyAgent */.J2(agentOptions);
+        this.#direct = deps.dispatcher ?? new undici/* Agent */.g6(agentOptions);
         this.#debug = deps.debug ?? (() => { });
         this.#sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
         this.#random = deps.random ?? Math.random;
@@ -29198,18 +29243,38 @@ class HttpClient {
         /* c8 ignore next */
         throw new Error('unreachable');
     }
-    /** A request whose body is read as text (small JSON answers). */
+    /**
+     * A request whose body is read as text (small JSON answers). The body too
+     * must arrive within the request's deadline (or `bodyMs` after the headers,
+     * if later); an idempotent request whose body is cut short is tried again.
+     */
     async text(input, options) {
-        const response = await this.request(input, options);
-        try {
-            return { response, text: await response.text() };
-        }
-        catch (err) {
-            throw new HttpError(`${options.what} (${response.url.host}) answered HTTP ${response.status} but the body could not be read: ${describeNetworkError(err, this.timeouts)}.`, { status: response.status, code: errorCode(err), cause: err });
+        const idempotent = options.idempotent ?? !['POST', 'PATCH'].includes(options.method ?? 'GET');
+        const started = this.#now();
+        for (let attempt = 1;; attempt++) {
+            const response = await this.request(input, options);
+            const limit = Math.max(started + this.timeouts.deadlineMs, this.#now() + this.timeouts.bodyMs) - this.#now();
+            const timer = setTimeout(() => response.body.destroy(new DeadlineError()), limit);
+            try {
+                return { response, text: await response.text() };
+            }
+            catch (err) {
+                const why = err instanceof DeadlineError ? `it did not arrive within ${+(limit / 1000).toFixed(1)} s` : describeNetworkError(err, this.timeouts);
+                const again = idempotent && !(err instanceof DeadlineError) && attempt < this.retry.attempts && this.#now() - started < this.timeouts.deadlineMs;
+                this.#debug(`${options.method ?? 'GET'} ${redactUrl(input)}: the body could not be read (${why})${again ? ', trying again' : ''}`);
+                if (again) {
+                    await this.#sleep(backoffDelay(this.retry, attempt, this.#random));
+                    continue;
+                }
+                throw new HttpError(`${options.what} (${response.url.host}) answered HTTP ${response.status} but the body could not be read: ${why}.`, { status: response.status, code: errorCode(err), cause: err, phase: 'body' });
+            }
+            finally {
+                clearTimeout(timer);
+            }
         }
     }
     async close() {
-        await this.#dispatcher.close();
+        await Promise.all([this.#proxied.close(), this.#direct === this.#proxied ? undefined : this.#direct.close()]);
     }
     #networkFailure(what, input, err, attempts, idempotent) {
         const url = new URL(input);
@@ -29255,7 +29320,8 @@ class HttpClient {
         const controller = new AbortController();
         const timer = setTimeout(() => controller.abort(new DeadlineError()), remaining);
         try {
-            const res = await this.#dispatcher.request({
+            const dispatcher = isLoopbackHost(url.hostname) ? this.#direct : this.#proxied;
+            const res = await dispatcher.request({
                 origin: url.origin,
                 path: url.pathname + url.search,
                 method,
@@ -29309,7 +29375,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Xg: () => (/* binding */ readConfig)
 });
 
-// UNUSED EXPORTS: parseBaseUrl, parseBoolean, parseScopes, validateSecretName
+// UNUSED EXPORTS: OWNER, REPOSITORY, parseBaseUrl, parseBoolean, parseScopes, validateSecretName
 
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
@@ -29429,12 +29495,14 @@ function parseBoolean(getInput, name) {
 function parseScopes(value) {
     return [...new Set(value.split(/[\s,]+/).filter(Boolean))];
 }
-const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** A secret or environment variable name: letters, digits and `_`, not starting with a digit. */
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** A GitHub `owner/repo`. */
 const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+/** A GitHub user or organization name. */
 const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/;
 function validateSecretName(name, input) {
-    if (!SECRET_NAME.test(name) || /^GITHUB_/i.test(name)) {
+    if (!NAME.test(name) || /^GITHUB_/i.test(name)) {
         throw new errors/* ActionError */.l(`Input \`${input}\` "${name}" is not a valid GitHub secret name: letters, digits and _ only, not starting with a digit or GITHUB_.`);
     }
 }
@@ -29475,7 +29543,7 @@ function readConfig(getInput, env) {
     const bitbucketUrl = parseBaseUrl(getInput('bitbucket-url') || 'https://bitbucket.org', 'bitbucket-url');
     const apiUrl = parseBaseUrl(getInput('api-url') || 'https://api.bitbucket.org/2.0', 'api-url');
     const exportEnv = getInput('export-env') || undefined;
-    if (exportEnv && !ENV_NAME.test(exportEnv)) {
+    if (exportEnv && !NAME.test(exportEnv)) {
         throw new errors/* ActionError */.l(`Input \`export-env\` "${exportEnv}" is not a valid environment variable name (letters, digits, _); leave it empty to export nothing.`);
     }
     const workspace = external_node_path_default().resolve(env.GITHUB_WORKSPACE || process.cwd());
@@ -29515,7 +29583,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _tuning_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(2982);
 /* harmony import */ var _github_secrets_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5231);
 /* harmony import */ var _archives_index_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(7847);
-/* harmony import */ var _git_auth_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(584);
+/* harmony import */ var _git_auth_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(1612);
 /** Entry point of the main step: wires the real dependencies and reports the one failure. */
 
 
@@ -29628,6 +29696,8 @@ var errors = __nccwpck_require__(3916);
 var inputs = __nccwpck_require__(548);
 // EXTERNAL MODULE: ./src/http.ts + 1 modules
 var http = __nccwpck_require__(256);
+// EXTERNAL MODULE: ./src/format.ts
+var format = __nccwpck_require__(6264);
 ;// CONCATENATED MODULE: ./src/oauth.ts
 /**
  * Bitbucket's OAuth 2.0 token endpoint: the three grants the action and the
@@ -29636,7 +29706,10 @@ var http = __nccwpck_require__(256);
  */
 
 
+
 const LOGIN_HINT = 'Get a new refresh token with the `bitbucket-oauth login` command (README: "Getting the first refresh token"), store it in the secret, and set `refresh-token-secret` so that the action saves every rotated token.';
+/** For a refresh whose answer was lost: the token may have rotated all the same. */
+const SPENT_HINT = 'If Bitbucket processed the refresh, the stored refresh token was spent: it keeps working for about 10 minutes, so re-run the job now.';
 /** HTTP Basic client authentication, RFC 6749 §2.3.1 (id and secret form-urlencoded first). */
 function basicAuthorization(clientId, clientSecret, masker) {
     const encode = (s) => new URLSearchParams({ s }).toString().slice(2);
@@ -29675,22 +29748,15 @@ async function requestToken(deps, req) {
         });
     }
     catch (err) {
-        if (err instanceof http/* HttpError */.j$ && err.status === undefined && req.grant.type === 'refresh_token') {
-            throw new errors/* ActionError */.l(`${err.message} If the grant reached Bitbucket, the refresh token may have rotated; re-running within 10 minutes still works with the old one.`, { cause: err });
+        // No token was read: a refresh may still have been processed, and so spent the refresh token.
+        if (err instanceof http/* HttpError */.j$ && req.grant.type === 'refresh_token' && (err.status === undefined || err.phase === 'body')) {
+            throw new errors/* ActionError */.l(`${err.message} ${SPENT_HINT}`, { cause: err });
         }
         throw err;
     }
     const { response, text } = result;
     const contentType = response.headers['content-type'] ?? 'no content type';
-    let json;
-    try {
-        const parsed = JSON.parse(text);
-        if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
-            json = parsed;
-    }
-    catch {
-        json = undefined;
-    }
+    const json = (0,format/* parseJsonObject */.d)(text);
     // Mask before anything about the answer is logged.
     if (json) {
         if (typeof json.access_token === 'string')
@@ -29700,7 +29766,7 @@ async function requestToken(deps, req) {
     }
     if (response.status >= 200 && response.status < 300) {
         if (!json) {
-            throw new errors/* ActionError */.l(`${what} (${response.url.host}) answered HTTP ${response.status} with ${contentType} that is not a JSON token (${text.length} bytes${text.length === 0 ? '' : ', possibly truncated'}). Check that \`bitbucket-url\` is the Bitbucket site root (e.g. https://bitbucket.org) and that no proxy rewrites the answer.`, { detail: deps.masker.redact(text.slice(0, 200)) });
+            throw new errors/* ActionError */.l(`${what} (${response.url.host}) answered HTTP ${response.status} with ${contentType} that is not a JSON token (${text.length} bytes${text.length === 0 ? '' : ', possibly truncated'}). Check that \`bitbucket-url\` is the Bitbucket site root (e.g. https://bitbucket.org) and that no proxy rewrites the answer.${req.grant.type === 'refresh_token' ? ` ${SPENT_HINT}` : ''}`, { detail: deps.masker.redact(text.slice(0, 200)) });
         }
         return parseToken(json, deps.now?.() ?? Date.now(), what);
     }
@@ -29766,11 +29832,12 @@ function missingScopes(required, granted) {
 }
 
 ;// CONCATENATED MODULE: ./src/summary.ts
+
 const summary_escape = (s) => s.replace(/[|\\`*_<>]/g, (c) => `\\${c}`);
 function tokenSummary(f) {
     const rows = [
         ['Grant', f.grant],
-        ['Expires', f.token.expiresAt ? f.token.expiresAt.toISOString().replace(/\.\d{3}Z$/, 'Z') : 'not stated'],
+        ['Expires', f.token.expiresAt ? (0,format/* isoSeconds */.n)(f.token.expiresAt) : 'not stated'],
         ['Scopes', f.token.scopes.join(' ') || 'not stated'],
         ['Refresh token', f.rotated ? (f.saved ? `rotated, saved to ${f.secret.name}` : 'rotated, **not saved**') : 'not rotated'],
         ['Exported as', f.exportEnv ?? 'not exported'],
@@ -29793,9 +29860,7 @@ function tokenSummary(f) {
 
 
 
-function isoSeconds(date) {
-    return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
+
 async function run(deps) {
     const { core, masker } = deps;
     (0,inputs/* maskSecretInputs */.q)(core.getInput, masker);
@@ -29825,7 +29890,7 @@ async function run(deps) {
         core.exportVariable(config.exportEnv, token.accessToken);
         core.info(`Exported the access token as ${config.exportEnv} for later steps`);
     }
-    core.info(`Got a ${token.tokenType} token${token.expiresAt ? ` valid until ${isoSeconds(token.expiresAt)}` : ''}` +
+    core.info(`Got a ${token.tokenType} token${token.expiresAt ? ` valid until ${(0,format/* isoSeconds */.n)(token.expiresAt)}` : ''}` +
         `${token.scopes.length ? ` with scopes: ${token.scopes.join(' ')}` : ''}`);
     if (saveError) {
         throw new errors/* ActionError */.l(`Bitbucket rotated the refresh token, but the new one was NOT saved to secret ${describeSecret(config.secret)}: ${(0,errors/* errorMessage */.g)(saveError)} The stored refresh token stops working within minutes; the new one is in this step's \`refresh-token\` output. Fix the cause and re-run this job within about 10 minutes: the stored token still works until then, and the re-run saves a fresh one. After that, store a new one from \`bitbucket-oauth login\` (README: "Refresh tokens rotate").`, { cause: saveError });
@@ -29845,7 +29910,7 @@ function setTokenOutputs(core, token, refreshToken, rotated) {
     core.setOutput('access-token', token.accessToken);
     core.setOutput('token-type', token.tokenType);
     core.setOutput('expires-in', token.expiresIn === undefined ? '' : String(token.expiresIn));
-    core.setOutput('expires-at', token.expiresAt ? isoSeconds(token.expiresAt) : '');
+    core.setOutput('expires-at', token.expiresAt ? (0,format/* isoSeconds */.n)(token.expiresAt) : '');
     core.setOutput('scopes', token.scopes.join(' '));
     core.setOutput('refresh-token', refreshToken ?? '');
     core.setOutput('refresh-token-rotated', String(rotated));

@@ -28382,8 +28382,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 var external_node_fs_default = /*#__PURE__*/__nccwpck_require__.n(external_node_fs_namespaceObject);
-// EXTERNAL MODULE: ./src/git-command.ts + 1 modules
-var git_command = __nccwpck_require__(7142);
+// EXTERNAL MODULE: ./src/git-command.ts + 2 modules
+var git_command = __nccwpck_require__(6419);
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
@@ -28502,7 +28502,7 @@ function removeIfEmpty(file, deps, problems) {
 
 /***/ }),
 
-/***/ 7142:
+/***/ 6419:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28515,11 +28515,29 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./src/child-env.ts
+/**
+ * The environment for a child process (git, a browser opener): the parent's,
+ * less what holds secrets: the action's inputs (`INPUT_*`) and the tokens the
+ * login command reads. Children get only what they need to run.
+ */
+const SECRET_VARIABLES = new Set(['BITBUCKET_CLIENT_SECRET', 'GH_TOKEN', 'GITHUB_TOKEN']);
+function childEnv(env) {
+    const out = {};
+    for (const [name, value] of Object.entries(env)) {
+        if (name.startsWith('INPUT_') || SECRET_VARIABLES.has(name))
+            continue;
+        out[name] = value;
+    }
+    return out;
+}
+
 ;// CONCATENATED MODULE: ./src/git-command.ts
 /**
  * Runs `git` for the action. Arguments never carry a secret (the house rule:
  * no secret on a command line); callers pass file paths and plain settings.
  */
+
 
 class GitNotFoundError extends Error {
     constructor() {
@@ -28529,7 +28547,7 @@ class GitNotFoundError extends Error {
 }
 function gitRunner(env = process.env) {
     return (args) => new Promise((resolve, reject) => {
-        (0,external_node_child_process_namespaceObject.execFile)('git', args, { env: { ...env, GIT_TERMINAL_PROMPT: '0' }, encoding: 'utf8', maxBuffer: 4 * 1024 * 1024, timeout: 60_000 }, (err, stdout, stderr) => {
+        (0,external_node_child_process_namespaceObject.execFile)('git', args, { env: { ...childEnv(env), GIT_TERMINAL_PROMPT: '0' }, encoding: 'utf8', maxBuffer: 4 * 1024 * 1024, timeout: 60_000 }, (err, stdout, stderr) => {
             if (!err)
                 return resolve({ code: 0, stdout, stderr });
             const code = err.code;
@@ -28557,7 +28575,7 @@ function describeGitFailure(args, result) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
 /* harmony import */ var _git_cleanup_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7701);
-/* harmony import */ var _git_command_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7142);
+/* harmony import */ var _git_command_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6419);
 /** Entry point of the post step: removes what the main step left on the runner. Failures are warnings. */
 
 

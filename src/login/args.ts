@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util'
 import { ActionError } from '../errors.ts'
-import { parseBaseUrl, validateSecretName } from '../inputs.ts'
+import { OWNER, REPOSITORY, parseBaseUrl, validateSecretName } from '../inputs.ts'
 
 /** A mistake in how the command was called: exit code 2 and a pointer to --help. */
 export class UsageError extends ActionError {
@@ -163,10 +163,10 @@ export function parseLoginArgs(argv: string[], env: NodeJS.ProcessEnv): LoginOpt
   if (values.repo !== undefined && values.organization !== undefined) {
     throw new UsageError('Options --repo and --organization exclude each other: an organization secret belongs to no single repository.')
   }
-  if (values.repo !== undefined && !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(values.repo)) {
+  if (values.repo !== undefined && !REPOSITORY.test(values.repo)) {
     throw new UsageError(`Option --repo "${values.repo}" is not of the form OWNER/REPO.`)
   }
-  if (values.organization !== undefined && !/^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/.test(values.organization)) {
+  if (values.organization !== undefined && !OWNER.test(values.organization)) {
     throw new UsageError(`Option --organization "${values.organization}" is not an organization name.`)
   }
   if (values.environment !== undefined && values.environment.trim() === '') {

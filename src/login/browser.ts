@@ -4,6 +4,7 @@
  * URL by hand. `$BROWSER` (a command) wins over the platform's opener.
  */
 import { spawn as nodeSpawn, type ChildProcess, type SpawnOptions } from 'node:child_process'
+import { childEnv } from '../child-env.ts'
 
 export interface OpenerCommand {
   command: string
@@ -38,7 +39,7 @@ export function openBrowser(url: string, deps: OpenBrowserDeps): void {
   const hint = 'open the URL above in a browser yourself.'
   let child: ChildProcess
   try {
-    child = spawn(command, args, { detached: true, stdio: 'ignore', windowsHide: true })
+    child = spawn(command, args, { detached: true, stdio: 'ignore', windowsHide: true, env: childEnv(deps.env) })
   } catch (err) {
     deps.warn(`Could not start ${command} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): ${hint}`)
     return

@@ -16,6 +16,7 @@ import { failurePage, successPage } from './pages.ts'
 import { createPkce, createState, sameState, type Pkce } from './pkce.ts'
 import { oneLine } from './terminal.ts'
 import { forTheCommand } from './wording.ts'
+import { isoSeconds } from '../format.ts'
 
 export interface LoginRequest {
   clientId: string
@@ -94,9 +95,6 @@ export function checkCallback(params: URLSearchParams, expectedState: string, po
   return code
 }
 
-function isoSeconds(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z')
-}
 
 export async function login(req: LoginRequest, deps: LoginDeps): Promise<void> {
   const state = (deps.createState ?? createState)()
