@@ -3,6 +3,7 @@
  * line, blank lines and `#` comments ignored. Parsed and checked (DEST inside
  * the workspace) before any network call.
  */
+import fs from 'node:fs'
 import path from 'node:path'
 import { ActionError } from '../errors.ts'
 
@@ -44,14 +45,12 @@ export function parseArchives(text: string, workspaceDir: string): ArchiveSpec[]
     if (!REF.test(ref)) {
       throw new ActionError(`archives line ${lineNo}: "${ref}" is not a valid tag, branch or commit name (expected ${ARCHIVE_FORM}).`)
     }
+    if (ref.includes('->')) {
+      throw new ActionError(`archives line ${lineNo} ("${raw}"): put spaces around "->" (expected ${ARCHIVE_FORM}).`)
+    }
     const dest = path.resolve(root, destRaw ?? repo)
-    const rel = path.relative(root, dest)
-    if (rel === '') {
-      throw new ActionError(`archives line ${lineNo}: DEST "${destRaw}" is the workspace itself, which would be replaced as a whole; name a folder inside it.`)
-    }
-    if (rel.startsWith('..') || path.isAbsolute(rel)) {
-      throw new ActionError(`archives line ${lineNo}: DEST "${destRaw}" leaves the workspace (${root}); name a folder inside it.`)
-    }
+    const problem = destProblem(dest, root)
+    if (problem) throw new ActionError(`archives line ${lineNo}: DEST "${destRaw ?? repo}" ${problem}; name a folder inside it.`)
     specs.push({ line: lineNo, workspace, repo, ref, dest, sha256: sha?.toLowerCase() })
   }
   const seen = new Map<string, number>()
@@ -64,4 +63,39 @@ export function parseArchives(text: string, workspaceDir: string): ArchiveSpec[]
     seen.set(spec.dest, spec.line)
   }
   return specs
+}
+
+/** The real path of `p`, or of its deepest existing ancestor joined with the rest. */
+function realish(p: string): string {
+  const missing: string[] = []
+  let current = p
+  for (;;) {
+    try {
+      return path.join(fs.realpathSync(current), ...missing.reverse())
+    } catch {
+      const parent = path.dirname(current)
+      if (parent === current) return p
+      missing.push(path.basename(current))
+      current = parent
+    }
+  }
+}
+
+/**
+ * Why `dest` may not receive an archive, or undefined: it must lie strictly
+ * inside the workspace, also once symbolic links are followed, and not in
+ * the checkout's `.git`. Checked when parsing and again before extracting.
+ */
+export function destProblem(dest: string, workspace: string): string | undefined {
+  const root = path.resolve(workspace)
+  const inside = (p: string, base: string) => {
+    const rel = path.relative(base, p)
+    return rel !== '' && rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel)
+  }
+  if (path.resolve(dest) === root) return 'is the workspace itself, which would be replaced as a whole'
+  if (!inside(path.resolve(dest), root)) return `leaves the workspace (${root})`
+  const realRoot = realish(root)
+  if (!inside(realish(dest), realRoot)) return `leaves the workspace through a symbolic link (${root})`
+  if (path.relative(realRoot, realish(dest)).split(path.sep)[0] === '.git') return "is inside the checkout's .git folder"
+  return undefined
 }
