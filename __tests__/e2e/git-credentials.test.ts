@@ -1,12 +1,11 @@
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
-import http from 'node:http'
-import type { AddressInfo } from 'node:net'
-import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals'
 import { findLeaks, newJob, removeJob, runStep, wasMasked, type Job, type StepResult } from '../helpers/action.ts'
+import { startProxy } from '../helpers/proxy.ts'
+import { makeCert, type TestCert } from '../helpers/tls.ts'
 import { FAST_RETRY, startFixture, type Fixture } from '../helpers/emulator.ts'
 import { filesContaining, git, npmInstall, tokenForms } from '../helpers/git.ts'
 
@@ -236,14 +235,12 @@ describe('git-credentials: true', () => {
 describe('git-credentials over HTTPS', () => {
   // A self-signed certificate for 127.0.0.1 and bitbucket.org, trusted by the action (NODE_EXTRA_CA_CERTS) and by git (GIT_SSL_CAINFO).
   let certDir: string
-  let tls: { key: Buffer; cert: Buffer }
+  let tls: TestCert
   let ca: string
   beforeAll(() => {
     certDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bboa-cert-'))
-    ca = path.join(certDir, 'cert.pem')
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:bitbucket.org',
-      '-keyout', path.join(certDir, 'key.pem'), '-out', ca], { stdio: 'ignore' })
-    tls = { key: fs.readFileSync(path.join(certDir, 'key.pem')), cert: fs.readFileSync(ca) }
+    tls = makeCert(certDir, ['bitbucket.org'])
+    ca = tls.certFile
   })
   afterAll(() => fs.rmSync(certDir, { recursive: true, force: true }))
 
@@ -285,23 +282,8 @@ describe('git-credentials over HTTPS', () => {
     // "bitbucket.org" is this test's emulator: a CONNECT proxy on loopback tunnels bitbucket.org:443
     // to it and refuses every other destination, so nothing leaves the machine.
     const secure = await startFixture({ tls })
-    const emuPort = Number(new URL(secure.emu.url).port)
-    const connects: string[] = []
-    const proxy = http.createServer((_req, res) => res.writeHead(403).end())
-    proxy.on('connect', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
-      connects.push(req.url ?? '')
-      if (req.url !== 'bitbucket.org:443') return void socket.end('HTTP/1.1 403 Forbidden\r\n\r\n')
-      const upstream = net.connect(emuPort, '127.0.0.1', () => {
-        socket.write('HTTP/1.1 200 Connection Established\r\n\r\n')
-        upstream.write(head)
-        upstream.pipe(socket)
-        socket.pipe(upstream)
-      })
-      upstream.on('error', () => socket.destroy())
-      socket.on('error', () => upstream.destroy())
-    })
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve))
-    const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`
+    const proxy = await startProxy({ 'bitbucket.org:443': new URL(secure.emu.url).host })
+    const proxyUrl = proxy.url
     try {
       secure.emu.git.create('acme', 'private-lib', { 'README.md': 'via bitbucket.org\n' })
       const viaProxy = { HTTPS_PROXY: proxyUrl, https_proxy: proxyUrl, NO_PROXY: '', no_proxy: '' }
@@ -340,11 +322,10 @@ describe('git-credentials over HTTPS', () => {
       expect(post.warnings).toEqual([])
       expect((await git(job, ['ls-remote', '--get-url', 'git@bitbucket.org:acme/private-lib.git'])).stdout.trim()).toBe('git@bitbucket.org:acme/private-lib.git')
       expect((await git(job, ['clone', '-q', 'https://bitbucket.org/acme/private-lib.git', 'after'], job.workspace, later)).code).not.toBe(0)
-      expect(new Set(connects)).toEqual(new Set(['bitbucket.org:443']))
+      expect(new Set(proxy.seen)).toEqual(new Set(['CONNECT bitbucket.org:443']))
       expect(filesContaining([job.home, job.runnerTemp, job.workspace], tokenForms(access))).toEqual([])
     } finally {
-      proxy.closeAllConnections()
-      await new Promise((resolve) => proxy.close(resolve))
+      await proxy.close()
       await secure.emu.close()
     }
   })
