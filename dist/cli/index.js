@@ -28164,7 +28164,7 @@ function errorMessage(err) {
 
 /***/ }),
 
-/***/ 6264:
+/***/ 3883:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -28205,8 +28205,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 var errors = __nccwpck_require__(3916);
 // EXTERNAL MODULE: ./src/http.ts + 1 modules
 var http = __nccwpck_require__(256);
-// EXTERNAL MODULE: ./src/inputs.ts + 3 modules
-var inputs = __nccwpck_require__(2028);
+// EXTERNAL MODULE: ./src/inputs.ts + 4 modules
+var inputs = __nccwpck_require__(6264);
 ;// CONCATENATED MODULE: ./src/sealed-box.ts
 /**
  * Encryption for GitHub secrets: a libsodium sealed box (X25519 +
@@ -28250,7 +28250,7 @@ async function sealBase64(value, publicKeyBase64) {
 }
 
 // EXTERNAL MODULE: ./src/format.ts
-var format = __nccwpck_require__(6264);
+var format = __nccwpck_require__(3883);
 ;// CONCATENATED MODULE: ./src/github-secrets.ts
 /**
  * Writes a GitHub Actions secret (repository, environment or organization)
@@ -28824,7 +28824,7 @@ function redactUrl(input) {
 
 /***/ }),
 
-/***/ 2028:
+/***/ 6264:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28847,12 +28847,15 @@ const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
 var errors = __nccwpck_require__(3916);
 // EXTERNAL MODULE: ./src/http.ts + 1 modules
 var http = __nccwpck_require__(256);
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: ./src/archives/spec.ts
 /**
  * The `archives` input: one `WORKSPACE/REPO@REF [-> DEST] [sha256:HEX64]` a
  * line, blank lines and `#` comments ignored. Parsed and checked (DEST inside
  * the workspace) before any network call.
  */
+
 
 
 const ARCHIVE_FORM = 'WORKSPACE/REPO@REF [-> DEST] [sha256:HEX64]';
@@ -28879,14 +28882,13 @@ function spec_parseArchives(text, workspaceDir) {
         if (!REF.test(ref)) {
             throw new ActionError(`archives line ${lineNo}: "${ref}" is not a valid tag, branch or commit name (expected ${ARCHIVE_FORM}).`);
         }
+        if (ref.includes('->')) {
+            throw new ActionError(`archives line ${lineNo} ("${raw}"): put spaces around "->" (expected ${ARCHIVE_FORM}).`);
+        }
         const dest = path.resolve(root, destRaw ?? repo);
-        const rel = path.relative(root, dest);
-        if (rel === '') {
-            throw new ActionError(`archives line ${lineNo}: DEST "${destRaw}" is the workspace itself, which would be replaced as a whole; name a folder inside it.`);
-        }
-        if (rel.startsWith('..') || path.isAbsolute(rel)) {
-            throw new ActionError(`archives line ${lineNo}: DEST "${destRaw}" leaves the workspace (${root}); name a folder inside it.`);
-        }
+        const problem = destProblem(dest, root);
+        if (problem)
+            throw new ActionError(`archives line ${lineNo}: DEST "${destRaw ?? repo}" ${problem}; name a folder inside it.`);
         specs.push({ line: lineNo, workspace, repo, ref, dest, sha256: sha?.toLowerCase() });
     }
     const seen = new Map();
@@ -28899,6 +28901,45 @@ function spec_parseArchives(text, workspaceDir) {
         seen.set(spec.dest, spec.line);
     }
     return specs;
+}
+/** The real path of `p`, or of its deepest existing ancestor joined with the rest. */
+function realish(p) {
+    const missing = [];
+    let current = p;
+    for (;;) {
+        try {
+            return path.join(fs.realpathSync(current), ...missing.reverse());
+        }
+        catch {
+            const parent = path.dirname(current);
+            if (parent === current)
+                return p;
+            missing.push(path.basename(current));
+            current = parent;
+        }
+    }
+}
+/**
+ * Why `dest` may not receive an archive, or undefined: it must lie strictly
+ * inside the workspace, also once symbolic links are followed, and not in
+ * the checkout's `.git`. Checked when parsing and again before extracting.
+ */
+function destProblem(dest, workspace) {
+    const root = path.resolve(workspace);
+    const inside = (p, base) => {
+        const rel = path.relative(base, p);
+        return rel !== '' && rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel);
+    };
+    if (path.resolve(dest) === root)
+        return 'is the workspace itself, which would be replaced as a whole';
+    if (!inside(path.resolve(dest), root))
+        return `leaves the workspace (${root})`;
+    const realRoot = realish(root);
+    if (!inside(realish(dest), realRoot))
+        return `leaves the workspace through a symbolic link (${root})`;
+    if (path.relative(realRoot, realish(dest)).split(path.sep)[0] === '.git')
+        return "is inside the checkout's .git folder";
+    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/inputs.ts
@@ -29103,8 +29144,8 @@ function tuningFromEnv(env) {
 
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
-// EXTERNAL MODULE: ./src/inputs.ts + 3 modules
-var inputs = __nccwpck_require__(2028);
+// EXTERNAL MODULE: ./src/inputs.ts + 4 modules
+var inputs = __nccwpck_require__(6264);
 ;// CONCATENATED MODULE: ./src/login/args.ts
 /**
  * The options of `bitbucket-oauth login` (interface.md, "The `login` command"),
@@ -29502,7 +29543,7 @@ async function startCallbackServer(port) {
 }
 
 // EXTERNAL MODULE: ./src/format.ts
-var format = __nccwpck_require__(6264);
+var format = __nccwpck_require__(3883);
 ;// CONCATENATED MODULE: ./src/oauth.ts
 /**
  * Bitbucket's OAuth 2.0 token endpoint: the three grants the action and the

@@ -28467,7 +28467,7 @@ function parseJsonObject(text) {
 
 /***/ }),
 
-/***/ 1612:
+/***/ 7430:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28480,9 +28480,9 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-var external_node_fs_default = /*#__PURE__*/__nccwpck_require__.n(external_node_fs_namespaceObject);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+var external_node_fs_default = /*#__PURE__*/__nccwpck_require__.n(external_node_fs_);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
 var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_);
@@ -29387,12 +29387,16 @@ var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_nod
 var errors = __nccwpck_require__(3916);
 // EXTERNAL MODULE: ./src/http.ts + 1 modules
 var http = __nccwpck_require__(256);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+var external_node_fs_default = /*#__PURE__*/__nccwpck_require__.n(external_node_fs_);
 ;// CONCATENATED MODULE: ./src/archives/spec.ts
 /**
  * The `archives` input: one `WORKSPACE/REPO@REF [-> DEST] [sha256:HEX64]` a
  * line, blank lines and `#` comments ignored. Parsed and checked (DEST inside
  * the workspace) before any network call.
  */
+
 
 
 const ARCHIVE_FORM = 'WORKSPACE/REPO@REF [-> DEST] [sha256:HEX64]';
@@ -29419,14 +29423,13 @@ function parseArchives(text, workspaceDir) {
         if (!REF.test(ref)) {
             throw new errors/* ActionError */.l(`archives line ${lineNo}: "${ref}" is not a valid tag, branch or commit name (expected ${ARCHIVE_FORM}).`);
         }
+        if (ref.includes('->')) {
+            throw new errors/* ActionError */.l(`archives line ${lineNo} ("${raw}"): put spaces around "->" (expected ${ARCHIVE_FORM}).`);
+        }
         const dest = external_node_path_default().resolve(root, destRaw ?? repo);
-        const rel = external_node_path_default().relative(root, dest);
-        if (rel === '') {
-            throw new errors/* ActionError */.l(`archives line ${lineNo}: DEST "${destRaw}" is the workspace itself, which would be replaced as a whole; name a folder inside it.`);
-        }
-        if (rel.startsWith('..') || external_node_path_default().isAbsolute(rel)) {
-            throw new errors/* ActionError */.l(`archives line ${lineNo}: DEST "${destRaw}" leaves the workspace (${root}); name a folder inside it.`);
-        }
+        const problem = destProblem(dest, root);
+        if (problem)
+            throw new errors/* ActionError */.l(`archives line ${lineNo}: DEST "${destRaw ?? repo}" ${problem}; name a folder inside it.`);
         specs.push({ line: lineNo, workspace, repo, ref, dest, sha256: sha?.toLowerCase() });
     }
     const seen = new Map();
@@ -29439,6 +29442,45 @@ function parseArchives(text, workspaceDir) {
         seen.set(spec.dest, spec.line);
     }
     return specs;
+}
+/** The real path of `p`, or of its deepest existing ancestor joined with the rest. */
+function realish(p) {
+    const missing = [];
+    let current = p;
+    for (;;) {
+        try {
+            return external_node_path_default().join(external_node_fs_default().realpathSync(current), ...missing.reverse());
+        }
+        catch {
+            const parent = external_node_path_default().dirname(current);
+            if (parent === current)
+                return p;
+            missing.push(external_node_path_default().basename(current));
+            current = parent;
+        }
+    }
+}
+/**
+ * Why `dest` may not receive an archive, or undefined: it must lie strictly
+ * inside the workspace, also once symbolic links are followed, and not in
+ * the checkout's `.git`. Checked when parsing and again before extracting.
+ */
+function destProblem(dest, workspace) {
+    const root = external_node_path_default().resolve(workspace);
+    const inside = (p, base) => {
+        const rel = external_node_path_default().relative(base, p);
+        return rel !== '' && rel !== '..' && !rel.startsWith(`..${(external_node_path_default()).sep}`) && !external_node_path_default().isAbsolute(rel);
+    };
+    if (external_node_path_default().resolve(dest) === root)
+        return 'is the workspace itself, which would be replaced as a whole';
+    if (!inside(external_node_path_default().resolve(dest), root))
+        return `leaves the workspace (${root})`;
+    const realRoot = realish(root);
+    if (!inside(realish(dest), realRoot))
+        return `leaves the workspace through a symbolic link (${root})`;
+    if (external_node_path_default().relative(realRoot, realish(dest)).split((external_node_path_default()).sep)[0] === '.git')
+        return "is inside the checkout's .git folder";
+    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/inputs.ts
@@ -29583,7 +29625,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _tuning_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(2982);
 /* harmony import */ var _github_secrets_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5231);
 /* harmony import */ var _archives_index_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(7847);
-/* harmony import */ var _git_auth_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(1612);
+/* harmony import */ var _git_auth_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(7430);
 /** Entry point of the main step: wires the real dependencies and reports the one failure. */
 
 
@@ -30060,6 +30102,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
+
+/***/ }),
+
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 
 /***/ }),
 
