@@ -11,6 +11,7 @@ import { registerOAuth, type GrantHandler } from './oauth.ts'
 import { Router, sendJson } from './router.ts'
 import { EmulatorState, type StateOptions } from './state.ts'
 import { registerApi } from './api.ts'
+import { registerArchives } from './archives.ts'
 
 export interface EmulatorOptions extends Partial<StateOptions> {
   port?: number
@@ -40,6 +41,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   registerAdmin(router, state)
   registerOAuth(router, state, grants)
   registerApi(router, state)
+  registerArchives(router, state)
 
   const listener = (req: http.IncomingMessage, res: http.ServerResponse) => void router.handle(req, res)
   const server = options.tls ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, listener) : http.createServer(listener)

@@ -1,0 +1,483 @@
+/**
+ * Safe extraction of a `.tar.gz` stream into a fresh staging folder, and the
+ * atomic swap of that folder into DEST.
+ *
+ * Refused: absolute names, `..` components, entries outside the single
+ * top-level folder, symlinks whose target (followed through the archive's
+ * other symlinks) leaves the tree, hard links to anything but a file
+ * extracted before, entries below a symlink, device files and fifos.
+ * Symlinks and hard links are created last, after every file is written, so
+ * nothing is ever written through a link. Files are created with O_EXCL
+ * (`wx`), keep their mode bits (umask applied, setuid/setgid dropped).
+ *
+ * The staging folder lives next to DEST (same file system), so the swap is a
+ * rename; on failure it is removed and DEST is left as it was.
+ */
+import fs from 'node:fs'
+import fsp from 'node:fs/promises'
+import path from 'node:path'
+import type { Readable } from 'node:stream'
+import { pipeline } from 'node:stream'
+import zlib from 'node:zlib'
+import { ActionError } from '../errors.ts'
+import { TarParser, TarFormatError, type TarEntry } from './tar.ts'
+
+/** An archive that breaks the rules above. Never retried. */
+export class UnsafeArchiveError extends ActionError {
+  constructor(message: string) {
+    super(message)
+    this.name = 'UnsafeArchiveError'
+  }
+}
+
+/** A member name for a message: control characters escaped, length capped. */
+export function showName(name: string): string {
+  const s = JSON.stringify(name.length > 200 ? name.slice(0, 200) + '…' : name)
+  return s.replace(/::/g, ':\u200b:')
+}
+
+export interface ExtractStats {
+  files: number
+  directories: number
+  links: number
+  /** Bytes of file data written. */
+  bytes: number
+  /** Mode of the top-level folder (becomes DEST's). */
+  topMode: number
+}
+
+/** Files up to this size are written with one call once complete. */
+const SMALL_FILE = 512 * 1024
+/** Larger files are written in batches of about this size. */
+const BATCH = 1024 * 1024
+/** Backpressure: writes in flight. */
+const MAX_INFLIGHT_BYTES = 32 * 1024 * 1024
+const MAX_INFLIGHT_OPS = 64
+
+const isWindows = process.platform === 'win32'
+
+function components(name: string): string[] | 'absolute' | 'dotdot' {
+  if (name.startsWith('/') || /^[A-Za-z]:/.test(name) || name.startsWith('\\')) return 'absolute'
+  const parts = name.split(isWindows ? /[\\/]+/ : /\/+/).filter((c) => c !== '' && c !== '.')
+  if (parts.includes('..')) return 'dotdot'
+  return parts
+}
+
+interface PendingLink {
+  rel: string
+  target: string
+  name: string
+}
+
+/**
+ * Extracts the gzip-compressed tar `source` into the empty folder `dir`,
+ * stripping the single top-level folder. Rejects (and stops reading) on the
+ * first unsafe entry; the caller removes `dir`.
+ */
+export async function extractTarGz(source: Readable, dir: string): Promise<ExtractStats> {
+  const gunzip = zlib.createGunzip({ chunkSize: 256 * 1024 })
+  const stream = pipeline(source, gunzip, () => {})
+  const x = new Extractor(dir)
+  const parser = new TarParser(x)
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      parser.push(chunk)
+      x.throwIfFailed()
+      if (x.overloaded) await x.drain()
+    }
+    parser.finish()
+    await x.finish()
+  } catch (err) {
+    source.destroy()
+    gunzip.destroy()
+    await x.settle()
+    throw err
+  }
+  return x.stats
+}
+
+class Extractor {
+  readonly #root: string
+  readonly stats: ExtractStats = { files: 0, directories: 0, links: 0, bytes: 0, topMode: 0o755 }
+  #top: string | undefined
+  readonly #dirs = new Set<string>()
+  /** Regular files extracted so far (relative paths), for hard links. */
+  readonly #files = new Set<string>()
+  readonly #symlinks = new Map<string, string>()
+  readonly #pendingSymlinks: PendingLink[] = []
+  readonly #pendingHardlinks: PendingLink[] = []
+  #current: FileWriter | undefined
+  #inflightBytes = 0
+  #inflightOps = 0
+  #failure: unknown
+  #waiters: (() => void)[] = []
+  readonly #all = new Set<Promise<void>>()
+
+  constructor(root: string) {
+    this.#root = root
+    this.#dirs.add(root)
+  }
+
+  get overloaded(): boolean {
+    return this.#inflightBytes > MAX_INFLIGHT_BYTES || this.#inflightOps > MAX_INFLIGHT_OPS
+  }
+
+  throwIfFailed(): void {
+    if (this.#failure) throw this.#failure
+  }
+
+  async drain(): Promise<void> {
+    while (this.overloaded && !this.#failure) await new Promise<void>((resolve) => this.#waiters.push(resolve))
+    this.throwIfFailed()
+  }
+
+  /** Waits for every write in flight, whatever its outcome. */
+  async settle(): Promise<void> {
+    await Promise.allSettled([...this.#all])
+  }
+
+  track(p: Promise<void>, bytes: number): void {
+    this.#inflightBytes += bytes
+    this.#inflightOps++
+    const done = p.then(
+      () => {},
+      (err: unknown) => {
+        this.#failure ??= err
+      },
+    ).finally(() => {
+      this.#inflightBytes -= bytes
+      this.#inflightOps--
+      this.#all.delete(done)
+      const waiters = this.#waiters
+      this.#waiters = []
+      for (const w of waiters) w()
+    })
+    this.#all.add(done)
+  }
+
+  refuse(name: string, why: string): never {
+    throw new UnsafeArchiveError(`the archive has an unsafe entry ${showName(name)}: ${why}`)
+  }
+
+  /** The entry's path below the top-level folder ('' for the folder itself). */
+  #relative(name: string, type: TarEntry['type']): string {
+    const parts = components(name)
+    if (parts === 'absolute') this.refuse(name, 'an absolute path')
+    if (parts === 'dotdot') this.refuse(name, 'a ".." path component (it would land outside DEST)')
+    if (parts.length === 0) this.refuse(name, 'an empty name')
+    if (this.#top === undefined) this.#top = parts[0]
+    if (parts[0] !== this.#top || (parts.length === 1 && type !== 'directory')) {
+      throw new UnsafeArchiveError(
+        `the archive does not hold a single top-level folder (${showName(this.#top!)} and ${showName(name)}); a Bitbucket archive always does, so this is not one.`,
+      )
+    }
+    const rel = parts.slice(1).join('/')
+    if (this.#symlinks.size) {
+      for (let i = 1; i < parts.length - 1; i++) {
+        const prefix = parts.slice(1, i + 1).join('/')
+        if (this.#symlinks.has(prefix)) this.refuse(name, `it lies below the symlink ${showName(prefix)}`)
+      }
+      if (this.#symlinks.has(rel)) this.refuse(name, 'a second entry for a symlink')
+    }
+    return rel
+  }
+
+  #abs(rel: string): string {
+    return isWindows ? path.join(this.#root, ...rel.split('/')) : `${this.#root}/${rel}`
+  }
+
+  #ensureParent(abs: string): void {
+    const parent = path.dirname(abs)
+    if (this.#dirs.has(parent)) return
+    fs.mkdirSync(parent, { recursive: true })
+    this.#dirs.add(parent)
+  }
+
+  entry(e: TarEntry): void {
+    switch (e.type) {
+      case 'file': {
+        const rel = this.#relative(e.name, e.type)
+        const abs = this.#abs(rel)
+        this.#ensureParent(abs)
+        this.#files.add(rel)
+        this.stats.files++
+        this.stats.bytes += e.size
+        this.#current = new FileWriter(this, abs, e.mode & 0o777, e.size)
+        return
+      }
+      case 'directory': {
+        const rel = this.#relative(e.name, e.type)
+        if (rel === '') {
+          if (e.mode) this.stats.topMode = e.mode & 0o777
+          return
+        }
+        const abs = this.#abs(rel)
+        if (!this.#dirs.has(abs)) {
+          fs.mkdirSync(abs, { recursive: true, mode: (e.mode & 0o777) | 0o700 })
+          this.#dirs.add(abs)
+        }
+        this.stats.directories++
+        return
+      }
+      case 'symlink': {
+        const rel = this.#relative(e.name, e.type)
+        if (rel === '') this.refuse(e.name, 'the top-level folder is a symlink')
+        const target = e.linkname
+        if (target === '' || target.includes('\0')) this.refuse(e.name, 'a symlink with an empty or invalid target')
+        if (target.startsWith('/') || /^[A-Za-z]:/.test(target) || target.startsWith('\\')) {
+          this.refuse(e.name, `a symlink to the absolute path ${showName(target)}`)
+        }
+        if (this.#symlinks.has(rel) || this.#files.has(rel) || this.#dirs.has(this.#abs(rel))) this.refuse(e.name, 'a symlink over another entry')
+        this.#symlinks.set(rel, target)
+        if (resolveLink(this.#symlinks, rel) !== 'inside') this.refuse(e.name, `a symlink to ${showName(target)}, outside the archive's folder`)
+        this.#pendingSymlinks.push({ rel, target, name: e.name })
+        this.stats.links++
+        return
+      }
+      case 'hardlink': {
+        const rel = this.#relative(e.name, e.type)
+        const parts = components(e.linkname)
+        if (parts === 'absolute' || parts === 'dotdot' || parts[0] !== this.#top) {
+          this.refuse(e.name, `a hard link to ${showName(e.linkname)}, outside the archive's folder`)
+        }
+        const target = parts.slice(1).join('/')
+        if (!this.#files.has(target)) this.refuse(e.name, `a hard link to ${showName(e.linkname)}, which is not a file extracted before it`)
+        if (this.#files.has(rel) || this.#symlinks.has(rel)) this.refuse(e.name, 'a hard link over another entry')
+        this.#files.add(rel)
+        this.#pendingHardlinks.push({ rel, target, name: e.name })
+        this.stats.links++
+        return
+      }
+      case 'char-device':
+      case 'block-device':
+        this.refuse(e.name, 'a device file')
+        break
+      case 'fifo':
+        this.refuse(e.name, 'a fifo (named pipe)')
+        break
+      default:
+        this.refuse(e.name, `an unsupported entry type ${JSON.stringify(e.flag)}`)
+    }
+  }
+
+  data(chunk: Buffer): void {
+    this.#current?.data(chunk)
+  }
+
+  end(): void {
+    this.#current?.end()
+    this.#current = undefined
+  }
+
+  async finish(): Promise<void> {
+    await this.settle()
+    this.throwIfFailed()
+    for (const link of this.#pendingHardlinks) {
+      const abs = this.#abs(link.rel)
+      this.#ensureParent(abs)
+      await fsp.link(this.#abs(link.target), abs)
+    }
+    // Every link is checked again against the whole set: a chain may leave the tree only once complete.
+    for (const link of this.#pendingSymlinks) {
+      const where = resolveLink(this.#symlinks, link.rel)
+      if (where !== 'inside') this.refuse(link.name, where === 'loop' ? 'a symlink loop' : `a symlink to ${showName(link.target)}, which leads outside the archive's folder through other symlinks`)
+    }
+    for (const link of this.#pendingSymlinks) {
+      const abs = this.#abs(link.rel)
+      this.#ensureParent(abs)
+      await fsp.symlink(link.target, abs)
+    }
+  }
+}
+
+/** Writes one regular file: in one call when small, in ordered batches when large. */
+class FileWriter {
+  readonly #x: Extractor
+  readonly #abs: string
+  readonly #mode: number
+  readonly #small: boolean
+  #chunks: Buffer[] = []
+  #pending = 0
+  #handle: Promise<fsp.FileHandle> | undefined
+  #chain: Promise<void> = Promise.resolve()
+
+  constructor(x: Extractor, abs: string, mode: number, size: number) {
+    this.#x = x
+    this.#abs = abs
+    this.#mode = mode
+    this.#small = size <= SMALL_FILE
+  }
+
+  data(chunk: Buffer): void {
+    this.#chunks.push(chunk)
+    this.#pending += chunk.length
+    if (!this.#small && this.#pending >= BATCH) this.#flush(false)
+  }
+
+  end(): void {
+    if (this.#small) {
+      const data = this.#chunks.length === 1 ? this.#chunks[0]! : Buffer.concat(this.#chunks)
+      this.#x.track(fsp.writeFile(this.#abs, data, { mode: this.#mode, flag: 'wx' }), data.length)
+      this.#chunks = []
+      return
+    }
+    this.#flush(true)
+  }
+
+  #flush(last: boolean): void {
+    const chunks = this.#chunks
+    const bytes = this.#pending
+    this.#chunks = []
+    this.#pending = 0
+    this.#handle ??= fsp.open(this.#abs, 'wx', this.#mode)
+    const handle = this.#handle
+    const step = this.#chain.then(async () => {
+      const fh = await handle
+      try {
+        if (chunks.length) await fh.writev(chunks)
+      } catch (err) {
+        await fh.close().catch(() => {})
+        throw err
+      }
+      if (last) await fh.close()
+    })
+    // Each batch waits for the one before; a failure stops the rest.
+    this.#chain = step
+    this.#x.track(step, bytes)
+  }
+}
+
+/**
+ * Where the symlink at `rel` leads, following the archive's other symlinks
+ * (in memory: they are created only at the end): 'inside' the tree, 'outside',
+ * or a 'loop'.
+ */
+export function resolveLink(links: Map<string, string>, rel: string): 'inside' | 'outside' | 'loop' {
+  const cur = rel.split('/').slice(0, -1)
+  let queue = links.get(rel)!.split(/\/+/)
+  let hops = 0
+  while (queue.length) {
+    const c = queue.shift()!
+    if (c === '' || c === '.') continue
+    if (c === '..') {
+      if (cur.length === 0) return 'outside'
+      cur.pop()
+      continue
+    }
+    cur.push(c)
+    const target = links.get(cur.join('/'))
+    if (target !== undefined) {
+      if (++hops > 40) return 'loop'
+      if (target.startsWith('/')) return 'outside'
+      cur.pop()
+      queue = [...target.split(/\/+/), ...queue]
+    }
+  }
+  return 'inside'
+}
+
+/** Whether a failure of extraction may go away on a new download (a cut-off stream). */
+export function isTruncation(err: unknown): boolean {
+  if (err instanceof TarFormatError) return err.code === 'TRUNCATED'
+  const code = (err as { code?: unknown })?.code
+  return code === 'Z_BUF_ERROR'
+}
+
+function isInside(root: string, p: string): boolean {
+  const rel = path.relative(root, p)
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel))
+}
+
+let umaskCache: number | undefined
+function umask(): number {
+  umaskCache ??= process.umask()
+  return umaskCache
+}
+
+/**
+ * DEST and its staging folders. `open` creates DEST's parent (inside the
+ * workspace, symlinks resolved); `staging()` gives a fresh empty folder next
+ * to DEST (dropping the previous one); `commit()` swaps it in; `abort()`
+ * removes whatever is left, DEST untouched.
+ */
+export class Destination {
+  readonly dest: string
+  readonly #parent: string
+  readonly #created: string | undefined
+  #staging: string | undefined
+
+  private constructor(dest: string, parent: string, created: string | undefined) {
+    this.dest = dest
+    this.#parent = parent
+    this.#created = created
+  }
+
+  static async open(dest: string, workspace: string): Promise<Destination> {
+    const parent = path.dirname(dest)
+    const created = await fsp.mkdir(parent, { recursive: true })
+    const realWorkspace = await fsp.realpath(workspace)
+    const realParent = await fsp.realpath(parent)
+    if (!isInside(realWorkspace, realParent)) {
+      await removeEmptyParents(parent, created)
+      throw new ActionError(
+        `DEST ${dest} lies inside the workspace by name, but ${parent} is a symlink that leads outside it (${realParent}); name a folder that is really inside the workspace.`,
+      )
+    }
+    return new Destination(dest, parent, created)
+  }
+
+  async staging(): Promise<string> {
+    await this.#dropStaging()
+    this.#staging = await fsp.mkdtemp(path.join(this.#parent, `.${path.basename(this.dest)}.partial-`))
+    return this.#staging
+  }
+
+  /** Swaps the staging folder in for DEST (replacing an existing DEST as a whole). */
+  async commit(topMode = 0o755): Promise<void> {
+    const staging = this.#staging
+    if (!staging) throw new Error('nothing staged')
+    await fsp.chmod(staging, (topMode & 0o777 & ~umask()) | 0o700)
+    let old: string | undefined
+    try {
+      await fsp.lstat(this.dest)
+      old = path.join(this.#parent, `.${path.basename(this.dest)}.old-${process.pid}-${Date.now().toString(36)}`)
+      await fsp.rename(this.dest, old)
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+    }
+    try {
+      await fsp.rename(staging, this.dest)
+    } catch (err) {
+      if (old) await fsp.rename(old, this.dest).catch(() => {})
+      throw err
+    }
+    this.#staging = undefined
+    if (old) await fsp.rm(old, { recursive: true, force: true })
+  }
+
+  async abort(): Promise<void> {
+    await this.#dropStaging()
+    await removeEmptyParents(this.#parent, this.#created)
+  }
+
+  async #dropStaging(): Promise<void> {
+    if (!this.#staging) return
+    await fsp.rm(this.#staging, { recursive: true, force: true, maxRetries: 3 })
+    this.#staging = undefined
+  }
+}
+
+/** Removes the folders `mkdir -p` created (from `dir` up to `created`), while empty. */
+async function removeEmptyParents(dir: string, created: string | undefined): Promise<void> {
+  if (!created) return
+  let cur = dir
+  for (;;) {
+    try {
+      await fsp.rmdir(cur)
+    } catch {
+      return
+    }
+    if (cur === created || !isInside(created, cur)) return
+    cur = path.dirname(cur)
+  }
+}
