@@ -46,13 +46,6 @@ export interface ExtractStats {
   topMode: number
 }
 
-/** Files up to this size are written with one call once complete. */
-const SMALL_FILE = 512 * 1024
-/** Larger files are written in batches of about this size. */
-const BATCH = 1024 * 1024
-/** Backpressure: writes in flight. */
-const MAX_INFLIGHT_BYTES = 32 * 1024 * 1024
-const MAX_INFLIGHT_OPS = 64
 
 const isWindows = process.platform === 'win32'
 
@@ -80,17 +73,13 @@ export async function extractTarGz(source: Readable, dir: string): Promise<Extra
   const x = new Extractor(dir)
   const parser = new TarParser(x)
   try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      parser.push(chunk)
-      x.throwIfFailed()
-      if (x.overloaded) await x.drain()
-    }
+    for await (const chunk of stream as AsyncIterable<Buffer>) parser.push(chunk)
     parser.finish()
     await x.finish()
   } catch (err) {
     source.destroy()
     gunzip.destroy()
-    await x.settle()
+    x.closeCurrent()
     throw err
   }
   return x.stats
@@ -107,52 +96,16 @@ class Extractor {
   readonly #pendingSymlinks: PendingLink[] = []
   readonly #pendingHardlinks: PendingLink[] = []
   #current: FileWriter | undefined
-  #inflightBytes = 0
-  #inflightOps = 0
-  #failure: unknown
-  #waiters: (() => void)[] = []
-  readonly #all = new Set<Promise<void>>()
 
   constructor(root: string) {
     this.#root = root
     this.#dirs.add(root)
   }
 
-  get overloaded(): boolean {
-    return this.#inflightBytes > MAX_INFLIGHT_BYTES || this.#inflightOps > MAX_INFLIGHT_OPS
-  }
-
-  throwIfFailed(): void {
-    if (this.#failure) throw this.#failure
-  }
-
-  async drain(): Promise<void> {
-    while (this.overloaded && !this.#failure) await new Promise<void>((resolve) => this.#waiters.push(resolve))
-    this.throwIfFailed()
-  }
-
-  /** Waits for every write in flight, whatever its outcome. */
-  async settle(): Promise<void> {
-    await Promise.allSettled([...this.#all])
-  }
-
-  track(p: Promise<void>, bytes: number): void {
-    this.#inflightBytes += bytes
-    this.#inflightOps++
-    const done = p.then(
-      () => {},
-      (err: unknown) => {
-        this.#failure ??= err
-      },
-    ).finally(() => {
-      this.#inflightBytes -= bytes
-      this.#inflightOps--
-      this.#all.delete(done)
-      const waiters = this.#waiters
-      this.#waiters = []
-      for (const w of waiters) w()
-    })
-    this.#all.add(done)
+  /** Closes the file being written when extraction stops half-way. */
+  closeCurrent(): void {
+    this.#current?.close()
+    this.#current = undefined
   }
 
   refuse(name: string, why: string): never {
@@ -202,7 +155,7 @@ class Extractor {
         this.#files.add(rel)
         this.stats.files++
         this.stats.bytes += e.size
-        this.#current = new FileWriter(this, abs, e.mode & 0o777, e.size)
+        this.#current = new FileWriter(abs, e.mode & 0o777)
         return
       }
       case 'directory': {
@@ -265,13 +218,10 @@ class Extractor {
   }
 
   end(): void {
-    this.#current?.end()
-    this.#current = undefined
+    this.closeCurrent()
   }
 
   async finish(): Promise<void> {
-    await this.settle()
-    this.throwIfFailed()
     for (const link of this.#pendingHardlinks) {
       const abs = this.#abs(link.rel)
       this.#ensureParent(abs)
@@ -290,60 +240,31 @@ class Extractor {
   }
 }
 
-/** Writes one regular file: in one call when small, in ordered batches when large. */
+/**
+ * Writes one regular file with synchronous calls on the main thread, each
+ * chunk as it comes: measured faster than the thread pool's round trips for
+ * the many small files of a repository (scripts/bench-tar.ts, BENCHMARKS.md),
+ * gunzip keeps running in the pool meanwhile, and nothing is buffered, so
+ * memory does not grow with the archive. `wx`: never through an existing
+ * file or link.
+ */
 class FileWriter {
-  readonly #x: Extractor
-  readonly #abs: string
-  readonly #mode: number
-  readonly #small: boolean
-  #chunks: Buffer[] = []
-  #pending = 0
-  #handle: Promise<fsp.FileHandle> | undefined
-  #chain: Promise<void> = Promise.resolve()
+  #fd: number | undefined
 
-  constructor(x: Extractor, abs: string, mode: number, size: number) {
-    this.#x = x
-    this.#abs = abs
-    this.#mode = mode
-    this.#small = size <= SMALL_FILE
+  constructor(abs: string, mode: number) {
+    this.#fd = fs.openSync(abs, 'wx', mode)
   }
 
   data(chunk: Buffer): void {
-    this.#chunks.push(chunk)
-    this.#pending += chunk.length
-    if (!this.#small && this.#pending >= BATCH) this.#flush(false)
+    let off = 0
+    while (off < chunk.length) off += fs.writeSync(this.#fd!, chunk, off)
   }
 
-  end(): void {
-    if (this.#small) {
-      const data = this.#chunks.length === 1 ? this.#chunks[0]! : Buffer.concat(this.#chunks)
-      this.#x.track(fsp.writeFile(this.#abs, data, { mode: this.#mode, flag: 'wx' }), data.length)
-      this.#chunks = []
-      return
-    }
-    this.#flush(true)
-  }
-
-  #flush(last: boolean): void {
-    const chunks = this.#chunks
-    const bytes = this.#pending
-    this.#chunks = []
-    this.#pending = 0
-    this.#handle ??= fsp.open(this.#abs, 'wx', this.#mode)
-    const handle = this.#handle
-    const step = this.#chain.then(async () => {
-      const fh = await handle
-      try {
-        if (chunks.length) await fh.writev(chunks)
-      } catch (err) {
-        await fh.close().catch(() => {})
-        throw err
-      }
-      if (last) await fh.close()
-    })
-    // Each batch waits for the one before; a failure stops the rest.
-    this.#chain = step
-    this.#x.track(step, bytes)
+  close(): void {
+    if (this.#fd === undefined) return
+    const fd = this.#fd
+    this.#fd = undefined
+    fs.closeSync(fd)
   }
 }
 
