@@ -90,11 +90,8 @@ class Extractor {
   readonly stats: ExtractStats = { files: 0, directories: 0, links: 0, bytes: 0, topMode: 0o755 }
   #top: string | undefined
   readonly #dirs = new Set<string>()
-  /** Regular files extracted so far (relative paths), for hard links. */
-  readonly #files = new Set<string>()
   readonly #symlinks = new Map<string, string>()
   readonly #pendingSymlinks: PendingLink[] = []
-  readonly #pendingHardlinks: PendingLink[] = []
   #current: FileWriter | undefined
 
   constructor(root: string) {
@@ -143,7 +140,16 @@ class Extractor {
     const parent = path.dirname(abs)
     if (this.#dirs.has(parent)) return
     fs.mkdirSync(parent, { recursive: true })
-    this.#dirs.add(parent)
+    this.#remember(parent)
+  }
+
+  /** Folders known to exist; bounded, so memory does not grow with the archive (mkdir is cheap to repeat). */
+  #remember(dir: string): void {
+    if (this.#dirs.size >= 4096) {
+      this.#dirs.clear()
+      this.#dirs.add(this.#root)
+    }
+    this.#dirs.add(dir)
   }
 
   entry(e: TarEntry): void {
@@ -152,7 +158,6 @@ class Extractor {
         const rel = this.#relative(e.name, e.type)
         const abs = this.#abs(rel)
         this.#ensureParent(abs)
-        this.#files.add(rel)
         this.stats.files++
         this.stats.bytes += e.size
         this.#current = new FileWriter(abs, e.mode & 0o777)
@@ -167,7 +172,7 @@ class Extractor {
         const abs = this.#abs(rel)
         if (!this.#dirs.has(abs)) {
           fs.mkdirSync(abs, { recursive: true, mode: (e.mode & 0o777) | 0o700 })
-          this.#dirs.add(abs)
+          this.#remember(abs)
         }
         this.stats.directories++
         return
@@ -180,7 +185,7 @@ class Extractor {
         if (target.startsWith('/') || /^[A-Za-z]:/.test(target) || target.startsWith('\\')) {
           this.refuse(e.name, `a symlink to the absolute path ${showName(target)}`)
         }
-        if (this.#symlinks.has(rel) || this.#files.has(rel) || this.#dirs.has(this.#abs(rel))) this.refuse(e.name, 'a symlink over another entry')
+        if (this.#symlinks.has(rel) || exists(this.#abs(rel))) this.refuse(e.name, 'a symlink over another entry')
         this.#symlinks.set(rel, target)
         if (resolveLink(this.#symlinks, rel) !== 'inside') this.refuse(e.name, `a symlink to ${showName(target)}, outside the archive's folder`)
         this.#pendingSymlinks.push({ rel, target, name: e.name })
@@ -194,10 +199,15 @@ class Extractor {
           this.refuse(e.name, `a hard link to ${showName(e.linkname)}, outside the archive's folder`)
         }
         const target = parts.slice(1).join('/')
-        if (!this.#files.has(target)) this.refuse(e.name, `a hard link to ${showName(e.linkname)}, which is not a file extracted before it`)
-        if (this.#files.has(rel) || this.#symlinks.has(rel)) this.refuse(e.name, 'a hard link over another entry')
-        this.#files.add(rel)
-        this.#pendingHardlinks.push({ rel, target, name: e.name })
+        // Nothing but extracted files and folders exists in the staging folder yet (symlinks come last),
+        // so a regular file there is one this archive wrote, complete and closed.
+        const targetAbs = this.#abs(target)
+        if (target === '' || this.#symlinks.has(target) || parts.slice(1, -1).some((_, i) => this.#symlinks.has(parts.slice(1, i + 2).join('/'))) || !isFile(targetAbs)) {
+          this.refuse(e.name, `a hard link to ${showName(e.linkname)}, which is not a file extracted before it`)
+        }
+        const abs = this.#abs(rel)
+        this.#ensureParent(abs)
+        fs.linkSync(targetAbs, abs)
         this.stats.links++
         return
       }
@@ -222,11 +232,6 @@ class Extractor {
   }
 
   async finish(): Promise<void> {
-    for (const link of this.#pendingHardlinks) {
-      const abs = this.#abs(link.rel)
-      this.#ensureParent(abs)
-      await fsp.link(this.#abs(link.target), abs)
-    }
     // Every link is checked again against the whole set: a chain may leave the tree only once complete.
     for (const link of this.#pendingSymlinks) {
       const where = resolveLink(this.#symlinks, link.rel)
@@ -237,6 +242,23 @@ class Extractor {
       this.#ensureParent(abs)
       await fsp.symlink(link.target, abs)
     }
+  }
+}
+
+function exists(abs: string): boolean {
+  try {
+    fs.lstatSync(abs)
+    return true
+  } catch {
+    return false
+  }
+}
+
+function isFile(abs: string): boolean {
+  try {
+    return fs.lstatSync(abs).isFile()
+  } catch {
+    return false
   }
 }
 
