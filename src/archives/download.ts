@@ -100,6 +100,7 @@ export async function downloadArchive<T>(deps: DownloadDeps, a: ArchiveRef, cons
   const label = `${a.workspace}/${a.repo}@${a.ref}`
   const policy = deps.http.retry
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)))
+  let stalls = 0
   for (let attempt = 1; ; attempt++) {
     const response = await deps.http.request(url, {
       what: `the archive of ${label}`,
@@ -130,7 +131,10 @@ export async function downloadArchive<T>(deps: DownloadDeps, a: ArchiveRef, cons
       hashing.destroy()
       if (!shouldRetryError(err, true)) throw err
       const why = describeBreak(err)
-      if (attempt >= policy.attempts) {
+      // A stall already cost a full body timeout: one more try at most, so that a server that stops
+      // answering ends the step within about two minutes.
+      if (errorCode(err) === 'UND_ERR_BODY_TIMEOUT') stalls++
+      if (attempt >= policy.attempts || stalls >= 2) {
         throw new ActionError(
           `The archive download of ${label} broke off ${attempt} times (last: ${why}). Check the runner's network and any HTTPS_PROXY setting, then re-run the job.`,
           { cause: err },

@@ -6,9 +6,11 @@
  * top-level folder, symlinks whose target (followed through the archive's
  * other symlinks) leaves the tree, hard links to anything but a file
  * extracted before, entries below a symlink, device files and fifos.
- * Symlinks and hard links are created last, after every file is written, so
- * nothing is ever written through a link. Files are created with O_EXCL
- * (`wx`), keep their mode bits (umask applied, setuid/setgid dropped).
+ * Symlinks are created last, after every file is written, so nothing is ever
+ * written through a link; a hard link is made at once, to a regular file this
+ * archive wrote. Files are created with O_EXCL (`wx`) and keep their mode bits
+ * (umask applied, setuid/setgid dropped). Writes are synchronous, chunk by
+ * chunk, with nothing buffered: memory does not depend on the archive.
  *
  * The staging folder lives next to DEST (same file system), so the swap is a
  * rename; on failure it is removed and DEST is left as it was.

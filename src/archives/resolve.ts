@@ -76,17 +76,19 @@ export async function resolveRef(deps: ResolveDeps, workspace: string, repo: str
   const what = 'the Bitbucket API'
   const base = repoPath(workspace, repo)
   const enc = encodeURIComponent(ref)
+  // Commit hashes are lowercase hex; `ABC123…` is the same commit.
+  const hex = /^[0-9a-f]{4,40}$/i.test(ref) ? ref.toLowerCase() : undefined
 
   const attempts: [Resolved['kind'], string][] = FULL_HASH.test(ref)
-    ? [['commit', `${base}/commit/${enc}`]]
+    ? [['commit', `${base}/commit/${hex}`]]
     : [
         ['tag', `${base}/refs/tags/${enc}`],
         ['branch', `${base}/refs/branches/${enc}`],
-        ['commit', `${base}/commit/${enc}`],
+        ['commit', `${base}/commit/${hex}`],
       ]
   for (const [kind, path] of attempts) {
     // Only hex can be a commit hash: a name saves the last lookup (and the hourly API budget).
-    if (kind === 'commit' && !/^[0-9a-f]{4,40}$/i.test(ref)) continue
+    if (kind === 'commit' && !hex) continue
     const a = await get(deps, path, what)
     const refused = refusal(a, full, ref, what)
     if (refused) throw refused
