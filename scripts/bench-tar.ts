@@ -2,7 +2,7 @@
  * Which tar implementation to extract with: the one measurement behind the
  * choice in src/archives/extract.ts. Extracts the same `.tar.gz` from disk
  * (no network) with
- *   - ours: src/archives/extract.ts (streaming parser, zlib, async writes),
+ *   - ours: src/archives/extract.ts (streaming parser, zlib, synchronous writes),
  *   - node-tar: `tar` from npm (v7), `x({ file, cwd, strip: 1 })`,
  *   - system: `tar -xzf FILE --strip-components=1 -C DIR` (GNU tar + gzip),
  * alternating, and prints the median wall time of each.
