@@ -373,6 +373,8 @@ export class Destination {
 
   async staging(): Promise<string> {
     await this.#dropStaging()
+    // Again: a failed sibling line may have removed a parent this one shares.
+    await fsp.mkdir(this.#parent, { recursive: true })
     this.#staging = await fsp.mkdtemp(path.join(this.#parent, `.${path.basename(this.dest)}.partial-`))
     return this.#staging
   }
