@@ -124,10 +124,19 @@ describe('downloading archives', () => {
   test('an unknown tag names the repository and the ref', async () => {
     const r = await run('acme/shared-lib@v9.9.9')
     expect(r.code).toBe(1)
-    expect(r.errors).toEqual([expect.stringContaining('acme/shared-lib has no tag, branch or commit named "v9.9.9"')])
+    expect(r.errors).toEqual(['archives line 1: ' + 'acme/shared-lib has no tag, branch or commit named "v9.9.9". Check the ref (tags are case-sensitive); if it exists, the token may lack access: The OAuth consumer needs the Repositories: Read permission (scope `repository`), and its user (or workspace) must be able to read the repository.'])
     expect(r.errors[0]).toContain('scope `repository`')
     expect(archiveRequests()).toEqual([])
     expect(fs.existsSync(path.join(job.workspace, 'shared-lib'))).toBe(false)
+  })
+
+  test('a failing line is named by its number; other lines still complete, nothing half-written', async () => {
+    const r = await run('acme/shared-lib@v1.2.0 -> ok\nacme/shared-lib@nope -> bad')
+    expect(r.errors).toEqual([expect.stringMatching(/^archives line 2: acme\/shared-lib has no tag, branch or commit named "nope"/)])
+    expect(compareTree(path.join(job.workspace, 'ok'), tree)).toEqual([])
+    expect(fs.existsSync(path.join(job.workspace, 'bad'))).toBe(false)
+    expect(r.outputs.archives).toBeUndefined()
+    expect(leftovers()).toEqual([])
   })
 
   test('an unknown or unreadable repository says so', async () => {
@@ -318,7 +327,7 @@ describe('hostile archives are refused: nothing written outside, DEST untouched'
     const r = await run('evil/repo@v1')
     expect(r.code).toBe(1)
     expect(r.errors).toHaveLength(1)
-    expect(r.errors[0]).toMatch(/^Refused the archive of evil\/repo@v1 \(commit [0-9a-f]{12}\): /)
+    expect(r.errors[0]).toMatch(/^archives line 1: Refused the archive of evil\/repo@v1 \(commit [0-9a-f]{12}\): /)
     expect(r.errors[0]).toMatch(message)
     expect(r.errors[0]).toContain('repo was left as it was')
     expect(listAll(dest)).toEqual(['keep.txt'])

@@ -72507,7 +72507,7 @@ async function fetchArchives(ctx) {
             ctx.core.warning(`archives line ${f.spec.line}: ${(0,errors/* errorMessage */.g)(f.err)}`);
         const first = failures[0];
         const more = failures.length > 1 ? ` (${failures.length - 1} more line${failures.length > 2 ? 's' : ''} failed too; see the warnings)` : '';
-        const message = `${(0,errors/* errorMessage */.g)(first.err)}${more}`;
+        const message = `archives line ${first.spec.line}: ${(0,errors/* errorMessage */.g)(first.err)}${more}`;
         throw first.err instanceof errors/* ActionError */.l ? new errors/* ActionError */.l(message, { cause: first.err }) : new errors/* ActionError */.l(message, { cause: first.err, detail: String(first.err?.stack ?? first.err) });
     }
     return done.map((d) => d.result);

@@ -60,7 +60,7 @@ export async function fetchArchives(ctx: StepContext): Promise<ArchiveResult[]> 
     for (const f of failures.slice(1)) ctx.core.warning(`archives line ${f.spec.line}: ${errorMessage(f.err)}`)
     const first = failures[0]!
     const more = failures.length > 1 ? ` (${failures.length - 1} more line${failures.length > 2 ? 's' : ''} failed too; see the warnings)` : ''
-    const message = `${errorMessage(first.err)}${more}`
+    const message = `archives line ${first.spec.line}: ${errorMessage(first.err)}${more}`
     throw first.err instanceof ActionError ? new ActionError(message, { cause: first.err }) : new ActionError(message, { cause: first.err, detail: String((first.err as Error)?.stack ?? first.err) })
   }
   return done.map((d) => d!.result)
