@@ -47,3 +47,12 @@ describe('resolveRef', () => {
     await expect(resolveRef({ ...deps(), authorization: 'Bearer nope' }, 'acme', 'lib', 'v1')).rejects.toThrow(/refused the access token while resolving acme\/lib@v1 \(HTTP 401/)
   })
 })
+
+describe('emulator admin', () => {
+  test('POST /_emulator/repositories seeds a sample repository with a tag (for the demo)', async () => {
+    const res = await fetch(`${emu.url}/_emulator/repositories`, { method: 'POST', body: JSON.stringify({ repository: 'demo/lib', tag: 'v2.0.0' }) })
+    const body = (await res.json()) as { commit: string; files: string[] }
+    expect(body.files).toContain('bin/run.sh')
+    expect(await resolveRef(deps(), 'demo', 'lib', 'v2.0.0')).toEqual({ commit: body.commit, kind: 'tag' })
+  })
+})

@@ -91,3 +91,21 @@ describe('TarParser', () => {
     expect(() => parse(Buffer.alloc(512, 'x'))).toThrow(/malformed number|bad checksum/)
   })
 })
+
+describe('the emulator writes real tar archives', () => {
+  test('GNU tar lists and extracts them (pax long names, modes, links)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'emutar-'))
+    try {
+      const file = path.join(dir, 'a.tar')
+      fs.writeFileSync(file, bytes)
+      const list = execFileSync('tar', ['-tvf', file]).toString()
+      expect(list).toContain(long)
+      expect(list).toMatch(/^-rwxr-xr-x .* top\/run\.sh$/m)
+      execFileSync('tar', ['-xf', file, '-C', dir])
+      expect(fs.readFileSync(path.join(dir, long)).equals(Buffer.alloc(1500, 7))).toBe(true)
+      expect(fs.readlinkSync(path.join(dir, 'top/link'))).toBe(`${'../'.repeat(3)}${'y'.repeat(110)}`)
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
