@@ -71639,6 +71639,7 @@ async function downloadArchive(deps, a, consume) {
                 throw new errors/* ActionError */.l(`The archive download of ${label} broke off ${attempt} times (last: ${why}). Check the runner's network and any HTTPS_PROXY setting, then re-run the job.`, { cause: err });
             }
             const wait = (0,retry/* backoffDelay */.EY)(policy, attempt, deps.random ?? Math.random);
+            deps.debug(`${label}: attempt ${attempt} got ${hashing.bytes}${Number.isFinite(expected) ? ` of ${expected}` : ''} bytes: ${(0,errors/* errorMessage */.g)(err)}`);
             deps.info(`${label}: the download broke off (${why}); trying again in ${(wait / 1000).toFixed(1)} s`);
             await sleep(wait);
         }

@@ -141,6 +141,7 @@ export async function downloadArchive<T>(deps: DownloadDeps, a: ArchiveRef, cons
         )
       }
       const wait = backoffDelay(policy, attempt, deps.random ?? Math.random)
+      deps.debug(`${label}: attempt ${attempt} got ${hashing.bytes}${Number.isFinite(expected) ? ` of ${expected}` : ''} bytes: ${errorMessage(err)}`)
       deps.info(`${label}: the download broke off (${why}); trying again in ${(wait / 1000).toFixed(1)} s`)
       await sleep(wait)
     }
