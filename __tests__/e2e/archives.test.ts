@@ -65,6 +65,7 @@ describe('downloading archives', () => {
     expect(outputs(r)).toEqual([{ repository: 'acme/shared-lib', ref: 'v1.2.0', commit, path: dest, sha256: sha256(bytes), bytes: bytes.length }])
     expect(r.summary).toContain('| acme/shared-lib | v1.2.0 | `' + commit.slice(0, 12) + '`')
     expect(r.stdout).toContain(`acme/shared-lib@v1.2.0: tag → commit ${commit}`)
+    expect(r.stdout).toContain('::debug::downloading and extracting acme/shared-lib@v1.2.0 in a worker thread')
     // Resolved through the API with the Bearer token, then the archive of the commit itself.
     const paths = fx.emu.router.requests.map((q) => q.path)
     expect(paths).toContain('/2.0/repositories/acme/shared-lib/refs/tags/v1.2.0')

@@ -70628,7 +70628,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 437:
+/***/ 4810:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -70639,9 +70639,6 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: CONCURRENCY, formatBytes
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-var external_node_fs_default = /*#__PURE__*/__nccwpck_require__.n(external_node_fs_namespaceObject);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
 var promises_default = /*#__PURE__*/__nccwpck_require__.n(promises_);
@@ -70650,6 +70647,9 @@ var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+var external_node_fs_default = /*#__PURE__*/__nccwpck_require__.n(external_node_fs_namespaceObject);
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
 var lib_core = __nccwpck_require__(6058);
 // EXTERNAL MODULE: ./node_modules/@actions/io/lib/io.js
@@ -72454,6 +72454,116 @@ async function resolveRef(deps, workspace, repo, ref) {
     throw new errors/* ActionError */.l(`${full} has no tag, branch or commit named "${ref}". Check the ref (tags are case-sensitive); if it exists, the token may lack access: ${resolve_SCOPE_HINT}`);
 }
 
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __nccwpck_require__(3136);
+// EXTERNAL MODULE: external "node:worker_threads"
+var external_node_worker_threads_ = __nccwpck_require__(5919);
+;// CONCATENATED MODULE: ./src/archives/stage.ts
+/**
+ * The heavy stage of one archive: a `.tar.gz` (the download itself, or a
+ * file already on disk) hashed and extracted into an empty staging folder.
+ * Runs in a worker thread (worker.ts) or, without the worker bundle, here.
+ */
+
+
+
+function emptied(dir) {
+    external_node_fs_default().rmSync(dir, { recursive: true, force: true });
+    external_node_fs_default().mkdirSync(dir, { mode: 0o700 });
+    return dir;
+}
+async function runStage(job, deps) {
+    const source = job.source;
+    if (source.kind === 'file') {
+        const hashing = new HashingStream();
+        const stats = await extractTarGz(external_node_fs_default().createReadStream(source.file, { highWaterMark: 256 * 1024 }).pipe(hashing), emptied(job.staging));
+        return { sha256: hashing.digest(), bytes: hashing.bytes, stats };
+    }
+    const d = await downloadArchive({ http: deps.http, bitbucketUrl: new URL(source.bitbucketUrl), authorization: source.authorization, info: deps.info, debug: deps.debug }, source.archive, (body) => extractTarGz(body, emptied(job.staging)));
+    return { sha256: d.sha256, bytes: d.bytes, stats: d.result };
+}
+
+;// CONCATENATED MODULE: ./src/archives/worker-protocol.ts
+/**
+ * Running the stage of stage.ts in a worker thread (worker.ts), and the
+ * messages between it and the main thread. Falls back to the main thread when
+ * the worker bundle is not there (running from source).
+ */
+
+
+
+
+
+
+
+
+/** Heap limits of the worker: small, so that garbage is collected early (BENCHMARKS.md). */
+const LIMITS = { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 4 };
+/** The worker bundle next to the main one (`dist/archive-worker/index.js`), if present. */
+function workerScript() {
+    try {
+        const here = external_node_path_default().dirname((0,external_node_url_.fileURLToPath)(import.meta.url));
+        const script = external_node_path_default().join(here, '..', 'archive-worker', 'index.js');
+        return external_node_fs_default().existsSync(script) ? script : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Rebuilds an error the worker reported, with the class the caller's messages depend on. */
+function revive(m) {
+    if (m.name === 'UnsafeArchiveError')
+        return new UnsafeArchiveError(m.message);
+    if (m.name === 'TarFormatError')
+        return new tar_TarFormatError(m.message, m.code);
+    if (m.name === 'ActionError' || m.name === 'HttpError')
+        return new errors/* ActionError */.l(m.message, { detail: m.detail });
+    return Object.assign(new Error(m.message), { code: m.code, stack: m.detail });
+}
+/** Runs the stage in a worker thread when the worker bundle is there, else in this thread. */
+function stage(job, deps) {
+    const script = workerScript();
+    if (!script)
+        return runStage(job, deps);
+    const src = job.source;
+    deps.debug(src.kind === 'file' ? `extracting ${src.file} in a worker thread` : `downloading and extracting ${src.archive.workspace}/${src.archive.repo}@${src.archive.ref} in a worker thread`);
+    return runWorker(script, job, deps);
+}
+function runWorker(script, job, log) {
+    return new Promise((resolve, reject) => {
+        const worker = new external_node_worker_threads_.Worker(script, { workerData: job, resourceLimits: LIMITS, env: process.env, stdout: false, stderr: false });
+        let settled = false;
+        worker.on('message', (m) => {
+            switch (m.type) {
+                case 'info':
+                    log.info(m.message);
+                    break;
+                case 'debug':
+                    log.debug(m.message);
+                    break;
+                case 'done':
+                    settled = true;
+                    resolve({ sha256: m.sha256, bytes: m.bytes, stats: m.stats });
+                    break;
+                case 'error':
+                    settled = true;
+                    reject(revive(m));
+                    break;
+            }
+        });
+        worker.on('error', (err) => {
+            if (!settled)
+                reject(err);
+            settled = true;
+        });
+        worker.on('exit', (code) => {
+            if (!settled)
+                reject(new Error(`the archive worker stopped (exit code ${code})`));
+            settled = true;
+        });
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/archives/index.ts
 /**
  * The `archives` input: each line resolved to a commit, downloaded (or taken
@@ -72463,7 +72573,9 @@ async function resolveRef(deps, workspace, repo, ref) {
  * Without a pin or cache the download is extracted as it arrives (into a
  * staging folder next to DEST, swapped in once complete); with a `sha256:`
  * pin or `cache: true` it is first written to a temp file under RUNNER_TEMP
- * and checked, so a pin mismatch writes nothing.
+ * and checked, so a pin mismatch writes nothing. Extraction (and the download
+ * feeding it) runs in a worker thread with a small heap (worker.ts), which
+ * keeps memory flat whatever the archive's size.
  */
 
 
@@ -72539,20 +72651,20 @@ async function fetchOne(ctx, spec, cache) {
         let bytes = 0;
         let stats;
         let cached = false;
+        const stageDeps = { http: ctx.http, info: deps.info, debug: deps.debug };
         const hit = cache ? findCached(spec.workspace, spec.repo, commit) : undefined;
         if (hit) {
             core.info(`${name}: commit ${commit.slice(0, 12)} is in the tool cache; not downloading`);
             checkPin(spec, hit.sha256, commit, 'cached archive');
-            const hashing = new HashingStream();
-            stats = await extractTarGz(external_node_fs_default().createReadStream(hit.file, { highWaterMark: 256 * 1024 }).pipe(hashing), await dest.staging());
-            if (hashing.digest() === hit.sha256) {
+            const r = await stage({ source: { kind: 'file', file: hit.file }, staging: await dest.staging() }, stageDeps);
+            if (r.sha256 === hit.sha256) {
                 ;
                 ({ sha256, bytes } = hit);
+                stats = r.stats;
                 cached = true;
             }
             else {
                 core.warning(`${name}: the cached archive of commit ${commit.slice(0, 12)} does not match its recorded sha256; downloading it again.`);
-                stats = undefined;
             }
         }
         if (!stats) {
@@ -72562,12 +72674,11 @@ async function fetchOne(ctx, spec, cache) {
                 const d = await downloadArchive(deps, a, toFile(file));
                 ({ sha256, bytes } = d);
                 checkPin(spec, d.sha256, commit, 'archive');
-                stats = await extractTarGz(external_node_fs_default().createReadStream(file, { highWaterMark: 256 * 1024 }), await dest.staging());
+                stats = (await stage({ source: { kind: 'file', file }, staging: await dest.staging() }, stageDeps)).stats;
             }
             else {
-                const d = await downloadArchive(deps, a, async (body) => extractTarGz(body, await dest.staging()));
-                ({ sha256, bytes } = d);
-                stats = d.result;
+                const r = await stage({ source: { kind: 'download', archive: a, bitbucketUrl: config.bitbucketUrl.href, authorization }, staging: await dest.staging() }, stageDeps);
+                ({ sha256, bytes, stats } = r);
             }
         }
         await dest.commit(stats.topMode);
@@ -73207,7 +73318,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6371);
 /* harmony import */ var _tuning_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(2982);
 /* harmony import */ var _github_secrets_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9456);
-/* harmony import */ var _archives_index_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(437);
+/* harmony import */ var _archives_index_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(4810);
 /* harmony import */ var _git_auth_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(6382);
 /** Entry point of the main step: wires the real dependencies and reports the one failure. */
 

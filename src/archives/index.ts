@@ -6,19 +6,21 @@
  * Without a pin or cache the download is extracted as it arrives (into a
  * staging folder next to DEST, swapped in once complete); with a `sha256:`
  * pin or `cache: true` it is first written to a temp file under RUNNER_TEMP
- * and checked, so a pin mismatch writes nothing.
+ * and checked, so a pin mismatch writes nothing. Extraction (and the download
+ * feeding it) runs in a worker thread with a small heap (worker.ts), which
+ * keeps memory flat whatever the archive's size.
  */
-import fs from 'node:fs'
 import fsp from 'node:fs/promises'
 import path from 'node:path'
 import { ActionError, errorMessage } from '../errors.ts'
 import type { ArchiveResult, StepContext } from '../run.ts'
 import { cacheAvailable, CACHE_FILE, findCached, storeInCache } from './cache.ts'
-import { downloadArchive, HashingStream, toFile, type ArchiveRef, type DownloadDeps } from './download.ts'
-import { Destination, extractTarGz, UnsafeArchiveError, type ExtractStats } from './extract.ts'
+import { downloadArchive, toFile, type ArchiveRef, type DownloadDeps } from './download.ts'
+import { Destination, UnsafeArchiveError, type ExtractStats } from './extract.ts'
 import { resolveRef } from './resolve.ts'
 import type { ArchiveSpec } from './spec.ts'
 import { TarFormatError } from './tar.ts'
+import { stage } from './worker-protocol.ts'
 
 /** Archives fetched at once: enough to hide latency, few enough for 2-core runners and Bitbucket's limits. */
 export const CONCURRENCY = 4
@@ -95,18 +97,18 @@ async function fetchOne(ctx: StepContext, spec: ArchiveSpec, cache: boolean): Pr
     let stats: ExtractStats | undefined
     let cached = false
 
+    const stageDeps = { http: ctx.http, info: deps.info, debug: deps.debug }
     const hit = cache ? findCached(spec.workspace, spec.repo, commit) : undefined
     if (hit) {
       core.info(`${name}: commit ${commit.slice(0, 12)} is in the tool cache; not downloading`)
       checkPin(spec, hit.sha256, commit, 'cached archive')
-      const hashing = new HashingStream()
-      stats = await extractTarGz(fs.createReadStream(hit.file, { highWaterMark: 256 * 1024 }).pipe(hashing), await dest.staging())
-      if (hashing.digest() === hit.sha256) {
+      const r = await stage({ source: { kind: 'file', file: hit.file }, staging: await dest.staging() }, stageDeps)
+      if (r.sha256 === hit.sha256) {
         ;({ sha256, bytes } = hit)
+        stats = r.stats
         cached = true
       } else {
         core.warning(`${name}: the cached archive of commit ${commit.slice(0, 12)} does not match its recorded sha256; downloading it again.`)
-        stats = undefined
       }
     }
 
@@ -117,11 +119,10 @@ async function fetchOne(ctx: StepContext, spec: ArchiveSpec, cache: boolean): Pr
         const d = await downloadArchive(deps, a, toFile(file))
         ;({ sha256, bytes } = d)
         checkPin(spec, d.sha256, commit, 'archive')
-        stats = await extractTarGz(fs.createReadStream(file, { highWaterMark: 256 * 1024 }), await dest.staging())
+        stats = (await stage({ source: { kind: 'file', file }, staging: await dest.staging() }, stageDeps)).stats
       } else {
-        const d = await downloadArchive(deps, a, async (body) => extractTarGz(body, await dest.staging()))
-        ;({ sha256, bytes } = d)
-        stats = d.result
+        const r = await stage({ source: { kind: 'download', archive: a, bitbucketUrl: config.bitbucketUrl.href, authorization }, staging: await dest.staging() }, stageDeps)
+        ;({ sha256, bytes, stats } = r)
       }
     }
 
