@@ -39020,14 +39020,640 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4063:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+/***/ 4589:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
+
+/***/ }),
+
+/***/ 6698:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
+
+/***/ }),
+
+/***/ 4573:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
+
+/***/ }),
+
+/***/ 7540:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:console");
+
+/***/ }),
+
+/***/ 7598:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+
+/***/ }),
+
+/***/ 3053:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
+
+/***/ }),
+
+/***/ 610:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
+
+/***/ }),
+
+/***/ 8474:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
+
+/***/ }),
+
+/***/ 1455:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+
+/***/ }),
+
+/***/ 7067:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
+
+/***/ }),
+
+/***/ 2467:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
+
+/***/ }),
+
+/***/ 7030:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+
+/***/ }),
+
+/***/ 6760:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+
+/***/ }),
+
+/***/ 643:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
+
+/***/ }),
+
+/***/ 1792:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
+
+/***/ }),
+
+/***/ 99:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:sqlite");
+
+/***/ }),
+
+/***/ 7075:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+
+/***/ }),
+
+/***/ 7997:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers");
+
+/***/ }),
+
+/***/ 1692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
+
+/***/ }),
+
+/***/ 3136:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
+
+/***/ }),
+
+/***/ 7975:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+
+/***/ }),
+
+/***/ 3429:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
+
+/***/ }),
+
+/***/ 5919:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
+
+/***/ }),
+
+/***/ 8522:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
+
+/***/ })
+
+/******/ });
+/************************************************************************/
+/******/ // The module cache
+/******/ var __webpack_module_cache__ = {};
+/******/ 
+/******/ // The require function
+/******/ function __nccwpck_require__(moduleId) {
+/******/ 	// Check if module is in cache
+/******/ 	var cachedModule = __webpack_module_cache__[moduleId];
+/******/ 	if (cachedModule !== undefined) {
+/******/ 		return cachedModule.exports;
+/******/ 	}
+/******/ 	// Create a new module (and put it into the cache)
+/******/ 	var module = __webpack_module_cache__[moduleId] = {
+/******/ 		id: moduleId,
+/******/ 		loaded: false,
+/******/ 		exports: {}
+/******/ 	};
+/******/ 
+/******/ 	// Execute the module function
+/******/ 	var threw = true;
+/******/ 	try {
+/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		threw = false;
+/******/ 	} finally {
+/******/ 		if(threw) delete __webpack_module_cache__[moduleId];
+/******/ 	}
+/******/ 
+/******/ 	// Flag the module as loaded
+/******/ 	module.loaded = true;
+/******/ 
+/******/ 	// Return the exports of the module
+/******/ 	return module.exports;
+/******/ }
+/******/ 
+/************************************************************************/
+/******/ /* webpack/runtime/asset-relocator-loader */
+/******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/define property getters */
+/******/ (() => {
+/******/ 	// define getter functions for harmony exports
+/******/ 	__nccwpck_require__.d = (exports, definition) => {
+/******/ 		for(var key in definition) {
+/******/ 			if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
+/******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
+/******/ 			}
+/******/ 		}
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/hasOwnProperty shorthand */
+/******/ (() => {
+/******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/node module decorator */
+/******/ (() => {
+/******/ 	__nccwpck_require__.nmd = (module) => {
+/******/ 		module.paths = [];
+/******/ 		if (!module.children) module.children = [];
+/******/ 		return module;
+/******/ 	};
+/******/ })();
+/******/ 
+/************************************************************************/
+var __webpack_exports__ = {};
+
+// EXTERNAL MODULE: external "node:worker_threads"
+var external_node_worker_threads_ = __nccwpck_require__(5919);
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(6752);
+;// CONCATENATED MODULE: ./src/errors.ts
+/**
+ * An expected failure: bad input, refused credentials, an HTTP error.
+ * Its message is shown to the user as the single `::error::` line, with no
+ * stack trace, so it must say what to do.
+ */
+class errors_ActionError extends Error {
+    /** Extra detail for the debug log only (never shown as the error line). */
+    detail;
+    constructor(message, options = {}) {
+        super(message, { cause: options.cause });
+        this.name = 'ActionError';
+        this.detail = options.detail;
+    }
+}
+function errorMessage(err) {
+    return err instanceof Error ? err.message : String(err);
+}
+
+;// CONCATENATED MODULE: ./src/retry.ts
+/**
+ * When to try an HTTP request again, and how long to wait first.
+ *
+ * Only transient faults are retried: network errors, 408, 429 and 5xx. A
+ * request that is not safe to repeat (a refresh-token grant spends the token)
+ * is retried only when it cannot have been processed: the connection was
+ * never made, or the server answered with 429/5xx. A timeout or a reset after
+ * the request was sent is final for it.
+ */
+const DEFAULT_RETRY = {
+    attempts: 4,
+    baseDelayMs: 1000,
+    maxDelayMs: 8000,
+    maxRetryAfterMs: 30_000,
+};
+const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
+function isRetryableStatus(status) {
+    return RETRYABLE_STATUS.has(status) || (status > 500 && status < 600);
+}
+/** Error codes meaning the request never reached the server. */
+const NOT_SENT_CODES = new Set([
+    'ECONNREFUSED',
+    'EAI_AGAIN',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'UND_ERR_CONNECT_TIMEOUT',
+    'ECONNABORTED_BEFORE_SEND',
+]);
+/** Error codes meaning the request may have been processed; safe only to repeat idempotent requests. */
+const MAYBE_SENT_CODES = new Set([
+    'ECONNRESET',
+    'EPIPE',
+    'ETIMEDOUT',
+    'UND_ERR_SOCKET',
+    'UND_ERR_HEADERS_TIMEOUT',
+    'UND_ERR_BODY_TIMEOUT',
+    'UND_ERR_CLOSED',
+    'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
+    'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH',
+    'ERR_STREAM_PREMATURE_CLOSE',
+    'Z_BUF_ERROR',
+    'TRUNCATED',
+]);
+/** The innermost `code` in an error's cause chain. */
+function errorCode(err) {
+    let e = err;
+    for (let depth = 0; e && depth < 5; depth++) {
+        const code = e.code;
+        if (typeof code === 'string' && code !== 'UND_ERR')
+            return code;
+        e = e.cause;
+    }
+    return undefined;
+}
+function classifyNetworkError(err) {
+    const code = errorCode(err);
+    if (code && NOT_SENT_CODES.has(code))
+        return 'not-sent';
+    if (code && MAYBE_SENT_CODES.has(code))
+        return 'maybe-sent';
+    return 'fatal';
+}
+function shouldRetryError(err, idempotent) {
+    const fault = classifyNetworkError(err);
+    return fault === 'not-sent' || (fault === 'maybe-sent' && idempotent);
+}
+/**
+ * `Retry-After` in milliseconds: delta-seconds or an HTTP date.
+ * Undefined when absent or unreadable.
+ */
+function parseRetryAfter(value, now) {
+    if (value === undefined)
+        return undefined;
+    const trimmed = value.trim();
+    if (/^\d+$/.test(trimmed))
+        return Number(trimmed) * 1000;
+    const date = Date.parse(trimmed);
+    if (Number.isNaN(date))
+        return undefined;
+    return Math.max(0, date - now);
+}
+/**
+ * Backoff before retry number `retry` (1 for the first retry): exponential,
+ * capped, with "equal jitter" (half fixed, half random) so that parallel jobs
+ * spread out without ever retrying at once.
+ */
+function backoffDelay(policy, retry, random) {
+    const exp = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
+    return Math.round(exp / 2 + random() * (exp / 2));
+}
+
+;// CONCATENATED MODULE: ./src/http.ts
+/**
+ * The one HTTP client every request goes through (Bitbucket, its archives,
+ * the GitHub API): undici with timeouts on by default, an overall deadline,
+ * retries decided by error type (see retry.ts), `HTTPS_PROXY`/`HTTP_PROXY`/
+ * `NO_PROXY` honoured, plain http refused except to loopback hosts, and
+ * credentials never forwarded to another origin on a redirect.
+ */
 
 
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  S: () => (/* binding */ runStage)
-});
+
+const DEFAULT_TIMEOUTS = {
+    connectMs: 10_000,
+    headersMs: 30_000,
+    bodyMs: 30_000,
+    deadlineMs: 50_000,
+};
+/** The failure of a request after its retries: what, where, why, and what to do. */
+class HttpError extends errors_ActionError {
+    status;
+    code;
+    constructor(message, options = {}) {
+        super(message, { cause: options.cause });
+        this.name = 'HttpError';
+        this.status = options.status;
+        this.code = options.code;
+    }
+}
+const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\]|::1)$/i;
+function isLoopbackHost(hostname) {
+    return LOOPBACK_HOSTS.test(hostname);
+}
+/** Throws unless the URL is https, or http to a loopback host. */
+function http_assertSecureUrl(url, what) {
+    if (url.protocol === 'https:')
+        return;
+    if (url.protocol === 'http:' && isLoopbackHost(url.hostname))
+        return;
+    if (url.protocol === 'http:') {
+        throw new errors_ActionError(`Refusing plain http:// for ${what} (${url.host}): tokens would cross the network unencrypted. Use an https:// URL (plain http is accepted only for loopback hosts).`);
+    }
+    throw new errors_ActionError(`${what} must be an https:// URL, got "${url.protocol}" (${url.host}).`);
+}
+const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
+function flattenHeaders(headers) {
+    const out = {};
+    for (const [key, value] of Object.entries(headers)) {
+        out[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+    }
+    return out;
+}
+function describeNetworkError(err, timeouts) {
+    const code = errorCode(err);
+    switch (code) {
+        case 'ECONNREFUSED':
+            return 'connection refused';
+        case 'ENOTFOUND':
+            return 'host name not found (check the URL)';
+        case 'EAI_AGAIN':
+            return 'DNS lookup failed';
+        case 'UND_ERR_CONNECT_TIMEOUT':
+            return `no connection within ${timeouts.connectMs / 1000} s`;
+        case 'UND_ERR_HEADERS_TIMEOUT':
+            return `no answer within ${timeouts.headersMs / 1000} s`;
+        case 'UND_ERR_BODY_TIMEOUT':
+            return `the answer stalled for ${timeouts.bodyMs / 1000} s`;
+        case 'ECONNRESET':
+        case 'UND_ERR_SOCKET':
+            return 'the connection was reset';
+        default:
+            if (code?.startsWith('ERR_TLS') || code?.includes('CERT') || code === 'DEPTH_ZERO_SELF_SIGNED_CERT') {
+                return `TLS certificate not trusted (${code}); for a private CA set NODE_EXTRA_CA_CERTS`;
+            }
+            return code ? `${code}: ${errorMessage(err)}` : errorMessage(err);
+    }
+}
+class HttpClient {
+    timeouts;
+    retry;
+    #dispatcher;
+    #debug;
+    #sleep;
+    #random;
+    #now;
+    constructor(deps = {}) {
+        this.timeouts = { ...DEFAULT_TIMEOUTS, ...deps.timeouts };
+        this.retry = { ...DEFAULT_RETRY, ...deps.retry };
+        this.#dispatcher =
+            deps.dispatcher ??
+                new undici/* EnvHttpProxyAgent */.J2({
+                    connect: { timeout: this.timeouts.connectMs },
+                    headersTimeout: this.timeouts.headersMs,
+                    bodyTimeout: this.timeouts.bodyMs,
+                });
+        this.#debug = deps.debug ?? (() => { });
+        this.#sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+        this.#random = deps.random ?? Math.random;
+        this.#now = deps.now ?? Date.now;
+    }
+    /**
+     * Sends a request, following redirects and retrying transient faults, and
+     * resolves with the final response whatever its status (callers decide what
+     * a 4xx means). A retryable status on the last attempt is returned too.
+     * Rejects with an HttpError when no response could be had.
+     */
+    async request(input, options) {
+        const method = options.method ?? 'GET';
+        const idempotent = options.idempotent ?? !['POST', 'PATCH'].includes(method);
+        const started = this.#now();
+        const deadline = started + this.timeouts.deadlineMs;
+        let lastError;
+        let lastStatus;
+        for (let attempt = 1; attempt <= this.retry.attempts; attempt++) {
+            let waitMs;
+            try {
+                const response = await this.#followRedirects(new URL(input), options, method, deadline);
+                response.attempts = attempt;
+                if (!isRetryableStatus(response.status) || attempt === this.retry.attempts)
+                    return response;
+                lastStatus = response.status;
+                const retryAfter = parseRetryAfter(response.headers['retry-after'], this.#now());
+                await response.body.dump().catch(() => { });
+                if (retryAfter !== undefined && retryAfter > this.retry.maxRetryAfterMs) {
+                    throw new HttpError(`${options.what} answered HTTP ${response.status} and asked to retry after ${Math.ceil(retryAfter / 1000)} s, longer than the ${this.retry.maxRetryAfterMs / 1000} s this action waits. Re-run the job later.`, { status: response.status });
+                }
+                waitMs = retryAfter ?? backoffDelay(this.retry, attempt, this.#random);
+                this.#debug(`${method} ${redactUrl(input)}: HTTP ${response.status}, retry ${attempt} in ${waitMs} ms`);
+            }
+            catch (err) {
+                if (err instanceof HttpError || (err instanceof errors_ActionError && !(err instanceof DeadlineError)))
+                    throw err;
+                lastError = err;
+                const deadlineHit = err instanceof DeadlineError;
+                if (deadlineHit || !shouldRetryError(err, idempotent) || attempt === this.retry.attempts) {
+                    throw this.#networkFailure(options.what, input, err, attempt, idempotent);
+                }
+                waitMs = backoffDelay(this.retry, attempt, this.#random);
+                this.#debug(`${method} ${redactUrl(input)}: ${describeNetworkError(err, this.timeouts)}, retry ${attempt} in ${waitMs} ms`);
+            }
+            if (this.#now() + waitMs >= deadline) {
+                throw lastStatus !== undefined
+                    ? new HttpError(`${options.what} kept answering HTTP ${lastStatus} for ${Math.round((this.#now() - started) / 1000)} s (${attempt} attempts). Bitbucket may be degraded; re-run the job later.`, { status: lastStatus })
+                    : this.#networkFailure(options.what, input, lastError, attempt, idempotent);
+            }
+            await this.#sleep(waitMs);
+        }
+        /* c8 ignore next */
+        throw new Error('unreachable');
+    }
+    /** A request whose body is read as text (small JSON answers). */
+    async text(input, options) {
+        const response = await this.request(input, options);
+        try {
+            return { response, text: await response.text() };
+        }
+        catch (err) {
+            throw new HttpError(`${options.what} (${response.url.host}) answered HTTP ${response.status} but the body could not be read: ${describeNetworkError(err, this.timeouts)}.`, { status: response.status, code: errorCode(err), cause: err });
+        }
+    }
+    async close() {
+        await this.#dispatcher.close();
+    }
+    #networkFailure(what, input, err, attempts, idempotent) {
+        const url = new URL(input);
+        const why = err instanceof DeadlineError
+            ? `no answer within the ${this.timeouts.deadlineMs / 1000} s deadline`
+            : describeNetworkError(err, this.timeouts);
+        const notRetried = classifyNetworkError(err) === 'maybe-sent' && !idempotent
+            ? ' (not retried: the request may have been processed)'
+            : '';
+        const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
+        return new HttpError(`Could not reach ${what} at ${url.origin}: ${why}${tries}${notRetried}. Check the URL, the runner's network and any HTTPS_PROXY setting, then re-run the job.`, { code: errorCode(err), cause: err });
+    }
+    async #followRedirects(url, options, method, deadline) {
+        const origin = url.origin;
+        let maxRedirects = options.maxRedirects ?? (method === 'GET' || method === 'HEAD' ? 5 : 0);
+        let current = url;
+        let currentMethod = method;
+        let body = options.body;
+        for (;;) {
+            http_assertSecureUrl(current, options.what);
+            const headers = { 'user-agent': 'bitbucket-oauth-action', ...options.headers };
+            if (options.authorization && current.origin === origin)
+                headers.authorization = options.authorization;
+            const response = await this.#once(current, currentMethod, headers, body, deadline);
+            const location = response.headers.location;
+            if (!REDIRECT_STATUS.has(response.status) || !location || maxRedirects <= 0)
+                return response;
+            await response.body.dump().catch(() => { });
+            const next = new URL(location, current);
+            this.#debug(`${currentMethod} ${redactUrl(current)}: HTTP ${response.status} to ${redactUrl(next)}${next.origin === origin ? '' : ' (another origin: credentials not forwarded)'}`);
+            if (response.status === 303 || ((response.status === 301 || response.status === 302) && currentMethod === 'POST')) {
+                currentMethod = 'GET';
+                body = undefined;
+            }
+            current = next;
+            maxRedirects--;
+        }
+    }
+    async #once(url, method, headers, body, deadline) {
+        const remaining = deadline - this.#now();
+        if (remaining <= 0)
+            throw new DeadlineError();
+        const controller = new AbortController();
+        const timer = setTimeout(() => controller.abort(new DeadlineError()), remaining);
+        try {
+            const res = await this.#dispatcher.request({
+                origin: url.origin,
+                path: url.pathname + url.search,
+                method,
+                headers,
+                body,
+                signal: controller.signal,
+            });
+            this.#debug(`${method} ${redactUrl(url)}: HTTP ${res.statusCode}`);
+            const flat = flattenHeaders(res.headers);
+            return {
+                status: res.statusCode,
+                headers: flat,
+                url,
+                attempts: 1,
+                body: res.body,
+                text: () => res.body.text(),
+            };
+        }
+        catch (err) {
+            if (controller.signal.aborted)
+                throw new DeadlineError();
+            throw err;
+        }
+        finally {
+            clearTimeout(timer);
+        }
+    }
+}
+class DeadlineError extends errors_ActionError {
+    constructor() {
+        super('deadline exceeded');
+    }
+}
+/** A URL for logs: no query string, no user info. */
+function redactUrl(input) {
+    const url = new URL(input);
+    return `${url.origin}${url.pathname}${url.search ? '?…' : ''}`;
+}
+
+;// CONCATENATED MODULE: ./src/tuning.ts
+function ms(env, name) {
+    const raw = env[name];
+    if (raw === undefined || raw === '')
+        return undefined;
+    const n = Number(raw);
+    return Number.isFinite(n) && n >= 0 ? n : undefined;
+}
+function tuningFromEnv(env) {
+    const timeout = ms(env, 'BITBUCKET_OAUTH_HTTP_TIMEOUT_MS');
+    const deadline = ms(env, 'BITBUCKET_OAUTH_HTTP_DEADLINE_MS');
+    const base = ms(env, 'BITBUCKET_OAUTH_RETRY_BASE_MS');
+    const retryAfterMax = ms(env, 'BITBUCKET_OAUTH_RETRY_AFTER_MAX_MS');
+    const timeouts = {};
+    if (timeout !== undefined)
+        Object.assign(timeouts, { connectMs: timeout, headersMs: timeout, bodyMs: timeout });
+    if (deadline !== undefined)
+        timeouts.deadlineMs = deadline;
+    const retry = {};
+    if (base !== undefined)
+        Object.assign(retry, { baseDelayMs: base, maxDelayMs: Math.max(base * 8, 1) });
+    if (retryAfterMax !== undefined)
+        retry.maxRetryAfterMs = retryAfterMax;
+    return { timeouts, retry };
+}
 
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
@@ -39038,15 +39664,11 @@ var external_node_crypto_ = __nccwpck_require__(7598);
 var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-// EXTERNAL MODULE: ./src/http.ts
-var http = __nccwpck_require__(6803);
 ;// CONCATENATED MODULE: ./src/archives/spec.ts
 /**
  * The `archives` input: one `WORKSPACE/REPO@REF [-> DEST] [sha256:HEX64]` a
@@ -39223,8 +39845,6 @@ function readConfig(getInput, env) {
     };
 }
 
-// EXTERNAL MODULE: ./src/retry.ts
-var retry = __nccwpck_require__(9809);
 ;// CONCATENATED MODULE: ./src/archives/download.ts
 /**
  * The archive of a commit, `{bitbucket-url}/{ws}/{repo}/get/{commit}.tar.gz`,
@@ -39266,19 +39886,19 @@ function checkArchiveResponse(response, a) {
     const type = (response.headers['content-type'] ?? '').toLowerCase();
     const login = /\/(account\/signin|login|site\/login)\b/.test(response.url.pathname) || /[?&]next=/.test(response.url.search);
     if (response.status >= 300 && response.status < 400) {
-        throw new errors/* ActionError */.l(`The archive download of ${label} was redirected too many times (last to ${response.url.host}); check \`bitbucket-url\` and any proxy.`);
+        throw new errors_ActionError(`The archive download of ${label} was redirected too many times (last to ${response.url.host}); check \`bitbucket-url\` and any proxy.`);
     }
     if (login || (response.status < 300 && type.includes('text/html'))) {
-        throw new errors/* ActionError */.l(`Bitbucket answered the archive download of ${label} with ${login ? 'its login page' : 'an HTML page'} instead of the archive: the token was not accepted for the repository. ${SCOPE_HINT} If \`bitbucket-url\` is not the site that issued the token, fix it.`);
+        throw new errors_ActionError(`Bitbucket answered the archive download of ${label} with ${login ? 'its login page' : 'an HTML page'} instead of the archive: the token was not accepted for the repository. ${SCOPE_HINT} If \`bitbucket-url\` is not the site that issued the token, fix it.`);
     }
     if (response.status === 401 || response.status === 403) {
-        throw new errors/* ActionError */.l(`Bitbucket refused the archive download of ${label} (HTTP ${response.status} from ${response.url.host}). ${SCOPE_HINT}`);
+        throw new errors_ActionError(`Bitbucket refused the archive download of ${label} (HTTP ${response.status} from ${response.url.host}). ${SCOPE_HINT}`);
     }
     if (response.status === 404) {
-        throw new errors/* ActionError */.l(`Bitbucket has no archive for ${label} (commit ${a.commit}, HTTP 404). The commit may have been removed since it was resolved; re-run the job.`);
+        throw new errors_ActionError(`Bitbucket has no archive for ${label} (commit ${a.commit}, HTTP 404). The commit may have been removed since it was resolved; re-run the job.`);
     }
     if (response.status !== 200) {
-        throw new errors/* ActionError */.l(`The archive download of ${label} answered HTTP ${response.status}. ${response.status >= 500 || response.status === 429 ? 'Bitbucket may be degraded; re-run the job later.' : 'Check `bitbucket-url`.'}`);
+        throw new errors_ActionError(`The archive download of ${label} answered HTTP ${response.status}. ${response.status >= 500 || response.status === 429 ? 'Bitbucket may be degraded; re-run the job later.' : 'Check `bitbucket-url`.'}`);
     }
 }
 /**
@@ -39322,25 +39942,25 @@ async function downloadArchive(deps, a, consume) {
         catch (err) {
             response.body.destroy();
             hashing.destroy();
-            if (!(0,retry/* shouldRetryError */.wE)(err, true))
+            if (!shouldRetryError(err, true))
                 throw err;
             const why = describeBreak(err);
             // A stall already cost a full body timeout: one more try at most, so that a server that stops
             // answering ends the step within about two minutes.
-            if ((0,retry/* errorCode */.CA)(err) === 'UND_ERR_BODY_TIMEOUT')
+            if (errorCode(err) === 'UND_ERR_BODY_TIMEOUT')
                 stalls++;
             if (attempt >= policy.attempts || stalls >= 2) {
-                throw new errors/* ActionError */.l(`The archive download of ${label} broke off ${attempt} times (last: ${why}). Check the runner's network and any HTTPS_PROXY setting, then re-run the job.`, { cause: err });
+                throw new errors_ActionError(`The archive download of ${label} broke off ${attempt} times (last: ${why}). Check the runner's network and any HTTPS_PROXY setting, then re-run the job.`, { cause: err });
             }
-            const wait = (0,retry/* backoffDelay */.EY)(policy, attempt, deps.random ?? Math.random);
-            deps.debug(`${label}: attempt ${attempt} got ${hashing.bytes}${Number.isFinite(expected) ? ` of ${expected}` : ''} bytes: ${(0,errors/* errorMessage */.g)(err)}`);
+            const wait = backoffDelay(policy, attempt, deps.random ?? Math.random);
+            deps.debug(`${label}: attempt ${attempt} got ${hashing.bytes}${Number.isFinite(expected) ? ` of ${expected}` : ''} bytes: ${errorMessage(err)}`);
             deps.info(`${label}: the download broke off (${why}); trying again in ${(wait / 1000).toFixed(1)} s`);
             await sleep(wait);
         }
     }
 }
 function describeBreak(err) {
-    switch ((0,retry/* errorCode */.CA)(err)) {
+    switch (errorCode(err)) {
         case 'ECONNRESET':
         case 'UND_ERR_SOCKET':
         case 'ERR_STREAM_PREMATURE_CLOSE':
@@ -39352,7 +39972,7 @@ function describeBreak(err) {
         case 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH':
             return 'the archive was truncated';
         default:
-            return (0,errors/* errorMessage */.g)(err);
+            return errorMessage(err);
     }
 }
 /** A consumer that writes the body to `file` (mode 0600), replacing what an earlier attempt left. */
@@ -39675,7 +40295,7 @@ function parsePax(buf) {
 
 
 /** An archive that breaks the rules above. Never retried. */
-class UnsafeArchiveError extends errors/* ActionError */.l {
+class UnsafeArchiveError extends errors_ActionError {
     constructor(message) {
         super(message);
         this.name = 'UnsafeArchiveError';
@@ -40085,796 +40705,35 @@ async function runStage(job, deps) {
     return { sha256: d.sha256, bytes: d.bytes, stats: d.result };
 }
 
-
-/***/ }),
-
-/***/ 9685:
-/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5919);
-/* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_worker_threads__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _http_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6803);
-/* harmony import */ var _tuning_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2982);
-/* harmony import */ var _stage_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4063);
+;// CONCATENATED MODULE: ./src/archives/worker.ts
 /**
  * The stage of stage.ts in a worker thread (bundled separately to
  * `dist/archive-worker/index.js`). A worker gets its own V8 heap with small
  * limits, so the chunks that the socket and gunzip leave behind are collected
  * early and memory stays flat whatever the size of the archive (see
  * BENCHMARKS.md); the main thread's collector cannot be tuned from inside the
- * action. Messages: `info`/`debug` log lines, then `done` or `error`.
+ * action. One worker serves every archive of the step, several at a time:
+ * it receives `{id, job}` and answers with `info`/`debug` log lines, then
+ * `done` or `error`, each tagged with the job's id.
  */
 
 
 
 
-const job = node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.workerData;
-const post = (m) => node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.parentPort.postMessage(m);
-const debug = (m) => post({ type: 'debug', message: m });
-const http = new _http_js__WEBPACK_IMPORTED_MODULE_1__/* .HttpClient */ .Qq({ ...(0,_tuning_js__WEBPACK_IMPORTED_MODULE_3__/* .tuningFromEnv */ .N)(process.env), debug });
-try {
-    const r = await (0,_stage_js__WEBPACK_IMPORTED_MODULE_2__/* .runStage */ .S)(job, { http, info: (m) => post({ type: 'info', message: m }), debug });
-    post({ type: 'done', ...r });
-}
-catch (err) {
-    const e = err;
-    post({ type: 'error', name: e?.name ?? 'Error', message: e?.message ?? String(err), code: e?.code, detail: e?.detail ?? e?.stack });
-}
-finally {
-    await http.close().catch(() => { });
-}
-
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
-
-/***/ }),
-
-/***/ 3916:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   g: () => (/* binding */ errorMessage),
-/* harmony export */   l: () => (/* binding */ ActionError)
-/* harmony export */ });
-/**
- * An expected failure: bad input, refused credentials, an HTTP error.
- * Its message is shown to the user as the single `::error::` line, with no
- * stack trace, so it must say what to do.
- */
-class ActionError extends Error {
-    /** Extra detail for the debug log only (never shown as the error line). */
-    detail;
-    constructor(message, options = {}) {
-        super(message, { cause: options.cause });
-        this.name = 'ActionError';
-        this.detail = options.detail;
-    }
-}
-function errorMessage(err) {
-    return err instanceof Error ? err.message : String(err);
-}
-
-
-/***/ }),
-
-/***/ 6803:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Qq: () => (/* binding */ HttpClient)
-/* harmony export */ });
-/* unused harmony exports DEFAULT_TIMEOUTS, HttpError, isLoopbackHost, assertSecureUrl, redactUrl */
-/* harmony import */ var undici__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6752);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
-/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9809);
-/**
- * The one HTTP client every request goes through (Bitbucket, its archives,
- * the GitHub API): undici with timeouts on by default, an overall deadline,
- * retries decided by error type (see retry.ts), `HTTPS_PROXY`/`HTTP_PROXY`/
- * `NO_PROXY` honoured, plain http refused except to loopback hosts, and
- * credentials never forwarded to another origin on a redirect.
- */
-
-
-
-const DEFAULT_TIMEOUTS = {
-    connectMs: 10_000,
-    headersMs: 30_000,
-    bodyMs: 30_000,
-    deadlineMs: 50_000,
-};
-/** The failure of a request after its retries: what, where, why, and what to do. */
-class HttpError extends _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .l {
-    status;
-    code;
-    constructor(message, options = {}) {
-        super(message, { cause: options.cause });
-        this.name = 'HttpError';
-        this.status = options.status;
-        this.code = options.code;
-    }
-}
-const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\]|::1)$/i;
-function isLoopbackHost(hostname) {
-    return LOOPBACK_HOSTS.test(hostname);
-}
-/** Throws unless the URL is https, or http to a loopback host. */
-function assertSecureUrl(url, what) {
-    if (url.protocol === 'https:')
+const port = external_node_worker_threads_.parentPort;
+const post = (m) => port.postMessage(m);
+let http;
+port.on('message', (request) => {
+    if ('close' in request) {
+        void (http?.close() ?? Promise.resolve()).catch(() => { }).finally(() => port.close());
         return;
-    if (url.protocol === 'http:' && isLoopbackHost(url.hostname))
-        return;
-    if (url.protocol === 'http:') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .l(`Refusing plain http:// for ${what} (${url.host}): tokens would cross the network unencrypted. Use an https:// URL (plain http is accepted only for loopback hosts).`);
     }
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .l(`${what} must be an https:// URL, got "${url.protocol}" (${url.host}).`);
-}
-const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
-function flattenHeaders(headers) {
-    const out = {};
-    for (const [key, value] of Object.entries(headers)) {
-        out[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
-    }
-    return out;
-}
-function describeNetworkError(err, timeouts) {
-    const code = (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .errorCode */ .CA)(err);
-    switch (code) {
-        case 'ECONNREFUSED':
-            return 'connection refused';
-        case 'ENOTFOUND':
-            return 'host name not found (check the URL)';
-        case 'EAI_AGAIN':
-            return 'DNS lookup failed';
-        case 'UND_ERR_CONNECT_TIMEOUT':
-            return `no connection within ${timeouts.connectMs / 1000} s`;
-        case 'UND_ERR_HEADERS_TIMEOUT':
-            return `no answer within ${timeouts.headersMs / 1000} s`;
-        case 'UND_ERR_BODY_TIMEOUT':
-            return `the answer stalled for ${timeouts.bodyMs / 1000} s`;
-        case 'ECONNRESET':
-        case 'UND_ERR_SOCKET':
-            return 'the connection was reset';
-        default:
-            if (code?.startsWith('ERR_TLS') || code?.includes('CERT') || code === 'DEPTH_ZERO_SELF_SIGNED_CERT') {
-                return `TLS certificate not trusted (${code}); for a private CA set NODE_EXTRA_CA_CERTS`;
-            }
-            return code ? `${code}: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .g)(err)}` : (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .g)(err);
-    }
-}
-class HttpClient {
-    timeouts;
-    retry;
-    #dispatcher;
-    #debug;
-    #sleep;
-    #random;
-    #now;
-    constructor(deps = {}) {
-        this.timeouts = { ...DEFAULT_TIMEOUTS, ...deps.timeouts };
-        this.retry = { ..._retry_js__WEBPACK_IMPORTED_MODULE_2__/* .DEFAULT_RETRY */ .vI, ...deps.retry };
-        this.#dispatcher =
-            deps.dispatcher ??
-                new undici__WEBPACK_IMPORTED_MODULE_0__/* .EnvHttpProxyAgent */ .J2({
-                    connect: { timeout: this.timeouts.connectMs },
-                    headersTimeout: this.timeouts.headersMs,
-                    bodyTimeout: this.timeouts.bodyMs,
-                });
-        this.#debug = deps.debug ?? (() => { });
-        this.#sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-        this.#random = deps.random ?? Math.random;
-        this.#now = deps.now ?? Date.now;
-    }
-    /**
-     * Sends a request, following redirects and retrying transient faults, and
-     * resolves with the final response whatever its status (callers decide what
-     * a 4xx means). A retryable status on the last attempt is returned too.
-     * Rejects with an HttpError when no response could be had.
-     */
-    async request(input, options) {
-        const method = options.method ?? 'GET';
-        const idempotent = options.idempotent ?? !['POST', 'PATCH'].includes(method);
-        const started = this.#now();
-        const deadline = started + this.timeouts.deadlineMs;
-        let lastError;
-        let lastStatus;
-        for (let attempt = 1; attempt <= this.retry.attempts; attempt++) {
-            let waitMs;
-            try {
-                const response = await this.#followRedirects(new URL(input), options, method, deadline);
-                response.attempts = attempt;
-                if (!(0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .isRetryableStatus */ .PS)(response.status) || attempt === this.retry.attempts)
-                    return response;
-                lastStatus = response.status;
-                const retryAfter = (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .parseRetryAfter */ .mu)(response.headers['retry-after'], this.#now());
-                await response.body.dump().catch(() => { });
-                if (retryAfter !== undefined && retryAfter > this.retry.maxRetryAfterMs) {
-                    throw new HttpError(`${options.what} answered HTTP ${response.status} and asked to retry after ${Math.ceil(retryAfter / 1000)} s, longer than the ${this.retry.maxRetryAfterMs / 1000} s this action waits. Re-run the job later.`, { status: response.status });
-                }
-                waitMs = retryAfter ?? (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .backoffDelay */ .EY)(this.retry, attempt, this.#random);
-                this.#debug(`${method} ${redactUrl(input)}: HTTP ${response.status}, retry ${attempt} in ${waitMs} ms`);
-            }
-            catch (err) {
-                if (err instanceof HttpError || (err instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .l && !(err instanceof DeadlineError)))
-                    throw err;
-                lastError = err;
-                const deadlineHit = err instanceof DeadlineError;
-                if (deadlineHit || !(0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .shouldRetryError */ .wE)(err, idempotent) || attempt === this.retry.attempts) {
-                    throw this.#networkFailure(options.what, input, err, attempt, idempotent);
-                }
-                waitMs = (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .backoffDelay */ .EY)(this.retry, attempt, this.#random);
-                this.#debug(`${method} ${redactUrl(input)}: ${describeNetworkError(err, this.timeouts)}, retry ${attempt} in ${waitMs} ms`);
-            }
-            if (this.#now() + waitMs >= deadline) {
-                throw lastStatus !== undefined
-                    ? new HttpError(`${options.what} kept answering HTTP ${lastStatus} for ${Math.round((this.#now() - started) / 1000)} s (${attempt} attempts). Bitbucket may be degraded; re-run the job later.`, { status: lastStatus })
-                    : this.#networkFailure(options.what, input, lastError, attempt, idempotent);
-            }
-            await this.#sleep(waitMs);
-        }
-        /* c8 ignore next */
-        throw new Error('unreachable');
-    }
-    /** A request whose body is read as text (small JSON answers). */
-    async text(input, options) {
-        const response = await this.request(input, options);
-        try {
-            return { response, text: await response.text() };
-        }
-        catch (err) {
-            throw new HttpError(`${options.what} (${response.url.host}) answered HTTP ${response.status} but the body could not be read: ${describeNetworkError(err, this.timeouts)}.`, { status: response.status, code: (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .errorCode */ .CA)(err), cause: err });
-        }
-    }
-    async close() {
-        await this.#dispatcher.close();
-    }
-    #networkFailure(what, input, err, attempts, idempotent) {
-        const url = new URL(input);
-        const why = err instanceof DeadlineError
-            ? `no answer within the ${this.timeouts.deadlineMs / 1000} s deadline`
-            : describeNetworkError(err, this.timeouts);
-        const notRetried = (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .classifyNetworkError */ .LW)(err) === 'maybe-sent' && !idempotent
-            ? ' (not retried: the request may have been processed)'
-            : '';
-        const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
-        return new HttpError(`Could not reach ${what} at ${url.origin}: ${why}${tries}${notRetried}. Check the URL, the runner's network and any HTTPS_PROXY setting, then re-run the job.`, { code: (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .errorCode */ .CA)(err), cause: err });
-    }
-    async #followRedirects(url, options, method, deadline) {
-        const origin = url.origin;
-        let maxRedirects = options.maxRedirects ?? (method === 'GET' || method === 'HEAD' ? 5 : 0);
-        let current = url;
-        let currentMethod = method;
-        let body = options.body;
-        for (;;) {
-            assertSecureUrl(current, options.what);
-            const headers = { 'user-agent': 'bitbucket-oauth-action', ...options.headers };
-            if (options.authorization && current.origin === origin)
-                headers.authorization = options.authorization;
-            const response = await this.#once(current, currentMethod, headers, body, deadline);
-            const location = response.headers.location;
-            if (!REDIRECT_STATUS.has(response.status) || !location || maxRedirects <= 0)
-                return response;
-            await response.body.dump().catch(() => { });
-            const next = new URL(location, current);
-            this.#debug(`${currentMethod} ${redactUrl(current)}: HTTP ${response.status} to ${redactUrl(next)}${next.origin === origin ? '' : ' (another origin: credentials not forwarded)'}`);
-            if (response.status === 303 || ((response.status === 301 || response.status === 302) && currentMethod === 'POST')) {
-                currentMethod = 'GET';
-                body = undefined;
-            }
-            current = next;
-            maxRedirects--;
-        }
-    }
-    async #once(url, method, headers, body, deadline) {
-        const remaining = deadline - this.#now();
-        if (remaining <= 0)
-            throw new DeadlineError();
-        const controller = new AbortController();
-        const timer = setTimeout(() => controller.abort(new DeadlineError()), remaining);
-        try {
-            const res = await this.#dispatcher.request({
-                origin: url.origin,
-                path: url.pathname + url.search,
-                method,
-                headers,
-                body,
-                signal: controller.signal,
-            });
-            this.#debug(`${method} ${redactUrl(url)}: HTTP ${res.statusCode}`);
-            const flat = flattenHeaders(res.headers);
-            return {
-                status: res.statusCode,
-                headers: flat,
-                url,
-                attempts: 1,
-                body: res.body,
-                text: () => res.body.text(),
-            };
-        }
-        catch (err) {
-            if (controller.signal.aborted)
-                throw new DeadlineError();
-            throw err;
-        }
-        finally {
-            clearTimeout(timer);
-        }
-    }
-}
-class DeadlineError extends _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .l {
-    constructor() {
-        super('deadline exceeded');
-    }
-}
-/** A URL for logs: no query string, no user info. */
-function redactUrl(input) {
-    const url = new URL(input);
-    return `${url.origin}${url.pathname}${url.search ? '?…' : ''}`;
-}
+    const { id, job } = request;
+    const debug = (message) => post({ id, type: 'debug', message });
+    http ??= new HttpClient({ ...tuningFromEnv(process.env), debug: (message) => post({ id: 0, type: 'debug', message }) });
+    runStage(job, { http, info: (message) => post({ id, type: 'info', message }), debug }).then((r) => post({ id, type: 'done', ...r }), (err) => {
+        const e = err;
+        post({ id, type: 'error', name: e?.name ?? 'Error', message: e?.message ?? String(err), code: e?.code, detail: e?.detail ?? e?.stack });
+    });
+});
 
-
-/***/ }),
-
-/***/ 9809:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   CA: () => (/* binding */ errorCode),
-/* harmony export */   EY: () => (/* binding */ backoffDelay),
-/* harmony export */   LW: () => (/* binding */ classifyNetworkError),
-/* harmony export */   PS: () => (/* binding */ isRetryableStatus),
-/* harmony export */   mu: () => (/* binding */ parseRetryAfter),
-/* harmony export */   vI: () => (/* binding */ DEFAULT_RETRY),
-/* harmony export */   wE: () => (/* binding */ shouldRetryError)
-/* harmony export */ });
-/**
- * When to try an HTTP request again, and how long to wait first.
- *
- * Only transient faults are retried: network errors, 408, 429 and 5xx. A
- * request that is not safe to repeat (a refresh-token grant spends the token)
- * is retried only when it cannot have been processed: the connection was
- * never made, or the server answered with 429/5xx. A timeout or a reset after
- * the request was sent is final for it.
- */
-const DEFAULT_RETRY = {
-    attempts: 4,
-    baseDelayMs: 1000,
-    maxDelayMs: 8000,
-    maxRetryAfterMs: 30_000,
-};
-const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
-function isRetryableStatus(status) {
-    return RETRYABLE_STATUS.has(status) || (status > 500 && status < 600);
-}
-/** Error codes meaning the request never reached the server. */
-const NOT_SENT_CODES = new Set([
-    'ECONNREFUSED',
-    'EAI_AGAIN',
-    'EHOSTUNREACH',
-    'ENETUNREACH',
-    'UND_ERR_CONNECT_TIMEOUT',
-    'ECONNABORTED_BEFORE_SEND',
-]);
-/** Error codes meaning the request may have been processed; safe only to repeat idempotent requests. */
-const MAYBE_SENT_CODES = new Set([
-    'ECONNRESET',
-    'EPIPE',
-    'ETIMEDOUT',
-    'UND_ERR_SOCKET',
-    'UND_ERR_HEADERS_TIMEOUT',
-    'UND_ERR_BODY_TIMEOUT',
-    'UND_ERR_CLOSED',
-    'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
-    'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH',
-    'ERR_STREAM_PREMATURE_CLOSE',
-    'Z_BUF_ERROR',
-    'TRUNCATED',
-]);
-/** The innermost `code` in an error's cause chain. */
-function errorCode(err) {
-    let e = err;
-    for (let depth = 0; e && depth < 5; depth++) {
-        const code = e.code;
-        if (typeof code === 'string' && code !== 'UND_ERR')
-            return code;
-        e = e.cause;
-    }
-    return undefined;
-}
-function classifyNetworkError(err) {
-    const code = errorCode(err);
-    if (code && NOT_SENT_CODES.has(code))
-        return 'not-sent';
-    if (code && MAYBE_SENT_CODES.has(code))
-        return 'maybe-sent';
-    return 'fatal';
-}
-function shouldRetryError(err, idempotent) {
-    const fault = classifyNetworkError(err);
-    return fault === 'not-sent' || (fault === 'maybe-sent' && idempotent);
-}
-/**
- * `Retry-After` in milliseconds: delta-seconds or an HTTP date.
- * Undefined when absent or unreadable.
- */
-function parseRetryAfter(value, now) {
-    if (value === undefined)
-        return undefined;
-    const trimmed = value.trim();
-    if (/^\d+$/.test(trimmed))
-        return Number(trimmed) * 1000;
-    const date = Date.parse(trimmed);
-    if (Number.isNaN(date))
-        return undefined;
-    return Math.max(0, date - now);
-}
-/**
- * Backoff before retry number `retry` (1 for the first retry): exponential,
- * capped, with "equal jitter" (half fixed, half random) so that parallel jobs
- * spread out without ever retrying at once.
- */
-function backoffDelay(policy, retry, random) {
-    const exp = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
-    return Math.round(exp / 2 + random() * (exp / 2));
-}
-
-
-/***/ }),
-
-/***/ 2982:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   N: () => (/* binding */ tuningFromEnv)
-/* harmony export */ });
-function ms(env, name) {
-    const raw = env[name];
-    if (raw === undefined || raw === '')
-        return undefined;
-    const n = Number(raw);
-    return Number.isFinite(n) && n >= 0 ? n : undefined;
-}
-function tuningFromEnv(env) {
-    const timeout = ms(env, 'BITBUCKET_OAUTH_HTTP_TIMEOUT_MS');
-    const deadline = ms(env, 'BITBUCKET_OAUTH_HTTP_DEADLINE_MS');
-    const base = ms(env, 'BITBUCKET_OAUTH_RETRY_BASE_MS');
-    const retryAfterMax = ms(env, 'BITBUCKET_OAUTH_RETRY_AFTER_MAX_MS');
-    const timeouts = {};
-    if (timeout !== undefined)
-        Object.assign(timeouts, { connectMs: timeout, headersMs: timeout, bodyMs: timeout });
-    if (deadline !== undefined)
-        timeouts.deadlineMs = deadline;
-    const retry = {};
-    if (base !== undefined)
-        Object.assign(retry, { baseDelayMs: base, maxDelayMs: Math.max(base * 8, 1) });
-    if (retryAfterMax !== undefined)
-        retry.maxRetryAfterMs = retryAfterMax;
-    return { timeouts, retry };
-}
-
-
-/***/ }),
-
-/***/ 4589:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
-
-/***/ }),
-
-/***/ 6698:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
-
-/***/ }),
-
-/***/ 4573:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
-
-/***/ }),
-
-/***/ 7540:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:console");
-
-/***/ }),
-
-/***/ 7598:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-
-/***/ }),
-
-/***/ 3053:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
-
-/***/ }),
-
-/***/ 610:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
-
-/***/ }),
-
-/***/ 8474:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
-
-/***/ }),
-
-/***/ 1455:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-
-/***/ }),
-
-/***/ 7067:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
-
-/***/ }),
-
-/***/ 2467:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
-
-/***/ }),
-
-/***/ 7030:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
-
-/***/ }),
-
-/***/ 6760:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-
-/***/ }),
-
-/***/ 643:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
-
-/***/ }),
-
-/***/ 1792:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
-
-/***/ }),
-
-/***/ 99:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:sqlite");
-
-/***/ }),
-
-/***/ 7075:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
-
-/***/ }),
-
-/***/ 7997:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers");
-
-/***/ }),
-
-/***/ 1692:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
-
-/***/ }),
-
-/***/ 3136:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
-
-/***/ }),
-
-/***/ 7975:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
-
-/***/ }),
-
-/***/ 3429:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
-
-/***/ }),
-
-/***/ 5919:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
-
-/***/ }),
-
-/***/ 8522:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
-
-/***/ })
-
-/******/ });
-/************************************************************************/
-/******/ // The module cache
-/******/ var __webpack_module_cache__ = {};
-/******/ 
-/******/ // The require function
-/******/ function __nccwpck_require__(moduleId) {
-/******/ 	// Check if module is in cache
-/******/ 	var cachedModule = __webpack_module_cache__[moduleId];
-/******/ 	if (cachedModule !== undefined) {
-/******/ 		return cachedModule.exports;
-/******/ 	}
-/******/ 	// Create a new module (and put it into the cache)
-/******/ 	var module = __webpack_module_cache__[moduleId] = {
-/******/ 		id: moduleId,
-/******/ 		loaded: false,
-/******/ 		exports: {}
-/******/ 	};
-/******/ 
-/******/ 	// Execute the module function
-/******/ 	var threw = true;
-/******/ 	try {
-/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
-/******/ 		threw = false;
-/******/ 	} finally {
-/******/ 		if(threw) delete __webpack_module_cache__[moduleId];
-/******/ 	}
-/******/ 
-/******/ 	// Flag the module as loaded
-/******/ 	module.loaded = true;
-/******/ 
-/******/ 	// Return the exports of the module
-/******/ 	return module.exports;
-/******/ }
-/******/ 
-/************************************************************************/
-/******/ /* webpack/runtime/asset-relocator-loader */
-/******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
-/******/ 
-/******/ /* webpack/runtime/async module */
-/******/ (() => {
-/******/ 	var webpackQueues = typeof Symbol === "function" ? Symbol("webpack queues") : "__webpack_queues__";
-/******/ 	var webpackExports = typeof Symbol === "function" ? Symbol("webpack exports") : "__webpack_exports__";
-/******/ 	var webpackError = typeof Symbol === "function" ? Symbol("webpack error") : "__webpack_error__";
-/******/ 	var resolveQueue = (queue) => {
-/******/ 		if(queue && queue.d < 1) {
-/******/ 			queue.d = 1;
-/******/ 			queue.forEach((fn) => (fn.r--));
-/******/ 			queue.forEach((fn) => (fn.r-- ? fn.r++ : fn()));
-/******/ 		}
-/******/ 	}
-/******/ 	var wrapDeps = (deps) => (deps.map((dep) => {
-/******/ 		if(dep !== null && typeof dep === "object") {
-/******/ 			if(dep[webpackQueues]) return dep;
-/******/ 			if(dep.then) {
-/******/ 				var queue = [];
-/******/ 				queue.d = 0;
-/******/ 				dep.then((r) => {
-/******/ 					obj[webpackExports] = r;
-/******/ 					resolveQueue(queue);
-/******/ 				}, (e) => {
-/******/ 					obj[webpackError] = e;
-/******/ 					resolveQueue(queue);
-/******/ 				});
-/******/ 				var obj = {};
-/******/ 				obj[webpackQueues] = (fn) => (fn(queue));
-/******/ 				return obj;
-/******/ 			}
-/******/ 		}
-/******/ 		var ret = {};
-/******/ 		ret[webpackQueues] = x => {};
-/******/ 		ret[webpackExports] = dep;
-/******/ 		return ret;
-/******/ 	}));
-/******/ 	__nccwpck_require__.a = (module, body, hasAwait) => {
-/******/ 		var queue;
-/******/ 		hasAwait && ((queue = []).d = -1);
-/******/ 		var depQueues = new Set();
-/******/ 		var exports = module.exports;
-/******/ 		var currentDeps;
-/******/ 		var outerResolve;
-/******/ 		var reject;
-/******/ 		var promise = new Promise((resolve, rej) => {
-/******/ 			reject = rej;
-/******/ 			outerResolve = resolve;
-/******/ 		});
-/******/ 		promise[webpackExports] = exports;
-/******/ 		promise[webpackQueues] = (fn) => (queue && fn(queue), depQueues.forEach(fn), promise["catch"](x => {}));
-/******/ 		module.exports = promise;
-/******/ 		body((deps) => {
-/******/ 			currentDeps = wrapDeps(deps);
-/******/ 			var fn;
-/******/ 			var getResult = () => (currentDeps.map((d) => {
-/******/ 				if(d[webpackError]) throw d[webpackError];
-/******/ 				return d[webpackExports];
-/******/ 			}))
-/******/ 			var promise = new Promise((resolve) => {
-/******/ 				fn = () => (resolve(getResult));
-/******/ 				fn.r = 0;
-/******/ 				var fnQueue = (q) => (q !== queue && !depQueues.has(q) && (depQueues.add(q), q && !q.d && (fn.r++, q.push(fn))));
-/******/ 				currentDeps.map((dep) => (dep[webpackQueues](fnQueue)));
-/******/ 			});
-/******/ 			return fn.r ? promise : getResult();
-/******/ 		}, (err) => ((err ? reject(promise[webpackError] = err) : outerResolve(exports)), resolveQueue(queue)));
-/******/ 		queue && queue.d < 0 && (queue.d = 0);
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/compat get default export */
-/******/ (() => {
-/******/ 	// getDefaultExport function for compatibility with non-harmony modules
-/******/ 	__nccwpck_require__.n = (module) => {
-/******/ 		var getter = module && module.__esModule ?
-/******/ 			() => (module['default']) :
-/******/ 			() => (module);
-/******/ 		__nccwpck_require__.d(getter, { a: getter });
-/******/ 		return getter;
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/define property getters */
-/******/ (() => {
-/******/ 	// define getter functions for harmony exports
-/******/ 	__nccwpck_require__.d = (exports, definition) => {
-/******/ 		for(var key in definition) {
-/******/ 			if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
-/******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
-/******/ 			}
-/******/ 		}
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/hasOwnProperty shorthand */
-/******/ (() => {
-/******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/node module decorator */
-/******/ (() => {
-/******/ 	__nccwpck_require__.nmd = (module) => {
-/******/ 		module.paths = [];
-/******/ 		if (!module.children) module.children = [];
-/******/ 		return module;
-/******/ 	};
-/******/ })();
-/******/ 
-/************************************************************************/
-/******/ 
-/******/ // startup
-/******/ // Load entry module and return exports
-/******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(9685);
-/******/ __webpack_exports__ = await __webpack_exports__;
-/******/ 

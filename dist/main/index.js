@@ -72520,48 +72520,87 @@ function revive(m) {
         return new errors/* ActionError */.l(m.message, { detail: m.detail });
     return Object.assign(new Error(m.message), { code: m.code, stack: m.detail });
 }
-/** Runs the stage in a worker thread when the worker bundle is there, else in this thread. */
-function stage(job, deps) {
-    const script = workerScript();
-    if (!script)
-        return runStage(job, deps);
-    const src = job.source;
-    deps.debug(src.kind === 'file' ? `extracting ${src.file} in a worker thread` : `downloading and extracting ${src.archive.workspace}/${src.archive.repo}@${src.archive.ref} in a worker thread`);
-    return runWorker(script, job, deps);
-}
-function runWorker(script, job, log) {
-    return new Promise((resolve, reject) => {
-        const worker = new external_node_worker_threads_.Worker(script, { workerData: job, resourceLimits: LIMITS, env: process.env, stdout: false, stderr: false });
-        let settled = false;
-        worker.on('message', (m) => {
+/** The step's one worker thread, started on first use; several stages run in it at a time. */
+class StageWorker {
+    #worker;
+    #pending = new Map();
+    #next = 1;
+    #failure;
+    constructor(script, debug) {
+        this.#worker = new external_node_worker_threads_.Worker(script, { resourceLimits: LIMITS, env: process.env });
+        this.#worker.on('message', (m) => {
+            if (m.id === 0)
+                return debug(m.type === 'debug' || m.type === 'info' ? m.message : '');
+            const p = this.#pending.get(m.id);
+            if (!p)
+                return;
             switch (m.type) {
                 case 'info':
-                    log.info(m.message);
+                    p.log.info(m.message);
                     break;
                 case 'debug':
-                    log.debug(m.message);
+                    p.log.debug(m.message);
                     break;
                 case 'done':
-                    settled = true;
-                    resolve({ sha256: m.sha256, bytes: m.bytes, stats: m.stats });
+                    this.#pending.delete(m.id);
+                    p.resolve({ sha256: m.sha256, bytes: m.bytes, stats: m.stats });
                     break;
                 case 'error':
-                    settled = true;
-                    reject(revive(m));
+                    this.#pending.delete(m.id);
+                    p.reject(revive(m));
                     break;
             }
         });
-        worker.on('error', (err) => {
-            if (!settled)
-                reject(err);
-            settled = true;
+        const fail = (err) => {
+            this.#failure ??= err;
+            for (const p of this.#pending.values())
+                p.reject(err);
+            this.#pending.clear();
+        };
+        this.#worker.on('error', fail);
+        this.#worker.on('exit', (code) => fail(new Error(`the archive worker stopped (exit code ${code})`)));
+    }
+    run(job, log) {
+        if (this.#failure)
+            return Promise.reject(this.#failure);
+        const id = this.#next++;
+        return new Promise((resolve, reject) => {
+            this.#pending.set(id, { resolve, reject, log });
+            this.#worker.postMessage({ id, job });
         });
-        worker.on('exit', (code) => {
-            if (!settled)
-                reject(new Error(`the archive worker stopped (exit code ${code})`));
-            settled = true;
-        });
-    });
+    }
+    async close() {
+        if (this.#failure)
+            return;
+        const exited = new Promise((resolve) => this.#worker.once('exit', () => resolve()));
+        this.#worker.postMessage({ close: true });
+        await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+        await this.#worker.terminate();
+    }
+}
+/**
+ * Runs stages in one worker thread when the worker bundle is there, else in
+ * this thread. `close()` when the step's archives are done.
+ */
+class Stager {
+    #script = workerScript();
+    #debug;
+    #worker;
+    constructor(debug) {
+        this.#debug = debug;
+    }
+    stage(job, deps) {
+        if (!this.#script)
+            return runStage(job, deps);
+        const src = job.source;
+        deps.debug(src.kind === 'file' ? `extracting ${src.file} in a worker thread` : `downloading and extracting ${src.archive.workspace}/${src.archive.repo}@${src.archive.ref} in a worker thread`);
+        this.#worker ??= new StageWorker(this.#script, this.#debug);
+        return this.#worker.run(job, deps);
+    }
+    async close() {
+        await this.#worker?.close();
+        this.#worker = undefined;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/archives/index.ts
@@ -72599,19 +72638,25 @@ async function fetchArchives(ctx) {
     }
     ctx.core.info(`Fetching ${specs.length} archive${specs.length === 1 ? '' : 's'} (up to ${CONCURRENCY} at a time)`);
     let next = 0;
-    const worker = async () => {
+    const stager = new Stager((m) => ctx.core.debug(ctx.masker.redact(m)));
+    const lane = async () => {
         while (next < specs.length && failures.length === 0) {
             const i = next++;
             const spec = specs[i];
             try {
-                done[i] = await fetchOne(ctx, spec, cache);
+                done[i] = await fetchOne(ctx, stager, spec, cache);
             }
             catch (err) {
                 failures.push({ spec, err });
             }
         }
     };
-    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, specs.length) }, worker));
+    try {
+        await Promise.all(Array.from({ length: Math.min(CONCURRENCY, specs.length) }, lane));
+    }
+    finally {
+        await stager.close();
+    }
     const completed = done.filter((d) => d !== undefined);
     if (completed.length)
         await ctx.core.appendSummary(archivesSummary(completed, ctx.config.workspace));
@@ -72628,7 +72673,7 @@ async function fetchArchives(ctx) {
 function label(spec) {
     return `${spec.workspace}/${spec.repo}@${spec.ref}`;
 }
-async function fetchOne(ctx, spec, cache) {
+async function fetchOne(ctx, stager, spec, cache) {
     const { config, core } = ctx;
     const started = Date.now();
     const name = label(spec);
@@ -72656,7 +72701,7 @@ async function fetchOne(ctx, spec, cache) {
         if (hit) {
             core.info(`${name}: commit ${commit.slice(0, 12)} is in the tool cache; not downloading`);
             checkPin(spec, hit.sha256, commit, 'cached archive');
-            const r = await stage({ source: { kind: 'file', file: hit.file }, staging: await dest.staging() }, stageDeps);
+            const r = await stager.stage({ source: { kind: 'file', file: hit.file }, staging: await dest.staging() }, stageDeps);
             if (r.sha256 === hit.sha256) {
                 ;
                 ({ sha256, bytes } = hit);
@@ -72674,10 +72719,10 @@ async function fetchOne(ctx, spec, cache) {
                 const d = await downloadArchive(deps, a, toFile(file));
                 ({ sha256, bytes } = d);
                 checkPin(spec, d.sha256, commit, 'archive');
-                stats = (await stage({ source: { kind: 'file', file }, staging: await dest.staging() }, stageDeps)).stats;
+                stats = (await stager.stage({ source: { kind: 'file', file }, staging: await dest.staging() }, stageDeps)).stats;
             }
             else {
-                const r = await stage({ source: { kind: 'download', archive: a, bitbucketUrl: config.bitbucketUrl.href, authorization }, staging: await dest.staging() }, stageDeps);
+                const r = await stager.stage({ source: { kind: 'download', archive: a, bitbucketUrl: config.bitbucketUrl.href, authorization }, staging: await dest.staging() }, stageDeps);
                 ({ sha256, bytes, stats } = r);
             }
         }

@@ -20,7 +20,7 @@ import { Destination, UnsafeArchiveError, type ExtractStats } from './extract.ts
 import { resolveRef } from './resolve.ts'
 import type { ArchiveSpec } from './spec.ts'
 import { TarFormatError } from './tar.ts'
-import { stage } from './worker-protocol.ts'
+import { Stager } from './worker-protocol.ts'
 
 /** Archives fetched at once: enough to hide latency, few enough for 2-core runners and Bitbucket's limits. */
 export const CONCURRENCY = 4
@@ -43,18 +43,23 @@ export async function fetchArchives(ctx: StepContext): Promise<ArchiveResult[]> 
   }
   ctx.core.info(`Fetching ${specs.length} archive${specs.length === 1 ? '' : 's'} (up to ${CONCURRENCY} at a time)`)
   let next = 0
-  const worker = async () => {
+  const stager = new Stager((m) => ctx.core.debug(ctx.masker.redact(m)))
+  const lane = async () => {
     while (next < specs.length && failures.length === 0) {
       const i = next++
       const spec = specs[i]!
       try {
-        done[i] = await fetchOne(ctx, spec, cache)
+        done[i] = await fetchOne(ctx, stager, spec, cache)
       } catch (err) {
         failures.push({ spec, err })
       }
     }
   }
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, specs.length) }, worker))
+  try {
+    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, specs.length) }, lane))
+  } finally {
+    await stager.close()
+  }
 
   const completed = done.filter((d): d is Done => d !== undefined)
   if (completed.length) await ctx.core.appendSummary(archivesSummary(completed, ctx.config.workspace))
@@ -72,7 +77,7 @@ function label(spec: ArchiveSpec): string {
   return `${spec.workspace}/${spec.repo}@${spec.ref}`
 }
 
-async function fetchOne(ctx: StepContext, spec: ArchiveSpec, cache: boolean): Promise<Done> {
+async function fetchOne(ctx: StepContext, stager: Stager, spec: ArchiveSpec, cache: boolean): Promise<Done> {
   const { config, core } = ctx
   const started = Date.now()
   const name = label(spec)
@@ -102,7 +107,7 @@ async function fetchOne(ctx: StepContext, spec: ArchiveSpec, cache: boolean): Pr
     if (hit) {
       core.info(`${name}: commit ${commit.slice(0, 12)} is in the tool cache; not downloading`)
       checkPin(spec, hit.sha256, commit, 'cached archive')
-      const r = await stage({ source: { kind: 'file', file: hit.file }, staging: await dest.staging() }, stageDeps)
+      const r = await stager.stage({ source: { kind: 'file', file: hit.file }, staging: await dest.staging() }, stageDeps)
       if (r.sha256 === hit.sha256) {
         ;({ sha256, bytes } = hit)
         stats = r.stats
@@ -119,9 +124,9 @@ async function fetchOne(ctx: StepContext, spec: ArchiveSpec, cache: boolean): Pr
         const d = await downloadArchive(deps, a, toFile(file))
         ;({ sha256, bytes } = d)
         checkPin(spec, d.sha256, commit, 'archive')
-        stats = (await stage({ source: { kind: 'file', file }, staging: await dest.staging() }, stageDeps)).stats
+        stats = (await stager.stage({ source: { kind: 'file', file }, staging: await dest.staging() }, stageDeps)).stats
       } else {
-        const r = await stage({ source: { kind: 'download', archive: a, bitbucketUrl: config.bitbucketUrl.href, authorization }, staging: await dest.staging() }, stageDeps)
+        const r = await stager.stage({ source: { kind: 'download', archive: a, bitbucketUrl: config.bitbucketUrl.href, authorization }, staging: await dest.staging() }, stageDeps)
         ;({ sha256, bytes, stats } = r)
       }
     }

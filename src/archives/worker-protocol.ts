@@ -12,10 +12,11 @@ import { UnsafeArchiveError, type ExtractStats } from './extract.ts'
 import { runStage, type StageDeps, type StageJob, type StageResult } from './stage.ts'
 import { TarFormatError } from './tar.ts'
 
-export type WorkerMessage =
+export type WorkerMessage = { id: number } & (
   | { type: 'info' | 'debug'; message: string }
   | { type: 'done'; sha256: string; bytes: number; stats: ExtractStats }
   | { type: 'error'; name: string; message: string; code: string | undefined; detail: string | undefined }
+)
 
 /** Heap limits of the worker: small, so that garbage is collected early (BENCHMARKS.md). */
 const LIMITS = { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 4 }
@@ -39,44 +40,92 @@ function revive(m: Extract<WorkerMessage, { type: 'error' }>): Error {
   return Object.assign(new Error(m.message), { code: m.code, stack: m.detail })
 }
 
-/** Runs the stage in a worker thread when the worker bundle is there, else in this thread. */
-export function stage(job: StageJob, deps: StageDeps): Promise<StageResult> {
-  const script = workerScript()
-  if (!script) return runStage(job, deps)
-  const src = job.source
-  deps.debug(src.kind === 'file' ? `extracting ${src.file} in a worker thread` : `downloading and extracting ${src.archive.workspace}/${src.archive.repo}@${src.archive.ref} in a worker thread`)
-  return runWorker(script, job, deps)
+interface Pending {
+  resolve(r: StageResult): void
+  reject(err: unknown): void
+  log: { info(m: string): void; debug(m: string): void }
 }
 
-function runWorker(script: string, job: StageJob, log: { info(m: string): void; debug(m: string): void }): Promise<StageResult> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(script, { workerData: job, resourceLimits: LIMITS, env: process.env, stdout: false, stderr: false })
-    let settled = false
-    worker.on('message', (m: WorkerMessage) => {
+/** The step's one worker thread, started on first use; several stages run in it at a time. */
+class StageWorker {
+  readonly #worker: Worker
+  readonly #pending = new Map<number, Pending>()
+  #next = 1
+  #failure: unknown
+
+  constructor(script: string, debug: (m: string) => void) {
+    this.#worker = new Worker(script, { resourceLimits: LIMITS, env: process.env })
+    this.#worker.on('message', (m: WorkerMessage) => {
+      if (m.id === 0) return debug(m.type === 'debug' || m.type === 'info' ? m.message : '')
+      const p = this.#pending.get(m.id)
+      if (!p) return
       switch (m.type) {
         case 'info':
-          log.info(m.message)
+          p.log.info(m.message)
           break
         case 'debug':
-          log.debug(m.message)
+          p.log.debug(m.message)
           break
         case 'done':
-          settled = true
-          resolve({ sha256: m.sha256, bytes: m.bytes, stats: m.stats })
+          this.#pending.delete(m.id)
+          p.resolve({ sha256: m.sha256, bytes: m.bytes, stats: m.stats })
           break
         case 'error':
-          settled = true
-          reject(revive(m))
+          this.#pending.delete(m.id)
+          p.reject(revive(m))
           break
       }
     })
-    worker.on('error', (err) => {
-      if (!settled) reject(err)
-      settled = true
+    const fail = (err: unknown) => {
+      this.#failure ??= err
+      for (const p of this.#pending.values()) p.reject(err)
+      this.#pending.clear()
+    }
+    this.#worker.on('error', fail)
+    this.#worker.on('exit', (code) => fail(new Error(`the archive worker stopped (exit code ${code})`)))
+  }
+
+  run(job: StageJob, log: Pending['log']): Promise<StageResult> {
+    if (this.#failure) return Promise.reject(this.#failure)
+    const id = this.#next++
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject, log })
+      this.#worker.postMessage({ id, job })
     })
-    worker.on('exit', (code) => {
-      if (!settled) reject(new Error(`the archive worker stopped (exit code ${code})`))
-      settled = true
-    })
-  })
+  }
+
+  async close(): Promise<void> {
+    if (this.#failure) return
+    const exited = new Promise<void>((resolve) => this.#worker.once('exit', () => resolve()))
+    this.#worker.postMessage({ close: true })
+    await Promise.race([exited, new Promise<void>((resolve) => setTimeout(resolve, 2000).unref())])
+    await this.#worker.terminate()
+  }
+}
+
+/**
+ * Runs stages in one worker thread when the worker bundle is there, else in
+ * this thread. `close()` when the step's archives are done.
+ */
+export class Stager {
+  readonly #script = workerScript()
+  readonly #debug: (m: string) => void
+  #worker: StageWorker | undefined
+
+  constructor(debug: (m: string) => void) {
+    this.#debug = debug
+  }
+
+  stage(job: StageJob, deps: StageDeps): Promise<StageResult> {
+    if (!this.#script) return runStage(job, deps)
+    const src = job.source
+    deps.debug(src.kind === 'file' ? `extracting ${src.file} in a worker thread` : `downloading and extracting ${src.archive.workspace}/${src.archive.repo}@${src.archive.ref} in a worker thread`)
+    this.#worker ??= new StageWorker(this.#script, this.#debug)
+    return this.#worker.run(job, deps)
+  }
+
+  async close(): Promise<void> {
+    await this.#worker?.close()
+    this.#worker = undefined
+  }
 }

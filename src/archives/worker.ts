@@ -4,24 +4,33 @@
  * limits, so the chunks that the socket and gunzip leave behind are collected
  * early and memory stays flat whatever the size of the archive (see
  * BENCHMARKS.md); the main thread's collector cannot be tuned from inside the
- * action. Messages: `info`/`debug` log lines, then `done` or `error`.
+ * action. One worker serves every archive of the step, several at a time:
+ * it receives `{id, job}` and answers with `info`/`debug` log lines, then
+ * `done` or `error`, each tagged with the job's id.
  */
-import { parentPort, workerData } from 'node:worker_threads'
+import { parentPort } from 'node:worker_threads'
 import { HttpClient } from '../http.ts'
 import { tuningFromEnv } from '../tuning.ts'
 import { runStage, type StageJob } from './stage.ts'
 import type { WorkerMessage } from './worker-protocol.ts'
 
-const job = workerData as StageJob
-const post = (m: WorkerMessage) => parentPort!.postMessage(m)
-const debug = (m: string) => post({ type: 'debug', message: m })
-const http = new HttpClient({ ...tuningFromEnv(process.env), debug })
-try {
-  const r = await runStage(job, { http, info: (m) => post({ type: 'info', message: m }), debug })
-  post({ type: 'done', ...r })
-} catch (err) {
-  const e = err as Error & { code?: string; detail?: string }
-  post({ type: 'error', name: e?.name ?? 'Error', message: e?.message ?? String(err), code: e?.code, detail: e?.detail ?? e?.stack })
-} finally {
-  await http.close().catch(() => {})
-}
+const port = parentPort!
+const post = (m: WorkerMessage) => port.postMessage(m)
+let http: HttpClient | undefined
+
+port.on('message', (request: { id: number; job: StageJob } | { close: true }) => {
+  if ('close' in request) {
+    void (http?.close() ?? Promise.resolve()).catch(() => {}).finally(() => port.close())
+    return
+  }
+  const { id, job } = request
+  const debug = (message: string) => post({ id, type: 'debug', message })
+  http ??= new HttpClient({ ...tuningFromEnv(process.env), debug: (message) => post({ id: 0, type: 'debug', message }) })
+  runStage(job, { http, info: (message) => post({ id, type: 'info', message }), debug }).then(
+    (r) => post({ id, type: 'done', ...r }),
+    (err: unknown) => {
+      const e = err as Error & { code?: string; detail?: string }
+      post({ id, type: 'error', name: e?.name ?? 'Error', message: e?.message ?? String(err), code: e?.code, detail: e?.detail ?? e?.stack })
+    },
+  )
+})
