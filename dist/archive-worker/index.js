@@ -39977,7 +39977,7 @@ function describeBreak(err) {
 }
 /** A consumer that writes the body to `file` (mode 0600), replacing what an earlier attempt left. */
 function toFile(file) {
-    return (body) => pipeline(body, fs.createWriteStream(file, { mode: 0o600, highWaterMark: 1024 * 1024 }));
+    return (body) => (0,promises_namespaceObject.pipeline)(body, external_node_fs_default().createWriteStream(file, { mode: 0o600, highWaterMark: 1024 * 1024 }));
 }
 
 // EXTERNAL MODULE: external "node:fs/promises"
@@ -40696,12 +40696,24 @@ function emptied(dir) {
 }
 async function runStage(job, deps) {
     const source = job.source;
+    const downloadDeps = (s) => ({
+        http: deps.http,
+        bitbucketUrl: new URL(s.bitbucketUrl),
+        authorization: s.authorization,
+        info: deps.info,
+        debug: deps.debug,
+    });
+    if ('saveTo' in job) {
+        const d = await downloadArchive(downloadDeps(job.source), job.source.archive, toFile(job.saveTo));
+        return { sha256: d.sha256, bytes: d.bytes, stats: undefined };
+    }
     if (source.kind === 'file') {
         const hashing = new HashingStream();
         const stats = await extractTarGz(external_node_fs_default().createReadStream(source.file, { highWaterMark: 256 * 1024 }).pipe(hashing), emptied(job.staging));
         return { sha256: hashing.digest(), bytes: hashing.bytes, stats };
     }
-    const d = await downloadArchive({ http: deps.http, bitbucketUrl: new URL(source.bitbucketUrl), authorization: source.authorization, info: deps.info, debug: deps.debug }, source.archive, (body) => extractTarGz(body, emptied(job.staging)));
+    const staging = job.staging;
+    const d = await downloadArchive(downloadDeps(source), source.archive, (body) => extractTarGz(body, emptied(staging)));
     return { sha256: d.sha256, bytes: d.bytes, stats: d.result };
 }
 

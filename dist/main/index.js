@@ -71521,151 +71521,8 @@ async function storeInCache(dir, workspace, repo, commit, sha256, bytes) {
     return cacheDir(dir, tool, version, ARCH);
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __nccwpck_require__(7075);
-;// CONCATENATED MODULE: external "node:stream/promises"
-const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
-// EXTERNAL MODULE: ./src/inputs.ts + 2 modules
-var inputs = __nccwpck_require__(2208);
-// EXTERNAL MODULE: ./src/retry.ts
-var retry = __nccwpck_require__(9809);
-;// CONCATENATED MODULE: ./src/archives/download.ts
-/**
- * The archive of a commit, `{bitbucket-url}/{ws}/{repo}/get/{commit}.tar.gz`,
- * with the Bearer token (never forwarded to another origin: see http.ts),
- * streamed to a consumer (a temp file, or the extractor) while its SHA-256
- * and size are computed; the whole archive is never held in memory.
- *
- * A redirect to the login page or an HTML answer is an authentication or
- * permission error. A body that breaks off (reset, truncated, stalled) is
- * fetched again with the backoff of retry.ts; the consumer starts over.
- */
-
-
-
-
-
-
-
-/** Counts and hashes the bytes passing through. */
-class HashingStream extends external_node_stream_.Transform {
-    #hash = (0,external_node_crypto_.createHash)('sha256');
-    bytes = 0;
-    _transform(chunk, _enc, cb) {
-        this.#hash.update(chunk);
-        this.bytes += chunk.length;
-        cb(null, chunk);
-    }
-    digest() {
-        return this.#hash.digest('hex');
-    }
-}
-function archiveUrl(bitbucketUrl, a) {
-    return (0,inputs/* joinUrl */.we)(bitbucketUrl, `${encodeURIComponent(a.workspace)}/${encodeURIComponent(a.repo)}/get/${a.commit}.tar.gz`);
-}
-const SCOPE_HINT = 'Check that the OAuth consumer has the Repositories: Read permission (scope `repository`) and that its user (or workspace) can read the repository.';
-/** Throws unless the response is the archive itself. */
-function checkArchiveResponse(response, a) {
-    const label = `${a.workspace}/${a.repo}@${a.ref}`;
-    const type = (response.headers['content-type'] ?? '').toLowerCase();
-    const login = /\/(account\/signin|login|site\/login)\b/.test(response.url.pathname) || /[?&]next=/.test(response.url.search);
-    if (response.status >= 300 && response.status < 400) {
-        throw new errors/* ActionError */.l(`The archive download of ${label} was redirected too many times (last to ${response.url.host}); check \`bitbucket-url\` and any proxy.`);
-    }
-    if (login || (response.status < 300 && type.includes('text/html'))) {
-        throw new errors/* ActionError */.l(`Bitbucket answered the archive download of ${label} with ${login ? 'its login page' : 'an HTML page'} instead of the archive: the token was not accepted for the repository. ${SCOPE_HINT} If \`bitbucket-url\` is not the site that issued the token, fix it.`);
-    }
-    if (response.status === 401 || response.status === 403) {
-        throw new errors/* ActionError */.l(`Bitbucket refused the archive download of ${label} (HTTP ${response.status} from ${response.url.host}). ${SCOPE_HINT}`);
-    }
-    if (response.status === 404) {
-        throw new errors/* ActionError */.l(`Bitbucket has no archive for ${label} (commit ${a.commit}, HTTP 404). The commit may have been removed since it was resolved; re-run the job.`);
-    }
-    if (response.status !== 200) {
-        throw new errors/* ActionError */.l(`The archive download of ${label} answered HTTP ${response.status}. ${response.status >= 500 || response.status === 429 ? 'Bitbucket may be degraded; re-run the job later.' : 'Check `bitbucket-url`.'}`);
-    }
-}
-/**
- * Downloads the archive and hands its body (hashed on the way) to `consume`,
- * once per attempt; retries when the body breaks off. `consume` must start
- * from scratch each time.
- */
-async function downloadArchive(deps, a, consume) {
-    const url = archiveUrl(deps.bitbucketUrl, a);
-    const label = `${a.workspace}/${a.repo}@${a.ref}`;
-    const policy = deps.http.retry;
-    const sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-    let stalls = 0;
-    for (let attempt = 1;; attempt++) {
-        const response = await deps.http.request(url, {
-            what: `the archive of ${label}`,
-            authorization: deps.authorization,
-            headers: { accept: 'application/x-gzip, application/octet-stream;q=0.9, */*;q=0.1' },
-        });
-        try {
-            checkArchiveResponse(response, a);
-        }
-        catch (err) {
-            await response.body.dump().catch(() => { });
-            throw err;
-        }
-        const hashing = new HashingStream();
-        const expected = Number(response.headers['content-length'] ?? NaN);
-        // The consumer sees a broken body through its own pipeline; these listeners only keep a
-        // late error (after the consumer gave up) from becoming an uncaught exception.
-        hashing.on('error', () => { });
-        response.body.on('error', (err) => hashing.destroy(err));
-        const body = response.body.pipe(hashing);
-        try {
-            const result = await consume(body);
-            if (Number.isFinite(expected) && hashing.bytes !== expected) {
-                throw Object.assign(new Error(`got ${hashing.bytes} of ${expected} bytes`), { code: 'TRUNCATED' });
-            }
-            return { result, sha256: hashing.digest(), bytes: hashing.bytes, attempts: attempt };
-        }
-        catch (err) {
-            response.body.destroy();
-            hashing.destroy();
-            if (!(0,retry/* shouldRetryError */.wE)(err, true))
-                throw err;
-            const why = describeBreak(err);
-            // A stall already cost a full body timeout: one more try at most, so that a server that stops
-            // answering ends the step within about two minutes.
-            if ((0,retry/* errorCode */.CA)(err) === 'UND_ERR_BODY_TIMEOUT')
-                stalls++;
-            if (attempt >= policy.attempts || stalls >= 2) {
-                throw new errors/* ActionError */.l(`The archive download of ${label} broke off ${attempt} times (last: ${why}). Check the runner's network and any HTTPS_PROXY setting, then re-run the job.`, { cause: err });
-            }
-            const wait = (0,retry/* backoffDelay */.EY)(policy, attempt, deps.random ?? Math.random);
-            deps.debug(`${label}: attempt ${attempt} got ${hashing.bytes}${Number.isFinite(expected) ? ` of ${expected}` : ''} bytes: ${(0,errors/* errorMessage */.g)(err)}`);
-            deps.info(`${label}: the download broke off (${why}); trying again in ${(wait / 1000).toFixed(1)} s`);
-            await sleep(wait);
-        }
-    }
-}
-function describeBreak(err) {
-    switch ((0,retry/* errorCode */.CA)(err)) {
-        case 'ECONNRESET':
-        case 'UND_ERR_SOCKET':
-        case 'ERR_STREAM_PREMATURE_CLOSE':
-            return 'the connection was reset or closed early';
-        case 'UND_ERR_BODY_TIMEOUT':
-            return 'the download stalled';
-        case 'TRUNCATED':
-        case 'Z_BUF_ERROR':
-        case 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH':
-            return 'the archive was truncated';
-        default:
-            return (0,errors/* errorMessage */.g)(err);
-    }
-}
-/** A consumer that writes the body to `file` (mode 0600), replacing what an earlier attempt left. */
-function toFile(file) {
-    return (body) => (0,external_node_stream_promises_namespaceObject.pipeline)(body, external_node_fs_default().createWriteStream(file, { mode: 0o600, highWaterMark: 1024 * 1024 }));
-}
-
 // EXTERNAL MODULE: external "node:zlib"
 var external_node_zlib_ = __nccwpck_require__(8522);
 var external_node_zlib_default = /*#__PURE__*/__nccwpck_require__.n(external_node_zlib_);
@@ -72363,6 +72220,8 @@ async function removeEmptyParents(dir, created) {
     }
 }
 
+// EXTERNAL MODULE: ./src/inputs.ts + 2 modules
+var inputs = __nccwpck_require__(2208);
 ;// CONCATENATED MODULE: ./src/archives/resolve.ts
 /**
  * A ref (tag, branch or commit) to the full commit hash, through the REST API
@@ -72372,7 +72231,7 @@ async function removeEmptyParents(dir, created) {
 
 
 const FULL_HASH = /^[0-9a-f]{40}$/i;
-const resolve_SCOPE_HINT = 'The OAuth consumer needs the Repositories: Read permission (scope `repository`), and its user (or workspace) must be able to read the repository.';
+const SCOPE_HINT = 'The OAuth consumer needs the Repositories: Read permission (scope `repository`), and its user (or workspace) must be able to read the repository.';
 function repoPath(workspace, repo) {
     return `repositories/${encodeURIComponent(workspace)}/${encodeURIComponent(repo)}`;
 }
@@ -72403,7 +72262,7 @@ function refusal(a, full, ref, what) {
         return new errors/* ActionError */.l(`The Bitbucket API refused the access token while resolving ${full}@${ref} (HTTP 401${said}). The token may have expired or been revoked; re-run the job, and check that \`api-url\` belongs to the same Bitbucket as \`bitbucket-url\`.`);
     }
     if (a.status === 403) {
-        return new errors/* ActionError */.l(`The token may not read ${full} (HTTP 403${said} while resolving ${ref}). ${resolve_SCOPE_HINT} Tick the permission on the consumer, then get a new refresh token with \`bitbucket-oauth login\`.`);
+        return new errors/* ActionError */.l(`The token may not read ${full} (HTTP 403${said} while resolving ${ref}). ${SCOPE_HINT} Tick the permission on the consumer, then get a new refresh token with \`bitbucket-oauth login\`.`);
     }
     if (a.status !== 200 && a.status !== 404) {
         return new errors/* ActionError */.l(`${what} answered HTTP ${a.status}${said} while resolving ${full}@${ref}. ${a.status >= 500 || a.status === 429 ? 'Bitbucket may be degraded; re-run the job later.' : 'Check `api-url`.'}`);
@@ -72449,15 +72308,156 @@ async function resolveRef(deps, workspace, repo, ref) {
     if (refused)
         throw refused;
     if (a.status === 404) {
-        throw new errors/* ActionError */.l(`Repository ${full} was not found, or the token cannot see it (while resolving ${ref}). Check the spelling of WORKSPACE/REPO; ${resolve_SCOPE_HINT}`);
+        throw new errors/* ActionError */.l(`Repository ${full} was not found, or the token cannot see it (while resolving ${ref}). Check the spelling of WORKSPACE/REPO; ${SCOPE_HINT}`);
     }
-    throw new errors/* ActionError */.l(`${full} has no tag, branch or commit named "${ref}". Check the ref (tags are case-sensitive); if it exists, the token may lack access: ${resolve_SCOPE_HINT}`);
+    throw new errors/* ActionError */.l(`${full} has no tag, branch or commit named "${ref}". Check the ref (tags are case-sensitive); if it exists, the token may lack access: ${SCOPE_HINT}`);
 }
 
 // EXTERNAL MODULE: external "node:url"
 var external_node_url_ = __nccwpck_require__(3136);
 // EXTERNAL MODULE: external "node:worker_threads"
 var external_node_worker_threads_ = __nccwpck_require__(5919);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: external "node:stream/promises"
+const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+// EXTERNAL MODULE: ./src/retry.ts
+var retry = __nccwpck_require__(9809);
+;// CONCATENATED MODULE: ./src/archives/download.ts
+/**
+ * The archive of a commit, `{bitbucket-url}/{ws}/{repo}/get/{commit}.tar.gz`,
+ * with the Bearer token (never forwarded to another origin: see http.ts),
+ * streamed to a consumer (a temp file, or the extractor) while its SHA-256
+ * and size are computed; the whole archive is never held in memory.
+ *
+ * A redirect to the login page or an HTML answer is an authentication or
+ * permission error. A body that breaks off (reset, truncated, stalled) is
+ * fetched again with the backoff of retry.ts; the consumer starts over.
+ */
+
+
+
+
+
+
+
+/** Counts and hashes the bytes passing through. */
+class HashingStream extends external_node_stream_.Transform {
+    #hash = (0,external_node_crypto_.createHash)('sha256');
+    bytes = 0;
+    _transform(chunk, _enc, cb) {
+        this.#hash.update(chunk);
+        this.bytes += chunk.length;
+        cb(null, chunk);
+    }
+    digest() {
+        return this.#hash.digest('hex');
+    }
+}
+function archiveUrl(bitbucketUrl, a) {
+    return (0,inputs/* joinUrl */.we)(bitbucketUrl, `${encodeURIComponent(a.workspace)}/${encodeURIComponent(a.repo)}/get/${a.commit}.tar.gz`);
+}
+const download_SCOPE_HINT = 'Check that the OAuth consumer has the Repositories: Read permission (scope `repository`) and that its user (or workspace) can read the repository.';
+/** Throws unless the response is the archive itself. */
+function checkArchiveResponse(response, a) {
+    const label = `${a.workspace}/${a.repo}@${a.ref}`;
+    const type = (response.headers['content-type'] ?? '').toLowerCase();
+    const login = /\/(account\/signin|login|site\/login)\b/.test(response.url.pathname) || /[?&]next=/.test(response.url.search);
+    if (response.status >= 300 && response.status < 400) {
+        throw new errors/* ActionError */.l(`The archive download of ${label} was redirected too many times (last to ${response.url.host}); check \`bitbucket-url\` and any proxy.`);
+    }
+    if (login || (response.status < 300 && type.includes('text/html'))) {
+        throw new errors/* ActionError */.l(`Bitbucket answered the archive download of ${label} with ${login ? 'its login page' : 'an HTML page'} instead of the archive: the token was not accepted for the repository. ${download_SCOPE_HINT} If \`bitbucket-url\` is not the site that issued the token, fix it.`);
+    }
+    if (response.status === 401 || response.status === 403) {
+        throw new errors/* ActionError */.l(`Bitbucket refused the archive download of ${label} (HTTP ${response.status} from ${response.url.host}). ${download_SCOPE_HINT}`);
+    }
+    if (response.status === 404) {
+        throw new errors/* ActionError */.l(`Bitbucket has no archive for ${label} (commit ${a.commit}, HTTP 404). The commit may have been removed since it was resolved; re-run the job.`);
+    }
+    if (response.status !== 200) {
+        throw new errors/* ActionError */.l(`The archive download of ${label} answered HTTP ${response.status}. ${response.status >= 500 || response.status === 429 ? 'Bitbucket may be degraded; re-run the job later.' : 'Check `bitbucket-url`.'}`);
+    }
+}
+/**
+ * Downloads the archive and hands its body (hashed on the way) to `consume`,
+ * once per attempt; retries when the body breaks off. `consume` must start
+ * from scratch each time.
+ */
+async function downloadArchive(deps, a, consume) {
+    const url = archiveUrl(deps.bitbucketUrl, a);
+    const label = `${a.workspace}/${a.repo}@${a.ref}`;
+    const policy = deps.http.retry;
+    const sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    let stalls = 0;
+    for (let attempt = 1;; attempt++) {
+        const response = await deps.http.request(url, {
+            what: `the archive of ${label}`,
+            authorization: deps.authorization,
+            headers: { accept: 'application/x-gzip, application/octet-stream;q=0.9, */*;q=0.1' },
+        });
+        try {
+            checkArchiveResponse(response, a);
+        }
+        catch (err) {
+            await response.body.dump().catch(() => { });
+            throw err;
+        }
+        const hashing = new HashingStream();
+        const expected = Number(response.headers['content-length'] ?? NaN);
+        // The consumer sees a broken body through its own pipeline; these listeners only keep a
+        // late error (after the consumer gave up) from becoming an uncaught exception.
+        hashing.on('error', () => { });
+        response.body.on('error', (err) => hashing.destroy(err));
+        const body = response.body.pipe(hashing);
+        try {
+            const result = await consume(body);
+            if (Number.isFinite(expected) && hashing.bytes !== expected) {
+                throw Object.assign(new Error(`got ${hashing.bytes} of ${expected} bytes`), { code: 'TRUNCATED' });
+            }
+            return { result, sha256: hashing.digest(), bytes: hashing.bytes, attempts: attempt };
+        }
+        catch (err) {
+            response.body.destroy();
+            hashing.destroy();
+            if (!(0,retry/* shouldRetryError */.wE)(err, true))
+                throw err;
+            const why = describeBreak(err);
+            // A stall already cost a full body timeout: one more try at most, so that a server that stops
+            // answering ends the step within about two minutes.
+            if ((0,retry/* errorCode */.CA)(err) === 'UND_ERR_BODY_TIMEOUT')
+                stalls++;
+            if (attempt >= policy.attempts || stalls >= 2) {
+                throw new errors/* ActionError */.l(`The archive download of ${label} broke off ${attempt} times (last: ${why}). Check the runner's network and any HTTPS_PROXY setting, then re-run the job.`, { cause: err });
+            }
+            const wait = (0,retry/* backoffDelay */.EY)(policy, attempt, deps.random ?? Math.random);
+            deps.debug(`${label}: attempt ${attempt} got ${hashing.bytes}${Number.isFinite(expected) ? ` of ${expected}` : ''} bytes: ${(0,errors/* errorMessage */.g)(err)}`);
+            deps.info(`${label}: the download broke off (${why}); trying again in ${(wait / 1000).toFixed(1)} s`);
+            await sleep(wait);
+        }
+    }
+}
+function describeBreak(err) {
+    switch ((0,retry/* errorCode */.CA)(err)) {
+        case 'ECONNRESET':
+        case 'UND_ERR_SOCKET':
+        case 'ERR_STREAM_PREMATURE_CLOSE':
+            return 'the connection was reset or closed early';
+        case 'UND_ERR_BODY_TIMEOUT':
+            return 'the download stalled';
+        case 'TRUNCATED':
+        case 'Z_BUF_ERROR':
+        case 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH':
+            return 'the archive was truncated';
+        default:
+            return (0,errors/* errorMessage */.g)(err);
+    }
+}
+/** A consumer that writes the body to `file` (mode 0600), replacing what an earlier attempt left. */
+function toFile(file) {
+    return (body) => (0,external_node_stream_promises_namespaceObject.pipeline)(body, external_node_fs_default().createWriteStream(file, { mode: 0o600, highWaterMark: 1024 * 1024 }));
+}
+
 ;// CONCATENATED MODULE: ./src/archives/stage.ts
 /**
  * The heavy stage of one archive: a `.tar.gz` (the download itself, or a
@@ -72474,12 +72474,24 @@ function emptied(dir) {
 }
 async function runStage(job, deps) {
     const source = job.source;
+    const downloadDeps = (s) => ({
+        http: deps.http,
+        bitbucketUrl: new URL(s.bitbucketUrl),
+        authorization: s.authorization,
+        info: deps.info,
+        debug: deps.debug,
+    });
+    if ('saveTo' in job) {
+        const d = await downloadArchive(downloadDeps(job.source), job.source.archive, toFile(job.saveTo));
+        return { sha256: d.sha256, bytes: d.bytes, stats: undefined };
+    }
     if (source.kind === 'file') {
         const hashing = new HashingStream();
         const stats = await extractTarGz(external_node_fs_default().createReadStream(source.file, { highWaterMark: 256 * 1024 }).pipe(hashing), emptied(job.staging));
         return { sha256: hashing.digest(), bytes: hashing.bytes, stats };
     }
-    const d = await downloadArchive({ http: deps.http, bitbucketUrl: new URL(source.bitbucketUrl), authorization: source.authorization, info: deps.info, debug: deps.debug }, source.archive, (body) => extractTarGz(body, emptied(job.staging)));
+    const staging = job.staging;
+    const d = await downloadArchive(downloadDeps(source), source.archive, (body) => extractTarGz(body, emptied(staging)));
     return { sha256: d.sha256, bytes: d.bytes, stats: d.result };
 }
 
@@ -72593,7 +72605,8 @@ class Stager {
         if (!this.#script)
             return runStage(job, deps);
         const src = job.source;
-        deps.debug(src.kind === 'file' ? `extracting ${src.file} in a worker thread` : `downloading and extracting ${src.archive.workspace}/${src.archive.repo}@${src.archive.ref} in a worker thread`);
+        const what = src.kind === 'file' ? src.file : `${src.archive.workspace}/${src.archive.repo}@${src.archive.ref}`;
+        deps.debug(`${'saveTo' in job ? 'downloading' : src.kind === 'file' ? 'extracting' : 'downloading and extracting'} ${what} in a worker thread`);
         this.#worker ??= new StageWorker(this.#script, this.#debug);
         return this.#worker.run(job, deps);
     }
@@ -72616,7 +72629,6 @@ class Stager {
  * feeding it) runs in a worker thread with a small heap (worker.ts), which
  * keeps memory flat whatever the archive's size.
  */
-
 
 
 
@@ -72716,7 +72728,7 @@ async function fetchOne(ctx, stager, spec, cache) {
             if (spec.sha256 || cache) {
                 tmp = await promises_default().mkdtemp(external_node_path_default().join(config.runnerTemp, 'bitbucket-archive-'));
                 const file = external_node_path_default().join(tmp, CACHE_FILE);
-                const d = await downloadArchive(deps, a, toFile(file));
+                const d = await stager.stage({ source: { kind: 'download', archive: a, bitbucketUrl: config.bitbucketUrl.href, authorization }, saveTo: file }, stageDeps);
                 ({ sha256, bytes } = d);
                 checkPin(spec, d.sha256, commit, 'archive');
                 stats = (await stager.stage({ source: { kind: 'file', file }, staging: await dest.staging() }, stageDeps)).stats;
@@ -72726,6 +72738,8 @@ async function fetchOne(ctx, stager, spec, cache) {
                 ({ sha256, bytes, stats } = r);
             }
         }
+        if (!stats)
+            throw new Error('internal: the extraction reported no result');
         await dest.commit(stats.topMode);
         const ms = Date.now() - started;
         core.info(`${name}: ${cached ? 'extracted from the cache' : `downloaded ${formatBytes(bytes)}`}, ${stats.files} files into ${relDest} in ${(ms / 1000).toFixed(1)} s (sha256 ${sha256})`);

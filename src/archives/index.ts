@@ -15,7 +15,7 @@ import path from 'node:path'
 import { ActionError, errorMessage } from '../errors.ts'
 import type { ArchiveResult, StepContext } from '../run.ts'
 import { cacheAvailable, CACHE_FILE, findCached, storeInCache } from './cache.ts'
-import { downloadArchive, toFile, type ArchiveRef, type DownloadDeps } from './download.ts'
+import type { ArchiveRef, DownloadDeps } from './download.ts'
 import { Destination, UnsafeArchiveError, type ExtractStats } from './extract.ts'
 import { resolveRef } from './resolve.ts'
 import type { ArchiveSpec } from './spec.ts'
@@ -121,7 +121,7 @@ async function fetchOne(ctx: StepContext, stager: Stager, spec: ArchiveSpec, cac
       if (spec.sha256 || cache) {
         tmp = await fsp.mkdtemp(path.join(config.runnerTemp, 'bitbucket-archive-'))
         const file = path.join(tmp, CACHE_FILE)
-        const d = await downloadArchive(deps, a, toFile(file))
+        const d = await stager.stage({ source: { kind: 'download', archive: a, bitbucketUrl: config.bitbucketUrl.href, authorization }, saveTo: file }, stageDeps)
         ;({ sha256, bytes } = d)
         checkPin(spec, d.sha256, commit, 'archive')
         stats = (await stager.stage({ source: { kind: 'file', file }, staging: await dest.staging() }, stageDeps)).stats
@@ -131,6 +131,7 @@ async function fetchOne(ctx: StepContext, stager: Stager, spec: ArchiveSpec, cac
       }
     }
 
+    if (!stats) throw new Error('internal: the extraction reported no result')
     await dest.commit(stats.topMode)
     const ms = Date.now() - started
     core.info(

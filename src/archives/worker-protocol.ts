@@ -14,7 +14,7 @@ import { TarFormatError } from './tar.ts'
 
 export type WorkerMessage = { id: number } & (
   | { type: 'info' | 'debug'; message: string }
-  | { type: 'done'; sha256: string; bytes: number; stats: ExtractStats }
+  | { type: 'done'; sha256: string; bytes: number; stats: ExtractStats | undefined }
   | { type: 'error'; name: string; message: string; code: string | undefined; detail: string | undefined }
 )
 
@@ -119,7 +119,8 @@ export class Stager {
   stage(job: StageJob, deps: StageDeps): Promise<StageResult> {
     if (!this.#script) return runStage(job, deps)
     const src = job.source
-    deps.debug(src.kind === 'file' ? `extracting ${src.file} in a worker thread` : `downloading and extracting ${src.archive.workspace}/${src.archive.repo}@${src.archive.ref} in a worker thread`)
+    const what = src.kind === 'file' ? src.file : `${src.archive.workspace}/${src.archive.repo}@${src.archive.ref}`
+    deps.debug(`${'saveTo' in job ? 'downloading' : src.kind === 'file' ? 'extracting' : 'downloading and extracting'} ${what} in a worker thread`)
     this.#worker ??= new StageWorker(this.#script, this.#debug)
     return this.#worker.run(job, deps)
   }
