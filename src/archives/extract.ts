@@ -265,7 +265,7 @@ function isFile(abs: string): boolean {
 }
 
 /**
- * Writes one regular file with synchronous calls on the main thread, each
+ * Writes one regular file with synchronous calls on the JavaScript thread (the archive worker), each
  * chunk as it comes: measured faster than the thread pool's round trips for
  * the many small files of a repository (scripts/bench-tar.ts, BENCHMARKS.md),
  * gunzip keeps running in the pool meanwhile, and nothing is buffered, so
