@@ -13,6 +13,7 @@ import { EmulatorState, type StateOptions } from './state.ts'
 import { registerApi } from './api.ts'
 import { registerAuthorize } from './authorize.ts'
 import { registerGit, type GitRepos } from './git.ts'
+import { registerArchives } from './archives.ts'
 
 export interface EmulatorOptions extends Partial<StateOptions> {
   port?: number
@@ -46,6 +47,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   registerApi(router, state)
   registerAuthorize(router, state, grants)
   const git = registerGit(router, state)
+  registerArchives(router, state, git)
 
   const listener = (req: http.IncomingMessage, res: http.ServerResponse) => void router.handle(req, res)
   const server = options.tls ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, listener) : http.createServer(listener)

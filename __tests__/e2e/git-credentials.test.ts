@@ -311,12 +311,20 @@ describe('git-credentials over HTTPS', () => {
       const app = path.join(job.workspace, 'app')
       fs.mkdirSync(app)
       fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true, dependencies: { 'tiny-private': 'git+ssh://git@bitbucket.org/acme/tiny-private.git' } }))
-      // npm may first try the hosted tarball https://bitbucket.org/acme/tiny-private/get/<sha>.tar.gz itself (no
-      // git, so no credential: an HTTP error), then falls back to git, which has the credential.
-      const npm = await npmInstall(job, app, { ...later, npm_config_cafile: ca })
+      // For a bitbucket.org dependency npm first fetches the hosted tarball
+      // https://bitbucket.org/acme/tiny-private/get/<sha>.tar.gz itself, without git. Anonymous, Bitbucket
+      // answers with its sign-in page (an HTML 200), which npm takes for a broken archive and does not
+      // fall back to git: the project's .npmrc must hand npm the exported token for that host.
+      const anonymous = await npmInstall(job, app, { ...later, npm_config_cafile: ca })
+      expect(anonymous.stderr).toMatch(/TAR_BAD_ARCHIVE/)
+      fs.writeFileSync(path.join(app, '.npmrc'), '//bitbucket.org/:_authToken=${BITBUCKET_ACCESS_TOKEN}\n')
+      const npm = await npmInstall(job, app, { ...later, npm_config_cafile: ca, BITBUCKET_ACCESS_TOKEN: job.env.BITBUCKET_ACCESS_TOKEN! })
       expect(npm.stderr).not.toMatch(/ERR!/)
       expect(npm.code).toBe(0)
       expect(JSON.parse(fs.readFileSync(path.join(app, 'node_modules/tiny-private/package.json'), 'utf8')).version).toBe('0.5.0')
+      // The second time npm fetched the tarball itself, with the token.
+      const tarballs = secure.emu.router.requests.filter((r) => r.path.startsWith('/acme/tiny-private/get/'))
+      expect(tarballs.map((r) => (r.headers.authorization ? 'bearer' : 'anonymous'))).toEqual(['anonymous', 'bearer'])
 
       const post = await runStep(job, 'post')
       expect(post.warnings).toEqual([])
