@@ -7,6 +7,9 @@
  *   npm run demo            the step log without debug lines
  *   npm run demo -- --debug with ::debug:: lines (RUNNER_DEBUG=1)
  */
+import fs from 'node:fs'
+import path from 'node:path'
+import { archivesOf, sampleTree } from '../emulator/archives.ts'
 import { startEmulator } from '../emulator/server.ts'
 import { newJob, removeJob, runStep, type Job, type StepResult } from '../__tests__/helpers/action.ts'
 import { git } from '../__tests__/helpers/git.ts'
@@ -46,7 +49,7 @@ function show(title: string, r: StepResult, masks: string[]): void {
   console.log(`\n${bold(`── ${title} ──`)}  (exit code ${r.code}, ${r.ms} ms)`)
   console.log(renderLog(r).replace(/^/gm, '  │ '))
   console.log(bold('  outputs:'))
-  for (const [k, v] of Object.entries(r.outputs)) console.log(`    ${k} = ${mask(v, masks).slice(0, 100)}`)
+  for (const [k, v] of Object.entries(r.outputs)) console.log(`    ${k} = ${mask(v, masks).slice(0, 400)}`)
   console.log(bold('  exported to later steps:'))
   for (const [k, v] of Object.entries(r.exported)) console.log(`    ${k} = ${mask(v, masks)}`)
 }
@@ -89,15 +92,28 @@ try {
   // git-credentials: a later step clones a private repository; after the post step it no longer can.
   emu.state.advance(-11 * 60_000)
   emu.git.create('myteam', 'tools', { 'README.md': '# tools\n', 'bin/hello.sh': 'echo hello\n' })
-  const gitRun = await runStep(job, 'main', { inputs: { ...inputs, 'refresh-token': second.outputs['refresh-token']!, 'git-credentials': 'true' }, debug })
-  show('Run 4: git-credentials: true', gitRun, masksOf(gitRun))
+  archivesOf(emu.state).addCommit('myteam/shared-lib', sampleTree('myteam/shared-lib@v1.2.0'), { tags: ['v1.2.0'] })
+  const gitRun = await runStep(job, 'main', {
+    inputs: { ...inputs, 'refresh-token': second.outputs['refresh-token']!, 'git-credentials': 'true', archives: 'myteam/shared-lib@v1.2.0 -> vendor/shared-lib' },
+    debug,
+  })
+  show('Run 4: archives and git-credentials: true', gitRun, masksOf(gitRun))
+  const dest = path.join(job.workspace, 'vendor/shared-lib')
+  const tree = fs.existsSync(dest)
+    ? (fs.readdirSync(dest, { recursive: true }) as string[]).sort().map((f) => {
+        const st = fs.lstatSync(path.join(dest, f))
+        const kind = st.isSymbolicLink() ? ` -> ${fs.readlinkSync(path.join(dest, f))}` : st.isDirectory() ? '/' : `  (${st.size} bytes${st.mode & 0o111 ? ', executable' : ''})`
+        return `    ${f}${kind}`
+      })
+    : ['    (missing)']
+  console.log(`${bold('  the tree it produced in vendor/shared-lib:')}\n${tree.join('\n')}`)
   const clone = await git(job, ['clone', '-q', `${emu.url}/myteam/tools.git`, 'tools'])
   console.log(`\n${bold('  a later step:')} git clone ${emu.url}/myteam/tools.git -> exit ${clone.code}; files: ${clone.code === 0 ? (await git(job, ['ls-files'], `${job.workspace}/tools`)).stdout.trim().split('\n').join(', ') : clone.stderr.trim()}`)
   const post = await runStep(job, 'post', { debug })
   console.log(`${bold('  post step:')} exit ${post.code}\n${renderLog(post).replace(/^/gm, '  │ ')}`)
   const after = await git(job, ['clone', '-q', `${emu.url}/myteam/tools.git`, 'tools-again'])
   console.log(`${bold('  after the post step:')} git clone -> exit ${after.code} (${after.stderr.trim().split('\n').pop()})`)
-  const gitOk = gitRun.code === 0 && clone.code === 0 && post.code === 0 && after.code !== 0
+  const gitOk = gitRun.code === 0 && fs.existsSync(dest) && clone.code === 0 && post.code === 0 && after.code !== 0
 
   const ok = tokenOk && gitOk
   console.log(`\n${ok ? 'Demo finished as expected.' : 'Demo did NOT behave as expected.'}`)
