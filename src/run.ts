@@ -117,7 +117,7 @@ export async function run(deps: RunDeps): Promise<void> {
 
   if (config.gitCredentials) await deps.setupGitCredentials(ctx)
 
-  await core.appendSummary(tokenSummary({ token, grant: grant.type, rotated, saved, secret: config.secret, exportEnv: config.exportEnv, archives }))
+  await core.appendSummary(tokenSummary({ token, grant: grant.type, rotated, saved, secret: config.secret, exportEnv: config.exportEnv }))
 }
 
 function setTokenOutputs(core: ActionCore, token: Token, refreshToken: string | undefined, rotated: boolean): void {

@@ -1,7 +1,6 @@
 /** The job summary: what was minted and fetched, never a secret. */
 import type { SecretTarget } from './inputs.ts'
 import type { Token } from './oauth.ts'
-import type { ArchiveResult } from './run.ts'
 import { isoSeconds } from './format.ts'
 
 export interface SummaryFacts {
@@ -11,7 +10,6 @@ export interface SummaryFacts {
   saved: boolean
   secret: SecretTarget | undefined
   exportEnv: string | undefined
-  archives: ArchiveResult[]
 }
 
 const escape = (s: string) => s.replace(/[|\\`*_<>]/g, (c) => `\\${c}`)

@@ -29720,7 +29720,7 @@ async function run(deps) {
     core.setOutput('archives', JSON.stringify(archives));
     if (config.gitCredentials)
         await deps.setupGitCredentials(ctx);
-    await core.appendSummary(tokenSummary({ token, grant: grant.type, rotated, saved, secret: config.secret, exportEnv: config.exportEnv, archives }));
+    await core.appendSummary(tokenSummary({ token, grant: grant.type, rotated, saved, secret: config.secret, exportEnv: config.exportEnv }));
 }
 function setTokenOutputs(core, token, refreshToken, rotated) {
     core.setOutput('access-token', token.accessToken);
