@@ -112,7 +112,7 @@ describe('login --secret', () => {
       const r = await runLogin(['--no-open', '--port', String(port), '--bitbucket-url', fx.emu.url, '--secret', 'BB'], env(), { cwd: dir }).done
       expect(r.code).toBe(1)
       expect(r.stdout).toBe('')
-      expect(lastLine(r.stderr)).toMatch(/has no git "origin" remote to take the repository from: pass --repo OWNER\/REPO/)
+      expect(lastLine(r.stderr)).toMatch(/has no git "origin" remote to take the repository from \(or git is not installed\): pass --repo OWNER\/REPO/)
       expect(r.stderr).not.toMatch(/authorize\?/)
     } finally {
       fs.rmSync(dir, { recursive: true, force: true })

@@ -161,5 +161,6 @@ describe('forTheCommand', () => {
       'Check --client-id and --client-secret (BITBUCKET_CLIENT_ID, BITBUCKET_CLIENT_SECRET): x. Check that --bitbucket-url is y.',
     )
     expect(forTheCommand("The `github-token` may not write. The workflow's own GITHUB_TOKEN cannot write secrets. Done.")).toBe('The GitHub token in GH_TOKEN/GITHUB_TOKEN may not write. Done.')
+    expect(forTheCommand('Check `refresh-token-secret` and the secret.')).toBe('Check --secret and the secret.')
   })
 })

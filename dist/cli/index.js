@@ -29808,6 +29808,7 @@ const REWRITES = [
     ['the `github-token`', 'the GitHub token in GH_TOKEN/GITHUB_TOKEN'],
     ['`github-api-url`', 'GITHUB_API_URL'],
     ['`bitbucket-url`', '--bitbucket-url'],
+    ['`refresh-token-secret`', '--secret'],
     [" The workflow's own GITHUB_TOKEN cannot write secrets.", ''],
     ["the runner's network", 'the network'],
     ['then re-run the job', 'then run bitbucket-oauth login again'],
@@ -30048,7 +30049,7 @@ async function resolveSecretTarget(request, deps) {
         if (!repository) {
             throw new errors/* ActionError */.l(origin
                 ? `The "origin" remote of this directory (${redactRemote(origin)}) is not a ${host} repository: pass --repo OWNER/REPO (or --organization ORG) to say where the secret goes.`
-                : `This directory has no git "origin" remote to take the repository from: pass --repo OWNER/REPO (or --organization ORG) to say where the secret goes.`);
+                : `This directory has no git "origin" remote to take the repository from (or git is not installed): pass --repo OWNER/REPO (or --organization ORG) to say where the secret goes.`);
         }
     }
     return {

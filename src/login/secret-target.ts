@@ -38,7 +38,7 @@ export async function resolveSecretTarget(request: SecretRequest, deps: SecretTa
       throw new ActionError(
         origin
           ? `The "origin" remote of this directory (${redactRemote(origin)}) is not a ${host} repository: pass --repo OWNER/REPO (or --organization ORG) to say where the secret goes.`
-          : `This directory has no git "origin" remote to take the repository from: pass --repo OWNER/REPO (or --organization ORG) to say where the secret goes.`,
+          : `This directory has no git "origin" remote to take the repository from (or git is not installed): pass --repo OWNER/REPO (or --organization ORG) to say where the secret goes.`,
       )
     }
   }

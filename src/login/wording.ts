@@ -9,6 +9,7 @@ const REWRITES: [string, string][] = [
   ['the `github-token`', 'the GitHub token in GH_TOKEN/GITHUB_TOKEN'],
   ['`github-api-url`', 'GITHUB_API_URL'],
   ['`bitbucket-url`', '--bitbucket-url'],
+  ['`refresh-token-secret`', '--secret'],
   [" The workflow's own GITHUB_TOKEN cannot write secrets.", ''],
   ["the runner's network", 'the network'],
   ['then re-run the job', 'then run bitbucket-oauth login again'],
