@@ -18,8 +18,8 @@
  *   sealed value. The caller adds "the new refresh token was NOT saved".
  */
 import { ActionError } from './errors.ts'
-import { HttpError, type HttpClient, type HttpResponse, type Method } from './http.ts'
-import { joinUrl, type SecretTarget } from './inputs.ts'
+import { HttpError, joinUrl, type HttpClient, type HttpResponse, type Method } from './http.ts'
+import type { SecretTarget } from './inputs.ts'
 import { sealBase64 } from './sealed-box.ts'
 import { isoSeconds, parseJsonObject } from './format.ts'
 

@@ -341,6 +341,11 @@ class DeadlineError extends ActionError {
   }
 }
 
+/** `base` joined with a path below it (keeps a base path such as `/2.0`). */
+export function joinUrl(base: URL, suffix: string): URL {
+  return new URL(base.href.replace(/\/+$/, '') + '/' + suffix.replace(/^\/+/, ''))
+}
+
 /** A URL for logs: no query string, no user info. */
 export function redactUrl(input: string | URL): string {
   const url = new URL(input)

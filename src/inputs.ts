@@ -5,7 +5,7 @@
 import os from 'node:os'
 import path from 'node:path'
 import { ActionError } from './errors.ts'
-import { assertSecureUrl } from './http.ts'
+import { assertSecureUrl, joinUrl } from './http.ts'
 import type { Masker } from './mask.ts'
 import { parseArchives, type ArchiveSpec } from './archives/spec.ts'
 
@@ -65,11 +65,6 @@ export function parseBaseUrl(value: string, input: string): URL {
   assertSecureUrl(url, `input \`${input}\``)
   url.pathname = url.pathname.replace(/\/+$/, '')
   return url
-}
-
-/** `base` joined with a path below it (keeps a base path such as `/2.0`). */
-export function joinUrl(base: URL, suffix: string): URL {
-  return new URL(base.href.replace(/\/+$/, '') + '/' + suffix.replace(/^\/+/, ''))
 }
 
 export function parseBoolean(getInput: GetInput, name: string): boolean {

@@ -1,5 +1,6 @@
 import { describe, expect, test } from '@jest/globals'
-import { joinUrl, maskSecretInputs, parseBaseUrl, parseBoolean, parseScopes, readConfig } from '../../src/inputs.ts'
+import { joinUrl } from '../../src/http.ts'
+import { maskSecretInputs, parseBaseUrl, parseBoolean, parseScopes, readConfig } from '../../src/inputs.ts'
 import { Masker } from '../../src/mask.ts'
 import { missingScopes } from '../../src/scopes.ts'
 

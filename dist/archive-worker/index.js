@@ -28459,7 +28459,7 @@ function isLoopbackHost(hostname) {
     return LOOPBACK_HOSTS.test(hostname);
 }
 /** Throws unless the URL is https, or http to a loopback host. */
-function http_assertSecureUrl(url, what) {
+function assertSecureUrl(url, what) {
     if (url.protocol === 'https:')
         return;
     if (url.protocol === 'http:' && isLoopbackHost(url.hostname))
@@ -28629,7 +28629,7 @@ class HttpClient {
         let currentMethod = method;
         let body = options.body;
         for (;;) {
-            http_assertSecureUrl(current, options.what);
+            assertSecureUrl(current, options.what);
             const headers = { 'user-agent': 'bitbucket-oauth-action', ...options.headers };
             if (options.authorization && current.origin === origin)
                 headers.authorization = options.authorization;
@@ -28690,6 +28690,10 @@ class DeadlineError extends errors_ActionError {
         super('deadline exceeded');
     }
 }
+/** `base` joined with a path below it (keeps a base path such as `/2.0`). */
+function joinUrl(base, suffix) {
+    return new URL(base.href.replace(/\/+$/, '') + '/' + suffix.replace(/^\/+/, ''));
+}
 /** A URL for logs: no query string, no user info. */
 function redactUrl(input) {
     const url = new URL(input);
@@ -28731,229 +28735,6 @@ var external_node_crypto_ = __nccwpck_require__(7598);
 var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
-;// CONCATENATED MODULE: ./src/archives/spec.ts
-/**
- * The `archives` input: one `WORKSPACE/REPO@REF [-> DEST] [sha256:HEX64]` a
- * line, blank lines and `#` comments ignored. Parsed and checked (DEST inside
- * the workspace) before any network call.
- */
-
-
-
-const ARCHIVE_FORM = 'WORKSPACE/REPO@REF [-> DEST] [sha256:HEX64]';
-// Bitbucket workspace IDs and repository slugs: letters, digits, `-`, `_`, `.`.
-const SLUG = '[A-Za-z0-9][A-Za-z0-9._-]*';
-const LINE = new RegExp(`^(${SLUG})/(${SLUG})@(\\S+?)(?:\\s+->\\s+(\\S+))?(?:\\s+sha256:([0-9a-fA-F]{64}))?$`);
-// A git ref name: no spaces, no `..`, no control characters, none of ~^:?*[\ and no leading `-`.
-// eslint-disable-next-line no-control-regex -- refusing control characters is the point
-const REF = /^(?!-)(?!.*\.\.)(?!.*\/\/)(?!.*@\{)[^\s~^:?*[\\\x00-\x1f\x7f]+(?<![./])$/;
-function spec_parseArchives(text, workspaceDir) {
-    const specs = [];
-    const root = path.resolve(workspaceDir);
-    const lines = text.split(/\r?\n/);
-    for (let i = 0; i < lines.length; i++) {
-        const raw = lines[i].trim();
-        if (raw === '' || raw.startsWith('#'))
-            continue;
-        const lineNo = i + 1;
-        const m = LINE.exec(raw);
-        if (!m) {
-            throw new ActionError(`archives line ${lineNo} ("${raw}") is not of the form ${ARCHIVE_FORM}, e.g. "myteam/shared-lib@v1.2.0 -> vendor/shared-lib".`);
-        }
-        const [, workspace, repo, ref, destRaw, sha] = m;
-        if (!REF.test(ref)) {
-            throw new ActionError(`archives line ${lineNo}: "${ref}" is not a valid tag, branch or commit name (expected ${ARCHIVE_FORM}).`);
-        }
-        if (ref.includes('->')) {
-            throw new ActionError(`archives line ${lineNo} ("${raw}"): put spaces around "->" (expected ${ARCHIVE_FORM}).`);
-        }
-        const dest = path.resolve(root, destRaw ?? repo);
-        const problem = destProblem(dest, root);
-        if (problem)
-            throw new ActionError(`archives line ${lineNo}: DEST "${destRaw ?? repo}" ${problem}; name a folder inside it.`);
-        specs.push({ line: lineNo, workspace, repo, ref, dest, sha256: sha?.toLowerCase() });
-    }
-    const seen = new Map();
-    for (const spec of specs) {
-        for (const [other, line] of seen) {
-            if (other === spec.dest || spec.dest.startsWith(other + path.sep) || other.startsWith(spec.dest + path.sep)) {
-                throw new ActionError(`archives lines ${line} and ${spec.line} write to overlapping folders (${path.relative(root, other)}, ${path.relative(root, spec.dest)}); give each its own DEST.`);
-            }
-        }
-        seen.set(spec.dest, spec.line);
-    }
-    return specs;
-}
-/** The real path of `p`, or of its deepest existing ancestor joined with the rest. */
-function realish(p) {
-    const missing = [];
-    let current = p;
-    for (;;) {
-        try {
-            return path.join(fs.realpathSync(current), ...missing.reverse());
-        }
-        catch {
-            const parent = path.dirname(current);
-            if (parent === current)
-                return p;
-            missing.push(path.basename(current));
-            current = parent;
-        }
-    }
-}
-/**
- * Why `dest` may not receive an archive, or undefined: it must lie strictly
- * inside the workspace, also once symbolic links are followed, and not in
- * the checkout's `.git`. Checked when parsing and again before extracting.
- */
-function destProblem(dest, workspace) {
-    const root = path.resolve(workspace);
-    const inside = (p, base) => {
-        const rel = path.relative(base, p);
-        return rel !== '' && rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel);
-    };
-    if (path.resolve(dest) === root)
-        return 'is the workspace itself, which would be replaced as a whole';
-    if (!inside(path.resolve(dest), root))
-        return `leaves the workspace (${root})`;
-    const realRoot = realish(root);
-    if (!inside(realish(dest), realRoot))
-        return `leaves the workspace through a symbolic link (${root})`;
-    if (path.relative(realRoot, realish(dest)).split(path.sep)[0] === '.git')
-        return "is inside the checkout's .git folder";
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/inputs.ts
-/**
- * Reads and validates every input before any network call. Secret inputs are
- * masked first, before anything else can print them.
- */
-
-
-
-
-
-const SECRET_INPUTS = (/* unused pure expression or super */ null && (['client-secret', 'refresh-token', 'github-token']));
-/** Masks the secret inputs; call before anything is logged. */
-function maskSecretInputs(getInput, masker) {
-    for (const name of SECRET_INPUTS)
-        masker.add(getInput(name));
-}
-function required(getInput, name, hint) {
-    const value = getInput(name);
-    if (!value)
-        throw new ActionError(`Input \`${name}\` is required: ${hint}`);
-    return value;
-}
-/** Parses a site or API root; the path is kept, without a trailing slash. */
-function parseBaseUrl(value, input) {
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        throw new ActionError(`Input \`${input}\` is not a URL: "${value}".`);
-    }
-    if (url.username || url.password)
-        throw new ActionError(`Input \`${input}\` must not carry credentials in the URL.`);
-    if (url.search || url.hash)
-        throw new ActionError(`Input \`${input}\` must be a plain root URL, without "?" or "#".`);
-    assertSecureUrl(url, `input \`${input}\``);
-    url.pathname = url.pathname.replace(/\/+$/, '');
-    return url;
-}
-/** `base` joined with a path below it (keeps a base path such as `/2.0`). */
-function joinUrl(base, suffix) {
-    return new URL(base.href.replace(/\/+$/, '') + '/' + suffix.replace(/^\/+/, ''));
-}
-function parseBoolean(getInput, name) {
-    const value = getInput(name);
-    if (value === '' || /^(false|False|FALSE)$/.test(value))
-        return false;
-    if (/^(true|True|TRUE)$/.test(value))
-        return true;
-    throw new ActionError(`Input \`${name}\` must be true or false, got "${value}".`);
-}
-function parseScopes(value) {
-    return [...new Set(value.split(/[\s,]+/).filter(Boolean))];
-}
-/** A secret or environment variable name: letters, digits and `_`, not starting with a digit. */
-const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** A GitHub `owner/repo`. */
-const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
-/** A GitHub user or organization name. */
-const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/;
-function validateSecretName(name, input) {
-    if (!NAME.test(name) || /^GITHUB_/i.test(name)) {
-        throw new ActionError(`Input \`${input}\` "${name}" is not a valid GitHub secret name: letters, digits and _ only, not starting with a digit or GITHUB_.`);
-    }
-}
-function readSecretTarget(getInput, hasRefreshToken) {
-    const name = getInput('refresh-token-secret');
-    if (!name)
-        return undefined;
-    validateSecretName(name, 'refresh-token-secret');
-    if (!hasRefreshToken) {
-        throw new ActionError('Input `refresh-token-secret` needs a `refresh-token`: without one the client_credentials grant is used, which issues no refresh token to save.');
-    }
-    const githubToken = required(getInput, 'github-token', 'with `refresh-token-secret` the action writes the rotated refresh token to a secret, which needs a fine-grained PAT with "Secrets: read and write" or a GitHub App token (README: "Refresh tokens rotate").');
-    const environment = getInput('secret-environment') || undefined;
-    const organization = getInput('secret-organization') || undefined;
-    if (environment && organization) {
-        throw new ActionError('Inputs `secret-environment` and `secret-organization` exclude each other: a secret belongs to an environment or to an organization, not both.');
-    }
-    if (organization && !OWNER.test(organization)) {
-        throw new ActionError(`Input \`secret-organization\` "${organization}" is not an organization name.`);
-    }
-    let repository = getInput('secret-repository') || undefined;
-    if (!organization) {
-        if (!repository)
-            throw new ActionError('Input `secret-repository` is empty: name the `owner/repo` that holds the secret.');
-        if (!REPOSITORY.test(repository))
-            throw new ActionError(`Input \`secret-repository\` "${repository}" is not of the form owner/repo.`);
-    }
-    else {
-        repository = undefined;
-    }
-    const githubApiUrl = parseBaseUrl(getInput('github-api-url') || 'https://api.github.com', 'github-api-url');
-    return { name, repository, environment, organization, githubToken, githubApiUrl };
-}
-function readConfig(getInput, env) {
-    const clientId = required(getInput, 'client-id', "the OAuth consumer's Key (Workspace settings → OAuth consumers).");
-    const clientSecret = required(getInput, 'client-secret', "the OAuth consumer's Secret.");
-    const refreshToken = getInput('refresh-token') || undefined;
-    const bitbucketUrl = parseBaseUrl(getInput('bitbucket-url') || 'https://bitbucket.org', 'bitbucket-url');
-    const apiUrl = parseBaseUrl(getInput('api-url') || 'https://api.bitbucket.org/2.0', 'api-url');
-    const exportEnv = getInput('export-env') || undefined;
-    if (exportEnv && !NAME.test(exportEnv)) {
-        throw new ActionError(`Input \`export-env\` "${exportEnv}" is not a valid environment variable name (letters, digits, _); leave it empty to export nothing.`);
-    }
-    const workspace = path.resolve(env.GITHUB_WORKSPACE || process.cwd());
-    const runnerTemp = path.resolve(env.RUNNER_TEMP || os.tmpdir());
-    return {
-        clientId,
-        clientSecret,
-        refreshToken,
-        bitbucketUrl,
-        tokenUrl: joinUrl(bitbucketUrl, 'site/oauth2/access_token'),
-        apiUrl,
-        exportEnv,
-        requiredScopes: parseScopes(getInput('required-scopes')),
-        secret: readSecretTarget(getInput, refreshToken !== undefined),
-        archives: parseArchives(getInput('archives'), workspace),
-        cache: parseBoolean(getInput, 'cache'),
-        gitCredentials: parseBoolean(getInput, 'git-credentials'),
-        workspace,
-        runnerTemp,
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/archives/download.ts
 /**
  * The archive of a commit, `{bitbucket-url}/{ws}/{repo}/get/{commit}.tar.gz`,
@@ -29092,6 +28873,9 @@ function toFile(file) {
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 var external_node_fs_promises_default = /*#__PURE__*/__nccwpck_require__.n(external_node_fs_promises_namespaceObject);
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
 // EXTERNAL MODULE: external "node:zlib"
 var external_node_zlib_ = __nccwpck_require__(8522);
 var external_node_zlib_default = /*#__PURE__*/__nccwpck_require__.n(external_node_zlib_);

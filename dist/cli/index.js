@@ -28097,7 +28097,7 @@ module.exports = {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _quiet_warnings_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5361);
 /* harmony import */ var _github_secrets_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5231);
-/* harmony import */ var _login_command_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3149);
+/* harmony import */ var _login_command_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6322);
 /** The `bitbucket-oauth` command: dispatches to its subcommands (today: `login`). */
 
 
@@ -28164,7 +28164,7 @@ function errorMessage(err) {
 
 /***/ }),
 
-/***/ 3883:
+/***/ 6264:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -28205,8 +28205,6 @@ __nccwpck_require__.d(__webpack_exports__, {
 var errors = __nccwpck_require__(3916);
 // EXTERNAL MODULE: ./src/http.ts + 1 modules
 var http = __nccwpck_require__(256);
-// EXTERNAL MODULE: ./src/inputs.ts + 4 modules
-var inputs = __nccwpck_require__(6264);
 ;// CONCATENATED MODULE: ./src/sealed-box.ts
 /**
  * Encryption for GitHub secrets: a libsodium sealed box (X25519 +
@@ -28250,7 +28248,7 @@ async function sealBase64(value, publicKeyBase64) {
 }
 
 // EXTERNAL MODULE: ./src/format.ts
-var format = __nccwpck_require__(3883);
+var format = __nccwpck_require__(6264);
 ;// CONCATENATED MODULE: ./src/github-secrets.ts
 /**
  * Writes a GitHub Actions secret (repository, environment or organization)
@@ -28271,7 +28269,6 @@ var format = __nccwpck_require__(3883);
  *   lacks (401/403/404) and never contains the token, the value or the
  *   sealed value. The caller adds "the new refresh token was NOT saved".
  */
-
 
 
 
@@ -28357,7 +28354,7 @@ class GitHubApi {
     }
     /** `action` completes "could not ... {scope label}", e.g. "read the public key of". */
     async call(method, path, action, body, accept = []) {
-        const url = (0,inputs/* joinUrl */.we)(this.#target.githubApiUrl, path);
+        const url = (0,http/* joinUrl */.we)(this.#target.githubApiUrl, path);
         const headers = {
             accept: 'application/vnd.github+json',
             'x-github-api-version': GITHUB_API_VERSION,
@@ -28444,7 +28441,8 @@ function notFoundHint(scope, target, said) {
 __nccwpck_require__.d(__webpack_exports__, {
   Qq: () => (/* binding */ HttpClient),
   j$: () => (/* binding */ HttpError),
-  be: () => (/* binding */ assertSecureUrl)
+  be: () => (/* binding */ assertSecureUrl),
+  we: () => (/* binding */ joinUrl)
 });
 
 // UNUSED EXPORTS: DEFAULT_TIMEOUTS, isLoopbackHost, redactUrl
@@ -28815,6 +28813,10 @@ class DeadlineError extends errors/* ActionError */.l {
         super('deadline exceeded');
     }
 }
+/** `base` joined with a path below it (keeps a base path such as `/2.0`). */
+function joinUrl(base, suffix) {
+    return new URL(base.href.replace(/\/+$/, '') + '/' + suffix.replace(/^\/+/, ''));
+}
 /** A URL for logs: no query string, no user info. */
 function redactUrl(input) {
     const url = new URL(input);
@@ -28824,29 +28826,84 @@ function redactUrl(input) {
 
 /***/ }),
 
-/***/ 6264:
+/***/ 6322:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  yo: () => (/* binding */ OWNER),
-  Bw: () => (/* binding */ REPOSITORY),
-  we: () => (/* binding */ joinUrl),
-  Q2: () => (/* binding */ parseBaseUrl),
-  K6: () => (/* binding */ validateSecretName)
+  n: () => (/* binding */ loginCommand)
 });
 
-// UNUSED EXPORTS: maskSecretInputs, parseBoolean, parseScopes, readConfig
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/http.ts + 1 modules
+var src_http = __nccwpck_require__(256);
+;// CONCATENATED MODULE: ./src/mask.ts
+/**
+ * Every secret goes through here: it is registered with the runner's log
+ * masking (`::add-mask::`) and remembered so that our own debug lines and
+ * error messages can be redacted before they are written.
+ */
+class Masker {
+    #values = new Set();
+    #setSecret;
+    constructor(setSecret) {
+        this.#setSecret = setSecret;
+    }
+    /** Registers a secret with the runner (each line of a multi-line value on its own) and for redaction. */
+    add(value) {
+        if (!value || this.#values.has(value))
+            return;
+        this.#values.add(value);
+        // One registration per line: the runner masks line by line.
+        for (const line of value.split(/\r?\n/)) {
+            if (line.trim().length > 0)
+                this.#setSecret(line);
+        }
+    }
+    /** Replaces every registered secret, longest first, with `***`. */
+    redact(text) {
+        const values = [...this.#values].sort((a, b) => b.length - a.length);
+        let out = text;
+        for (const value of values)
+            out = out.split(value).join('***');
+        return out;
+    }
+}
 
+;// CONCATENATED MODULE: ./src/tuning.ts
+function ms(env, name) {
+    const raw = env[name];
+    if (raw === undefined || raw === '')
+        return undefined;
+    const n = Number(raw);
+    return Number.isFinite(n) && n >= 0 ? n : undefined;
+}
+function tuningFromEnv(env) {
+    const timeout = ms(env, 'BITBUCKET_OAUTH_HTTP_TIMEOUT_MS');
+    const deadline = ms(env, 'BITBUCKET_OAUTH_HTTP_DEADLINE_MS');
+    const base = ms(env, 'BITBUCKET_OAUTH_RETRY_BASE_MS');
+    const retryAfterMax = ms(env, 'BITBUCKET_OAUTH_RETRY_AFTER_MAX_MS');
+    const timeouts = {};
+    if (timeout !== undefined)
+        Object.assign(timeouts, { connectMs: timeout, headersMs: timeout, bodyMs: timeout });
+    if (deadline !== undefined)
+        timeouts.deadlineMs = deadline;
+    const retry = {};
+    if (base !== undefined)
+        Object.assign(retry, { baseDelayMs: base, maxDelayMs: Math.max(base * 8, 1) });
+    if (retryAfterMax !== undefined)
+        retry.maxRetryAfterMs = retryAfterMax;
+    return { timeouts, retry };
+}
+
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __nccwpck_require__(7975);
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
-// EXTERNAL MODULE: ./src/http.ts + 1 modules
-var http = __nccwpck_require__(256);
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: ./src/archives/spec.ts
@@ -28954,7 +29011,7 @@ function destProblem(dest, workspace) {
 
 const SECRET_INPUTS = (/* unused pure expression or super */ null && (['client-secret', 'refresh-token', 'github-token']));
 /** Masks the secret inputs; call before anything is logged. */
-function maskSecretInputs(getInput, masker) {
+function inputs_maskSecretInputs(getInput, masker) {
     for (const name of SECRET_INPUTS)
         masker.add(getInput(name));
 }
@@ -28977,13 +29034,9 @@ function parseBaseUrl(value, input) {
         throw new errors/* ActionError */.l(`Input \`${input}\` must not carry credentials in the URL.`);
     if (url.search || url.hash)
         throw new errors/* ActionError */.l(`Input \`${input}\` must be a plain root URL, without "?" or "#".`);
-    (0,http/* assertSecureUrl */.be)(url, `input \`${input}\``);
+    (0,src_http/* assertSecureUrl */.be)(url, `input \`${input}\``);
     url.pathname = url.pathname.replace(/\/+$/, '');
     return url;
-}
-/** `base` joined with a path below it (keeps a base path such as `/2.0`). */
-function joinUrl(base, suffix) {
-    return new URL(base.href.replace(/\/+$/, '') + '/' + suffix.replace(/^\/+/, ''));
 }
 function parseBoolean(getInput, name) {
     const value = getInput(name);
@@ -29037,7 +29090,7 @@ function readSecretTarget(getInput, hasRefreshToken) {
     const githubApiUrl = parseBaseUrl(getInput('github-api-url') || 'https://api.github.com', 'github-api-url');
     return { name, repository, environment, organization, githubToken, githubApiUrl };
 }
-function readConfig(getInput, env) {
+function inputs_readConfig(getInput, env) {
     const clientId = required(getInput, 'client-id', "the OAuth consumer's Key (Workspace settings → OAuth consumers).");
     const clientSecret = required(getInput, 'client-secret', "the OAuth consumer's Secret.");
     const refreshToken = getInput('refresh-token') || undefined;
@@ -29067,85 +29120,6 @@ function readConfig(getInput, env) {
     };
 }
 
-
-/***/ }),
-
-/***/ 3149:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  n: () => (/* binding */ loginCommand)
-});
-
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
-// EXTERNAL MODULE: ./src/http.ts + 1 modules
-var src_http = __nccwpck_require__(256);
-;// CONCATENATED MODULE: ./src/mask.ts
-/**
- * Every secret goes through here: it is registered with the runner's log
- * masking (`::add-mask::`) and remembered so that our own debug lines and
- * error messages can be redacted before they are written.
- */
-class Masker {
-    #values = new Set();
-    #setSecret;
-    constructor(setSecret) {
-        this.#setSecret = setSecret;
-    }
-    /** Registers a secret with the runner (each line of a multi-line value on its own) and for redaction. */
-    add(value) {
-        if (!value || this.#values.has(value))
-            return;
-        this.#values.add(value);
-        // One registration per line: the runner masks line by line.
-        for (const line of value.split(/\r?\n/)) {
-            if (line.trim().length > 0)
-                this.#setSecret(line);
-        }
-    }
-    /** Replaces every registered secret, longest first, with `***`. */
-    redact(text) {
-        const values = [...this.#values].sort((a, b) => b.length - a.length);
-        let out = text;
-        for (const value of values)
-            out = out.split(value).join('***');
-        return out;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/tuning.ts
-function ms(env, name) {
-    const raw = env[name];
-    if (raw === undefined || raw === '')
-        return undefined;
-    const n = Number(raw);
-    return Number.isFinite(n) && n >= 0 ? n : undefined;
-}
-function tuningFromEnv(env) {
-    const timeout = ms(env, 'BITBUCKET_OAUTH_HTTP_TIMEOUT_MS');
-    const deadline = ms(env, 'BITBUCKET_OAUTH_HTTP_DEADLINE_MS');
-    const base = ms(env, 'BITBUCKET_OAUTH_RETRY_BASE_MS');
-    const retryAfterMax = ms(env, 'BITBUCKET_OAUTH_RETRY_AFTER_MAX_MS');
-    const timeouts = {};
-    if (timeout !== undefined)
-        Object.assign(timeouts, { connectMs: timeout, headersMs: timeout, bodyMs: timeout });
-    if (deadline !== undefined)
-        timeouts.deadlineMs = deadline;
-    const retry = {};
-    if (base !== undefined)
-        Object.assign(retry, { baseDelayMs: base, maxDelayMs: Math.max(base * 8, 1) });
-    if (retryAfterMax !== undefined)
-        retry.maxRetryAfterMs = retryAfterMax;
-    return { timeouts, retry };
-}
-
-// EXTERNAL MODULE: external "node:util"
-var external_node_util_ = __nccwpck_require__(7975);
-// EXTERNAL MODULE: ./src/inputs.ts + 4 modules
-var inputs = __nccwpck_require__(6264);
 ;// CONCATENATED MODULE: ./src/login/args.ts
 /**
  * The options of `bitbucket-oauth login` (interface.md, "The `login` command"),
@@ -29281,7 +29255,7 @@ function parseLoginArgs(argv, env) {
         return options;
     }
     try {
-        (0,inputs/* validateSecretName */.K6)(secretName, 'secret');
+        validateSecretName(secretName, 'secret');
     }
     catch (err) {
         throw new UsageError(err.message.replace('Input `secret`', 'Option --secret'));
@@ -29292,10 +29266,10 @@ function parseLoginArgs(argv, env) {
     if (values.repo !== undefined && values.organization !== undefined) {
         throw new UsageError('Options --repo and --organization exclude each other: an organization secret belongs to no single repository.');
     }
-    if (values.repo !== undefined && !inputs/* REPOSITORY */.Bw.test(values.repo)) {
+    if (values.repo !== undefined && !REPOSITORY.test(values.repo)) {
         throw new UsageError(`Option --repo "${values.repo}" is not of the form OWNER/REPO.`);
     }
-    if (values.organization !== undefined && !inputs/* OWNER */.yo.test(values.organization)) {
+    if (values.organization !== undefined && !OWNER.test(values.organization)) {
         throw new UsageError(`Option --organization "${values.organization}" is not an organization name.`);
     }
     if (values.environment !== undefined && values.environment.trim() === '') {
@@ -29311,7 +29285,7 @@ function parseLoginArgs(argv, env) {
 }
 function parseOptionUrl(value) {
     try {
-        return (0,inputs/* parseBaseUrl */.Q2)(value, 'bitbucket-url');
+        return parseBaseUrl(value, 'bitbucket-url');
     }
     catch (err) {
         throw new UsageError(err.message.replace('Input `bitbucket-url`', 'Option --bitbucket-url').replace('input `bitbucket-url`', 'option --bitbucket-url'));
@@ -29543,7 +29517,7 @@ async function startCallbackServer(port) {
 }
 
 // EXTERNAL MODULE: ./src/format.ts
-var format = __nccwpck_require__(3883);
+var format = __nccwpck_require__(6264);
 ;// CONCATENATED MODULE: ./src/oauth.ts
 /**
  * Bitbucket's OAuth 2.0 token endpoint: the three grants the action and the
@@ -29839,7 +29813,7 @@ function forTheCommand(message) {
 
 
 function authorizeUrl(bitbucketUrl, params) {
-    const url = (0,inputs/* joinUrl */.we)(bitbucketUrl, 'site/oauth2/authorize');
+    const url = (0,src_http/* joinUrl */.we)(bitbucketUrl, 'site/oauth2/authorize');
     url.search = new URLSearchParams({
         client_id: params.clientId,
         response_type: 'code',
@@ -29924,7 +29898,7 @@ async function finish(req, deps, callback, state, pkce, redirectUri) {
     try {
         deps.info('Got the authorization code; exchanging it for tokens...');
         const token = await oauth_requestToken({ http: deps.http, masker: deps.masker, debug: deps.debug }, {
-            tokenUrl: (0,inputs/* joinUrl */.we)(req.bitbucketUrl, 'site/oauth2/access_token'),
+            tokenUrl: (0,src_http/* joinUrl */.we)(req.bitbucketUrl, 'site/oauth2/access_token'),
             clientId: req.clientId,
             clientSecret: req.clientSecret,
             grant: { type: 'authorization_code', code, redirectUri, codeVerifier: pkce.verifier },
@@ -30036,7 +30010,7 @@ async function resolveSecretTarget(request, deps) {
     }
     let githubApiUrl;
     try {
-        githubApiUrl = (0,inputs/* parseBaseUrl */.Q2)(env.GITHUB_API_URL || 'https://api.github.com', 'GITHUB_API_URL');
+        githubApiUrl = parseBaseUrl(env.GITHUB_API_URL || 'https://api.github.com', 'GITHUB_API_URL');
     }
     catch (err) {
         throw new errors/* ActionError */.l(err.message.replace('Input `GITHUB_API_URL`', 'GITHUB_API_URL').replace('input `GITHUB_API_URL`', 'GITHUB_API_URL'));

@@ -33201,8 +33201,8 @@ async function removeEmptyParents(dir, created) {
     }
 }
 
-// EXTERNAL MODULE: ./src/inputs.ts + 1 modules
-var inputs = __nccwpck_require__(548);
+// EXTERNAL MODULE: ./src/http.ts
+var http = __nccwpck_require__(6803);
 ;// CONCATENATED MODULE: ./src/archives/resolve.ts
 /**
  * A ref (tag, branch or commit) to the full commit hash, through the REST API
@@ -33217,7 +33217,7 @@ function repoPath(workspace, repo) {
     return `repositories/${encodeURIComponent(workspace)}/${encodeURIComponent(repo)}`;
 }
 async function get(deps, path, what) {
-    const { response, text } = await deps.http.text((0,inputs/* joinUrl */.we)(deps.apiUrl, path), {
+    const { response, text } = await deps.http.text((0,http/* joinUrl */.we)(deps.apiUrl, path), {
         what,
         authorization: deps.authorization,
         headers: { accept: 'application/json' },
@@ -33336,7 +33336,7 @@ class HashingStream extends external_node_stream_.Transform {
     }
 }
 function archiveUrl(bitbucketUrl, a) {
-    return (0,inputs/* joinUrl */.we)(bitbucketUrl, `${encodeURIComponent(a.workspace)}/${encodeURIComponent(a.repo)}/get/${a.commit}.tar.gz`);
+    return (0,http/* joinUrl */.we)(bitbucketUrl, `${encodeURIComponent(a.workspace)}/${encodeURIComponent(a.repo)}/get/${a.commit}.tar.gz`);
 }
 const download_SCOPE_HINT = 'Check that the OAuth consumer has the Repositories: Read permission (scope `repository`) and that its user (or workspace) can read the repository.';
 /** Throws unless the response is the archive itself. */
@@ -34156,8 +34156,6 @@ __nccwpck_require__.d(__webpack_exports__, {
 var errors = __nccwpck_require__(3916);
 // EXTERNAL MODULE: ./src/http.ts
 var http = __nccwpck_require__(6803);
-// EXTERNAL MODULE: ./src/inputs.ts + 1 modules
-var inputs = __nccwpck_require__(548);
 ;// CONCATENATED MODULE: ./src/sealed-box.ts
 /**
  * Encryption for GitHub secrets: a libsodium sealed box (X25519 +
@@ -34222,7 +34220,6 @@ var format = __nccwpck_require__(6264);
  *   lacks (401/403/404) and never contains the token, the value or the
  *   sealed value. The caller adds "the new refresh token was NOT saved".
  */
-
 
 
 
@@ -34308,7 +34305,7 @@ class GitHubApi {
     }
     /** `action` completes "could not ... {scope label}", e.g. "read the public key of". */
     async call(method, path, action, body, accept = []) {
-        const url = (0,inputs/* joinUrl */.we)(this.#target.githubApiUrl, path);
+        const url = (0,http/* joinUrl */.we)(this.#target.githubApiUrl, path);
         const headers = {
             accept: 'application/vnd.github+json',
             'x-github-api-version': GITHUB_API_VERSION,
@@ -34393,7 +34390,8 @@ function notFoundHint(scope, target, said) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Qq: () => (/* binding */ HttpClient),
 /* harmony export */   be: () => (/* binding */ assertSecureUrl),
-/* harmony export */   j$: () => (/* binding */ HttpError)
+/* harmony export */   j$: () => (/* binding */ HttpError),
+/* harmony export */   we: () => (/* binding */ joinUrl)
 /* harmony export */ });
 /* unused harmony exports DEFAULT_TIMEOUTS, isLoopbackHost, redactUrl */
 /* harmony import */ var undici__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6752);
@@ -34665,257 +34663,14 @@ class DeadlineError extends _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionErr
         super('deadline exceeded');
     }
 }
-/** A URL for logs: no query string, no user info. */
-function redactUrl(input) {
-    const url = new URL(input);
-    return `${url.origin}${url.pathname}${url.search ? '?…' : ''}`;
-}
-
-
-/***/ }),
-
-/***/ 548:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  we: () => (/* binding */ joinUrl),
-  q: () => (/* binding */ maskSecretInputs),
-  Xg: () => (/* binding */ readConfig)
-});
-
-// UNUSED EXPORTS: OWNER, REPOSITORY, parseBaseUrl, parseBoolean, parseScopes, validateSecretName
-
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
-var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
-// EXTERNAL MODULE: ./src/http.ts
-var http = __nccwpck_require__(6803);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-var external_node_fs_default = /*#__PURE__*/__nccwpck_require__.n(external_node_fs_);
-;// CONCATENATED MODULE: ./src/archives/spec.ts
-/**
- * The `archives` input: one `WORKSPACE/REPO@REF [-> DEST] [sha256:HEX64]` a
- * line, blank lines and `#` comments ignored. Parsed and checked (DEST inside
- * the workspace) before any network call.
- */
-
-
-
-const ARCHIVE_FORM = 'WORKSPACE/REPO@REF [-> DEST] [sha256:HEX64]';
-// Bitbucket workspace IDs and repository slugs: letters, digits, `-`, `_`, `.`.
-const SLUG = '[A-Za-z0-9][A-Za-z0-9._-]*';
-const LINE = new RegExp(`^(${SLUG})/(${SLUG})@(\\S+?)(?:\\s+->\\s+(\\S+))?(?:\\s+sha256:([0-9a-fA-F]{64}))?$`);
-// A git ref name: no spaces, no `..`, no control characters, none of ~^:?*[\ and no leading `-`.
-// eslint-disable-next-line no-control-regex -- refusing control characters is the point
-const REF = /^(?!-)(?!.*\.\.)(?!.*\/\/)(?!.*@\{)[^\s~^:?*[\\\x00-\x1f\x7f]+(?<![./])$/;
-function parseArchives(text, workspaceDir) {
-    const specs = [];
-    const root = external_node_path_default().resolve(workspaceDir);
-    const lines = text.split(/\r?\n/);
-    for (let i = 0; i < lines.length; i++) {
-        const raw = lines[i].trim();
-        if (raw === '' || raw.startsWith('#'))
-            continue;
-        const lineNo = i + 1;
-        const m = LINE.exec(raw);
-        if (!m) {
-            throw new errors/* ActionError */.l(`archives line ${lineNo} ("${raw}") is not of the form ${ARCHIVE_FORM}, e.g. "myteam/shared-lib@v1.2.0 -> vendor/shared-lib".`);
-        }
-        const [, workspace, repo, ref, destRaw, sha] = m;
-        if (!REF.test(ref)) {
-            throw new errors/* ActionError */.l(`archives line ${lineNo}: "${ref}" is not a valid tag, branch or commit name (expected ${ARCHIVE_FORM}).`);
-        }
-        if (ref.includes('->')) {
-            throw new errors/* ActionError */.l(`archives line ${lineNo} ("${raw}"): put spaces around "->" (expected ${ARCHIVE_FORM}).`);
-        }
-        const dest = external_node_path_default().resolve(root, destRaw ?? repo);
-        const problem = destProblem(dest, root);
-        if (problem)
-            throw new errors/* ActionError */.l(`archives line ${lineNo}: DEST "${destRaw ?? repo}" ${problem}; name a folder inside it.`);
-        specs.push({ line: lineNo, workspace, repo, ref, dest, sha256: sha?.toLowerCase() });
-    }
-    const seen = new Map();
-    for (const spec of specs) {
-        for (const [other, line] of seen) {
-            if (other === spec.dest || spec.dest.startsWith(other + (external_node_path_default()).sep) || other.startsWith(spec.dest + (external_node_path_default()).sep)) {
-                throw new errors/* ActionError */.l(`archives lines ${line} and ${spec.line} write to overlapping folders (${external_node_path_default().relative(root, other)}, ${external_node_path_default().relative(root, spec.dest)}); give each its own DEST.`);
-            }
-        }
-        seen.set(spec.dest, spec.line);
-    }
-    return specs;
-}
-/** The real path of `p`, or of its deepest existing ancestor joined with the rest. */
-function realish(p) {
-    const missing = [];
-    let current = p;
-    for (;;) {
-        try {
-            return external_node_path_default().join(external_node_fs_default().realpathSync(current), ...missing.reverse());
-        }
-        catch {
-            const parent = external_node_path_default().dirname(current);
-            if (parent === current)
-                return p;
-            missing.push(external_node_path_default().basename(current));
-            current = parent;
-        }
-    }
-}
-/**
- * Why `dest` may not receive an archive, or undefined: it must lie strictly
- * inside the workspace, also once symbolic links are followed, and not in
- * the checkout's `.git`. Checked when parsing and again before extracting.
- */
-function destProblem(dest, workspace) {
-    const root = external_node_path_default().resolve(workspace);
-    const inside = (p, base) => {
-        const rel = external_node_path_default().relative(base, p);
-        return rel !== '' && rel !== '..' && !rel.startsWith(`..${(external_node_path_default()).sep}`) && !external_node_path_default().isAbsolute(rel);
-    };
-    if (external_node_path_default().resolve(dest) === root)
-        return 'is the workspace itself, which would be replaced as a whole';
-    if (!inside(external_node_path_default().resolve(dest), root))
-        return `leaves the workspace (${root})`;
-    const realRoot = realish(root);
-    if (!inside(realish(dest), realRoot))
-        return `leaves the workspace through a symbolic link (${root})`;
-    if (external_node_path_default().relative(realRoot, realish(dest)).split((external_node_path_default()).sep)[0] === '.git')
-        return "is inside the checkout's .git folder";
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/inputs.ts
-/**
- * Reads and validates every input before any network call. Secret inputs are
- * masked first, before anything else can print them.
- */
-
-
-
-
-
-const SECRET_INPUTS = ['client-secret', 'refresh-token', 'github-token'];
-/** Masks the secret inputs; call before anything is logged. */
-function maskSecretInputs(getInput, masker) {
-    for (const name of SECRET_INPUTS)
-        masker.add(getInput(name));
-}
-function required(getInput, name, hint) {
-    const value = getInput(name);
-    if (!value)
-        throw new errors/* ActionError */.l(`Input \`${name}\` is required: ${hint}`);
-    return value;
-}
-/** Parses a site or API root; the path is kept, without a trailing slash. */
-function parseBaseUrl(value, input) {
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        throw new errors/* ActionError */.l(`Input \`${input}\` is not a URL: "${value}".`);
-    }
-    if (url.username || url.password)
-        throw new errors/* ActionError */.l(`Input \`${input}\` must not carry credentials in the URL.`);
-    if (url.search || url.hash)
-        throw new errors/* ActionError */.l(`Input \`${input}\` must be a plain root URL, without "?" or "#".`);
-    (0,http/* assertSecureUrl */.be)(url, `input \`${input}\``);
-    url.pathname = url.pathname.replace(/\/+$/, '');
-    return url;
-}
 /** `base` joined with a path below it (keeps a base path such as `/2.0`). */
 function joinUrl(base, suffix) {
     return new URL(base.href.replace(/\/+$/, '') + '/' + suffix.replace(/^\/+/, ''));
 }
-function parseBoolean(getInput, name) {
-    const value = getInput(name);
-    if (value === '' || /^(false|False|FALSE)$/.test(value))
-        return false;
-    if (/^(true|True|TRUE)$/.test(value))
-        return true;
-    throw new errors/* ActionError */.l(`Input \`${name}\` must be true or false, got "${value}".`);
-}
-function parseScopes(value) {
-    return [...new Set(value.split(/[\s,]+/).filter(Boolean))];
-}
-/** A secret or environment variable name: letters, digits and `_`, not starting with a digit. */
-const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** A GitHub `owner/repo`. */
-const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
-/** A GitHub user or organization name. */
-const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/;
-function validateSecretName(name, input) {
-    if (!NAME.test(name) || /^GITHUB_/i.test(name)) {
-        throw new errors/* ActionError */.l(`Input \`${input}\` "${name}" is not a valid GitHub secret name: letters, digits and _ only, not starting with a digit or GITHUB_.`);
-    }
-}
-function readSecretTarget(getInput, hasRefreshToken) {
-    const name = getInput('refresh-token-secret');
-    if (!name)
-        return undefined;
-    validateSecretName(name, 'refresh-token-secret');
-    if (!hasRefreshToken) {
-        throw new errors/* ActionError */.l('Input `refresh-token-secret` needs a `refresh-token`: without one the client_credentials grant is used, which issues no refresh token to save.');
-    }
-    const githubToken = required(getInput, 'github-token', 'with `refresh-token-secret` the action writes the rotated refresh token to a secret, which needs a fine-grained PAT with "Secrets: read and write" or a GitHub App token (README: "Refresh tokens rotate").');
-    const environment = getInput('secret-environment') || undefined;
-    const organization = getInput('secret-organization') || undefined;
-    if (environment && organization) {
-        throw new errors/* ActionError */.l('Inputs `secret-environment` and `secret-organization` exclude each other: a secret belongs to an environment or to an organization, not both.');
-    }
-    if (organization && !OWNER.test(organization)) {
-        throw new errors/* ActionError */.l(`Input \`secret-organization\` "${organization}" is not an organization name.`);
-    }
-    let repository = getInput('secret-repository') || undefined;
-    if (!organization) {
-        if (!repository)
-            throw new errors/* ActionError */.l('Input `secret-repository` is empty: name the `owner/repo` that holds the secret.');
-        if (!REPOSITORY.test(repository))
-            throw new errors/* ActionError */.l(`Input \`secret-repository\` "${repository}" is not of the form owner/repo.`);
-    }
-    else {
-        repository = undefined;
-    }
-    const githubApiUrl = parseBaseUrl(getInput('github-api-url') || 'https://api.github.com', 'github-api-url');
-    return { name, repository, environment, organization, githubToken, githubApiUrl };
-}
-function readConfig(getInput, env) {
-    const clientId = required(getInput, 'client-id', "the OAuth consumer's Key (Workspace settings → OAuth consumers).");
-    const clientSecret = required(getInput, 'client-secret', "the OAuth consumer's Secret.");
-    const refreshToken = getInput('refresh-token') || undefined;
-    const bitbucketUrl = parseBaseUrl(getInput('bitbucket-url') || 'https://bitbucket.org', 'bitbucket-url');
-    const apiUrl = parseBaseUrl(getInput('api-url') || 'https://api.bitbucket.org/2.0', 'api-url');
-    const exportEnv = getInput('export-env') || undefined;
-    if (exportEnv && !NAME.test(exportEnv)) {
-        throw new errors/* ActionError */.l(`Input \`export-env\` "${exportEnv}" is not a valid environment variable name (letters, digits, _); leave it empty to export nothing.`);
-    }
-    const workspace = external_node_path_default().resolve(env.GITHUB_WORKSPACE || process.cwd());
-    const runnerTemp = external_node_path_default().resolve(env.RUNNER_TEMP || external_node_os_default().tmpdir());
-    return {
-        clientId,
-        clientSecret,
-        refreshToken,
-        bitbucketUrl,
-        tokenUrl: joinUrl(bitbucketUrl, 'site/oauth2/access_token'),
-        apiUrl,
-        exportEnv,
-        requiredScopes: parseScopes(getInput('required-scopes')),
-        secret: readSecretTarget(getInput, refreshToken !== undefined),
-        archives: parseArchives(getInput('archives'), workspace),
-        cache: parseBoolean(getInput, 'cache'),
-        gitCredentials: parseBoolean(getInput, 'git-credentials'),
-        workspace,
-        runnerTemp,
-    };
+/** A URL for logs: no query string, no user info. */
+function redactUrl(input) {
+    const url = new URL(input);
+    return `${url.origin}${url.pathname}${url.search ? '?…' : ''}`;
 }
 
 
@@ -34931,7 +34686,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
 /* harmony import */ var _http_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6803);
 /* harmony import */ var _mask_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(5235);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6371);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3361);
 /* harmony import */ var _tuning_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(2982);
 /* harmony import */ var _github_secrets_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5231);
 /* harmony import */ var _archives_index_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(3411);
@@ -35140,7 +34895,7 @@ function backoffDelay(policy, retry, random) {
 
 /***/ }),
 
-/***/ 6371:
+/***/ 3361:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -35153,10 +34908,231 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
-// EXTERNAL MODULE: ./src/inputs.ts + 1 modules
-var inputs = __nccwpck_require__(548);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
 // EXTERNAL MODULE: ./src/http.ts
 var http = __nccwpck_require__(6803);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+var external_node_fs_default = /*#__PURE__*/__nccwpck_require__.n(external_node_fs_);
+;// CONCATENATED MODULE: ./src/archives/spec.ts
+/**
+ * The `archives` input: one `WORKSPACE/REPO@REF [-> DEST] [sha256:HEX64]` a
+ * line, blank lines and `#` comments ignored. Parsed and checked (DEST inside
+ * the workspace) before any network call.
+ */
+
+
+
+const ARCHIVE_FORM = 'WORKSPACE/REPO@REF [-> DEST] [sha256:HEX64]';
+// Bitbucket workspace IDs and repository slugs: letters, digits, `-`, `_`, `.`.
+const SLUG = '[A-Za-z0-9][A-Za-z0-9._-]*';
+const LINE = new RegExp(`^(${SLUG})/(${SLUG})@(\\S+?)(?:\\s+->\\s+(\\S+))?(?:\\s+sha256:([0-9a-fA-F]{64}))?$`);
+// A git ref name: no spaces, no `..`, no control characters, none of ~^:?*[\ and no leading `-`.
+// eslint-disable-next-line no-control-regex -- refusing control characters is the point
+const REF = /^(?!-)(?!.*\.\.)(?!.*\/\/)(?!.*@\{)[^\s~^:?*[\\\x00-\x1f\x7f]+(?<![./])$/;
+function parseArchives(text, workspaceDir) {
+    const specs = [];
+    const root = external_node_path_default().resolve(workspaceDir);
+    const lines = text.split(/\r?\n/);
+    for (let i = 0; i < lines.length; i++) {
+        const raw = lines[i].trim();
+        if (raw === '' || raw.startsWith('#'))
+            continue;
+        const lineNo = i + 1;
+        const m = LINE.exec(raw);
+        if (!m) {
+            throw new errors/* ActionError */.l(`archives line ${lineNo} ("${raw}") is not of the form ${ARCHIVE_FORM}, e.g. "myteam/shared-lib@v1.2.0 -> vendor/shared-lib".`);
+        }
+        const [, workspace, repo, ref, destRaw, sha] = m;
+        if (!REF.test(ref)) {
+            throw new errors/* ActionError */.l(`archives line ${lineNo}: "${ref}" is not a valid tag, branch or commit name (expected ${ARCHIVE_FORM}).`);
+        }
+        if (ref.includes('->')) {
+            throw new errors/* ActionError */.l(`archives line ${lineNo} ("${raw}"): put spaces around "->" (expected ${ARCHIVE_FORM}).`);
+        }
+        const dest = external_node_path_default().resolve(root, destRaw ?? repo);
+        const problem = destProblem(dest, root);
+        if (problem)
+            throw new errors/* ActionError */.l(`archives line ${lineNo}: DEST "${destRaw ?? repo}" ${problem}; name a folder inside it.`);
+        specs.push({ line: lineNo, workspace, repo, ref, dest, sha256: sha?.toLowerCase() });
+    }
+    const seen = new Map();
+    for (const spec of specs) {
+        for (const [other, line] of seen) {
+            if (other === spec.dest || spec.dest.startsWith(other + (external_node_path_default()).sep) || other.startsWith(spec.dest + (external_node_path_default()).sep)) {
+                throw new errors/* ActionError */.l(`archives lines ${line} and ${spec.line} write to overlapping folders (${external_node_path_default().relative(root, other)}, ${external_node_path_default().relative(root, spec.dest)}); give each its own DEST.`);
+            }
+        }
+        seen.set(spec.dest, spec.line);
+    }
+    return specs;
+}
+/** The real path of `p`, or of its deepest existing ancestor joined with the rest. */
+function realish(p) {
+    const missing = [];
+    let current = p;
+    for (;;) {
+        try {
+            return external_node_path_default().join(external_node_fs_default().realpathSync(current), ...missing.reverse());
+        }
+        catch {
+            const parent = external_node_path_default().dirname(current);
+            if (parent === current)
+                return p;
+            missing.push(external_node_path_default().basename(current));
+            current = parent;
+        }
+    }
+}
+/**
+ * Why `dest` may not receive an archive, or undefined: it must lie strictly
+ * inside the workspace, also once symbolic links are followed, and not in
+ * the checkout's `.git`. Checked when parsing and again before extracting.
+ */
+function destProblem(dest, workspace) {
+    const root = external_node_path_default().resolve(workspace);
+    const inside = (p, base) => {
+        const rel = external_node_path_default().relative(base, p);
+        return rel !== '' && rel !== '..' && !rel.startsWith(`..${(external_node_path_default()).sep}`) && !external_node_path_default().isAbsolute(rel);
+    };
+    if (external_node_path_default().resolve(dest) === root)
+        return 'is the workspace itself, which would be replaced as a whole';
+    if (!inside(external_node_path_default().resolve(dest), root))
+        return `leaves the workspace (${root})`;
+    const realRoot = realish(root);
+    if (!inside(realish(dest), realRoot))
+        return `leaves the workspace through a symbolic link (${root})`;
+    if (external_node_path_default().relative(realRoot, realish(dest)).split((external_node_path_default()).sep)[0] === '.git')
+        return "is inside the checkout's .git folder";
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/inputs.ts
+/**
+ * Reads and validates every input before any network call. Secret inputs are
+ * masked first, before anything else can print them.
+ */
+
+
+
+
+
+const SECRET_INPUTS = ['client-secret', 'refresh-token', 'github-token'];
+/** Masks the secret inputs; call before anything is logged. */
+function maskSecretInputs(getInput, masker) {
+    for (const name of SECRET_INPUTS)
+        masker.add(getInput(name));
+}
+function required(getInput, name, hint) {
+    const value = getInput(name);
+    if (!value)
+        throw new errors/* ActionError */.l(`Input \`${name}\` is required: ${hint}`);
+    return value;
+}
+/** Parses a site or API root; the path is kept, without a trailing slash. */
+function parseBaseUrl(value, input) {
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        throw new errors/* ActionError */.l(`Input \`${input}\` is not a URL: "${value}".`);
+    }
+    if (url.username || url.password)
+        throw new errors/* ActionError */.l(`Input \`${input}\` must not carry credentials in the URL.`);
+    if (url.search || url.hash)
+        throw new errors/* ActionError */.l(`Input \`${input}\` must be a plain root URL, without "?" or "#".`);
+    (0,http/* assertSecureUrl */.be)(url, `input \`${input}\``);
+    url.pathname = url.pathname.replace(/\/+$/, '');
+    return url;
+}
+function parseBoolean(getInput, name) {
+    const value = getInput(name);
+    if (value === '' || /^(false|False|FALSE)$/.test(value))
+        return false;
+    if (/^(true|True|TRUE)$/.test(value))
+        return true;
+    throw new errors/* ActionError */.l(`Input \`${name}\` must be true or false, got "${value}".`);
+}
+function parseScopes(value) {
+    return [...new Set(value.split(/[\s,]+/).filter(Boolean))];
+}
+/** A secret or environment variable name: letters, digits and `_`, not starting with a digit. */
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** A GitHub `owner/repo`. */
+const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+/** A GitHub user or organization name. */
+const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/;
+function validateSecretName(name, input) {
+    if (!NAME.test(name) || /^GITHUB_/i.test(name)) {
+        throw new errors/* ActionError */.l(`Input \`${input}\` "${name}" is not a valid GitHub secret name: letters, digits and _ only, not starting with a digit or GITHUB_.`);
+    }
+}
+function readSecretTarget(getInput, hasRefreshToken) {
+    const name = getInput('refresh-token-secret');
+    if (!name)
+        return undefined;
+    validateSecretName(name, 'refresh-token-secret');
+    if (!hasRefreshToken) {
+        throw new errors/* ActionError */.l('Input `refresh-token-secret` needs a `refresh-token`: without one the client_credentials grant is used, which issues no refresh token to save.');
+    }
+    const githubToken = required(getInput, 'github-token', 'with `refresh-token-secret` the action writes the rotated refresh token to a secret, which needs a fine-grained PAT with "Secrets: read and write" or a GitHub App token (README: "Refresh tokens rotate").');
+    const environment = getInput('secret-environment') || undefined;
+    const organization = getInput('secret-organization') || undefined;
+    if (environment && organization) {
+        throw new errors/* ActionError */.l('Inputs `secret-environment` and `secret-organization` exclude each other: a secret belongs to an environment or to an organization, not both.');
+    }
+    if (organization && !OWNER.test(organization)) {
+        throw new errors/* ActionError */.l(`Input \`secret-organization\` "${organization}" is not an organization name.`);
+    }
+    let repository = getInput('secret-repository') || undefined;
+    if (!organization) {
+        if (!repository)
+            throw new errors/* ActionError */.l('Input `secret-repository` is empty: name the `owner/repo` that holds the secret.');
+        if (!REPOSITORY.test(repository))
+            throw new errors/* ActionError */.l(`Input \`secret-repository\` "${repository}" is not of the form owner/repo.`);
+    }
+    else {
+        repository = undefined;
+    }
+    const githubApiUrl = parseBaseUrl(getInput('github-api-url') || 'https://api.github.com', 'github-api-url');
+    return { name, repository, environment, organization, githubToken, githubApiUrl };
+}
+function readConfig(getInput, env) {
+    const clientId = required(getInput, 'client-id', "the OAuth consumer's Key (Workspace settings → OAuth consumers).");
+    const clientSecret = required(getInput, 'client-secret', "the OAuth consumer's Secret.");
+    const refreshToken = getInput('refresh-token') || undefined;
+    const bitbucketUrl = parseBaseUrl(getInput('bitbucket-url') || 'https://bitbucket.org', 'bitbucket-url');
+    const apiUrl = parseBaseUrl(getInput('api-url') || 'https://api.bitbucket.org/2.0', 'api-url');
+    const exportEnv = getInput('export-env') || undefined;
+    if (exportEnv && !NAME.test(exportEnv)) {
+        throw new errors/* ActionError */.l(`Input \`export-env\` "${exportEnv}" is not a valid environment variable name (letters, digits, _); leave it empty to export nothing.`);
+    }
+    const workspace = external_node_path_default().resolve(env.GITHUB_WORKSPACE || process.cwd());
+    const runnerTemp = external_node_path_default().resolve(env.RUNNER_TEMP || external_node_os_default().tmpdir());
+    return {
+        clientId,
+        clientSecret,
+        refreshToken,
+        bitbucketUrl,
+        tokenUrl: (0,http/* joinUrl */.we)(bitbucketUrl, 'site/oauth2/access_token'),
+        apiUrl,
+        exportEnv,
+        requiredScopes: parseScopes(getInput('required-scopes')),
+        secret: readSecretTarget(getInput, refreshToken !== undefined),
+        archives: parseArchives(getInput('archives'), workspace),
+        cache: parseBoolean(getInput, 'cache'),
+        gitCredentials: parseBoolean(getInput, 'git-credentials'),
+        workspace,
+        runnerTemp,
+    };
+}
+
 // EXTERNAL MODULE: ./src/format.ts
 var format = __nccwpck_require__(6264);
 ;// CONCATENATED MODULE: ./src/oauth.ts
@@ -35324,8 +35300,8 @@ function tokenSummary(f) {
 
 async function run(deps) {
     const { core, masker } = deps;
-    (0,inputs/* maskSecretInputs */.q)(core.getInput, masker);
-    const config = (0,inputs/* readConfig */.Xg)(core.getInput, deps.env);
+    maskSecretInputs(core.getInput, masker);
+    const config = readConfig(core.getInput, deps.env);
     const grant = config.refreshToken
         ? { type: 'refresh_token', refreshToken: config.refreshToken }
         : { type: 'client_credentials' };

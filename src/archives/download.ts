@@ -13,8 +13,7 @@ import fs from 'node:fs'
 import { Transform, type Readable, type TransformCallback } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { ActionError, errorMessage } from '../errors.ts'
-import type { HttpClient, HttpResponse } from '../http.ts'
-import { joinUrl } from '../inputs.ts'
+import { joinUrl, type HttpClient, type HttpResponse } from '../http.ts'
 import { backoffDelay, errorCode, shouldRetryError } from '../retry.ts'
 
 export interface DownloadDeps {

@@ -4,8 +4,7 @@
  * `commit/{ref}` (a 40-hex ref goes straight to `commit/`).
  */
 import { ActionError } from '../errors.ts'
-import type { HttpClient } from '../http.ts'
-import { joinUrl } from '../inputs.ts'
+import { joinUrl, type HttpClient } from '../http.ts'
 
 export interface ResolveDeps {
   http: HttpClient

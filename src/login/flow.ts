@@ -7,7 +7,8 @@
  */
 import { ActionError, errorMessage } from '../errors.ts'
 import type { HttpClient } from '../http.ts'
-import { joinUrl, type SecretTarget } from '../inputs.ts'
+import type { SecretTarget } from '../inputs.ts'
+import { joinUrl } from '../http.ts'
 import type { Masker } from '../mask.ts'
 import { requestToken, type Token } from '../oauth.ts'
 import { describeSecret, type RunDeps } from '../run.ts'
