@@ -91,14 +91,22 @@ export class ArchiveStore {
   /** Adds a commit with `tree`; its hash is derived from the repository and the tree. */
   addCommit(fullName: string, tree: Tree, refs: { tags?: string[]; branches?: string[] } = {}): string {
     const repo = this.repository(fullName)
-    const hash = createHash('sha1').update(fullName).update(JSON.stringify(tree, (_k, v: unknown) => (Buffer.isBuffer(v) ? v.toString('base64') : v))).digest('hex')
+    const hash = createHash('sha1')
+      .update(fullName)
+      .update(JSON.stringify(tree, (_k, v: unknown) => (Buffer.isBuffer(v) ? v.toString('base64') : v)))
+      .digest('hex')
     repo.commits.set(hash, { hash, tree })
     this.#refs(repo, hash, refs)
     return hash
   }
 
   /** Adds a commit whose archive is made of raw entries (full names, top folder included): hostile archives. */
-  addRawCommit(fullName: string, label: string, entries: (top: string) => WriterEntry[], refs: { tags?: string[]; branches?: string[] } = {}): string {
+  addRawCommit(
+    fullName: string,
+    label: string,
+    entries: (top: string) => WriterEntry[],
+    refs: { tags?: string[]; branches?: string[] } = {},
+  ): string {
     const repo = this.repository(fullName)
     const hash = createHash('sha1').update(`${fullName}\0raw\0${label}`).digest('hex')
     repo.commits.set(hash, { hash, entries })
@@ -107,7 +115,12 @@ export class ArchiveStore {
   }
 
   /** Adds a commit whose archive is an existing `.tar.gz` file. */
-  addFileCommit(fullName: string, hash: string, file: string, refs: { tags?: string[]; branches?: string[] } = {}): string {
+  addFileCommit(
+    fullName: string,
+    hash: string,
+    file: string,
+    refs: { tags?: string[]; branches?: string[] } = {},
+  ): string {
     const repo = this.repository(fullName)
     repo.commits.set(hash, { hash, file })
     this.#refs(repo, hash, refs)
@@ -166,7 +179,11 @@ export function sampleTree(seed: string): Tree {
   return {
     files: [
       { path: 'README.md', content: `# ${seed}\n\nA sample repository served by the emulator.\n` },
-      { path: 'package.json', content: JSON.stringify({ name: seed.replace(/[^a-z0-9-]/gi, '-').toLowerCase(), version: '1.0.0' }, null, 2) + '\n' },
+      {
+        path: 'package.json',
+        content:
+          JSON.stringify({ name: seed.replace(/[^a-z0-9-]/gi, '-').toLowerCase(), version: '1.0.0' }, null, 2) + '\n',
+      },
       { path: 'src/index.js', content: `export const name = ${JSON.stringify(seed)}\n` },
       { path: 'src/lib/deep/nested/util.js', content: 'export const answer = 42\n' },
       { path: 'bin/run.sh', content: '#!/bin/sh\necho "hello from the archive"\n', mode: 0o755 },
@@ -209,14 +226,33 @@ export function registerArchives(router: Router, state: EmulatorState, git?: Git
   const store = archivesOf(state)
 
   /** Bearer + scope + access, or an answer (401/403/404) and undefined. */
-  const api = (req: IncomingMessage, res: ServerResponse, ws: string, slug: string, fault?: Fault): Repository | undefined => {
+  const api = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    ws: string,
+    slug: string,
+    fault?: Fault,
+  ): Repository | undefined => {
     const token = state.bearer(req.headers.authorization)
     if (!token) {
-      sendJson(res, 401, { type: 'error', error: { message: 'Access token expired or invalid.' } }, fault, { 'www-authenticate': 'Bearer realm="api.bitbucket.org"' })
+      sendJson(res, 401, { type: 'error', error: { message: 'Access token expired or invalid.' } }, fault, {
+        'www-authenticate': 'Bearer realm="api.bitbucket.org"',
+      })
       return undefined
     }
     if (!hasRepositoryScope(token)) {
-      sendJson(res, 403, { type: 'error', error: { message: 'Your credentials lack one or more required privilege scopes.', detail: { granted: token.scopes, required: ['repository'] } } }, fault)
+      sendJson(
+        res,
+        403,
+        {
+          type: 'error',
+          error: {
+            message: 'Your credentials lack one or more required privilege scopes.',
+            detail: { granted: token.scopes, required: ['repository'] },
+          },
+        },
+        fault,
+      )
       return undefined
     }
     const repo = store.repositories.get(`${ws}/${slug}`.toLowerCase())
@@ -232,7 +268,12 @@ export function registerArchives(router: Router, state: EmulatorState, git?: Git
     const [ws, slug] = ctx.params as [string, string]
     const repo = api(req, res, ws, slug, ctx.fault)
     if (!repo) return
-    sendJson(res, 200, { type: 'repository', full_name: `${repo.workspace}/${repo.slug}`, slug: repo.slug, is_private: true }, ctx.fault)
+    sendJson(
+      res,
+      200,
+      { type: 'repository', full_name: `${repo.workspace}/${repo.slug}`, slug: repo.slug, is_private: true },
+      ctx.fault,
+    )
   })
   for (const kind of ['tags', 'branches'] as const) {
     router.add('GET', new RegExp(`^${REPO}\\/refs\\/${kind}\\/(.+)$`), (req, res, ctx) => {
@@ -241,7 +282,12 @@ export function registerArchives(router: Router, state: EmulatorState, git?: Git
       if (!repo) return
       const hash = repo[kind].get(name)
       if (!hash) return notFound(res, `${kind === 'tags' ? 'Tag' : 'Branch'} "${name}" not found`, ctx.fault)
-      sendJson(res, 200, { type: kind === 'tags' ? 'tag' : 'branch', name, target: { type: 'commit', hash } }, ctx.fault)
+      sendJson(
+        res,
+        200,
+        { type: kind === 'tags' ? 'tag' : 'branch', name, target: { type: 'commit', hash } },
+        ctx.fault,
+      )
     })
   }
   router.add('GET', new RegExp(`^${REPO}\\/commit\\/([^/]+)$`), (req, res, ctx) => {
@@ -255,7 +301,13 @@ export function registerArchives(router: Router, state: EmulatorState, git?: Git
   })
 
   router.add('GET', /^\/account\/signin\/?$/, (_req, res, ctx) => {
-    send(res, 200, { 'content-type': 'text/html; charset=utf-8' }, '<!DOCTYPE html><html><head><title>Log in to continue - Log in with Atlassian account</title></head><body><form>Log in</form></body></html>', ctx.fault)
+    send(
+      res,
+      200,
+      { 'content-type': 'text/html; charset=utf-8' },
+      '<!DOCTYPE html><html><head><title>Log in to continue - Log in with Atlassian account</title></head><body><form>Log in</form></body></html>',
+      ctx.fault,
+    )
   })
 
   router.add('GET', /^\/([^/]+)\/([^/]+)\/get\/(.+)\.tar\.gz$/, (req, res, ctx) => {
@@ -269,7 +321,10 @@ export function registerArchives(router: Router, state: EmulatorState, git?: Git
     }
     if (!token || !hasRepositoryScope(token) || !canRead(repo, token)) {
       // Bitbucket does not answer 401 here: it sends the browser to log in.
-      res.writeHead(302, { location: `/account/signin/?next=${encodeURIComponent(ctx.url.pathname)}`, 'content-length': '0' })
+      res.writeHead(302, {
+        location: `/account/signin/?next=${encodeURIComponent(ctx.url.pathname)}`,
+        'content-length': '0',
+      })
       res.end()
       return
     }
@@ -279,7 +334,10 @@ export function registerArchives(router: Router, state: EmulatorState, git?: Git
       return
     }
     if (repo!.redirectTo) {
-      res.writeHead(302, { location: `${repo!.redirectTo}/signed/${ws}/${slug}/${commit.hash}.tar.gz?signature=emulated`, 'content-length': '0' })
+      res.writeHead(302, {
+        location: `${repo!.redirectTo}/signed/${ws}/${slug}/${commit.hash}.tar.gz?signature=emulated`,
+        'content-length': '0',
+      })
       res.end()
       return
     }
@@ -289,9 +347,13 @@ export function registerArchives(router: Router, state: EmulatorState, git?: Git
   router.add('POST', /^\/_emulator\/repositories$/, (_req, res, ctx) => {
     const body = JSON.parse(ctx.body.toString('utf8') || '{}') as { repository?: string; tag?: string; branch?: string }
     const name = body.repository ?? 'acme/shared-lib'
-    if (!/^[A-Za-z0-9._-]+\/[A-Za-z0-9._-]+$/.test(name)) return sendJson(res, 400, { error: 'repository must be ws/repo' })
+    if (!/^[A-Za-z0-9._-]+\/[A-Za-z0-9._-]+$/.test(name))
+      return sendJson(res, 400, { error: 'repository must be ws/repo' })
     const tag = body.tag ?? 'v1.0.0'
-    const commit = store.addCommit(name, sampleTree(`${name}@${tag}`), { tags: [tag], branches: body.branch ? [body.branch] : [] })
+    const commit = store.addCommit(name, sampleTree(`${name}@${tag}`), {
+      tags: [tag],
+      branches: body.branch ? [body.branch] : [],
+    })
     sendJson(res, 200, { repository: name, tag, commit, files: sampleTree(`${name}@${tag}`).files.map((f) => f.path) })
   })
 
@@ -302,16 +364,28 @@ export function registerArchives(router: Router, state: EmulatorState, git?: Git
 function serveGitArchive(bare: string, ws: string, slug: string, ref: string, res: ServerResponse): void {
   const opts = { cwd: bare, encoding: 'buffer' as const, maxBuffer: 64 * 1024 * 1024 }
   execFile('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], opts, (err, out) => {
-    if (err) return send(res, 404, { 'content-type': 'text/html; charset=utf-8' }, '<html><body>Not found</body></html>')
+    if (err)
+      return send(res, 404, { 'content-type': 'text/html; charset=utf-8' }, '<html><body>Not found</body></html>')
     const hash = out.toString().trim()
-    execFile('git', ['archive', '--format=tar.gz', `--prefix=${topFolder(ws, slug, hash)}/`, hash], opts, (archiveErr, tgz) => {
-      if (archiveErr) return send(res, 500, { 'content-type': 'text/plain' }, 'git archive failed')
-      send(res, 200, { 'content-type': 'application/x-gzip' }, tgz)
-    })
+    execFile(
+      'git',
+      ['archive', '--format=tar.gz', `--prefix=${topFolder(ws, slug, hash)}/`, hash],
+      opts,
+      (archiveErr, tgz) => {
+        if (archiveErr) return send(res, 500, { 'content-type': 'text/plain' }, 'git archive failed')
+        send(res, 200, { 'content-type': 'application/x-gzip' }, tgz)
+      },
+    )
   })
 }
 
-function serveArchive(store: ArchiveStore, fullName: string, commit: Commit, res: ServerResponse, fault: Fault | undefined): void {
+function serveArchive(
+  store: ArchiveStore,
+  fullName: string,
+  commit: Commit,
+  res: ServerResponse,
+  fault: Fault | undefined,
+): void {
   const repo = store.repository(fullName)
   const headers = {
     'content-type': 'application/x-gzip',
@@ -351,7 +425,12 @@ export async function startMirror(store: ArchiveStore): Promise<Mirror> {
     requests.push({ path: url.pathname, authorization: req.headers.authorization !== undefined })
     const m = /^\/signed\/([^/]+)\/([^/]+)\/([0-9a-f]{40})\.tar\.gz$/.exec(url.pathname)
     if (req.headers.authorization) {
-      send(res, 400, { 'content-type': 'application/xml' }, '<Error><Code>InvalidArgument</Code><Message>Only one auth mechanism allowed</Message></Error>')
+      send(
+        res,
+        400,
+        { 'content-type': 'application/xml' },
+        '<Error><Code>InvalidArgument</Code><Message>Only one auth mechanism allowed</Message></Error>',
+      )
       return
     }
     const repo = m ? store.repositories.get(`${m[1]}/${m[2]}`.toLowerCase()) : undefined

@@ -92,10 +92,12 @@ function readAuthorizeRequest(query: URLSearchParams, state: EmulatorState): Aut
       return `Invalid redirect_uri: it must start with the consumer's callback URL (${consumer.callbackUrl}).`
     }
   }
-  if (query.get('response_type') !== 'code') return `Unsupported response_type "${query.get('response_type') ?? ''}": this emulator knows only "code".`
+  if (query.get('response_type') !== 'code')
+    return `Unsupported response_type "${query.get('response_type') ?? ''}": this emulator knows only "code".`
   const challenge = query.get('code_challenge') ?? undefined
   const method = query.get('code_challenge_method') ?? (challenge ? 'plain' : undefined)
-  if (method !== undefined && method !== 'S256' && method !== 'plain') return `Unsupported code_challenge_method "${method}".`
+  if (method !== undefined && method !== 'S256' && method !== 'plain')
+    return `Unsupported code_challenge_method "${method}".`
   if (method !== undefined && !challenge) return 'code_challenge_method without code_challenge.'
   if (challenge !== undefined && !/^[A-Za-z0-9._~-]{43,128}$/.test(challenge)) return 'Invalid code_challenge.'
   return {
@@ -110,7 +112,13 @@ function readAuthorizeRequest(query: URLSearchParams, state: EmulatorState): Aut
   }
 }
 
-function consentPage(res: ServerResponse, consumer: Consumer, requestId: string, auth: Authorization, ctx: RequestContext): void {
+function consentPage(
+  res: ServerResponse,
+  consumer: Consumer,
+  requestId: string,
+  auth: Authorization,
+  ctx: RequestContext,
+): void {
   const target = new URL(auth.target)
   htmlPage(
     res,
@@ -131,7 +139,8 @@ function consentPage(res: ServerResponse, consumer: Consumer, requestId: string,
 function verifierMatches(auth: Authorization, verifier: string | null): boolean {
   if (!auth.challenge) return true
   if (!verifier || !/^[A-Za-z0-9._~-]{43,128}$/.test(verifier)) return false
-  const computed = auth.challengeMethod === 'S256' ? createHash('sha256').update(verifier, 'ascii').digest('base64url') : verifier
+  const computed =
+    auth.challengeMethod === 'S256' ? createHash('sha256').update(verifier, 'ascii').digest('base64url') : verifier
   return computed === auth.challenge
 }
 
@@ -139,16 +148,20 @@ export function registerAuthorize(router: Router, state: EmulatorState, grants: 
   const consents = new Map<string, Authorization>()
   const codes = new Map<string, IssuedCode>()
 
-  router.add('GET', /^\/site\/oauth2\/authorize$/, (_req: IncomingMessage, res: ServerResponse, ctx: RequestContext) => {
-    const auth = readAuthorizeRequest(ctx.url.searchParams, state)
-    if (typeof auth === 'string') {
-      errorPage(res, 400, auth, ctx)
-      return
-    }
-    const requestId = randomToken(24)
-    consents.set(requestId, auth)
-    consentPage(res, state.consumers.get(auth.consumer)!, requestId, auth, ctx)
-  })
+  router.add(
+    'GET',
+    /^\/site\/oauth2\/authorize$/,
+    (_req: IncomingMessage, res: ServerResponse, ctx: RequestContext) => {
+      const auth = readAuthorizeRequest(ctx.url.searchParams, state)
+      if (typeof auth === 'string') {
+        errorPage(res, 400, auth, ctx)
+        return
+      }
+      const requestId = randomToken(24)
+      consents.set(requestId, auth)
+      consentPage(res, state.consumers.get(auth.consumer)!, requestId, auth, ctx)
+    },
+  )
 
   router.add('POST', /^\/site\/oauth2\/authorize\/decision$/, (_req, res, ctx) => {
     const form = new URLSearchParams(ctx.body.toString('utf8'))
@@ -156,12 +169,24 @@ export function registerAuthorize(router: Router, state: EmulatorState, grants: 
     const auth = consents.get(requestId)
     consents.delete(requestId)
     if (!auth || state.now() > auth.createdAt + CONSENT_TTL_MS) {
-      errorPage(res, 400, 'This authorization request has expired or was already answered. Start again from the application.', ctx)
+      errorPage(
+        res,
+        400,
+        'This authorization request has expired or was already answered. Start again from the application.',
+        ctx,
+      )
       return
     }
     const decision = form.get('decision')
     if (decision === 'deny') {
-      redirect(res, withParams(auth.target, { error: 'access_denied', error_description: 'The user denied access.', state: auth.state }))
+      redirect(
+        res,
+        withParams(auth.target, {
+          error: 'access_denied',
+          error_description: 'The user denied access.',
+          state: auth.state,
+        }),
+      )
       return
     }
     if (decision !== 'grant') {
@@ -194,7 +219,11 @@ export function registerAuthorize(router: Router, state: EmulatorState, grants: 
       return
     }
     const redirectUri = form.get('redirect_uri') ?? undefined
-    if (issued.redirectUri !== undefined ? redirectUri !== issued.redirectUri : redirectUri !== undefined && redirectUri !== issued.target) {
+    if (
+      issued.redirectUri !== undefined
+        ? redirectUri !== issued.redirectUri
+        : redirectUri !== undefined && redirectUri !== issued.target
+    ) {
       oauthError(res, 400, 'invalid_grant', 'redirect_uri does not match the one of the authorization request', ctx)
       return
     }

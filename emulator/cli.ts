@@ -22,7 +22,13 @@ const emulator = await startEmulator({
 const consumer = emulator.state.addConsumer()
 const refresh = emulator.state.issueRefreshToken(consumer.key)
 process.stdout.write(
-  JSON.stringify({ url: emulator.url, apiUrl: emulator.apiUrl, clientId: consumer.key, clientSecret: consumer.secret, refreshToken: refresh.value }) + '\n',
+  JSON.stringify({
+    url: emulator.url,
+    apiUrl: emulator.apiUrl,
+    clientId: consumer.key,
+    clientSecret: consumer.secret,
+    refreshToken: refresh.value,
+  }) + '\n',
 )
 const stop = () => void emulator.close().then(() => process.exit(0))
 process.on('SIGINT', stop)

@@ -41,7 +41,9 @@ export class Faults {
 
   take(method: string, path: string): Fault | undefined {
     const i = this.#queue.findIndex(
-      (f) => (!f.method || f.method === method) && (typeof f.path === 'string' ? path.startsWith(f.path) : f.path.test(path)),
+      (f) =>
+        (!f.method || f.method === method) &&
+        (typeof f.path === 'string' ? path.startsWith(f.path) : f.path.test(path)),
     )
     if (i < 0) return undefined
     const f = this.#queue[i]!

@@ -44,7 +44,8 @@ export class GitRepos {
   }
 
   dir(workspace: string, repo: string): string {
-    if (!NAME.test(workspace) || !NAME.test(repo) || workspace.startsWith('.') || repo.startsWith('.')) throw new Error(`bad repository name ${workspace}/${repo}`)
+    if (!NAME.test(workspace) || !NAME.test(repo) || workspace.startsWith('.') || repo.startsWith('.'))
+      throw new Error(`bad repository name ${workspace}/${repo}`)
     return path.join(this.root, workspace, `${repo}.git`)
   }
 
@@ -66,7 +67,8 @@ export class GitRepos {
       GIT_COMMITTER_NAME: 'Emulator',
       GIT_COMMITTER_EMAIL: 'emulator@example.invalid',
     }
-    const git = (args: string[], cwd: string) => execFileSync('git', args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim()
+    const git = (args: string[], cwd: string) =>
+      execFileSync('git', args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim()
     try {
       git(['init', '-q', '-b', 'main'], work)
       for (const [name, content] of Object.entries(files)) {
@@ -106,16 +108,31 @@ export function basicAccessToken(state: EmulatorState, authorization: string | u
 }
 
 function unauthorized(res: ServerResponse): void {
-  res.writeHead(401, { 'content-type': 'text/plain; charset=utf-8', 'www-authenticate': 'Basic realm="Bitbucket.org HTTP"' })
+  res.writeHead(401, {
+    'content-type': 'text/plain; charset=utf-8',
+    'www-authenticate': 'Basic realm="Bitbucket.org HTTP"',
+  })
   res.end('Authentication required: user x-token-auth with a valid access token as the password.\n')
 }
 
 export function registerGit(router: Router, state: EmulatorState, repos = new GitRepos()): GitRepos {
-  router.add('*', /^\/([^/]+)\/([^/]+)\.git(\/.*)?$/, (req, res, ctx) => serveGit(state, repos, req, res, ctx.params, ctx.url), { stream: true })
+  router.add(
+    '*',
+    /^\/([^/]+)\/([^/]+)\.git(\/.*)?$/,
+    (req, res, ctx) => serveGit(state, repos, req, res, ctx.params, ctx.url),
+    { stream: true },
+  )
   return repos
 }
 
-async function serveGit(state: EmulatorState, repos: GitRepos, req: IncomingMessage, res: ServerResponse, params: string[], url: URL): Promise<void> {
+async function serveGit(
+  state: EmulatorState,
+  repos: GitRepos,
+  req: IncomingMessage,
+  res: ServerResponse,
+  params: string[],
+  url: URL,
+): Promise<void> {
   const [workspace, repo, rest] = params as [string, string, string]
   const token = basicAccessToken(state, req.headers.authorization)
   if (!token) {
@@ -124,10 +141,15 @@ async function serveGit(state: EmulatorState, repos: GitRepos, req: IncomingMess
   }
   const push = url.searchParams.get('service') === 'git-receive-pack' || rest === '/git-receive-pack'
   const scopes = token.scopes
-  const allowed = push ? scopes.some((s) => s === 'repository:write' || s === 'repository:admin') : scopes.some((s) => s.startsWith('repository'))
+  const allowed = push
+    ? scopes.some((s) => s === 'repository:write' || s === 'repository:admin')
+    : scopes.some((s) => s.startsWith('repository'))
   if (!allowed) {
     req.resume()
-    return sendJson(res, 403, { type: 'error', error: { message: `Your credentials lack the scope ${push ? 'repository:write' : 'repository'}.` } })
+    return sendJson(res, 403, {
+      type: 'error',
+      error: { message: `Your credentials lack the scope ${push ? 'repository:write' : 'repository'}.` },
+    })
   }
   if (!repos.has(workspace, repo)) {
     req.resume()
@@ -187,13 +209,18 @@ async function serveGit(state: EmulatorState, repos: GitRepos, req: IncomingMess
     })
     child.on('close', (code) => {
       if (!headersDone) {
-        if (!res.headersSent) sendJson(res, 500, { type: 'error', error: { message: `git http-backend exited with ${code}: ${stderr.trim()}` } })
+        if (!res.headersSent)
+          sendJson(res, 500, {
+            type: 'error',
+            error: { message: `git http-backend exited with ${code}: ${stderr.trim()}` },
+          })
         else res.end()
       } else res.end()
       resolve()
     })
     child.on('error', (err) => {
-      if (!res.headersSent) sendJson(res, 500, { type: 'error', error: { message: `git http-backend: ${err.message}` } })
+      if (!res.headersSent)
+        sendJson(res, 500, { type: 'error', error: { message: `git http-backend: ${err.message}` } })
       resolve()
     })
   })

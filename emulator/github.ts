@@ -113,7 +113,12 @@ export interface FakeGitHub {
   orgSecret(login: string, name: string): OrgSecretView | undefined
   /** Seeds a secret as if set in GitHub's UI (sealed with the scope's key). */
   setRepoSecret(fullName: string, name: string, value: string): void
-  setOrgSecret(login: string, name: string, value: string, options?: { visibility?: Visibility; selectedRepositoryIds?: number[] }): void
+  setOrgSecret(
+    login: string,
+    name: string,
+    value: string,
+    options?: { visibility?: Visibility; selectedRepositoryIds?: number[] },
+  ): void
   close(): Promise<void>
 }
 
@@ -121,7 +126,11 @@ const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
 
 function newKeyPair(): KeyPair {
   const kp = sodium.crypto_box_keypair()
-  return { keyId: String(randomInt(10 ** 11, 10 ** 12)) + String(randomInt(10 ** 6, 10 ** 7)), publicKey: kp.publicKey, privateKey: kp.privateKey }
+  return {
+    keyId: String(randomInt(10 ** 11, 10 ** 12)) + String(randomInt(10 ** 6, 10 ** 7)),
+    publicKey: kp.publicKey,
+    privateKey: kp.privateKey,
+  }
 }
 
 function open(key: KeyPair, secret: StoredSecret): string {
@@ -145,11 +154,19 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
 
   const reply = {
     badCredentials: (res: http.ServerResponse) =>
-      sendJson(res, 401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' }),
+      sendJson(res, 401, {
+        message: 'Bad credentials',
+        documentation_url: 'https://docs.github.com/rest',
+        status: '401',
+      }),
     notFound: (res: http.ServerResponse) =>
       sendJson(res, 404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' }),
     forbidden: (res: http.ServerResponse) =>
-      sendJson(res, 403, { message: 'Resource not accessible by personal access token', documentation_url: 'https://docs.github.com/rest', status: '403' }),
+      sendJson(res, 403, {
+        message: 'Resource not accessible by personal access token',
+        documentation_url: 'https://docs.github.com/rest',
+        status: '403',
+      }),
     invalid: (res: http.ServerResponse, message: string) =>
       sendJson(res, 422, { message, documentation_url: 'https://docs.github.com/rest', status: '422' }),
   }
@@ -160,7 +177,13 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   }
 
   /** Checks the token's access; answers and returns false when refused. */
-  function allowed(req: http.IncomingMessage, res: http.ServerResponse, kind: 'repositories' | 'organizations', name: string | undefined, write: boolean): boolean {
+  function allowed(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    kind: 'repositories' | 'organizations',
+    name: string | undefined,
+    write: boolean,
+  ): boolean {
     const token = tokenOf(req)
     if (!token) {
       reply.badCredentials(res)
@@ -184,9 +207,17 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   }
 
   /** Parses and checks a PUT body; answers 422 and returns undefined when it is unusable. */
-  function readPut(res: http.ServerResponse, ctx: RequestContext, key: KeyPair, name: string): { sealed: Uint8Array; body: Record<string, unknown> } | undefined {
+  function readPut(
+    res: http.ServerResponse,
+    ctx: RequestContext,
+    key: KeyPair,
+    name: string,
+  ): { sealed: Uint8Array; body: Record<string, unknown> } | undefined {
     if (!SECRET_NAME.test(name) || /^GITHUB_/i.test(name)) {
-      reply.invalid(res, 'Secret names can only contain alphanumeric characters ([a-z], [A-Z], [0-9]) or underscores (_), and must not start with GITHUB_ or a number.')
+      reply.invalid(
+        res,
+        'Secret names can only contain alphanumeric characters ([a-z], [A-Z], [0-9]) or underscores (_), and must not start with GITHUB_ or a number.',
+      )
       return undefined
     }
     let body: Record<string, unknown>
@@ -215,7 +246,11 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     return { sealed, body }
   }
 
-  function store<T extends StoredSecret>(map: Map<string, T>, name: string, secret: Omit<T, 'createdAt' | 'updatedAt'>): boolean {
+  function store<T extends StoredSecret>(
+    map: Map<string, T>,
+    name: string,
+    secret: Omit<T, 'createdAt' | 'updatedAt'>,
+  ): boolean {
     const key = name.toUpperCase()
     const existing = map.get(key)
     const now = iso()
@@ -243,7 +278,11 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     if (!allowed(req, res, 'repositories', repo?.fullName, false)) return
     const secret = repo!.secrets.get(ctx.params[2]!.toUpperCase())
     if (!secret) return reply.notFound(res)
-    sendJson(res, 200, { name: ctx.params[2]!.toUpperCase(), created_at: secret.createdAt, updated_at: secret.updatedAt })
+    sendJson(res, 200, {
+      name: ctx.params[2]!.toUpperCase(),
+      created_at: secret.createdAt,
+      updated_at: secret.updatedAt,
+    })
   })
   router.add('PUT', P(`/repos/${SEG}/${SEG}/actions/secrets/${SEG}`), (req, res, ctx) => {
     const repo = findRepo(ctx.params[0]!, ctx.params[1]!)
@@ -268,7 +307,11 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     if (!allowed(req, res, 'repositories', repo?.fullName, false)) return
     const secret = findEnv(ctx)?.secrets.get(ctx.params[3]!.toUpperCase())
     if (!secret) return reply.notFound(res)
-    sendJson(res, 200, { name: ctx.params[3]!.toUpperCase(), created_at: secret.createdAt, updated_at: secret.updatedAt })
+    sendJson(res, 200, {
+      name: ctx.params[3]!.toUpperCase(),
+      created_at: secret.createdAt,
+      updated_at: secret.updatedAt,
+    })
   })
   router.add('PUT', P(`/repos/${SEG}/${SEG}/environments/${SEG}/secrets/${SEG}`), (req, res, ctx) => {
     const repo = findRepo(ctx.params[0]!, ctx.params[1]!)
@@ -298,9 +341,14 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     }
     const perPage = Math.min(100, Number(ctx.url.searchParams.get('per_page') ?? 30) || 30)
     const page = Math.max(1, Number(ctx.url.searchParams.get('page') ?? 1) || 1)
-    const all = secret.selectedRepositoryIds.map((id) => [...repos.values()].find((r) => r.id === id)).filter((r) => r !== undefined)
+    const all = secret.selectedRepositoryIds
+      .map((id) => [...repos.values()].find((r) => r.id === id))
+      .filter((r) => r !== undefined)
     const slice = all.slice((page - 1) * perPage, page * perPage)
-    sendJson(res, 200, { total_count: all.length, repositories: slice.map((r) => ({ id: r.id, full_name: r.fullName, name: r.fullName.split('/')[1] })) })
+    sendJson(res, 200, {
+      total_count: all.length,
+      repositories: slice.map((r) => ({ id: r.id, full_name: r.fullName, name: r.fullName.split('/')[1] })),
+    })
   })
   router.add('GET', P(`/orgs/${SEG}/actions/secrets/${SEG}`), (req, res, ctx) => {
     const org = findOrg(ctx.params[0]!)
@@ -313,7 +361,9 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       created_at: secret.createdAt,
       updated_at: secret.updatedAt,
       visibility: secret.visibility,
-      ...(secret.visibility === 'selected' ? { selected_repositories_url: `${url}/orgs/${org!.login}/actions/secrets/${name}/repositories` } : {}),
+      ...(secret.visibility === 'selected'
+        ? { selected_repositories_url: `${url}/orgs/${org!.login}/actions/secrets/${name}/repositories` }
+        : {}),
     })
   })
   router.add('PUT', P(`/orgs/${SEG}/actions/secrets/${SEG}`), (req, res, ctx) => {
@@ -326,8 +376,14 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       return reply.invalid(res, 'Invalid request. "visibility" must be one of all, private, selected.')
     }
     const ids = put.body.selected_repository_ids
-    if (ids !== undefined && (visibility !== 'selected' || !Array.isArray(ids) || !ids.every((i) => typeof i === 'number'))) {
-      return reply.invalid(res, 'selected_repository_ids is allowed only with visibility selected, as an array of integers.')
+    if (
+      ids !== undefined &&
+      (visibility !== 'selected' || !Array.isArray(ids) || !ids.every((i) => typeof i === 'number'))
+    ) {
+      return reply.invalid(
+        res,
+        'selected_repository_ids is allowed only with visibility selected, as an array of integers.',
+      )
     }
     const created = store(org!.secrets, ctx.params[1]!, {
       sealed: put.sealed,
@@ -369,7 +425,13 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       return token
     },
     addRepository(fullName, opts = {}) {
-      const repo: FakeRepository = { id: nextRepoId++, fullName, key: newKeyPair(), secrets: new Map(), environments: new Map() }
+      const repo: FakeRepository = {
+        id: nextRepoId++,
+        fullName,
+        key: newKeyPair(),
+        secrets: new Map(),
+        environments: new Map(),
+      }
       repos.set(lower(fullName), repo)
       for (const env of opts.environments ?? []) repo.environments.set(env, { key: newKeyPair(), secrets: new Map() })
       return repo
@@ -396,7 +458,13 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     orgSecret(login, name) {
       const org = requireOrg(login)
       const secret = org.secrets.get(name.toUpperCase())
-      return secret && { value: open(org.key, secret), visibility: secret.visibility, selectedRepositoryIds: [...secret.selectedRepositoryIds] }
+      return (
+        secret && {
+          value: open(org.key, secret),
+          visibility: secret.visibility,
+          selectedRepositoryIds: [...secret.selectedRepositoryIds],
+        }
+      )
     },
     setRepoSecret(fullName, name, value) {
       const repo = requireRepo(fullName)

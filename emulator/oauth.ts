@@ -8,12 +8,7 @@ import type { Router, RequestContext } from './router.ts'
 import { sendJson } from './router.ts'
 import type { Consumer, EmulatorState } from './state.ts'
 
-export type GrantHandler = (
-  form: URLSearchParams,
-  consumer: Consumer,
-  res: ServerResponse,
-  ctx: RequestContext,
-) => void
+export type GrantHandler = (form: URLSearchParams, consumer: Consumer, res: ServerResponse, ctx: RequestContext) => void
 
 /** Decodes HTTP Basic client credentials (RFC 6749 §2.3.1: each part form-urlencoded). */
 export function basicCredentials(header: string | undefined): { id: string; secret: string } | undefined {
@@ -30,11 +25,24 @@ export function basicCredentials(header: string | undefined): { id: string; secr
   }
 }
 
-export function oauthError(res: ServerResponse, status: number, error: string, description: string, ctx?: RequestContext, headers?: Record<string, string>): void {
+export function oauthError(
+  res: ServerResponse,
+  status: number,
+  error: string,
+  description: string,
+  ctx?: RequestContext,
+  headers?: Record<string, string>,
+): void {
   sendJson(res, status, { error, error_description: description }, ctx?.fault, headers)
 }
 
-export function tokenAnswer(state: EmulatorState, consumer: Consumer, scopes: string[], grant: string, refreshToken: string | undefined): Record<string, unknown> {
+export function tokenAnswer(
+  state: EmulatorState,
+  consumer: Consumer,
+  scopes: string[],
+  grant: string,
+  refreshToken: string | undefined,
+): Record<string, unknown> {
   const access = state.issueAccessToken(consumer.key, scopes)
   const body: Record<string, unknown> = {
     access_token: access.value,
@@ -50,51 +58,63 @@ export function tokenAnswer(state: EmulatorState, consumer: Consumer, scopes: st
 }
 
 export function registerOAuth(router: Router, state: EmulatorState, extraGrants: Map<string, GrantHandler>): void {
-  router.add('POST', /^\/site\/oauth2\/access_token$/, (req: IncomingMessage, res: ServerResponse, ctx: RequestContext) => {
-    const creds = basicCredentials(req.headers.authorization)
-    const consumer = creds ? state.consumers.get(creds.id) : undefined
-    if (!consumer || consumer.secret !== creds?.secret) {
-      if (state.options.strictErrors) {
-        oauthError(res, 401, 'invalid_client', 'Client authentication failed', ctx, { 'www-authenticate': 'Basic realm="oauth"' })
-      } else {
-        oauthError(res, 400, 'unauthorized_client', 'Invalid OAuth client credentials', ctx)
-      }
-      return
-    }
-    const form = new URLSearchParams(ctx.body.toString('utf8'))
-    const grant = form.get('grant_type') ?? ''
-    if (grant === 'refresh_token') {
-      const value = form.get('refresh_token') ?? ''
-      const token = state.refreshTokens.get(value)
-      const problem = state.refreshTokenProblem(token, consumer.key)
-      if (problem || !token) {
-        oauthError(res, 400, 'invalid_grant', 'Invalid refresh_token', ctx)
+  router.add(
+    'POST',
+    /^\/site\/oauth2\/access_token$/,
+    (req: IncomingMessage, res: ServerResponse, ctx: RequestContext) => {
+      const creds = basicCredentials(req.headers.authorization)
+      const consumer = creds ? state.consumers.get(creds.id) : undefined
+      if (!consumer || consumer.secret !== creds?.secret) {
+        if (state.options.strictErrors) {
+          oauthError(res, 401, 'invalid_client', 'Client authentication failed', ctx, {
+            'www-authenticate': 'Basic realm="oauth"',
+          })
+        } else {
+          oauthError(res, 400, 'unauthorized_client', 'Invalid OAuth client credentials', ctx)
+        }
         return
       }
-      const now = state.now()
-      token.firstUsedAt ??= now
-      token.lastUsedAt = now
-      const next = state.options.rotate ? state.issueRefreshToken(consumer.key, token.scopes).value : token.value
-      sendJson(res, 200, tokenAnswer(state, consumer, token.scopes, grant, next), ctx.fault)
-      return
-    }
-    if (grant === 'client_credentials') {
-      if (!consumer.private) {
-        oauthError(res, 400, 'invalid_request', 'Cannot use client_credentials with a consumer marked as public. Calls for auto generated consumers should use urls configured in the consumer.', ctx)
+      const form = new URLSearchParams(ctx.body.toString('utf8'))
+      const grant = form.get('grant_type') ?? ''
+      if (grant === 'refresh_token') {
+        const value = form.get('refresh_token') ?? ''
+        const token = state.refreshTokens.get(value)
+        const problem = state.refreshTokenProblem(token, consumer.key)
+        if (problem || !token) {
+          oauthError(res, 400, 'invalid_grant', 'Invalid refresh_token', ctx)
+          return
+        }
+        const now = state.now()
+        token.firstUsedAt ??= now
+        token.lastUsedAt = now
+        const next = state.options.rotate ? state.issueRefreshToken(consumer.key, token.scopes).value : token.value
+        sendJson(res, 200, tokenAnswer(state, consumer, token.scopes, grant, next), ctx.fault)
         return
       }
-      if (!consumer.callbackUrl) {
-        oauthError(res, 400, 'invalid_request', 'No callback uri defined for the OAuth client.', ctx)
+      if (grant === 'client_credentials') {
+        if (!consumer.private) {
+          oauthError(
+            res,
+            400,
+            'invalid_request',
+            'Cannot use client_credentials with a consumer marked as public. Calls for auto generated consumers should use urls configured in the consumer.',
+            ctx,
+          )
+          return
+        }
+        if (!consumer.callbackUrl) {
+          oauthError(res, 400, 'invalid_request', 'No callback uri defined for the OAuth client.', ctx)
+          return
+        }
+        sendJson(res, 200, tokenAnswer(state, consumer, consumer.scopes, grant, undefined), ctx.fault)
         return
       }
-      sendJson(res, 200, tokenAnswer(state, consumer, consumer.scopes, grant, undefined), ctx.fault)
-      return
-    }
-    const extra = extraGrants.get(grant)
-    if (extra) {
-      extra(form, consumer, res, ctx)
-      return
-    }
-    oauthError(res, 400, 'unsupported_grant_type', `Unsupported grant type: ${grant}`, ctx)
-  })
+      const extra = extraGrants.get(grant)
+      if (extra) {
+        extra(form, consumer, res, ctx)
+        return
+      }
+      oauthError(res, 400, 'unsupported_grant_type', `Unsupported grant type: ${grant}`, ctx)
+    },
+  )
 }

@@ -45,7 +45,9 @@ export class Router {
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`)
-    const route = this.#routes.find((r) => (r.method === req.method || r.method === '*') && r.pattern.test(url.pathname))
+    const route = this.#routes.find(
+      (r) => (r.method === req.method || r.method === '*') && r.pattern.test(url.pathname),
+    )
     const body = route?.stream ? Buffer.alloc(0) : await readBody(req)
     if (!url.pathname.startsWith('/_emulator/')) {
       this.requests.push({
@@ -57,7 +59,9 @@ export class Router {
         at: Date.now(),
       })
     }
-    const fault = url.pathname.startsWith('/_emulator/') ? undefined : this.faults.take(req.method ?? 'GET', url.pathname)
+    const fault = url.pathname.startsWith('/_emulator/')
+      ? undefined
+      : this.faults.take(req.method ?? 'GET', url.pathname)
     if (fault) {
       if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs))
       switch (fault.kind) {
@@ -67,9 +71,15 @@ export class Router {
           req.socket.destroy()
           return
         case 'status': {
-          const headers: Record<string, string> = { 'content-type': fault.contentType ?? 'application/json', ...fault.headers }
+          const headers: Record<string, string> = {
+            'content-type': fault.contentType ?? 'application/json',
+            ...fault.headers,
+          }
           res.writeHead(fault.status ?? 500, headers)
-          res.end(fault.body ?? JSON.stringify({ type: 'error', error: { message: `emulated fault ${fault.status ?? 500}` } }))
+          res.end(
+            fault.body ??
+              JSON.stringify({ type: 'error', error: { message: `emulated fault ${fault.status ?? 500}` } }),
+          )
           return
         }
         default:
@@ -101,7 +111,13 @@ export function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 /** Sends a body, cut short when a `truncate` fault applies (Content-Length promises the whole). */
-export function send(res: ServerResponse, status: number, headers: Record<string, string>, body: Buffer | string, fault?: Fault): void {
+export function send(
+  res: ServerResponse,
+  status: number,
+  headers: Record<string, string>,
+  body: Buffer | string,
+  fault?: Fault,
+): void {
   const buf = Buffer.isBuffer(body) ? body : Buffer.from(body)
   res.writeHead(status, { ...headers, 'content-length': String(buf.length) })
   if (fault?.kind === 'truncate') {
@@ -112,6 +128,12 @@ export function send(res: ServerResponse, status: number, headers: Record<string
   res.end(buf)
 }
 
-export function sendJson(res: ServerResponse, status: number, value: unknown, fault?: Fault, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  value: unknown,
+  fault?: Fault,
+  headers: Record<string, string> = {},
+): void {
   send(res, status, { 'content-type': 'application/json; charset=utf-8', ...headers }, JSON.stringify(value), fault)
 }

@@ -60,7 +60,9 @@ export const DEFAULT_STATE_OPTIONS: StateOptions = {
 }
 
 export function randomToken(length: number): string {
-  return randomBytes(Math.ceil((length * 3) / 4) + 3).toString('base64url').slice(0, length)
+  return randomBytes(Math.ceil((length * 3) / 4) + 3)
+    .toString('base64url')
+    .slice(0, length)
 }
 
 export class EmulatorState {

@@ -70,7 +70,14 @@ function padding(size: number): Buffer {
   return Buffer.alloc(r ? 512 - r : 0)
 }
 
-function* blocks(name: string, flag: string, data: Buffer, mode: number, linkname: string, mtime: number): Generator<Buffer> {
+function* blocks(
+  name: string,
+  flag: string,
+  data: Buffer,
+  mode: number,
+  linkname: string,
+  mtime: number,
+): Generator<Buffer> {
   const pax: Buffer[] = []
   if (Buffer.byteLength(name) > 100) pax.push(paxRecord('path', name))
   if (Buffer.byteLength(linkname) > 100) pax.push(paxRecord('linkpath', linkname))
@@ -88,7 +95,10 @@ function* blocks(name: string, flag: string, data: Buffer, mode: number, linknam
 }
 
 /** The tar bytes of `entries`, as a stream of chunks. */
-export function* tarChunks(entries: Iterable<WriterEntry>, options: { comment?: string; mtime?: number } = {}): Generator<Buffer> {
+export function* tarChunks(
+  entries: Iterable<WriterEntry>,
+  options: { comment?: string; mtime?: number } = {},
+): Generator<Buffer> {
   const mtime = options.mtime ?? 1_700_000_000
   if (options.comment) {
     const body = paxRecord('comment', options.comment)
@@ -111,7 +121,11 @@ export function tarGz(entries: Iterable<WriterEntry>, options: { comment?: strin
 }
 
 /** Writes a large `.tar.gz` to a file without holding it in memory; resolves with its sha256 and size. */
-export async function writeTarGzFile(file: string, entries: Iterable<WriterEntry>, options: { comment?: string; level?: number } = {}): Promise<{ sha256: string; bytes: number }> {
+export async function writeTarGzFile(
+  file: string,
+  entries: Iterable<WriterEntry>,
+  options: { comment?: string; level?: number } = {},
+): Promise<{ sha256: string; bytes: number }> {
   const hash = createHash('sha256')
   let bytes = 0
   const gzip = zlib.createGzip({ level: options.level ?? 6 })

@@ -66,7 +66,8 @@ function binaryFile(random: () => number, pool: Buffer[], size: number): Buffer 
     if (random() < 0.35) {
       textFile(random, pool, n).copy(buf, off)
     } else {
-      for (let i = 0; i < n; i += 4) buf.writeUInt32LE((random() * 4294967296) >>> 0, off + i <= size - 4 ? off + i : size - 4)
+      for (let i = 0; i < n; i += 4)
+        buf.writeUInt32LE((random() * 4294967296) >>> 0, off + i <= size - 4 ? off + i : size - 4)
     }
     off += n
   }
@@ -89,7 +90,12 @@ export interface BenchArchive {
  * Creates (or reuses) `.bench/{name}.tar.gz` of about `targetBytes`
  * compressed. ~88% of the uncompressed bytes are small text files.
  */
-export async function benchArchive(dir: string, name: string, targetBytes: number, seed: number): Promise<BenchArchive> {
+export async function benchArchive(
+  dir: string,
+  name: string,
+  targetBytes: number,
+  seed: number,
+): Promise<BenchArchive> {
   fs.mkdirSync(dir, { recursive: true })
   const file = path.join(dir, `${name}.tar.gz`)
   const metaFile = `${file}.json`
@@ -129,7 +135,12 @@ export async function benchArchive(dir: string, name: string, targetBytes: numbe
         const size = 1024 + Math.floor(random() * random() * 31 * 1024)
         files++
         rawBytes += size
-        yield { name: `${top}/${folder}/file${f}.ts`, type: 'file', data: textFile(random, pool, size), mode: f === 0 ? 0o755 : 0o644 }
+        yield {
+          name: `${top}/${folder}/file${f}.ts`,
+          type: 'file',
+          data: textFile(random, pool, size),
+          mode: f === 0 ? 0o755 : 0o644,
+        }
       }
       d++
     }

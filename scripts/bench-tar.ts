@@ -19,7 +19,14 @@ import { extractTarGz } from '../src/archives/extract.ts'
 import { benchArchive } from './bench-data.ts'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
-const { values } = parseArgs({ options: { 'size-mib': { type: 'string', default: '256' }, runs: { type: 'string', default: '3' }, dir: { type: 'string' }, only: { type: 'string' } } })
+const { values } = parseArgs({
+  options: {
+    'size-mib': { type: 'string', default: '256' },
+    runs: { type: 'string', default: '3' },
+    dir: { type: 'string' },
+    only: { type: 'string' },
+  },
+})
 const size = Number(values['size-mib'])
 const runs = Number(values.runs)
 const cache = path.join(ROOT, '.bench')
@@ -54,8 +61,12 @@ for (let i = 0; i < runs; i++) {
   }
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
-console.log(`archive: ${(archive.bytes / 2 ** 20).toFixed(0)} MiB, ${archive.files} files, ${(archive.rawBytes / 2 ** 20).toFixed(0)} MiB extracted; ${runs} runs each`)
+console.log(
+  `archive: ${(archive.bytes / 2 ** 20).toFixed(0)} MiB, ${archive.files} files, ${(archive.rawBytes / 2 ** 20).toFixed(0)} MiB extracted; ${runs} runs each`,
+)
 for (const [name, xs] of Object.entries(times)) {
-  console.log(`${name.padEnd(9)} median ${(median(xs) / 1000).toFixed(2)} s   (${xs.map((x) => (x / 1000).toFixed(2)).join(', ')})   ${times.system ? `ratio to system ${(median(xs) / median(times.system)).toFixed(2)}` : ''}`)
+  console.log(
+    `${name.padEnd(9)} median ${(median(xs) / 1000).toFixed(2)} s   (${xs.map((x) => (x / 1000).toFixed(2)).join(', ')})   ${times.system ? `ratio to system ${(median(xs) / median(times.system)).toFixed(2)}` : ''}`,
+  )
 }
 fs.rmSync(work, { recursive: true, force: true })

@@ -36,7 +36,11 @@ const { values } = parseArgs({
 const RUNS = Number(values.runs)
 const CACHE = path.join(ROOT, '.bench')
 // tmpfs by default: the shared disk of a CI machine adds noise larger than the differences measured.
-const WORK = values.dir ? path.resolve(values.dir) : fs.existsSync('/dev/shm') ? '/dev/shm/bitbucket-oauth-bench' : path.join(CACHE, 'work')
+const WORK = values.dir
+  ? path.resolve(values.dir)
+  : fs.existsSync('/dev/shm')
+    ? '/dev/shm/bitbucket-oauth-bench'
+    : path.join(CACHE, 'work')
 const MAIN = path.join(ROOT, 'dist/main/index.js')
 if (!fs.existsSync(MAIN)) throw new Error('dist/main/index.js is missing: run `npm run build` first')
 const MiB = 1 << 20
@@ -50,16 +54,20 @@ const big = await benchArchive(CACHE, 'realistic-256m', 256 * MiB, 256)
 const small = values['skip-memory'] ? undefined : await benchArchive(CACHE, 'realistic-64m', 64 * MiB, 64)
 const huge = values['skip-memory'] ? undefined : await benchArchive(CACHE, 'realistic-1024m', 1024 * MiB, 1024)
 const parallel: BenchArchive[] = []
-if (!values['skip-parallel']) for (let i = 0; i < 8; i++) parallel.push(await benchArchive(CACHE, `parallel-32m-${i}`, 32 * MiB, 3200 + i))
+if (!values['skip-parallel'])
+  for (let i = 0; i < 8; i++) parallel.push(await benchArchive(CACHE, `parallel-32m-${i}`, 32 * MiB, 3200 + i))
 log(`archives ready in ${((performance.now() - started) / 1000).toFixed(0)} s`)
 
 // ---------------------------------------------------------------- emulator
 const emu = await startEmulator()
 const store = archivesOf(emu.state)
 const consumer = emu.state.addConsumer({ scopes: ['repository'] })
-for (const a of [big, small, huge, ...parallel]) if (a) store.addFileCommit(`${a.workspace}/${a.repo}`, a.commit, a.file, { tags: ['bench'] })
+for (const a of [big, small, huge, ...parallel])
+  if (a) store.addFileCommit(`${a.workspace}/${a.repo}`, a.commit, a.file, { tags: ['bench'] })
 
-const actionYml = parse(fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as { inputs: Record<string, { default?: string }> }
+const actionYml = parse(fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as {
+  inputs: Record<string, { default?: string }>
+}
 
 fs.rmSync(WORK, { recursive: true, force: true })
 fs.mkdirSync(WORK, { recursive: true })
@@ -73,7 +81,10 @@ function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv, stdin?: stri
   const rssFile = path.join(WORK, `rss-${process.pid}-${Math.random().toString(36).slice(2)}`)
   return new Promise((resolve, reject) => {
     const t = performance.now()
-    const child = spawn('/usr/bin/time', ['-f', '%M', '-o', rssFile, cmd, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] })
+    const child = spawn('/usr/bin/time', ['-f', '%M', '-o', rssFile, cmd, ...args], {
+      env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    })
     let out = ''
     child.stdout.on('data', (d: Buffer) => (out += d.toString()))
     child.stderr.on('data', (d: Buffer) => (out += d.toString()))
@@ -108,7 +119,13 @@ async function action(lines: string[]): Promise<Run & { dir: string }> {
     'api-url': emu.apiUrl,
     archives: lines.join('\n'),
   }
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: job.root, LANG: 'C.UTF-8', GITHUB_ACTIONS: 'true', RUNNER_DEBUG: '0' }
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: job.root,
+    LANG: 'C.UTF-8',
+    GITHUB_ACTIONS: 'true',
+    RUNNER_DEBUG: '0',
+  }
   for (const [name, spec] of Object.entries(actionYml.inputs)) {
     env[`INPUT_${name.toUpperCase()}`] = inputs[name] ?? (spec.default ?? '').replace(/\$\{\{[^}]*\}\}/g, '')
   }
@@ -130,20 +147,28 @@ async function curlTar(a: BenchArchive, token: string): Promise<Run & { dir: str
   const dir = path.join(job.workspace, a.repo)
   fs.mkdirSync(dir)
   const config = `url = "${emu.url}/${a.workspace}/${a.repo}/get/${a.commit}.tar.gz"\nheader = "Authorization: Bearer ${token}"\n`
-  const run = await timed('sh', ['-c', 'curl -sf -K - | tar -xz --strip-components=1 -C "$1"', 'sh', dir], { PATH: process.env.PATH }, config)
+  const run = await timed(
+    'sh',
+    ['-c', 'curl -sf -K - | tar -xz --strip-components=1 -C "$1"', 'sh', dir],
+    { PATH: process.env.PATH },
+    config,
+  )
   return { ...run, dir: job.root }
 }
 
 async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<unknown>): Promise<void> {
   let next = 0
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < items.length) await fn(items[next++]!)
-  }))
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) await fn(items[next++]!)
+    }),
+  )
 }
 
 function verify(dir: string, a: BenchArchive, sub: string): void {
   const probe = path.join(dir, 'workspace', sub, 'bin/build.sh')
-  if (!fs.existsSync(probe) || (fs.statSync(probe).mode & 0o100) === 0) throw new Error(`extraction incomplete in ${dir} (${a.name})`)
+  if (!fs.existsSync(probe) || (fs.statSync(probe).mode & 0o100) === 0)
+    throw new Error(`extraction incomplete in ${dir} (${a.name})`)
 }
 
 const clean = (dir: string) => fs.rmSync(dir, { recursive: true, force: true })
@@ -156,7 +181,9 @@ const token = () => emu.state.issueAccessToken(consumer.key, ['repository']).val
 const A: Run[] = []
 const B: Run[] = []
 const P: Run[] = []
-log(`\n1. ${big.name}: ${mib(big.bytes / 1024)} MiB, ${big.files} files, ${mib(big.rawBytes / 1024)} MiB extracted; ${RUNS} runs each, alternating`)
+log(
+  `\n1. ${big.name}: ${mib(big.bytes / 1024)} MiB, ${big.files} files, ${mib(big.rawBytes / 1024)} MiB extracted; ${RUNS} runs each, alternating`,
+)
 for (let i = 0; i < RUNS; i++) {
   const order = i % 2 === 0 ? ['action', 'curl'] : ['curl', 'action']
   for (const which of order) {
@@ -186,7 +213,9 @@ for (let i = 0; i < RUNS; i++) {
 // ---------------------------------------------------------------- 2. memory: 64 MiB vs 1 GiB
 let mem: { small: Run; huge: Run } | undefined
 if (small && huge) {
-  log(`\n2. memory: ${small.name} (${mib(small.bytes / 1024)} MiB) vs ${huge.name} (${mib(huge.bytes / 1024)} MiB, ${huge.files} files)`)
+  log(
+    `\n2. memory: ${small.name} (${mib(small.bytes / 1024)} MiB) vs ${huge.name} (${mib(huge.bytes / 1024)} MiB, ${huge.files} files)`,
+  )
   const s = await action([`${small.workspace}/${small.repo}@bench`])
   verify(s.dir, small, small.repo)
   clean(s.dir)
@@ -202,7 +231,9 @@ if (small && huge) {
 const PA: number[] = []
 const PB: number[] = []
 if (parallel.length) {
-  log(`\n3. eight 32 MiB archives: the action (4 at a time) vs curl|tar pipelines 4 at a time; ${RUNS} runs each, alternating`)
+  log(
+    `\n3. eight 32 MiB archives: the action (4 at a time) vs curl|tar pipelines 4 at a time; ${RUNS} runs each, alternating`,
+  )
   for (let i = 0; i < RUNS; i++) {
     const order = i % 2 === 0 ? ['action', 'curl'] : ['curl', 'action']
     for (const which of order) {
@@ -234,28 +265,43 @@ fs.rmSync(WORK, { recursive: true, force: true })
 // ---------------------------------------------------------------- report
 const cpu = os.cpus()[0]?.model ?? 'unknown'
 const lines: string[] = []
-lines.push(`Machine: ${os.availableParallelism()} CPUs (${cpu}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.type()} ${os.release()}, Node ${process.version}; work dir ${WORK}${WORK.startsWith('/dev/shm') ? ' (tmpfs)' : ''}`)
+lines.push(
+  `Machine: ${os.availableParallelism()} CPUs (${cpu}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.type()} ${os.release()}, Node ${process.version}; work dir ${WORK}${WORK.startsWith('/dev/shm') ? ' (tmpfs)' : ''}`,
+)
 lines.push('')
 lines.push('| measurement | action | curl \\| tar | ratio | target |')
 lines.push('|---|---|---|---|---|')
 const ratio1 = median(A.map((r) => r.ms)) / median(B.map((r) => r.ms))
-lines.push(`| one ${mib(big.bytes / 1024)} MiB archive (${big.files} files), median of ${RUNS} | ${secs(median(A.map((r) => r.ms)))} s | ${secs(median(B.map((r) => r.ms)))} s | ${ratio1.toFixed(2)} | ≤ 1.15 ${ratio1 <= 1.15 ? '✓' : '✗'} |`)
-if (P.length) lines.push(`| same, with a \`sha256:\` pin (download first, then extract) | ${secs(median(P.map((r) => r.ms)))} s | | ${(median(P.map((r) => r.ms)) / median(B.map((r) => r.ms))).toFixed(2)} | (no target) |`)
+lines.push(
+  `| one ${mib(big.bytes / 1024)} MiB archive (${big.files} files), median of ${RUNS} | ${secs(median(A.map((r) => r.ms)))} s | ${secs(median(B.map((r) => r.ms)))} s | ${ratio1.toFixed(2)} | ≤ 1.15 ${ratio1 <= 1.15 ? '✓' : '✗'} |`,
+)
+if (P.length)
+  lines.push(
+    `| same, with a \`sha256:\` pin (download first, then extract) | ${secs(median(P.map((r) => r.ms)))} s | | ${(median(P.map((r) => r.ms)) / median(B.map((r) => r.ms))).toFixed(2)} | (no target) |`,
+  )
 if (PA.length) {
   const ratio3 = median(PA) / median(PB)
-  lines.push(`| eight 32 MiB archives, 4 at a time, median of ${RUNS} | ${secs(median(PA))} s | ${secs(median(PB))} s | ${ratio3.toFixed(2)} | ≤ 1.2 ${ratio3 <= 1.2 ? '✓' : '✗'} |`)
+  lines.push(
+    `| eight 32 MiB archives, 4 at a time, median of ${RUNS} | ${secs(median(PA))} s | ${secs(median(PB))} s | ${ratio3.toFixed(2)} | ≤ 1.2 ${ratio3 <= 1.2 ? '✓' : '✗'} |`,
+  )
 }
 lines.push('')
 const peak = Math.max(...A.map((r) => r.rssKiB))
 lines.push(`| memory (peak RSS of the action's process) | value | target |`)
 lines.push('|---|---|---|')
-lines.push(`| ${mib(big.bytes / 1024)} MiB archive (max over runs) | ${mib(peak)} MiB | < 160 MiB ${peak < 160 * 1024 ? '✓' : '✗'} |`)
+lines.push(
+  `| ${mib(big.bytes / 1024)} MiB archive (max over runs) | ${mib(peak)} MiB | < 160 MiB ${peak < 160 * 1024 ? '✓' : '✗'} |`,
+)
 if (mem) {
   const growth = mem.huge.rssKiB / mem.small.rssKiB - 1
   lines.push(`| ${mib(small!.bytes / 1024)} MiB archive | ${mib(mem.small.rssKiB)} MiB | |`)
-  lines.push(`| ${mib(huge!.bytes / 1024)} MiB archive (${huge!.files} files, ${mib(huge!.rawBytes / 1024)} MiB extracted, ${secs(mem.huge.ms)} s) | ${mib(mem.huge.rssKiB)} MiB (${growth >= 0 ? '+' : ''}${(growth * 100).toFixed(1)}%) | within 10% ${Math.abs(growth) <= 0.1 ? '✓' : '✗'} |`)
+  lines.push(
+    `| ${mib(huge!.bytes / 1024)} MiB archive (${huge!.files} files, ${mib(huge!.rawBytes / 1024)} MiB extracted, ${secs(mem.huge.ms)} s) | ${mib(mem.huge.rssKiB)} MiB (${growth >= 0 ? '+' : ''}${(growth * 100).toFixed(1)}%) | within 10% ${Math.abs(growth) <= 0.1 ? '✓' : '✗'} |`,
+  )
 }
 lines.push('')
-lines.push(`curl|tar peak RSS (largest process of the pipeline): ${mib(Math.max(...B.map((r) => r.rssKiB)))} MiB. Whole bench: ${((performance.now() - started) / 1000).toFixed(0)} s.`)
+lines.push(
+  `curl|tar peak RSS (largest process of the pipeline): ${mib(Math.max(...B.map((r) => r.rssKiB)))} MiB. Whole bench: ${((performance.now() - started) / 1000).toFixed(0)} s.`,
+)
 console.log(lines.join('\n'))
 fs.writeFileSync(path.join(CACHE, 'results.md'), lines.join('\n') + '\n')

@@ -64,7 +64,9 @@ const stored = emu.state.issueRefreshToken(consumer.key).value
 let job: Job | undefined
 try {
   console.log(bold('bitbucket-oauth-action demo'))
-  console.log(`Bitbucket emulator on ${emu.url} (API ${emu.apiUrl}); OAuth consumer ${consumer.key}; a stored refresh token of ${stored.length} characters.`)
+  console.log(
+    `Bitbucket emulator on ${emu.url} (API ${emu.apiUrl}); OAuth consumer ${consumer.key}; a stored refresh token of ${stored.length} characters.`,
+  )
   job = newJob('demo')
   console.log(`Workspace ${job.workspace}, RUNNER_TEMP ${job.runnerTemp}`)
   const inputs = {
@@ -87,14 +89,21 @@ try {
   show('Run 3: 11 minutes later, the original (already rotated) refresh token', third, masksOf(third))
 
   const tokenOk = first.code === 0 && second.code === 0 && third.code !== 0
-  console.log(`\n${tokenOk ? 'As expected' : 'NOT as expected'}: runs 1 and 2 succeed, run 3 fails with a message saying what to do.`)
+  console.log(
+    `\n${tokenOk ? 'As expected' : 'NOT as expected'}: runs 1 and 2 succeed, run 3 fails with a message saying what to do.`,
+  )
 
   // git-credentials: a later step clones a private repository; after the post step it no longer can.
   emu.state.advance(-11 * 60_000)
   emu.git.create('myteam', 'tools', { 'README.md': '# tools\n', 'bin/hello.sh': 'echo hello\n' })
   archivesOf(emu.state).addCommit('myteam/shared-lib', sampleTree('myteam/shared-lib@v1.2.0'), { tags: ['v1.2.0'] })
   const gitRun = await runStep(job, 'main', {
-    inputs: { ...inputs, 'refresh-token': second.outputs['refresh-token']!, 'git-credentials': 'true', archives: 'myteam/shared-lib@v1.2.0 -> vendor/shared-lib' },
+    inputs: {
+      ...inputs,
+      'refresh-token': second.outputs['refresh-token']!,
+      'git-credentials': 'true',
+      archives: 'myteam/shared-lib@v1.2.0 -> vendor/shared-lib',
+    },
     debug,
   })
   show('Run 4: archives and git-credentials: true', gitRun, masksOf(gitRun))
@@ -102,17 +111,25 @@ try {
   const tree = fs.existsSync(dest)
     ? (fs.readdirSync(dest, { recursive: true }) as string[]).sort().map((f) => {
         const st = fs.lstatSync(path.join(dest, f))
-        const kind = st.isSymbolicLink() ? ` -> ${fs.readlinkSync(path.join(dest, f))}` : st.isDirectory() ? '/' : `  (${st.size} bytes${st.mode & 0o111 ? ', executable' : ''})`
+        const kind = st.isSymbolicLink()
+          ? ` -> ${fs.readlinkSync(path.join(dest, f))}`
+          : st.isDirectory()
+            ? '/'
+            : `  (${st.size} bytes${st.mode & 0o111 ? ', executable' : ''})`
         return `    ${f}${kind}`
       })
     : ['    (missing)']
   console.log(`${bold('  the tree it produced in vendor/shared-lib:')}\n${tree.join('\n')}`)
   const clone = await git(job, ['clone', '-q', `${emu.url}/myteam/tools.git`, 'tools'])
-  console.log(`\n${bold('  a later step:')} git clone ${emu.url}/myteam/tools.git -> exit ${clone.code}; files: ${clone.code === 0 ? (await git(job, ['ls-files'], `${job.workspace}/tools`)).stdout.trim().split('\n').join(', ') : clone.stderr.trim()}`)
+  console.log(
+    `\n${bold('  a later step:')} git clone ${emu.url}/myteam/tools.git -> exit ${clone.code}; files: ${clone.code === 0 ? (await git(job, ['ls-files'], `${job.workspace}/tools`)).stdout.trim().split('\n').join(', ') : clone.stderr.trim()}`,
+  )
   const post = await runStep(job, 'post', { debug })
   console.log(`${bold('  post step:')} exit ${post.code}\n${renderLog(post).replace(/^/gm, '  │ ')}`)
   const after = await git(job, ['clone', '-q', `${emu.url}/myteam/tools.git`, 'tools-again'])
-  console.log(`${bold('  after the post step:')} git clone -> exit ${after.code} (${after.stderr.trim().split('\n').pop()})`)
+  console.log(
+    `${bold('  after the post step:')} git clone -> exit ${after.code} (${after.stderr.trim().split('\n').pop()})`,
+  )
   const gitOk = gitRun.code === 0 && fs.existsSync(dest) && clone.code === 0 && post.code === 0 && after.code !== 0
 
   const ok = tokenOk && gitOk

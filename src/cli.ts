@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** The `bitbucket-oauth` command: dispatches to its subcommands (today: `login`). */
-import './quiet-warnings.ts'
-import { saveSecret } from './github-secrets.ts'
+import './net/quiet-warnings.ts'
+import { saveSecret } from './github/secrets.ts'
 import { loginCommand } from './login/command.ts'
 
 const HELP = `Usage: bitbucket-oauth <command> [options]

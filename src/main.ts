@@ -1,24 +1,39 @@
-/** Entry point of the main step: wires the real dependencies and reports the one failure. */
-import './quiet-warnings.ts'
+/**
+ * Composition root of the main step: wires the real dependencies and reports
+ * the one failure. Importing it does nothing; `index.ts` (the bundle's entry)
+ * calls `run()`, and so does `@github/local-action`.
+ *
+ * Only the token path is loaded up front: saving a secret, archives and git
+ * credentials are imported when a run needs them (separate chunks in dist/).
+ */
+import './net/quiet-warnings.ts'
 import * as core from '@actions/core'
-import { actionsCore } from './core.ts'
-import { ActionError } from './errors.ts'
-import { HttpClient } from './http.ts'
-import { Masker } from './mask.ts'
-import { run } from './run.ts'
-import { tuningFromEnv } from './tuning.ts'
-import { saveSecret } from './github-secrets.ts'
-import { fetchArchives } from './archives/index.ts'
-import { setupGitCredentials } from './git-auth.ts'
+import { actionsCore } from './action/core.ts'
+import { runStep, type RunDeps } from './action/run.ts'
+import { HttpClient } from './net/http.ts'
+import { tuningFromEnv } from './net/tuning.ts'
+import { ActionError } from './shared/errors.ts'
+import { Masker } from './shared/mask.ts'
 
-const masker = new Masker(core.setSecret)
-const http = new HttpClient({ ...tuningFromEnv(process.env), debug: (m) => core.debug(masker.redact(m)) })
-try {
-  await run({ core: actionsCore, masker, env: process.env, http, saveSecret, fetchArchives, setupGitCredentials })
-} catch (err) {
-  if (!(err instanceof ActionError)) core.debug(masker.redact(String((err as Error)?.stack ?? err)))
-  else if (err.detail) core.debug(masker.redact(err.detail))
-  core.setFailed(masker.redact(err instanceof Error ? err.message : String(err)))
-} finally {
-  await http.close().catch(() => {})
+export async function run(): Promise<void> {
+  const masker = new Masker(core.setSecret)
+  const http = new HttpClient({ ...tuningFromEnv(process.env), debug: (m) => core.debug(masker.redact(m)) })
+  const deps: RunDeps = {
+    core: actionsCore,
+    masker,
+    env: process.env,
+    http,
+    saveSecret: async (...args) => (await import('./github/secrets.ts')).saveSecret(...args),
+    fetchArchives: async (ctx) => (await import('./archives/index.ts')).fetchArchives(ctx),
+    setupGitCredentials: async (ctx) => (await import('./git/credentials.ts')).setupGitCredentials(ctx),
+  }
+  try {
+    await runStep(deps)
+  } catch (err) {
+    if (!(err instanceof ActionError)) core.debug(masker.redact(String((err as Error)?.stack ?? err)))
+    else if (err.detail) core.debug(masker.redact(err.detail))
+    core.setFailed(masker.redact(err instanceof Error ? err.message : String(err)))
+  } finally {
+    await http.close().catch(() => {})
+  }
 }

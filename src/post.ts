@@ -1,10 +1,16 @@
 /** Entry point of the post step: removes what the main step left on the runner. Failures are warnings. */
 import * as core from '@actions/core'
-import { cleanupGitCredentials } from './git-cleanup.ts'
-import { gitRunner } from './git-command.ts'
+import { cleanupGitCredentials } from './git/cleanup.ts'
+import { gitRunner } from './git/runner.ts'
 
 try {
-  await cleanupGitCredentials({ getState: core.getState, git: gitRunner(process.env), info: core.info, warning: core.warning, debug: core.debug })
+  await cleanupGitCredentials({
+    getState: core.getState,
+    git: gitRunner(process.env),
+    info: core.info,
+    warning: core.warning,
+    debug: core.debug,
+  })
 } catch (err) {
   core.warning(`Cleanup failed: ${err instanceof Error ? err.message : String(err)}`)
 }

@@ -1,7 +1,14 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals'
-import { archivesOf, sampleTree, startMirror, topFolder, type ArchiveStore, type Tree } from '../../emulator/archives.ts'
+import {
+  archivesOf,
+  sampleTree,
+  startMirror,
+  topFolder,
+  type ArchiveStore,
+  type Tree,
+} from '../../emulator/archives.ts'
 import { tarGz, type WriterEntry } from '../../emulator/tar.ts'
 import { findLeaks, newJob, removeJob, runStep, type Job, type StepResult } from '../helpers/action.ts'
 import { compareTree, listAll } from '../helpers/archives.ts'
@@ -28,17 +35,28 @@ afterEach(async () => {
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex')
 
-function run(archives: string, extra: Record<string, string> = {}, env: Record<string, string> = {}): Promise<StepResult> {
+function run(
+  archives: string,
+  extra: Record<string, string> = {},
+  env: Record<string, string> = {},
+): Promise<StepResult> {
   return runStep(job, 'main', { inputs: { ...fx.inputs, archives, ...extra }, env: { ...FAST_RETRY, ...env } })
 }
 
 function leaks(r: StepResult): string[] {
   const access = r.outputs['access-token']
-  return findLeaks(r, { secret: fx.consumer.secret, refresh: fx.refreshToken, access, next: r.outputs['refresh-token'] })
+  return findLeaks(r, {
+    secret: fx.consumer.secret,
+    refresh: fx.refreshToken,
+    access,
+    next: r.outputs['refresh-token'],
+  })
 }
 
 function archiveRequests(): { path: string; auth: boolean }[] {
-  return fx.emu.router.requests.filter((q) => q.path.includes('/get/')).map((q) => ({ path: q.path, auth: q.headers.authorization !== undefined }))
+  return fx.emu.router.requests
+    .filter((q) => q.path.includes('/get/'))
+    .map((q) => ({ path: q.path, auth: q.headers.authorization !== undefined }))
 }
 
 /** Nothing of ours left in the workspace (staging, old copies) or RUNNER_TEMP. */
@@ -49,7 +67,9 @@ function leftovers(): string[] {
   ]
 }
 
-function outputs(r: StepResult): { repository: string; ref: string; commit: string; path: string; sha256: string; bytes: number }[] {
+function outputs(
+  r: StepResult,
+): { repository: string; ref: string; commit: string; path: string; sha256: string; bytes: number }[] {
   return JSON.parse(r.outputs.archives ?? 'null')
 }
 
@@ -62,7 +82,9 @@ describe('downloading archives', () => {
     expect(compareTree(dest, tree)).toEqual([])
     expect(fs.statSync(path.join(dest, 'bin/run.sh')).mode & 0o111).toBe(0o111)
     const bytes = store.archive('acme/shared-lib', commit)
-    expect(outputs(r)).toEqual([{ repository: 'acme/shared-lib', ref: 'v1.2.0', commit, path: dest, sha256: sha256(bytes), bytes: bytes.length }])
+    expect(outputs(r)).toEqual([
+      { repository: 'acme/shared-lib', ref: 'v1.2.0', commit, path: dest, sha256: sha256(bytes), bytes: bytes.length },
+    ])
     expect(r.summary).toContain('| acme/shared-lib | v1.2.0 | `' + commit.slice(0, 12) + '`')
     expect(r.stdout).toContain(`acme/shared-lib@v1.2.0: tag → commit ${commit}`)
     expect(r.stdout).toContain('::debug::downloading and extracting acme/shared-lib@v1.2.0 in a worker thread')
@@ -77,7 +99,14 @@ describe('downloading archives', () => {
   test('branch, commit and slash-containing refs; nested DEST', async () => {
     const other = store.addCommit('acme/tools', sampleTree('acme/tools@x'), { branches: ['feature/fast'] })
     const r = await run(
-      ['# comment', '', 'acme/shared-lib@main -> vendor/by-branch', `acme/shared-lib@${commit} -> vendor/deep/by-commit`, 'acme/shared-lib@release/1.2 -> by-slash-tag', 'acme/tools@feature/fast'].join('\n'),
+      [
+        '# comment',
+        '',
+        'acme/shared-lib@main -> vendor/by-branch',
+        `acme/shared-lib@${commit} -> vendor/deep/by-commit`,
+        'acme/shared-lib@release/1.2 -> by-slash-tag',
+        'acme/tools@feature/fast',
+      ].join('\n'),
     )
     expect(r.errors).toEqual([])
     const out = outputs(r)
@@ -114,7 +143,9 @@ describe('downloading archives', () => {
     const r = await run(`acme/shared-lib@v1.2.0 -> pinned sha256:${'0'.repeat(64)}`)
     expect(r.code).toBe(1)
     expect(r.errors).toHaveLength(1)
-    expect(r.errors[0]).toContain(`has sha256 ${sha256(store.archive('acme/shared-lib', commit))}, but line 1 pins ${'0'.repeat(64)}; nothing was written`)
+    expect(r.errors[0]).toContain(
+      `has sha256 ${sha256(store.archive('acme/shared-lib', commit))}, but line 1 pins ${'0'.repeat(64)}; nothing was written`,
+    )
     expect(listAll(job.workspace)).toEqual(before)
     expect(fs.readFileSync(path.join(dest, 'keep.txt'), 'utf8')).toBe('old')
     expect(leftovers()).toEqual([])
@@ -125,7 +156,10 @@ describe('downloading archives', () => {
   test('an unknown tag names the repository and the ref', async () => {
     const r = await run('acme/shared-lib@v9.9.9')
     expect(r.code).toBe(1)
-    expect(r.errors).toEqual(['archives line 1: ' + 'acme/shared-lib has no tag, branch or commit named "v9.9.9". Check the ref (tags are case-sensitive); if it exists, the token may lack access: The OAuth consumer needs the Repositories: Read permission (scope `repository`), and its user (or workspace) must be able to read the repository.'])
+    expect(r.errors).toEqual([
+      'archives line 1: ' +
+        'acme/shared-lib has no tag, branch or commit named "v9.9.9". Check the ref (tags are case-sensitive); if it exists, the token may lack access: The OAuth consumer needs the Repositories: Read permission (scope `repository`), and its user (or workspace) must be able to read the repository.',
+    ])
     expect(r.errors[0]).toContain('scope `repository`')
     expect(archiveRequests()).toEqual([])
     expect(fs.existsSync(path.join(job.workspace, 'shared-lib'))).toBe(false)
@@ -133,7 +167,9 @@ describe('downloading archives', () => {
 
   test('a failing line is named by its number; other lines still complete, nothing half-written', async () => {
     const r = await run('acme/shared-lib@v1.2.0 -> ok\nacme/shared-lib@nope -> bad')
-    expect(r.errors).toEqual([expect.stringMatching(/^archives line 2: acme\/shared-lib has no tag, branch or commit named "nope"/)])
+    expect(r.errors).toEqual([
+      expect.stringMatching(/^archives line 2: acme\/shared-lib has no tag, branch or commit named "nope"/),
+    ])
     expect(compareTree(path.join(job.workspace, 'ok'), tree)).toEqual([])
     expect(fs.existsSync(path.join(job.workspace, 'bad'))).toBe(false)
     expect(r.outputs.archives).toBeUndefined()
@@ -144,29 +180,49 @@ describe('downloading archives', () => {
     store.repository('acme/secret').readers = new Set(['someone-else'])
     store.addCommit('acme/secret', sampleTree('s'), { tags: ['v1'] })
     const r = await run('acme/secret@v1')
-    expect(r.errors).toEqual([expect.stringContaining('Repository acme/secret was not found, or the token cannot see it')])
+    expect(r.errors).toEqual([
+      expect.stringContaining('Repository acme/secret was not found, or the token cannot see it'),
+    ])
   })
 
   test('a token without the repository scope gets a 403 that says what to tick', async () => {
     const c = fx.emu.state.addConsumer({ scopes: ['account'] })
     const refresh = fx.emu.state.issueRefreshToken(c.key).value
-    const r = await run('acme/shared-lib@v1.2.0', { 'client-id': c.key, 'client-secret': c.secret, 'refresh-token': refresh })
+    const r = await run('acme/shared-lib@v1.2.0', {
+      'client-id': c.key,
+      'client-secret': c.secret,
+      'refresh-token': refresh,
+    })
     expect(r.errors).toEqual([expect.stringContaining('The token may not read acme/shared-lib (HTTP 403')])
     expect(r.errors[0]).toContain('scope `repository`')
   })
 
   test('a redirect to the login page is an authentication error, and DEST is untouched', async () => {
-    fx.emu.faults.add({ kind: 'status', path: '/acme/shared-lib/get/', status: 302, headers: { location: '/account/signin/?next=%2Facme%2Fshared-lib%2Fget%2Fx.tar.gz' }, body: '' })
+    fx.emu.faults.add({
+      kind: 'status',
+      path: '/acme/shared-lib/get/',
+      status: 302,
+      headers: { location: '/account/signin/?next=%2Facme%2Fshared-lib%2Fget%2Fx.tar.gz' },
+      body: '',
+    })
     const r = await run('acme/shared-lib@v1.2.0')
     expect(r.code).toBe(1)
-    expect(r.errors).toEqual([expect.stringContaining('with its login page instead of the archive: the token was not accepted')])
+    expect(r.errors).toEqual([
+      expect.stringContaining('with its login page instead of the archive: the token was not accepted'),
+    ])
     expect(fs.existsSync(path.join(job.workspace, 'shared-lib'))).toBe(false)
     expect(leftovers()).toEqual([])
     expect(leaks(r)).toEqual([])
   })
 
   test('an HTML answer is an authentication error', async () => {
-    fx.emu.faults.add({ kind: 'status', path: '/acme/shared-lib/get/', status: 200, contentType: 'text/html; charset=utf-8', body: '<html>Log in</html>' })
+    fx.emu.faults.add({
+      kind: 'status',
+      path: '/acme/shared-lib/get/',
+      status: 200,
+      contentType: 'text/html; charset=utf-8',
+      body: '<html>Log in</html>',
+    })
     const r = await run('acme/shared-lib@v1.2.0')
     expect(r.errors).toEqual([expect.stringContaining('with an HTML page instead of the archive')])
   })
@@ -180,7 +236,11 @@ describe('downloading archives', () => {
   test('a malformed line fails before any request, naming the line and the form', async () => {
     const r = await run('acme/shared-lib@v1.2.0\n\nnot a valid line')
     expect(r.code).toBe(1)
-    expect(r.errors).toEqual([expect.stringContaining('archives line 3 ("not a valid line") is not of the form WORKSPACE/REPO@REF [-> DEST] [sha256:HEX64]')])
+    expect(r.errors).toEqual([
+      expect.stringContaining(
+        'archives line 3 ("not a valid line") is not of the form WORKSPACE/REPO@REF [-> DEST] [sha256:HEX64]',
+      ),
+    ])
     expect(fx.emu.router.requests).toEqual([])
   })
 
@@ -263,7 +323,10 @@ describe('network faults', () => {
   })
 
   test('a body cut off mid-way is fetched again', async () => {
-    tree.files.push({ path: 'big.bin', content: Buffer.from(Array.from({ length: 400_000 }, (_, i) => (i * 7919) % 251)) })
+    tree.files.push({
+      path: 'big.bin',
+      content: Buffer.from(Array.from({ length: 400_000 }, (_, i) => (i * 7919) % 251)),
+    })
     commit = store.addCommit('acme/big', tree, { tags: ['v1'] })
     fx.emu.faults.add({ kind: 'truncate', path: '/acme/big/get/', fraction: 0.5 })
     const r = await run('acme/big@v1')
@@ -282,7 +345,9 @@ describe('network faults', () => {
     fx.emu.faults.add({ kind: 'truncate', path: '/acme/shared-lib/get/', fraction: 0.6, times: Infinity })
     const r = await run('acme/shared-lib@v1.2.0')
     expect(r.code).toBe(1)
-    expect(r.errors).toEqual([expect.stringContaining('The archive download of acme/shared-lib@v1.2.0 broke off 4 times (last: ')])
+    expect(r.errors).toEqual([
+      expect.stringContaining('The archive download of acme/shared-lib@v1.2.0 broke off 4 times (last: '),
+    ])
     expect(archiveRequests()).toHaveLength(4)
     expect(listAll(dest)).toEqual(['keep.txt'])
     expect(leftovers()).toEqual([])
@@ -302,22 +367,95 @@ describe('network faults', () => {
 describe('hostile archives are refused: nothing written outside, DEST untouched', () => {
   const file = (name: string, data = 'x'): WriterEntry => ({ name, type: 'file', data })
   const cases: [string, (top: string) => WriterEntry[], RegExp][] = [
-    ['absolute path', (top) => [{ name: `${top}/`, type: 'directory' }, file(`${top}/ok.txt`), file('/tmp/PWNED-abs')], /an absolute path/],
-    ['.. entry', (top) => [{ name: `${top}/`, type: 'directory' }, file(`${top}/../../../PWNED`)], /a "\.\." path component/],
-    ['symlink out, then a file through it', (top) => [{ name: `${top}/`, type: 'directory' }, { name: `${top}/out`, type: 'symlink', linkname: '../../..' }, file(`${top}/out/PWNED`)], /a symlink to "\.\.\/\.\.\/\.\.", outside/],
-    ['absolute symlink', (top) => [{ name: `${top}/`, type: 'directory' }, { name: `${top}/etc`, type: 'symlink', linkname: '/etc' }], /a symlink to the absolute path "\/etc"/],
-    ['symlink chain that leaves', (top) => [
-      { name: `${top}/`, type: 'directory' },
-      { name: `${top}/d/`, type: 'directory' },
-      { name: `${top}/d/l`, type: 'symlink', linkname: '..' },
-      { name: `${top}/x`, type: 'symlink', linkname: 'd/l/..' },
-    ], /leads outside the archive's folder through other symlinks|outside the archive's folder/],
-    ['file below an inside symlink', (top) => [{ name: `${top}/`, type: 'directory' }, { name: `${top}/sub/`, type: 'directory' }, { name: `${top}/l`, type: 'symlink', linkname: 'sub' }, file(`${top}/l/f`)], /below the symlink/],
-    ['hard link out', (top) => [{ name: `${top}/`, type: 'directory' }, { name: `${top}/passwd`, type: 'hardlink', linkname: '/etc/passwd' }], /a hard link to "\/etc\/passwd", outside/],
-    ['hard link to a non-member', (top) => [{ name: `${top}/`, type: 'directory' }, { name: `${top}/h`, type: 'hardlink', linkname: `${top}/../x` }], /a hard link to .*outside/],
-    ['device file', (top) => [{ name: `${top}/`, type: 'directory' }, { name: `${top}/null`, type: 'char-device' }], /a device file/],
-    ['fifo', (top) => [{ name: `${top}/`, type: 'directory' }, { name: `${top}/pipe`, type: 'fifo' }], /a fifo/],
-    ['two top-level folders', (top) => [{ name: `${top}/`, type: 'directory' }, file(`${top}/a`), { name: 'other/', type: 'directory' }, file('other/b')], /does not hold a single top-level folder/],
+    [
+      'absolute path',
+      (top) => [{ name: `${top}/`, type: 'directory' }, file(`${top}/ok.txt`), file('/tmp/PWNED-abs')],
+      /an absolute path/,
+    ],
+    [
+      '.. entry',
+      (top) => [{ name: `${top}/`, type: 'directory' }, file(`${top}/../../../PWNED`)],
+      /a "\.\." path component/,
+    ],
+    [
+      'symlink out, then a file through it',
+      (top) => [
+        { name: `${top}/`, type: 'directory' },
+        { name: `${top}/out`, type: 'symlink', linkname: '../../..' },
+        file(`${top}/out/PWNED`),
+      ],
+      /a symlink to "\.\.\/\.\.\/\.\.", outside/,
+    ],
+    [
+      'absolute symlink',
+      (top) => [
+        { name: `${top}/`, type: 'directory' },
+        { name: `${top}/etc`, type: 'symlink', linkname: '/etc' },
+      ],
+      /a symlink to the absolute path "\/etc"/,
+    ],
+    [
+      'symlink chain that leaves',
+      (top) => [
+        { name: `${top}/`, type: 'directory' },
+        { name: `${top}/d/`, type: 'directory' },
+        { name: `${top}/d/l`, type: 'symlink', linkname: '..' },
+        { name: `${top}/x`, type: 'symlink', linkname: 'd/l/..' },
+      ],
+      /leads outside the archive's folder through other symlinks|outside the archive's folder/,
+    ],
+    [
+      'file below an inside symlink',
+      (top) => [
+        { name: `${top}/`, type: 'directory' },
+        { name: `${top}/sub/`, type: 'directory' },
+        { name: `${top}/l`, type: 'symlink', linkname: 'sub' },
+        file(`${top}/l/f`),
+      ],
+      /below the symlink/,
+    ],
+    [
+      'hard link out',
+      (top) => [
+        { name: `${top}/`, type: 'directory' },
+        { name: `${top}/passwd`, type: 'hardlink', linkname: '/etc/passwd' },
+      ],
+      /a hard link to "\/etc\/passwd", outside/,
+    ],
+    [
+      'hard link to a non-member',
+      (top) => [
+        { name: `${top}/`, type: 'directory' },
+        { name: `${top}/h`, type: 'hardlink', linkname: `${top}/../x` },
+      ],
+      /a hard link to .*outside/,
+    ],
+    [
+      'device file',
+      (top) => [
+        { name: `${top}/`, type: 'directory' },
+        { name: `${top}/null`, type: 'char-device' },
+      ],
+      /a device file/,
+    ],
+    [
+      'fifo',
+      (top) => [
+        { name: `${top}/`, type: 'directory' },
+        { name: `${top}/pipe`, type: 'fifo' },
+      ],
+      /a fifo/,
+    ],
+    [
+      'two top-level folders',
+      (top) => [
+        { name: `${top}/`, type: 'directory' },
+        file(`${top}/a`),
+        { name: 'other/', type: 'directory' },
+        file('other/b'),
+      ],
+      /does not hold a single top-level folder/,
+    ],
   ]
   test.each(cases)('%s', async (label, entries, message) => {
     store.addRawCommit('evil/repo', label, entries, { tags: ['v1'] })
@@ -333,13 +471,20 @@ describe('hostile archives are refused: nothing written outside, DEST untouched'
     expect(r.errors[0]).toContain('repo was left as it was')
     expect(listAll(dest)).toEqual(['keep.txt'])
     expect(listAll(job.workspace)).toEqual(['repo', 'repo/keep.txt'])
-    expect(listAll(job.root).filter((p) => !p.startsWith('workspace/') && !p.startsWith('main-files'))).toEqual(rootBefore)
+    expect(listAll(job.root).filter((p) => !p.startsWith('workspace/') && !p.startsWith('main-files'))).toEqual(
+      rootBefore,
+    )
     expect(fs.existsSync('/tmp/PWNED-abs')).toBe(false)
     expect(leftovers()).toEqual([])
   })
 
   test('a pinned hostile archive is refused the same way', async () => {
-    const c = store.addRawCommit('evil/repo', 'pinned', (top) => [{ name: `${top}/`, type: 'directory' }, file(`${top}/../PWNED`)], { tags: ['v1'] })
+    const c = store.addRawCommit(
+      'evil/repo',
+      'pinned',
+      (top) => [{ name: `${top}/`, type: 'directory' }, file(`${top}/../PWNED`)],
+      { tags: ['v1'] },
+    )
     const pin = sha256(store.archive('evil/repo', c))
     const r = await run(`evil/repo@v1 sha256:${pin}`)
     expect(r.errors).toEqual([expect.stringMatching(/a "\.\." path component/)])
@@ -348,7 +493,13 @@ describe('hostile archives are refused: nothing written outside, DEST untouched'
   })
 
   test('an archive that is not gzip', async () => {
-    fx.emu.faults.add({ kind: 'status', path: '/acme/shared-lib/get/', status: 200, contentType: 'application/x-gzip', body: 'this is not gzip at all' })
+    fx.emu.faults.add({
+      kind: 'status',
+      path: '/acme/shared-lib/get/',
+      status: 200,
+      contentType: 'application/x-gzip',
+      body: 'this is not gzip at all',
+    })
     const r = await run('acme/shared-lib@v1.2.0')
     expect(r.errors).toEqual([expect.stringContaining('is not a valid gzip file')])
     expect(leftovers()).toEqual([])
@@ -374,14 +525,20 @@ describe('cache: true', () => {
     fs.rmSync(path.join(job.workspace, 'shared-lib'), { recursive: true })
     const second = await run('acme/shared-lib@v1.2.0', { cache: 'true' }, env)
     expect(second.errors).toEqual([])
-    expect(second.stdout).toContain(`acme/shared-lib@v1.2.0: commit ${commit.slice(0, 12)} is in the tool cache; not downloading`)
+    expect(second.stdout).toContain(
+      `acme/shared-lib@v1.2.0: commit ${commit.slice(0, 12)} is in the tool cache; not downloading`,
+    )
     expect(archiveRequests()).toHaveLength(1) // no second download
     expect(outputs(second)).toEqual(outputs(first))
     expect(compareTree(path.join(job.workspace, 'shared-lib'), tree)).toEqual([])
     expect(second.summary).toContain('(cache)')
 
     const wrong = await run(`acme/shared-lib@v1.2.0 sha256:${'a'.repeat(64)}`, { cache: 'true' }, env)
-    expect(wrong.errors).toEqual([expect.stringContaining(`The cached archive of acme/shared-lib@v1.2.0 (commit ${commit.slice(0, 12)}) has sha256 ${outputs(first)[0]!.sha256}`)])
+    expect(wrong.errors).toEqual([
+      expect.stringContaining(
+        `The cached archive of acme/shared-lib@v1.2.0 (commit ${commit.slice(0, 12)}) has sha256 ${outputs(first)[0]!.sha256}`,
+      ),
+    ])
     expect(archiveRequests()).toHaveLength(1)
     expect(compareTree(path.join(job.workspace, 'shared-lib'), tree)).toEqual([]) // untouched
     expect(leftovers()).toEqual([])

@@ -23,14 +23,19 @@ afterEach(async () => {
   removeJob(job)
 })
 
-const withGit = (extra: Record<string, string> = {}) => ({ inputs: { ...fx.inputs, 'git-credentials': 'true', ...extra }, env: FAST_RETRY })
+const withGit = (extra: Record<string, string> = {}) => ({
+  inputs: { ...fx.inputs, 'git-credentials': 'true', ...extra },
+  env: FAST_RETRY,
+})
 
 function credentialFile(result: StepResult): string {
   return (JSON.parse(result.state[STATE_KEY]!) as { file: string }).file
 }
 
 function expectNoLeaks(result: StepResult, accessToken: string): void {
-  expect(findLeaks(result, { ...tokenForms(accessToken), secret: fx.consumer.secret, refresh: fx.refreshToken })).toEqual([])
+  expect(
+    findLeaks(result, { ...tokenForms(accessToken), secret: fx.consumer.secret, refresh: fx.refreshToken }),
+  ).toEqual([])
 }
 
 function clone(repo: string, dest: string, base = fx.emu.url) {
@@ -69,14 +74,19 @@ describe('git-credentials: true', () => {
     expect(path.relative(job.workspace, file).startsWith('..')).toBe(true)
     expect(fs.statSync(file).mode & 0o777).toBe(0o600)
     expect(fs.readFileSync(file, 'utf8')).toContain(forms.basic)
-    expect((await git(job, ['config', '--global', '--get-all', 'include.path'])).stdout.trim().split('\n')).toEqual([userInclude, file])
+    expect((await git(job, ['config', '--global', '--get-all', 'include.path'])).stdout.trim().split('\n')).toEqual([
+      userInclude,
+      file,
+    ])
 
     // A later step: clone with no prompt possible.
     const cloned = await clone('private-lib', 'private-lib')
     expect(cloned.stderr).toBe('')
     expect(cloned.code).toBe(0)
     expect(fs.readFileSync(path.join(job.workspace, 'private-lib/src/lib.txt'), 'utf8')).toBe('secret sauce\n')
-    const auth = fx.emu.router.requests.filter((r) => r.path.startsWith('/acme/private-lib.git/')).map((r) => r.headers.authorization)
+    const auth = fx.emu.router.requests
+      .filter((r) => r.path.startsWith('/acme/private-lib.git/'))
+      .map((r) => r.headers.authorization)
     expect(auth.length).toBeGreaterThan(0)
     expect(new Set(auth)).toEqual(new Set([`basic ${forms.basic}`]))
 
@@ -85,12 +95,19 @@ describe('git-credentials: true', () => {
     fs.mkdirSync(app)
     fs.writeFileSync(
       path.join(app, 'package.json'),
-      JSON.stringify({ name: 'app', version: '1.0.0', private: true, dependencies: { 'left-pad-private': `git+${fx.emu.url}/acme/left-pad-private.git` } }),
+      JSON.stringify({
+        name: 'app',
+        version: '1.0.0',
+        private: true,
+        dependencies: { 'left-pad-private': `git+${fx.emu.url}/acme/left-pad-private.git` },
+      }),
     )
     const npm = await npmInstall(job, app)
     expect(npm.stderr).not.toMatch(/ERR!/)
     expect(npm.code).toBe(0)
-    expect(JSON.parse(fs.readFileSync(path.join(app, 'node_modules/left-pad-private/package.json'), 'utf8')).version).toBe('1.2.3')
+    expect(
+      JSON.parse(fs.readFileSync(path.join(app, 'node_modules/left-pad-private/package.json'), 'utf8')).version,
+    ).toBe('1.2.3')
 
     // Nothing secret landed in the workspace (clone, node_modules, lock file).
     expect(filesContaining([job.workspace], forms)).toEqual([])
@@ -120,9 +137,17 @@ describe('git-credentials: true', () => {
 
   test('submodules on the same site (absolute and relative URLs) are fetched too', async () => {
     const lib = fx.emu.git.create('acme', 'shared-lib', { 'lib.txt': 'shared\n' })
-    fx.emu.git.create('acme', 'app', { 'README.md': 'app\n' }, {
-      submodules: { 'vendor/abs': { url: `${fx.emu.url}/acme/shared-lib.git`, commit: lib }, 'vendor/rel': { url: '../shared-lib.git', commit: lib } },
-    })
+    fx.emu.git.create(
+      'acme',
+      'app',
+      { 'README.md': 'app\n' },
+      {
+        submodules: {
+          'vendor/abs': { url: `${fx.emu.url}/acme/shared-lib.git`, commit: lib },
+          'vendor/rel': { url: '../shared-lib.git', commit: lib },
+        },
+      },
+    )
     const main = await runStep(job, 'main', withGit())
     expect(main.code).toBe(0)
     const cloned = await git(job, ['clone', '-q', '--recurse-submodules', `${fx.emu.url}/acme/app.git`, 'app'])
@@ -169,7 +194,9 @@ describe('git-credentials: true', () => {
     // Both included; the later one's header wins (no second Authorization header).
     fx.emu.state.accessTokens.delete(firstToken)
     expect((await clone('private-lib', 'both')).code).toBe(0)
-    const lastAuth = fx.emu.router.requests.filter((r) => r.path.startsWith('/acme/')).map((r) => r.headers.authorization)
+    const lastAuth = fx.emu.router.requests
+      .filter((r) => r.path.startsWith('/acme/'))
+      .map((r) => r.headers.authorization)
     expect(new Set(lastAuth)).toEqual(new Set([`basic ${tokenForms(secondToken).basic}`]))
 
     // Posts run in reverse order; each removes only its own.
@@ -178,9 +205,16 @@ describe('git-credentials: true', () => {
     expect(post2.warnings).toEqual([])
     expect(fs.existsSync(credentialFile(second))).toBe(false)
     expect(fs.existsSync(credentialFile(first))).toBe(true)
-    expect((await git(job, ['config', '--global', '--get-all', 'include.path'])).stdout.trim()).toBe(credentialFile(first))
+    expect((await git(job, ['config', '--global', '--get-all', 'include.path'])).stdout.trim()).toBe(
+      credentialFile(first),
+    )
     expect((await clone('private-lib', 'first-only')).code).not.toBe(0) // the first token was revoked above
-    fx.emu.state.accessTokens.set(firstToken, { value: firstToken, consumer: fx.consumer.key, scopes: ['repository'], expiresAt: Date.now() + 3_600_000 })
+    fx.emu.state.accessTokens.set(firstToken, {
+      value: firstToken,
+      consumer: fx.consumer.key,
+      scopes: ['repository'],
+      expiresAt: Date.now() + 3_600_000,
+    })
     expect((await clone('private-lib', 'first-again')).code).toBe(0)
 
     job.state = firstState
@@ -190,7 +224,12 @@ describe('git-credentials: true', () => {
     // The action created ~/.gitconfig, so it is gone again.
     expect(fs.existsSync(path.join(job.home, '.gitconfig'))).toBe(false)
     expect((await clone('private-lib', 'none')).code).not.toBe(0)
-    expect(filesContaining([job.home, job.runnerTemp, job.workspace], { ...tokenForms(firstToken), ...prefix('second-', tokenForms(secondToken)) })).toEqual([])
+    expect(
+      filesContaining([job.home, job.runnerTemp, job.workspace], {
+        ...tokenForms(firstToken),
+        ...prefix('second-', tokenForms(secondToken)),
+      }),
+    ).toEqual([])
     for (const r of [first, second, post1, post2]) {
       expect(findLeaks(r, { ...tokenForms(firstToken), ...prefix('second-', tokenForms(secondToken)) })).toEqual([])
     }
@@ -211,7 +250,10 @@ describe('git-credentials: true', () => {
   })
 
   test('when the main step fails before git is set up, the post step has nothing to do', async () => {
-    const main = await runStep(job, 'main', { inputs: { ...fx.inputs, 'client-secret': 'wrong-secret', 'git-credentials': 'true' }, env: FAST_RETRY })
+    const main = await runStep(job, 'main', {
+      inputs: { ...fx.inputs, 'client-secret': 'wrong-secret', 'git-credentials': 'true' },
+      env: FAST_RETRY,
+    })
     expect(main.code).not.toBe(0)
     expect(main.state[STATE_KEY]).toBeUndefined()
     const post = await runStep(job, 'post')
@@ -227,7 +269,9 @@ describe('git-credentials: true', () => {
     const post = await runStep(job, 'post')
     expect(post.code).toBe(0)
     expect(post.errors).toEqual([])
-    expect(post.warnings.join('\n')).toMatch(/Could not remove the git credentials: the saved state names a file the action does not write/)
+    expect(post.warnings.join('\n')).toMatch(
+      /Could not remove the git credentials: the saved state names a file the action does not write/,
+    )
     expect(fs.readFileSync(path.join(job.home, '.gitconfig'), 'utf8')).toBe('[user]\n\tname = Octo\n')
   })
 })
@@ -248,9 +292,15 @@ describe('git-credentials over HTTPS', () => {
     const secure = await startFixture({ tls })
     try {
       expect(secure.emu.url).toMatch(/^https:/)
-      secure.emu.git.create('acme', 'tiny-private', { 'package.json': JSON.stringify({ name: 'tiny-private', version: '0.4.0' }), 'index.js': 'module.exports = 42\n' })
+      secure.emu.git.create('acme', 'tiny-private', {
+        'package.json': JSON.stringify({ name: 'tiny-private', version: '0.4.0' }),
+        'index.js': 'module.exports = 42\n',
+      })
       const trust = { NODE_EXTRA_CA_CERTS: ca }
-      const main = await runStep(job, 'main', { inputs: { ...secure.inputs, 'git-credentials': 'true' }, env: { ...FAST_RETRY, ...trust } })
+      const main = await runStep(job, 'main', {
+        inputs: { ...secure.inputs, 'git-credentials': 'true' },
+        env: { ...FAST_RETRY, ...trust },
+      })
       expect(main.errors).toEqual([])
       const access = main.outputs['access-token']!
       expect(findLeaks(main, tokenForms(access))).toEqual([])
@@ -260,11 +310,21 @@ describe('git-credentials over HTTPS', () => {
 
       const app = path.join(job.workspace, 'app')
       fs.mkdirSync(app)
-      fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true, dependencies: { 'tiny-private': `git+${url}#main` } }))
+      fs.writeFileSync(
+        path.join(app, 'package.json'),
+        JSON.stringify({
+          name: 'app',
+          version: '1.0.0',
+          private: true,
+          dependencies: { 'tiny-private': `git+${url}#main` },
+        }),
+      )
       const npm = await npmInstall(job, app, gitEnv)
       expect(npm.stderr).not.toMatch(/ERR!/)
       expect(npm.code).toBe(0)
-      expect(JSON.parse(fs.readFileSync(path.join(app, 'node_modules/tiny-private/package.json'), 'utf8')).version).toBe('0.4.0')
+      expect(
+        JSON.parse(fs.readFileSync(path.join(app, 'node_modules/tiny-private/package.json'), 'utf8')).version,
+      ).toBe('0.4.0')
       expect(fs.readFileSync(path.join(app, 'package-lock.json'), 'utf8')).toContain(`git+${url}#`)
 
       const post = await runStep(job, 'post', { env: trust })
@@ -288,7 +348,12 @@ describe('git-credentials over HTTPS', () => {
       secure.emu.git.create('acme', 'private-lib', { 'README.md': 'via bitbucket.org\n' })
       const viaProxy = { HTTPS_PROXY: proxyUrl, https_proxy: proxyUrl, NO_PROXY: '', no_proxy: '' }
       const main = await runStep(job, 'main', {
-        inputs: { ...secure.inputs, 'bitbucket-url': 'https://bitbucket.org', 'api-url': 'https://api.bitbucket.org/2.0', 'git-credentials': 'true' },
+        inputs: {
+          ...secure.inputs,
+          'bitbucket-url': 'https://bitbucket.org',
+          'api-url': 'https://api.bitbucket.org/2.0',
+          'git-credentials': 'true',
+        },
         env: { ...FAST_RETRY, ...viaProxy, NODE_EXTRA_CA_CERTS: ca },
       })
       expect(main.errors).toEqual([])
@@ -297,20 +362,39 @@ describe('git-credentials over HTTPS', () => {
       expect(findLeaks(main, tokenForms(access))).toEqual([])
 
       const later = { ...viaProxy, GIT_SSL_CAINFO: ca }
-      expect((await git(job, ['ls-remote', '--get-url', 'git@bitbucket.org:acme/private-lib.git'])).stdout.trim()).toBe('https://bitbucket.org/acme/private-lib.git')
-      expect((await git(job, ['ls-remote', '--get-url', 'ssh://git@bitbucket.org/acme/private-lib.git'])).stdout.trim()).toBe('https://bitbucket.org/acme/private-lib.git')
-      for (const [url, dest] of [['git@bitbucket.org:acme/private-lib.git', 'scp-style'], ['ssh://git@bitbucket.org/acme/private-lib.git', 'ssh-url']] as const) {
+      expect((await git(job, ['ls-remote', '--get-url', 'git@bitbucket.org:acme/private-lib.git'])).stdout.trim()).toBe(
+        'https://bitbucket.org/acme/private-lib.git',
+      )
+      expect(
+        (await git(job, ['ls-remote', '--get-url', 'ssh://git@bitbucket.org/acme/private-lib.git'])).stdout.trim(),
+      ).toBe('https://bitbucket.org/acme/private-lib.git')
+      for (const [url, dest] of [
+        ['git@bitbucket.org:acme/private-lib.git', 'scp-style'],
+        ['ssh://git@bitbucket.org/acme/private-lib.git', 'ssh-url'],
+      ] as const) {
         const cloned = await git(job, ['clone', '-q', url, dest], job.workspace, later)
         expect(cloned).toMatchObject({ code: 0, stderr: '' })
         expect(fs.readFileSync(path.join(job.workspace, dest, 'README.md'), 'utf8')).toBe('via bitbucket.org\n')
       }
-      expect(secure.emu.router.requests.filter((r) => r.path.startsWith('/acme/')).every((r) => r.host === 'bitbucket.org')).toBe(true)
+      expect(
+        secure.emu.router.requests.filter((r) => r.path.startsWith('/acme/')).every((r) => r.host === 'bitbucket.org'),
+      ).toBe(true)
 
       // npm with an SSH-style dependency on bitbucket.org, no SSH key anywhere.
-      secure.emu.git.create('acme', 'tiny-private', { 'package.json': JSON.stringify({ name: 'tiny-private', version: '0.5.0' }) })
+      secure.emu.git.create('acme', 'tiny-private', {
+        'package.json': JSON.stringify({ name: 'tiny-private', version: '0.5.0' }),
+      })
       const app = path.join(job.workspace, 'app')
       fs.mkdirSync(app)
-      fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true, dependencies: { 'tiny-private': 'git+ssh://git@bitbucket.org/acme/tiny-private.git' } }))
+      fs.writeFileSync(
+        path.join(app, 'package.json'),
+        JSON.stringify({
+          name: 'app',
+          version: '1.0.0',
+          private: true,
+          dependencies: { 'tiny-private': 'git+ssh://git@bitbucket.org/acme/tiny-private.git' },
+        }),
+      )
       // For a bitbucket.org dependency npm first fetches the hosted tarball
       // https://bitbucket.org/acme/tiny-private/get/<sha>.tar.gz itself, without git. Anonymous, Bitbucket
       // answers with its sign-in page (an HTML 200), which npm takes for a broken archive and does not
@@ -318,18 +402,29 @@ describe('git-credentials over HTTPS', () => {
       const anonymous = await npmInstall(job, app, { ...later, npm_config_cafile: ca })
       expect(anonymous.stderr).toMatch(/TAR_BAD_ARCHIVE/)
       fs.writeFileSync(path.join(app, '.npmrc'), '//bitbucket.org/:_authToken=${BITBUCKET_ACCESS_TOKEN}\n')
-      const npm = await npmInstall(job, app, { ...later, npm_config_cafile: ca, BITBUCKET_ACCESS_TOKEN: job.env.BITBUCKET_ACCESS_TOKEN! })
+      const npm = await npmInstall(job, app, {
+        ...later,
+        npm_config_cafile: ca,
+        BITBUCKET_ACCESS_TOKEN: job.env.BITBUCKET_ACCESS_TOKEN!,
+      })
       expect(npm.stderr).not.toMatch(/ERR!/)
       expect(npm.code).toBe(0)
-      expect(JSON.parse(fs.readFileSync(path.join(app, 'node_modules/tiny-private/package.json'), 'utf8')).version).toBe('0.5.0')
+      expect(
+        JSON.parse(fs.readFileSync(path.join(app, 'node_modules/tiny-private/package.json'), 'utf8')).version,
+      ).toBe('0.5.0')
       // The second time npm fetched the tarball itself, with the token.
       const tarballs = secure.emu.router.requests.filter((r) => r.path.startsWith('/acme/tiny-private/get/'))
       expect(tarballs.map((r) => (r.headers.authorization ? 'bearer' : 'anonymous'))).toEqual(['anonymous', 'bearer'])
 
       const post = await runStep(job, 'post')
       expect(post.warnings).toEqual([])
-      expect((await git(job, ['ls-remote', '--get-url', 'git@bitbucket.org:acme/private-lib.git'])).stdout.trim()).toBe('git@bitbucket.org:acme/private-lib.git')
-      expect((await git(job, ['clone', '-q', 'https://bitbucket.org/acme/private-lib.git', 'after'], job.workspace, later)).code).not.toBe(0)
+      expect((await git(job, ['ls-remote', '--get-url', 'git@bitbucket.org:acme/private-lib.git'])).stdout.trim()).toBe(
+        'git@bitbucket.org:acme/private-lib.git',
+      )
+      expect(
+        (await git(job, ['clone', '-q', 'https://bitbucket.org/acme/private-lib.git', 'after'], job.workspace, later))
+          .code,
+      ).not.toBe(0)
       expect(new Set(proxy.seen)).toEqual(new Set(['CONNECT bitbucket.org:443']))
       expect(filesContaining([job.home, job.runnerTemp, job.workspace], tokenForms(access))).toEqual([])
     } finally {
@@ -345,7 +440,9 @@ function gitShim(j: Job): { path: string; log: string } {
   fs.mkdirSync(dir)
   const log = path.join(j.root, 'git-argv.log')
   const real = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim()
-  fs.writeFileSync(path.join(dir, 'git'), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${log}'\nexec '${real}' "$@"\n`, { mode: 0o755 })
+  fs.writeFileSync(path.join(dir, 'git'), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${log}'\nexec '${real}' "$@"\n`, {
+    mode: 0o755,
+  })
   return { path: `${dir}${path.delimiter}${process.env.PATH ?? ''}`, log }
 }
 

@@ -17,7 +17,9 @@ import { freePort, runLogin, tokenRequests } from '../helpers/login.ts'
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
 const hasChromium = fs.existsSync(CHROMIUM)
 if (!hasChromium) {
-  process.stderr.write(`SKIPPED login-browser.test.ts: no chromium at ${CHROMIUM}. Install it with: apt-get update && apt-get install -y chromium\n`)
+  process.stderr.write(
+    `SKIPPED login-browser.test.ts: no chromium at ${CHROMIUM}. Install it with: apt-get update && apt-get install -y chromium\n`,
+  )
 }
 const suite = hasChromium ? describe : describe.skip
 
@@ -70,7 +72,10 @@ suite('login in a real browser', () => {
     try {
       await page.goto(await run.authorizeUrl)
       await expect(page.locator('#consumer').textContent()).resolves.toContain(fx.consumer.key)
-      await Promise.all([page.waitForURL(`http://localhost:${port}/?**`), page.getByRole('button', { name: 'Grant access' }).click()])
+      await Promise.all([
+        page.waitForURL(`http://localhost:${port}/?**`),
+        page.getByRole('button', { name: 'Grant access' }).click(),
+      ])
       await expect(page.locator('h1').textContent()).resolves.toBe('Bitbucket access granted')
       const html = await page.content()
 
@@ -92,7 +97,10 @@ suite('login in a real browser', () => {
     const page = await browser.newPage()
     try {
       await page.goto(await run.authorizeUrl)
-      await Promise.all([page.waitForURL(`http://localhost:${port}/?**`), page.getByRole('button', { name: 'Deny' }).click()])
+      await Promise.all([
+        page.waitForURL(`http://localhost:${port}/?**`),
+        page.getByRole('button', { name: 'Deny' }).click(),
+      ])
       await expect(page.locator('h1').textContent()).resolves.toBe('Bitbucket login failed')
       await expect(page.locator('body').textContent()).resolves.toMatch(/Access was denied/)
       const r = await run.done

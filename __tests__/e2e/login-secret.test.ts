@@ -40,8 +40,14 @@ function env(extra: Record<string, string | undefined> = {}): Record<string, str
 }
 
 /** Runs the login, grants in the "browser", and returns the result and the success/failure page. */
-async function grantedLogin(args: string[], environment = env(), cwd?: string): Promise<{ r: LoginResult; page: { status: number; text: string } }> {
-  const run = runLogin(['--no-open', '--port', String(port), '--bitbucket-url', fx.emu.url, ...args], environment, { cwd })
+async function grantedLogin(
+  args: string[],
+  environment = env(),
+  cwd?: string,
+): Promise<{ r: LoginResult; page: { status: number; text: string } }> {
+  const run = runLogin(['--no-open', '--port', String(port), '--bitbucket-url', fx.emu.url, ...args], environment, {
+    cwd,
+  })
   const page = await get(await consent(await run.authorizeUrl, 'grant'))
   return { r: await run.done, page }
 }
@@ -64,11 +70,16 @@ describe('login --secret', () => {
     expect(page.status).toBe(200)
     expect(page.text).toContain(`stored as GitHub secret BITBUCKET_REFRESH_TOKEN in ${gh.repository}`)
     expect(page.text).not.toContain(stored)
-    expect(lastLine(r.stderr)).toBe(`Stored the refresh token as GitHub secret BITBUCKET_REFRESH_TOKEN in ${gh.repository}.`)
+    expect(lastLine(r.stderr)).toBe(
+      `Stored the refresh token as GitHub secret BITBUCKET_REFRESH_TOKEN in ${gh.repository}.`,
+    )
   })
 
   test('environment secret, with the token in GITHUB_TOKEN', async () => {
-    const { r } = await grantedLogin(['--secret', 'BB_REFRESH', '--repo', gh.repository, '--environment', gh.environment], env({ GH_TOKEN: undefined, GITHUB_TOKEN: gh.token }))
+    const { r } = await grantedLogin(
+      ['--secret', 'BB_REFRESH', '--repo', gh.repository, '--environment', gh.environment],
+      env({ GH_TOKEN: undefined, GITHUB_TOKEN: gh.token }),
+    )
     expectStored(r, gh.gh.envSecret(gh.repository, gh.environment, 'BB_REFRESH'))
     expect(gh.gh.repoSecret(gh.repository, 'BB_REFRESH')).toBeUndefined()
   })
@@ -89,7 +100,11 @@ describe('login --secret', () => {
       const host = new URL(ghes.url).host
       execFileSync('git', ['init', '-q', dir])
       execFileSync('git', ['-C', dir, 'remote', 'add', 'origin', `http://${host}/team/app.git`])
-      const { r } = await grantedLogin(['--secret', 'BB_REFRESH'], env({ GH_TOKEN: token, GITHUB_API_URL: ghes.url }), dir)
+      const { r } = await grantedLogin(
+        ['--secret', 'BB_REFRESH'],
+        env({ GH_TOKEN: token, GITHUB_API_URL: ghes.url }),
+        dir,
+      )
       expectStored(r, ghes.repoSecret('team/app', 'BB_REFRESH'))
     } finally {
       await ghes.close()
@@ -98,21 +113,32 @@ describe('login --secret', () => {
   })
 
   test('no GitHub token: fails before listening or printing a URL', async () => {
-    const r = await runLogin(['--no-open', '--port', String(port), '--bitbucket-url', fx.emu.url, '--secret', 'BB', '--repo', gh.repository], env({ GH_TOKEN: undefined })).done
+    const r = await runLogin(
+      ['--no-open', '--port', String(port), '--bitbucket-url', fx.emu.url, '--secret', 'BB', '--repo', gh.repository],
+      env({ GH_TOKEN: undefined }),
+    ).done
     expect(r.code).toBe(1)
     expect(r.stdout).toBe('')
     expect(r.stderr.trim().split('\n')).toHaveLength(1)
-    expect(r.stderr).toMatch(/--secret BB needs a GitHub token allowed to write Actions secrets in GH_TOKEN or GITHUB_TOKEN.*gh auth token/)
+    expect(r.stderr).toMatch(
+      /--secret BB needs a GitHub token allowed to write Actions secrets in GH_TOKEN or GITHUB_TOKEN.*gh auth token/,
+    )
     expect(fx.emu.router.requests).toEqual([])
   })
 
   test('no origin remote and no --repo: fails before the browser step', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bboa-noclone-'))
     try {
-      const r = await runLogin(['--no-open', '--port', String(port), '--bitbucket-url', fx.emu.url, '--secret', 'BB'], env(), { cwd: dir }).done
+      const r = await runLogin(
+        ['--no-open', '--port', String(port), '--bitbucket-url', fx.emu.url, '--secret', 'BB'],
+        env(),
+        { cwd: dir },
+      ).done
       expect(r.code).toBe(1)
       expect(r.stdout).toBe('')
-      expect(lastLine(r.stderr)).toMatch(/has no git "origin" remote to take the repository from \(or git is not installed\): pass --repo OWNER\/REPO/)
+      expect(lastLine(r.stderr)).toMatch(
+        /has no git "origin" remote to take the repository from \(or git is not installed\): pass --repo OWNER\/REPO/,
+      )
       expect(r.stderr).not.toMatch(/authorize\?/)
     } finally {
       fs.rmSync(dir, { recursive: true, force: true })
@@ -126,7 +152,9 @@ describe('login --secret', () => {
     expect(r.stdout).toBe('')
     expect(page.status).toBe(502)
     expect(page.text).toMatch(/could not store it as secret BB in octo-org\/octo-repo/)
-    expect(lastLine(r.stderr)).toMatch(/^bitbucket-oauth login: Got a refresh token, but could not store it as secret BB in octo-org\/octo-repo: The GitHub token in GH_TOKEN\/GITHUB_TOKEN may not write secret BB .*403.*run bitbucket-oauth login again\.$/)
+    expect(lastLine(r.stderr)).toMatch(
+      /^bitbucket-oauth login: Got a refresh token, but could not store it as secret BB in octo-org\/octo-repo: The GitHub token in GH_TOKEN\/GITHUB_TOKEN may not write secret BB .*403.*run bitbucket-oauth login again\.$/,
+    )
     expect(r.stderr).not.toContain(readOnly)
     expect(gh.gh.repoSecret(gh.repository, 'BB')).toBeUndefined()
     expect(tokenRequests(fx.emu.router.requests)).toHaveLength(1)

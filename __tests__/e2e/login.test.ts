@@ -33,7 +33,14 @@ describe('login: grant', () => {
     const authorize = new URL(await run.authorizeUrl)
     expect(authorize.origin + authorize.pathname).toBe(`${fx.emu.url}/site/oauth2/authorize`)
     const q = authorize.searchParams
-    expect([...q.keys()]).toEqual(['client_id', 'response_type', 'state', 'redirect_uri', 'code_challenge', 'code_challenge_method'])
+    expect([...q.keys()]).toEqual([
+      'client_id',
+      'response_type',
+      'state',
+      'redirect_uri',
+      'code_challenge',
+      'code_challenge_method',
+    ])
     expect(q.get('client_id')).toBe(fx.consumer.key)
     expect(q.get('response_type')).toBe('code')
     expect(q.get('redirect_uri')).toBe(`http://localhost:${port}/`)
@@ -94,7 +101,10 @@ describe('login: grant', () => {
     const opener = path.join(dir, 'opener.sh')
     fs.writeFileSync(opener, `#!/bin/sh\nprintf '%s' "$1" > '${record}'\n`, { mode: 0o755 })
     try {
-      const run = runLogin(args().filter((a) => a !== '--no-open'), { ...env, BROWSER: opener })
+      const run = runLogin(
+        args().filter((a) => a !== '--no-open'),
+        { ...env, BROWSER: opener },
+      )
       const printed = await run.authorizeUrl
       for (let i = 0; i < 100 && !fs.existsSync(record); i++) await new Promise((r) => setTimeout(r, 50))
       expect(fs.readFileSync(record, 'utf8')).toBe(printed)
@@ -108,7 +118,10 @@ describe('login: grant', () => {
   })
 
   test('a missing browser opener is a warning, not a failure', async () => {
-    const run = runLogin(args().filter((a) => a !== '--no-open'), { ...env, BROWSER: '/nonexistent/opener' })
+    const run = runLogin(
+      args().filter((a) => a !== '--no-open'),
+      { ...env, BROWSER: '/nonexistent/opener' },
+    )
     const authorize = await run.authorizeUrl
     await get(await consent(authorize, 'grant'))
     const r = await run.done
@@ -129,7 +142,9 @@ describe('login: failures end with one line on stderr, a non-zero exit, nothing 
     const r = await run.done
     expect(r.code).toBe(1)
     expect(r.stdout).toBe('')
-    expect(lastLine(r.stderr)).toMatch(/^bitbucket-oauth login: The callback carried a wrong state, so its code was not used/)
+    expect(lastLine(r.stderr)).toMatch(
+      /^bitbucket-oauth login: The callback carried a wrong state, so its code was not used/,
+    )
     expect(tokenRequests(fx.emu.router.requests)).toEqual([])
   })
 
@@ -155,19 +170,25 @@ describe('login: failures end with one line on stderr, a non-zero exit, nothing 
     const r = await run.done
     expect(r.code).toBe(1)
     expect(r.stdout).toBe('')
-    expect(lastLine(r.stderr)).toMatch(/^bitbucket-oauth login: Access was denied in the browser \(error=access_denied: The user denied access\.\).*click "Grant access"/)
+    expect(lastLine(r.stderr)).toMatch(
+      /^bitbucket-oauth login: Access was denied in the browser \(error=access_denied: The user denied access\.\).*click "Grant access"/,
+    )
     expect(tokenRequests(fx.emu.router.requests)).toEqual([])
   })
 
   test('an error description cannot put control characters on the terminal', async () => {
     const run = runLogin(args(), env)
     await run.authorizeUrl
-    const page = await get(`http://localhost:${port}/?error=invalid_request&error_description=${encodeURIComponent('bad\x1b[31m\nred<script>')}`)
+    const page = await get(
+      `http://localhost:${port}/?error=invalid_request&error_description=${encodeURIComponent('bad\x1b[31m\nred<script>')}`,
+    )
     expect(page.text).toContain('&lt;script&gt;')
     const r = await run.done
     expect(r.code).toBe(1)
     expect(r.stderr).not.toContain('\x1b')
-    expect(lastLine(r.stderr)).toMatch(/Bitbucket refused the authorization \(error=invalid_request: bad \[31m red<script>\)\. Check the consumer's Key/)
+    expect(lastLine(r.stderr)).toMatch(
+      /Bitbucket refused the authorization \(error=invalid_request: bad \[31m red<script>\)\. Check the consumer's Key/,
+    )
   })
 
   test('timeout: no callback within --timeout seconds', async () => {
@@ -175,12 +196,17 @@ describe('login: failures end with one line on stderr, a non-zero exit, nothing 
     const r = await runLogin(args('--timeout', '1', '--client-secret', secret!), idOnly).done
     expect(r.code).toBe(1)
     expect(r.stdout).toBe('')
-    expect(lastLine(r.stderr)).toMatch(/^bitbucket-oauth login: No answer from the browser within 1 s, so no token was issued\./)
+    expect(lastLine(r.stderr)).toMatch(
+      /^bitbucket-oauth login: No answer from the browser within 1 s, so no token was issued\./,
+    )
     expect(r.stderr).toMatch(/Warning: --client-secret on the command line is visible to other processes/)
     expect(r.stderr).not.toContain(secret)
     // The port is free again.
     await new Promise<void>((resolve, reject) => {
-      const s = net.createServer().once('error', reject).listen(port, '127.0.0.1', () => s.close(() => resolve()))
+      const s = net
+        .createServer()
+        .once('error', reject)
+        .listen(port, '127.0.0.1', () => s.close(() => resolve()))
     })
   })
 
@@ -214,8 +240,12 @@ describe('login: failures end with one line on stderr, a non-zero exit, nothing 
     const r = await run.done
     expect(r.code).toBe(1)
     expect(r.stdout).toBe('')
-    expect(lastLine(r.stderr)).toMatch(/^bitbucket-oauth login: Bitbucket refused the OAuth consumer \(unauthorized_client: Invalid OAuth client credentials\)/)
-    expect(lastLine(r.stderr)).toMatch(/Check --client-id and --client-secret \(BITBUCKET_CLIENT_ID, BITBUCKET_CLIENT_SECRET\)/)
+    expect(lastLine(r.stderr)).toMatch(
+      /^bitbucket-oauth login: Bitbucket refused the OAuth consumer \(unauthorized_client: Invalid OAuth client credentials\)/,
+    )
+    expect(lastLine(r.stderr)).toMatch(
+      /Check --client-id and --client-secret \(BITBUCKET_CLIENT_ID, BITBUCKET_CLIENT_SECRET\)/,
+    )
     expect(page.text).toMatch(/Check --client-id and --client-secret/)
     expect(r.stderr).not.toContain(wrong)
     expect(tokenRequests(fx.emu.router.requests)).toHaveLength(1)
@@ -229,7 +259,9 @@ describe('login: failures end with one line on stderr, a non-zero exit, nothing 
     const r = await run.done
     expect(r.code).toBe(1)
     expect(r.stdout).toBe('')
-    expect(lastLine(r.stderr)).toMatch(/^bitbucket-oauth login: The Bitbucket token endpoint answered HTTP 503 .*run bitbucket-oauth login again later\.$/)
+    expect(lastLine(r.stderr)).toMatch(
+      /^bitbucket-oauth login: The Bitbucket token endpoint answered HTTP 503 .*run bitbucket-oauth login again later\.$/,
+    )
     expect(tokenRequests(fx.emu.router.requests).length).toBeGreaterThan(1)
   })
 
@@ -241,7 +273,9 @@ describe('login: failures end with one line on stderr, a non-zero exit, nothing 
     const r = await run.done
     expect(r.code).toBe(1)
     expect(r.stdout).toBe('')
-    expect(lastLine(r.stderr)).toMatch(/^bitbucket-oauth login: Bitbucket refused the authorization code \(invalid_grant: Authorization code expired\)/)
+    expect(lastLine(r.stderr)).toMatch(
+      /^bitbucket-oauth login: Bitbucket refused the authorization code \(invalid_grant: Authorization code expired\)/,
+    )
   })
 
   test('requests with a foreign Host header are refused (no DNS rebinding) and do not end the login', async () => {
@@ -249,10 +283,13 @@ describe('login: failures end with one line on stderr, a non-zero exit, nothing 
     await run.authorizeUrl
     const status = await new Promise<number>((resolve, reject) => {
       http
-        .get({ host: '127.0.0.1', port, path: '/?code=x&state=y', headers: { host: `attacker.example:${port}` } }, (res) => {
-          res.resume()
-          resolve(res.statusCode!)
-        })
+        .get(
+          { host: '127.0.0.1', port, path: '/?code=x&state=y', headers: { host: `attacker.example:${port}` } },
+          (res) => {
+            res.resume()
+            resolve(res.statusCode!)
+          },
+        )
         .on('error', reject)
     })
     expect(status).toBe(400)
@@ -266,7 +303,18 @@ describe('login: usage', () => {
     const r = await runLogin(['--help']).done
     expect(r.code).toBe(0)
     expect(r.stderr).toBe('')
-    for (const option of ['--client-id', '--client-secret', '--bitbucket-url', '--port', '--no-open', '--timeout', '--secret', '--repo', '--environment', '--organization']) {
+    for (const option of [
+      '--client-id',
+      '--client-secret',
+      '--bitbucket-url',
+      '--port',
+      '--no-open',
+      '--timeout',
+      '--secret',
+      '--repo',
+      '--environment',
+      '--organization',
+    ]) {
       expect(r.stdout).toContain(option)
     }
     expect(r.stdout).toMatch(/BITBUCKET_CLIENT_SECRET/)
@@ -286,7 +334,10 @@ describe('login: usage', () => {
     [['--secret', 'GITHUB_X'], null, /Option --secret "GITHUB_X" is not a valid GitHub secret name/],
     [['--secret', 'X', '--environment', 'e', '--organization', 'o'], null, /exclude each other/],
   ] as const)('usage error %j: exit 2, one line', async (argv, extraEnv, message) => {
-    const r = await runLogin([...argv], extraEnv ?? { BITBUCKET_CLIENT_ID: 'k', BITBUCKET_CLIENT_SECRET: 's3cr3t-value' }).done
+    const r = await runLogin(
+      [...argv],
+      extraEnv ?? { BITBUCKET_CLIENT_ID: 'k', BITBUCKET_CLIENT_SECRET: 's3cr3t-value' },
+    ).done
     expect(r.code).toBe(2)
     expect(r.stdout).toBe('')
     expect(r.stderr.trim().split('\n')).toHaveLength(1)

@@ -39,7 +39,11 @@ function inputs(refreshToken: string, extra: Record<string, string> = {}): Recor
   }
 }
 
-function run(refreshToken: string, extra: Record<string, string> = {}, env: Record<string, string> = {}): Promise<StepResult> {
+function run(
+  refreshToken: string,
+  extra: Record<string, string> = {},
+  env: Record<string, string> = {},
+): Promise<StepResult> {
   const job = newJob('rotation')
   jobs.push(job)
   return runStep(job, 'main', { inputs: inputs(refreshToken, extra), env: { ...FAST_RETRY, ...env } })
@@ -88,7 +92,10 @@ describe('two runs in a row: the second reads what the first saved', () => {
     expect(leaks(r2, { saved1 })).toEqual([])
 
     const puts = g.gh.router.requests.filter((q) => q.method === 'PUT')
-    expect(puts.map((q) => q.path)).toEqual([`/repos/${g.repository}/actions/secrets/${SECRET}`, `/repos/${g.repository}/actions/secrets/${SECRET}`])
+    expect(puts.map((q) => q.path)).toEqual([
+      `/repos/${g.repository}/actions/secrets/${SECRET}`,
+      `/repos/${g.repository}/actions/secrets/${SECRET}`,
+    ])
   })
 
   test('environment secret', async () => {
@@ -130,7 +137,10 @@ describe('two runs in a row: the second reads what the first saved', () => {
 
   test('organization secret: an existing one keeps its visibility and selected repositories', async () => {
     const other = g.gh.addRepository(`${g.organization}/other-repo`)
-    g.gh.setOrgSecret(g.organization, SECRET, fx.refreshToken, { visibility: 'selected', selectedRepositoryIds: [g.repo.id, other.id] })
+    g.gh.setOrgSecret(g.organization, SECRET, fx.refreshToken, {
+      visibility: 'selected',
+      selectedRepositoryIds: [g.repo.id, other.id],
+    })
     g.gh.setOrgSecret(g.organization, 'OTHER_TOKEN', 'x'.repeat(10), { visibility: 'all' })
     const extra = { 'secret-organization': g.organization }
 
@@ -143,9 +153,16 @@ describe('two runs in a row: the second reads what the first saved', () => {
     })
     fx.emu.state.advance(GRACE_MS + 60_000)
 
-    const r2 = await run(g.gh.orgSecret(g.organization, SECRET)!.value, { ...extra, 'refresh-token-secret': 'OTHER_TOKEN' })
+    const r2 = await run(g.gh.orgSecret(g.organization, SECRET)!.value, {
+      ...extra,
+      'refresh-token-secret': 'OTHER_TOKEN',
+    })
     expectOk(r2)
-    expect(g.gh.orgSecret(g.organization, 'OTHER_TOKEN')).toEqual({ value: r2.outputs['refresh-token'], visibility: 'all', selectedRepositoryIds: [] })
+    expect(g.gh.orgSecret(g.organization, 'OTHER_TOKEN')).toEqual({
+      value: r2.outputs['refresh-token'],
+      visibility: 'all',
+      selectedRepositoryIds: [],
+    })
     expect(leaks(r1)).toEqual([])
     expect(leaks(r2)).toEqual([])
   })
@@ -174,7 +191,9 @@ describe('concurrency and the grace window', () => {
     const late = await run(fx.refreshToken)
     expect(late.code).not.toBe(0)
     expect(late.errors).toHaveLength(1)
-    expect(late.errors[0]).toMatch(/Bitbucket refused the refresh token .*already rotated by an earlier run.*bitbucket-oauth login/)
+    expect(late.errors[0]).toMatch(
+      /Bitbucket refused the refresh token .*already rotated by an earlier run.*bitbucket-oauth login/,
+    )
     expect(late.outputs['refresh-token']).toBeUndefined()
     expect(g.gh.router.requests.filter((q) => q.method === 'PUT')).toHaveLength(1)
     expect(leaks(late)).toEqual([])
@@ -196,7 +215,11 @@ describe('saving fails or needs a retry', () => {
     const r = await run(fx.refreshToken)
     expect(r.code).not.toBe(0)
     expect(r.errors).toHaveLength(1)
-    expect(r.errors[0]).toMatch(new RegExp(`new one was NOT saved to secret ${SECRET} in ${g.repository}: .*HTTP 503.*stops working within minutes.*re-run this job within about 10 minutes`))
+    expect(r.errors[0]).toMatch(
+      new RegExp(
+        `new one was NOT saved to secret ${SECRET} in ${g.repository}: .*HTTP 503.*stops working within minutes.*re-run this job within about 10 minutes`,
+      ),
+    )
     const out = r.outputs['refresh-token']!
     expect(out).toBeTruthy()
     expect(out).not.toBe(fx.refreshToken)
@@ -218,10 +241,16 @@ describe('saving fails or needs a retry', () => {
 
   test('a GitHub API that stops answering ends the step with the NOT-saved message', async () => {
     g.gh.faults.add({ kind: 'stall', method: 'GET', path: '/repos/', times: Infinity })
-    const r = await run(fx.refreshToken, {}, { BITBUCKET_OAUTH_HTTP_TIMEOUT_MS: '300', BITBUCKET_OAUTH_HTTP_DEADLINE_MS: '1500' })
+    const r = await run(
+      fx.refreshToken,
+      {},
+      { BITBUCKET_OAUTH_HTTP_TIMEOUT_MS: '300', BITBUCKET_OAUTH_HTTP_DEADLINE_MS: '1500' },
+    )
     expect(r.code).not.toBe(0)
     expect(r.errors).toHaveLength(1)
-    expect(r.errors[0]).toMatch(/NOT saved to secret .*: Could not reach the GitHub API at http:\/\/127\.0\.0\.1:\d+: .*stops working within minutes/)
+    expect(r.errors[0]).toMatch(
+      /NOT saved to secret .*: Could not reach the GitHub API at http:\/\/127\.0\.0\.1:\d+: .*stops working within minutes/,
+    )
     expect(fx.emu.state.acceptsRefreshToken(r.outputs['refresh-token']!)).toBe(true)
     expect(leaks(r)).toEqual([])
   })
@@ -261,7 +290,9 @@ describe('what the github-token lacks', () => {
     const elsewhere = g.gh.addToken({ repositories: { 'someone/else': 'write' } })
     const r = await run(fx.refreshToken, { 'github-token': elsewhere })
     expect(r.code).not.toBe(0)
-    expect(r.errors[0]).toContain(`GitHub answered HTTP 404: "Not Found" for repository ${g.repository}: it does not exist or is not visible to the \`github-token\``)
+    expect(r.errors[0]).toContain(
+      `GitHub answered HTTP 404: "Not Found" for repository ${g.repository}: it does not exist or is not visible to the \`github-token\``,
+    )
     expect(leaks(r, { elsewhere })).toEqual([])
   })
 
@@ -295,9 +326,13 @@ describe('input errors come before any request', () => {
 
   test('missing github-token', () => inputError({ 'github-token': '' }, /Input `github-token` is required/))
   test('environment and organization together', () =>
-    inputError({ 'secret-environment': 'production', 'secret-organization': g.organization }, /`secret-environment` and `secret-organization` exclude each other/))
+    inputError(
+      { 'secret-environment': 'production', 'secret-organization': g.organization },
+      /`secret-environment` and `secret-organization` exclude each other/,
+    ))
   test.each(['GITHUB_TOKEN_COPY', '1TOKEN', 'MY-TOKEN', 'MY TOKEN'])('invalid secret name %s', (name) =>
-    inputError({ 'refresh-token-secret': name }, /is not a valid GitHub secret name/))
+    inputError({ 'refresh-token-secret': name }, /is not a valid GitHub secret name/),
+  )
   test('refresh-token-secret without refresh-token', () =>
     inputError({ 'refresh-token': '' }, /`refresh-token-secret` needs a `refresh-token`/))
 })

@@ -50,7 +50,13 @@ describe('grants', () => {
     expect(r.code).toBe(0)
     const access = r.outputs['access-token']!
     expect(fx.emu.state.validAccessToken(access)).toBeDefined()
-    expect(r.outputs).toMatchObject({ 'token-type': 'bearer', 'expires-in': '7200', scopes: 'repository account', 'refresh-token-rotated': 'true', archives: '[]' })
+    expect(r.outputs).toMatchObject({
+      'token-type': 'bearer',
+      'expires-in': '7200',
+      scopes: 'repository account',
+      'refresh-token-rotated': 'true',
+      archives: '[]',
+    })
     const expiresAt = Date.parse(r.outputs['expires-at']!)
     expect(r.outputs['expires-at']).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/)
     expect(expiresAt).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000 + 7200_000)
@@ -60,19 +66,30 @@ describe('grants', () => {
     expect(next.length).toBeGreaterThan(2500)
     expect(fx.emu.state.acceptsRefreshToken(next)).toBe(true)
     expect(r.exported.BITBUCKET_ACCESS_TOKEN).toBe(access)
-    for (const secret of [access, next, fx.refreshToken, fx.consumer.secret]) expect(wasMasked(r.stdout, secret)).toBe(true)
+    for (const secret of [access, next, fx.refreshToken, fx.consumer.secret])
+      expect(wasMasked(r.stdout, secret)).toBe(true)
     // Inputs are masked before anything else is printed.
-    expect(r.stdout.split('\n').slice(0, 2)).toEqual([`::add-mask::${fx.consumer.secret}`, `::add-mask::${fx.refreshToken}`])
+    expect(r.stdout.split('\n').slice(0, 2)).toEqual([
+      `::add-mask::${fx.consumer.secret}`,
+      `::add-mask::${fx.refreshToken}`,
+    ])
     expect(r.warnings).toHaveLength(1)
-    expect(r.warnings[0]).toMatch(/rotated the refresh token: the one stored in your secret stops working about 10 minutes after this run\. Set `refresh-token-secret`/)
+    expect(r.warnings[0]).toMatch(
+      /rotated the refresh token: the one stored in your secret stops working about 10 minutes after this run\. Set `refresh-token-secret`/,
+    )
     expect(r.stderr).toBe('')
     expect(r.summary).toMatch(/Bitbucket access token/)
     expect(r.summary).not.toContain(access)
     // What was sent: Basic client auth and a form body.
     const [req] = tokenRequests()
-    expect(req!.headers.authorization).toBe(`Basic ${Buffer.from(`${fx.consumer.key}:${fx.consumer.secret}`).toString('base64')}`)
+    expect(req!.headers.authorization).toBe(
+      `Basic ${Buffer.from(`${fx.consumer.key}:${fx.consumer.secret}`).toString('base64')}`,
+    )
     expect(req!.headers['content-type']).toBe('application/x-www-form-urlencoded')
-    expect(Object.fromEntries(new URLSearchParams(req!.body))).toEqual({ grant_type: 'refresh_token', refresh_token: fx.refreshToken })
+    expect(Object.fromEntries(new URLSearchParams(req!.body))).toEqual({
+      grant_type: 'refresh_token',
+      refresh_token: fx.refreshToken,
+    })
   })
 
   test('without rotation the input refresh token is output and no warning is given', async () => {
@@ -90,7 +107,9 @@ describe('grants', () => {
     expect(fx.emu.state.validAccessToken(r.outputs['access-token']!)).toBeDefined()
     expect(r.outputs['refresh-token']).toBe('')
     expect(r.outputs['refresh-token-rotated']).toBe('false')
-    expect(Object.fromEntries(new URLSearchParams(tokenRequests()[0]!.body))).toEqual({ grant_type: 'client_credentials' })
+    expect(Object.fromEntries(new URLSearchParams(tokenRequests()[0]!.body))).toEqual({
+      grant_type: 'client_credentials',
+    })
   })
 
   test('client_credentials with a public consumer says to make it private', async () => {
@@ -137,7 +156,10 @@ describe('required-scopes', () => {
 describe('refusals', () => {
   test('bad client secret (Bitbucket: 400 unauthorized_client)', async () => {
     const r = await run({ 'client-secret': 'wrong-secret-value' })
-    expectFailure(r, /refused the OAuth consumer \(unauthorized_client: Invalid OAuth client credentials\)\. Check the `client-id` and `client-secret` inputs/)
+    expectFailure(
+      r,
+      /refused the OAuth consumer \(unauthorized_client: Invalid OAuth client credentials\)\. Check the `client-id` and `client-secret` inputs/,
+    )
     expect(wasMasked(r.stdout, 'wrong-secret-value')).toBe(true)
     expect(findLeaks(r, { wrong: 'wrong-secret-value' })).toEqual([])
   })
@@ -151,7 +173,10 @@ describe('refusals', () => {
   test('a revoked refresh token says how to get a new one', async () => {
     fx.emu.state.refreshTokens.get(fx.refreshToken)!.revoked = true
     const r = await run()
-    expectFailure(r, /refused the refresh token \(invalid_grant: Invalid refresh_token\): it was revoked, expired .*bitbucket-oauth login/)
+    expectFailure(
+      r,
+      /refused the refresh token \(invalid_grant: Invalid refresh_token\): it was revoked, expired .*bitbucket-oauth login/,
+    )
   })
 
   test('a used token works within the grace window and dies after it', async () => {
@@ -175,8 +200,14 @@ describe('refusals', () => {
   test('plain http to a non-loopback host is refused before sending', async () => {
     const proxy = await startProxy()
     try {
-      const r = await run({ 'bitbucket-url': 'http://bitbucket.example' }, { HTTP_PROXY: proxy.url, http_proxy: proxy.url })
-      expectFailure(r, /Refusing plain http:\/\/ for input `bitbucket-url` \(bitbucket.example\).*Use an https:\/\/ URL/)
+      const r = await run(
+        { 'bitbucket-url': 'http://bitbucket.example' },
+        { HTTP_PROXY: proxy.url, http_proxy: proxy.url },
+      )
+      expectFailure(
+        r,
+        /Refusing plain http:\/\/ for input `bitbucket-url` \(bitbucket.example\).*Use an https:\/\/ URL/,
+      )
       expect(proxy.seen).toEqual([])
     } finally {
       await proxy.close()
@@ -184,14 +215,23 @@ describe('refusals', () => {
   })
 
   test('an HTML answer is reported with status and content type', async () => {
-    fx.emu.faults.add({ kind: 'status', path: TOKEN_PATH, status: 200, contentType: 'text/html', body: '<html>Log in</html>' })
+    fx.emu.faults.add({
+      kind: 'status',
+      path: TOKEN_PATH,
+      status: 200,
+      contentType: 'text/html',
+      body: '<html>Log in</html>',
+    })
     expectFailure(await run(), /answered HTTP 200 with text\/html that is not a JSON token/)
   })
 
   test('a truncated answer is reported, not retried (the refresh may have been spent)', async () => {
     fx.emu.faults.add({ kind: 'truncate', path: TOKEN_PATH, fraction: 0.4 })
     const r = await run()
-    expectFailure(r, /answered HTTP 200 but the body could not be read: .* the stored refresh token was spent: it keeps working for about 10 minutes, so re-run the job now/)
+    expectFailure(
+      r,
+      /answered HTTP 200 but the body could not be read: .* the stored refresh token was spent: it keeps working for about 10 minutes, so re-run the job now/,
+    )
     expect(tokenRequests()).toHaveLength(1)
   })
 })
@@ -222,7 +262,10 @@ describe('transient faults', () => {
   test('a persistent 500 fails after a bounded number of attempts', async () => {
     fx.emu.faults.add({ kind: 'status', path: TOKEN_PATH, status: 500, times: Infinity })
     const r = await run()
-    expectFailure(r, /token endpoint answered HTTP 500 .*after retries\. Bitbucket may be degraded; re-run the job later/)
+    expectFailure(
+      r,
+      /token endpoint answered HTTP 500 .*after retries\. Bitbucket may be degraded; re-run the job later/,
+    )
     expect(tokenRequests()).toHaveLength(4)
   })
 
@@ -236,13 +279,19 @@ describe('transient faults', () => {
   test('a stalled server fails on the timeout, without replaying the refresh', async () => {
     fx.emu.faults.add({ kind: 'stall', path: TOKEN_PATH, times: Infinity })
     const r = await run({}, { BITBUCKET_OAUTH_HTTP_TIMEOUT_MS: '400' })
-    expectFailure(r, /Could not reach the Bitbucket token endpoint at http:\/\/127\.0\.0\.1:\d+: no answer within 0\.4 s \(not retried: the request may have been processed\).* re-run the job now/)
+    expectFailure(
+      r,
+      /Could not reach the Bitbucket token endpoint at http:\/\/127\.0\.0\.1:\d+: no answer within 0\.4 s \(not retried: the request may have been processed\).* re-run the job now/,
+    )
     expect(tokenRequests()).toHaveLength(1)
   })
 
   test('a stalled server on client_credentials is retried until the deadline', async () => {
     fx.emu.faults.add({ kind: 'stall', path: TOKEN_PATH, times: Infinity })
-    const r = await run({ 'refresh-token': '' }, { BITBUCKET_OAUTH_HTTP_TIMEOUT_MS: '300', BITBUCKET_OAUTH_HTTP_DEADLINE_MS: '2000' })
+    const r = await run(
+      { 'refresh-token': '' },
+      { BITBUCKET_OAUTH_HTTP_TIMEOUT_MS: '300', BITBUCKET_OAUTH_HTTP_DEADLINE_MS: '2000' },
+    )
     expectFailure(r, /Could not reach the Bitbucket token endpoint/)
   })
 
@@ -250,7 +299,10 @@ describe('transient faults', () => {
     const url = fx.emu.url
     await fx.emu.close()
     const r = await runStep(job, 'main', { inputs: { ...fx.inputs, 'bitbucket-url': url }, env: FAST_RETRY })
-    expectFailure(r, /Could not reach the Bitbucket token endpoint at http:\/\/127\.0\.0\.1:\d+: connection refused after 4 attempts/)
+    expectFailure(
+      r,
+      /Could not reach the Bitbucket token endpoint at http:\/\/127\.0\.0\.1:\d+: connection refused after 4 attempts/,
+    )
     fx.emu = await startEmulator() // for afterEach
   })
 })
@@ -265,7 +317,13 @@ describe('proxy', () => {
     const proxy = await startProxy({ 'bitbucket.example:443': new URL(tlsEmu.url).host })
     try {
       const r = await runStep(job, 'main', {
-        inputs: { 'client-id': consumer.key, 'client-secret': consumer.secret, 'refresh-token': refresh, 'bitbucket-url': 'https://bitbucket.example', 'api-url': 'https://bitbucket.example/2.0' },
+        inputs: {
+          'client-id': consumer.key,
+          'client-secret': consumer.secret,
+          'refresh-token': refresh,
+          'bitbucket-url': 'https://bitbucket.example',
+          'api-url': 'https://bitbucket.example/2.0',
+        },
         env: { HTTPS_PROXY: proxy.url, NODE_EXTRA_CA_CERTS: cert.certFile, ...FAST_RETRY },
       })
       expect(r.errors).toEqual([])
@@ -273,7 +331,14 @@ describe('proxy', () => {
       expect(tlsEmu.state.validAccessToken(r.outputs['access-token']!)).toBeDefined()
       expect(proxy.seen).toEqual(['CONNECT bitbucket.example:443'])
       expect(tlsEmu.router.requests.map((q) => q.host)).toEqual(['bitbucket.example'])
-      expect(findLeaks(r, { secret: consumer.secret, refresh, access: r.outputs['access-token'], next: r.outputs['refresh-token'] })).toEqual([])
+      expect(
+        findLeaks(r, {
+          secret: consumer.secret,
+          refresh,
+          access: r.outputs['access-token'],
+          next: r.outputs['refresh-token'],
+        }),
+      ).toEqual([])
     } finally {
       await proxy.close()
       await tlsEmu.close()

@@ -16,12 +16,20 @@ const REDIRECT = 'http://localhost:8976/'
 
 function authorizeUrl(params: Record<string, string | undefined>): string {
   const url = new URL(`${fx.emu.url}/site/oauth2/authorize`)
-  const all: Record<string, string | undefined> = { client_id: fx.consumer.key, response_type: 'code', state: 'st-1', ...params }
+  const all: Record<string, string | undefined> = {
+    client_id: fx.consumer.key,
+    response_type: 'code',
+    state: 'st-1',
+    ...params,
+  }
   for (const [k, v] of Object.entries(all)) if (v !== undefined) url.searchParams.set(k, v)
   return url.href
 }
 
-async function exchange(form: Record<string, string | undefined>, secret = fx.consumer.secret): Promise<{ status: number; json: Record<string, unknown> }> {
+async function exchange(
+  form: Record<string, string | undefined>,
+  secret = fx.consumer.secret,
+): Promise<{ status: number; json: Record<string, unknown> }> {
   const body = new URLSearchParams()
   body.set('grant_type', 'authorization_code')
   for (const [k, v] of Object.entries(form)) if (v !== undefined) body.set(k, v)
@@ -54,9 +62,17 @@ describe('authorize endpoint', () => {
   test.each([
     ['an unknown client_id', { client_id: 'nope' }, /Invalid client_id/],
     ['a redirect_uri outside the callback URL', { redirect_uri: 'http://localhost:9999/' }, /Invalid redirect_uri/],
-    ['a redirect_uri on another host', { redirect_uri: 'http://evil.example/?x=http://localhost:8976' }, /Invalid redirect_uri/],
+    [
+      'a redirect_uri on another host',
+      { redirect_uri: 'http://evil.example/?x=http://localhost:8976' },
+      /Invalid redirect_uri/,
+    ],
     ['response_type=token', { redirect_uri: REDIRECT, response_type: 'token' }, /Unsupported response_type/],
-    ['an unknown challenge method', { redirect_uri: REDIRECT, code_challenge: 'a'.repeat(43), code_challenge_method: 'S512' }, /Unsupported code_challenge_method/],
+    [
+      'an unknown challenge method',
+      { redirect_uri: REDIRECT, code_challenge: 'a'.repeat(43), code_challenge_method: 'S512' },
+      /Unsupported code_challenge_method/,
+    ],
   ])('refuses %s with an error page', async (_what, params, message) => {
     const page = await get(authorizeUrl(params))
     expect(page.status).toBe(400)
@@ -109,7 +125,12 @@ describe('authorization_code grant', () => {
     const { code } = await grantedCode({ code_challenge: pkce.challenge, code_challenge_method: 'S256' })
     const r = await exchange({ code, redirect_uri: REDIRECT, code_verifier: pkce.verifier })
     expect(r.status).toBe(200)
-    expect(r.json).toMatchObject({ token_type: 'bearer', expires_in: 7200, scope: 'repository account', state: 'authorization_code' })
+    expect(r.json).toMatchObject({
+      token_type: 'bearer',
+      expires_in: 7200,
+      scope: 'repository account',
+      state: 'authorization_code',
+    })
     expect(fx.emu.state.validAccessToken(r.json.access_token as string)).toBeDefined()
     expect(fx.emu.state.acceptsRefreshToken(r.json.refresh_token as string)).toBe(true)
   })
@@ -119,15 +140,30 @@ describe('authorization_code grant', () => {
     const first = await exchange({ code, redirect_uri: REDIRECT })
     expect(first.status).toBe(200)
     const second = await exchange({ code, redirect_uri: REDIRECT })
-    expect(second).toEqual({ status: 400, json: { error: 'invalid_grant', error_description: 'Authorization code already used' } })
+    expect(second).toEqual({
+      status: 400,
+      json: { error: 'invalid_grant', error_description: 'Authorization code already used' },
+    })
     expect(fx.emu.state.acceptsRefreshToken(first.json.refresh_token as string)).toBe(false)
   })
 
   test.each([
-    ['a wrong code_verifier', (v: string) => ({ code_verifier: v.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')) }), 'Invalid code_verifier'],
+    [
+      'a wrong code_verifier',
+      (v: string) => ({ code_verifier: v.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')) }),
+      'Invalid code_verifier',
+    ],
     ['no code_verifier', () => ({ code_verifier: undefined }), 'Invalid code_verifier'],
-    ['another redirect_uri', () => ({ redirect_uri: 'http://localhost:8976/other' }), 'redirect_uri does not match the one of the authorization request'],
-    ['no redirect_uri', () => ({ redirect_uri: undefined }), 'redirect_uri does not match the one of the authorization request'],
+    [
+      'another redirect_uri',
+      () => ({ redirect_uri: 'http://localhost:8976/other' }),
+      'redirect_uri does not match the one of the authorization request',
+    ],
+    [
+      'no redirect_uri',
+      () => ({ redirect_uri: undefined }),
+      'redirect_uri does not match the one of the authorization request',
+    ],
   ])('refuses %s (and spends the code)', async (_what, change, description) => {
     const pkce = createPkce()
     const { code } = await grantedCode({ code_challenge: pkce.challenge, code_challenge_method: 'S256' })
@@ -146,17 +182,25 @@ describe('authorization_code grant', () => {
     const { code: code2 } = await grantedCode()
     const res = await fetch(`${fx.emu.url}/site/oauth2/access_token`, {
       method: 'POST',
-      headers: { authorization: `Basic ${Buffer.from(`${other.key}:${other.secret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+      headers: {
+        authorization: `Basic ${Buffer.from(`${other.key}:${other.secret}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
       body: new URLSearchParams({ grant_type: 'authorization_code', code: code2, redirect_uri: REDIRECT }).toString(),
     })
     expect(await res.json()).toEqual({ error: 'invalid_grant', error_description: 'Invalid authorization code' })
-    expect((await exchange({ code: 'made-up', redirect_uri: REDIRECT })).json.error_description).toBe('Invalid authorization code')
+    expect((await exchange({ code: 'made-up', redirect_uri: REDIRECT })).json.error_description).toBe(
+      'Invalid authorization code',
+    )
   })
 
   test('a wrong client secret is refused before the code is looked at', async () => {
     const { code } = await grantedCode()
     const r = await exchange({ code, redirect_uri: REDIRECT }, 'wrong')
-    expect(r).toEqual({ status: 400, json: { error: 'unauthorized_client', error_description: 'Invalid OAuth client credentials' } })
+    expect(r).toEqual({
+      status: 400,
+      json: { error: 'unauthorized_client', error_description: 'Invalid OAuth client credentials' },
+    })
     expect((await exchange({ code, redirect_uri: REDIRECT })).status).toBe(200)
   })
 })

@@ -100,11 +100,17 @@ function decodeCommand(s: string): string {
   return s.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%')
 }
 
-function inputEnv(inputs: Record<string, string>, context: Required<NonNullable<StepOptions['context']>>): Record<string, string> {
+function inputEnv(
+  inputs: Record<string, string>,
+  context: Required<NonNullable<StepOptions['context']>>,
+): Record<string, string> {
   const env: Record<string, string> = {}
   for (const [name, spec] of Object.entries(actionYml.inputs)) {
     let value = inputs[name] ?? spec.default ?? ''
-    value = value.replace(/\$\{\{\s*github\.(\w+)\s*\}\}/g, (_, key: string) => (context as Record<string, string>)[key] ?? '')
+    value = value.replace(
+      /\$\{\{\s*github\.(\w+)\s*\}\}/g,
+      (_, key: string) => (context as Record<string, string>)[key] ?? '',
+    )
     env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
   }
   for (const name of Object.keys(inputs)) {
@@ -182,16 +188,24 @@ export async function runStep(job: Job, entry: 'main' | 'post', options: StepOpt
  * its own `::add-mask::` line (so it is never shown, even before the runner
  * would have masked it). Returns the problems found (empty when clean).
  */
-export function findLeaks(result: Pick<StepResult, 'stdout' | 'stderr'>, secrets: Record<string, string | undefined>): string[] {
+export function findLeaks(
+  result: Pick<StepResult, 'stdout' | 'stderr'>,
+  secrets: Record<string, string | undefined>,
+): string[] {
   const problems: string[] = []
   for (const [name, secret] of Object.entries(secrets)) {
     if (!secret || secret.length < 4) continue
-    for (const [stream, text] of [['stdout', result.stdout], ['stderr', result.stderr]] as const) {
+    for (const [stream, text] of [
+      ['stdout', result.stdout],
+      ['stderr', result.stderr],
+    ] as const) {
       const lines = text.split(/\r?\n/)
       lines.forEach((line, i) => {
         if (!line.includes(secret)) return
         if (stream === 'stdout' && line === `::add-mask::${secret}`) return
-        problems.push(`${name} appears unmasked in ${stream} line ${i + 1}: ${line.replace(secret, '<' + name + '>').slice(0, 160)}`)
+        problems.push(
+          `${name} appears unmasked in ${stream} line ${i + 1}: ${line.replace(secret, '<' + name + '>').slice(0, 160)}`,
+        )
       })
     }
   }

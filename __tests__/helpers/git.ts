@@ -22,16 +22,34 @@ export function laterStepEnv(job: Job, extra: Record<string, string> = {}): Reco
   }
 }
 
-export function run(cmd: string, args: string[], options: { cwd: string; env: Record<string, string>; timeoutMs?: number }): Promise<ProcResult> {
+export function run(
+  cmd: string,
+  args: string[],
+  options: { cwd: string; env: Record<string, string>; timeoutMs?: number },
+): Promise<ProcResult> {
   return new Promise((resolve) => {
-    execFile(cmd, args, { cwd: options.cwd, env: options.env, encoding: 'utf8', timeout: options.timeoutMs ?? 60_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? Number((err as { code?: unknown }).code) : -1) : 0
-      resolve({ code, stdout, stderr })
-    })
+    execFile(
+      cmd,
+      args,
+      { cwd: options.cwd, env: options.env, encoding: 'utf8', timeout: options.timeoutMs ?? 60_000 },
+      (err, stdout, stderr) => {
+        const code = err
+          ? typeof (err as { code?: unknown }).code === 'number'
+            ? Number((err as { code?: unknown }).code)
+            : -1
+          : 0
+        resolve({ code, stdout, stderr })
+      },
+    )
   })
 }
 
-export function git(job: Job, args: string[], cwd = job.workspace, extraEnv: Record<string, string> = {}): Promise<ProcResult> {
+export function git(
+  job: Job,
+  args: string[],
+  cwd = job.workspace,
+  extraEnv: Record<string, string> = {},
+): Promise<ProcResult> {
   return run('git', args, { cwd, env: laterStepEnv(job, extraEnv) })
 }
 

@@ -47,12 +47,20 @@ export async function freePort(): Promise<number> {
   throw new Error('no free port')
 }
 
-export function runLogin(args: string[], env: Record<string, string | undefined> = {}, options: { cwd?: string; timeoutMs?: number } = {}): LoginRun {
+export function runLogin(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  options: { cwd?: string; timeoutMs?: number } = {},
+): LoginRun {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'bboa-login-home-'))
   const fullEnv: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: home, LANG: 'C.UTF-8' }
   for (const [k, v] of Object.entries(env)) if (v !== undefined) fullEnv[k] = v
   const started = Date.now()
-  const child = spawn(process.execPath, [CLI, 'login', ...args], { cwd: options.cwd ?? home, env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [CLI, 'login', ...args], {
+    cwd: options.cwd ?? home,
+    env: fullEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let stdout = ''
   let stderr = ''
   let urlResolve: (url: string) => void

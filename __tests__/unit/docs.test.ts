@@ -9,7 +9,11 @@ const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8')
 function table(heading: string): Map<string, string[]> {
   const section = readme.split(/^## /m).find((s) => s.startsWith(`${heading}\n`)) ?? ''
   const rows = new Map<string, string[]>()
-  for (const m of section.matchAll(/^\| `([a-z0-9-]+)` \|(.*)\|$/gm)) rows.set(m[1]!, m[2]!.split('|').map((c) => c.trim()))
+  for (const m of section.matchAll(/^\| `([a-z0-9-]+)` \|(.*)\|$/gm))
+    rows.set(
+      m[1]!,
+      m[2]!.split('|').map((c) => c.trim()),
+    )
   return rows
 }
 

@@ -28309,7 +28309,7 @@ var __webpack_exports__ = {};
 var external_node_worker_threads_ = __nccwpck_require__(5919);
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var undici = __nccwpck_require__(6752);
-;// CONCATENATED MODULE: ./src/errors.ts
+;// CONCATENATED MODULE: ./src/shared/errors.ts
 /**
  * An expected failure: bad input, refused credentials, an HTTP error.
  * Its message is shown to the user as the single `::error::` line, with no
@@ -28328,7 +28328,7 @@ function errorMessage(err) {
     return err instanceof Error ? err.message : String(err);
 }
 
-;// CONCATENATED MODULE: ./src/retry.ts
+;// CONCATENATED MODULE: ./src/net/retry.ts
 /**
  * When to try an HTTP request again, and how long to wait first.
  *
@@ -28423,7 +28423,7 @@ function backoffDelay(policy, retry, random) {
     return Math.round(exp / 2 + random() * (exp / 2));
 }
 
-;// CONCATENATED MODULE: ./src/http.ts
+;// CONCATENATED MODULE: ./src/net/http.ts
 /**
  * The one HTTP client every request goes through (Bitbucket, its archives,
  * the GitHub API): undici with timeouts on by default, an overall deadline,
@@ -28594,8 +28594,13 @@ class HttpClient {
                 return { response, text: await response.text() };
             }
             catch (err) {
-                const why = err instanceof DeadlineError ? `it did not arrive within ${+(limit / 1000).toFixed(1)} s` : describeNetworkError(err, this.timeouts);
-                const again = idempotent && !(err instanceof DeadlineError) && attempt < this.retry.attempts && this.#now() - started < this.timeouts.deadlineMs;
+                const why = err instanceof DeadlineError
+                    ? `it did not arrive within ${+(limit / 1000).toFixed(1)} s`
+                    : describeNetworkError(err, this.timeouts);
+                const again = idempotent &&
+                    !(err instanceof DeadlineError) &&
+                    attempt < this.retry.attempts &&
+                    this.#now() - started < this.timeouts.deadlineMs;
                 this.#debug(`${options.method ?? 'GET'} ${redactUrl(input)}: the body could not be read (${why})${again ? ', trying again' : ''}`);
                 if (again) {
                     await this.#sleep(backoffDelay(this.retry, attempt, this.#random));
@@ -28640,7 +28645,8 @@ class HttpClient {
             await response.body.dump().catch(() => { });
             const next = new URL(location, current);
             this.#debug(`${currentMethod} ${redactUrl(current)}: HTTP ${response.status} to ${redactUrl(next)}${next.origin === origin ? '' : ' (another origin: credentials not forwarded)'}`);
-            if (response.status === 303 || ((response.status === 301 || response.status === 302) && currentMethod === 'POST')) {
+            if (response.status === 303 ||
+                ((response.status === 301 || response.status === 302) && currentMethod === 'POST')) {
                 currentMethod = 'GET';
                 body = undefined;
             }
@@ -28700,7 +28706,7 @@ function redactUrl(input) {
     return `${url.origin}${url.pathname}${url.search ? '?…' : ''}`;
 }
 
-;// CONCATENATED MODULE: ./src/tuning.ts
+;// CONCATENATED MODULE: ./src/net/tuning.ts
 function ms(env, name) {
     const raw = env[name];
     if (raw === undefined || raw === '')
@@ -28879,7 +28885,7 @@ var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_nod
 // EXTERNAL MODULE: external "node:zlib"
 var external_node_zlib_ = __nccwpck_require__(8522);
 var external_node_zlib_default = /*#__PURE__*/__nccwpck_require__.n(external_node_zlib_);
-;// CONCATENATED MODULE: ./src/archives/tar.ts
+;// CONCATENATED MODULE: ./src/archives/tar-reader.ts
 /**
  * A small streaming tar reader: ustar and GNU headers, pax extended headers
  * (`path`, `linkpath`, `size`), GNU long names (`L`, `K`). Bytes are pushed
@@ -28889,7 +28895,7 @@ var external_node_zlib_default = /*#__PURE__*/__nccwpck_require__.n(external_nod
  * It knows nothing about the file system: what is safe to write is decided
  * by extract.ts.
  */
-class tar_TarFormatError extends Error {
+class tar_reader_TarFormatError extends Error {
     code;
     constructor(message, code = 'TAR_FORMAT') {
         super(message);
@@ -29000,7 +29006,7 @@ class TarParser {
             this.#phase = 'done';
             return;
         }
-        throw new tar_TarFormatError('the archive ends in the middle of an entry (truncated download?)', 'TRUNCATED');
+        throw new tar_reader_TarFormatError('the archive ends in the middle of an entry (truncated download?)', 'TRUNCATED');
     }
     #onHeader(block) {
         if (isZero(block)) {
@@ -29010,17 +29016,17 @@ class TarParser {
             return;
         }
         if (this.#zeroBlocks)
-            throw new tar_TarFormatError('a zero block in the middle of the archive');
+            throw new tar_reader_TarFormatError('a zero block in the middle of the archive');
         verifyChecksum(block);
         const flag = String.fromCharCode(block[156]);
         const size = readNumber(block, 124, 12);
         const ustar = block.toString('latin1', 257, 262) === 'ustar';
         const gnu = block.toString('latin1', 257, 265) === 'ustar  \0';
         if (size < 0 || !Number.isSafeInteger(size))
-            throw new tar_TarFormatError('an entry with an impossible size');
+            throw new tar_reader_TarFormatError('an entry with an impossible size');
         if (flag === 'x' || flag === 'g' || flag === 'L' || flag === 'K') {
             if (size > 1 << 20)
-                throw new tar_TarFormatError(`a ${flag} header of ${size} bytes`);
+                throw new tar_reader_TarFormatError(`a ${flag} header of ${size} bytes`);
             this.#metaKind = flag;
             this.#remaining = size;
             this.#padding = pad(size);
@@ -29047,7 +29053,7 @@ class TarParser {
             linkname = this.#pax.linkpath;
         if (this.#pax.size !== undefined) {
             if (!/^\d+$/.test(this.#pax.size))
-                throw new tar_TarFormatError('a pax size that is not a number');
+                throw new tar_reader_TarFormatError('a pax size that is not a number');
             entrySize = Number(this.#pax.size);
         }
         this.#longName = undefined;
@@ -29058,7 +29064,11 @@ class TarParser {
         if (type === 'file' && flag !== '7' && name.endsWith('/'))
             type = 'directory';
         // Only regular files carry data that is theirs; skip anything else's.
-        const dataSize = type === 'file' || type === 'other' ? entrySize : type === 'hardlink' || type === 'symlink' || type === 'directory' ? 0 : entrySize;
+        const dataSize = type === 'file' || type === 'other'
+            ? entrySize
+            : type === 'hardlink' || type === 'symlink' || type === 'directory'
+                ? 0
+                : entrySize;
         const entry = {
             name: name.replace(/\/+$/, ''),
             type,
@@ -29128,7 +29138,7 @@ function readNumber(buf, off, len) {
         if (c === 0x20)
             continue;
         if (c < 0x30 || c > 0x37)
-            throw new tar_TarFormatError('a header with a malformed number (not a tar archive?)');
+            throw new tar_reader_TarFormatError('a header with a malformed number (not a tar archive?)');
         n = n * 8 + (c - 0x30);
         seen = true;
     }
@@ -29140,7 +29150,7 @@ function verifyChecksum(block) {
     for (let i = 0; i < BLOCK; i++)
         sum += i >= 148 && i < 156 ? 0x20 : block[i];
     if (sum !== stored)
-        throw new tar_TarFormatError('a header with a bad checksum (corrupt archive, or not a tar archive)');
+        throw new tar_reader_TarFormatError('a header with a bad checksum (corrupt archive, or not a tar archive)');
 }
 /** pax records: `LEN KEY=VALUE\n`, LEN counting the whole record in bytes. */
 function parsePax(buf) {
@@ -29152,7 +29162,7 @@ function parsePax(buf) {
             break;
         const len = Number(buf.toString('latin1', off, space));
         if (!Number.isInteger(len) || len <= 0 || off + len > buf.length)
-            throw new tar_TarFormatError('a malformed pax header');
+            throw new tar_reader_TarFormatError('a malformed pax header');
         const record = buf.toString('utf8', space + 1, off + len - 1);
         const eq = record.indexOf('=');
         if (eq > 0)
@@ -29351,7 +29361,10 @@ class Extractor {
                 // Nothing but extracted files and folders exists in the staging folder yet (symlinks come last),
                 // so a regular file there is one this archive wrote, complete and closed.
                 const targetAbs = this.#abs(target);
-                if (target === '' || this.#symlinks.has(target) || parts.slice(1, -1).some((_, i) => this.#symlinks.has(parts.slice(1, i + 2).join('/'))) || !isFile(targetAbs)) {
+                if (target === '' ||
+                    this.#symlinks.has(target) ||
+                    parts.slice(1, -1).some((_, i) => this.#symlinks.has(parts.slice(1, i + 2).join('/'))) ||
+                    !isFile(targetAbs)) {
                     this.refuse(e.name, `a hard link to ${showName(e.linkname)}, which is not a file extracted before it`);
                 }
                 const abs = this.#abs(rel);
@@ -29382,7 +29395,9 @@ class Extractor {
         for (const link of this.#pendingSymlinks) {
             const where = resolveLink(this.#symlinks, link.rel);
             if (where !== 'inside')
-                this.refuse(link.name, where === 'loop' ? 'a symlink loop' : `a symlink to ${showName(link.target)}, which leads outside the archive's folder through other symlinks`);
+                this.refuse(link.name, where === 'loop'
+                    ? 'a symlink loop'
+                    : `a symlink to ${showName(link.target)}, which leads outside the archive's folder through other symlinks`);
         }
         for (const link of this.#pendingSymlinks) {
             const abs = this.#abs(link.rel);
@@ -29573,7 +29588,7 @@ async function removeEmptyParents(dir, created) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/archives/stage.ts
+;// CONCATENATED MODULE: ./src/archives/worker/stage.ts
 /**
  * The heavy stage of one archive: a `.tar.gz` (the download itself, or a
  * file already on disk) hashed and extracted into an empty staging folder.
@@ -29610,7 +29625,7 @@ async function runStage(job, deps) {
     return { sha256: d.sha256, bytes: d.bytes, stats: d.result };
 }
 
-;// CONCATENATED MODULE: ./src/archives/worker.ts
+;// CONCATENATED MODULE: ./src/archives/worker/worker.ts
 /**
  * The stage of stage.ts in a worker thread (bundled separately to
  * `dist/archive-worker/index.js`). A worker gets its own V8 heap with small
@@ -29635,10 +29650,20 @@ port.on('message', (request) => {
     }
     const { id, job } = request;
     const debug = (message) => post({ id, type: 'debug', message });
-    http ??= new HttpClient({ ...tuningFromEnv(process.env), debug: (message) => post({ id: 0, type: 'debug', message }) });
+    http ??= new HttpClient({
+        ...tuningFromEnv(process.env),
+        debug: (message) => post({ id: 0, type: 'debug', message }),
+    });
     runStage(job, { http, info: (message) => post({ id, type: 'info', message }), debug }).then((r) => post({ id, type: 'done', ...r }), (err) => {
         const e = err;
-        post({ id, type: 'error', name: e?.name ?? 'Error', message: e?.message ?? String(err), code: e?.code, detail: e?.detail ?? e?.stack });
+        post({
+            id,
+            type: 'error',
+            name: e?.name ?? 'Error',
+            message: e?.message ?? String(err),
+            code: e?.code,
+            detail: e?.detail ?? e?.stack,
+        });
     });
 });
 

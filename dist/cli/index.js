@@ -28095,9 +28095,9 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _quiet_warnings_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5361);
-/* harmony import */ var _github_secrets_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5231);
-/* harmony import */ var _login_command_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6322);
+/* harmony import */ var _net_quiet_warnings_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8125);
+/* harmony import */ var _github_secrets_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7025);
+/* harmony import */ var _login_command_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9479);
 /** The `bitbucket-oauth` command: dispatches to its subcommands (today: `login`). */
 
 
@@ -28136,61 +28136,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3916:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   g: () => (/* binding */ errorMessage),
-/* harmony export */   l: () => (/* binding */ ActionError)
-/* harmony export */ });
-/**
- * An expected failure: bad input, refused credentials, an HTTP error.
- * Its message is shown to the user as the single `::error::` line, with no
- * stack trace, so it must say what to do.
- */
-class ActionError extends Error {
-    /** Extra detail for the debug log only (never shown as the error line). */
-    detail;
-    constructor(message, options = {}) {
-        super(message, { cause: options.cause });
-        this.name = 'ActionError';
-        this.detail = options.detail;
-    }
-}
-function errorMessage(err) {
-    return err instanceof Error ? err.message : String(err);
-}
-
-
-/***/ }),
-
-/***/ 6264:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   d: () => (/* binding */ parseJsonObject),
-/* harmony export */   n: () => (/* binding */ isoSeconds)
-/* harmony export */ });
-/** Small formats shared by the action and the login command. */
-/** ISO 8601 UTC to the second: `2026-11-22T10:00:00Z`. */
-function isoSeconds(date) {
-    return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-/** A JSON object from an answer's text, or undefined for anything else (not JSON, an array, empty). */
-function parseJsonObject(text) {
-    try {
-        const parsed = text ? JSON.parse(text) : undefined;
-        return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-
-
-/***/ }),
-
-/***/ 5231:
+/***/ 7025:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28201,11 +28147,11 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: GITHUB_API_VERSION, secretScope
 
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
-// EXTERNAL MODULE: ./src/http.ts + 1 modules
-var http = __nccwpck_require__(256);
-;// CONCATENATED MODULE: ./src/sealed-box.ts
+// EXTERNAL MODULE: ./src/shared/errors.ts
+var errors = __nccwpck_require__(8382);
+// EXTERNAL MODULE: ./src/net/http.ts + 1 modules
+var http = __nccwpck_require__(4320);
+;// CONCATENATED MODULE: ./src/github/sealed-box.ts
 /**
  * Encryption for GitHub secrets: a libsodium sealed box (X25519 +
  * XSalsa20-Poly1305, anonymous sender) to the scope's public key, as GitHub's
@@ -28247,9 +28193,9 @@ async function sealBase64(value, publicKeyBase64) {
     return sodium.to_base64(sealed, sodium.base64_variants.ORIGINAL);
 }
 
-// EXTERNAL MODULE: ./src/format.ts
-var format = __nccwpck_require__(6264);
-;// CONCATENATED MODULE: ./src/github-secrets.ts
+// EXTERNAL MODULE: ./src/shared/format.ts
+var format = __nccwpck_require__(6338);
+;// CONCATENATED MODULE: ./src/github/secrets.ts
 /**
  * Writes a GitHub Actions secret (repository, environment or organization)
  * through GitHub's REST API: fetch the scope's public key, seal the value to
@@ -28277,7 +28223,11 @@ const GITHUB_API_VERSION = '2022-11-28';
 const segment = (s) => encodeURIComponent(s);
 function secretScope(target) {
     if (target.organization) {
-        return { kind: 'organization', collection: `orgs/${segment(target.organization)}/actions/secrets`, label: `organization ${target.organization}` };
+        return {
+            kind: 'organization',
+            collection: `orgs/${segment(target.organization)}/actions/secrets`,
+            label: `organization ${target.organization}`,
+        };
     }
     const repository = target.repository ?? '';
     const [owner = '', repo = ''] = repository.split('/');
@@ -28390,7 +28340,8 @@ class GitHubApi {
         const scope = this.#scope;
         const message = typeof json?.message === 'string' ? json.message.replace(/\s+/g, ' ').slice(0, 200) : undefined;
         const said = `HTTP ${status}${message ? `: "${message}"` : ''}`;
-        const rateLimited = (status === 403 || status === 429) && (response.headers['x-ratelimit-remaining'] === '0' || /rate limit/i.test(message ?? ''));
+        const rateLimited = (status === 403 || status === 429) &&
+            (response.headers['x-ratelimit-remaining'] === '0' || /rate limit/i.test(message ?? ''));
         if (rateLimited) {
             const reset = Number(response.headers['x-ratelimit-reset']);
             const when = Number.isFinite(reset) && reset > 0 ? ` (it resets at ${(0,format/* isoSeconds */.n)(new Date(reset * 1000))})` : '';
@@ -28433,400 +28384,7 @@ function notFoundHint(scope, target, said) {
 
 /***/ }),
 
-/***/ 256:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  Qq: () => (/* binding */ HttpClient),
-  j$: () => (/* binding */ HttpError),
-  be: () => (/* binding */ assertSecureUrl),
-  we: () => (/* binding */ joinUrl)
-});
-
-// UNUSED EXPORTS: DEFAULT_TIMEOUTS, isLoopbackHost, redactUrl
-
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(6752);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
-;// CONCATENATED MODULE: ./src/retry.ts
-/**
- * When to try an HTTP request again, and how long to wait first.
- *
- * Only transient faults are retried: network errors, 408, 429 and 5xx. A
- * request that is not safe to repeat (a refresh-token grant spends the token)
- * is retried only when it cannot have been processed: the connection was
- * never made, or the server answered with 429/5xx. A timeout or a reset after
- * the request was sent is final for it.
- */
-const DEFAULT_RETRY = {
-    attempts: 4,
-    baseDelayMs: 1000,
-    maxDelayMs: 8000,
-    maxRetryAfterMs: 30_000,
-};
-/** 408, 429 and 5xx but 501 (Not Implemented) and 505 (HTTP Version Not Supported), which no retry mends. */
-function isRetryableStatus(status) {
-    if (status === 408 || status === 429)
-        return true;
-    return status >= 500 && status < 600 && status !== 501 && status !== 505;
-}
-/** Error codes meaning the request never reached the server. */
-const NOT_SENT_CODES = new Set([
-    'ECONNREFUSED',
-    'EAI_AGAIN',
-    'EHOSTUNREACH',
-    'ENETUNREACH',
-    'UND_ERR_CONNECT_TIMEOUT',
-    'ECONNABORTED_BEFORE_SEND',
-]);
-/** Error codes meaning the request may have been processed; safe only to repeat idempotent requests. */
-const MAYBE_SENT_CODES = new Set([
-    'ECONNRESET',
-    'EPIPE',
-    'ETIMEDOUT',
-    'UND_ERR_SOCKET',
-    'UND_ERR_HEADERS_TIMEOUT',
-    'UND_ERR_BODY_TIMEOUT',
-    'UND_ERR_CLOSED',
-    'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
-    'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH',
-    'ERR_STREAM_PREMATURE_CLOSE',
-    'Z_BUF_ERROR',
-    'TRUNCATED',
-]);
-/** The innermost `code` in an error's cause chain. */
-function errorCode(err) {
-    let e = err;
-    for (let depth = 0; e && depth < 5; depth++) {
-        const code = e.code;
-        if (typeof code === 'string' && code !== 'UND_ERR')
-            return code;
-        e = e.cause;
-    }
-    return undefined;
-}
-function classifyNetworkError(err) {
-    const code = errorCode(err);
-    if (code && NOT_SENT_CODES.has(code))
-        return 'not-sent';
-    if (code && MAYBE_SENT_CODES.has(code))
-        return 'maybe-sent';
-    return 'fatal';
-}
-function shouldRetryError(err, idempotent) {
-    const fault = classifyNetworkError(err);
-    return fault === 'not-sent' || (fault === 'maybe-sent' && idempotent);
-}
-/**
- * `Retry-After` in milliseconds: delta-seconds or an HTTP date.
- * Undefined when absent or unreadable.
- */
-function parseRetryAfter(value, now) {
-    if (value === undefined)
-        return undefined;
-    const trimmed = value.trim();
-    if (/^\d+$/.test(trimmed))
-        return Number(trimmed) * 1000;
-    // An HTTP date names its day or month; bare numbers such as "-3" are not dates.
-    const date = /[A-Za-z]/.test(trimmed) ? Date.parse(trimmed) : Number.NaN;
-    if (Number.isNaN(date))
-        return undefined;
-    return Math.max(0, date - now);
-}
-/**
- * Backoff before retry number `retry` (1 for the first retry): exponential,
- * capped, with "equal jitter" (half fixed, half random) so that parallel jobs
- * spread out without ever retrying at once.
- */
-function backoffDelay(policy, retry, random) {
-    const exp = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
-    return Math.round(exp / 2 + random() * (exp / 2));
-}
-
-;// CONCATENATED MODULE: ./src/http.ts
-/**
- * The one HTTP client every request goes through (Bitbucket, its archives,
- * the GitHub API): undici with timeouts on by default, an overall deadline,
- * retries decided by error type (see retry.ts), `HTTPS_PROXY`/`HTTP_PROXY`/
- * `NO_PROXY` honoured, plain http refused except to loopback hosts, and
- * credentials never forwarded to another origin on a redirect.
- */
-
-
-
-const DEFAULT_TIMEOUTS = {
-    connectMs: 10_000,
-    headersMs: 30_000,
-    bodyMs: 30_000,
-    deadlineMs: 50_000,
-};
-/** The failure of a request after its retries: what, where, why, and what to do. */
-class HttpError extends errors/* ActionError */.l {
-    status;
-    code;
-    /** Where it failed: before any answer, or while reading an answer's body (status set). */
-    phase;
-    constructor(message, options = {}) {
-        super(message, { cause: options.cause });
-        this.name = 'HttpError';
-        this.status = options.status;
-        this.code = options.code;
-        this.phase = options.phase ?? 'request';
-    }
-}
-const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\]|::1)$/i;
-function isLoopbackHost(hostname) {
-    return LOOPBACK_HOSTS.test(hostname);
-}
-/** Throws unless the URL is https, or http to a loopback host. */
-function assertSecureUrl(url, what) {
-    if (url.protocol === 'https:')
-        return;
-    if (url.protocol === 'http:' && isLoopbackHost(url.hostname))
-        return;
-    if (url.protocol === 'http:') {
-        throw new errors/* ActionError */.l(`Refusing plain http:// for ${what} (${url.host}): tokens would cross the network unencrypted. Use an https:// URL (plain http is accepted only for loopback hosts).`);
-    }
-    throw new errors/* ActionError */.l(`${what} must be an https:// URL, got "${url.protocol}" (${url.host}).`);
-}
-const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
-function flattenHeaders(headers) {
-    const out = {};
-    for (const [key, value] of Object.entries(headers)) {
-        out[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
-    }
-    return out;
-}
-function describeNetworkError(err, timeouts) {
-    const code = errorCode(err);
-    switch (code) {
-        case 'ECONNREFUSED':
-            return 'connection refused';
-        case 'ENOTFOUND':
-            return 'host name not found (check the URL)';
-        case 'EAI_AGAIN':
-            return 'DNS lookup failed';
-        case 'UND_ERR_CONNECT_TIMEOUT':
-            return `no connection within ${timeouts.connectMs / 1000} s`;
-        case 'UND_ERR_HEADERS_TIMEOUT':
-            return `no answer within ${timeouts.headersMs / 1000} s`;
-        case 'UND_ERR_BODY_TIMEOUT':
-            return `the answer stalled for ${timeouts.bodyMs / 1000} s`;
-        case 'ECONNRESET':
-        case 'UND_ERR_SOCKET':
-            return 'the connection was reset';
-        default:
-            if (code?.startsWith('ERR_TLS') || code?.includes('CERT') || code === 'DEPTH_ZERO_SELF_SIGNED_CERT') {
-                return `TLS certificate not trusted (${code}); for a private CA set NODE_EXTRA_CA_CERTS`;
-            }
-            return code ? `${code}: ${(0,errors/* errorMessage */.g)(err)}` : (0,errors/* errorMessage */.g)(err);
-    }
-}
-class HttpClient {
-    timeouts;
-    retry;
-    /** Through HTTPS_PROXY/HTTP_PROXY unless NO_PROXY says otherwise. */
-    #proxied;
-    /** Loopback hosts: never through a proxy (the proxy's loopback is another machine). */
-    #direct;
-    #debug;
-    #sleep;
-    #random;
-    #now;
-    constructor(deps = {}) {
-        this.timeouts = { ...DEFAULT_TIMEOUTS, ...deps.timeouts };
-        this.retry = { ...DEFAULT_RETRY, ...deps.retry };
-        const agentOptions = {
-            connect: { timeout: this.timeouts.connectMs },
-            headersTimeout: this.timeouts.headersMs,
-            bodyTimeout: this.timeouts.bodyMs,
-        };
-        this.#proxied = deps.dispatcher ?? new undici/* EnvHttpProxyAgent */.J2(agentOptions);
-        this.#direct = deps.dispatcher ?? new undici/* Agent */.g6(agentOptions);
-        this.#debug = deps.debug ?? (() => { });
-        this.#sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-        this.#random = deps.random ?? Math.random;
-        this.#now = deps.now ?? Date.now;
-    }
-    /**
-     * Sends a request, following redirects and retrying transient faults, and
-     * resolves with the final response whatever its status (callers decide what
-     * a 4xx means). A retryable status on the last attempt is returned too.
-     * Rejects with an HttpError when no response could be had.
-     */
-    async request(input, options) {
-        const method = options.method ?? 'GET';
-        const idempotent = options.idempotent ?? !['POST', 'PATCH'].includes(method);
-        const started = this.#now();
-        const deadline = started + this.timeouts.deadlineMs;
-        let lastError;
-        let lastStatus;
-        for (let attempt = 1; attempt <= this.retry.attempts; attempt++) {
-            let waitMs;
-            try {
-                const response = await this.#followRedirects(new URL(input), options, method, deadline);
-                response.attempts = attempt;
-                if (!isRetryableStatus(response.status) || attempt === this.retry.attempts)
-                    return response;
-                lastStatus = response.status;
-                const retryAfter = parseRetryAfter(response.headers['retry-after'], this.#now());
-                await response.body.dump().catch(() => { });
-                if (retryAfter !== undefined && retryAfter > this.retry.maxRetryAfterMs) {
-                    throw new HttpError(`${options.what} answered HTTP ${response.status} and asked to retry after ${Math.ceil(retryAfter / 1000)} s, longer than the ${this.retry.maxRetryAfterMs / 1000} s this action waits. Re-run the job later.`, { status: response.status });
-                }
-                waitMs = retryAfter ?? backoffDelay(this.retry, attempt, this.#random);
-                this.#debug(`${method} ${redactUrl(input)}: HTTP ${response.status}, retry ${attempt} in ${waitMs} ms`);
-            }
-            catch (err) {
-                if (err instanceof HttpError || (err instanceof errors/* ActionError */.l && !(err instanceof DeadlineError)))
-                    throw err;
-                lastError = err;
-                const deadlineHit = err instanceof DeadlineError;
-                if (deadlineHit || !shouldRetryError(err, idempotent) || attempt === this.retry.attempts) {
-                    throw this.#networkFailure(options.what, input, err, attempt, idempotent);
-                }
-                waitMs = backoffDelay(this.retry, attempt, this.#random);
-                this.#debug(`${method} ${redactUrl(input)}: ${describeNetworkError(err, this.timeouts)}, retry ${attempt} in ${waitMs} ms`);
-            }
-            if (this.#now() + waitMs >= deadline) {
-                throw lastStatus !== undefined
-                    ? new HttpError(`${options.what} kept answering HTTP ${lastStatus} for ${Math.round((this.#now() - started) / 1000)} s (${attempt} attempts): the service may be degraded; re-run the job later.`, { status: lastStatus })
-                    : this.#networkFailure(options.what, input, lastError, attempt, idempotent);
-            }
-            await this.#sleep(waitMs);
-        }
-        /* c8 ignore next */
-        throw new Error('unreachable');
-    }
-    /**
-     * A request whose body is read as text (small JSON answers). The body too
-     * must arrive within the request's deadline (or `bodyMs` after the headers,
-     * if later); an idempotent request whose body is cut short is tried again.
-     */
-    async text(input, options) {
-        const idempotent = options.idempotent ?? !['POST', 'PATCH'].includes(options.method ?? 'GET');
-        const started = this.#now();
-        for (let attempt = 1;; attempt++) {
-            const response = await this.request(input, options);
-            const limit = Math.max(started + this.timeouts.deadlineMs, this.#now() + this.timeouts.bodyMs) - this.#now();
-            const timer = setTimeout(() => response.body.destroy(new DeadlineError()), limit);
-            try {
-                return { response, text: await response.text() };
-            }
-            catch (err) {
-                const why = err instanceof DeadlineError ? `it did not arrive within ${+(limit / 1000).toFixed(1)} s` : describeNetworkError(err, this.timeouts);
-                const again = idempotent && !(err instanceof DeadlineError) && attempt < this.retry.attempts && this.#now() - started < this.timeouts.deadlineMs;
-                this.#debug(`${options.method ?? 'GET'} ${redactUrl(input)}: the body could not be read (${why})${again ? ', trying again' : ''}`);
-                if (again) {
-                    await this.#sleep(backoffDelay(this.retry, attempt, this.#random));
-                    continue;
-                }
-                throw new HttpError(`${options.what} (${response.url.host}) answered HTTP ${response.status} but the body could not be read: ${why}.`, { status: response.status, code: errorCode(err), cause: err, phase: 'body' });
-            }
-            finally {
-                clearTimeout(timer);
-            }
-        }
-    }
-    async close() {
-        await Promise.all([this.#proxied.close(), this.#direct === this.#proxied ? undefined : this.#direct.close()]);
-    }
-    #networkFailure(what, input, err, attempts, idempotent) {
-        const url = new URL(input);
-        const why = err instanceof DeadlineError
-            ? `no answer within the ${this.timeouts.deadlineMs / 1000} s deadline`
-            : describeNetworkError(err, this.timeouts);
-        const notRetried = classifyNetworkError(err) === 'maybe-sent' && !idempotent
-            ? ' (not retried: the request may have been processed)'
-            : '';
-        const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
-        return new HttpError(`Could not reach ${what} at ${url.origin}: ${why}${tries}${notRetried}. Check the URL, the runner's network and any HTTPS_PROXY setting, then re-run the job.`, { code: errorCode(err), cause: err });
-    }
-    async #followRedirects(url, options, method, deadline) {
-        const origin = url.origin;
-        let maxRedirects = options.maxRedirects ?? (method === 'GET' || method === 'HEAD' ? 5 : 0);
-        let current = url;
-        let currentMethod = method;
-        let body = options.body;
-        for (;;) {
-            assertSecureUrl(current, options.what);
-            const headers = { 'user-agent': 'bitbucket-oauth-action', ...options.headers };
-            if (options.authorization && current.origin === origin)
-                headers.authorization = options.authorization;
-            const response = await this.#once(current, currentMethod, headers, body, deadline);
-            const location = response.headers.location;
-            if (!REDIRECT_STATUS.has(response.status) || !location || maxRedirects <= 0)
-                return response;
-            await response.body.dump().catch(() => { });
-            const next = new URL(location, current);
-            this.#debug(`${currentMethod} ${redactUrl(current)}: HTTP ${response.status} to ${redactUrl(next)}${next.origin === origin ? '' : ' (another origin: credentials not forwarded)'}`);
-            if (response.status === 303 || ((response.status === 301 || response.status === 302) && currentMethod === 'POST')) {
-                currentMethod = 'GET';
-                body = undefined;
-            }
-            current = next;
-            maxRedirects--;
-        }
-    }
-    async #once(url, method, headers, body, deadline) {
-        const remaining = deadline - this.#now();
-        if (remaining <= 0)
-            throw new DeadlineError();
-        const controller = new AbortController();
-        const timer = setTimeout(() => controller.abort(new DeadlineError()), remaining);
-        try {
-            const dispatcher = isLoopbackHost(url.hostname) ? this.#direct : this.#proxied;
-            const res = await dispatcher.request({
-                origin: url.origin,
-                path: url.pathname + url.search,
-                method,
-                headers,
-                body,
-                signal: controller.signal,
-            });
-            this.#debug(`${method} ${redactUrl(url)}: HTTP ${res.statusCode}`);
-            const flat = flattenHeaders(res.headers);
-            return {
-                status: res.statusCode,
-                headers: flat,
-                url,
-                attempts: 1,
-                body: res.body,
-                text: () => res.body.text(),
-            };
-        }
-        catch (err) {
-            if (controller.signal.aborted)
-                throw new DeadlineError();
-            throw err;
-        }
-        finally {
-            clearTimeout(timer);
-        }
-    }
-}
-class DeadlineError extends errors/* ActionError */.l {
-    constructor() {
-        super('deadline exceeded');
-    }
-}
-/** `base` joined with a path below it (keeps a base path such as `/2.0`). */
-function joinUrl(base, suffix) {
-    return new URL(base.href.replace(/\/+$/, '') + '/' + suffix.replace(/^\/+/, ''));
-}
-/** A URL for logs: no query string, no user info. */
-function redactUrl(input) {
-    const url = new URL(input);
-    return `${url.origin}${url.pathname}${url.search ? '?…' : ''}`;
-}
-
-
-/***/ }),
-
-/***/ 6322:
+/***/ 9479:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28835,11 +28393,11 @@ __nccwpck_require__.d(__webpack_exports__, {
   n: () => (/* binding */ loginCommand)
 });
 
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
-// EXTERNAL MODULE: ./src/http.ts + 1 modules
-var src_http = __nccwpck_require__(256);
-;// CONCATENATED MODULE: ./src/mask.ts
+// EXTERNAL MODULE: ./src/shared/errors.ts
+var errors = __nccwpck_require__(8382);
+// EXTERNAL MODULE: ./src/net/http.ts + 1 modules
+var net_http = __nccwpck_require__(4320);
+;// CONCATENATED MODULE: ./src/shared/mask.ts
 /**
  * Every secret goes through here: it is registered with the runner's log
  * masking (`::add-mask::`) and remembered so that our own debug lines and
@@ -28872,7 +28430,7 @@ class Masker {
     }
 }
 
-;// CONCATENATED MODULE: ./src/tuning.ts
+;// CONCATENATED MODULE: ./src/net/tuning.ts
 function ms(env, name) {
     const raw = env[name];
     if (raw === undefined || raw === '')
@@ -28999,7 +28557,7 @@ function destProblem(dest, workspace) {
     return undefined;
 }
 
-;// CONCATENATED MODULE: ./src/inputs.ts
+;// CONCATENATED MODULE: ./src/action/inputs.ts
 /**
  * Reads and validates every input before any network call. Secret inputs are
  * masked first, before anything else can print them.
@@ -29034,7 +28592,7 @@ function parseBaseUrl(value, input) {
         throw new errors/* ActionError */.l(`Input \`${input}\` must not carry credentials in the URL.`);
     if (url.search || url.hash)
         throw new errors/* ActionError */.l(`Input \`${input}\` must be a plain root URL, without "?" or "#".`);
-    (0,src_http/* assertSecureUrl */.be)(url, `input \`${input}\``);
+    (0,net_http/* assertSecureUrl */.be)(url, `input \`${input}\``);
     url.pathname = url.pathname.replace(/\/+$/, '');
     return url;
 }
@@ -29288,13 +28846,15 @@ function parseOptionUrl(value) {
         return parseBaseUrl(value, 'bitbucket-url');
     }
     catch (err) {
-        throw new UsageError(err.message.replace('Input `bitbucket-url`', 'Option --bitbucket-url').replace('input `bitbucket-url`', 'option --bitbucket-url'));
+        throw new UsageError(err.message
+            .replace('Input `bitbucket-url`', 'Option --bitbucket-url')
+            .replace('input `bitbucket-url`', 'option --bitbucket-url'));
     }
 }
 
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: ./src/child-env.ts
+;// CONCATENATED MODULE: ./src/shared/child-env.ts
 /**
  * The environment for a child process (git, a browser opener): the parent's,
  * less what holds secrets: the action's inputs (`INPUT_*`) and the tokens the
@@ -29381,7 +28941,7 @@ function failurePage(message) {
 <p>No token was issued. The terminal says the same; run <code>bitbucket-oauth login</code> again once it is fixed.</p>`, false);
 }
 function waitingPage() {
-    return page('bitbucket-oauth login is waiting', '<p>This address receives Bitbucket\'s answer after you grant access. Open the authorize URL that the command printed.</p>', true);
+    return page('bitbucket-oauth login is waiting', "<p>This address receives Bitbucket's answer after you grant access. Open the authorize URL that the command printed.</p>", true);
 }
 function alreadyAnsweredPage() {
     return page('This login is already answered', '<p>The command has already received an answer from Bitbucket; see the terminal.</p>', false);
@@ -29516,9 +29076,9 @@ async function startCallbackServer(port) {
     };
 }
 
-// EXTERNAL MODULE: ./src/format.ts
-var format = __nccwpck_require__(6264);
-;// CONCATENATED MODULE: ./src/oauth.ts
+// EXTERNAL MODULE: ./src/shared/format.ts
+var format = __nccwpck_require__(6338);
+;// CONCATENATED MODULE: ./src/bitbucket/oauth.ts
 /**
  * Bitbucket's OAuth 2.0 token endpoint: the three grants the action and the
  * login command use, and the mapping of each refusal to a message that says
@@ -29569,7 +29129,9 @@ async function oauth_requestToken(deps, req) {
     }
     catch (err) {
         // No token was read: a refresh may still have been processed, and so spent the refresh token.
-        if (err instanceof src_http/* HttpError */.j$ && req.grant.type === 'refresh_token' && (err.status === undefined || err.phase === 'body')) {
+        if (err instanceof net_http/* HttpError */.j$ &&
+            req.grant.type === 'refresh_token' &&
+            (err.status === undefined || err.phase === 'body')) {
             throw new errors/* ActionError */.l(`${err.message} ${SPENT_HINT}`, { cause: err });
         }
         throw err;
@@ -29597,7 +29159,11 @@ function parseToken(json, now, what) {
         throw new errors/* ActionError */.l(`${what} answered without an access_token (fields: ${Object.keys(json).join(', ') || 'none'}). Check that \`bitbucket-url\` points at Bitbucket Cloud.`);
     }
     const expiresRaw = json.expires_in;
-    const expiresIn = typeof expiresRaw === 'number' ? expiresRaw : typeof expiresRaw === 'string' && /^\d+$/.test(expiresRaw) ? Number(expiresRaw) : undefined;
+    const expiresIn = typeof expiresRaw === 'number'
+        ? expiresRaw
+        : typeof expiresRaw === 'string' && /^\d+$/.test(expiresRaw)
+            ? Number(expiresRaw)
+            : undefined;
     const scopeRaw = typeof json.scope === 'string' ? json.scope : typeof json.scopes === 'string' ? json.scopes : '';
     return {
         accessToken: json.access_token,
@@ -29617,7 +29183,10 @@ function tokenError(status, json, contentType, grant, wwwAuthenticate) {
     if (!json) {
         return new errors/* ActionError */.l(`The Bitbucket token endpoint answered HTTP ${status} with ${contentType}, not a JSON OAuth error. Check that \`bitbucket-url\` is the Bitbucket site root (e.g. https://bitbucket.org).`);
     }
-    if (code === 'invalid_client' || code === 'unauthorized_client' || (status === 401 && !code) || (status === 401 && wwwAuthenticate)) {
+    if (code === 'invalid_client' ||
+        code === 'unauthorized_client' ||
+        (status === 401 && !code) ||
+        (status === 401 && wwwAuthenticate)) {
         return new errors/* ActionError */.l(`Bitbucket refused the OAuth consumer${said}. Check the \`client-id\` and \`client-secret\` inputs: they must be the consumer's Key and Secret (Workspace settings → OAuth consumers).`);
     }
     if (grant === 'client_credentials' && (desc.includes('public') || desc.includes('callback'))) {
@@ -29638,7 +29207,7 @@ function tokenError(status, json, contentType, grant, wwwAuthenticate) {
     return new errors/* ActionError */.l(`The Bitbucket token endpoint answered HTTP ${status}${said}. Check the consumer's settings and the inputs.`);
 }
 
-;// CONCATENATED MODULE: ./src/run.ts
+;// CONCATENATED MODULE: ./src/action/run.ts
 /**
  * The order of work of the main step (interface.md, "Behaviour details"):
  * validate every input → token grant → save the rotated refresh token →
@@ -29651,7 +29220,7 @@ function tokenError(status, json, contentType, grant, wwwAuthenticate) {
 
 
 
-async function run(deps) {
+async function runStep(deps) {
     const { core, masker } = deps;
     maskSecretInputs(core.getInput, masker);
     const config = readConfig(core.getInput, deps.env);
@@ -29777,7 +29346,10 @@ function oneLine(text) {
  * instead. This rewrites those names, and leaves everything else as it is.
  */
 const REWRITES = [
-    ['the `client-id` and `client-secret` inputs', '--client-id and --client-secret (BITBUCKET_CLIENT_ID, BITBUCKET_CLIENT_SECRET)'],
+    [
+        'the `client-id` and `client-secret` inputs',
+        '--client-id and --client-secret (BITBUCKET_CLIENT_ID, BITBUCKET_CLIENT_SECRET)',
+    ],
     ['The `github-token`', 'The GitHub token in GH_TOKEN/GITHUB_TOKEN'],
     ['the `github-token`', 'the GitHub token in GH_TOKEN/GITHUB_TOKEN'],
     ['`github-api-url`', 'GITHUB_API_URL'],
@@ -29813,7 +29385,7 @@ function forTheCommand(message) {
 
 
 function authorizeUrl(bitbucketUrl, params) {
-    const url = (0,src_http/* joinUrl */.we)(bitbucketUrl, 'site/oauth2/authorize');
+    const url = (0,net_http/* joinUrl */.we)(bitbucketUrl, 'site/oauth2/authorize');
     url.search = new URLSearchParams({
         client_id: params.clientId,
         response_type: 'code',
@@ -29898,7 +29470,7 @@ async function finish(req, deps, callback, state, pkce, redirectUri) {
     try {
         deps.info('Got the authorization code; exchanging it for tokens...');
         const token = await oauth_requestToken({ http: deps.http, masker: deps.masker, debug: deps.debug }, {
-            tokenUrl: (0,src_http/* joinUrl */.we)(req.bitbucketUrl, 'site/oauth2/access_token'),
+            tokenUrl: (0,net_http/* joinUrl */.we)(req.bitbucketUrl, 'site/oauth2/access_token'),
             clientId: req.clientId,
             clientSecret: req.clientSecret,
             grant: { type: 'authorization_code', code, redirectUri, codeVerifier: pkce.verifier },
@@ -30013,7 +29585,9 @@ async function resolveSecretTarget(request, deps) {
         githubApiUrl = parseBaseUrl(env.GITHUB_API_URL || 'https://api.github.com', 'GITHUB_API_URL');
     }
     catch (err) {
-        throw new errors/* ActionError */.l(err.message.replace('Input `GITHUB_API_URL`', 'GITHUB_API_URL').replace('input `GITHUB_API_URL`', 'GITHUB_API_URL'));
+        throw new errors/* ActionError */.l(err.message
+            .replace('Input `GITHUB_API_URL`', 'GITHUB_API_URL')
+            .replace('input `GITHUB_API_URL`', 'GITHUB_API_URL'));
     }
     let repository = request.repository;
     if (!request.organization && !repository) {
@@ -30094,7 +29668,7 @@ async function loginCommand(argv, io) {
     if (options.clientSecretOnCommandLine) {
         io.stderr('Warning: --client-secret on the command line is visible to other processes and kept in shell history; set BITBUCKET_CLIENT_SECRET instead.\n');
     }
-    const http = new src_http/* HttpClient */.Qq({ ...tuningFromEnv(io.env) });
+    const http = new net_http/* HttpClient */.Qq({ ...tuningFromEnv(io.env) });
     try {
         const secret = options.secret
             ? await resolveSecretTarget(options.secret, { env: io.env, readOriginUrl: () => readOriginUrl(io.cwd) })
@@ -30133,7 +29707,406 @@ async function loginCommand(argv, io) {
 
 /***/ }),
 
-/***/ 5361:
+/***/ 4320:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Qq: () => (/* binding */ HttpClient),
+  j$: () => (/* binding */ HttpError),
+  be: () => (/* binding */ assertSecureUrl),
+  we: () => (/* binding */ joinUrl)
+});
+
+// UNUSED EXPORTS: DEFAULT_TIMEOUTS, isLoopbackHost, redactUrl
+
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(6752);
+// EXTERNAL MODULE: ./src/shared/errors.ts
+var errors = __nccwpck_require__(8382);
+;// CONCATENATED MODULE: ./src/net/retry.ts
+/**
+ * When to try an HTTP request again, and how long to wait first.
+ *
+ * Only transient faults are retried: network errors, 408, 429 and 5xx. A
+ * request that is not safe to repeat (a refresh-token grant spends the token)
+ * is retried only when it cannot have been processed: the connection was
+ * never made, or the server answered with 429/5xx. A timeout or a reset after
+ * the request was sent is final for it.
+ */
+const DEFAULT_RETRY = {
+    attempts: 4,
+    baseDelayMs: 1000,
+    maxDelayMs: 8000,
+    maxRetryAfterMs: 30_000,
+};
+/** 408, 429 and 5xx but 501 (Not Implemented) and 505 (HTTP Version Not Supported), which no retry mends. */
+function isRetryableStatus(status) {
+    if (status === 408 || status === 429)
+        return true;
+    return status >= 500 && status < 600 && status !== 501 && status !== 505;
+}
+/** Error codes meaning the request never reached the server. */
+const NOT_SENT_CODES = new Set([
+    'ECONNREFUSED',
+    'EAI_AGAIN',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'UND_ERR_CONNECT_TIMEOUT',
+    'ECONNABORTED_BEFORE_SEND',
+]);
+/** Error codes meaning the request may have been processed; safe only to repeat idempotent requests. */
+const MAYBE_SENT_CODES = new Set([
+    'ECONNRESET',
+    'EPIPE',
+    'ETIMEDOUT',
+    'UND_ERR_SOCKET',
+    'UND_ERR_HEADERS_TIMEOUT',
+    'UND_ERR_BODY_TIMEOUT',
+    'UND_ERR_CLOSED',
+    'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
+    'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH',
+    'ERR_STREAM_PREMATURE_CLOSE',
+    'Z_BUF_ERROR',
+    'TRUNCATED',
+]);
+/** The innermost `code` in an error's cause chain. */
+function errorCode(err) {
+    let e = err;
+    for (let depth = 0; e && depth < 5; depth++) {
+        const code = e.code;
+        if (typeof code === 'string' && code !== 'UND_ERR')
+            return code;
+        e = e.cause;
+    }
+    return undefined;
+}
+function classifyNetworkError(err) {
+    const code = errorCode(err);
+    if (code && NOT_SENT_CODES.has(code))
+        return 'not-sent';
+    if (code && MAYBE_SENT_CODES.has(code))
+        return 'maybe-sent';
+    return 'fatal';
+}
+function shouldRetryError(err, idempotent) {
+    const fault = classifyNetworkError(err);
+    return fault === 'not-sent' || (fault === 'maybe-sent' && idempotent);
+}
+/**
+ * `Retry-After` in milliseconds: delta-seconds or an HTTP date.
+ * Undefined when absent or unreadable.
+ */
+function parseRetryAfter(value, now) {
+    if (value === undefined)
+        return undefined;
+    const trimmed = value.trim();
+    if (/^\d+$/.test(trimmed))
+        return Number(trimmed) * 1000;
+    // An HTTP date names its day or month; bare numbers such as "-3" are not dates.
+    const date = /[A-Za-z]/.test(trimmed) ? Date.parse(trimmed) : Number.NaN;
+    if (Number.isNaN(date))
+        return undefined;
+    return Math.max(0, date - now);
+}
+/**
+ * Backoff before retry number `retry` (1 for the first retry): exponential,
+ * capped, with "equal jitter" (half fixed, half random) so that parallel jobs
+ * spread out without ever retrying at once.
+ */
+function backoffDelay(policy, retry, random) {
+    const exp = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
+    return Math.round(exp / 2 + random() * (exp / 2));
+}
+
+;// CONCATENATED MODULE: ./src/net/http.ts
+/**
+ * The one HTTP client every request goes through (Bitbucket, its archives,
+ * the GitHub API): undici with timeouts on by default, an overall deadline,
+ * retries decided by error type (see retry.ts), `HTTPS_PROXY`/`HTTP_PROXY`/
+ * `NO_PROXY` honoured, plain http refused except to loopback hosts, and
+ * credentials never forwarded to another origin on a redirect.
+ */
+
+
+
+const DEFAULT_TIMEOUTS = {
+    connectMs: 10_000,
+    headersMs: 30_000,
+    bodyMs: 30_000,
+    deadlineMs: 50_000,
+};
+/** The failure of a request after its retries: what, where, why, and what to do. */
+class HttpError extends errors/* ActionError */.l {
+    status;
+    code;
+    /** Where it failed: before any answer, or while reading an answer's body (status set). */
+    phase;
+    constructor(message, options = {}) {
+        super(message, { cause: options.cause });
+        this.name = 'HttpError';
+        this.status = options.status;
+        this.code = options.code;
+        this.phase = options.phase ?? 'request';
+    }
+}
+const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\]|::1)$/i;
+function isLoopbackHost(hostname) {
+    return LOOPBACK_HOSTS.test(hostname);
+}
+/** Throws unless the URL is https, or http to a loopback host. */
+function assertSecureUrl(url, what) {
+    if (url.protocol === 'https:')
+        return;
+    if (url.protocol === 'http:' && isLoopbackHost(url.hostname))
+        return;
+    if (url.protocol === 'http:') {
+        throw new errors/* ActionError */.l(`Refusing plain http:// for ${what} (${url.host}): tokens would cross the network unencrypted. Use an https:// URL (plain http is accepted only for loopback hosts).`);
+    }
+    throw new errors/* ActionError */.l(`${what} must be an https:// URL, got "${url.protocol}" (${url.host}).`);
+}
+const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
+function flattenHeaders(headers) {
+    const out = {};
+    for (const [key, value] of Object.entries(headers)) {
+        out[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+    }
+    return out;
+}
+function describeNetworkError(err, timeouts) {
+    const code = errorCode(err);
+    switch (code) {
+        case 'ECONNREFUSED':
+            return 'connection refused';
+        case 'ENOTFOUND':
+            return 'host name not found (check the URL)';
+        case 'EAI_AGAIN':
+            return 'DNS lookup failed';
+        case 'UND_ERR_CONNECT_TIMEOUT':
+            return `no connection within ${timeouts.connectMs / 1000} s`;
+        case 'UND_ERR_HEADERS_TIMEOUT':
+            return `no answer within ${timeouts.headersMs / 1000} s`;
+        case 'UND_ERR_BODY_TIMEOUT':
+            return `the answer stalled for ${timeouts.bodyMs / 1000} s`;
+        case 'ECONNRESET':
+        case 'UND_ERR_SOCKET':
+            return 'the connection was reset';
+        default:
+            if (code?.startsWith('ERR_TLS') || code?.includes('CERT') || code === 'DEPTH_ZERO_SELF_SIGNED_CERT') {
+                return `TLS certificate not trusted (${code}); for a private CA set NODE_EXTRA_CA_CERTS`;
+            }
+            return code ? `${code}: ${(0,errors/* errorMessage */.g)(err)}` : (0,errors/* errorMessage */.g)(err);
+    }
+}
+class HttpClient {
+    timeouts;
+    retry;
+    /** Through HTTPS_PROXY/HTTP_PROXY unless NO_PROXY says otherwise. */
+    #proxied;
+    /** Loopback hosts: never through a proxy (the proxy's loopback is another machine). */
+    #direct;
+    #debug;
+    #sleep;
+    #random;
+    #now;
+    constructor(deps = {}) {
+        this.timeouts = { ...DEFAULT_TIMEOUTS, ...deps.timeouts };
+        this.retry = { ...DEFAULT_RETRY, ...deps.retry };
+        const agentOptions = {
+            connect: { timeout: this.timeouts.connectMs },
+            headersTimeout: this.timeouts.headersMs,
+            bodyTimeout: this.timeouts.bodyMs,
+        };
+        this.#proxied = deps.dispatcher ?? new undici/* EnvHttpProxyAgent */.J2(agentOptions);
+        this.#direct = deps.dispatcher ?? new undici/* Agent */.g6(agentOptions);
+        this.#debug = deps.debug ?? (() => { });
+        this.#sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+        this.#random = deps.random ?? Math.random;
+        this.#now = deps.now ?? Date.now;
+    }
+    /**
+     * Sends a request, following redirects and retrying transient faults, and
+     * resolves with the final response whatever its status (callers decide what
+     * a 4xx means). A retryable status on the last attempt is returned too.
+     * Rejects with an HttpError when no response could be had.
+     */
+    async request(input, options) {
+        const method = options.method ?? 'GET';
+        const idempotent = options.idempotent ?? !['POST', 'PATCH'].includes(method);
+        const started = this.#now();
+        const deadline = started + this.timeouts.deadlineMs;
+        let lastError;
+        let lastStatus;
+        for (let attempt = 1; attempt <= this.retry.attempts; attempt++) {
+            let waitMs;
+            try {
+                const response = await this.#followRedirects(new URL(input), options, method, deadline);
+                response.attempts = attempt;
+                if (!isRetryableStatus(response.status) || attempt === this.retry.attempts)
+                    return response;
+                lastStatus = response.status;
+                const retryAfter = parseRetryAfter(response.headers['retry-after'], this.#now());
+                await response.body.dump().catch(() => { });
+                if (retryAfter !== undefined && retryAfter > this.retry.maxRetryAfterMs) {
+                    throw new HttpError(`${options.what} answered HTTP ${response.status} and asked to retry after ${Math.ceil(retryAfter / 1000)} s, longer than the ${this.retry.maxRetryAfterMs / 1000} s this action waits. Re-run the job later.`, { status: response.status });
+                }
+                waitMs = retryAfter ?? backoffDelay(this.retry, attempt, this.#random);
+                this.#debug(`${method} ${redactUrl(input)}: HTTP ${response.status}, retry ${attempt} in ${waitMs} ms`);
+            }
+            catch (err) {
+                if (err instanceof HttpError || (err instanceof errors/* ActionError */.l && !(err instanceof DeadlineError)))
+                    throw err;
+                lastError = err;
+                const deadlineHit = err instanceof DeadlineError;
+                if (deadlineHit || !shouldRetryError(err, idempotent) || attempt === this.retry.attempts) {
+                    throw this.#networkFailure(options.what, input, err, attempt, idempotent);
+                }
+                waitMs = backoffDelay(this.retry, attempt, this.#random);
+                this.#debug(`${method} ${redactUrl(input)}: ${describeNetworkError(err, this.timeouts)}, retry ${attempt} in ${waitMs} ms`);
+            }
+            if (this.#now() + waitMs >= deadline) {
+                throw lastStatus !== undefined
+                    ? new HttpError(`${options.what} kept answering HTTP ${lastStatus} for ${Math.round((this.#now() - started) / 1000)} s (${attempt} attempts): the service may be degraded; re-run the job later.`, { status: lastStatus })
+                    : this.#networkFailure(options.what, input, lastError, attempt, idempotent);
+            }
+            await this.#sleep(waitMs);
+        }
+        /* c8 ignore next */
+        throw new Error('unreachable');
+    }
+    /**
+     * A request whose body is read as text (small JSON answers). The body too
+     * must arrive within the request's deadline (or `bodyMs` after the headers,
+     * if later); an idempotent request whose body is cut short is tried again.
+     */
+    async text(input, options) {
+        const idempotent = options.idempotent ?? !['POST', 'PATCH'].includes(options.method ?? 'GET');
+        const started = this.#now();
+        for (let attempt = 1;; attempt++) {
+            const response = await this.request(input, options);
+            const limit = Math.max(started + this.timeouts.deadlineMs, this.#now() + this.timeouts.bodyMs) - this.#now();
+            const timer = setTimeout(() => response.body.destroy(new DeadlineError()), limit);
+            try {
+                return { response, text: await response.text() };
+            }
+            catch (err) {
+                const why = err instanceof DeadlineError
+                    ? `it did not arrive within ${+(limit / 1000).toFixed(1)} s`
+                    : describeNetworkError(err, this.timeouts);
+                const again = idempotent &&
+                    !(err instanceof DeadlineError) &&
+                    attempt < this.retry.attempts &&
+                    this.#now() - started < this.timeouts.deadlineMs;
+                this.#debug(`${options.method ?? 'GET'} ${redactUrl(input)}: the body could not be read (${why})${again ? ', trying again' : ''}`);
+                if (again) {
+                    await this.#sleep(backoffDelay(this.retry, attempt, this.#random));
+                    continue;
+                }
+                throw new HttpError(`${options.what} (${response.url.host}) answered HTTP ${response.status} but the body could not be read: ${why}.`, { status: response.status, code: errorCode(err), cause: err, phase: 'body' });
+            }
+            finally {
+                clearTimeout(timer);
+            }
+        }
+    }
+    async close() {
+        await Promise.all([this.#proxied.close(), this.#direct === this.#proxied ? undefined : this.#direct.close()]);
+    }
+    #networkFailure(what, input, err, attempts, idempotent) {
+        const url = new URL(input);
+        const why = err instanceof DeadlineError
+            ? `no answer within the ${this.timeouts.deadlineMs / 1000} s deadline`
+            : describeNetworkError(err, this.timeouts);
+        const notRetried = classifyNetworkError(err) === 'maybe-sent' && !idempotent
+            ? ' (not retried: the request may have been processed)'
+            : '';
+        const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
+        return new HttpError(`Could not reach ${what} at ${url.origin}: ${why}${tries}${notRetried}. Check the URL, the runner's network and any HTTPS_PROXY setting, then re-run the job.`, { code: errorCode(err), cause: err });
+    }
+    async #followRedirects(url, options, method, deadline) {
+        const origin = url.origin;
+        let maxRedirects = options.maxRedirects ?? (method === 'GET' || method === 'HEAD' ? 5 : 0);
+        let current = url;
+        let currentMethod = method;
+        let body = options.body;
+        for (;;) {
+            assertSecureUrl(current, options.what);
+            const headers = { 'user-agent': 'bitbucket-oauth-action', ...options.headers };
+            if (options.authorization && current.origin === origin)
+                headers.authorization = options.authorization;
+            const response = await this.#once(current, currentMethod, headers, body, deadline);
+            const location = response.headers.location;
+            if (!REDIRECT_STATUS.has(response.status) || !location || maxRedirects <= 0)
+                return response;
+            await response.body.dump().catch(() => { });
+            const next = new URL(location, current);
+            this.#debug(`${currentMethod} ${redactUrl(current)}: HTTP ${response.status} to ${redactUrl(next)}${next.origin === origin ? '' : ' (another origin: credentials not forwarded)'}`);
+            if (response.status === 303 ||
+                ((response.status === 301 || response.status === 302) && currentMethod === 'POST')) {
+                currentMethod = 'GET';
+                body = undefined;
+            }
+            current = next;
+            maxRedirects--;
+        }
+    }
+    async #once(url, method, headers, body, deadline) {
+        const remaining = deadline - this.#now();
+        if (remaining <= 0)
+            throw new DeadlineError();
+        const controller = new AbortController();
+        const timer = setTimeout(() => controller.abort(new DeadlineError()), remaining);
+        try {
+            const dispatcher = isLoopbackHost(url.hostname) ? this.#direct : this.#proxied;
+            const res = await dispatcher.request({
+                origin: url.origin,
+                path: url.pathname + url.search,
+                method,
+                headers,
+                body,
+                signal: controller.signal,
+            });
+            this.#debug(`${method} ${redactUrl(url)}: HTTP ${res.statusCode}`);
+            const flat = flattenHeaders(res.headers);
+            return {
+                status: res.statusCode,
+                headers: flat,
+                url,
+                attempts: 1,
+                body: res.body,
+                text: () => res.body.text(),
+            };
+        }
+        catch (err) {
+            if (controller.signal.aborted)
+                throw new DeadlineError();
+            throw err;
+        }
+        finally {
+            clearTimeout(timer);
+        }
+    }
+}
+class DeadlineError extends errors/* ActionError */.l {
+    constructor() {
+        super('deadline exceeded');
+    }
+}
+/** `base` joined with a path below it (keeps a base path such as `/2.0`). */
+function joinUrl(base, suffix) {
+    return new URL(base.href.replace(/\/+$/, '') + '/' + suffix.replace(/^\/+/, ''));
+}
+/** A URL for logs: no query string, no user info. */
+function redactUrl(input) {
+    const url = new URL(input);
+    return `${url.origin}${url.pathname}${url.search ? '?…' : ''}`;
+}
+
+
+/***/ }),
+
+/***/ 8125:
 /***/ (() => {
 
 /**
@@ -30150,6 +30123,62 @@ process.on('warning', (warning) => {
             listener(warning);
 });
 
+
+
+/***/ }),
+
+/***/ 8382:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   g: () => (/* binding */ errorMessage),
+/* harmony export */   l: () => (/* binding */ ActionError)
+/* harmony export */ });
+/**
+ * An expected failure: bad input, refused credentials, an HTTP error.
+ * Its message is shown to the user as the single `::error::` line, with no
+ * stack trace, so it must say what to do.
+ */
+class ActionError extends Error {
+    /** Extra detail for the debug log only (never shown as the error line). */
+    detail;
+    constructor(message, options = {}) {
+        super(message, { cause: options.cause });
+        this.name = 'ActionError';
+        this.detail = options.detail;
+    }
+}
+function errorMessage(err) {
+    return err instanceof Error ? err.message : String(err);
+}
+
+
+/***/ }),
+
+/***/ 6338:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   d: () => (/* binding */ parseJsonObject),
+/* harmony export */   n: () => (/* binding */ isoSeconds)
+/* harmony export */ });
+/** Small formats shared by the action and the login command. */
+/** ISO 8601 UTC to the second: `2026-11-22T10:00:00Z`. */
+function isoSeconds(date) {
+    return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+/** A JSON object from an answer's text, or undefined for anything else (not JSON, an array, empty). */
+function parseJsonObject(text) {
+    try {
+        const parsed = text ? JSON.parse(text) : undefined;
+        return parsed && typeof parsed === 'object' && !Array.isArray(parsed)
+            ? parsed
+            : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
 
 
 /***/ }),

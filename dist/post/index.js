@@ -28370,7 +28370,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7701:
+/***/ 4304:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28382,12 +28382,12 @@ __nccwpck_require__.d(__webpack_exports__, {
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 var external_node_fs_default = /*#__PURE__*/__nccwpck_require__.n(external_node_fs_namespaceObject);
-// EXTERNAL MODULE: ./src/git-command.ts + 2 modules
-var git_command = __nccwpck_require__(6419);
+// EXTERNAL MODULE: ./src/git/runner.ts + 2 modules
+var runner = __nccwpck_require__(6364);
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
-;// CONCATENATED MODULE: ./src/git-state.ts
+;// CONCATENATED MODULE: ./src/git/state.ts
 /**
  * What the main step added for `git-credentials`, handed to the post step
  * through `saveState`. The post step removes exactly this and nothing else.
@@ -28415,10 +28415,16 @@ function parseGitState(raw) {
         throw new Error('the saved state names a file the action does not write');
     if (v.configFile !== undefined && (typeof v.configFile !== 'string' || !external_node_path_default().isAbsolute(v.configFile)))
         throw new Error('the saved state names no usable git config file');
-    return { version: 1, file: v.file, included: v.included === true, configFile: v.configFile, createdConfig: v.createdConfig === true };
+    return {
+        version: 1,
+        file: v.file,
+        included: v.included === true,
+        configFile: v.configFile,
+        createdConfig: v.createdConfig === true,
+    };
 }
 
-;// CONCATENATED MODULE: ./src/git-cleanup.ts
+;// CONCATENATED MODULE: ./src/git/cleanup.ts
 /**
  * The post step's half of `git-credentials`: removes exactly what the main
  * step recorded (the `include.path` line, the credential file, a global config
@@ -28472,10 +28478,12 @@ async function cleanupGitCredentials(deps) {
             else if (result.code === 5)
                 deps.debug('git-credentials: the include line was already gone');
             else
-                problems.push(`could not remove the include line: ${(0,git_command/* describeGitFailure */.mR)(args, result)}`);
+                problems.push(`could not remove the include line: ${(0,runner/* describeGitFailure */.mR)(args, result)}`);
         }
         catch (err) {
-            problems.push(err instanceof git_command/* GitNotFoundError */.IG ? 'git is no longer on PATH, so the include line stays (it names a deleted file)' : `could not run git: ${err.message}`);
+            problems.push(err instanceof runner/* GitNotFoundError */.IG
+                ? 'git is no longer on PATH, so the include line stays (it names a deleted file)'
+                : `could not run git: ${err.message}`);
         }
         if (state.createdConfig && state.configFile)
             removeIfEmpty(state.configFile, deps, problems);
@@ -28502,7 +28510,7 @@ function removeIfEmpty(file, deps, problems) {
 
 /***/ }),
 
-/***/ 6419:
+/***/ 6364:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28515,7 +28523,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: ./src/child-env.ts
+;// CONCATENATED MODULE: ./src/shared/child-env.ts
 /**
  * The environment for a child process (git, a browser opener): the parent's,
  * less what holds secrets: the action's inputs (`INPUT_*`) and the tokens the
@@ -28532,7 +28540,7 @@ function childEnv(env) {
     return out;
 }
 
-;// CONCATENATED MODULE: ./src/git-command.ts
+;// CONCATENATED MODULE: ./src/git/runner.ts
 /**
  * Runs `git` for the action. Arguments never carry a secret (the house rule:
  * no secret on a command line); callers pass file paths and plain settings.
@@ -28547,7 +28555,12 @@ class GitNotFoundError extends Error {
 }
 function gitRunner(env = process.env) {
     return (args) => new Promise((resolve, reject) => {
-        (0,external_node_child_process_namespaceObject.execFile)('git', args, { env: { ...childEnv(env), GIT_TERMINAL_PROMPT: '0' }, encoding: 'utf8', maxBuffer: 4 * 1024 * 1024, timeout: 60_000 }, (err, stdout, stderr) => {
+        (0,external_node_child_process_namespaceObject.execFile)('git', args, {
+            env: { ...childEnv(env), GIT_TERMINAL_PROMPT: '0' },
+            encoding: 'utf8',
+            maxBuffer: 4 * 1024 * 1024,
+            timeout: 60_000,
+        }, (err, stdout, stderr) => {
             if (!err)
                 return resolve({ code: 0, stdout, stderr });
             const code = err.code;
@@ -28574,14 +28587,20 @@ function describeGitFailure(args, result) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
-/* harmony import */ var _git_cleanup_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7701);
-/* harmony import */ var _git_command_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6419);
+/* harmony import */ var _git_cleanup_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4304);
+/* harmony import */ var _git_runner_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6364);
 /** Entry point of the post step: removes what the main step left on the runner. Failures are warnings. */
 
 
 
 try {
-    await (0,_git_cleanup_js__WEBPACK_IMPORTED_MODULE_1__/* .cleanupGitCredentials */ .p)({ getState: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu, git: (0,_git_command_js__WEBPACK_IMPORTED_MODULE_2__/* .gitRunner */ .XZ)(process.env), info: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq, warning: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e, debug: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz });
+    await (0,_git_cleanup_js__WEBPACK_IMPORTED_MODULE_1__/* .cleanupGitCredentials */ .p)({
+        getState: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu,
+        git: (0,_git_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .gitRunner */ .XZ)(process.env),
+        info: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq,
+        warning: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e,
+        debug: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz,
+    });
 }
 catch (err) {
     _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Cleanup failed: ${err instanceof Error ? err.message : String(err)}`);

@@ -30,7 +30,10 @@ interface Meta {
 /** Tool name and explicit semver version for a repository and commit. */
 export function cacheKey(workspace: string, repo: string, commit: string): { tool: string; version: string } {
   // The prefix letter keeps the prerelease identifier alphanumeric (a digits-only one may not start with 0).
-  return { tool: `bitbucket-archive/${workspace.toLowerCase()}/${repo.toLowerCase()}`, version: `0.0.0-c${commit.toLowerCase()}` }
+  return {
+    tool: `bitbucket-archive/${workspace.toLowerCase()}/${repo.toLowerCase()}`,
+    version: `0.0.0-c${commit.toLowerCase()}`,
+  }
 }
 
 export function cacheAvailable(env: NodeJS.ProcessEnv): boolean {
@@ -45,7 +48,12 @@ export function findCached(workspace: string, repo: string, commit: string): Cac
   try {
     const meta = JSON.parse(fs.readFileSync(path.join(dir, META_FILE), 'utf8')) as Meta
     const file = path.join(dir, CACHE_FILE)
-    if (meta.commit !== commit.toLowerCase() || !/^[0-9a-f]{64}$/.test(meta.sha256) || fs.statSync(file).size !== meta.bytes) return undefined
+    if (
+      meta.commit !== commit.toLowerCase() ||
+      !/^[0-9a-f]{64}$/.test(meta.sha256) ||
+      fs.statSync(file).size !== meta.bytes
+    )
+      return undefined
     return { file, sha256: meta.sha256, bytes: meta.bytes }
   } catch {
     return undefined
@@ -56,7 +64,14 @@ export function findCached(workspace: string, repo: string, commit: string): Cac
  * Stores `dir` (which holds the downloaded `archive.tar.gz`) in the tool
  * cache, with the sha256 and size of the download.
  */
-export async function storeInCache(dir: string, workspace: string, repo: string, commit: string, sha256: string, bytes: number): Promise<string> {
+export async function storeInCache(
+  dir: string,
+  workspace: string,
+  repo: string,
+  commit: string,
+  sha256: string,
+  bytes: number,
+): Promise<string> {
   const meta: Meta = { repository: `${workspace}/${repo}`, commit: commit.toLowerCase(), sha256, bytes }
   await fsp.writeFile(path.join(dir, META_FILE), JSON.stringify(meta) + '\n')
   const { tool, version } = cacheKey(workspace, repo, commit)

@@ -12,9 +12,9 @@ import { createHash, type Hash } from 'node:crypto'
 import fs from 'node:fs'
 import { Transform, type Readable, type TransformCallback } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { ActionError, errorMessage } from '../errors.ts'
-import { joinUrl, type HttpClient, type HttpResponse } from '../http.ts'
-import { backoffDelay, errorCode, shouldRetryError } from '../retry.ts'
+import { ActionError, errorMessage } from '../shared/errors.ts'
+import { joinUrl, type HttpClient, type HttpResponse } from '../net/http.ts'
+import { backoffDelay, errorCode, shouldRetryError } from '../net/retry.ts'
 
 export interface DownloadDeps {
   http: HttpClient
@@ -58,18 +58,25 @@ export class HashingStream extends Transform {
 }
 
 export function archiveUrl(bitbucketUrl: URL, a: Pick<ArchiveRef, 'workspace' | 'repo' | 'commit'>): URL {
-  return joinUrl(bitbucketUrl, `${encodeURIComponent(a.workspace)}/${encodeURIComponent(a.repo)}/get/${a.commit}.tar.gz`)
+  return joinUrl(
+    bitbucketUrl,
+    `${encodeURIComponent(a.workspace)}/${encodeURIComponent(a.repo)}/get/${a.commit}.tar.gz`,
+  )
 }
 
-const SCOPE_HINT = 'Check that the OAuth consumer has the Repositories: Read permission (scope `repository`) and that its user (or workspace) can read the repository.'
+const SCOPE_HINT =
+  'Check that the OAuth consumer has the Repositories: Read permission (scope `repository`) and that its user (or workspace) can read the repository.'
 
 /** Throws unless the response is the archive itself. */
 export function checkArchiveResponse(response: HttpResponse, a: ArchiveRef): void {
   const label = `${a.workspace}/${a.repo}@${a.ref}`
   const type = (response.headers['content-type'] ?? '').toLowerCase()
-  const login = /\/(account\/signin|login|site\/login)\b/.test(response.url.pathname) || /[?&]next=/.test(response.url.search)
+  const login =
+    /\/(account\/signin|login|site\/login)\b/.test(response.url.pathname) || /[?&]next=/.test(response.url.search)
   if (response.status >= 300 && response.status < 400) {
-    throw new ActionError(`The archive download of ${label} was redirected too many times (last to ${response.url.host}); check \`bitbucket-url\` and any proxy.`)
+    throw new ActionError(
+      `The archive download of ${label} was redirected too many times (last to ${response.url.host}); check \`bitbucket-url\` and any proxy.`,
+    )
   }
   if (login || (response.status < 300 && type.includes('text/html'))) {
     throw new ActionError(
@@ -77,10 +84,14 @@ export function checkArchiveResponse(response: HttpResponse, a: ArchiveRef): voi
     )
   }
   if (response.status === 401 || response.status === 403) {
-    throw new ActionError(`Bitbucket refused the archive download of ${label} (HTTP ${response.status} from ${response.url.host}). ${SCOPE_HINT}`)
+    throw new ActionError(
+      `Bitbucket refused the archive download of ${label} (HTTP ${response.status} from ${response.url.host}). ${SCOPE_HINT}`,
+    )
   }
   if (response.status === 404) {
-    throw new ActionError(`Bitbucket has no archive for ${label} (commit ${a.commit}, HTTP 404). The commit may have been removed since it was resolved; re-run the job.`)
+    throw new ActionError(
+      `Bitbucket has no archive for ${label} (commit ${a.commit}, HTTP 404). The commit may have been removed since it was resolved; re-run the job.`,
+    )
   }
   if (response.status !== 200) {
     throw new ActionError(
@@ -94,7 +105,11 @@ export function checkArchiveResponse(response: HttpResponse, a: ArchiveRef): voi
  * once per attempt; retries when the body breaks off. `consume` must start
  * from scratch each time.
  */
-export async function downloadArchive<T>(deps: DownloadDeps, a: ArchiveRef, consume: (body: Readable) => Promise<T>): Promise<Downloaded<T>> {
+export async function downloadArchive<T>(
+  deps: DownloadDeps,
+  a: ArchiveRef,
+  consume: (body: Readable) => Promise<T>,
+): Promise<Downloaded<T>> {
   const url = archiveUrl(deps.bitbucketUrl, a)
   const label = `${a.workspace}/${a.repo}@${a.ref}`
   const policy = deps.http.retry
@@ -140,7 +155,9 @@ export async function downloadArchive<T>(deps: DownloadDeps, a: ArchiveRef, cons
         )
       }
       const wait = backoffDelay(policy, attempt, deps.random ?? Math.random)
-      deps.debug(`${label}: attempt ${attempt} got ${hashing.bytes}${Number.isFinite(expected) ? ` of ${expected}` : ''} bytes: ${errorMessage(err)}`)
+      deps.debug(
+        `${label}: attempt ${attempt} got ${hashing.bytes}${Number.isFinite(expected) ? ` of ${expected}` : ''} bytes: ${errorMessage(err)}`,
+      )
       deps.info(`${label}: the download broke off (${why}); trying again in ${(wait / 1000).toFixed(1)} s`)
       await sleep(wait)
     }

@@ -21,8 +21,8 @@ import path from 'node:path'
 import type { Readable } from 'node:stream'
 import { pipeline } from 'node:stream'
 import zlib from 'node:zlib'
-import { ActionError } from '../errors.ts'
-import { TarParser, TarFormatError, type TarEntry } from './tar.ts'
+import { ActionError } from '../shared/errors.ts'
+import { TarParser, TarFormatError, type TarEntry } from './tar-reader.ts'
 
 /** An archive that breaks the rules above. Never retried. */
 export class UnsafeArchiveError extends ActionError {
@@ -47,7 +47,6 @@ export interface ExtractStats {
   /** Mode of the top-level folder (becomes DEST's). */
   topMode: number
 }
-
 
 const isWindows = process.platform === 'win32'
 
@@ -189,7 +188,8 @@ class Extractor {
         }
         if (this.#symlinks.has(rel) || exists(this.#abs(rel))) this.refuse(e.name, 'a symlink over another entry')
         this.#symlinks.set(rel, target)
-        if (resolveLink(this.#symlinks, rel) !== 'inside') this.refuse(e.name, `a symlink to ${showName(target)}, outside the archive's folder`)
+        if (resolveLink(this.#symlinks, rel) !== 'inside')
+          this.refuse(e.name, `a symlink to ${showName(target)}, outside the archive's folder`)
         this.#pendingSymlinks.push({ rel, target, name: e.name })
         this.stats.links++
         return
@@ -204,7 +204,12 @@ class Extractor {
         // Nothing but extracted files and folders exists in the staging folder yet (symlinks come last),
         // so a regular file there is one this archive wrote, complete and closed.
         const targetAbs = this.#abs(target)
-        if (target === '' || this.#symlinks.has(target) || parts.slice(1, -1).some((_, i) => this.#symlinks.has(parts.slice(1, i + 2).join('/'))) || !isFile(targetAbs)) {
+        if (
+          target === '' ||
+          this.#symlinks.has(target) ||
+          parts.slice(1, -1).some((_, i) => this.#symlinks.has(parts.slice(1, i + 2).join('/'))) ||
+          !isFile(targetAbs)
+        ) {
           this.refuse(e.name, `a hard link to ${showName(e.linkname)}, which is not a file extracted before it`)
         }
         const abs = this.#abs(rel)
@@ -237,7 +242,13 @@ class Extractor {
     // Every link is checked again against the whole set: a chain may leave the tree only once complete.
     for (const link of this.#pendingSymlinks) {
       const where = resolveLink(this.#symlinks, link.rel)
-      if (where !== 'inside') this.refuse(link.name, where === 'loop' ? 'a symlink loop' : `a symlink to ${showName(link.target)}, which leads outside the archive's folder through other symlinks`)
+      if (where !== 'inside')
+        this.refuse(
+          link.name,
+          where === 'loop'
+            ? 'a symlink loop'
+            : `a symlink to ${showName(link.target)}, which leads outside the archive's folder through other symlinks`,
+        )
     }
     for (const link of this.#pendingSymlinks) {
       const abs = this.#abs(link.rel)

@@ -12,15 +12,15 @@
  */
 import fsp from 'node:fs/promises'
 import path from 'node:path'
-import { ActionError, errorMessage } from '../errors.ts'
-import type { ArchiveResult, StepContext } from '../run.ts'
+import { ActionError, errorMessage } from '../shared/errors.ts'
+import type { ArchiveResult, StepContext } from '../action/run.ts'
 import { cacheAvailable, CACHE_FILE, findCached, storeInCache } from './cache.ts'
 import type { ArchiveRef, DownloadDeps } from './download.ts'
 import { Destination, UnsafeArchiveError, type ExtractStats } from './extract.ts'
-import { resolveRef } from './resolve.ts'
+import { resolveRef } from '../bitbucket/refs.ts'
 import type { ArchiveSpec } from './spec.ts'
-import { TarFormatError } from './tar.ts'
-import { Stager } from './worker-protocol.ts'
+import { TarFormatError } from './tar-reader.ts'
+import { Stager } from './worker/pool.ts'
 
 /** Archives fetched at once: enough to hide latency, few enough for 2-core runners and Bitbucket's limits. */
 export const CONCURRENCY = 4
@@ -38,7 +38,9 @@ export async function fetchArchives(ctx: StepContext): Promise<ArchiveResult[]> 
   const failures: { spec: ArchiveSpec; err: unknown }[] = []
   let cache = ctx.config.cache
   if (cache && !cacheAvailable(process.env)) {
-    ctx.core.warning('`cache: true` needs RUNNER_TOOL_CACHE (set on GitHub-hosted and self-hosted runners); archives are downloaded without the cache.')
+    ctx.core.warning(
+      '`cache: true` needs RUNNER_TOOL_CACHE (set on GitHub-hosted and self-hosted runners); archives are downloaded without the cache.',
+    )
     cache = false
   }
   ctx.core.info(`Fetching ${specs.length} archive${specs.length === 1 ? '' : 's'} (up to ${CONCURRENCY} at a time)`)
@@ -66,9 +68,14 @@ export async function fetchArchives(ctx: StepContext): Promise<ArchiveResult[]> 
   if (failures.length) {
     for (const f of failures.slice(1)) ctx.core.warning(`archives line ${f.spec.line}: ${errorMessage(f.err)}`)
     const first = failures[0]!
-    const more = failures.length > 1 ? ` (${failures.length - 1} more line${failures.length > 2 ? 's' : ''} failed too; see the warnings)` : ''
+    const more =
+      failures.length > 1
+        ? ` (${failures.length - 1} more line${failures.length > 2 ? 's' : ''} failed too; see the warnings)`
+        : ''
     const message = `archives line ${first.spec.line}: ${errorMessage(first.err)}${more}`
-    throw first.err instanceof ActionError ? new ActionError(message, { cause: first.err }) : new ActionError(message, { cause: first.err, detail: String((first.err as Error)?.stack ?? first.err) })
+    throw first.err instanceof ActionError
+      ? new ActionError(message, { cause: first.err })
+      : new ActionError(message, { cause: first.err, detail: String((first.err as Error)?.stack ?? first.err) })
   }
   return done.map((d) => d!.result)
 }
@@ -82,7 +89,12 @@ async function fetchOne(ctx: StepContext, stager: Stager, spec: ArchiveSpec, cac
   const started = Date.now()
   const name = label(spec)
   const authorization = `Bearer ${ctx.accessToken}`
-  const { commit, kind } = await resolveRef({ http: ctx.http, apiUrl: config.apiUrl, authorization }, spec.workspace, spec.repo, spec.ref)
+  const { commit, kind } = await resolveRef(
+    { http: ctx.http, apiUrl: config.apiUrl, authorization },
+    spec.workspace,
+    spec.repo,
+    spec.ref,
+  )
   core.info(`${name}: ${kind} → commit ${commit}`)
   const a: ArchiveRef = { workspace: spec.workspace, repo: spec.repo, ref: spec.ref, commit }
   const deps: DownloadDeps = {
@@ -107,13 +119,18 @@ async function fetchOne(ctx: StepContext, stager: Stager, spec: ArchiveSpec, cac
     if (hit) {
       core.info(`${name}: commit ${commit.slice(0, 12)} is in the tool cache; not downloading`)
       checkPin(spec, hit.sha256, commit, 'cached archive')
-      const r = await stager.stage({ source: { kind: 'file', file: hit.file }, staging: await dest.staging() }, stageDeps)
+      const r = await stager.stage(
+        { source: { kind: 'file', file: hit.file }, staging: await dest.staging() },
+        stageDeps,
+      )
       if (r.sha256 === hit.sha256) {
         ;({ sha256, bytes } = hit)
         stats = r.stats
         cached = true
       } else {
-        core.warning(`${name}: the cached archive of commit ${commit.slice(0, 12)} does not match its recorded sha256; downloading it again.`)
+        core.warning(
+          `${name}: the cached archive of commit ${commit.slice(0, 12)} does not match its recorded sha256; downloading it again.`,
+        )
       }
     }
 
@@ -121,12 +138,24 @@ async function fetchOne(ctx: StepContext, stager: Stager, spec: ArchiveSpec, cac
       if (spec.sha256 || cache) {
         tmp = await fsp.mkdtemp(path.join(config.runnerTemp, 'bitbucket-archive-'))
         const file = path.join(tmp, CACHE_FILE)
-        const d = await stager.stage({ source: { kind: 'download', archive: a, bitbucketUrl: config.bitbucketUrl.href, authorization }, saveTo: file }, stageDeps)
+        const d = await stager.stage(
+          {
+            source: { kind: 'download', archive: a, bitbucketUrl: config.bitbucketUrl.href, authorization },
+            saveTo: file,
+          },
+          stageDeps,
+        )
         ;({ sha256, bytes } = d)
         checkPin(spec, d.sha256, commit, 'archive')
         stats = (await stager.stage({ source: { kind: 'file', file }, staging: await dest.staging() }, stageDeps)).stats
       } else {
-        const r = await stager.stage({ source: { kind: 'download', archive: a, bitbucketUrl: config.bitbucketUrl.href, authorization }, staging: await dest.staging() }, stageDeps)
+        const r = await stager.stage(
+          {
+            source: { kind: 'download', archive: a, bitbucketUrl: config.bitbucketUrl.href, authorization },
+            staging: await dest.staging(),
+          },
+          stageDeps,
+        )
         ;({ sha256, bytes, stats } = r)
       }
     }
@@ -142,10 +171,24 @@ async function fetchOne(ctx: StepContext, stager: Stager, spec: ArchiveSpec, cac
         await storeInCache(tmp, spec.workspace, spec.repo, commit, sha256!, bytes)
         core.info(`${name}: kept in the tool cache`)
       } catch (err) {
-        core.warning(`${name}: could not store the archive in the tool cache (${errorMessage(err)}); the next run downloads it again.`)
+        core.warning(
+          `${name}: could not store the archive in the tool cache (${errorMessage(err)}); the next run downloads it again.`,
+        )
       }
     }
-    return { result: { repository: `${spec.workspace}/${spec.repo}`, ref: spec.ref, commit, path: spec.dest, sha256: sha256!, bytes }, kind, ms, cached }
+    return {
+      result: {
+        repository: `${spec.workspace}/${spec.repo}`,
+        ref: spec.ref,
+        commit,
+        path: spec.dest,
+        sha256: sha256!,
+        bytes,
+      },
+      kind,
+      ms,
+      cached,
+    }
   } catch (err) {
     await dest.abort().catch(() => {})
     throw explain(err, spec, commit, relDest)
@@ -166,24 +209,37 @@ function explain(err: unknown, spec: ArchiveSpec, commit: string, relDest: strin
   const name = label(spec)
   const untouched = `${relDest} was left as it was.`
   if (err instanceof UnsafeArchiveError) {
-    return new ActionError(`Refused the archive of ${name} (commit ${commit.slice(0, 12)}): ${err.message}. Nothing was extracted; ${untouched}`)
+    return new ActionError(
+      `Refused the archive of ${name} (commit ${commit.slice(0, 12)}): ${err.message}. Nothing was extracted; ${untouched}`,
+    )
   }
   if (err instanceof ActionError) return err
   const code = (err as NodeJS.ErrnoException)?.code
   if (err instanceof TarFormatError) {
-    return new ActionError(`The archive of ${name} is not a valid tar archive (${err.message}); ${untouched} Re-run the job; if it persists, download the archive by hand to check it.`)
+    return new ActionError(
+      `The archive of ${name} is not a valid tar archive (${err.message}); ${untouched} Re-run the job; if it persists, download the archive by hand to check it.`,
+    )
   }
   if (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR') {
-    return new ActionError(`The archive of ${name} is not a valid gzip file (${errorMessage(err)}); ${untouched} Check \`bitbucket-url\` and any proxy that may rewrite answers.`)
+    return new ActionError(
+      `The archive of ${name} is not a valid gzip file (${errorMessage(err)}); ${untouched} Check \`bitbucket-url\` and any proxy that may rewrite answers.`,
+    )
   }
-  if (code === 'ENOSPC') return new ActionError(`The runner ran out of disk space while extracting ${name}; ${untouched} Free some space or fetch fewer archives.`)
+  if (code === 'ENOSPC')
+    return new ActionError(
+      `The runner ran out of disk space while extracting ${name}; ${untouched} Free some space or fetch fewer archives.`,
+    )
   if (code === 'EACCES' || code === 'EPERM') {
-    return new ActionError(`Could not write ${name} into ${relDest}: ${errorMessage(err)}. Check the permissions of the folder.`)
+    return new ActionError(
+      `Could not write ${name} into ${relDest}: ${errorMessage(err)}. Check the permissions of the folder.`,
+    )
   }
   if (code === 'EEXIST' || code === 'ENOTDIR') {
     return new ActionError(`The archive of ${name} has conflicting entries (${errorMessage(err)}); ${untouched}`)
   }
-  return new ActionError(`Fetching ${name} into ${relDest} failed: ${errorMessage(err)}. ${untouched}`, { detail: String((err as Error)?.stack ?? err) })
+  return new ActionError(`Fetching ${name} into ${relDest} failed: ${errorMessage(err)}. ${untouched}`, {
+    detail: String((err as Error)?.stack ?? err),
+  })
 }
 
 export function formatBytes(n: number): string {

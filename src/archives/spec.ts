@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import { ActionError } from '../errors.ts'
+import { ActionError } from '../shared/errors.ts'
 
 export interface ArchiveSpec {
   /** 1-based line number in the input, for messages. */
@@ -22,9 +22,7 @@ export const ARCHIVE_FORM = 'WORKSPACE/REPO@REF [-> DEST] [sha256:HEX64]'
 
 // Bitbucket workspace IDs and repository slugs: letters, digits, `-`, `_`, `.`.
 const SLUG = '[A-Za-z0-9][A-Za-z0-9._-]*'
-const LINE = new RegExp(
-  `^(${SLUG})/(${SLUG})@(\\S+?)(?:\\s+->\\s+(\\S+))?(?:\\s+sha256:([0-9a-fA-F]{64}))?$`,
-)
+const LINE = new RegExp(`^(${SLUG})/(${SLUG})@(\\S+?)(?:\\s+->\\s+(\\S+))?(?:\\s+sha256:([0-9a-fA-F]{64}))?$`)
 // A git ref name: no spaces, no `..`, no control characters, none of ~^:?*[\ and no leading `-`.
 // eslint-disable-next-line no-control-regex -- refusing control characters is the point
 const REF = /^(?!-)(?!.*\.\.)(?!.*\/\/)(?!.*@\{)[^\s~^:?*[\\\x00-\x1f\x7f]+(?<![./])$/
@@ -39,25 +37,39 @@ export function parseArchives(text: string, workspaceDir: string): ArchiveSpec[]
     const lineNo = i + 1
     const m = LINE.exec(raw)
     if (!m) {
-      throw new ActionError(`archives line ${lineNo} ("${raw}") is not of the form ${ARCHIVE_FORM}, e.g. "myteam/shared-lib@v1.2.0 -> vendor/shared-lib".`)
+      throw new ActionError(
+        `archives line ${lineNo} ("${raw}") is not of the form ${ARCHIVE_FORM}, e.g. "myteam/shared-lib@v1.2.0 -> vendor/shared-lib".`,
+      )
     }
-    const [, workspace, repo, ref, destRaw, sha] = m as unknown as [string, string, string, string, string | undefined, string | undefined]
+    const [, workspace, repo, ref, destRaw, sha] = m as unknown as [
+      string,
+      string,
+      string,
+      string,
+      string | undefined,
+      string | undefined,
+    ]
     if (!REF.test(ref)) {
-      throw new ActionError(`archives line ${lineNo}: "${ref}" is not a valid tag, branch or commit name (expected ${ARCHIVE_FORM}).`)
+      throw new ActionError(
+        `archives line ${lineNo}: "${ref}" is not a valid tag, branch or commit name (expected ${ARCHIVE_FORM}).`,
+      )
     }
     if (ref.includes('->')) {
       throw new ActionError(`archives line ${lineNo} ("${raw}"): put spaces around "->" (expected ${ARCHIVE_FORM}).`)
     }
     const dest = path.resolve(root, destRaw ?? repo)
     const problem = destProblem(dest, root)
-    if (problem) throw new ActionError(`archives line ${lineNo}: DEST "${destRaw ?? repo}" ${problem}; name a folder inside it.`)
+    if (problem)
+      throw new ActionError(`archives line ${lineNo}: DEST "${destRaw ?? repo}" ${problem}; name a folder inside it.`)
     specs.push({ line: lineNo, workspace, repo, ref, dest, sha256: sha?.toLowerCase() })
   }
   const seen = new Map<string, number>()
   for (const spec of specs) {
     for (const [other, line] of seen) {
       if (other === spec.dest || spec.dest.startsWith(other + path.sep) || other.startsWith(spec.dest + path.sep)) {
-        throw new ActionError(`archives lines ${line} and ${spec.line} write to overlapping folders (${path.relative(root, other)}, ${path.relative(root, spec.dest)}); give each its own DEST.`)
+        throw new ActionError(
+          `archives lines ${line} and ${spec.line} write to overlapping folders (${path.relative(root, other)}, ${path.relative(root, spec.dest)}); give each its own DEST.`,
+        )
       }
     }
     seen.set(spec.dest, spec.line)
@@ -96,6 +108,7 @@ export function destProblem(dest: string, workspace: string): string | undefined
   if (!inside(path.resolve(dest), root)) return `leaves the workspace (${root})`
   const realRoot = realish(root)
   if (!inside(realish(dest), realRoot)) return `leaves the workspace through a symbolic link (${root})`
-  if (path.relative(realRoot, realish(dest)).split(path.sep)[0] === '.git') return "is inside the checkout's .git folder"
+  if (path.relative(realRoot, realish(dest)).split(path.sep)[0] === '.git')
+    return "is inside the checkout's .git folder"
   return undefined
 }

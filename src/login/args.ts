@@ -4,8 +4,8 @@
  * opens a browser.
  */
 import { parseArgs } from 'node:util'
-import { ActionError } from '../errors.ts'
-import { OWNER, REPOSITORY, parseBaseUrl, validateSecretName } from '../inputs.ts'
+import { ActionError } from '../shared/errors.ts'
+import { OWNER, REPOSITORY, parseBaseUrl, validateSecretName } from '../action/inputs.ts'
 
 /** A mistake in how the command was called: exit code 2 and a pointer to --help. */
 export class UsageError extends ActionError {
@@ -92,7 +92,9 @@ usage error. Nothing is printed on stdout unless it succeeded.
 function positiveNumber(value: string, option: string, { integer, max }: { integer: boolean; max: number }): number {
   const n = Number(value)
   if (value.trim() === '' || !Number.isFinite(n) || n <= 0 || n > max || (integer && !Number.isInteger(n))) {
-    throw new UsageError(`Option ${option} must be a ${integer ? 'whole ' : ''}number from ${integer ? 1 : 'above 0'} to ${max}, got "${value}".`)
+    throw new UsageError(
+      `Option ${option} must be a ${integer ? 'whole ' : ''}number from ${integer ? 1 : 'above 0'} to ${max}, got "${value}".`,
+    )
   }
   return n
 }
@@ -140,11 +142,16 @@ export function parseLoginArgs(argv: string[], env: NodeJS.ProcessEnv): LoginOpt
   }
   if (help) return options
 
-  if (!clientId) throw new UsageError("No OAuth consumer Key: set BITBUCKET_CLIENT_ID (or pass --client-id) to the consumer's Key (Bitbucket: Workspace settings > OAuth consumers).")
-  if (!clientSecret) throw new UsageError("No OAuth consumer Secret: set BITBUCKET_CLIENT_SECRET to the consumer's Secret.")
+  if (!clientId)
+    throw new UsageError(
+      "No OAuth consumer Key: set BITBUCKET_CLIENT_ID (or pass --client-id) to the consumer's Key (Bitbucket: Workspace settings > OAuth consumers).",
+    )
+  if (!clientSecret)
+    throw new UsageError("No OAuth consumer Secret: set BITBUCKET_CLIENT_SECRET to the consumer's Secret.")
   options.bitbucketUrl = parseOptionUrl(values['bitbucket-url'] ?? 'https://bitbucket.org')
   if (values.port !== undefined) options.port = positiveNumber(values.port, '--port', { integer: true, max: 65535 })
-  if (values.timeout !== undefined) options.timeoutMs = Math.round(positiveNumber(values.timeout, '--timeout', { integer: false, max: 86_400 }) * 1000)
+  if (values.timeout !== undefined)
+    options.timeoutMs = Math.round(positiveNumber(values.timeout, '--timeout', { integer: false, max: 86_400 }) * 1000)
 
   const secretName = values.secret
   const scoped = (['repo', 'environment', 'organization'] as const).filter((k) => values[k] !== undefined)
@@ -158,10 +165,14 @@ export function parseLoginArgs(argv: string[], env: NodeJS.ProcessEnv): LoginOpt
     throw new UsageError((err as Error).message.replace('Input `secret`', 'Option --secret'))
   }
   if (values.environment !== undefined && values.organization !== undefined) {
-    throw new UsageError('Options --environment and --organization exclude each other: a secret belongs to an environment of a repository or to an organization.')
+    throw new UsageError(
+      'Options --environment and --organization exclude each other: a secret belongs to an environment of a repository or to an organization.',
+    )
   }
   if (values.repo !== undefined && values.organization !== undefined) {
-    throw new UsageError('Options --repo and --organization exclude each other: an organization secret belongs to no single repository.')
+    throw new UsageError(
+      'Options --repo and --organization exclude each other: an organization secret belongs to no single repository.',
+    )
   }
   if (values.repo !== undefined && !REPOSITORY.test(values.repo)) {
     throw new UsageError(`Option --repo "${values.repo}" is not of the form OWNER/REPO.`)
@@ -185,6 +196,10 @@ function parseOptionUrl(value: string): URL {
   try {
     return parseBaseUrl(value, 'bitbucket-url')
   } catch (err) {
-    throw new UsageError((err as Error).message.replace('Input `bitbucket-url`', 'Option --bitbucket-url').replace('input `bitbucket-url`', 'option --bitbucket-url'))
+    throw new UsageError(
+      (err as Error).message
+        .replace('Input `bitbucket-url`', 'Option --bitbucket-url')
+        .replace('input `bitbucket-url`', 'option --bitbucket-url'),
+    )
   }
 }

@@ -4,7 +4,7 @@
  * URL by hand. `$BROWSER` (a command) wins over the platform's opener.
  */
 import { spawn as nodeSpawn, type ChildProcess, type SpawnOptions } from 'node:child_process'
-import { childEnv } from '../child-env.ts'
+import { childEnv } from '../shared/child-env.ts'
 
 export interface OpenerCommand {
   command: string
@@ -44,7 +44,9 @@ export function openBrowser(url: string, deps: OpenBrowserDeps): void {
     deps.warn(`Could not start ${command} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): ${hint}`)
     return
   }
-  child.on('error', (err: NodeJS.ErrnoException) => deps.warn(`Could not start ${command} (${err.code ?? err.message}): ${hint}`))
+  child.on('error', (err: NodeJS.ErrnoException) =>
+    deps.warn(`Could not start ${command} (${err.code ?? err.message}): ${hint}`),
+  )
   child.on('exit', (code) => {
     if (code !== 0 && code !== null) deps.warn(`${command} exited with status ${code}: ${hint}`)
   })

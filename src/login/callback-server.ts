@@ -7,7 +7,7 @@
  * hands the first callback to the flow, which answers it.
  */
 import http from 'node:http'
-import { ActionError } from '../errors.ts'
+import { ActionError } from '../shared/errors.ts'
 import { alreadyAnsweredPage, waitingPage } from './pages.ts'
 
 export interface Callback {
@@ -59,7 +59,9 @@ function portError(err: NodeJS.ErrnoException, port: number, host: string): Acti
     )
   }
   if (err.code === 'EACCES') {
-    return new ActionError(`Not allowed to listen on port ${port} (${where}): pass --port N with a port above 1023 and set the consumer's callback URL to http://localhost:N.`)
+    return new ActionError(
+      `Not allowed to listen on port ${port} (${where}): pass --port N with a port above 1023 and set the consumer's callback URL to http://localhost:N.`,
+    )
   }
   return new ActionError(`Cannot listen on ${where} for the callback: ${err.code ?? err.message}.`)
 }

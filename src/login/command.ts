@@ -4,11 +4,11 @@
  * status (0 done, 1 failed, 2 usage error). Nothing reaches stdout but the
  * refresh token.
  */
-import { ActionError, errorMessage } from '../errors.ts'
-import { HttpClient } from '../http.ts'
-import { Masker } from '../mask.ts'
-import { tuningFromEnv } from '../tuning.ts'
-import type { RunDeps } from '../run.ts'
+import { ActionError, errorMessage } from '../shared/errors.ts'
+import { HttpClient } from '../net/http.ts'
+import { Masker } from '../shared/mask.ts'
+import { tuningFromEnv } from '../net/tuning.ts'
+import type { RunDeps } from '../action/run.ts'
 import { LOGIN_HELP, UsageError, parseLoginArgs } from './args.ts'
 import { openBrowser } from './browser.ts'
 import { startCallbackServer } from './callback-server.ts'
@@ -52,7 +52,9 @@ export async function loginCommand(argv: string[], io: CliIo): Promise<number> {
   }
   mask(options.clientSecret)
   if (options.clientSecretOnCommandLine) {
-    io.stderr('Warning: --client-secret on the command line is visible to other processes and kept in shell history; set BITBUCKET_CLIENT_SECRET instead.\n')
+    io.stderr(
+      'Warning: --client-secret on the command line is visible to other processes and kept in shell history; set BITBUCKET_CLIENT_SECRET instead.\n',
+    )
   }
 
   const http = new HttpClient({ ...tuningFromEnv(io.env) })
@@ -77,7 +79,8 @@ export async function loginCommand(argv: string[], io: CliIo): Promise<number> {
         info: (line) => io.stderr(`${masker.redact(line)}\n`),
         output: io.stdout,
         outputIsTerminal: io.stdoutIsTerminal,
-        openBrowser: (url) => openBrowser(url, { platform: io.platform, env: io.env, warn: (m) => io.stderr(`Warning: ${m}\n`) }),
+        openBrowser: (url) =>
+          openBrowser(url, { platform: io.platform, env: io.env, warn: (m) => io.stderr(`Warning: ${m}\n`) }),
         startCallbackServer,
         saveSecret: io.saveSecret,
         debug: () => {},

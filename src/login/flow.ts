@@ -5,19 +5,19 @@
  * redirect_uri, answer the browser with a page that never holds the token,
  * and hand over ONLY the refresh token (stdout or a GitHub secret).
  */
-import { ActionError, errorMessage } from '../errors.ts'
-import type { HttpClient } from '../http.ts'
-import type { SecretTarget } from '../inputs.ts'
-import { joinUrl } from '../http.ts'
-import type { Masker } from '../mask.ts'
-import { requestToken, type Token } from '../oauth.ts'
-import { describeSecret, type RunDeps } from '../run.ts'
+import { ActionError, errorMessage } from '../shared/errors.ts'
+import type { HttpClient } from '../net/http.ts'
+import type { SecretTarget } from '../action/inputs.ts'
+import { joinUrl } from '../net/http.ts'
+import type { Masker } from '../shared/mask.ts'
+import { requestToken, type Token } from '../bitbucket/oauth.ts'
+import { describeSecret, type RunDeps } from '../action/run.ts'
 import type { Callback, CallbackServer } from './callback-server.ts'
 import { failurePage, successPage } from './pages.ts'
 import { createPkce, createState, sameState, type Pkce } from './pkce.ts'
 import { oneLine } from './terminal.ts'
 import { forTheCommand } from './wording.ts'
-import { isoSeconds } from '../format.ts'
+import { isoSeconds } from '../shared/format.ts'
 
 export interface LoginRequest {
   clientId: string
@@ -47,7 +47,10 @@ export interface LoginDeps {
   createPkce?: () => Pkce
 }
 
-export function authorizeUrl(bitbucketUrl: URL, params: { clientId: string; state: string; redirectUri: string; pkce: Pkce }): URL {
+export function authorizeUrl(
+  bitbucketUrl: URL,
+  params: { clientId: string; state: string; redirectUri: string; pkce: Pkce },
+): URL {
   const url = joinUrl(bitbucketUrl, 'site/oauth2/authorize')
   url.search = new URLSearchParams({
     client_id: params.clientId,
@@ -74,10 +77,14 @@ export function checkCallback(params: URLSearchParams, expectedState: string, po
     const description = clean(params.get('error_description'))
     const said = `error=${code}${description ? `: ${description}` : ''}`
     if (code === 'access_denied') {
-      throw new ActionError(`Access was denied in the browser (${said}), so no token was issued. Run bitbucket-oauth login again and click "Grant access".`)
+      throw new ActionError(
+        `Access was denied in the browser (${said}), so no token was issued. Run bitbucket-oauth login again and click "Grant access".`,
+      )
     }
     if (code === 'invalid_scope') {
-      throw new ActionError(`Bitbucket refused the authorization (${said}). Check the permissions ticked on the OAuth consumer, then run the login again.`)
+      throw new ActionError(
+        `Bitbucket refused the authorization (${said}). Check the permissions ticked on the OAuth consumer, then run the login again.`,
+      )
     }
     if (code === 'server_error' || code === 'temporarily_unavailable') {
       throw new ActionError(`Bitbucket could not authorize now (${said}). Run the login again in a few minutes.`)
@@ -92,10 +99,12 @@ export function checkCallback(params: URLSearchParams, expectedState: string, po
     )
   }
   const code = params.get('code')
-  if (!code) throw new ActionError('The callback carried no authorization code. Run bitbucket-oauth login again and open the URL it prints.')
+  if (!code)
+    throw new ActionError(
+      'The callback carried no authorization code. Run bitbucket-oauth login again and open the URL it prints.',
+    )
   return code
 }
-
 
 export async function login(req: LoginRequest, deps: LoginDeps): Promise<void> {
   const state = (deps.createState ?? createState)()
@@ -130,7 +139,14 @@ export async function login(req: LoginRequest, deps: LoginDeps): Promise<void> {
 }
 
 /** Checks the callback, exchanges the code, stores the token when asked; always answers the browser. */
-async function finish(req: LoginRequest, deps: LoginDeps, callback: Callback, state: string, pkce: Pkce, redirectUri: string): Promise<Token & { refreshToken: string }> {
+async function finish(
+  req: LoginRequest,
+  deps: LoginDeps,
+  callback: Callback,
+  state: string,
+  pkce: Pkce,
+  redirectUri: string,
+): Promise<Token & { refreshToken: string }> {
   let code: string
   try {
     code = checkCallback(callback.params, state, req.port)
@@ -166,7 +182,10 @@ async function finish(req: LoginRequest, deps: LoginDeps, callback: Callback, st
         )
       }
     }
-    await callback.respond(200, successPage(req.secret ? `it is stored as GitHub secret ${describeSecret(req.secret)}` : 'the terminal has it'))
+    await callback.respond(
+      200,
+      successPage(req.secret ? `it is stored as GitHub secret ${describeSecret(req.secret)}` : 'the terminal has it'),
+    )
     return { ...token, refreshToken }
   } catch (err) {
     await callback.respond(502, failurePage(deps.masker.redact(forTheCommand(errorMessage(err)))))
@@ -176,12 +195,20 @@ async function finish(req: LoginRequest, deps: LoginDeps, callback: Callback, st
 
 function report(req: LoginRequest, deps: LoginDeps, token: Token & { refreshToken: string }): void {
   deps.info(token.scopes.length ? `Granted scopes: ${token.scopes.join(' ')}` : 'Bitbucket named no granted scopes.')
-  if (token.expiresAt) deps.info(`The access token issued with it (not shown) expires at ${isoSeconds(token.expiresAt)}; the action mints fresh ones from the refresh token.`)
-  deps.info('The refresh token rotates on each use and expires after 3 months unused; set `refresh-token-secret` in the workflow so the action saves each new one.')
+  if (token.expiresAt)
+    deps.info(
+      `The access token issued with it (not shown) expires at ${isoSeconds(token.expiresAt)}; the action mints fresh ones from the refresh token.`,
+    )
+  deps.info(
+    'The refresh token rotates on each use and expires after 3 months unused; set `refresh-token-secret` in the workflow so the action saves each new one.',
+  )
   if (req.secret) {
     deps.info(`Stored the refresh token as GitHub secret ${describeSecret(req.secret)}.`)
     return
   }
-  if (deps.outputIsTerminal) deps.info('The refresh token follows on stdout; --secret BITBUCKET_REFRESH_TOKEN would store it as a GitHub secret instead.')
+  if (deps.outputIsTerminal)
+    deps.info(
+      'The refresh token follows on stdout; --secret BITBUCKET_REFRESH_TOKEN would store it as a GitHub secret instead.',
+    )
   deps.output(`${token.refreshToken}\n`)
 }

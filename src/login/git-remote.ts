@@ -45,8 +45,13 @@ export function parseGitHubRemote(remote: string, host = 'github.com'): string |
 /** The URL of the `origin` remote of the repository around `cwd`, or undefined. */
 export function readOriginUrl(cwd: string): Promise<string | undefined> {
   return new Promise((resolve) => {
-    execFile('git', ['config', '--get', 'remote.origin.url'], { cwd, timeout: 10_000, windowsHide: true }, (err, stdout) => {
-      resolve(err ? undefined : stdout.trim() || undefined)
-    })
+    execFile(
+      'git',
+      ['config', '--get', 'remote.origin.url'],
+      { cwd, timeout: 10_000, windowsHide: true },
+      (err, stdout) => {
+        resolve(err ? undefined : stdout.trim() || undefined)
+      },
+    )
   })
 }

@@ -37,11 +37,15 @@ export function failurePage(message: string): string {
 export function waitingPage(): string {
   return page(
     'bitbucket-oauth login is waiting',
-    '<p>This address receives Bitbucket\'s answer after you grant access. Open the authorize URL that the command printed.</p>',
+    "<p>This address receives Bitbucket's answer after you grant access. Open the authorize URL that the command printed.</p>",
     true,
   )
 }
 
 export function alreadyAnsweredPage(): string {
-  return page('This login is already answered', '<p>The command has already received an answer from Bitbucket; see the terminal.</p>', false)
+  return page(
+    'This login is already answered',
+    '<p>The command has already received an answer from Bitbucket; see the terminal.</p>',
+    false,
+  )
 }

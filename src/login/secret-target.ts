@@ -3,8 +3,8 @@
  * environment into the SecretTarget that saveSecret writes to. Checked before
  * the browser opens, so that a missing GitHub token does not cost a login.
  */
-import { ActionError } from '../errors.ts'
-import { parseBaseUrl, type SecretTarget } from '../inputs.ts'
+import { ActionError } from '../shared/errors.ts'
+import { parseBaseUrl, type SecretTarget } from '../action/inputs.ts'
 import type { SecretRequest } from './args.ts'
 import { githubHost, parseGitHubRemote } from './git-remote.ts'
 
@@ -26,7 +26,11 @@ export async function resolveSecretTarget(request: SecretRequest, deps: SecretTa
   try {
     githubApiUrl = parseBaseUrl(env.GITHUB_API_URL || 'https://api.github.com', 'GITHUB_API_URL')
   } catch (err) {
-    throw new ActionError((err as Error).message.replace('Input `GITHUB_API_URL`', 'GITHUB_API_URL').replace('input `GITHUB_API_URL`', 'GITHUB_API_URL'))
+    throw new ActionError(
+      (err as Error).message
+        .replace('Input `GITHUB_API_URL`', 'GITHUB_API_URL')
+        .replace('input `GITHUB_API_URL`', 'GITHUB_API_URL'),
+    )
   }
 
   let repository = request.repository

@@ -4,7 +4,10 @@
  * instead. This rewrites those names, and leaves everything else as it is.
  */
 const REWRITES: [string, string][] = [
-  ['the `client-id` and `client-secret` inputs', '--client-id and --client-secret (BITBUCKET_CLIENT_ID, BITBUCKET_CLIENT_SECRET)'],
+  [
+    'the `client-id` and `client-secret` inputs',
+    '--client-id and --client-secret (BITBUCKET_CLIENT_ID, BITBUCKET_CLIENT_SECRET)',
+  ],
   ['The `github-token`', 'The GitHub token in GH_TOKEN/GITHUB_TOKEN'],
   ['the `github-token`', 'the GitHub token in GH_TOKEN/GITHUB_TOKEN'],
   ['`github-api-url`', 'GITHUB_API_URL'],

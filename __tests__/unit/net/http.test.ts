@@ -1,0 +1,267 @@
+import { afterEach, beforeEach, describe, expect, test } from '@jest/globals'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { MockAgent } from 'undici'
+import { ActionError } from '../../../src/shared/errors.ts'
+import { HttpClient, HttpError, assertSecureUrl, isLoopbackHost, redactUrl } from '../../../src/net/http.ts'
+
+const ORIGIN = 'https://bitbucket.test'
+let agent: MockAgent
+let sleeps: number[]
+
+function client(overrides: ConstructorParameters<typeof HttpClient>[0] = {}): HttpClient {
+  return new HttpClient({
+    dispatcher: agent,
+    sleep: async (ms) => void sleeps.push(ms),
+    random: () => 0.5,
+    ...overrides,
+  })
+}
+const refused = () => Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })
+const reset = () => Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' })
+
+beforeEach(() => {
+  agent = new MockAgent()
+  agent.disableNetConnect()
+  sleeps = []
+})
+afterEach(async () => {
+  await agent.close()
+})
+
+describe('retries', () => {
+  test('503, 503, then 200: three attempts with growing backoff', async () => {
+    const pool = agent.get(ORIGIN)
+    pool.intercept({ path: '/x' }).reply(503, 'busy').times(2)
+    pool.intercept({ path: '/x' }).reply(200, 'ok')
+    const { response, text } = await client().text(`${ORIGIN}/x`, { what: 'test' })
+    expect(response.status).toBe(200)
+    expect(response.attempts).toBe(3)
+    expect(text).toBe('ok')
+    expect(sleeps).toEqual([750, 1500])
+  })
+
+  test('Retry-After in seconds is honoured instead of the backoff', async () => {
+    const pool = agent.get(ORIGIN)
+    pool.intercept({ path: '/x' }).reply(429, '', { headers: { 'retry-after': '3' } })
+    pool.intercept({ path: '/x' }).reply(200, 'ok')
+    await client().text(`${ORIGIN}/x`, { what: 'test' })
+    expect(sleeps).toEqual([3000])
+  })
+
+  test('a Retry-After longer than the cap ends the retries with a message', async () => {
+    agent
+      .get(ORIGIN)
+      .intercept({ path: '/x' })
+      .reply(429, '', { headers: { 'retry-after': '3600' } })
+    await expect(client().request(`${ORIGIN}/x`, { what: 'the thing' })).rejects.toThrow(
+      /the thing answered HTTP 429 and asked to retry after 3600 s/,
+    )
+    expect(sleeps).toEqual([])
+  })
+
+  test('a persistent 500 is returned after the last attempt', async () => {
+    agent.get(ORIGIN).intercept({ path: '/x' }).reply(500, 'no').times(4)
+    const res = await client().request(`${ORIGIN}/x`, { what: 'test' })
+    expect(res.status).toBe(500)
+    expect(res.attempts).toBe(4)
+    expect(sleeps).toHaveLength(3)
+  })
+
+  test('no retry on other 4xx', async () => {
+    agent.get(ORIGIN).intercept({ path: '/x' }).reply(404, 'nope')
+    const res = await client().request(`${ORIGIN}/x`, { what: 'test' })
+    expect(res.status).toBe(404)
+    expect(sleeps).toEqual([])
+  })
+
+  test('a POST is retried after a refused connection (never processed)', async () => {
+    const pool = agent.get(ORIGIN)
+    pool.intercept({ path: '/t', method: 'POST' }).replyWithError(refused())
+    pool.intercept({ path: '/t', method: 'POST' }).reply(200, '{}')
+    const res = await client().request(`${ORIGIN}/t`, { what: 'test', method: 'POST', body: 'a=b' })
+    expect(res.status).toBe(200)
+  })
+
+  test('a POST is not retried after a reset (it may have been processed)', async () => {
+    agent.get(ORIGIN).intercept({ path: '/t', method: 'POST' }).replyWithError(reset())
+    const err = await client()
+      .request(`${ORIGIN}/t`, { what: 'the token endpoint', method: 'POST', body: 'a=b' })
+      .catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(HttpError)
+    expect((err as Error).message).toMatch(
+      /Could not reach the token endpoint at https:\/\/bitbucket.test: the connection was reset \(not retried/,
+    )
+    expect(sleeps).toEqual([])
+  })
+
+  test('a GET is retried after a reset', async () => {
+    const pool = agent.get(ORIGIN)
+    pool.intercept({ path: '/x' }).replyWithError(reset())
+    pool.intercept({ path: '/x' }).reply(200, 'ok')
+    expect((await client().request(`${ORIGIN}/x`, { what: 'test' })).status).toBe(200)
+  })
+
+  test('network failures end after the configured attempts, naming them', async () => {
+    agent.get(ORIGIN).intercept({ path: '/x' }).replyWithError(refused()).times(4)
+    await expect(client().request(`${ORIGIN}/x`, { what: 'test' })).rejects.toThrow(
+      /connection refused after 4 attempts/,
+    )
+  })
+
+  test('the deadline stops a slow answer', async () => {
+    agent.get(ORIGIN).intercept({ path: '/x' }).reply(200, 'late').delay(500)
+    const c = client({ timeouts: { deadlineMs: 100 } })
+    await expect(c.request(`${ORIGIN}/x`, { what: 'test' })).rejects.toThrow(/no answer within the 0.1 s deadline/)
+  })
+
+  test('the wait before a retry never passes the deadline', async () => {
+    agent.get(ORIGIN).intercept({ path: '/x' }).reply(503, '').times(4)
+    let now = 0
+    const c = client({ now: () => now, sleep: async (ms) => void (now += ms), timeouts: { deadlineMs: 1000 } })
+    await expect(c.request(`${ORIGIN}/x`, { what: 'test' })).rejects.toThrow(/kept answering HTTP 503/)
+  })
+})
+
+describe('what is sent', () => {
+  test('headers, method and body reach the server', async () => {
+    let seen: { headers: Record<string, string>; body: string } | undefined
+    agent
+      .get(ORIGIN)
+      .intercept({ path: '/t', method: 'POST' })
+      .reply((opts) => {
+        seen = { headers: opts.headers as Record<string, string>, body: String(opts.body) }
+        return { statusCode: 200, data: '{}' }
+      })
+    await client().request(`${ORIGIN}/t`, {
+      what: 'test',
+      method: 'POST',
+      authorization: 'Basic abc',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=refresh_token',
+    })
+    expect(seen?.headers.authorization).toBe('Basic abc')
+    expect(seen?.headers['content-type']).toBe('application/x-www-form-urlencoded')
+    expect(seen?.headers['user-agent']).toBe('bitbucket-oauth-action')
+    expect(seen?.body).toBe('grant_type=refresh_token')
+  })
+})
+
+describe('redirects', () => {
+  test('credentials are kept on the same origin and dropped on another', async () => {
+    const auth: (string | undefined)[] = []
+    const record = (next?: string) => (opts: { headers?: unknown }) => {
+      auth.push((opts.headers as Record<string, string>).authorization)
+      return next
+        ? { statusCode: 302, data: '', responseOptions: { headers: { location: next } } }
+        : { statusCode: 200, data: 'file' }
+    }
+    agent.get(ORIGIN).intercept({ path: '/a' }).reply(record('/b'))
+    agent.get(ORIGIN).intercept({ path: '/b' }).reply(record('https://cdn.test/signed?sig=1'))
+    agent.get('https://cdn.test').intercept({ path: '/signed?sig=1' }).reply(record())
+    const res = await client().request(`${ORIGIN}/a`, { what: 'test', authorization: 'Bearer T' })
+    expect(res.status).toBe(200)
+    expect(res.url.href).toBe('https://cdn.test/signed?sig=1')
+    expect(auth).toEqual(['Bearer T', 'Bearer T', undefined])
+  })
+
+  test('a redirect to plain http on another host is refused', async () => {
+    agent
+      .get(ORIGIN)
+      .intercept({ path: '/a' })
+      .reply(302, '', { headers: { location: 'http://evil.test/x' } })
+    await expect(client().request(`${ORIGIN}/a`, { what: 'the archive' })).rejects.toThrow(
+      /Refusing plain http:\/\/ for the archive \(evil.test\)/,
+    )
+  })
+
+  test('POST does not follow redirects by default', async () => {
+    agent
+      .get(ORIGIN)
+      .intercept({ path: '/t', method: 'POST' })
+      .reply(302, '', { headers: { location: '/login' } })
+    const res = await client().request(`${ORIGIN}/t`, { what: 'test', method: 'POST' })
+    expect(res.status).toBe(302)
+  })
+
+  test('a redirect loop ends after five hops', async () => {
+    agent
+      .get(ORIGIN)
+      .intercept({ path: '/loop' })
+      .reply(302, '', { headers: { location: '/loop' } })
+      .times(6)
+    const res = await client().request(`${ORIGIN}/loop`, { what: 'test' })
+    expect(res.status).toBe(302)
+  })
+})
+
+describe('URL rules', () => {
+  test.each(['localhost', '127.0.0.1', '127.1.2.3', '[::1]'])('%s is loopback', (h) =>
+    expect(isLoopbackHost(h)).toBe(true),
+  )
+  test.each(['example.com', '10.0.0.1', '128.0.0.1', 'localhost.evil.com'])('%s is not', (h) =>
+    expect(isLoopbackHost(h)).toBe(false),
+  )
+  test('plain http is refused for other hosts before anything is sent', () => {
+    expect(() => assertSecureUrl(new URL('http://bitbucket.org'), 'x')).toThrow(ActionError)
+    expect(() => assertSecureUrl(new URL('http://127.0.0.1:8080'), 'x')).not.toThrow()
+    expect(() => assertSecureUrl(new URL('ftp://bitbucket.org'), 'x')).toThrow(/must be an https:\/\/ URL/)
+  })
+  test('redactUrl drops queries and user info', () => {
+    expect(redactUrl('https://u:p@h.test/a?token=1')).toBe('https://h.test/a?…')
+  })
+})
+
+describe('reading a body', () => {
+  async function server(handler: http.RequestListener): Promise<{ url: string; close: () => Promise<void> }> {
+    const srv = http.createServer(handler)
+    await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve))
+    return {
+      url: `http://127.0.0.1:${(srv.address() as AddressInfo).port}`,
+      close: () => new Promise((resolve) => (srv.closeAllConnections(), srv.close(() => resolve()))),
+    }
+  }
+
+  test('a body that trickles in past the deadline is cut off', async () => {
+    const s = await server((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' })
+      const timer = setInterval(() => res.write(' '), 50)
+      res.on('close', () => clearInterval(timer))
+    })
+    const c = new HttpClient({ timeouts: { deadlineMs: 300, bodyMs: 200 } })
+    try {
+      const started = Date.now()
+      await expect(c.text(`${s.url}/slow`, { what: 'the slow thing' })).rejects.toThrow(
+        /the slow thing \(127\.0\.0\.1:\d+\) answered HTTP 200 but the body could not be read: it did not arrive within 0\.\d s/,
+      )
+      expect(Date.now() - started).toBeLessThan(2000)
+    } finally {
+      await c.close()
+      await s.close()
+    }
+  })
+
+  test('an idempotent request whose body is cut short is tried again; a POST is not', async () => {
+    let calls = 0
+    const s = await server((req, res) => {
+      calls++
+      res.writeHead(200, { 'content-length': '10' })
+      if (calls === 1 || req.method === 'POST') {
+        res.write('{"a"')
+        setTimeout(() => res.destroy(), 10)
+      } else res.end('{"a":true}')
+    })
+    const c = new HttpClient({ retry: { baseDelayMs: 1 } })
+    try {
+      expect((await c.text(`${s.url}/x`, { what: 'x' })).text).toBe('{"a":true}')
+      expect(calls).toBe(2)
+      const err = await c.text(`${s.url}/x`, { what: 'x', method: 'POST' }).catch((e: unknown) => e)
+      expect(err).toBeInstanceOf(HttpError)
+      expect((err as HttpError).phase).toBe('body')
+      expect(calls).toBe(3)
+    } finally {
+      await c.close()
+      await s.close()
+    }
+  })
+})

@@ -1,0 +1,124 @@
+/**
+ * A ref (tag, branch or commit) to the full commit hash, through the REST API
+ * with the Bearer token: `refs/tags/{name}`, then `refs/branches/{name}`, then
+ * `commit/{ref}` (a 40-hex ref goes straight to `commit/`).
+ */
+import { ActionError } from '../shared/errors.ts'
+import { joinUrl, type HttpClient } from '../net/http.ts'
+
+export interface ResolveDeps {
+  http: HttpClient
+  apiUrl: URL
+  /** `Bearer …` */
+  authorization: string
+}
+
+export interface Resolved {
+  commit: string
+  kind: 'tag' | 'branch' | 'commit'
+}
+
+const FULL_HASH = /^[0-9a-f]{40}$/i
+
+const SCOPE_HINT =
+  'The OAuth consumer needs the Repositories: Read permission (scope `repository`), and its user (or workspace) must be able to read the repository.'
+
+function repoPath(workspace: string, repo: string): string {
+  return `repositories/${encodeURIComponent(workspace)}/${encodeURIComponent(repo)}`
+}
+
+interface Answer {
+  status: number
+  json: Record<string, unknown> | undefined
+}
+
+async function get(deps: ResolveDeps, path: string, what: string): Promise<Answer> {
+  const { response, text } = await deps.http.text(joinUrl(deps.apiUrl, path), {
+    what,
+    authorization: deps.authorization,
+    headers: { accept: 'application/json' },
+  })
+  let json: Record<string, unknown> | undefined
+  try {
+    const parsed: unknown = JSON.parse(text)
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) json = parsed as Record<string, unknown>
+  } catch {
+    json = undefined
+  }
+  return { status: response.status, json }
+}
+
+function apiMessage(json: Record<string, unknown> | undefined): string {
+  const error = json?.error as { message?: unknown } | undefined
+  return typeof error?.message === 'string' ? error.message : ''
+}
+
+function refusal(a: Answer, full: string, ref: string, what: string): ActionError | undefined {
+  const said = apiMessage(a.json) ? ` ("${apiMessage(a.json)}")` : ''
+  if (a.status === 401) {
+    return new ActionError(
+      `The Bitbucket API refused the access token while resolving ${full}@${ref} (HTTP 401${said}). The token may have expired or been revoked; re-run the job, and check that \`api-url\` belongs to the same Bitbucket as \`bitbucket-url\`.`,
+    )
+  }
+  if (a.status === 403) {
+    return new ActionError(
+      `The token may not read ${full} (HTTP 403${said} while resolving ${ref}). ${SCOPE_HINT} Tick the permission on the consumer, then get a new refresh token with \`bitbucket-oauth login\`.`,
+    )
+  }
+  if (a.status !== 200 && a.status !== 404) {
+    return new ActionError(
+      `${what} answered HTTP ${a.status}${said} while resolving ${full}@${ref}. ${a.status >= 500 || a.status === 429 ? 'Bitbucket may be degraded; re-run the job later.' : 'Check `api-url`.'}`,
+    )
+  }
+  return undefined
+}
+
+function hashOf(value: unknown): string | undefined {
+  return typeof value === 'string' && FULL_HASH.test(value) ? value.toLowerCase() : undefined
+}
+
+export async function resolveRef(deps: ResolveDeps, workspace: string, repo: string, ref: string): Promise<Resolved> {
+  const full = `${workspace}/${repo}`
+  const what = 'the Bitbucket API'
+  const base = repoPath(workspace, repo)
+  const enc = encodeURIComponent(ref)
+  // Commit hashes are lowercase hex; `ABC123…` is the same commit.
+  const hex = /^[0-9a-f]{4,40}$/i.test(ref) ? ref.toLowerCase() : undefined
+
+  const attempts: [Resolved['kind'], string][] = FULL_HASH.test(ref)
+    ? [['commit', `${base}/commit/${hex}`]]
+    : [
+        ['tag', `${base}/refs/tags/${enc}`],
+        ['branch', `${base}/refs/branches/${enc}`],
+        ['commit', `${base}/commit/${hex}`],
+      ]
+  for (const [kind, path] of attempts) {
+    // Only hex can be a commit hash: a name saves the last lookup (and the hourly API budget).
+    if (kind === 'commit' && !hex) continue
+    const a = await get(deps, path, what)
+    const refused = refusal(a, full, ref, what)
+    if (refused) throw refused
+    if (a.status === 200) {
+      const target = a.json?.target as { hash?: unknown } | undefined
+      const commit = kind === 'commit' ? hashOf(a.json?.hash) : hashOf(target?.hash)
+      if (!commit)
+        throw new ActionError(
+          `${what} answered the ${kind} lookup of ${full}@${ref} without a commit hash; check that \`api-url\` points at the Bitbucket Cloud REST API (https://api.bitbucket.org/2.0).`,
+        )
+      return { commit, kind }
+    }
+  }
+
+  // Nothing found: is it the ref, or the repository?
+  const a = await get(deps, base, what)
+  const refused = refusal(a, full, ref, what)
+  if (refused) throw refused
+  if (a.status === 404) {
+    throw new ActionError(
+      `Repository ${full} was not found, or the token cannot see it (while resolving ${ref}). Check the spelling of WORKSPACE/REPO; ${SCOPE_HINT}`,
+    )
+  }
+  throw new ActionError(
+    `${full} has no tag, branch or commit named "${ref}". Check the ref (tags are case-sensitive); if it exists, the token may lack access: ${SCOPE_HINT}`,
+  )
+}

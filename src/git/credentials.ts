@@ -1,0 +1,150 @@
+/**
+ * `git-credentials: true`: later steps' git authenticates to the scheme, host
+ * and port of `bitbucket-url` (and nothing else) as `x-token-auth` with the
+ * access token.
+ *
+ * The credential is an `http.<origin>/.extraheader` Basic header in a file of
+ * its own under RUNNER_TEMP (0600, a fresh name per use), which the global git
+ * configuration pulls in with one `include.path` line. Git is only ever given
+ * that file's path; the secret goes from Node straight into the file. The
+ * state records exactly what was added, for the post step (git-cleanup.ts).
+ */
+import { randomUUID } from 'node:crypto'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { ActionError } from '../shared/errors.ts'
+import { GitNotFoundError, describeGitFailure, gitRunner, type GitRunner } from './runner.ts'
+import { GIT_STATE_KEY, serializeGitState, type GitCredentialsState } from './state.ts'
+import type { StepContext } from '../action/run.ts'
+import { isInside, writeSecretFile } from '../shared/fs-safe.ts'
+
+export const GIT_USERNAME = 'x-token-auth'
+
+export interface GitAuthDeps {
+  git: GitRunner
+  /** Environment of the git calls (HOME, XDG_CONFIG_HOME, GIT_CONFIG_GLOBAL decide the global config file). */
+  env: NodeJS.ProcessEnv
+  newId(): string
+}
+
+export async function setupGitCredentials(ctx: StepContext): Promise<void> {
+  await configureGitCredentials(ctx, { git: gitRunner(process.env), env: process.env, newId: randomUUID })
+}
+
+/** `scheme://host[:port]/` of the site: what git's `http.<url>.*` matching keys on. */
+export function gitOrigin(bitbucketUrl: URL): string {
+  return `${bitbucketUrl.protocol}//${bitbucketUrl.host}/`
+}
+
+/** The base64 of `x-token-auth:TOKEN` sent in the Basic header (a derived form of the token: mask it). */
+export function basicCredential(accessToken: string): string {
+  return Buffer.from(`${GIT_USERNAME}:${accessToken}`, 'utf8').toString('base64')
+}
+
+/** SSH-style URLs are rewritten to HTTPS for bitbucket.org only. */
+export function rewritesSshUrls(bitbucketUrl: URL): boolean {
+  return bitbucketUrl.protocol === 'https:' && bitbucketUrl.host === 'bitbucket.org'
+}
+
+/** The content of the credential file. */
+export function credentialConfig(bitbucketUrl: URL, accessToken: string): string {
+  const origin = gitOrigin(bitbucketUrl)
+  const lines = [
+    '# Written by bitbucket-oauth-action (git-credentials: true); its post step deletes this file.',
+    `[http "${origin}"]`,
+    // The empty value resets the headers collected so far for this site, so that an
+    // earlier use of the action in the same job does not add a second Authorization header.
+    '\textraheader =',
+    `\textraheader = AUTHORIZATION: basic ${basicCredential(accessToken)}`,
+  ]
+  if (rewritesSshUrls(bitbucketUrl)) {
+    lines.push(
+      '[url "https://bitbucket.org/"]',
+      '\tinsteadOf = git@bitbucket.org:',
+      '\tinsteadOf = ssh://git@bitbucket.org/',
+    )
+  }
+  return lines.join('\n') + '\n'
+}
+
+/** The files `git config --global` may write to, in the order git considers them. */
+export function globalConfigCandidates(env: NodeJS.ProcessEnv): string[] {
+  if (env.GIT_CONFIG_GLOBAL) return [path.resolve(env.GIT_CONFIG_GLOBAL)]
+  const home = env.HOME || os.homedir()
+  const xdg = env.XDG_CONFIG_HOME || path.join(home, '.config')
+  return [path.join(home, '.gitconfig'), path.join(xdg, 'git', 'config')]
+}
+
+/** The config file that holds `include.path = file` in the global scope, from git itself. */
+async function findIncludingFile(git: GitRunner, file: string): Promise<string | undefined> {
+  const result = await git(['config', '--global', '--null', '--show-origin', '--get-all', 'include.path'])
+  if (result.code !== 0) return undefined
+  const fields = result.stdout.split('\0')
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    if (fields[i + 1] === file && fields[i]!.startsWith('file:')) return path.resolve(fields[i]!.slice('file:'.length))
+  }
+  return undefined
+}
+
+export async function configureGitCredentials(ctx: StepContext, deps: GitAuthDeps): Promise<void> {
+  const { core, config, masker } = ctx
+  masker.add(ctx.accessToken)
+  masker.add(basicCredential(ctx.accessToken))
+
+  if (isInside(config.runnerTemp, config.workspace)) {
+    throw new ActionError(
+      `RUNNER_TEMP (${config.runnerTemp}) lies inside the workspace (${config.workspace}), so the git credential would land in the workspace. Point RUNNER_TEMP outside GITHUB_WORKSPACE, or drop \`git-credentials\`.`,
+    )
+  }
+  fs.mkdirSync(config.runnerTemp, { recursive: true })
+  const file = path.join(config.runnerTemp, `bitbucket-oauth-git-${deps.newId()}.gitconfig`)
+  const state: GitCredentialsState = { version: 1, file }
+  // Saved before anything is written: if this step dies half-way, the post step still cleans up.
+  core.saveState(GIT_STATE_KEY, serializeGitState(state))
+  try {
+    writeSecretFile(file, credentialConfig(config.bitbucketUrl, ctx.accessToken))
+  } catch (err) {
+    throw new ActionError(
+      `Could not create the git credential file in RUNNER_TEMP (${config.runnerTemp}): ${(err as Error).message}. Check that RUNNER_TEMP is a writable directory.`,
+    )
+  }
+  core.debug(`git-credentials: wrote ${file} (mode 0600)`)
+
+  const existed = new Set(globalConfigCandidates(deps.env).filter((f) => fs.existsSync(f)))
+  const args = ['config', '--global', '--add', 'include.path', file]
+  let result
+  try {
+    result = await deps.git(args)
+  } catch (err) {
+    if (err instanceof GitNotFoundError) {
+      throw new ActionError(
+        '`git-credentials: true` needs git on PATH, and none was found. Install git in an earlier step, or drop `git-credentials`.',
+      )
+    }
+    throw err
+  }
+  if (result.code !== 0) {
+    throw new ActionError(
+      `Could not add the git credential to the global git configuration: ${describeGitFailure(args, result)}. Check that HOME (or GIT_CONFIG_GLOBAL) points to a writable place.`,
+    )
+  }
+  state.included = true
+  const configFile = await findIncludingFile(deps.git, file)
+  if (configFile) {
+    state.configFile = configFile
+    state.createdConfig = !existed.has(configFile)
+  }
+  core.saveState(GIT_STATE_KEY, serializeGitState(state))
+  core.debug(`git-credentials: include.path added to ${configFile ?? 'the global git configuration'}`)
+
+  const origin = gitOrigin(config.bitbucketUrl)
+  core.info(
+    `Git in later steps authenticates to ${origin} as ${GIT_USERNAME} with the access token (removed by the post step).`,
+  )
+  if (rewritesSshUrls(config.bitbucketUrl)) {
+    core.info(
+      'Git rewrites git@bitbucket.org: and ssh://git@bitbucket.org/ URLs to https://bitbucket.org/ for later steps.',
+    )
+  }
+}
