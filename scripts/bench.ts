@@ -8,7 +8,7 @@
  * curl gets the Bearer token through a config on stdin (`-K -`), never argv.
  * Wall time is measured around each child; peak RSS by `/usr/bin/time -f %M`.
  *
- *   npm run bench [-- --runs 3] [--dir WORKDIR (default /dev/shm/..., tmpfs)] [--skip-memory] [--skip-parallel] [--pinned]
+ *   npm run bench [-- --token-only] [--token-runs 21] [--compare GIT-REV] [--runs 3] [--dir WORKDIR (default /dev/shm/..., tmpfs)] [--skip-memory] [--skip-parallel] [--pinned]
  *
  * Archives are generated once into `.bench/` (gitignored). Run `npm run build` first.
  */
@@ -22,6 +22,7 @@ import { parse } from 'yaml'
 import { archivesOf } from '../emulator/archives.ts'
 import { startEmulator } from '../emulator/server.ts'
 import { benchArchive, type BenchArchive } from './bench-data.ts'
+import { benchToken } from './bench-token.ts'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const { values } = parseArgs({
@@ -31,6 +32,9 @@ const { values } = parseArgs({
     'skip-memory': { type: 'boolean', default: false },
     'skip-parallel': { type: 'boolean', default: false },
     pinned: { type: 'boolean', default: false },
+    'token-only': { type: 'boolean', default: false },
+    'token-runs': { type: 'string', default: '21' },
+    compare: { type: 'string' },
   },
 })
 const RUNS = Number(values.runs)
@@ -46,6 +50,10 @@ if (!fs.existsSync(MAIN)) throw new Error('dist/main/index.js is missing: run `n
 const MiB = 1 << 20
 
 const log = (m: string) => process.stderr.write(`${m}\n`)
+
+// ---------------------------------------------------------------- token only
+await benchToken({ root: ROOT, runs: Number(values['token-runs']), compare: values.compare, log })
+if (values['token-only']) process.exit(0)
 
 // ---------------------------------------------------------------- archives
 const started = performance.now()

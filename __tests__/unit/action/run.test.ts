@@ -94,7 +94,7 @@ const WITH_SECRET = {
 describe('runStep: order of work', () => {
   test('every secret, input or minted, is masked before its first output or export', async () => {
     answerToken(ROTATED)
-    const { deps, events, index } = fakeStep(WITH_SECRET)
+    const { deps, index } = fakeStep(WITH_SECRET)
     await runStep(deps)
     const secrets = ['consumer-secret', 'RT-stored-0000', 'ghp-writer-token', 'AT-minted-1234', 'RT-rotated-5678']
     for (const secret of secrets) {
