@@ -19,7 +19,7 @@ export async function run(): Promise<void> {
   const masker = new Masker(core.setSecret)
   const http = new HttpClient({ ...tuningFromEnv(process.env), debug: (m) => core.debug(masker.redact(m)) })
   const deps: RunDeps = {
-    core: actionsCore,
+    core: actionsCore(process.env.GITHUB_STEP_SUMMARY),
     masker,
     env: process.env,
     http,
