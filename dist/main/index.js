@@ -31609,3165 +31609,30 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3411:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  KE: () => (/* binding */ fetchArchives)
-});
-
-// UNUSED EXPORTS: CONCURRENCY, formatBytes
-
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-var promises_default = /*#__PURE__*/__nccwpck_require__.n(promises_namespaceObject);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-var external_node_fs_default = /*#__PURE__*/__nccwpck_require__.n(external_node_fs_);
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
-var lib_core = __nccwpck_require__(6058);
-// EXTERNAL MODULE: ./node_modules/@actions/io/lib/io.js
-var lib_io = __nccwpck_require__(8701);
-// EXTERNAL MODULE: external "crypto"
-var external_crypto_ = __nccwpck_require__(6982);
-// EXTERNAL MODULE: external "fs"
-var external_fs_ = __nccwpck_require__(9896);
-// EXTERNAL MODULE: ./node_modules/semver/index.js
-var node_modules_semver = __nccwpck_require__(2088);
-// EXTERNAL MODULE: external "os"
-var external_os_ = __nccwpck_require__(857);
-// EXTERNAL MODULE: external "child_process"
-var external_child_process_ = __nccwpck_require__(5317);
-;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/manifest.js
-var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-// Internal object for testability (allows mocking in ESM)
-const _internal = {
-    readLinuxVersionFile() {
-        const lsbReleaseFile = '/etc/lsb-release';
-        const osReleaseFile = '/etc/os-release';
-        let contents = '';
-        if (external_fs_.existsSync(lsbReleaseFile)) {
-            contents = external_fs_.readFileSync(lsbReleaseFile).toString();
-        }
-        else if (external_fs_.existsSync(osReleaseFile)) {
-            contents = external_fs_.readFileSync(osReleaseFile).toString();
-        }
-        return contents;
-    }
-};
-function _findMatch(versionSpec, stable, candidates, archFilter) {
-    return __awaiter(this, void 0, void 0, function* () {
-        const platFilter = os.platform();
-        let result;
-        let match;
-        let file;
-        for (const candidate of candidates) {
-            const version = candidate.version;
-            debug(`check ${version} satisfies ${versionSpec}`);
-            if (semver.satisfies(version, versionSpec) &&
-                (!stable || candidate.stable === stable)) {
-                file = candidate.files.find(item => {
-                    debug(`${item.arch}===${archFilter} && ${item.platform}===${platFilter}`);
-                    let chk = item.arch === archFilter && item.platform === platFilter;
-                    if (chk && item.platform_version) {
-                        const osVersion = _getOsVersion();
-                        if (osVersion === item.platform_version) {
-                            chk = true;
-                        }
-                        else {
-                            chk = semver.satisfies(osVersion, item.platform_version);
-                        }
-                    }
-                    return chk;
-                });
-                if (file) {
-                    debug(`matched ${candidate.version}`);
-                    match = candidate;
-                    break;
-                }
-            }
-        }
-        if (match && file) {
-            // clone since we're mutating the file list to be only the file that matches
-            result = Object.assign({}, match);
-            result.files = [file];
-        }
-        return result;
-    });
-}
-function _getOsVersion() {
-    // TODO: add windows and other linux, arm variants
-    // right now filtering on version is only an ubuntu and macos scenario for tools we build for hosted (python)
-    const plat = os.platform();
-    let version = '';
-    if (plat === 'darwin') {
-        version = cp.execSync('sw_vers -productVersion').toString();
-    }
-    else if (plat === 'linux') {
-        // lsb_release process not in some containers, readfile
-        // Run cat /etc/lsb-release
-        // DISTRIB_ID=Ubuntu
-        // DISTRIB_RELEASE=18.04
-        // DISTRIB_CODENAME=bionic
-        // DISTRIB_DESCRIPTION="Ubuntu 18.04.4 LTS"
-        const lsbContents = _internal.readLinuxVersionFile();
-        if (lsbContents) {
-            const lines = lsbContents.split('\n');
-            for (const line of lines) {
-                const parts = line.split('=');
-                if (parts.length === 2 &&
-                    (parts[0].trim() === 'VERSION_ID' ||
-                        parts[0].trim() === 'DISTRIB_RELEASE')) {
-                    version = parts[1].trim().replace(/^"/, '').replace(/"$/, '');
-                    break;
-                }
-            }
-        }
-    }
-    return version;
-}
-// Alias for backwards compatibility
-function _readLinuxVersionFile() {
-    return _internal.readLinuxVersionFile();
-}
-//# sourceMappingURL=manifest.js.map
-// EXTERNAL MODULE: external "path"
-var external_path_ = __nccwpck_require__(6928);
-// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
-var lib = __nccwpck_require__(4942);
-;// CONCATENATED MODULE: external "stream"
-const external_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
-// EXTERNAL MODULE: external "util"
-var external_util_ = __nccwpck_require__(9023);
-// EXTERNAL MODULE: external "assert"
-var external_assert_ = __nccwpck_require__(2613);
-// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 2 modules
-var lib_exec = __nccwpck_require__(5260);
-;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/retry-helper.js
-var retry_helper_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-/**
- * Internal class for retries
- */
-class retry_helper_RetryHelper {
-    constructor(maxAttempts, minSeconds, maxSeconds) {
-        if (maxAttempts < 1) {
-            throw new Error('max attempts should be greater than or equal to 1');
-        }
-        this.maxAttempts = maxAttempts;
-        this.minSeconds = Math.floor(minSeconds);
-        this.maxSeconds = Math.floor(maxSeconds);
-        if (this.minSeconds > this.maxSeconds) {
-            throw new Error('min seconds should be less than or equal to max seconds');
-        }
-    }
-    execute(action, isRetryable) {
-        return retry_helper_awaiter(this, void 0, void 0, function* () {
-            let attempt = 1;
-            while (attempt < this.maxAttempts) {
-                // Try
-                try {
-                    return yield action();
-                }
-                catch (err) {
-                    if (isRetryable && !isRetryable(err)) {
-                        throw err;
-                    }
-                    core.info(err.message);
-                }
-                // Sleep
-                const seconds = this.getSleepAmount();
-                core.info(`Waiting ${seconds} seconds before trying again`);
-                yield this.sleep(seconds);
-                attempt++;
-            }
-            // Last attempt
-            return yield action();
-        });
-    }
-    getSleepAmount() {
-        return (Math.floor(Math.random() * (this.maxSeconds - this.minSeconds + 1)) +
-            this.minSeconds);
-    }
-    sleep(seconds) {
-        return retry_helper_awaiter(this, void 0, void 0, function* () {
-            return new Promise(resolve => setTimeout(resolve, seconds * 1000));
-        });
-    }
-}
-//# sourceMappingURL=retry-helper.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/tool-cache.js
-var tool_cache_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-class HTTPError extends Error {
-    constructor(httpStatusCode) {
-        super(`Unexpected HTTP response: ${httpStatusCode}`);
-        this.httpStatusCode = httpStatusCode;
-        Object.setPrototypeOf(this, new.target.prototype);
-    }
-}
-const IS_WINDOWS = process.platform === 'win32';
-const IS_MAC = process.platform === 'darwin';
-const userAgent = 'actions/tool-cache';
-/**
- * Download a tool from an url and stream it into a file
- *
- * @param url       url of tool to download
- * @param dest      path to download tool
- * @param auth      authorization header
- * @param headers   other headers
- * @returns         path to downloaded tool
- */
-function downloadTool(url, dest, auth, headers) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        dest = dest || path.join(_getTempDirectory(), crypto.randomUUID());
-        yield io.mkdirP(path.dirname(dest));
-        core.debug(`Downloading ${url}`);
-        core.debug(`Destination ${dest}`);
-        const maxAttempts = 3;
-        const minSeconds = _getGlobal('TEST_DOWNLOAD_TOOL_RETRY_MIN_SECONDS', 10);
-        const maxSeconds = _getGlobal('TEST_DOWNLOAD_TOOL_RETRY_MAX_SECONDS', 20);
-        const retryHelper = new RetryHelper(maxAttempts, minSeconds, maxSeconds);
-        return yield retryHelper.execute(() => tool_cache_awaiter(this, void 0, void 0, function* () {
-            return yield downloadToolAttempt(url, dest || '', auth, headers);
-        }), (err) => {
-            if (err instanceof HTTPError && err.httpStatusCode) {
-                // Don't retry anything less than 500, except 408 Request Timeout and 429 Too Many Requests
-                if (err.httpStatusCode < 500 &&
-                    err.httpStatusCode !== 408 &&
-                    err.httpStatusCode !== 429) {
-                    return false;
-                }
-            }
-            // Otherwise retry
-            return true;
-        });
-    });
-}
-function downloadToolAttempt(url, dest, auth, headers) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        if (fs.existsSync(dest)) {
-            throw new Error(`Destination file path ${dest} already exists`);
-        }
-        // Get the response headers
-        const http = new httpm.HttpClient(userAgent, [], {
-            allowRetries: false
-        });
-        if (auth) {
-            core.debug('set auth');
-            if (headers === undefined) {
-                headers = {};
-            }
-            headers.authorization = auth;
-        }
-        const response = yield http.get(url, headers);
-        if (response.message.statusCode !== 200) {
-            const err = new HTTPError(response.message.statusCode);
-            core.debug(`Failed to download from "${url}". Code(${response.message.statusCode}) Message(${response.message.statusMessage})`);
-            throw err;
-        }
-        // Download the response body
-        const pipeline = util.promisify(stream.pipeline);
-        const responseMessageFactory = _getGlobal('TEST_DOWNLOAD_TOOL_RESPONSE_MESSAGE_FACTORY', () => response.message);
-        const readStream = responseMessageFactory();
-        let succeeded = false;
-        try {
-            yield pipeline(readStream, fs.createWriteStream(dest));
-            core.debug('download complete');
-            succeeded = true;
-            return dest;
-        }
-        finally {
-            // Error, delete dest before retry
-            if (!succeeded) {
-                core.debug('download failed');
-                try {
-                    yield io.rmRF(dest);
-                }
-                catch (err) {
-                    core.debug(`Failed to delete '${dest}'. ${err.message}`);
-                }
-            }
-        }
-    });
-}
-/**
- * Extract a .7z file
- *
- * @param file     path to the .7z file
- * @param dest     destination directory. Optional.
- * @param _7zPath  path to 7zr.exe. Optional, for long path support. Most .7z archives do not have this
- * problem. If your .7z archive contains very long paths, you can pass the path to 7zr.exe which will
- * gracefully handle long paths. By default 7zdec.exe is used because it is a very small program and is
- * bundled with the tool lib. However it does not support long paths. 7zr.exe is the reduced command line
- * interface, it is smaller than the full command line interface, and it does support long paths. At the
- * time of this writing, it is freely available from the LZMA SDK that is available on the 7zip website.
- * Be sure to check the current license agreement. If 7zr.exe is bundled with your action, then the path
- * to 7zr.exe can be pass to this function.
- * @returns        path to the destination directory
- */
-function extract7z(file, dest, _7zPath) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        ok(IS_WINDOWS, 'extract7z() not supported on current OS');
-        ok(file, 'parameter "file" is required');
-        dest = yield _createExtractFolder(dest);
-        const originalCwd = process.cwd();
-        process.chdir(dest);
-        if (_7zPath) {
-            try {
-                const logLevel = core.isDebug() ? '-bb1' : '-bb0';
-                const args = [
-                    'x', // eXtract files with full paths
-                    logLevel, // -bb[0-3] : set output log level
-                    '-bd', // disable progress indicator
-                    '-sccUTF-8', // set charset for for console input/output
-                    file
-                ];
-                const options = {
-                    silent: true
-                };
-                yield exec(`"${_7zPath}"`, args, options);
-            }
-            finally {
-                process.chdir(originalCwd);
-            }
-        }
-        else {
-            const escapedScript = path
-                .join(__dirname, '..', 'scripts', 'Invoke-7zdec.ps1')
-                .replace(/'/g, "''")
-                .replace(/"|\n|\r/g, ''); // double-up single quotes, remove double quotes and newlines
-            const escapedFile = file.replace(/'/g, "''").replace(/"|\n|\r/g, '');
-            const escapedTarget = dest.replace(/'/g, "''").replace(/"|\n|\r/g, '');
-            const command = `& '${escapedScript}' -Source '${escapedFile}' -Target '${escapedTarget}'`;
-            const args = [
-                '-NoLogo',
-                '-Sta',
-                '-NoProfile',
-                '-NonInteractive',
-                '-ExecutionPolicy',
-                'Unrestricted',
-                '-Command',
-                command
-            ];
-            const options = {
-                silent: true
-            };
-            try {
-                const powershellPath = yield io.which('powershell', true);
-                yield exec(`"${powershellPath}"`, args, options);
-            }
-            finally {
-                process.chdir(originalCwd);
-            }
-        }
-        return dest;
-    });
-}
-/**
- * Extract a compressed tar archive
- *
- * @param file     path to the tar
- * @param dest     destination directory. Optional.
- * @param flags    flags for the tar command to use for extraction. Defaults to 'xz' (extracting gzipped tars). Optional.
- * @returns        path to the destination directory
- */
-function extractTar(file_1, dest_1) {
-    return tool_cache_awaiter(this, arguments, void 0, function* (file, dest, flags = 'xz') {
-        if (!file) {
-            throw new Error("parameter 'file' is required");
-        }
-        // Create dest
-        dest = yield _createExtractFolder(dest);
-        // Determine whether GNU tar
-        core.debug('Checking tar --version');
-        let versionOutput = '';
-        yield exec('tar --version', [], {
-            ignoreReturnCode: true,
-            silent: true,
-            listeners: {
-                stdout: (data) => (versionOutput += data.toString()),
-                stderr: (data) => (versionOutput += data.toString())
-            }
-        });
-        core.debug(versionOutput.trim());
-        const isGnuTar = versionOutput.toUpperCase().includes('GNU TAR');
-        // Initialize args
-        let args;
-        if (flags instanceof Array) {
-            args = flags;
-        }
-        else {
-            args = [flags];
-        }
-        if (core.isDebug() && !flags.includes('v')) {
-            args.push('-v');
-        }
-        let destArg = dest;
-        let fileArg = file;
-        if (IS_WINDOWS && isGnuTar) {
-            args.push('--force-local');
-            destArg = dest.replace(/\\/g, '/');
-            // Technically only the dest needs to have `/` but for aesthetic consistency
-            // convert slashes in the file arg too.
-            fileArg = file.replace(/\\/g, '/');
-        }
-        if (isGnuTar) {
-            // Suppress warnings when using GNU tar to extract archives created by BSD tar
-            args.push('--warning=no-unknown-keyword');
-            args.push('--overwrite');
-        }
-        args.push('-C', destArg, '-f', fileArg);
-        yield exec(`tar`, args);
-        return dest;
-    });
-}
-/**
- * Extract a xar compatible archive
- *
- * @param file     path to the archive
- * @param dest     destination directory. Optional.
- * @param flags    flags for the xar. Optional.
- * @returns        path to the destination directory
- */
-function extractXar(file_1, dest_1) {
-    return tool_cache_awaiter(this, arguments, void 0, function* (file, dest, flags = []) {
-        ok(IS_MAC, 'extractXar() not supported on current OS');
-        ok(file, 'parameter "file" is required');
-        dest = yield _createExtractFolder(dest);
-        let args;
-        if (flags instanceof Array) {
-            args = flags;
-        }
-        else {
-            args = [flags];
-        }
-        args.push('-x', '-C', dest, '-f', file);
-        if (core.isDebug()) {
-            args.push('-v');
-        }
-        const xarPath = yield io.which('xar', true);
-        yield exec(`"${xarPath}"`, _unique(args));
-        return dest;
-    });
-}
-/**
- * Extract a zip
- *
- * @param file     path to the zip
- * @param dest     destination directory. Optional.
- * @returns        path to the destination directory
- */
-function extractZip(file, dest) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        if (!file) {
-            throw new Error("parameter 'file' is required");
-        }
-        dest = yield _createExtractFolder(dest);
-        if (IS_WINDOWS) {
-            yield extractZipWin(file, dest);
-        }
-        else {
-            yield extractZipNix(file, dest);
-        }
-        return dest;
-    });
-}
-function extractZipWin(file, dest) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        // build the powershell command
-        const escapedFile = file.replace(/'/g, "''").replace(/"|\n|\r/g, ''); // double-up single quotes, remove double quotes and newlines
-        const escapedDest = dest.replace(/'/g, "''").replace(/"|\n|\r/g, '');
-        const pwshPath = yield io.which('pwsh', false);
-        //To match the file overwrite behavior on nix systems, we use the overwrite = true flag for ExtractToDirectory
-        //and the -Force flag for Expand-Archive as a fallback
-        if (pwshPath) {
-            //attempt to use pwsh with ExtractToDirectory, if this fails attempt Expand-Archive
-            const pwshCommand = [
-                `$ErrorActionPreference = 'Stop' ;`,
-                `try { Add-Type -AssemblyName System.IO.Compression.ZipFile } catch { } ;`,
-                `try { [System.IO.Compression.ZipFile]::ExtractToDirectory('${escapedFile}', '${escapedDest}', $true) }`,
-                `catch { if (($_.Exception.GetType().FullName -eq 'System.Management.Automation.MethodException') -or ($_.Exception.GetType().FullName -eq 'System.Management.Automation.RuntimeException') ){ Expand-Archive -LiteralPath '${escapedFile}' -DestinationPath '${escapedDest}' -Force } else { throw $_ } } ;`
-            ].join(' ');
-            const args = [
-                '-NoLogo',
-                '-NoProfile',
-                '-NonInteractive',
-                '-ExecutionPolicy',
-                'Unrestricted',
-                '-Command',
-                pwshCommand
-            ];
-            core.debug(`Using pwsh at path: ${pwshPath}`);
-            yield exec(`"${pwshPath}"`, args);
-        }
-        else {
-            const powershellCommand = [
-                `$ErrorActionPreference = 'Stop' ;`,
-                `try { Add-Type -AssemblyName System.IO.Compression.FileSystem } catch { } ;`,
-                `if ((Get-Command -Name Expand-Archive -Module Microsoft.PowerShell.Archive -ErrorAction Ignore)) { Expand-Archive -LiteralPath '${escapedFile}' -DestinationPath '${escapedDest}' -Force }`,
-                `else {[System.IO.Compression.ZipFile]::ExtractToDirectory('${escapedFile}', '${escapedDest}', $true) }`
-            ].join(' ');
-            const args = [
-                '-NoLogo',
-                '-Sta',
-                '-NoProfile',
-                '-NonInteractive',
-                '-ExecutionPolicy',
-                'Unrestricted',
-                '-Command',
-                powershellCommand
-            ];
-            const powershellPath = yield io.which('powershell', true);
-            core.debug(`Using powershell at path: ${powershellPath}`);
-            yield exec(`"${powershellPath}"`, args);
-        }
-    });
-}
-function extractZipNix(file, dest) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        const unzipPath = yield io.which('unzip', true);
-        const args = [file];
-        if (!core.isDebug()) {
-            args.unshift('-q');
-        }
-        args.unshift('-o'); //overwrite with -o, otherwise a prompt is shown which freezes the run
-        yield exec(`"${unzipPath}"`, args, { cwd: dest });
-    });
-}
-/**
- * Caches a directory and installs it into the tool cacheDir
- *
- * @param sourceDir    the directory to cache into tools
- * @param tool          tool name
- * @param version       version of the tool.  semver format
- * @param arch          architecture of the tool.  Optional.  Defaults to machine architecture
- */
-function cacheDir(sourceDir, tool, version, arch) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        version = node_modules_semver.clean(version) || version;
-        arch = arch || external_os_.arch();
-        lib_core/* debug */.Yz(`Caching tool ${tool} ${version} ${arch}`);
-        lib_core/* debug */.Yz(`source dir: ${sourceDir}`);
-        if (!external_fs_.statSync(sourceDir).isDirectory()) {
-            throw new Error('sourceDir is not a directory');
-        }
-        // Create the tool dir
-        const destPath = yield _createToolPath(tool, version, arch);
-        // copy each child item. do not move. move can fail on Windows
-        // due to anti-virus software having an open handle on a file.
-        for (const itemName of external_fs_.readdirSync(sourceDir)) {
-            const s = external_path_.join(sourceDir, itemName);
-            yield lib_io.cp(s, destPath, { recursive: true });
-        }
-        // write .complete
-        _completeToolPath(tool, version, arch);
-        return destPath;
-    });
-}
-/**
- * Caches a downloaded file (GUID) and installs it
- * into the tool cache with a given targetName
- *
- * @param sourceFile    the file to cache into tools.  Typically a result of downloadTool which is a guid.
- * @param targetFile    the name of the file name in the tools directory
- * @param tool          tool name
- * @param version       version of the tool.  semver format
- * @param arch          architecture of the tool.  Optional.  Defaults to machine architecture
- */
-function cacheFile(sourceFile, targetFile, tool, version, arch) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        version = semver.clean(version) || version;
-        arch = arch || os.arch();
-        core.debug(`Caching tool ${tool} ${version} ${arch}`);
-        core.debug(`source file: ${sourceFile}`);
-        if (!fs.statSync(sourceFile).isFile()) {
-            throw new Error('sourceFile is not a file');
-        }
-        // create the tool dir
-        const destFolder = yield _createToolPath(tool, version, arch);
-        // copy instead of move. move can fail on Windows due to
-        // anti-virus software having an open handle on a file.
-        const destPath = path.join(destFolder, targetFile);
-        core.debug(`destination file ${destPath}`);
-        yield io.cp(sourceFile, destPath);
-        // write .complete
-        _completeToolPath(tool, version, arch);
-        return destFolder;
-    });
-}
-/**
- * Finds the path to a tool version in the local installed tool cache
- *
- * @param toolName      name of the tool
- * @param versionSpec   version of the tool
- * @param arch          optional arch.  defaults to arch of computer
- */
-function find(toolName, versionSpec, arch) {
-    if (!toolName) {
-        throw new Error('toolName parameter is required');
-    }
-    if (!versionSpec) {
-        throw new Error('versionSpec parameter is required');
-    }
-    arch = arch || external_os_.arch();
-    // attempt to resolve an explicit version
-    if (!isExplicitVersion(versionSpec)) {
-        const localVersions = findAllVersions(toolName, arch);
-        const match = evaluateVersions(localVersions, versionSpec);
-        versionSpec = match;
-    }
-    // check for the explicit version in the cache
-    let toolPath = '';
-    if (versionSpec) {
-        versionSpec = node_modules_semver.clean(versionSpec) || '';
-        const cachePath = external_path_.join(_getCacheDirectory(), toolName, versionSpec, arch);
-        lib_core/* debug */.Yz(`checking cache: ${cachePath}`);
-        if (external_fs_.existsSync(cachePath) && external_fs_.existsSync(`${cachePath}.complete`)) {
-            lib_core/* debug */.Yz(`Found tool in cache ${toolName} ${versionSpec} ${arch}`);
-            toolPath = cachePath;
-        }
-        else {
-            lib_core/* debug */.Yz('not found');
-        }
-    }
-    return toolPath;
-}
-/**
- * Finds the paths to all versions of a tool that are installed in the local tool cache
- *
- * @param toolName  name of the tool
- * @param arch      optional arch.  defaults to arch of computer
- */
-function findAllVersions(toolName, arch) {
-    const versions = [];
-    arch = arch || external_os_.arch();
-    const toolPath = external_path_.join(_getCacheDirectory(), toolName);
-    if (external_fs_.existsSync(toolPath)) {
-        const children = external_fs_.readdirSync(toolPath);
-        for (const child of children) {
-            if (isExplicitVersion(child)) {
-                const fullPath = external_path_.join(toolPath, child, arch || '');
-                if (external_fs_.existsSync(fullPath) && external_fs_.existsSync(`${fullPath}.complete`)) {
-                    versions.push(child);
-                }
-            }
-        }
-    }
-    return versions;
-}
-function getManifestFromRepo(owner_1, repo_1, auth_1) {
-    return tool_cache_awaiter(this, arguments, void 0, function* (owner, repo, auth, branch = 'master') {
-        let releases = [];
-        const treeUrl = `https://api.github.com/repos/${owner}/${repo}/git/trees/${branch}`;
-        const http = new httpm.HttpClient('tool-cache');
-        const headers = {};
-        if (auth) {
-            core.debug('set auth');
-            headers.authorization = auth;
-        }
-        const response = yield http.getJson(treeUrl, headers);
-        if (!response.result) {
-            return releases;
-        }
-        let manifestUrl = '';
-        for (const item of response.result.tree) {
-            if (item.path === 'versions-manifest.json') {
-                manifestUrl = item.url;
-                break;
-            }
-        }
-        headers['accept'] = 'application/vnd.github.VERSION.raw';
-        let versionsRaw = yield (yield http.get(manifestUrl, headers)).readBody();
-        if (versionsRaw) {
-            // shouldn't be needed but protects against invalid json saved with BOM
-            versionsRaw = versionsRaw.replace(/^\uFEFF/, '');
-            try {
-                releases = JSON.parse(versionsRaw);
-            }
-            catch (_a) {
-                core.debug('Invalid json');
-            }
-        }
-        return releases;
-    });
-}
-function findFromManifest(versionSpec_1, stable_1, manifest_1) {
-    return tool_cache_awaiter(this, arguments, void 0, function* (versionSpec, stable, manifest, archFilter = os.arch()) {
-        // wrap the internal impl
-        const match = yield mm._findMatch(versionSpec, stable, manifest, archFilter);
-        return match;
-    });
-}
-function _createExtractFolder(dest) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        if (!dest) {
-            // create a temp dir
-            dest = path.join(_getTempDirectory(), crypto.randomUUID());
-        }
-        yield io.mkdirP(dest);
-        return dest;
-    });
-}
-function _createToolPath(tool, version, arch) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        const folderPath = external_path_.join(_getCacheDirectory(), tool, node_modules_semver.clean(version) || version, arch || '');
-        lib_core/* debug */.Yz(`destination ${folderPath}`);
-        const markerPath = `${folderPath}.complete`;
-        yield lib_io/* rmRF */.Yz(folderPath);
-        yield lib_io/* rmRF */.Yz(markerPath);
-        yield lib_io/* mkdirP */.U$(folderPath);
-        return folderPath;
-    });
-}
-function _completeToolPath(tool, version, arch) {
-    const folderPath = external_path_.join(_getCacheDirectory(), tool, node_modules_semver.clean(version) || version, arch || '');
-    const markerPath = `${folderPath}.complete`;
-    external_fs_.writeFileSync(markerPath, '');
-    lib_core/* debug */.Yz('finished caching tool');
-}
-/**
- * Check if version string is explicit
- *
- * @param versionSpec      version string to check
- */
-function isExplicitVersion(versionSpec) {
-    const c = node_modules_semver.clean(versionSpec) || '';
-    lib_core/* debug */.Yz(`isExplicit: ${c}`);
-    const valid = node_modules_semver.valid(c) != null;
-    lib_core/* debug */.Yz(`explicit? ${valid}`);
-    return valid;
-}
-/**
- * Get the highest satisfiying semantic version in `versions` which satisfies `versionSpec`
- *
- * @param versions        array of versions to evaluate
- * @param versionSpec     semantic version spec to satisfy
- */
-function evaluateVersions(versions, versionSpec) {
-    let version = '';
-    lib_core/* debug */.Yz(`evaluating ${versions.length} versions`);
-    versions = versions.sort((a, b) => {
-        if (node_modules_semver.gt(a, b)) {
-            return 1;
-        }
-        return -1;
-    });
-    for (let i = versions.length - 1; i >= 0; i--) {
-        const potential = versions[i];
-        const satisfied = node_modules_semver.satisfies(potential, versionSpec);
-        if (satisfied) {
-            version = potential;
-            break;
-        }
-    }
-    if (version) {
-        lib_core/* debug */.Yz(`matched: ${version}`);
-    }
-    else {
-        lib_core/* debug */.Yz('match not found');
-    }
-    return version;
-}
-/**
- * Gets RUNNER_TOOL_CACHE
- */
-function _getCacheDirectory() {
-    const cacheDirectory = process.env['RUNNER_TOOL_CACHE'] || '';
-    (0,external_assert_.ok)(cacheDirectory, 'Expected RUNNER_TOOL_CACHE to be defined');
-    return cacheDirectory;
-}
-/**
- * Gets RUNNER_TEMP
- */
-function _getTempDirectory() {
-    const tempDirectory = process.env['RUNNER_TEMP'] || '';
-    ok(tempDirectory, 'Expected RUNNER_TEMP to be defined');
-    return tempDirectory;
-}
-/**
- * Gets a global variable
- */
-function _getGlobal(key, defaultValue) {
-    /* eslint-disable @typescript-eslint/no-explicit-any */
-    const value = global[key];
-    /* eslint-enable @typescript-eslint/no-explicit-any */
-    return value !== undefined ? value : defaultValue;
-}
-/**
- * Returns an array of unique values.
- * @param values Values to make unique.
- */
-function _unique(values) {
-    return Array.from(new Set(values));
-}
-//# sourceMappingURL=tool-cache.js.map
-;// CONCATENATED MODULE: ./src/archives/cache.ts
-/**
- * `cache: true`: archives kept in the runner's tool cache
- * (`$RUNNER_TOOL_CACHE/bitbucket-archive/{ws}/{repo}/0.0.0-c{commit}/{arch}`),
- * as the `.tar.gz` itself plus `archive.json` with the sha256 and size of the
- * original download, so a hit reports (and a pin is checked against) the
- * same values, and the cached bytes are verified when they are extracted.
- */
-
-
-
-
-const CACHE_FILE = 'archive.tar.gz';
-const META_FILE = 'archive.json';
-const ARCH = 'any';
-/** Tool name and explicit semver version for a repository and commit. */
-function cacheKey(workspace, repo, commit) {
-    // The prefix letter keeps the prerelease identifier alphanumeric (a digits-only one may not start with 0).
-    return { tool: `bitbucket-archive/${workspace.toLowerCase()}/${repo.toLowerCase()}`, version: `0.0.0-c${commit.toLowerCase()}` };
-}
-function cacheAvailable(env) {
-    return Boolean(env.RUNNER_TOOL_CACHE);
-}
-/** The cached archive of this commit, if complete and consistent. */
-function findCached(workspace, repo, commit) {
-    const { tool, version } = cacheKey(workspace, repo, commit);
-    const dir = find(tool, version, ARCH);
-    if (!dir)
-        return undefined;
-    try {
-        const meta = JSON.parse(external_node_fs_default().readFileSync(external_node_path_default().join(dir, META_FILE), 'utf8'));
-        const file = external_node_path_default().join(dir, CACHE_FILE);
-        if (meta.commit !== commit.toLowerCase() || !/^[0-9a-f]{64}$/.test(meta.sha256) || external_node_fs_default().statSync(file).size !== meta.bytes)
-            return undefined;
-        return { file, sha256: meta.sha256, bytes: meta.bytes };
-    }
-    catch {
-        return undefined;
-    }
-}
-/**
- * Stores `dir` (which holds the downloaded `archive.tar.gz`) in the tool
- * cache, with the sha256 and size of the download.
- */
-async function storeInCache(dir, workspace, repo, commit, sha256, bytes) {
-    const meta = { repository: `${workspace}/${repo}`, commit: commit.toLowerCase(), sha256, bytes };
-    await promises_default().writeFile(external_node_path_default().join(dir, META_FILE), JSON.stringify(meta) + '\n');
-    const { tool, version } = cacheKey(workspace, repo, commit);
-    return cacheDir(dir, tool, version, ARCH);
-}
-
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __nccwpck_require__(8522);
-var external_node_zlib_default = /*#__PURE__*/__nccwpck_require__.n(external_node_zlib_);
-;// CONCATENATED MODULE: ./src/archives/tar.ts
-/**
- * A small streaming tar reader: ustar and GNU headers, pax extended headers
- * (`path`, `linkpath`, `size`), GNU long names (`L`, `K`). Bytes are pushed
- * in as they come (any chunking); entries and their data are handed to the
- * callbacks synchronously, data as views of the pushed chunks (no copy).
- *
- * It knows nothing about the file system: what is safe to write is decided
- * by extract.ts.
- */
-class tar_TarFormatError extends Error {
-    code;
-    constructor(message, code = 'TAR_FORMAT') {
-        super(message);
-        this.name = 'TarFormatError';
-        this.code = code;
-    }
-}
-const BLOCK = 512;
-const TYPES = {
-    '0': 'file',
-    '\0': 'file',
-    '7': 'file',
-    '1': 'hardlink',
-    '2': 'symlink',
-    '3': 'char-device',
-    '4': 'block-device',
-    '5': 'directory',
-    '6': 'fifo',
-};
-class TarParser {
-    #h;
-    #phase = 'header';
-    /** Bytes of a header block gathered so far. */
-    #header = Buffer.alloc(BLOCK);
-    #headerFill = 0;
-    /** Data (or meta) bytes still expected for the current entry, then padding. */
-    #remaining = 0;
-    #padding = 0;
-    #meta = [];
-    #metaKind = '';
-    #pax = {};
-    #longName;
-    #longLink;
-    #zeroBlocks = 0;
-    #entries = 0;
-    constructor(handlers) {
-        this.#h = handlers;
-    }
-    /** Whether the end-of-archive marker was seen. */
-    get done() {
-        return this.#phase === 'done';
-    }
-    get entries() {
-        return this.#entries;
-    }
-    push(chunk) {
-        let off = 0;
-        const len = chunk.length;
-        while (off < len && this.#phase !== 'done') {
-            switch (this.#phase) {
-                case 'header': {
-                    if (this.#headerFill === 0 && len - off >= BLOCK) {
-                        this.#onHeader(chunk.subarray(off, off + BLOCK));
-                        off += BLOCK;
-                    }
-                    else {
-                        const n = Math.min(BLOCK - this.#headerFill, len - off);
-                        chunk.copy(this.#header, this.#headerFill, off, off + n);
-                        this.#headerFill += n;
-                        off += n;
-                        if (this.#headerFill === BLOCK) {
-                            this.#headerFill = 0;
-                            this.#onHeader(this.#header);
-                        }
-                    }
-                    break;
-                }
-                case 'data': {
-                    const n = Math.min(this.#remaining, len - off);
-                    this.#h.data(chunk.subarray(off, off + n));
-                    off += n;
-                    this.#remaining -= n;
-                    if (this.#remaining === 0) {
-                        this.#h.end();
-                        this.#phase = this.#padding ? 'padding' : 'header';
-                    }
-                    break;
-                }
-                case 'meta': {
-                    const n = Math.min(this.#remaining, len - off);
-                    this.#meta.push(Buffer.from(chunk.subarray(off, off + n)));
-                    off += n;
-                    this.#remaining -= n;
-                    if (this.#remaining === 0) {
-                        this.#onMeta(Buffer.concat(this.#meta));
-                        this.#meta = [];
-                        this.#phase = this.#padding ? 'padding' : 'header';
-                    }
-                    break;
-                }
-                case 'padding': {
-                    const n = Math.min(this.#padding, len - off);
-                    off += n;
-                    this.#padding -= n;
-                    if (this.#padding === 0)
-                        this.#phase = 'header';
-                    break;
-                }
-            }
-        }
-    }
-    /** Call at the end of input: throws when the archive stopped in the middle. */
-    finish() {
-        if (this.#phase === 'done')
-            return;
-        // Some writers end with one zero block or none; accept EOF on a header boundary after entries.
-        if (this.#phase === 'header' && this.#headerFill === 0 && this.#entries > 0 && this.#zeroBlocks <= 1) {
-            this.#phase = 'done';
-            return;
-        }
-        throw new tar_TarFormatError('the archive ends in the middle of an entry (truncated download?)', 'TRUNCATED');
-    }
-    #onHeader(block) {
-        if (isZero(block)) {
-            this.#zeroBlocks++;
-            if (this.#zeroBlocks >= 2)
-                this.#phase = 'done';
-            return;
-        }
-        if (this.#zeroBlocks)
-            throw new tar_TarFormatError('a zero block in the middle of the archive');
-        verifyChecksum(block);
-        const flag = String.fromCharCode(block[156]);
-        const size = readNumber(block, 124, 12);
-        const ustar = block.toString('latin1', 257, 262) === 'ustar';
-        const gnu = block.toString('latin1', 257, 265) === 'ustar  \0';
-        if (size < 0 || !Number.isSafeInteger(size))
-            throw new tar_TarFormatError('an entry with an impossible size');
-        if (flag === 'x' || flag === 'g' || flag === 'L' || flag === 'K') {
-            if (size > 1 << 20)
-                throw new tar_TarFormatError(`a ${flag} header of ${size} bytes`);
-            this.#metaKind = flag;
-            this.#remaining = size;
-            this.#padding = pad(size);
-            this.#phase = size ? 'meta' : this.#padding ? 'padding' : 'header';
-            if (!size)
-                this.#onMeta(Buffer.alloc(0));
-            return;
-        }
-        let name = cString(block, 0, 100);
-        if (ustar && !gnu) {
-            const prefix = cString(block, 345, 155);
-            if (prefix)
-                name = `${prefix}/${name}`;
-        }
-        let linkname = cString(block, 157, 100);
-        let entrySize = size;
-        if (this.#longName !== undefined)
-            name = this.#longName;
-        if (this.#longLink !== undefined)
-            linkname = this.#longLink;
-        if (this.#pax.path !== undefined)
-            name = this.#pax.path;
-        if (this.#pax.linkpath !== undefined)
-            linkname = this.#pax.linkpath;
-        if (this.#pax.size !== undefined) {
-            if (!/^\d+$/.test(this.#pax.size))
-                throw new tar_TarFormatError('a pax size that is not a number');
-            entrySize = Number(this.#pax.size);
-        }
-        this.#longName = undefined;
-        this.#longLink = undefined;
-        this.#pax = {};
-        let type = TYPES[flag] ?? 'other';
-        // Old tar: a regular file whose name ends in `/` is a directory.
-        if (type === 'file' && flag !== '7' && name.endsWith('/'))
-            type = 'directory';
-        // Only regular files carry data that is theirs; skip anything else's.
-        const dataSize = type === 'file' || type === 'other' ? entrySize : type === 'hardlink' || type === 'symlink' || type === 'directory' ? 0 : entrySize;
-        const entry = {
-            name: name.replace(/\/+$/, ''),
-            type,
-            flag,
-            mode: readNumber(block, 100, 8) & 0o7777,
-            size: type === 'file' ? entrySize : 0,
-            linkname,
-        };
-        this.#entries++;
-        this.#h.entry(entry);
-        this.#remaining = dataSize;
-        this.#padding = pad(dataSize);
-        if (dataSize > 0)
-            this.#phase = 'data';
-        else {
-            this.#h.end();
-            this.#phase = this.#padding ? 'padding' : 'header';
-        }
-    }
-    #onMeta(buf) {
-        switch (this.#metaKind) {
-            case 'L':
-                this.#longName = cString(buf, 0, buf.length);
-                break;
-            case 'K':
-                this.#longLink = cString(buf, 0, buf.length);
-                break;
-            case 'x':
-                Object.assign(this.#pax, parsePax(buf));
-                break;
-            case 'g':
-                break; // global: a comment (git archive puts the commit there); nothing we use
-        }
-    }
-}
-function pad(size) {
-    const r = size % BLOCK;
-    return r ? BLOCK - r : 0;
-}
-function isZero(block) {
-    for (let i = 0; i < BLOCK; i += 4)
-        if (block.readUInt32LE(i) !== 0)
-            return false;
-    return true;
-}
-function cString(buf, off, len) {
-    let end = off;
-    const max = off + len;
-    while (end < max && buf[end] !== 0)
-        end++;
-    return buf.toString('utf8', off, end);
-}
-/** Octal (NUL/space terminated), or GNU base-256 when the high bit is set. */
-function readNumber(buf, off, len) {
-    if (buf[off] & 0x80) {
-        let n = buf[off] & 0x7f;
-        for (let i = 1; i < len; i++)
-            n = n * 256 + buf[off + i];
-        return n;
-    }
-    let n = 0;
-    let seen = false;
-    for (let i = off; i < off + len; i++) {
-        const c = buf[i];
-        if (c === 0 || (c === 0x20 && seen))
-            break;
-        if (c === 0x20)
-            continue;
-        if (c < 0x30 || c > 0x37)
-            throw new tar_TarFormatError('a header with a malformed number (not a tar archive?)');
-        n = n * 8 + (c - 0x30);
-        seen = true;
-    }
-    return n;
-}
-function verifyChecksum(block) {
-    const stored = readNumber(block, 148, 8);
-    let sum = 0;
-    for (let i = 0; i < BLOCK; i++)
-        sum += i >= 148 && i < 156 ? 0x20 : block[i];
-    if (sum !== stored)
-        throw new tar_TarFormatError('a header with a bad checksum (corrupt archive, or not a tar archive)');
-}
-/** pax records: `LEN KEY=VALUE\n`, LEN counting the whole record in bytes. */
-function parsePax(buf) {
-    const out = {};
-    let off = 0;
-    while (off < buf.length) {
-        const space = buf.indexOf(0x20, off);
-        if (space < 0)
-            break;
-        const len = Number(buf.toString('latin1', off, space));
-        if (!Number.isInteger(len) || len <= 0 || off + len > buf.length)
-            throw new tar_TarFormatError('a malformed pax header');
-        const record = buf.toString('utf8', space + 1, off + len - 1);
-        const eq = record.indexOf('=');
-        if (eq > 0)
-            out[record.slice(0, eq)] = record.slice(eq + 1);
-        off += len;
-    }
-    return out;
-}
-
-;// CONCATENATED MODULE: ./src/archives/extract.ts
-/**
- * Safe extraction of a `.tar.gz` stream into a fresh staging folder, and the
- * atomic swap of that folder into DEST.
- *
- * Refused: absolute names, `..` components, entries outside the single
- * top-level folder, symlinks whose target (followed through the archive's
- * other symlinks) leaves the tree, hard links to anything but a file
- * extracted before, entries below a symlink, device files and fifos.
- * Symlinks are created last, after every file is written, so nothing is ever
- * written through a link; a hard link is made at once, to a regular file this
- * archive wrote. Files are created with O_EXCL (`wx`) and keep their mode bits
- * (umask applied, setuid/setgid dropped). Writes are synchronous, chunk by
- * chunk, with nothing buffered: memory does not depend on the archive.
- *
- * The staging folder lives next to DEST (same file system), so the swap is a
- * rename; on failure it is removed and DEST is left as it was.
- */
-
-
-
-
-
-
-
-/** An archive that breaks the rules above. Never retried. */
-class UnsafeArchiveError extends errors/* ActionError */.l {
-    constructor(message) {
-        super(message);
-        this.name = 'UnsafeArchiveError';
-    }
-}
-/** A member name for a message: control characters escaped, length capped. */
-function showName(name) {
-    const s = JSON.stringify(name.length > 200 ? name.slice(0, 200) + '…' : name);
-    return s.replace(/::/g, ':\u200b:');
-}
-const isWindows = process.platform === 'win32';
-function components(name) {
-    if (name.startsWith('/') || /^[A-Za-z]:/.test(name) || name.startsWith('\\'))
-        return 'absolute';
-    const parts = name.split(isWindows ? /[\\/]+/ : /\/+/).filter((c) => c !== '' && c !== '.');
-    if (parts.includes('..'))
-        return 'dotdot';
-    return parts;
-}
-/**
- * Extracts the gzip-compressed tar `source` into the empty folder `dir`,
- * stripping the single top-level folder. Rejects (and stops reading) on the
- * first unsafe entry; the caller removes `dir`.
- */
-async function extractTarGz(source, dir) {
-    const gunzip = external_node_zlib_default().createGunzip({ chunkSize: 256 * 1024 });
-    const stream = (0,external_node_stream_.pipeline)(source, gunzip, () => { });
-    const x = new Extractor(dir);
-    const parser = new TarParser(x);
-    try {
-        for await (const chunk of stream)
-            parser.push(chunk);
-        parser.finish();
-        await x.finish();
-    }
-    catch (err) {
-        source.destroy();
-        gunzip.destroy();
-        x.closeCurrent();
-        throw err;
-    }
-    return x.stats;
-}
-class Extractor {
-    #root;
-    stats = { files: 0, directories: 0, links: 0, bytes: 0, topMode: 0o755 };
-    #top;
-    #dirs = new Set();
-    #symlinks = new Map();
-    #pendingSymlinks = [];
-    #current;
-    constructor(root) {
-        this.#root = root;
-        this.#dirs.add(root);
-    }
-    /** Closes the file being written when extraction stops half-way. */
-    closeCurrent() {
-        this.#current?.close();
-        this.#current = undefined;
-    }
-    refuse(name, why) {
-        throw new UnsafeArchiveError(`the archive has an unsafe entry ${showName(name)}: ${why}`);
-    }
-    /** The entry's path below the top-level folder ('' for the folder itself). */
-    #relative(name, type) {
-        const parts = components(name);
-        if (parts === 'absolute')
-            this.refuse(name, 'an absolute path');
-        if (parts === 'dotdot')
-            this.refuse(name, 'a ".." path component (it would land outside DEST)');
-        if (parts.length === 0)
-            this.refuse(name, 'an empty name');
-        if (this.#top === undefined)
-            this.#top = parts[0];
-        if (parts[0] !== this.#top || (parts.length === 1 && type !== 'directory')) {
-            throw new UnsafeArchiveError(`the archive does not hold a single top-level folder (${showName(this.#top)} and ${showName(name)}); a Bitbucket archive always does, so this is not one.`);
-        }
-        const rel = parts.slice(1).join('/');
-        if (this.#symlinks.size) {
-            for (let i = 1; i < parts.length - 1; i++) {
-                const prefix = parts.slice(1, i + 1).join('/');
-                if (this.#symlinks.has(prefix))
-                    this.refuse(name, `it lies below the symlink ${showName(prefix)}`);
-            }
-            if (this.#symlinks.has(rel))
-                this.refuse(name, 'a second entry for a symlink');
-        }
-        return rel;
-    }
-    #abs(rel) {
-        return isWindows ? external_node_path_default().join(this.#root, ...rel.split('/')) : `${this.#root}/${rel}`;
-    }
-    #ensureParent(abs) {
-        const parent = external_node_path_default().dirname(abs);
-        if (this.#dirs.has(parent))
-            return;
-        external_node_fs_default().mkdirSync(parent, { recursive: true });
-        this.#remember(parent);
-    }
-    /** Folders known to exist; bounded, so memory does not grow with the archive (mkdir is cheap to repeat). */
-    #remember(dir) {
-        if (this.#dirs.size >= 4096) {
-            this.#dirs.clear();
-            this.#dirs.add(this.#root);
-        }
-        this.#dirs.add(dir);
-    }
-    entry(e) {
-        switch (e.type) {
-            case 'file': {
-                const rel = this.#relative(e.name, e.type);
-                const abs = this.#abs(rel);
-                this.#ensureParent(abs);
-                this.stats.files++;
-                this.stats.bytes += e.size;
-                this.#current = new FileWriter(abs, e.mode & 0o777);
-                return;
-            }
-            case 'directory': {
-                const rel = this.#relative(e.name, e.type);
-                if (rel === '') {
-                    if (e.mode)
-                        this.stats.topMode = e.mode & 0o777;
-                    return;
-                }
-                const abs = this.#abs(rel);
-                if (!this.#dirs.has(abs)) {
-                    external_node_fs_default().mkdirSync(abs, { recursive: true, mode: (e.mode & 0o777) | 0o700 });
-                    this.#remember(abs);
-                }
-                this.stats.directories++;
-                return;
-            }
-            case 'symlink': {
-                const rel = this.#relative(e.name, e.type);
-                if (rel === '')
-                    this.refuse(e.name, 'the top-level folder is a symlink');
-                const target = e.linkname;
-                if (target === '' || target.includes('\0'))
-                    this.refuse(e.name, 'a symlink with an empty or invalid target');
-                if (target.startsWith('/') || /^[A-Za-z]:/.test(target) || target.startsWith('\\')) {
-                    this.refuse(e.name, `a symlink to the absolute path ${showName(target)}`);
-                }
-                if (this.#symlinks.has(rel) || exists(this.#abs(rel)))
-                    this.refuse(e.name, 'a symlink over another entry');
-                this.#symlinks.set(rel, target);
-                if (resolveLink(this.#symlinks, rel) !== 'inside')
-                    this.refuse(e.name, `a symlink to ${showName(target)}, outside the archive's folder`);
-                this.#pendingSymlinks.push({ rel, target, name: e.name });
-                this.stats.links++;
-                return;
-            }
-            case 'hardlink': {
-                const rel = this.#relative(e.name, e.type);
-                const parts = components(e.linkname);
-                if (parts === 'absolute' || parts === 'dotdot' || parts[0] !== this.#top) {
-                    this.refuse(e.name, `a hard link to ${showName(e.linkname)}, outside the archive's folder`);
-                }
-                const target = parts.slice(1).join('/');
-                // Nothing but extracted files and folders exists in the staging folder yet (symlinks come last),
-                // so a regular file there is one this archive wrote, complete and closed.
-                const targetAbs = this.#abs(target);
-                if (target === '' || this.#symlinks.has(target) || parts.slice(1, -1).some((_, i) => this.#symlinks.has(parts.slice(1, i + 2).join('/'))) || !isFile(targetAbs)) {
-                    this.refuse(e.name, `a hard link to ${showName(e.linkname)}, which is not a file extracted before it`);
-                }
-                const abs = this.#abs(rel);
-                this.#ensureParent(abs);
-                external_node_fs_default().linkSync(targetAbs, abs);
-                this.stats.links++;
-                return;
-            }
-            case 'char-device':
-            case 'block-device':
-                this.refuse(e.name, 'a device file');
-                break;
-            case 'fifo':
-                this.refuse(e.name, 'a fifo (named pipe)');
-                break;
-            default:
-                this.refuse(e.name, `an unsupported entry type ${JSON.stringify(e.flag)}`);
-        }
-    }
-    data(chunk) {
-        this.#current?.data(chunk);
-    }
-    end() {
-        this.closeCurrent();
-    }
-    async finish() {
-        // Every link is checked again against the whole set: a chain may leave the tree only once complete.
-        for (const link of this.#pendingSymlinks) {
-            const where = resolveLink(this.#symlinks, link.rel);
-            if (where !== 'inside')
-                this.refuse(link.name, where === 'loop' ? 'a symlink loop' : `a symlink to ${showName(link.target)}, which leads outside the archive's folder through other symlinks`);
-        }
-        for (const link of this.#pendingSymlinks) {
-            const abs = this.#abs(link.rel);
-            this.#ensureParent(abs);
-            await promises_default().symlink(link.target, abs);
-        }
-    }
-}
-function exists(abs) {
-    try {
-        external_node_fs_default().lstatSync(abs);
-        return true;
-    }
-    catch {
-        return false;
-    }
-}
-function isFile(abs) {
-    try {
-        return external_node_fs_default().lstatSync(abs).isFile();
-    }
-    catch {
-        return false;
-    }
-}
-/**
- * Writes one regular file with synchronous calls on the JavaScript thread (the archive worker), each
- * chunk as it comes: measured faster than the thread pool's round trips for
- * the many small files of a repository (scripts/bench-tar.ts, BENCHMARKS.md),
- * gunzip keeps running in the pool meanwhile, and nothing is buffered, so
- * memory does not grow with the archive. `wx`: never through an existing
- * file or link.
- */
-class FileWriter {
-    #fd;
-    constructor(abs, mode) {
-        this.#fd = external_node_fs_default().openSync(abs, 'wx', mode);
-    }
-    data(chunk) {
-        let off = 0;
-        while (off < chunk.length)
-            off += external_node_fs_default().writeSync(this.#fd, chunk, off);
-    }
-    close() {
-        if (this.#fd === undefined)
-            return;
-        const fd = this.#fd;
-        this.#fd = undefined;
-        external_node_fs_default().closeSync(fd);
-    }
-}
-/**
- * Where the symlink at `rel` leads, following the archive's other symlinks
- * (in memory: they are created only at the end): 'inside' the tree, 'outside',
- * or a 'loop'.
- */
-function resolveLink(links, rel) {
-    const cur = rel.split('/').slice(0, -1);
-    let queue = links.get(rel).split(/\/+/);
-    let hops = 0;
-    while (queue.length) {
-        const c = queue.shift();
-        if (c === '' || c === '.')
-            continue;
-        if (c === '..') {
-            if (cur.length === 0)
-                return 'outside';
-            cur.pop();
-            continue;
-        }
-        cur.push(c);
-        const target = links.get(cur.join('/'));
-        if (target !== undefined) {
-            if (++hops > 40)
-                return 'loop';
-            if (target.startsWith('/'))
-                return 'outside';
-            cur.pop();
-            queue = [...target.split(/\/+/), ...queue];
-        }
-    }
-    return 'inside';
-}
-/** Whether a failure of extraction may go away on a new download (a cut-off stream). */
-function isTruncation(err) {
-    if (err instanceof TarFormatError)
-        return err.code === 'TRUNCATED';
-    const code = err?.code;
-    return code === 'Z_BUF_ERROR';
-}
-function isInside(root, p) {
-    const rel = external_node_path_default().relative(root, p);
-    return rel === '' || (!rel.startsWith('..') && !external_node_path_default().isAbsolute(rel));
-}
-let umaskCache;
-function umask() {
-    umaskCache ??= process.umask();
-    return umaskCache;
-}
-/**
- * DEST and its staging folders. `open` creates DEST's parent (inside the
- * workspace, symlinks resolved); `staging()` gives a fresh empty folder next
- * to DEST (dropping the previous one); `commit()` swaps it in; `abort()`
- * removes whatever is left, DEST untouched.
- */
-class Destination {
-    dest;
-    #parent;
-    #created;
-    #staging;
-    constructor(dest, parent, created) {
-        this.dest = dest;
-        this.#parent = parent;
-        this.#created = created;
-    }
-    static async open(dest, workspace) {
-        const parent = external_node_path_default().dirname(dest);
-        const created = await promises_default().mkdir(parent, { recursive: true });
-        const realWorkspace = await promises_default().realpath(workspace);
-        const realParent = await promises_default().realpath(parent);
-        if (!isInside(realWorkspace, realParent)) {
-            await removeEmptyParents(parent, created);
-            throw new errors/* ActionError */.l(`DEST ${dest} lies inside the workspace by name, but ${parent} is a symlink that leads outside it (${realParent}); name a folder that is really inside the workspace.`);
-        }
-        return new Destination(dest, parent, created);
-    }
-    async staging() {
-        await this.#dropStaging();
-        // Again: a failed sibling line may have removed a parent this one shares.
-        await promises_default().mkdir(this.#parent, { recursive: true });
-        this.#staging = await promises_default().mkdtemp(external_node_path_default().join(this.#parent, `.${external_node_path_default().basename(this.dest)}.partial-`));
-        return this.#staging;
-    }
-    /** Swaps the staging folder in for DEST (replacing an existing DEST as a whole). */
-    async commit(topMode = 0o755) {
-        const staging = this.#staging;
-        if (!staging)
-            throw new Error('nothing staged');
-        await promises_default().chmod(staging, (topMode & 0o777 & ~umask()) | 0o700);
-        let old;
-        try {
-            await promises_default().lstat(this.dest);
-            old = external_node_path_default().join(this.#parent, `.${external_node_path_default().basename(this.dest)}.old-${process.pid}-${Date.now().toString(36)}`);
-            await promises_default().rename(this.dest, old);
-        }
-        catch (err) {
-            if (err.code !== 'ENOENT')
-                throw err;
-        }
-        try {
-            await promises_default().rename(staging, this.dest);
-        }
-        catch (err) {
-            if (old)
-                await promises_default().rename(old, this.dest).catch(() => { });
-            throw err;
-        }
-        this.#staging = undefined;
-        if (old)
-            await promises_default().rm(old, { recursive: true, force: true });
-    }
-    async abort() {
-        await this.#dropStaging();
-        await removeEmptyParents(this.#parent, this.#created);
-    }
-    async #dropStaging() {
-        if (!this.#staging)
-            return;
-        await promises_default().rm(this.#staging, { recursive: true, force: true, maxRetries: 3 });
-        this.#staging = undefined;
-    }
-}
-/** Removes the folders `mkdir -p` created (from `dir` up to `created`), while empty. */
-async function removeEmptyParents(dir, created) {
-    if (!created)
-        return;
-    let cur = dir;
-    for (;;) {
-        try {
-            await promises_default().rmdir(cur);
-        }
-        catch {
-            return;
-        }
-        if (cur === created || !isInside(created, cur))
-            return;
-        cur = external_node_path_default().dirname(cur);
-    }
-}
-
-// EXTERNAL MODULE: ./src/http.ts
-var http = __nccwpck_require__(6803);
-;// CONCATENATED MODULE: ./src/archives/resolve.ts
-/**
- * A ref (tag, branch or commit) to the full commit hash, through the REST API
- * with the Bearer token: `refs/tags/{name}`, then `refs/branches/{name}`, then
- * `commit/{ref}` (a 40-hex ref goes straight to `commit/`).
- */
-
-
-const FULL_HASH = /^[0-9a-f]{40}$/i;
-const SCOPE_HINT = 'The OAuth consumer needs the Repositories: Read permission (scope `repository`), and its user (or workspace) must be able to read the repository.';
-function repoPath(workspace, repo) {
-    return `repositories/${encodeURIComponent(workspace)}/${encodeURIComponent(repo)}`;
-}
-async function get(deps, path, what) {
-    const { response, text } = await deps.http.text((0,http/* joinUrl */.we)(deps.apiUrl, path), {
-        what,
-        authorization: deps.authorization,
-        headers: { accept: 'application/json' },
-    });
-    let json;
-    try {
-        const parsed = JSON.parse(text);
-        if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
-            json = parsed;
-    }
-    catch {
-        json = undefined;
-    }
-    return { status: response.status, json };
-}
-function apiMessage(json) {
-    const error = json?.error;
-    return typeof error?.message === 'string' ? error.message : '';
-}
-function refusal(a, full, ref, what) {
-    const said = apiMessage(a.json) ? ` ("${apiMessage(a.json)}")` : '';
-    if (a.status === 401) {
-        return new errors/* ActionError */.l(`The Bitbucket API refused the access token while resolving ${full}@${ref} (HTTP 401${said}). The token may have expired or been revoked; re-run the job, and check that \`api-url\` belongs to the same Bitbucket as \`bitbucket-url\`.`);
-    }
-    if (a.status === 403) {
-        return new errors/* ActionError */.l(`The token may not read ${full} (HTTP 403${said} while resolving ${ref}). ${SCOPE_HINT} Tick the permission on the consumer, then get a new refresh token with \`bitbucket-oauth login\`.`);
-    }
-    if (a.status !== 200 && a.status !== 404) {
-        return new errors/* ActionError */.l(`${what} answered HTTP ${a.status}${said} while resolving ${full}@${ref}. ${a.status >= 500 || a.status === 429 ? 'Bitbucket may be degraded; re-run the job later.' : 'Check `api-url`.'}`);
-    }
-    return undefined;
-}
-function hashOf(value) {
-    return typeof value === 'string' && FULL_HASH.test(value) ? value.toLowerCase() : undefined;
-}
-async function resolveRef(deps, workspace, repo, ref) {
-    const full = `${workspace}/${repo}`;
-    const what = 'the Bitbucket API';
-    const base = repoPath(workspace, repo);
-    const enc = encodeURIComponent(ref);
-    // Commit hashes are lowercase hex; `ABC123…` is the same commit.
-    const hex = /^[0-9a-f]{4,40}$/i.test(ref) ? ref.toLowerCase() : undefined;
-    const attempts = FULL_HASH.test(ref)
-        ? [['commit', `${base}/commit/${hex}`]]
-        : [
-            ['tag', `${base}/refs/tags/${enc}`],
-            ['branch', `${base}/refs/branches/${enc}`],
-            ['commit', `${base}/commit/${hex}`],
-        ];
-    for (const [kind, path] of attempts) {
-        // Only hex can be a commit hash: a name saves the last lookup (and the hourly API budget).
-        if (kind === 'commit' && !hex)
-            continue;
-        const a = await get(deps, path, what);
-        const refused = refusal(a, full, ref, what);
-        if (refused)
-            throw refused;
-        if (a.status === 200) {
-            const target = a.json?.target;
-            const commit = kind === 'commit' ? hashOf(a.json?.hash) : hashOf(target?.hash);
-            if (!commit)
-                throw new errors/* ActionError */.l(`${what} answered the ${kind} lookup of ${full}@${ref} without a commit hash; check that \`api-url\` points at the Bitbucket Cloud REST API (https://api.bitbucket.org/2.0).`);
-            return { commit, kind };
-        }
-    }
-    // Nothing found: is it the ref, or the repository?
-    const a = await get(deps, base, what);
-    const refused = refusal(a, full, ref, what);
-    if (refused)
-        throw refused;
-    if (a.status === 404) {
-        throw new errors/* ActionError */.l(`Repository ${full} was not found, or the token cannot see it (while resolving ${ref}). Check the spelling of WORKSPACE/REPO; ${SCOPE_HINT}`);
-    }
-    throw new errors/* ActionError */.l(`${full} has no tag, branch or commit named "${ref}". Check the ref (tags are case-sensitive); if it exists, the token may lack access: ${SCOPE_HINT}`);
-}
-
-// EXTERNAL MODULE: external "node:url"
-var external_node_url_ = __nccwpck_require__(3136);
-// EXTERNAL MODULE: external "node:worker_threads"
-var external_node_worker_threads_ = __nccwpck_require__(5919);
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: external "node:stream/promises"
-const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
-// EXTERNAL MODULE: ./src/retry.ts
-var retry = __nccwpck_require__(9809);
-;// CONCATENATED MODULE: ./src/archives/download.ts
-/**
- * The archive of a commit, `{bitbucket-url}/{ws}/{repo}/get/{commit}.tar.gz`,
- * with the Bearer token (never forwarded to another origin: see http.ts),
- * streamed to a consumer (a temp file, or the extractor) while its SHA-256
- * and size are computed; the whole archive is never held in memory.
- *
- * A redirect to the login page or an HTML answer is an authentication or
- * permission error. A body that breaks off (reset, truncated, stalled) is
- * fetched again with the backoff of retry.ts; the consumer starts over.
- */
-
-
-
-
-
-
-
-/** Counts and hashes the bytes passing through. */
-class HashingStream extends external_node_stream_.Transform {
-    #hash = (0,external_node_crypto_.createHash)('sha256');
-    bytes = 0;
-    _transform(chunk, _enc, cb) {
-        this.#hash.update(chunk);
-        this.bytes += chunk.length;
-        cb(null, chunk);
-    }
-    digest() {
-        return this.#hash.digest('hex');
-    }
-}
-function archiveUrl(bitbucketUrl, a) {
-    return (0,http/* joinUrl */.we)(bitbucketUrl, `${encodeURIComponent(a.workspace)}/${encodeURIComponent(a.repo)}/get/${a.commit}.tar.gz`);
-}
-const download_SCOPE_HINT = 'Check that the OAuth consumer has the Repositories: Read permission (scope `repository`) and that its user (or workspace) can read the repository.';
-/** Throws unless the response is the archive itself. */
-function checkArchiveResponse(response, a) {
-    const label = `${a.workspace}/${a.repo}@${a.ref}`;
-    const type = (response.headers['content-type'] ?? '').toLowerCase();
-    const login = /\/(account\/signin|login|site\/login)\b/.test(response.url.pathname) || /[?&]next=/.test(response.url.search);
-    if (response.status >= 300 && response.status < 400) {
-        throw new errors/* ActionError */.l(`The archive download of ${label} was redirected too many times (last to ${response.url.host}); check \`bitbucket-url\` and any proxy.`);
-    }
-    if (login || (response.status < 300 && type.includes('text/html'))) {
-        throw new errors/* ActionError */.l(`Bitbucket answered the archive download of ${label} with ${login ? 'its login page' : 'an HTML page'} instead of the archive: the token was not accepted for the repository. ${download_SCOPE_HINT} If \`bitbucket-url\` is not the site that issued the token, fix it.`);
-    }
-    if (response.status === 401 || response.status === 403) {
-        throw new errors/* ActionError */.l(`Bitbucket refused the archive download of ${label} (HTTP ${response.status} from ${response.url.host}). ${download_SCOPE_HINT}`);
-    }
-    if (response.status === 404) {
-        throw new errors/* ActionError */.l(`Bitbucket has no archive for ${label} (commit ${a.commit}, HTTP 404). The commit may have been removed since it was resolved; re-run the job.`);
-    }
-    if (response.status !== 200) {
-        throw new errors/* ActionError */.l(`The archive download of ${label} answered HTTP ${response.status}. ${response.status >= 500 || response.status === 429 ? 'Bitbucket may be degraded; re-run the job later.' : 'Check `bitbucket-url`.'}`);
-    }
-}
-/**
- * Downloads the archive and hands its body (hashed on the way) to `consume`,
- * once per attempt; retries when the body breaks off. `consume` must start
- * from scratch each time.
- */
-async function downloadArchive(deps, a, consume) {
-    const url = archiveUrl(deps.bitbucketUrl, a);
-    const label = `${a.workspace}/${a.repo}@${a.ref}`;
-    const policy = deps.http.retry;
-    const sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-    let stalls = 0;
-    for (let attempt = 1;; attempt++) {
-        const response = await deps.http.request(url, {
-            what: `the archive of ${label}`,
-            authorization: deps.authorization,
-            headers: { accept: 'application/x-gzip, application/octet-stream;q=0.9, */*;q=0.1' },
-        });
-        try {
-            checkArchiveResponse(response, a);
-        }
-        catch (err) {
-            await response.body.dump().catch(() => { });
-            throw err;
-        }
-        const hashing = new HashingStream();
-        const expected = Number(response.headers['content-length'] ?? NaN);
-        // The consumer sees a broken body through its own pipeline; these listeners only keep a
-        // late error (after the consumer gave up) from becoming an uncaught exception.
-        hashing.on('error', () => { });
-        response.body.on('error', (err) => hashing.destroy(err));
-        const body = response.body.pipe(hashing);
-        try {
-            const result = await consume(body);
-            if (Number.isFinite(expected) && hashing.bytes !== expected) {
-                throw Object.assign(new Error(`got ${hashing.bytes} of ${expected} bytes`), { code: 'TRUNCATED' });
-            }
-            return { result, sha256: hashing.digest(), bytes: hashing.bytes, attempts: attempt };
-        }
-        catch (err) {
-            response.body.destroy();
-            hashing.destroy();
-            if (!(0,retry/* shouldRetryError */.wE)(err, true))
-                throw err;
-            const why = describeBreak(err);
-            // A stall already cost a full body timeout: one more try at most, so that a server that stops
-            // answering ends the step within about two minutes.
-            if ((0,retry/* errorCode */.CA)(err) === 'UND_ERR_BODY_TIMEOUT')
-                stalls++;
-            if (attempt >= policy.attempts || stalls >= 2) {
-                throw new errors/* ActionError */.l(`The archive download of ${label} broke off ${attempt} times (last: ${why}). Check the runner's network and any HTTPS_PROXY setting, then re-run the job.`, { cause: err });
-            }
-            const wait = (0,retry/* backoffDelay */.EY)(policy, attempt, deps.random ?? Math.random);
-            deps.debug(`${label}: attempt ${attempt} got ${hashing.bytes}${Number.isFinite(expected) ? ` of ${expected}` : ''} bytes: ${(0,errors/* errorMessage */.g)(err)}`);
-            deps.info(`${label}: the download broke off (${why}); trying again in ${(wait / 1000).toFixed(1)} s`);
-            await sleep(wait);
-        }
-    }
-}
-function describeBreak(err) {
-    switch ((0,retry/* errorCode */.CA)(err)) {
-        case 'ECONNRESET':
-        case 'UND_ERR_SOCKET':
-        case 'ERR_STREAM_PREMATURE_CLOSE':
-            return 'the connection was reset or closed early';
-        case 'UND_ERR_BODY_TIMEOUT':
-            return 'the download stalled';
-        case 'TRUNCATED':
-        case 'Z_BUF_ERROR':
-        case 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH':
-            return 'the archive was truncated';
-        default:
-            return (0,errors/* errorMessage */.g)(err);
-    }
-}
-/** A consumer that writes the body to `file` (mode 0600), replacing what an earlier attempt left. */
-function toFile(file) {
-    return (body) => (0,external_node_stream_promises_namespaceObject.pipeline)(body, external_node_fs_default().createWriteStream(file, { mode: 0o600, highWaterMark: 1024 * 1024 }));
-}
-
-;// CONCATENATED MODULE: ./src/archives/stage.ts
-/**
- * The heavy stage of one archive: a `.tar.gz` (the download itself, or a
- * file already on disk) hashed and extracted into an empty staging folder.
- * Runs in a worker thread (worker.ts) or, without the worker bundle, here.
- */
-
-
-
-function emptied(dir) {
-    external_node_fs_default().rmSync(dir, { recursive: true, force: true });
-    external_node_fs_default().mkdirSync(dir, { mode: 0o700 });
-    return dir;
-}
-async function runStage(job, deps) {
-    const source = job.source;
-    const downloadDeps = (s) => ({
-        http: deps.http,
-        bitbucketUrl: new URL(s.bitbucketUrl),
-        authorization: s.authorization,
-        info: deps.info,
-        debug: deps.debug,
-    });
-    if ('saveTo' in job) {
-        const d = await downloadArchive(downloadDeps(job.source), job.source.archive, toFile(job.saveTo));
-        return { sha256: d.sha256, bytes: d.bytes, stats: undefined };
-    }
-    if (source.kind === 'file') {
-        const hashing = new HashingStream();
-        const stats = await extractTarGz(external_node_fs_default().createReadStream(source.file, { highWaterMark: 256 * 1024 }).pipe(hashing), emptied(job.staging));
-        return { sha256: hashing.digest(), bytes: hashing.bytes, stats };
-    }
-    const staging = job.staging;
-    const d = await downloadArchive(downloadDeps(source), source.archive, (body) => extractTarGz(body, emptied(staging)));
-    return { sha256: d.sha256, bytes: d.bytes, stats: d.result };
-}
-
-;// CONCATENATED MODULE: ./src/archives/worker-protocol.ts
-/**
- * Running the stage of stage.ts in a worker thread (worker.ts), and the
- * messages between it and the main thread. Falls back to the main thread when
- * the worker bundle is not there (running from source).
- */
-
-
-
-
-
-
-
-
-/** Heap limits of the worker: small, so that garbage is collected early (BENCHMARKS.md). */
-const LIMITS = { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 4 };
-/** The worker bundle next to the main one (`dist/archive-worker/index.js`), if present. */
-function workerScript() {
-    try {
-        const here = external_node_path_default().dirname((0,external_node_url_.fileURLToPath)(import.meta.url));
-        const script = external_node_path_default().join(here, '..', 'archive-worker', 'index.js');
-        return external_node_fs_default().existsSync(script) ? script : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-/** Rebuilds an error the worker reported, with the class the caller's messages depend on. */
-function revive(m) {
-    if (m.name === 'UnsafeArchiveError')
-        return new UnsafeArchiveError(m.message);
-    if (m.name === 'TarFormatError')
-        return new tar_TarFormatError(m.message, m.code);
-    if (m.name === 'ActionError' || m.name === 'HttpError')
-        return new errors/* ActionError */.l(m.message, { detail: m.detail });
-    return Object.assign(new Error(m.message), { code: m.code, stack: m.detail });
-}
-/** The step's one worker thread, started on first use; several stages run in it at a time. */
-class StageWorker {
-    #worker;
-    #pending = new Map();
-    #next = 1;
-    #failure;
-    constructor(script, debug) {
-        this.#worker = new external_node_worker_threads_.Worker(script, { resourceLimits: LIMITS, env: process.env });
-        this.#worker.on('message', (m) => {
-            if (m.id === 0)
-                return debug(m.type === 'debug' || m.type === 'info' ? m.message : '');
-            const p = this.#pending.get(m.id);
-            if (!p)
-                return;
-            switch (m.type) {
-                case 'info':
-                    p.log.info(m.message);
-                    break;
-                case 'debug':
-                    p.log.debug(m.message);
-                    break;
-                case 'done':
-                    this.#pending.delete(m.id);
-                    p.resolve({ sha256: m.sha256, bytes: m.bytes, stats: m.stats });
-                    break;
-                case 'error':
-                    this.#pending.delete(m.id);
-                    p.reject(revive(m));
-                    break;
-            }
-        });
-        const fail = (err) => {
-            this.#failure ??= err;
-            for (const p of this.#pending.values())
-                p.reject(err);
-            this.#pending.clear();
-        };
-        this.#worker.on('error', fail);
-        this.#worker.on('exit', (code) => fail(new Error(`the archive worker stopped (exit code ${code})`)));
-    }
-    run(job, log) {
-        if (this.#failure)
-            return Promise.reject(this.#failure);
-        const id = this.#next++;
-        return new Promise((resolve, reject) => {
-            this.#pending.set(id, { resolve, reject, log });
-            this.#worker.postMessage({ id, job });
-        });
-    }
-    async close() {
-        if (this.#failure)
-            return;
-        const exited = new Promise((resolve) => this.#worker.once('exit', () => resolve()));
-        this.#worker.postMessage({ close: true });
-        await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
-        await this.#worker.terminate();
-    }
-}
-/**
- * Runs stages in one worker thread when the worker bundle is there, else in
- * this thread. `close()` when the step's archives are done.
- */
-class Stager {
-    #script = workerScript();
-    #debug;
-    #worker;
-    constructor(debug) {
-        this.#debug = debug;
-    }
-    stage(job, deps) {
-        if (!this.#script)
-            return runStage(job, deps);
-        const src = job.source;
-        const what = src.kind === 'file' ? src.file : `${src.archive.workspace}/${src.archive.repo}@${src.archive.ref}`;
-        deps.debug(`${'saveTo' in job ? 'downloading' : src.kind === 'file' ? 'extracting' : 'downloading and extracting'} ${what} in a worker thread`);
-        this.#worker ??= new StageWorker(this.#script, this.#debug);
-        return this.#worker.run(job, deps);
-    }
-    async close() {
-        await this.#worker?.close();
-        this.#worker = undefined;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/archives/index.ts
-/**
- * The `archives` input: each line resolved to a commit, downloaded (or taken
- * from the tool cache), verified and extracted into its DEST; a few at a
- * time, results in input order, a job summary table at the end.
- *
- * Without a pin or cache the download is extracted as it arrives (into a
- * staging folder next to DEST, swapped in once complete); with a `sha256:`
- * pin or `cache: true` it is first written to a temp file under RUNNER_TEMP
- * and checked, so a pin mismatch writes nothing. Extraction (and the download
- * feeding it) runs in a worker thread with a small heap (worker.ts), which
- * keeps memory flat whatever the archive's size.
- */
-
-
-
-
-
-
-
-
-/** Archives fetched at once: enough to hide latency, few enough for 2-core runners and Bitbucket's limits. */
-const CONCURRENCY = 4;
-async function fetchArchives(ctx) {
-    const specs = ctx.config.archives;
-    const done = new Array(specs.length);
-    const failures = [];
-    let cache = ctx.config.cache;
-    if (cache && !cacheAvailable(process.env)) {
-        ctx.core.warning('`cache: true` needs RUNNER_TOOL_CACHE (set on GitHub-hosted and self-hosted runners); archives are downloaded without the cache.');
-        cache = false;
-    }
-    ctx.core.info(`Fetching ${specs.length} archive${specs.length === 1 ? '' : 's'} (up to ${CONCURRENCY} at a time)`);
-    let next = 0;
-    const stager = new Stager((m) => ctx.core.debug(ctx.masker.redact(m)));
-    const lane = async () => {
-        while (next < specs.length && failures.length === 0) {
-            const i = next++;
-            const spec = specs[i];
-            try {
-                done[i] = await fetchOne(ctx, stager, spec, cache);
-            }
-            catch (err) {
-                failures.push({ spec, err });
-            }
-        }
-    };
-    try {
-        await Promise.all(Array.from({ length: Math.min(CONCURRENCY, specs.length) }, lane));
-    }
-    finally {
-        await stager.close();
-    }
-    const completed = done.filter((d) => d !== undefined);
-    if (completed.length)
-        await ctx.core.appendSummary(archivesSummary(completed, ctx.config.workspace));
-    if (failures.length) {
-        for (const f of failures.slice(1))
-            ctx.core.warning(`archives line ${f.spec.line}: ${(0,errors/* errorMessage */.g)(f.err)}`);
-        const first = failures[0];
-        const more = failures.length > 1 ? ` (${failures.length - 1} more line${failures.length > 2 ? 's' : ''} failed too; see the warnings)` : '';
-        const message = `archives line ${first.spec.line}: ${(0,errors/* errorMessage */.g)(first.err)}${more}`;
-        throw first.err instanceof errors/* ActionError */.l ? new errors/* ActionError */.l(message, { cause: first.err }) : new errors/* ActionError */.l(message, { cause: first.err, detail: String(first.err?.stack ?? first.err) });
-    }
-    return done.map((d) => d.result);
-}
-function label(spec) {
-    return `${spec.workspace}/${spec.repo}@${spec.ref}`;
-}
-async function fetchOne(ctx, stager, spec, cache) {
-    const { config, core } = ctx;
-    const started = Date.now();
-    const name = label(spec);
-    const authorization = `Bearer ${ctx.accessToken}`;
-    const { commit, kind } = await resolveRef({ http: ctx.http, apiUrl: config.apiUrl, authorization }, spec.workspace, spec.repo, spec.ref);
-    core.info(`${name}: ${kind} → commit ${commit}`);
-    const a = { workspace: spec.workspace, repo: spec.repo, ref: spec.ref, commit };
-    const deps = {
-        http: ctx.http,
-        bitbucketUrl: config.bitbucketUrl,
-        authorization,
-        info: (m) => core.info(m),
-        debug: (m) => core.debug(ctx.masker.redact(m)),
-    };
-    const relDest = external_node_path_default().relative(config.workspace, spec.dest) || '.';
-    const dest = await Destination.open(spec.dest, config.workspace);
-    let tmp;
-    try {
-        let sha256;
-        let bytes = 0;
-        let stats;
-        let cached = false;
-        const stageDeps = { http: ctx.http, info: deps.info, debug: deps.debug };
-        const hit = cache ? findCached(spec.workspace, spec.repo, commit) : undefined;
-        if (hit) {
-            core.info(`${name}: commit ${commit.slice(0, 12)} is in the tool cache; not downloading`);
-            checkPin(spec, hit.sha256, commit, 'cached archive');
-            const r = await stager.stage({ source: { kind: 'file', file: hit.file }, staging: await dest.staging() }, stageDeps);
-            if (r.sha256 === hit.sha256) {
-                ;
-                ({ sha256, bytes } = hit);
-                stats = r.stats;
-                cached = true;
-            }
-            else {
-                core.warning(`${name}: the cached archive of commit ${commit.slice(0, 12)} does not match its recorded sha256; downloading it again.`);
-            }
-        }
-        if (!stats) {
-            if (spec.sha256 || cache) {
-                tmp = await promises_default().mkdtemp(external_node_path_default().join(config.runnerTemp, 'bitbucket-archive-'));
-                const file = external_node_path_default().join(tmp, CACHE_FILE);
-                const d = await stager.stage({ source: { kind: 'download', archive: a, bitbucketUrl: config.bitbucketUrl.href, authorization }, saveTo: file }, stageDeps);
-                ({ sha256, bytes } = d);
-                checkPin(spec, d.sha256, commit, 'archive');
-                stats = (await stager.stage({ source: { kind: 'file', file }, staging: await dest.staging() }, stageDeps)).stats;
-            }
-            else {
-                const r = await stager.stage({ source: { kind: 'download', archive: a, bitbucketUrl: config.bitbucketUrl.href, authorization }, staging: await dest.staging() }, stageDeps);
-                ({ sha256, bytes, stats } = r);
-            }
-        }
-        if (!stats)
-            throw new Error('internal: the extraction reported no result');
-        await dest.commit(stats.topMode);
-        const ms = Date.now() - started;
-        core.info(`${name}: ${cached ? 'extracted from the cache' : `downloaded ${formatBytes(bytes)}`}, ${stats.files} files into ${relDest} in ${(ms / 1000).toFixed(1)} s (sha256 ${sha256})`);
-        if (cache && !cached && tmp) {
-            try {
-                await storeInCache(tmp, spec.workspace, spec.repo, commit, sha256, bytes);
-                core.info(`${name}: kept in the tool cache`);
-            }
-            catch (err) {
-                core.warning(`${name}: could not store the archive in the tool cache (${(0,errors/* errorMessage */.g)(err)}); the next run downloads it again.`);
-            }
-        }
-        return { result: { repository: `${spec.workspace}/${spec.repo}`, ref: spec.ref, commit, path: spec.dest, sha256: sha256, bytes }, kind, ms, cached };
-    }
-    catch (err) {
-        await dest.abort().catch(() => { });
-        throw explain(err, spec, commit, relDest);
-    }
-    finally {
-        if (tmp)
-            await promises_default().rm(tmp, { recursive: true, force: true }).catch(() => { });
-    }
-}
-function checkPin(spec, actual, commit, what) {
-    if (!spec.sha256 || spec.sha256 === actual)
-        return;
-    throw new errors/* ActionError */.l(`The ${what} of ${label(spec)} (commit ${commit.slice(0, 12)}) has sha256 ${actual}, but line ${spec.line} pins ${spec.sha256}; nothing was written. If the change is expected (the tag was moved, or Bitbucket regenerated the archive), update the pin; otherwise do not trust this archive.`);
-}
-/** An extraction or file-system failure as a message that says what happened and what to do. */
-function explain(err, spec, commit, relDest) {
-    const name = label(spec);
-    const untouched = `${relDest} was left as it was.`;
-    if (err instanceof UnsafeArchiveError) {
-        return new errors/* ActionError */.l(`Refused the archive of ${name} (commit ${commit.slice(0, 12)}): ${err.message}. Nothing was extracted; ${untouched}`);
-    }
-    if (err instanceof errors/* ActionError */.l)
-        return err;
-    const code = err?.code;
-    if (err instanceof tar_TarFormatError) {
-        return new errors/* ActionError */.l(`The archive of ${name} is not a valid tar archive (${err.message}); ${untouched} Re-run the job; if it persists, download the archive by hand to check it.`);
-    }
-    if (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR') {
-        return new errors/* ActionError */.l(`The archive of ${name} is not a valid gzip file (${(0,errors/* errorMessage */.g)(err)}); ${untouched} Check \`bitbucket-url\` and any proxy that may rewrite answers.`);
-    }
-    if (code === 'ENOSPC')
-        return new errors/* ActionError */.l(`The runner ran out of disk space while extracting ${name}; ${untouched} Free some space or fetch fewer archives.`);
-    if (code === 'EACCES' || code === 'EPERM') {
-        return new errors/* ActionError */.l(`Could not write ${name} into ${relDest}: ${(0,errors/* errorMessage */.g)(err)}. Check the permissions of the folder.`);
-    }
-    if (code === 'EEXIST' || code === 'ENOTDIR') {
-        return new errors/* ActionError */.l(`The archive of ${name} has conflicting entries (${(0,errors/* errorMessage */.g)(err)}); ${untouched}`);
-    }
-    return new errors/* ActionError */.l(`Fetching ${name} into ${relDest} failed: ${(0,errors/* errorMessage */.g)(err)}. ${untouched}`, { detail: String(err?.stack ?? err) });
-}
-function formatBytes(n) {
-    if (n < 1024)
-        return `${n} B`;
-    if (n < 1024 * 1024)
-        return `${(n / 1024).toFixed(1)} KiB`;
-    if (n < 1024 * 1024 * 1024)
-        return `${(n / 1024 / 1024).toFixed(1)} MiB`;
-    return `${(n / 1024 / 1024 / 1024).toFixed(2)} GiB`;
-}
-const cell = (s) => s.replace(/[|\\`*_<>[\]]/g, (c) => `\\${c}`);
-function archivesSummary(done, workspace) {
-    let md = '### Bitbucket archives\n\n| Repository | Ref | Commit | Size | Time | Path |\n|---|---|---|---|---|---|\n';
-    for (const d of done) {
-        const r = d.result;
-        md += `| ${cell(r.repository)} | ${cell(r.ref)} | \`${r.commit.slice(0, 12)}\` | ${formatBytes(r.bytes)} | ${(d.ms / 1000).toFixed(1)} s${d.cached ? ' (cache)' : ''} | ${cell(external_node_path_default().relative(workspace, r.path))} |\n`;
-    }
-    return md + '\n';
-}
-
-
-/***/ }),
-
-/***/ 828:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   v: () => (/* binding */ actionsCore)
-/* harmony export */ });
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6058);
-/** The real @actions/core behind the ActionCore interface. */
-
-const actionsCore = {
-    getInput: (name) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4(name),
-    setOutput: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH,
-    exportVariable: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .exportVariable */ .dN,
-    saveState: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ,
-    info: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq,
-    warning: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e,
-    debug: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz,
-    async appendSummary(markdown) {
-        if (!process.env.GITHUB_STEP_SUMMARY)
-            return;
-        await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.addRaw(markdown, true).write();
-    },
-};
-
-
-/***/ }),
-
-/***/ 3916:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   g: () => (/* binding */ errorMessage),
-/* harmony export */   l: () => (/* binding */ ActionError)
-/* harmony export */ });
-/**
- * An expected failure: bad input, refused credentials, an HTTP error.
- * Its message is shown to the user as the single `::error::` line, with no
- * stack trace, so it must say what to do.
- */
-class ActionError extends Error {
-    /** Extra detail for the debug log only (never shown as the error line). */
-    detail;
-    constructor(message, options = {}) {
-        super(message, { cause: options.cause });
-        this.name = 'ActionError';
-        this.detail = options.detail;
-    }
-}
-function errorMessage(err) {
-    return err instanceof Error ? err.message : String(err);
-}
-
-
-/***/ }),
-
-/***/ 6264:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   d: () => (/* binding */ parseJsonObject),
-/* harmony export */   n: () => (/* binding */ isoSeconds)
-/* harmony export */ });
-/** Small formats shared by the action and the login command. */
-/** ISO 8601 UTC to the second: `2026-11-22T10:00:00Z`. */
-function isoSeconds(date) {
-    return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-/** A JSON object from an answer's text, or undefined for anything else (not JSON, an array, empty). */
-function parseJsonObject(text) {
-    try {
-        const parsed = text ? JSON.parse(text) : undefined;
-        return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-
-
-/***/ }),
-
-/***/ 7430:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  CA: () => (/* binding */ setupGitCredentials)
-});
-
-// UNUSED EXPORTS: GIT_USERNAME, basicCredential, configureGitCredentials, credentialConfig, gitOrigin, globalConfigCandidates, rewritesSshUrls
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-var external_node_fs_default = /*#__PURE__*/__nccwpck_require__.n(external_node_fs_);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
-var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: ./src/child-env.ts
-/**
- * The environment for a child process (git, a browser opener): the parent's,
- * less what holds secrets: the action's inputs (`INPUT_*`) and the tokens the
- * login command reads. Children get only what they need to run.
- */
-const SECRET_VARIABLES = new Set(['BITBUCKET_CLIENT_SECRET', 'GH_TOKEN', 'GITHUB_TOKEN']);
-function childEnv(env) {
-    const out = {};
-    for (const [name, value] of Object.entries(env)) {
-        if (name.startsWith('INPUT_') || SECRET_VARIABLES.has(name))
-            continue;
-        out[name] = value;
-    }
-    return out;
-}
-
-;// CONCATENATED MODULE: ./src/git-command.ts
-/**
- * Runs `git` for the action. Arguments never carry a secret (the house rule:
- * no secret on a command line); callers pass file paths and plain settings.
- */
-
-
-class GitNotFoundError extends Error {
-    constructor() {
-        super('git was not found on PATH');
-        this.name = 'GitNotFoundError';
-    }
-}
-function gitRunner(env = process.env) {
-    return (args) => new Promise((resolve, reject) => {
-        (0,external_node_child_process_namespaceObject.execFile)('git', args, { env: { ...childEnv(env), GIT_TERMINAL_PROMPT: '0' }, encoding: 'utf8', maxBuffer: 4 * 1024 * 1024, timeout: 60_000 }, (err, stdout, stderr) => {
-            if (!err)
-                return resolve({ code: 0, stdout, stderr });
-            const code = err.code;
-            if (code === 'ENOENT')
-                return reject(new GitNotFoundError());
-            if (typeof code === 'number')
-                return resolve({ code, stdout, stderr });
-            // Killed by the timeout or a signal: a failure like any other, described by its message.
-            resolve({ code: -1, stdout, stderr: `${stderr}\n${err.message}` });
-        });
-    });
-}
-/** One line describing a failed git call, for messages (no secret is ever on argv or in our git output). */
-function describeGitFailure(args, result) {
-    const detail = result.stderr.trim().split(/\r?\n/).slice(-2).join(' ');
-    return `\`git ${args.join(' ')}\` exited with ${result.code}${detail ? `: ${detail}` : ''}`;
-}
-
-;// CONCATENATED MODULE: ./src/git-state.ts
-/**
- * What the main step added for `git-credentials`, handed to the post step
- * through `saveState`. The post step removes exactly this and nothing else.
- */
-
-const GIT_STATE_KEY = 'git-credentials';
-/** Credential files are named like this (the post step deletes nothing else). */
-const CREDENTIAL_FILE = /^bitbucket-oauth-git-[0-9a-f-]{36}\.gitconfig$/;
-function serializeGitState(state) {
-    return JSON.stringify(state);
-}
-/** Parses the saved state; throws with a plain message when it is not what the main step writes. */
-function parseGitState(raw) {
-    let value;
-    try {
-        value = JSON.parse(raw);
-    }
-    catch {
-        throw new Error('the saved state is not JSON');
-    }
-    const v = value;
-    if (!v || typeof v !== 'object' || v.version !== 1 || typeof v.file !== 'string')
-        throw new Error('the saved state has an unknown shape');
-    if (!path.isAbsolute(v.file) || !CREDENTIAL_FILE.test(path.basename(v.file)))
-        throw new Error('the saved state names a file the action does not write');
-    if (v.configFile !== undefined && (typeof v.configFile !== 'string' || !path.isAbsolute(v.configFile)))
-        throw new Error('the saved state names no usable git config file');
-    return { version: 1, file: v.file, included: v.included === true, configFile: v.configFile, createdConfig: v.createdConfig === true };
-}
-
-;// CONCATENATED MODULE: ./src/secret-file.ts
-/** Files that hold a secret: created fresh (never through a symlink or over an existing file), mode 0600. */
-
-
-/** Creates `file` with `content`, readable by the owner only; fails if anything (even a symlink) is already there. */
-function writeSecretFile(file, content) {
-    const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW } = (external_node_fs_default()).constants;
-    const fd = external_node_fs_default().openSync(file, O_WRONLY | O_CREAT | O_EXCL | (O_NOFOLLOW ?? 0), 0o600);
-    try {
-        external_node_fs_default().fchmodSync(fd, 0o600);
-        external_node_fs_default().writeFileSync(fd, content);
-    }
-    finally {
-        external_node_fs_default().closeSync(fd);
-    }
-}
-/** The real path of `p` when it exists, else `p` resolved. */
-function real(p) {
-    try {
-        return external_node_fs_default().realpathSync(p);
-    }
-    catch {
-        return external_node_path_default().resolve(p);
-    }
-}
-/** Whether `child` lies inside (or is) directory `parent`, symlinks resolved. */
-function isInside(child, parent) {
-    const rel = external_node_path_default().relative(real(parent), real(child));
-    return rel === '' || (!rel.startsWith('..') && !external_node_path_default().isAbsolute(rel));
-}
-
-;// CONCATENATED MODULE: ./src/git-auth.ts
-/**
- * `git-credentials: true`: later steps' git authenticates to the scheme, host
- * and port of `bitbucket-url` (and nothing else) as `x-token-auth` with the
- * access token.
- *
- * The credential is an `http.<origin>/.extraheader` Basic header in a file of
- * its own under RUNNER_TEMP (0600, a fresh name per use), which the global git
- * configuration pulls in with one `include.path` line. Git is only ever given
- * that file's path; the secret goes from Node straight into the file. The
- * state records exactly what was added, for the post step (git-cleanup.ts).
- */
-
-
-
-
-
-
-
-
-const GIT_USERNAME = 'x-token-auth';
-async function setupGitCredentials(ctx) {
-    await configureGitCredentials(ctx, { git: gitRunner(process.env), env: process.env, newId: external_node_crypto_.randomUUID });
-}
-/** `scheme://host[:port]/` of the site: what git's `http.<url>.*` matching keys on. */
-function gitOrigin(bitbucketUrl) {
-    return `${bitbucketUrl.protocol}//${bitbucketUrl.host}/`;
-}
-/** The base64 of `x-token-auth:TOKEN` sent in the Basic header (a derived form of the token: mask it). */
-function basicCredential(accessToken) {
-    return Buffer.from(`${GIT_USERNAME}:${accessToken}`, 'utf8').toString('base64');
-}
-/** SSH-style URLs are rewritten to HTTPS for bitbucket.org only. */
-function rewritesSshUrls(bitbucketUrl) {
-    return bitbucketUrl.protocol === 'https:' && bitbucketUrl.host === 'bitbucket.org';
-}
-/** The content of the credential file. */
-function credentialConfig(bitbucketUrl, accessToken) {
-    const origin = gitOrigin(bitbucketUrl);
-    const lines = [
-        '# Written by bitbucket-oauth-action (git-credentials: true); its post step deletes this file.',
-        `[http "${origin}"]`,
-        // The empty value resets the headers collected so far for this site, so that an
-        // earlier use of the action in the same job does not add a second Authorization header.
-        '\textraheader =',
-        `\textraheader = AUTHORIZATION: basic ${basicCredential(accessToken)}`,
-    ];
-    if (rewritesSshUrls(bitbucketUrl)) {
-        lines.push('[url "https://bitbucket.org/"]', '\tinsteadOf = git@bitbucket.org:', '\tinsteadOf = ssh://git@bitbucket.org/');
-    }
-    return lines.join('\n') + '\n';
-}
-/** The files `git config --global` may write to, in the order git considers them. */
-function globalConfigCandidates(env) {
-    if (env.GIT_CONFIG_GLOBAL)
-        return [external_node_path_default().resolve(env.GIT_CONFIG_GLOBAL)];
-    const home = env.HOME || external_node_os_default().homedir();
-    const xdg = env.XDG_CONFIG_HOME || external_node_path_default().join(home, '.config');
-    return [external_node_path_default().join(home, '.gitconfig'), external_node_path_default().join(xdg, 'git', 'config')];
-}
-/** The config file that holds `include.path = file` in the global scope, from git itself. */
-async function findIncludingFile(git, file) {
-    const result = await git(['config', '--global', '--null', '--show-origin', '--get-all', 'include.path']);
-    if (result.code !== 0)
-        return undefined;
-    const fields = result.stdout.split('\0');
-    for (let i = 0; i + 1 < fields.length; i += 2) {
-        if (fields[i + 1] === file && fields[i].startsWith('file:'))
-            return external_node_path_default().resolve(fields[i].slice('file:'.length));
-    }
-    return undefined;
-}
-async function configureGitCredentials(ctx, deps) {
-    const { core, config, masker } = ctx;
-    masker.add(ctx.accessToken);
-    masker.add(basicCredential(ctx.accessToken));
-    if (isInside(config.runnerTemp, config.workspace)) {
-        throw new errors/* ActionError */.l(`RUNNER_TEMP (${config.runnerTemp}) lies inside the workspace (${config.workspace}), so the git credential would land in the workspace. Point RUNNER_TEMP outside GITHUB_WORKSPACE, or drop \`git-credentials\`.`);
-    }
-    external_node_fs_default().mkdirSync(config.runnerTemp, { recursive: true });
-    const file = external_node_path_default().join(config.runnerTemp, `bitbucket-oauth-git-${deps.newId()}.gitconfig`);
-    const state = { version: 1, file };
-    // Saved before anything is written: if this step dies half-way, the post step still cleans up.
-    core.saveState(GIT_STATE_KEY, serializeGitState(state));
-    try {
-        writeSecretFile(file, credentialConfig(config.bitbucketUrl, ctx.accessToken));
-    }
-    catch (err) {
-        throw new errors/* ActionError */.l(`Could not create the git credential file in RUNNER_TEMP (${config.runnerTemp}): ${err.message}. Check that RUNNER_TEMP is a writable directory.`);
-    }
-    core.debug(`git-credentials: wrote ${file} (mode 0600)`);
-    const existed = new Set(globalConfigCandidates(deps.env).filter((f) => external_node_fs_default().existsSync(f)));
-    const args = ['config', '--global', '--add', 'include.path', file];
-    let result;
-    try {
-        result = await deps.git(args);
-    }
-    catch (err) {
-        if (err instanceof GitNotFoundError) {
-            throw new errors/* ActionError */.l('`git-credentials: true` needs git on PATH, and none was found. Install git in an earlier step, or drop `git-credentials`.');
-        }
-        throw err;
-    }
-    if (result.code !== 0) {
-        throw new errors/* ActionError */.l(`Could not add the git credential to the global git configuration: ${describeGitFailure(args, result)}. Check that HOME (or GIT_CONFIG_GLOBAL) points to a writable place.`);
-    }
-    state.included = true;
-    const configFile = await findIncludingFile(deps.git, file);
-    if (configFile) {
-        state.configFile = configFile;
-        state.createdConfig = !existed.has(configFile);
-    }
-    core.saveState(GIT_STATE_KEY, serializeGitState(state));
-    core.debug(`git-credentials: include.path added to ${configFile ?? 'the global git configuration'}`);
-    const origin = gitOrigin(config.bitbucketUrl);
-    core.info(`Git in later steps authenticates to ${origin} as ${GIT_USERNAME} with the access token (removed by the post step).`);
-    if (rewritesSshUrls(config.bitbucketUrl)) {
-        core.info('Git rewrites git@bitbucket.org: and ssh://git@bitbucket.org/ URLs to https://bitbucket.org/ for later steps.');
-    }
-}
-
-
-/***/ }),
-
-/***/ 5231:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  Ip: () => (/* binding */ saveSecret)
-});
-
-// UNUSED EXPORTS: GITHUB_API_VERSION, secretScope
-
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
-// EXTERNAL MODULE: ./src/http.ts
-var http = __nccwpck_require__(6803);
-;// CONCATENATED MODULE: ./src/sealed-box.ts
-/**
- * Encryption for GitHub secrets: a libsodium sealed box (X25519 +
- * XSalsa20-Poly1305, anonymous sender) to the scope's public key, as GitHub's
- * REST API requires, with libsodium-wrappers (libsodium compiled to
- * WebAssembly). It is imported dynamically, so it is evaluated and
- * initialised only when a secret is actually saved. `webpackMode: "eager"`
- * keeps it inside the one bundle file: a separate ncc chunk would make ncc
- * overwrite dist/main/licenses.txt with the chunk's licenses only.
- */
-
-let loading;
-/** libsodium, loaded and initialised once. */
-function loadSodium() {
-    loading ??= Promise.resolve(/* import() eager */).then(__nccwpck_require__.bind(__nccwpck_require__, 4768)).then(async (mod) => {
-        // The ESM build has named exports and a default export; a bundler may hand either.
-        const sodium = mod.default ?? mod;
-        await sodium.ready;
-        return sodium;
-    });
-    return loading;
-}
-/**
- * Seals `value` (UTF-8) to a Curve25519 public key given in standard Base64,
- * and returns the sealed box in standard Base64 (GitHub's `encrypted_value`).
- */
-async function sealBase64(value, publicKeyBase64) {
-    const sodium = await loadSodium();
-    let key;
-    try {
-        key = sodium.from_base64(publicKeyBase64, sodium.base64_variants.ORIGINAL);
-    }
-    catch {
-        throw new errors/* ActionError */.l('GitHub returned a public key that is not Base64; check that `github-api-url` is the GitHub REST API root.');
-    }
-    if (key.length !== sodium.crypto_box_PUBLICKEYBYTES) {
-        throw new errors/* ActionError */.l(`GitHub returned a public key of ${key.length} bytes, not ${sodium.crypto_box_PUBLICKEYBYTES}; check that \`github-api-url\` is the GitHub REST API root.`);
-    }
-    const sealed = sodium.crypto_box_seal(sodium.from_string(value), key);
-    return sodium.to_base64(sealed, sodium.base64_variants.ORIGINAL);
-}
-
-// EXTERNAL MODULE: ./src/format.ts
-var format = __nccwpck_require__(6264);
-;// CONCATENATED MODULE: ./src/github-secrets.ts
-/**
- * Writes a GitHub Actions secret (repository, environment or organization)
- * through GitHub's REST API: fetch the scope's public key, seal the value to
- * it (libsodium sealed box, see sealed-box.ts), PUT it.
- *
- *   saveSecret(http, target, value, debug)
- *
- * - `http`: the shared HttpClient (retries 5xx/429/network faults; http only
- *   to loopback hosts, which is how tests point it at emulator/github.ts).
- * - `target`: a SecretTarget from inputs.ts: `name`, `repository`
- *   (`owner/repo`, unused for an organization secret), `environment`,
- *   `organization`, `githubToken`, `githubApiUrl` (REST root, e.g.
- *   https://api.github.com or https://ghes.example/api/v3).
- * - An organization secret that exists keeps its visibility and, for
- *   `selected`, its selected repositories; a new one gets `private`.
- * - Failures reject with an ActionError whose message says what the token
- *   lacks (401/403/404) and never contains the token, the value or the
- *   sealed value. The caller adds "the new refresh token was NOT saved".
- */
-
-
-
-
-const GITHUB_API_VERSION = '2022-11-28';
-const segment = (s) => encodeURIComponent(s);
-function secretScope(target) {
-    if (target.organization) {
-        return { kind: 'organization', collection: `orgs/${segment(target.organization)}/actions/secrets`, label: `organization ${target.organization}` };
-    }
-    const repository = target.repository ?? '';
-    const [owner = '', repo = ''] = repository.split('/');
-    const repoPath = `repos/${segment(owner)}/${segment(repo)}`;
-    if (target.environment) {
-        return {
-            kind: 'environment',
-            collection: `${repoPath}/environments/${segment(target.environment)}/secrets`,
-            label: `environment ${target.environment} of repository ${repository}`,
-        };
-    }
-    return { kind: 'repository', collection: `${repoPath}/actions/secrets`, label: `repository ${repository}` };
-}
-async function saveSecret(http, target, value, debug) {
-    const scope = secretScope(target);
-    const api = new GitHubApi(http, target, scope);
-    const key = await api.call('GET', `${scope.collection}/public-key`, 'read the public key of');
-    const keyId = key.json?.key_id;
-    const publicKey = key.json?.key;
-    if ((typeof keyId !== 'string' && typeof keyId !== 'number') || typeof publicKey !== 'string') {
-        throw new errors/* ActionError */.l(`GitHub's answer for the public key of ${scope.label} has no key_id and key; check that \`github-api-url\` (${target.githubApiUrl.href}) is the GitHub REST API root.`);
-    }
-    debug(`GitHub secret ${target.name}: public key ${keyId} of ${scope.label}`);
-    const body = {};
-    if (scope.kind === 'organization')
-        Object.assign(body, await organizationAccess(api, scope, target.name, debug));
-    body.encrypted_value = await sealBase64(value, publicKey);
-    body.key_id = String(keyId);
-    const put = await api.call('PUT', `${scope.collection}/${segment(target.name)}`, 'write secret ' + target.name + ' of', JSON.stringify(body));
-    debug(`GitHub secret ${target.name} of ${scope.label}: HTTP ${put.response.status} (${put.response.status === 201 ? 'created' : 'updated'})`);
-}
-/** An existing organization secret's visibility (and selected repositories), or `private` for a new one. */
-async function organizationAccess(api, scope, name, debug) {
-    const existing = await api.call('GET', `${scope.collection}/${segment(name)}`, `read secret ${name} of`, undefined, [404]);
-    if (existing.response.status === 404) {
-        debug(`GitHub secret ${name} does not exist in ${scope.label} yet: it is created with visibility private`);
-        return { visibility: 'private' };
-    }
-    const visibility = existing.json?.visibility;
-    if (visibility !== 'all' && visibility !== 'private' && visibility !== 'selected') {
-        throw new errors/* ActionError */.l(`GitHub's answer for secret ${name} of ${scope.label} names no visibility (all, private or selected), so it cannot be kept; check \`github-api-url\`.`);
-    }
-    if (visibility !== 'selected') {
-        debug(`GitHub secret ${name} of ${scope.label} exists with visibility ${visibility}: kept`);
-        return { visibility };
-    }
-    const ids = [];
-    for (let page = 1;; page++) {
-        const list = await api.call('GET', `${scope.collection}/${segment(name)}/repositories?per_page=100&page=${page}`, `list the repositories selected for secret ${name} of`);
-        const repos = list.json?.repositories;
-        const total = list.json?.total_count;
-        if (!Array.isArray(repos)) {
-            throw new errors/* ActionError */.l(`GitHub's answer listing the repositories selected for secret ${name} of ${scope.label} has no repositories; check \`github-api-url\`.`);
-        }
-        for (const r of repos) {
-            if (typeof r?.id === 'number')
-                ids.push(r.id);
-        }
-        if (repos.length === 0 || (typeof total === 'number' ? ids.length >= total : repos.length < 100))
-            break;
-    }
-    debug(`GitHub secret ${name} of ${scope.label} exists with visibility selected (${ids.length} ${ids.length === 1 ? 'repository' : 'repositories'}): kept`);
-    return { visibility: 'selected', selected_repository_ids: ids };
-}
-/** One GitHub REST call with the house headers; non-2xx answers become messages that say what to fix. */
-class GitHubApi {
-    #http;
-    #target;
-    #scope;
-    constructor(http, target, scope) {
-        this.#http = http;
-        this.#target = target;
-        this.#scope = scope;
-    }
-    /** `action` completes "could not ... {scope label}", e.g. "read the public key of". */
-    async call(method, path, action, body, accept = []) {
-        const url = (0,http/* joinUrl */.we)(this.#target.githubApiUrl, path);
-        const headers = {
-            accept: 'application/vnd.github+json',
-            'x-github-api-version': GITHUB_API_VERSION,
-        };
-        if (body !== undefined)
-            headers['content-type'] = 'application/json';
-        let result;
-        try {
-            result = await this.#http.text(url, {
-                method,
-                what: 'the GitHub API',
-                authorization: `Bearer ${this.#target.githubToken}`,
-                headers,
-                body,
-                // Writing the same secret twice is harmless.
-                idempotent: true,
-            });
-        }
-        catch (err) {
-            if (err instanceof http/* HttpError */.j$ && err.status !== undefined && err.phase === 'request') {
-                throw new errors/* ActionError */.l(`The GitHub API (${url.host}) kept answering HTTP ${err.status} when asked to ${action} ${this.#scope.label}; GitHub may be degraded (https://www.githubstatus.com).`, { cause: err });
-            }
-            throw err;
-        }
-        const { response, text } = result;
-        const json = (0,format/* parseJsonObject */.d)(text);
-        if ((response.status >= 200 && response.status < 300) || accept.includes(response.status))
-            return { response, json };
-        throw this.#failure(response, json, action);
-    }
-    #failure(response, json, action) {
-        const status = response.status;
-        const scope = this.#scope;
-        const message = typeof json?.message === 'string' ? json.message.replace(/\s+/g, ' ').slice(0, 200) : undefined;
-        const said = `HTTP ${status}${message ? `: "${message}"` : ''}`;
-        const rateLimited = (status === 403 || status === 429) && (response.headers['x-ratelimit-remaining'] === '0' || /rate limit/i.test(message ?? ''));
-        if (rateLimited) {
-            const reset = Number(response.headers['x-ratelimit-reset']);
-            const when = Number.isFinite(reset) && reset > 0 ? ` (it resets at ${(0,format/* isoSeconds */.n)(new Date(reset * 1000))})` : '';
-            return new errors/* ActionError */.l(`The \`github-token\` hit GitHub's API rate limit (${said})${when} when asked to ${action} ${scope.label}.`);
-        }
-        if (status === 401) {
-            return new errors/* ActionError */.l(`GitHub refused the \`github-token\` (${said}): it is invalid, expired or revoked. Create a new one (a fine-grained personal access token with "Secrets: read and write", or a GitHub App token) and update the secret that the workflow passes as \`github-token\`.`);
-        }
-        if (status === 403)
-            return new errors/* ActionError */.l(`The \`github-token\` may not ${action} ${scope.label} (${said}). ${permissionHint(scope, this.#target)}`);
-        if (status === 404)
-            return new errors/* ActionError */.l(notFoundHint(scope, this.#target, said));
-        if (status === 422) {
-            return new errors/* ActionError */.l(`GitHub refused to ${action} ${scope.label} (${said}). Check \`refresh-token-secret\` and the secret's settings in GitHub.`);
-        }
-        if (status === 429 || status >= 500) {
-            return new errors/* ActionError */.l(`The GitHub API answered ${said} after ${response.attempts} attempts when asked to ${action} ${scope.label}; GitHub may be degraded (https://www.githubstatus.com).`);
-        }
-        return new errors/* ActionError */.l(`The GitHub API answered ${said} when asked to ${action} ${scope.label}; check \`github-api-url\` and \`github-token\`.`);
-    }
-}
-function permissionHint(scope, target) {
-    if (scope.kind === 'organization') {
-        return `Give it the organization permission "Secrets: read and write" on ${target.organization}: a fine-grained personal access token of an organization owner with resource owner ${target.organization} and Organization permissions → Secrets: Read and write (a classic token needs the admin:org scope), or a GitHub App installed on ${target.organization} with the organization Secrets permission set to Read and write.`;
-    }
-    const extra = scope.kind === 'environment' ? ' and Environments: Read and write' : '';
-    return `Give it "Secrets: read and write" on ${target.repository}: a fine-grained personal access token with ${target.repository} under Repository access and Repository permissions → Secrets: Read and write${extra} (a classic token needs the repo scope), or a GitHub App installed on ${target.repository} with the same permission${extra ? 's' : ''}. The workflow's own GITHUB_TOKEN cannot write secrets.`;
-}
-function notFoundHint(scope, target, said) {
-    switch (scope.kind) {
-        case 'organization':
-            return `GitHub answered ${said} for organization ${target.organization}: it does not exist or is not visible to the \`github-token\`. Check \`secret-organization\`, and that the token's resource owner is that organization (for a GitHub App: that it is installed there).`;
-        case 'environment':
-            return `GitHub answered ${said} for environment ${target.environment} of repository ${target.repository}: the repository or the environment does not exist, or is not visible to the \`github-token\`. Check \`secret-repository\` and \`secret-environment\` (Settings → Environments; the name must match exactly), and that the token may access ${target.repository}.`;
-        default:
-            return `GitHub answered ${said} for repository ${target.repository}: it does not exist or is not visible to the \`github-token\`. Check \`secret-repository\`, and that the token may access it (a fine-grained token must list it under Repository access; a GitHub App must be installed on it).`;
-    }
-}
-
-
-/***/ }),
-
-/***/ 6803:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Qq: () => (/* binding */ HttpClient),
-/* harmony export */   be: () => (/* binding */ assertSecureUrl),
-/* harmony export */   j$: () => (/* binding */ HttpError),
-/* harmony export */   we: () => (/* binding */ joinUrl)
-/* harmony export */ });
-/* unused harmony exports DEFAULT_TIMEOUTS, isLoopbackHost, redactUrl */
-/* harmony import */ var undici__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6752);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
-/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9809);
-/**
- * The one HTTP client every request goes through (Bitbucket, its archives,
- * the GitHub API): undici with timeouts on by default, an overall deadline,
- * retries decided by error type (see retry.ts), `HTTPS_PROXY`/`HTTP_PROXY`/
- * `NO_PROXY` honoured, plain http refused except to loopback hosts, and
- * credentials never forwarded to another origin on a redirect.
- */
-
-
-
-const DEFAULT_TIMEOUTS = {
-    connectMs: 10_000,
-    headersMs: 30_000,
-    bodyMs: 30_000,
-    deadlineMs: 50_000,
-};
-/** The failure of a request after its retries: what, where, why, and what to do. */
-class HttpError extends _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .l {
-    status;
-    code;
-    /** Where it failed: before any answer, or while reading an answer's body (status set). */
-    phase;
-    constructor(message, options = {}) {
-        super(message, { cause: options.cause });
-        this.name = 'HttpError';
-        this.status = options.status;
-        this.code = options.code;
-        this.phase = options.phase ?? 'request';
-    }
-}
-const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\]|::1)$/i;
-function isLoopbackHost(hostname) {
-    return LOOPBACK_HOSTS.test(hostname);
-}
-/** Throws unless the URL is https, or http to a loopback host. */
-function assertSecureUrl(url, what) {
-    if (url.protocol === 'https:')
-        return;
-    if (url.protocol === 'http:' && isLoopbackHost(url.hostname))
-        return;
-    if (url.protocol === 'http:') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .l(`Refusing plain http:// for ${what} (${url.host}): tokens would cross the network unencrypted. Use an https:// URL (plain http is accepted only for loopback hosts).`);
-    }
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .l(`${what} must be an https:// URL, got "${url.protocol}" (${url.host}).`);
-}
-const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
-function flattenHeaders(headers) {
-    const out = {};
-    for (const [key, value] of Object.entries(headers)) {
-        out[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
-    }
-    return out;
-}
-function describeNetworkError(err, timeouts) {
-    const code = (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .errorCode */ .CA)(err);
-    switch (code) {
-        case 'ECONNREFUSED':
-            return 'connection refused';
-        case 'ENOTFOUND':
-            return 'host name not found (check the URL)';
-        case 'EAI_AGAIN':
-            return 'DNS lookup failed';
-        case 'UND_ERR_CONNECT_TIMEOUT':
-            return `no connection within ${timeouts.connectMs / 1000} s`;
-        case 'UND_ERR_HEADERS_TIMEOUT':
-            return `no answer within ${timeouts.headersMs / 1000} s`;
-        case 'UND_ERR_BODY_TIMEOUT':
-            return `the answer stalled for ${timeouts.bodyMs / 1000} s`;
-        case 'ECONNRESET':
-        case 'UND_ERR_SOCKET':
-            return 'the connection was reset';
-        default:
-            if (code?.startsWith('ERR_TLS') || code?.includes('CERT') || code === 'DEPTH_ZERO_SELF_SIGNED_CERT') {
-                return `TLS certificate not trusted (${code}); for a private CA set NODE_EXTRA_CA_CERTS`;
-            }
-            return code ? `${code}: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .g)(err)}` : (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .g)(err);
-    }
-}
-class HttpClient {
-    timeouts;
-    retry;
-    /** Through HTTPS_PROXY/HTTP_PROXY unless NO_PROXY says otherwise. */
-    #proxied;
-    /** Loopback hosts: never through a proxy (the proxy's loopback is another machine). */
-    #direct;
-    #debug;
-    #sleep;
-    #random;
-    #now;
-    constructor(deps = {}) {
-        this.timeouts = { ...DEFAULT_TIMEOUTS, ...deps.timeouts };
-        this.retry = { ..._retry_js__WEBPACK_IMPORTED_MODULE_2__/* .DEFAULT_RETRY */ .vI, ...deps.retry };
-        const agentOptions = {
-            connect: { timeout: this.timeouts.connectMs },
-            headersTimeout: this.timeouts.headersMs,
-            bodyTimeout: this.timeouts.bodyMs,
-        };
-        this.#proxied = deps.dispatcher ?? new undici__WEBPACK_IMPORTED_MODULE_0__/* .EnvHttpProxyAgent */ .J2(agentOptions);
-        this.#direct = deps.dispatcher ?? new undici__WEBPACK_IMPORTED_MODULE_0__/* .Agent */ .g6(agentOptions);
-        this.#debug = deps.debug ?? (() => { });
-        this.#sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-        this.#random = deps.random ?? Math.random;
-        this.#now = deps.now ?? Date.now;
-    }
-    /**
-     * Sends a request, following redirects and retrying transient faults, and
-     * resolves with the final response whatever its status (callers decide what
-     * a 4xx means). A retryable status on the last attempt is returned too.
-     * Rejects with an HttpError when no response could be had.
-     */
-    async request(input, options) {
-        const method = options.method ?? 'GET';
-        const idempotent = options.idempotent ?? !['POST', 'PATCH'].includes(method);
-        const started = this.#now();
-        const deadline = started + this.timeouts.deadlineMs;
-        let lastError;
-        let lastStatus;
-        for (let attempt = 1; attempt <= this.retry.attempts; attempt++) {
-            let waitMs;
-            try {
-                const response = await this.#followRedirects(new URL(input), options, method, deadline);
-                response.attempts = attempt;
-                if (!(0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .isRetryableStatus */ .PS)(response.status) || attempt === this.retry.attempts)
-                    return response;
-                lastStatus = response.status;
-                const retryAfter = (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .parseRetryAfter */ .mu)(response.headers['retry-after'], this.#now());
-                await response.body.dump().catch(() => { });
-                if (retryAfter !== undefined && retryAfter > this.retry.maxRetryAfterMs) {
-                    throw new HttpError(`${options.what} answered HTTP ${response.status} and asked to retry after ${Math.ceil(retryAfter / 1000)} s, longer than the ${this.retry.maxRetryAfterMs / 1000} s this action waits. Re-run the job later.`, { status: response.status });
-                }
-                waitMs = retryAfter ?? (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .backoffDelay */ .EY)(this.retry, attempt, this.#random);
-                this.#debug(`${method} ${redactUrl(input)}: HTTP ${response.status}, retry ${attempt} in ${waitMs} ms`);
-            }
-            catch (err) {
-                if (err instanceof HttpError || (err instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .l && !(err instanceof DeadlineError)))
-                    throw err;
-                lastError = err;
-                const deadlineHit = err instanceof DeadlineError;
-                if (deadlineHit || !(0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .shouldRetryError */ .wE)(err, idempotent) || attempt === this.retry.attempts) {
-                    throw this.#networkFailure(options.what, input, err, attempt, idempotent);
-                }
-                waitMs = (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .backoffDelay */ .EY)(this.retry, attempt, this.#random);
-                this.#debug(`${method} ${redactUrl(input)}: ${describeNetworkError(err, this.timeouts)}, retry ${attempt} in ${waitMs} ms`);
-            }
-            if (this.#now() + waitMs >= deadline) {
-                throw lastStatus !== undefined
-                    ? new HttpError(`${options.what} kept answering HTTP ${lastStatus} for ${Math.round((this.#now() - started) / 1000)} s (${attempt} attempts): the service may be degraded; re-run the job later.`, { status: lastStatus })
-                    : this.#networkFailure(options.what, input, lastError, attempt, idempotent);
-            }
-            await this.#sleep(waitMs);
-        }
-        /* c8 ignore next */
-        throw new Error('unreachable');
-    }
-    /**
-     * A request whose body is read as text (small JSON answers). The body too
-     * must arrive within the request's deadline (or `bodyMs` after the headers,
-     * if later); an idempotent request whose body is cut short is tried again.
-     */
-    async text(input, options) {
-        const idempotent = options.idempotent ?? !['POST', 'PATCH'].includes(options.method ?? 'GET');
-        const started = this.#now();
-        for (let attempt = 1;; attempt++) {
-            const response = await this.request(input, options);
-            const limit = Math.max(started + this.timeouts.deadlineMs, this.#now() + this.timeouts.bodyMs) - this.#now();
-            const timer = setTimeout(() => response.body.destroy(new DeadlineError()), limit);
-            try {
-                return { response, text: await response.text() };
-            }
-            catch (err) {
-                const why = err instanceof DeadlineError ? `it did not arrive within ${+(limit / 1000).toFixed(1)} s` : describeNetworkError(err, this.timeouts);
-                const again = idempotent && !(err instanceof DeadlineError) && attempt < this.retry.attempts && this.#now() - started < this.timeouts.deadlineMs;
-                this.#debug(`${options.method ?? 'GET'} ${redactUrl(input)}: the body could not be read (${why})${again ? ', trying again' : ''}`);
-                if (again) {
-                    await this.#sleep((0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .backoffDelay */ .EY)(this.retry, attempt, this.#random));
-                    continue;
-                }
-                throw new HttpError(`${options.what} (${response.url.host}) answered HTTP ${response.status} but the body could not be read: ${why}.`, { status: response.status, code: (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .errorCode */ .CA)(err), cause: err, phase: 'body' });
-            }
-            finally {
-                clearTimeout(timer);
-            }
-        }
-    }
-    async close() {
-        await Promise.all([this.#proxied.close(), this.#direct === this.#proxied ? undefined : this.#direct.close()]);
-    }
-    #networkFailure(what, input, err, attempts, idempotent) {
-        const url = new URL(input);
-        const why = err instanceof DeadlineError
-            ? `no answer within the ${this.timeouts.deadlineMs / 1000} s deadline`
-            : describeNetworkError(err, this.timeouts);
-        const notRetried = (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .classifyNetworkError */ .LW)(err) === 'maybe-sent' && !idempotent
-            ? ' (not retried: the request may have been processed)'
-            : '';
-        const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
-        return new HttpError(`Could not reach ${what} at ${url.origin}: ${why}${tries}${notRetried}. Check the URL, the runner's network and any HTTPS_PROXY setting, then re-run the job.`, { code: (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .errorCode */ .CA)(err), cause: err });
-    }
-    async #followRedirects(url, options, method, deadline) {
-        const origin = url.origin;
-        let maxRedirects = options.maxRedirects ?? (method === 'GET' || method === 'HEAD' ? 5 : 0);
-        let current = url;
-        let currentMethod = method;
-        let body = options.body;
-        for (;;) {
-            assertSecureUrl(current, options.what);
-            const headers = { 'user-agent': 'bitbucket-oauth-action', ...options.headers };
-            if (options.authorization && current.origin === origin)
-                headers.authorization = options.authorization;
-            const response = await this.#once(current, currentMethod, headers, body, deadline);
-            const location = response.headers.location;
-            if (!REDIRECT_STATUS.has(response.status) || !location || maxRedirects <= 0)
-                return response;
-            await response.body.dump().catch(() => { });
-            const next = new URL(location, current);
-            this.#debug(`${currentMethod} ${redactUrl(current)}: HTTP ${response.status} to ${redactUrl(next)}${next.origin === origin ? '' : ' (another origin: credentials not forwarded)'}`);
-            if (response.status === 303 || ((response.status === 301 || response.status === 302) && currentMethod === 'POST')) {
-                currentMethod = 'GET';
-                body = undefined;
-            }
-            current = next;
-            maxRedirects--;
-        }
-    }
-    async #once(url, method, headers, body, deadline) {
-        const remaining = deadline - this.#now();
-        if (remaining <= 0)
-            throw new DeadlineError();
-        const controller = new AbortController();
-        const timer = setTimeout(() => controller.abort(new DeadlineError()), remaining);
-        try {
-            const dispatcher = isLoopbackHost(url.hostname) ? this.#direct : this.#proxied;
-            const res = await dispatcher.request({
-                origin: url.origin,
-                path: url.pathname + url.search,
-                method,
-                headers,
-                body,
-                signal: controller.signal,
-            });
-            this.#debug(`${method} ${redactUrl(url)}: HTTP ${res.statusCode}`);
-            const flat = flattenHeaders(res.headers);
-            return {
-                status: res.statusCode,
-                headers: flat,
-                url,
-                attempts: 1,
-                body: res.body,
-                text: () => res.body.text(),
-            };
-        }
-        catch (err) {
-            if (controller.signal.aborted)
-                throw new DeadlineError();
-            throw err;
-        }
-        finally {
-            clearTimeout(timer);
-        }
-    }
-}
-class DeadlineError extends _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .l {
-    constructor() {
-        super('deadline exceeded');
-    }
-}
-/** `base` joined with a path below it (keeps a base path such as `/2.0`). */
-function joinUrl(base, suffix) {
-    return new URL(base.href.replace(/\/+$/, '') + '/' + suffix.replace(/^\/+/, ''));
-}
-/** A URL for logs: no query string, no user info. */
-function redactUrl(input) {
-    const url = new URL(input);
-    return `${url.origin}${url.pathname}${url.search ? '?…' : ''}`;
-}
-
-
-/***/ }),
-
-/***/ 1730:
+/***/ 9407:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _quiet_warnings_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5361);
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6058);
-/* harmony import */ var _core_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(828);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
-/* harmony import */ var _http_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6803);
-/* harmony import */ var _mask_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(5235);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3361);
-/* harmony import */ var _tuning_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(2982);
-/* harmony import */ var _github_secrets_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5231);
-/* harmony import */ var _archives_index_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(3411);
-/* harmony import */ var _git_auth_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(7430);
-/** Entry point of the main step: wires the real dependencies and reports the one failure. */
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2362);
+/** Entry point of the main step's bundle (dist/main). */
 
-
-
-
-
-
-
-
-
-
-
-const masker = new _mask_js__WEBPACK_IMPORTED_MODULE_9__/* .Masker */ .G(_actions_core__WEBPACK_IMPORTED_MODULE_1__/* .setSecret */ .Pq);
-const http = new _http_js__WEBPACK_IMPORTED_MODULE_4__/* .HttpClient */ .Qq({ ...(0,_tuning_js__WEBPACK_IMPORTED_MODULE_10__/* .tuningFromEnv */ .N)(process.env), debug: (m) => _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .debug */ .Yz(masker.redact(m)) });
-try {
-    await (0,_run_js__WEBPACK_IMPORTED_MODULE_5__/* .run */ .e)({ core: _core_js__WEBPACK_IMPORTED_MODULE_2__/* .actionsCore */ .v, masker, env: process.env, http, saveSecret: _github_secrets_js__WEBPACK_IMPORTED_MODULE_6__/* .saveSecret */ .Ip, fetchArchives: _archives_index_js__WEBPACK_IMPORTED_MODULE_7__/* .fetchArchives */ .KE, setupGitCredentials: _git_auth_js__WEBPACK_IMPORTED_MODULE_8__/* .setupGitCredentials */ .CA });
-}
-catch (err) {
-    if (!(err instanceof _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .l))
-        _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .debug */ .Yz(masker.redact(String(err?.stack ?? err)));
-    else if (err.detail)
-        _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .debug */ .Yz(masker.redact(err.detail));
-    _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .setFailed */ .C1(masker.redact(err instanceof Error ? err.message : String(err)));
-}
-finally {
-    await http.close().catch(() => { });
-}
+await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 5235:
+/***/ 2362:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   G: () => (/* binding */ Masker)
-/* harmony export */ });
-/**
- * Every secret goes through here: it is registered with the runner's log
- * masking (`::add-mask::`) and remembered so that our own debug lines and
- * error messages can be redacted before they are written.
- */
-class Masker {
-    #values = new Set();
-    #setSecret;
-    constructor(setSecret) {
-        this.#setSecret = setSecret;
-    }
-    /** Registers a secret with the runner (each line of a multi-line value on its own) and for redaction. */
-    add(value) {
-        if (!value || this.#values.has(value))
-            return;
-        this.#values.add(value);
-        // One registration per line: the runner masks line by line.
-        for (const line of value.split(/\r?\n/)) {
-            if (line.trim().length > 0)
-                this.#setSecret(line);
-        }
-    }
-    /** Replaces every registered secret, longest first, with `***`. */
-    redact(text) {
-        const values = [...this.#values].sort((a, b) => b.length - a.length);
-        let out = text;
-        for (const value of values)
-            out = out.split(value).join('***');
-        return out;
-    }
-}
 
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  e: () => (/* binding */ main_run)
+});
 
-/***/ }),
-
-/***/ 5361:
-/***/ (() => {
-
+;// CONCATENATED MODULE: ./src/quiet-warnings.ts
 /**
  * undici 6 flags its proxy agent (what makes HTTPS_PROXY work) as experimental
  * on every run. That warning means nothing to a user, so it alone is dropped
@@ -34783,906 +31648,8 @@ process.on('warning', (warning) => {
 });
 
 
-
-/***/ }),
-
-/***/ 9809:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   CA: () => (/* binding */ errorCode),
-/* harmony export */   EY: () => (/* binding */ backoffDelay),
-/* harmony export */   LW: () => (/* binding */ classifyNetworkError),
-/* harmony export */   PS: () => (/* binding */ isRetryableStatus),
-/* harmony export */   mu: () => (/* binding */ parseRetryAfter),
-/* harmony export */   vI: () => (/* binding */ DEFAULT_RETRY),
-/* harmony export */   wE: () => (/* binding */ shouldRetryError)
-/* harmony export */ });
-/**
- * When to try an HTTP request again, and how long to wait first.
- *
- * Only transient faults are retried: network errors, 408, 429 and 5xx. A
- * request that is not safe to repeat (a refresh-token grant spends the token)
- * is retried only when it cannot have been processed: the connection was
- * never made, or the server answered with 429/5xx. A timeout or a reset after
- * the request was sent is final for it.
- */
-const DEFAULT_RETRY = {
-    attempts: 4,
-    baseDelayMs: 1000,
-    maxDelayMs: 8000,
-    maxRetryAfterMs: 30_000,
-};
-/** 408, 429 and 5xx but 501 (Not Implemented) and 505 (HTTP Version Not Supported), which no retry mends. */
-function isRetryableStatus(status) {
-    if (status === 408 || status === 429)
-        return true;
-    return status >= 500 && status < 600 && status !== 501 && status !== 505;
-}
-/** Error codes meaning the request never reached the server. */
-const NOT_SENT_CODES = new Set([
-    'ECONNREFUSED',
-    'EAI_AGAIN',
-    'EHOSTUNREACH',
-    'ENETUNREACH',
-    'UND_ERR_CONNECT_TIMEOUT',
-    'ECONNABORTED_BEFORE_SEND',
-]);
-/** Error codes meaning the request may have been processed; safe only to repeat idempotent requests. */
-const MAYBE_SENT_CODES = new Set([
-    'ECONNRESET',
-    'EPIPE',
-    'ETIMEDOUT',
-    'UND_ERR_SOCKET',
-    'UND_ERR_HEADERS_TIMEOUT',
-    'UND_ERR_BODY_TIMEOUT',
-    'UND_ERR_CLOSED',
-    'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
-    'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH',
-    'ERR_STREAM_PREMATURE_CLOSE',
-    'Z_BUF_ERROR',
-    'TRUNCATED',
-]);
-/** The innermost `code` in an error's cause chain. */
-function errorCode(err) {
-    let e = err;
-    for (let depth = 0; e && depth < 5; depth++) {
-        const code = e.code;
-        if (typeof code === 'string' && code !== 'UND_ERR')
-            return code;
-        e = e.cause;
-    }
-    return undefined;
-}
-function classifyNetworkError(err) {
-    const code = errorCode(err);
-    if (code && NOT_SENT_CODES.has(code))
-        return 'not-sent';
-    if (code && MAYBE_SENT_CODES.has(code))
-        return 'maybe-sent';
-    return 'fatal';
-}
-function shouldRetryError(err, idempotent) {
-    const fault = classifyNetworkError(err);
-    return fault === 'not-sent' || (fault === 'maybe-sent' && idempotent);
-}
-/**
- * `Retry-After` in milliseconds: delta-seconds or an HTTP date.
- * Undefined when absent or unreadable.
- */
-function parseRetryAfter(value, now) {
-    if (value === undefined)
-        return undefined;
-    const trimmed = value.trim();
-    if (/^\d+$/.test(trimmed))
-        return Number(trimmed) * 1000;
-    // An HTTP date names its day or month; bare numbers such as "-3" are not dates.
-    const date = /[A-Za-z]/.test(trimmed) ? Date.parse(trimmed) : Number.NaN;
-    if (Number.isNaN(date))
-        return undefined;
-    return Math.max(0, date - now);
-}
-/**
- * Backoff before retry number `retry` (1 for the first retry): exponential,
- * capped, with "equal jitter" (half fixed, half random) so that parallel jobs
- * spread out without ever retrying at once.
- */
-function backoffDelay(policy, retry, random) {
-    const exp = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
-    return Math.round(exp / 2 + random() * (exp / 2));
-}
-
-
-/***/ }),
-
-/***/ 3361:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  e: () => (/* binding */ run)
-});
-
-// UNUSED EXPORTS: describeSecret
-
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
-var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-// EXTERNAL MODULE: ./src/http.ts
-var http = __nccwpck_require__(6803);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-var external_node_fs_default = /*#__PURE__*/__nccwpck_require__.n(external_node_fs_);
-;// CONCATENATED MODULE: ./src/archives/spec.ts
-/**
- * The `archives` input: one `WORKSPACE/REPO@REF [-> DEST] [sha256:HEX64]` a
- * line, blank lines and `#` comments ignored. Parsed and checked (DEST inside
- * the workspace) before any network call.
- */
-
-
-
-const ARCHIVE_FORM = 'WORKSPACE/REPO@REF [-> DEST] [sha256:HEX64]';
-// Bitbucket workspace IDs and repository slugs: letters, digits, `-`, `_`, `.`.
-const SLUG = '[A-Za-z0-9][A-Za-z0-9._-]*';
-const LINE = new RegExp(`^(${SLUG})/(${SLUG})@(\\S+?)(?:\\s+->\\s+(\\S+))?(?:\\s+sha256:([0-9a-fA-F]{64}))?$`);
-// A git ref name: no spaces, no `..`, no control characters, none of ~^:?*[\ and no leading `-`.
-// eslint-disable-next-line no-control-regex -- refusing control characters is the point
-const REF = /^(?!-)(?!.*\.\.)(?!.*\/\/)(?!.*@\{)[^\s~^:?*[\\\x00-\x1f\x7f]+(?<![./])$/;
-function parseArchives(text, workspaceDir) {
-    const specs = [];
-    const root = external_node_path_default().resolve(workspaceDir);
-    const lines = text.split(/\r?\n/);
-    for (let i = 0; i < lines.length; i++) {
-        const raw = lines[i].trim();
-        if (raw === '' || raw.startsWith('#'))
-            continue;
-        const lineNo = i + 1;
-        const m = LINE.exec(raw);
-        if (!m) {
-            throw new errors/* ActionError */.l(`archives line ${lineNo} ("${raw}") is not of the form ${ARCHIVE_FORM}, e.g. "myteam/shared-lib@v1.2.0 -> vendor/shared-lib".`);
-        }
-        const [, workspace, repo, ref, destRaw, sha] = m;
-        if (!REF.test(ref)) {
-            throw new errors/* ActionError */.l(`archives line ${lineNo}: "${ref}" is not a valid tag, branch or commit name (expected ${ARCHIVE_FORM}).`);
-        }
-        if (ref.includes('->')) {
-            throw new errors/* ActionError */.l(`archives line ${lineNo} ("${raw}"): put spaces around "->" (expected ${ARCHIVE_FORM}).`);
-        }
-        const dest = external_node_path_default().resolve(root, destRaw ?? repo);
-        const problem = destProblem(dest, root);
-        if (problem)
-            throw new errors/* ActionError */.l(`archives line ${lineNo}: DEST "${destRaw ?? repo}" ${problem}; name a folder inside it.`);
-        specs.push({ line: lineNo, workspace, repo, ref, dest, sha256: sha?.toLowerCase() });
-    }
-    const seen = new Map();
-    for (const spec of specs) {
-        for (const [other, line] of seen) {
-            if (other === spec.dest || spec.dest.startsWith(other + (external_node_path_default()).sep) || other.startsWith(spec.dest + (external_node_path_default()).sep)) {
-                throw new errors/* ActionError */.l(`archives lines ${line} and ${spec.line} write to overlapping folders (${external_node_path_default().relative(root, other)}, ${external_node_path_default().relative(root, spec.dest)}); give each its own DEST.`);
-            }
-        }
-        seen.set(spec.dest, spec.line);
-    }
-    return specs;
-}
-/** The real path of `p`, or of its deepest existing ancestor joined with the rest. */
-function realish(p) {
-    const missing = [];
-    let current = p;
-    for (;;) {
-        try {
-            return external_node_path_default().join(external_node_fs_default().realpathSync(current), ...missing.reverse());
-        }
-        catch {
-            const parent = external_node_path_default().dirname(current);
-            if (parent === current)
-                return p;
-            missing.push(external_node_path_default().basename(current));
-            current = parent;
-        }
-    }
-}
-/**
- * Why `dest` may not receive an archive, or undefined: it must lie strictly
- * inside the workspace, also once symbolic links are followed, and not in
- * the checkout's `.git`. Checked when parsing and again before extracting.
- */
-function destProblem(dest, workspace) {
-    const root = external_node_path_default().resolve(workspace);
-    const inside = (p, base) => {
-        const rel = external_node_path_default().relative(base, p);
-        return rel !== '' && rel !== '..' && !rel.startsWith(`..${(external_node_path_default()).sep}`) && !external_node_path_default().isAbsolute(rel);
-    };
-    if (external_node_path_default().resolve(dest) === root)
-        return 'is the workspace itself, which would be replaced as a whole';
-    if (!inside(external_node_path_default().resolve(dest), root))
-        return `leaves the workspace (${root})`;
-    const realRoot = realish(root);
-    if (!inside(realish(dest), realRoot))
-        return `leaves the workspace through a symbolic link (${root})`;
-    if (external_node_path_default().relative(realRoot, realish(dest)).split((external_node_path_default()).sep)[0] === '.git')
-        return "is inside the checkout's .git folder";
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/inputs.ts
-/**
- * Reads and validates every input before any network call. Secret inputs are
- * masked first, before anything else can print them.
- */
-
-
-
-
-
-const SECRET_INPUTS = ['client-secret', 'refresh-token', 'github-token'];
-/** Masks the secret inputs; call before anything is logged. */
-function maskSecretInputs(getInput, masker) {
-    for (const name of SECRET_INPUTS)
-        masker.add(getInput(name));
-}
-function required(getInput, name, hint) {
-    const value = getInput(name);
-    if (!value)
-        throw new errors/* ActionError */.l(`Input \`${name}\` is required: ${hint}`);
-    return value;
-}
-/** Parses a site or API root; the path is kept, without a trailing slash. */
-function parseBaseUrl(value, input) {
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        throw new errors/* ActionError */.l(`Input \`${input}\` is not a URL: "${value}".`);
-    }
-    if (url.username || url.password)
-        throw new errors/* ActionError */.l(`Input \`${input}\` must not carry credentials in the URL.`);
-    if (url.search || url.hash)
-        throw new errors/* ActionError */.l(`Input \`${input}\` must be a plain root URL, without "?" or "#".`);
-    (0,http/* assertSecureUrl */.be)(url, `input \`${input}\``);
-    url.pathname = url.pathname.replace(/\/+$/, '');
-    return url;
-}
-function parseBoolean(getInput, name) {
-    const value = getInput(name);
-    if (value === '' || /^(false|False|FALSE)$/.test(value))
-        return false;
-    if (/^(true|True|TRUE)$/.test(value))
-        return true;
-    throw new errors/* ActionError */.l(`Input \`${name}\` must be true or false, got "${value}".`);
-}
-function parseScopes(value) {
-    return [...new Set(value.split(/[\s,]+/).filter(Boolean))];
-}
-/** A secret or environment variable name: letters, digits and `_`, not starting with a digit. */
-const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** A GitHub `owner/repo`. */
-const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
-/** A GitHub user or organization name. */
-const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/;
-function validateSecretName(name, input) {
-    if (!NAME.test(name) || /^GITHUB_/i.test(name)) {
-        throw new errors/* ActionError */.l(`Input \`${input}\` "${name}" is not a valid GitHub secret name: letters, digits and _ only, not starting with a digit or GITHUB_.`);
-    }
-}
-function readSecretTarget(getInput, hasRefreshToken) {
-    const name = getInput('refresh-token-secret');
-    if (!name)
-        return undefined;
-    validateSecretName(name, 'refresh-token-secret');
-    if (!hasRefreshToken) {
-        throw new errors/* ActionError */.l('Input `refresh-token-secret` needs a `refresh-token`: without one the client_credentials grant is used, which issues no refresh token to save.');
-    }
-    const githubToken = required(getInput, 'github-token', 'with `refresh-token-secret` the action writes the rotated refresh token to a secret, which needs a fine-grained PAT with "Secrets: read and write" or a GitHub App token (README: "Refresh tokens rotate").');
-    const environment = getInput('secret-environment') || undefined;
-    const organization = getInput('secret-organization') || undefined;
-    if (environment && organization) {
-        throw new errors/* ActionError */.l('Inputs `secret-environment` and `secret-organization` exclude each other: a secret belongs to an environment or to an organization, not both.');
-    }
-    if (organization && !OWNER.test(organization)) {
-        throw new errors/* ActionError */.l(`Input \`secret-organization\` "${organization}" is not an organization name.`);
-    }
-    let repository = getInput('secret-repository') || undefined;
-    if (!organization) {
-        if (!repository)
-            throw new errors/* ActionError */.l('Input `secret-repository` is empty: name the `owner/repo` that holds the secret.');
-        if (!REPOSITORY.test(repository))
-            throw new errors/* ActionError */.l(`Input \`secret-repository\` "${repository}" is not of the form owner/repo.`);
-    }
-    else {
-        repository = undefined;
-    }
-    const githubApiUrl = parseBaseUrl(getInput('github-api-url') || 'https://api.github.com', 'github-api-url');
-    return { name, repository, environment, organization, githubToken, githubApiUrl };
-}
-function readConfig(getInput, env) {
-    const clientId = required(getInput, 'client-id', "the OAuth consumer's Key (Workspace settings → OAuth consumers).");
-    const clientSecret = required(getInput, 'client-secret', "the OAuth consumer's Secret.");
-    const refreshToken = getInput('refresh-token') || undefined;
-    const bitbucketUrl = parseBaseUrl(getInput('bitbucket-url') || 'https://bitbucket.org', 'bitbucket-url');
-    const apiUrl = parseBaseUrl(getInput('api-url') || 'https://api.bitbucket.org/2.0', 'api-url');
-    const exportEnv = getInput('export-env') || undefined;
-    if (exportEnv && !NAME.test(exportEnv)) {
-        throw new errors/* ActionError */.l(`Input \`export-env\` "${exportEnv}" is not a valid environment variable name (letters, digits, _); leave it empty to export nothing.`);
-    }
-    const workspace = external_node_path_default().resolve(env.GITHUB_WORKSPACE || process.cwd());
-    const runnerTemp = external_node_path_default().resolve(env.RUNNER_TEMP || external_node_os_default().tmpdir());
-    return {
-        clientId,
-        clientSecret,
-        refreshToken,
-        bitbucketUrl,
-        tokenUrl: (0,http/* joinUrl */.we)(bitbucketUrl, 'site/oauth2/access_token'),
-        apiUrl,
-        exportEnv,
-        requiredScopes: parseScopes(getInput('required-scopes')),
-        secret: readSecretTarget(getInput, refreshToken !== undefined),
-        archives: parseArchives(getInput('archives'), workspace),
-        cache: parseBoolean(getInput, 'cache'),
-        gitCredentials: parseBoolean(getInput, 'git-credentials'),
-        workspace,
-        runnerTemp,
-    };
-}
-
-// EXTERNAL MODULE: ./src/format.ts
-var format = __nccwpck_require__(6264);
-;// CONCATENATED MODULE: ./src/oauth.ts
-/**
- * Bitbucket's OAuth 2.0 token endpoint: the three grants the action and the
- * login command use, and the mapping of each refusal to a message that says
- * what to do. Tokens are masked the moment they are parsed.
- */
-
-
-
-const LOGIN_HINT = 'Get a new refresh token with the `bitbucket-oauth login` command (README: "Getting the first refresh token"), store it in the secret, and set `refresh-token-secret` so that the action saves every rotated token.';
-/** For a refresh whose answer was lost: the token may have rotated all the same. */
-const SPENT_HINT = 'If Bitbucket processed the refresh, the stored refresh token was spent: it keeps working for about 10 minutes, so re-run the job now.';
-/** HTTP Basic client authentication, RFC 6749 §2.3.1 (id and secret form-urlencoded first). */
-function basicAuthorization(clientId, clientSecret, masker) {
-    const encode = (s) => new URLSearchParams({ s }).toString().slice(2);
-    const credentials = Buffer.from(`${encode(clientId)}:${encode(clientSecret)}`).toString('base64');
-    masker.add(credentials);
-    return `Basic ${credentials}`;
-}
-function grantBody(grant) {
-    const body = new URLSearchParams({ grant_type: grant.type });
-    if (grant.type === 'refresh_token')
-        body.set('refresh_token', grant.refreshToken);
-    if (grant.type === 'authorization_code') {
-        body.set('code', grant.code);
-        if (grant.redirectUri)
-            body.set('redirect_uri', grant.redirectUri);
-        if (grant.codeVerifier)
-            body.set('code_verifier', grant.codeVerifier);
-    }
-    return body;
-}
-async function requestToken(deps, req) {
-    const what = 'the Bitbucket token endpoint';
-    let result;
-    try {
-        result = await deps.http.text(req.tokenUrl, {
-            method: 'POST',
-            what,
-            authorization: basicAuthorization(req.clientId, req.clientSecret, deps.masker),
-            headers: {
-                'content-type': 'application/x-www-form-urlencoded',
-                accept: 'application/json',
-            },
-            body: grantBody(req.grant).toString(),
-            // A refresh spends the refresh token: repeat it only when it cannot have been processed.
-            idempotent: false,
-        });
-    }
-    catch (err) {
-        // No token was read: a refresh may still have been processed, and so spent the refresh token.
-        if (err instanceof http/* HttpError */.j$ && req.grant.type === 'refresh_token' && (err.status === undefined || err.phase === 'body')) {
-            throw new errors/* ActionError */.l(`${err.message} ${SPENT_HINT}`, { cause: err });
-        }
-        throw err;
-    }
-    const { response, text } = result;
-    const contentType = response.headers['content-type'] ?? 'no content type';
-    const json = (0,format/* parseJsonObject */.d)(text);
-    // Mask before anything about the answer is logged.
-    if (json) {
-        if (typeof json.access_token === 'string')
-            deps.masker.add(json.access_token);
-        if (typeof json.refresh_token === 'string')
-            deps.masker.add(json.refresh_token);
-    }
-    if (response.status >= 200 && response.status < 300) {
-        if (!json) {
-            throw new errors/* ActionError */.l(`${what} (${response.url.host}) answered HTTP ${response.status} with ${contentType} that is not a JSON token (${text.length} bytes${text.length === 0 ? '' : ', possibly truncated'}). Check that \`bitbucket-url\` is the Bitbucket site root (e.g. https://bitbucket.org) and that no proxy rewrites the answer.${req.grant.type === 'refresh_token' ? ` ${SPENT_HINT}` : ''}`, { detail: deps.masker.redact(text.slice(0, 200)) });
-        }
-        return parseToken(json, deps.now?.() ?? Date.now(), what);
-    }
-    throw tokenError(response.status, json, contentType, req.grant.type, response.headers['www-authenticate']);
-}
-function parseToken(json, now, what) {
-    if (typeof json.access_token !== 'string' || json.access_token.length === 0) {
-        throw new errors/* ActionError */.l(`${what} answered without an access_token (fields: ${Object.keys(json).join(', ') || 'none'}). Check that \`bitbucket-url\` points at Bitbucket Cloud.`);
-    }
-    const expiresRaw = json.expires_in;
-    const expiresIn = typeof expiresRaw === 'number' ? expiresRaw : typeof expiresRaw === 'string' && /^\d+$/.test(expiresRaw) ? Number(expiresRaw) : undefined;
-    const scopeRaw = typeof json.scope === 'string' ? json.scope : typeof json.scopes === 'string' ? json.scopes : '';
-    return {
-        accessToken: json.access_token,
-        tokenType: typeof json.token_type === 'string' ? json.token_type : 'bearer',
-        expiresIn,
-        expiresAt: expiresIn === undefined ? undefined : new Date(now + expiresIn * 1000),
-        scopes: scopeRaw.split(/[\s,]+/).filter(Boolean),
-        refreshToken: typeof json.refresh_token === 'string' && json.refresh_token.length > 0 ? json.refresh_token : undefined,
-    };
-}
-/** Maps a refusal from the token endpoint to what the user should do. */
-function tokenError(status, json, contentType, grant, wwwAuthenticate) {
-    const code = typeof json?.error === 'string' ? json.error : undefined;
-    const description = typeof json?.error_description === 'string' ? json.error_description : undefined;
-    const said = code ? ` (${code}${description ? `: ${description}` : ''})` : '';
-    const desc = (description ?? '').toLowerCase();
-    if (!json) {
-        return new errors/* ActionError */.l(`The Bitbucket token endpoint answered HTTP ${status} with ${contentType}, not a JSON OAuth error. Check that \`bitbucket-url\` is the Bitbucket site root (e.g. https://bitbucket.org).`);
-    }
-    if (code === 'invalid_client' || code === 'unauthorized_client' || (status === 401 && !code) || (status === 401 && wwwAuthenticate)) {
-        return new errors/* ActionError */.l(`Bitbucket refused the OAuth consumer${said}. Check the \`client-id\` and \`client-secret\` inputs: they must be the consumer's Key and Secret (Workspace settings → OAuth consumers).`);
-    }
-    if (grant === 'client_credentials' && (desc.includes('public') || desc.includes('callback'))) {
-        return new errors/* ActionError */.l(`Bitbucket refused the client_credentials grant${said}. It works only for a consumer marked "This is a private consumer" that has a callback URL: edit the consumer, or pass a \`refresh-token\` instead.`);
-    }
-    if (grant === 'refresh_token' && (code === 'invalid_grant' || code === 'invalid_request')) {
-        return new errors/* ActionError */.l(`Bitbucket refused the refresh token${said}: it was revoked, expired (unused for 3 months), or already rotated by an earlier run (a used refresh token keeps working only about 10 minutes). ${LOGIN_HINT}`);
-    }
-    if (grant === 'authorization_code' && (code === 'invalid_grant' || code === 'invalid_request')) {
-        return new errors/* ActionError */.l(`Bitbucket refused the authorization code${said}. Codes are single-use and short-lived, and the redirect URI must match the consumer's callback URL; run the login again.`);
-    }
-    if (code === 'invalid_scope') {
-        return new errors/* ActionError */.l(`Bitbucket refused the requested scopes${said}. Tick the permissions the workflow needs on the OAuth consumer.`);
-    }
-    if (status === 429 || status >= 500) {
-        return new errors/* ActionError */.l(`The Bitbucket token endpoint answered HTTP ${status}${said} after retries. Bitbucket may be degraded; re-run the job later.`);
-    }
-    return new errors/* ActionError */.l(`The Bitbucket token endpoint answered HTTP ${status}${said}. Check the consumer's settings and the inputs.`);
-}
-
-;// CONCATENATED MODULE: ./src/scopes.ts
-/** `required-scopes`: which of them the granted scopes lack. A granted `X:write` satisfies a required `X`. */
-function missingScopes(required, granted) {
-    const have = new Set(granted);
-    return required.filter((scope) => {
-        if (have.has(scope))
-            return false;
-        if (!scope.includes(':') && have.has(`${scope}:write`))
-            return false;
-        return true;
-    });
-}
-
-;// CONCATENATED MODULE: ./src/summary.ts
-
-const summary_escape = (s) => s.replace(/[|\\`*_<>]/g, (c) => `\\${c}`);
-function tokenSummary(f) {
-    const rows = [
-        ['Grant', f.grant],
-        ['Expires', f.token.expiresAt ? (0,format/* isoSeconds */.n)(f.token.expiresAt) : 'not stated'],
-        ['Scopes', f.token.scopes.join(' ') || 'not stated'],
-        ['Refresh token', f.rotated ? (f.saved ? `rotated, saved to ${f.secret.name}` : 'rotated, **not saved**') : 'not rotated'],
-        ['Exported as', f.exportEnv ?? 'not exported'],
-    ];
-    let md = '### Bitbucket access token\n\n| | |\n|---|---|\n';
-    for (const [k, v] of rows)
-        md += `| ${k} | ${summary_escape(v).replace(/\\\*\\\*(.*)\\\*\\\*/, '**$1**')} |\n`;
-    return md;
-}
-
-;// CONCATENATED MODULE: ./src/run.ts
-/**
- * The order of work of the main step (interface.md, "Behaviour details"):
- * validate every input → token grant → save the rotated refresh token →
- * outputs and export → scope check → archives → git credentials → summary.
- * Nothing that can fail after the grant may lose a rotated refresh token.
- */
-
-
-
-
-
-
-async function run(deps) {
-    const { core, masker } = deps;
-    maskSecretInputs(core.getInput, masker);
-    const config = readConfig(core.getInput, deps.env);
-    const grant = config.refreshToken
-        ? { type: 'refresh_token', refreshToken: config.refreshToken }
-        : { type: 'client_credentials' };
-    core.info(`Requesting a Bitbucket access token (${grant.type} grant) from ${config.tokenUrl.origin}`);
-    const token = await requestToken({ http: deps.http, masker, debug: (m) => core.debug(masker.redact(m)) }, { tokenUrl: config.tokenUrl, clientId: config.clientId, clientSecret: config.clientSecret, grant });
-    const rotated = grant.type === 'refresh_token' && token.refreshToken !== undefined && token.refreshToken !== config.refreshToken;
-    const validRefreshToken = grant.type === 'refresh_token' ? (token.refreshToken ?? config.refreshToken) : undefined;
-    // Save first; whatever happens, the token is output before any failure is raised.
-    let saveError;
-    let saved = false;
-    if (rotated && config.secret) {
-        try {
-            await deps.saveSecret(deps.http, config.secret, token.refreshToken, (m) => core.debug(masker.redact(m)));
-            saved = true;
-            core.info(`Saved the rotated refresh token to secret ${describeSecret(config.secret)}`);
-        }
-        catch (err) {
-            saveError = err;
-        }
-    }
-    setTokenOutputs(core, token, validRefreshToken, rotated);
-    if (config.exportEnv) {
-        core.exportVariable(config.exportEnv, token.accessToken);
-        core.info(`Exported the access token as ${config.exportEnv} for later steps`);
-    }
-    core.info(`Got a ${token.tokenType} token${token.expiresAt ? ` valid until ${(0,format/* isoSeconds */.n)(token.expiresAt)}` : ''}` +
-        `${token.scopes.length ? ` with scopes: ${token.scopes.join(' ')}` : ''}`);
-    if (saveError) {
-        throw new errors/* ActionError */.l(`Bitbucket rotated the refresh token, but the new one was NOT saved to secret ${describeSecret(config.secret)}: ${(0,errors/* errorMessage */.g)(saveError)} The stored refresh token stops working within minutes; the new one is in this step's \`refresh-token\` output. Fix the cause and re-run this job within about 10 minutes: the stored token still works until then, and the re-run saves a fresh one. After that, store a new one from \`bitbucket-oauth login\` (README: "Refresh tokens rotate").`, { cause: saveError });
-    }
-    if (rotated && !config.secret) {
-        core.warning('Bitbucket rotated the refresh token: the one stored in your secret stops working about 10 minutes after this run. Set `refresh-token-secret` and `github-token` so that the action saves the new one (README: "Refresh tokens rotate"), or the next run fails.');
-    }
-    checkScopes(core, config.requiredScopes, token);
-    const ctx = { core, http: deps.http, masker, config, accessToken: token.accessToken };
-    const archives = config.archives.length ? await deps.fetchArchives(ctx) : [];
-    core.setOutput('archives', JSON.stringify(archives));
-    if (config.gitCredentials)
-        await deps.setupGitCredentials(ctx);
-    await core.appendSummary(tokenSummary({ token, grant: grant.type, rotated, saved, secret: config.secret, exportEnv: config.exportEnv }));
-}
-function setTokenOutputs(core, token, refreshToken, rotated) {
-    core.setOutput('access-token', token.accessToken);
-    core.setOutput('token-type', token.tokenType);
-    core.setOutput('expires-in', token.expiresIn === undefined ? '' : String(token.expiresIn));
-    core.setOutput('expires-at', token.expiresAt ? (0,format/* isoSeconds */.n)(token.expiresAt) : '');
-    core.setOutput('scopes', token.scopes.join(' '));
-    core.setOutput('refresh-token', refreshToken ?? '');
-    core.setOutput('refresh-token-rotated', String(rotated));
-}
-function checkScopes(core, required, token) {
-    if (required.length === 0)
-        return;
-    if (token.scopes.length === 0) {
-        core.warning(`Bitbucket named no granted scopes, so \`required-scopes\` (${required.join(' ')}) could not be checked.`);
-        return;
-    }
-    const missing = missingScopes(required, token.scopes);
-    if (missing.length) {
-        throw new errors/* ActionError */.l(`The token lacks the required scope${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (granted: ${token.scopes.join(' ')}). Tick ${missing.length > 1 ? 'them' : 'it'} in the OAuth consumer's permissions, then get a new refresh token with \`bitbucket-oauth login\`.`);
-    }
-}
-function describeSecret(target) {
-    if (target.organization)
-        return `${target.name} of organization ${target.organization}`;
-    if (target.environment)
-        return `${target.name} of environment ${target.environment} in ${target.repository}`;
-    return `${target.name} in ${target.repository}`;
-}
-
-
-/***/ }),
-
-/***/ 2982:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   N: () => (/* binding */ tuningFromEnv)
-/* harmony export */ });
-function ms(env, name) {
-    const raw = env[name];
-    if (raw === undefined || raw === '')
-        return undefined;
-    const n = Number(raw);
-    return Number.isFinite(n) && n >= 0 ? n : undefined;
-}
-function tuningFromEnv(env) {
-    const timeout = ms(env, 'BITBUCKET_OAUTH_HTTP_TIMEOUT_MS');
-    const deadline = ms(env, 'BITBUCKET_OAUTH_HTTP_DEADLINE_MS');
-    const base = ms(env, 'BITBUCKET_OAUTH_RETRY_BASE_MS');
-    const retryAfterMax = ms(env, 'BITBUCKET_OAUTH_RETRY_AFTER_MAX_MS');
-    const timeouts = {};
-    if (timeout !== undefined)
-        Object.assign(timeouts, { connectMs: timeout, headersMs: timeout, bodyMs: timeout });
-    if (deadline !== undefined)
-        timeouts.deadlineMs = deadline;
-    const retry = {};
-    if (base !== undefined)
-        Object.assign(retry, { baseDelayMs: base, maxDelayMs: Math.max(base * 8, 1) });
-    if (retryAfterMax !== undefined)
-        retry.maxRetryAfterMs = retryAfterMax;
-    return { timeouts, retry };
-}
-
-
-/***/ }),
-
-/***/ 2613:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
-
-/***/ }),
-
-/***/ 5317:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
-
-/***/ }),
-
-/***/ 6982:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
-
-/***/ }),
-
-/***/ 4434:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
-
-/***/ }),
-
-/***/ 9896:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
-
-/***/ }),
-
-/***/ 8611:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
-
-/***/ }),
-
-/***/ 5692:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
-
-/***/ }),
-
-/***/ 9278:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
-
-/***/ }),
-
-/***/ 4589:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
-
-/***/ }),
-
-/***/ 6698:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
-
-/***/ }),
-
-/***/ 4573:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
-
-/***/ }),
-
-/***/ 7540:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:console");
-
-/***/ }),
-
-/***/ 7598:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-
-/***/ }),
-
-/***/ 3053:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
-
-/***/ }),
-
-/***/ 610:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
-
-/***/ }),
-
-/***/ 8474:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
-
-/***/ }),
-
-/***/ 3024:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-
-/***/ }),
-
-/***/ 7067:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
-
-/***/ }),
-
-/***/ 2467:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
-
-/***/ }),
-
-/***/ 7030:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
-
-/***/ }),
-
-/***/ 8161:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-
-/***/ }),
-
-/***/ 6760:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-
-/***/ }),
-
-/***/ 643:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
-
-/***/ }),
-
-/***/ 1792:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
-
-/***/ }),
-
-/***/ 7075:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
-
-/***/ }),
-
-/***/ 1692:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
-
-/***/ }),
-
-/***/ 3136:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
-
-/***/ }),
-
-/***/ 7975:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
-
-/***/ }),
-
-/***/ 3429:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
-
-/***/ }),
-
-/***/ 5919:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
-
-/***/ }),
-
-/***/ 8522:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
-
-/***/ }),
-
-/***/ 857:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
-
-/***/ }),
-
-/***/ 6928:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
-
-/***/ }),
-
-/***/ 3193:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
-
-/***/ }),
-
-/***/ 4756:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
-
-/***/ }),
-
-/***/ 9023:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
-
-/***/ }),
-
-/***/ 6058:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  Yz: () => (/* binding */ core_debug),
-  dN: () => (/* binding */ exportVariable),
-  V4: () => (/* binding */ getInput),
-  pq: () => (/* binding */ info),
-  LZ: () => (/* binding */ saveState),
-  C1: () => (/* binding */ setFailed),
-  uH: () => (/* binding */ setOutput),
-  Pq: () => (/* binding */ core_setSecret),
-  z: () => (/* reexport */ summary),
-  $e: () => (/* binding */ warning)
-});
-
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, error, getBooleanInput, getIDToken, getMultilineInput, getState, group, isDebug, markdownSummary, notice, platform, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
-
-// EXTERNAL MODULE: external "os"
-var external_os_ = __nccwpck_require__(857);
+;// CONCATENATED MODULE: external "os"
+const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -35757,7 +31724,7 @@ function utils_toCommandProperties(annotationProperties) {
  */
 function command_issueCommand(command, properties, message) {
     const cmd = new Command(command, properties, message);
-    process.stdout.write(cmd.toString() + external_os_.EOL);
+    process.stdout.write(cmd.toString() + external_os_namespaceObject.EOL);
 }
 function command_issue(name, message = '') {
     command_issueCommand(name, {}, message);
@@ -35811,10 +31778,10 @@ function escapeProperty(s) {
         .replace(/,/g, '%2C');
 }
 //# sourceMappingURL=command.js.map
-// EXTERNAL MODULE: external "crypto"
-var external_crypto_ = __nccwpck_require__(6982);
-// EXTERNAL MODULE: external "fs"
-var external_fs_ = __nccwpck_require__(9896);
+;// CONCATENATED MODULE: external "crypto"
+const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
+;// CONCATENATED MODULE: external "fs"
+const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
@@ -35828,15 +31795,15 @@ function file_command_issueFileCommand(command, message) {
     if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command}`);
     }
-    if (!external_fs_.existsSync(filePath)) {
+    if (!external_fs_namespaceObject.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    external_fs_.appendFileSync(filePath, `${toCommandValue(message)}${external_os_.EOL}`, {
+    external_fs_namespaceObject.appendFileSync(filePath, `${toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
         encoding: 'utf8'
     });
 }
 function prepareKeyValueMessage(key, value) {
-    const delimiter = `ghadelimiter_${external_crypto_.randomUUID()}`;
+    const delimiter = `ghadelimiter_${external_crypto_namespaceObject.randomUUID()}`;
     const convertedValue = toCommandValue(value);
     // These should realistically never happen, but just in case someone finds a
     // way to exploit uuid generation let's not allow keys or values that contain
@@ -35847,1565 +31814,11 @@ function prepareKeyValueMessage(key, value) {
     if (convertedValue.includes(delimiter)) {
         throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
     }
-    return `${key}<<${delimiter}${external_os_.EOL}${convertedValue}${external_os_.EOL}${delimiter}`;
+    return `${key}<<${delimiter}${external_os_namespaceObject.EOL}${convertedValue}${external_os_namespaceObject.EOL}${delimiter}`;
 }
 //# sourceMappingURL=file-command.js.map
-// EXTERNAL MODULE: external "path"
-var external_path_ = __nccwpck_require__(6928);
-// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
-var lib = __nccwpck_require__(4942);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
-var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-class BasicCredentialHandler {
-    constructor(username, password) {
-        this.username = username;
-        this.password = password;
-    }
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Basic ${Buffer.from(`${this.username}:${this.password}`).toString('base64')}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return __awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-class auth_BearerCredentialHandler {
-    constructor(token) {
-        this.token = token;
-    }
-    // currently implements pre-authorization
-    // TODO: support preAuth = false where it hooks on 401
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Bearer ${this.token}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return __awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-class PersonalAccessTokenCredentialHandler {
-    constructor(token) {
-        this.token = token;
-    }
-    // currently implements pre-authorization
-    // TODO: support preAuth = false where it hooks on 401
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Basic ${Buffer.from(`PAT:${this.token}`).toString('base64')}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return __awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-//# sourceMappingURL=auth.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
-var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-class oidc_utils_OidcClient {
-    static createHttpClient(allowRetry = true, maxRetry = 10) {
-        const requestOptions = {
-            allowRetries: allowRetry,
-            maxRetries: maxRetry
-        };
-        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(oidc_utils_OidcClient.getRequestToken())], requestOptions);
-    }
-    static getRequestToken() {
-        const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
-        if (!token) {
-            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_TOKEN env variable');
-        }
-        return token;
-    }
-    static getIDTokenUrl() {
-        const runtimeUrl = process.env['ACTIONS_ID_TOKEN_REQUEST_URL'];
-        if (!runtimeUrl) {
-            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable');
-        }
-        return runtimeUrl;
-    }
-    static getCall(id_token_url) {
-        return oidc_utils_awaiter(this, void 0, void 0, function* () {
-            var _a;
-            const httpclient = oidc_utils_OidcClient.createHttpClient();
-            const res = yield httpclient
-                .getJson(id_token_url)
-                .catch(error => {
-                throw new Error(`Failed to get ID Token. \n 
-        Error Code : ${error.statusCode}\n 
-        Error Message: ${error.message}`);
-            });
-            const id_token = (_a = res.result) === null || _a === void 0 ? void 0 : _a.value;
-            if (!id_token) {
-                throw new Error('Response json body do not have ID Token field');
-            }
-            return id_token;
-        });
-    }
-    static getIDToken(audience) {
-        return oidc_utils_awaiter(this, void 0, void 0, function* () {
-            try {
-                // New ID Token is requested from action service
-                let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
-                if (audience) {
-                    const encodedAudience = encodeURIComponent(audience);
-                    id_token_url = `${id_token_url}&audience=${encodedAudience}`;
-                }
-                debug(`ID token url is ${id_token_url}`);
-                const id_token = yield oidc_utils_OidcClient.getCall(id_token_url);
-                setSecret(id_token);
-                return id_token;
-            }
-            catch (error) {
-                throw new Error(`Error message: ${error.message}`);
-            }
-        });
-    }
-}
-//# sourceMappingURL=oidc-utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
-var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const { access, appendFile, writeFile } = external_fs_.promises;
-const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
-const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
-class Summary {
-    constructor() {
-        this._buffer = '';
-    }
-    /**
-     * Finds the summary file path from the environment, rejects if env var is not found or file does not exist
-     * Also checks r/w permissions.
-     *
-     * @returns step summary file path
-     */
-    filePath() {
-        return summary_awaiter(this, void 0, void 0, function* () {
-            if (this._filePath) {
-                return this._filePath;
-            }
-            const pathFromEnv = process.env[SUMMARY_ENV_VAR];
-            if (!pathFromEnv) {
-                throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
-            }
-            try {
-                yield access(pathFromEnv, external_fs_.constants.R_OK | external_fs_.constants.W_OK);
-            }
-            catch (_a) {
-                throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
-            }
-            this._filePath = pathFromEnv;
-            return this._filePath;
-        });
-    }
-    /**
-     * Wraps content in an HTML tag, adding any HTML attributes
-     *
-     * @param {string} tag HTML tag to wrap
-     * @param {string | null} content content within the tag
-     * @param {[attribute: string]: string} attrs key-value list of HTML attributes to add
-     *
-     * @returns {string} content wrapped in HTML element
-     */
-    wrap(tag, content, attrs = {}) {
-        const htmlAttrs = Object.entries(attrs)
-            .map(([key, value]) => ` ${key}="${value}"`)
-            .join('');
-        if (!content) {
-            return `<${tag}${htmlAttrs}>`;
-        }
-        return `<${tag}${htmlAttrs}>${content}</${tag}>`;
-    }
-    /**
-     * Writes text in the buffer to the summary buffer file and empties buffer. Will append by default.
-     *
-     * @param {SummaryWriteOptions} [options] (optional) options for write operation
-     *
-     * @returns {Promise<Summary>} summary instance
-     */
-    write(options) {
-        return summary_awaiter(this, void 0, void 0, function* () {
-            const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
-            const filePath = yield this.filePath();
-            const writeFunc = overwrite ? writeFile : appendFile;
-            yield writeFunc(filePath, this._buffer, { encoding: 'utf8' });
-            return this.emptyBuffer();
-        });
-    }
-    /**
-     * Clears the summary buffer and wipes the summary file
-     *
-     * @returns {Summary} summary instance
-     */
-    clear() {
-        return summary_awaiter(this, void 0, void 0, function* () {
-            return this.emptyBuffer().write({ overwrite: true });
-        });
-    }
-    /**
-     * Returns the current summary buffer as a string
-     *
-     * @returns {string} string of summary buffer
-     */
-    stringify() {
-        return this._buffer;
-    }
-    /**
-     * If the summary buffer is empty
-     *
-     * @returns {boolen} true if the buffer is empty
-     */
-    isEmptyBuffer() {
-        return this._buffer.length === 0;
-    }
-    /**
-     * Resets the summary buffer without writing to summary file
-     *
-     * @returns {Summary} summary instance
-     */
-    emptyBuffer() {
-        this._buffer = '';
-        return this;
-    }
-    /**
-     * Adds raw text to the summary buffer
-     *
-     * @param {string} text content to add
-     * @param {boolean} [addEOL=false] (optional) append an EOL to the raw text (default: false)
-     *
-     * @returns {Summary} summary instance
-     */
-    addRaw(text, addEOL = false) {
-        this._buffer += text;
-        return addEOL ? this.addEOL() : this;
-    }
-    /**
-     * Adds the operating system-specific end-of-line marker to the buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addEOL() {
-        return this.addRaw(external_os_.EOL);
-    }
-    /**
-     * Adds an HTML codeblock to the summary buffer
-     *
-     * @param {string} code content to render within fenced code block
-     * @param {string} lang (optional) language to syntax highlight code
-     *
-     * @returns {Summary} summary instance
-     */
-    addCodeBlock(code, lang) {
-        const attrs = Object.assign({}, (lang && { lang }));
-        const element = this.wrap('pre', this.wrap('code', code), attrs);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML list to the summary buffer
-     *
-     * @param {string[]} items list of items to render
-     * @param {boolean} [ordered=false] (optional) if the rendered list should be ordered or not (default: false)
-     *
-     * @returns {Summary} summary instance
-     */
-    addList(items, ordered = false) {
-        const tag = ordered ? 'ol' : 'ul';
-        const listItems = items.map(item => this.wrap('li', item)).join('');
-        const element = this.wrap(tag, listItems);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML table to the summary buffer
-     *
-     * @param {SummaryTableCell[]} rows table rows
-     *
-     * @returns {Summary} summary instance
-     */
-    addTable(rows) {
-        const tableBody = rows
-            .map(row => {
-            const cells = row
-                .map(cell => {
-                if (typeof cell === 'string') {
-                    return this.wrap('td', cell);
-                }
-                const { header, data, colspan, rowspan } = cell;
-                const tag = header ? 'th' : 'td';
-                const attrs = Object.assign(Object.assign({}, (colspan && { colspan })), (rowspan && { rowspan }));
-                return this.wrap(tag, data, attrs);
-            })
-                .join('');
-            return this.wrap('tr', cells);
-        })
-            .join('');
-        const element = this.wrap('table', tableBody);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds a collapsable HTML details element to the summary buffer
-     *
-     * @param {string} label text for the closed state
-     * @param {string} content collapsable content
-     *
-     * @returns {Summary} summary instance
-     */
-    addDetails(label, content) {
-        const element = this.wrap('details', this.wrap('summary', label) + content);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML image tag to the summary buffer
-     *
-     * @param {string} src path to the image you to embed
-     * @param {string} alt text description of the image
-     * @param {SummaryImageOptions} options (optional) addition image attributes
-     *
-     * @returns {Summary} summary instance
-     */
-    addImage(src, alt, options) {
-        const { width, height } = options || {};
-        const attrs = Object.assign(Object.assign({}, (width && { width })), (height && { height }));
-        const element = this.wrap('img', null, Object.assign({ src, alt }, attrs));
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML section heading element
-     *
-     * @param {string} text heading text
-     * @param {number | string} [level=1] (optional) the heading level, default: 1
-     *
-     * @returns {Summary} summary instance
-     */
-    addHeading(text, level) {
-        const tag = `h${level}`;
-        const allowedTag = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].includes(tag)
-            ? tag
-            : 'h1';
-        const element = this.wrap(allowedTag, text);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML thematic break (<hr>) to the summary buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addSeparator() {
-        const element = this.wrap('hr', null);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML line break (<br>) to the summary buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addBreak() {
-        const element = this.wrap('br', null);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML blockquote to the summary buffer
-     *
-     * @param {string} text quote text
-     * @param {string} cite (optional) citation url
-     *
-     * @returns {Summary} summary instance
-     */
-    addQuote(text, cite) {
-        const attrs = Object.assign({}, (cite && { cite }));
-        const element = this.wrap('blockquote', text, attrs);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML anchor tag to the summary buffer
-     *
-     * @param {string} text link text/content
-     * @param {string} href hyperlink
-     *
-     * @returns {Summary} summary instance
-     */
-    addLink(text, href) {
-        const element = this.wrap('a', text, { href });
-        return this.addRaw(element).addEOL();
-    }
-}
-const _summary = new Summary();
-/**
- * @deprecated use `core.summary`
- */
-const markdownSummary = (/* unused pure expression or super */ null && (_summary));
-const summary = _summary;
-//# sourceMappingURL=summary.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
-
-/**
- * toPosixPath converts the given path to the posix form. On Windows, \\ will be
- * replaced with /.
- *
- * @param pth. Path to transform.
- * @return string Posix path.
- */
-function toPosixPath(pth) {
-    return pth.replace(/[\\]/g, '/');
-}
-/**
- * toWin32Path converts the given path to the win32 form. On Linux, / will be
- * replaced with \\.
- *
- * @param pth. Path to transform.
- * @return string Win32 path.
- */
-function toWin32Path(pth) {
-    return pth.replace(/[/]/g, '\\');
-}
-/**
- * toPlatformPath converts the given path to a platform-specific path. It does
- * this by replacing instances of / and \ with the platform-specific path
- * separator.
- *
- * @param pth The path to platformize.
- * @return string The platform-specific path.
- */
-function toPlatformPath(pth) {
-    return pth.replace(/[/\\]/g, path.sep);
-}
-//# sourceMappingURL=path-utils.js.map
-// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 2 modules
-var lib_exec = __nccwpck_require__(5260);
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
-var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
-        silent: true
-    });
-    const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
-        silent: true
-    });
-    return {
-        name: name.trim(),
-        version: version.trim()
-    };
-});
-const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    var _a, _b, _c, _d;
-    const { stdout } = yield exec.getExecOutput('sw_vers', undefined, {
-        silent: true
-    });
-    const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
-    const name = (_d = (_c = stdout.match(/ProductName:\s*(.+)/)) === null || _c === void 0 ? void 0 : _c[1]) !== null && _d !== void 0 ? _d : '';
-    return {
-        name,
-        version
-    };
-});
-const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout } = yield exec.getExecOutput('lsb_release', ['-i', '-r', '-s'], {
-        silent: true
-    });
-    const [name, version] = stdout.trim().split('\n');
-    return {
-        name,
-        version
-    };
-});
-const platform = external_os_.platform();
-const arch = external_os_.arch();
-const isWindows = platform === 'win32';
-const isMacOS = platform === 'darwin';
-const isLinux = platform === 'linux';
-function getDetails() {
-    return platform_awaiter(this, void 0, void 0, function* () {
-        return Object.assign(Object.assign({}, (yield (isWindows
-            ? getWindowsInfo()
-            : isMacOS
-                ? getMacOsInfo()
-                : getLinuxInfo()))), { platform,
-            arch,
-            isWindows,
-            isMacOS,
-            isLinux });
-    });
-}
-//# sourceMappingURL=platform.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
-var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-
-/**
- * The code to exit an action
- */
-var ExitCode;
-(function (ExitCode) {
-    /**
-     * A code indicating that the action was successful
-     */
-    ExitCode[ExitCode["Success"] = 0] = "Success";
-    /**
-     * A code indicating that the action was a failure
-     */
-    ExitCode[ExitCode["Failure"] = 1] = "Failure";
-})(ExitCode || (ExitCode = {}));
-//-----------------------------------------------------------------------
-// Variables
-//-----------------------------------------------------------------------
-/**
- * Sets env variable for this action and future actions in the job
- * @param name the name of the variable to set
- * @param val the value of the variable. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function exportVariable(name, val) {
-    const convertedVal = toCommandValue(val);
-    process.env[name] = convertedVal;
-    const filePath = process.env['GITHUB_ENV'] || '';
-    if (filePath) {
-        return file_command_issueFileCommand('ENV', prepareKeyValueMessage(name, val));
-    }
-    command_issueCommand('set-env', { name }, convertedVal);
-}
-/**
- * Registers a secret which will get masked from logs
- *
- * @param secret - Value of the secret to be masked
- * @remarks
- * This function instructs the Actions runner to mask the specified value in any
- * logs produced during the workflow run. Once registered, the secret value will
- * be replaced with asterisks (***) whenever it appears in console output, logs,
- * or error messages.
- *
- * This is useful for protecting sensitive information such as:
- * - API keys
- * - Access tokens
- * - Authentication credentials
- * - URL parameters containing signatures (SAS tokens)
- *
- * Note that masking only affects future logs; any previous appearances of the
- * secret in logs before calling this function will remain unmasked.
- *
- * @example
- * ```typescript
- * // Register an API token as a secret
- * const apiToken = "abc123xyz456";
- * setSecret(apiToken);
- *
- * // Now any logs containing this value will show *** instead
- * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
- * ```
- */
-function core_setSecret(secret) {
-    command_issueCommand('add-mask', {}, secret);
-}
-/**
- * Prepends inputPath to the PATH (for this action and future actions)
- * @param inputPath
- */
-function addPath(inputPath) {
-    const filePath = process.env['GITHUB_PATH'] || '';
-    if (filePath) {
-        issueFileCommand('PATH', inputPath);
-    }
-    else {
-        issueCommand('add-path', {}, inputPath);
-    }
-    process.env['PATH'] = `${inputPath}${path.delimiter}${process.env['PATH']}`;
-}
-/**
- * Gets the value of an input.
- * Unless trimWhitespace is set to false in InputOptions, the value is also trimmed.
- * Returns an empty string if the value is not defined.
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   string
- */
-function getInput(name, options) {
-    const val = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
-    if (options && options.required && !val) {
-        throw new Error(`Input required and not supplied: ${name}`);
-    }
-    if (options && options.trimWhitespace === false) {
-        return val;
-    }
-    return val.trim();
-}
-/**
- * Gets the values of an multiline input.  Each value is also trimmed.
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   string[]
- *
- */
-function getMultilineInput(name, options) {
-    const inputs = getInput(name, options)
-        .split('\n')
-        .filter(x => x !== '');
-    if (options && options.trimWhitespace === false) {
-        return inputs;
-    }
-    return inputs.map(input => input.trim());
-}
-/**
- * Gets the input value of the boolean type in the YAML 1.2 "core schema" specification.
- * Support boolean input list: `true | True | TRUE | false | False | FALSE` .
- * The return value is also in boolean type.
- * ref: https://yaml.org/spec/1.2/spec.html#id2804923
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   boolean
- */
-function getBooleanInput(name, options) {
-    const trueValue = ['true', 'True', 'TRUE'];
-    const falseValue = ['false', 'False', 'FALSE'];
-    const val = getInput(name, options);
-    if (trueValue.includes(val))
-        return true;
-    if (falseValue.includes(val))
-        return false;
-    throw new TypeError(`Input does not meet YAML 1.2 "Core Schema" specification: ${name}\n` +
-        `Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
-}
-/**
- * Sets the value of an output.
- *
- * @param     name     name of the output to set
- * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function setOutput(name, value) {
-    const filePath = process.env['GITHUB_OUTPUT'] || '';
-    if (filePath) {
-        return file_command_issueFileCommand('OUTPUT', prepareKeyValueMessage(name, value));
-    }
-    process.stdout.write(external_os_.EOL);
-    command_issueCommand('set-output', { name }, toCommandValue(value));
-}
-/**
- * Enables or disables the echoing of commands into stdout for the rest of the step.
- * Echoing is disabled by default if ACTIONS_STEP_DEBUG is not set.
- *
- */
-function setCommandEcho(enabled) {
-    issue('echo', enabled ? 'on' : 'off');
-}
-//-----------------------------------------------------------------------
-// Results
-//-----------------------------------------------------------------------
-/**
- * Sets the action status to failed.
- * When the action exits it will be with an exit code of 1
- * @param message add error issue message
- */
-function setFailed(message) {
-    process.exitCode = ExitCode.Failure;
-    error(message);
-}
-//-----------------------------------------------------------------------
-// Logging Commands
-//-----------------------------------------------------------------------
-/**
- * Gets whether Actions Step Debug is on or not
- */
-function isDebug() {
-    return process.env['RUNNER_DEBUG'] === '1';
-}
-/**
- * Writes debug message to user log
- * @param message debug message
- */
-function core_debug(message) {
-    command_issueCommand('debug', {}, message);
-}
-/**
- * Adds an error issue
- * @param message error issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Adds a warning issue
- * @param message warning issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Adds a notice issue
- * @param message notice issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Writes info to log with console.log.
- * @param message info message
- */
-function info(message) {
-    process.stdout.write(message + external_os_.EOL);
-}
-/**
- * Begin an output group.
- *
- * Output until the next `groupEnd` will be foldable in this group
- *
- * @param name The name of the output group
- */
-function startGroup(name) {
-    issue('group', name);
-}
-/**
- * End an output group.
- */
-function endGroup() {
-    issue('endgroup');
-}
-/**
- * Wrap an asynchronous function call in a group.
- *
- * Returns the same type as the function itself.
- *
- * @param name The name of the group
- * @param fn The function to wrap in the group
- */
-function group(name, fn) {
-    return core_awaiter(this, void 0, void 0, function* () {
-        startGroup(name);
-        let result;
-        try {
-            result = yield fn();
-        }
-        finally {
-            endGroup();
-        }
-        return result;
-    });
-}
-//-----------------------------------------------------------------------
-// Wrapper action state
-//-----------------------------------------------------------------------
-/**
- * Saves state for current action, the state can only be retrieved by this action's post job execution.
- *
- * @param     name     name of the state to store
- * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function saveState(name, value) {
-    const filePath = process.env['GITHUB_STATE'] || '';
-    if (filePath) {
-        return file_command_issueFileCommand('STATE', prepareKeyValueMessage(name, value));
-    }
-    command_issueCommand('save-state', { name }, toCommandValue(value));
-}
-/**
- * Gets the value of an state set by this action's main execution.
- *
- * @param     name     name of the state to get
- * @returns   string
- */
-function getState(name) {
-    return process.env[`STATE_${name}`] || '';
-}
-function getIDToken(aud) {
-    return core_awaiter(this, void 0, void 0, function* () {
-        return yield OidcClient.getIDToken(aud);
-    });
-}
-/**
- * Summary exports
- */
-
-/**
- * @deprecated use core.summary
- */
-
-/**
- * Path exports
- */
-
-/**
- * Platform utilities exports
- */
-
-//# sourceMappingURL=core.js.map
-
-/***/ }),
-
-/***/ 5260:
-/***/ ((__unused_webpack___webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
-
-
-// UNUSED EXPORTS: exec, getExecOutput
-
-// EXTERNAL MODULE: external "string_decoder"
-var external_string_decoder_ = __nccwpck_require__(3193);
-// EXTERNAL MODULE: external "os"
-var external_os_ = __nccwpck_require__(857);
-// EXTERNAL MODULE: external "events"
-var external_events_ = __nccwpck_require__(4434);
-// EXTERNAL MODULE: external "child_process"
-var external_child_process_ = __nccwpck_require__(5317);
-// EXTERNAL MODULE: external "path"
-var external_path_ = __nccwpck_require__(6928);
-// EXTERNAL MODULE: ./node_modules/@actions/io/lib/io.js
-var io = __nccwpck_require__(8701);
-// EXTERNAL MODULE: ./node_modules/@actions/io/lib/io-util.js
-var io_util = __nccwpck_require__(90);
-;// CONCATENATED MODULE: external "timers"
-const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
-var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-
-
-/* eslint-disable @typescript-eslint/unbound-method */
-const IS_WINDOWS = process.platform === 'win32';
-/*
- * Class for running command line tools. Handles quoting and arg parsing in a platform agnostic way.
- */
-class ToolRunner extends external_events_.EventEmitter {
-    constructor(toolPath, args, options) {
-        super();
-        if (!toolPath) {
-            throw new Error("Parameter 'toolPath' cannot be null or empty.");
-        }
-        this.toolPath = toolPath;
-        this.args = args || [];
-        this.options = options || {};
-    }
-    _debug(message) {
-        if (this.options.listeners && this.options.listeners.debug) {
-            this.options.listeners.debug(message);
-        }
-    }
-    _getCommandString(options, noPrefix) {
-        const toolPath = this._getSpawnFileName();
-        const args = this._getSpawnArgs(options);
-        let cmd = noPrefix ? '' : '[command]'; // omit prefix when piped to a second tool
-        if (IS_WINDOWS) {
-            // Windows + cmd file
-            if (this._isCmdFile()) {
-                cmd += toolPath;
-                for (const a of args) {
-                    cmd += ` ${a}`;
-                }
-            }
-            // Windows + verbatim
-            else if (options.windowsVerbatimArguments) {
-                cmd += `"${toolPath}"`;
-                for (const a of args) {
-                    cmd += ` ${a}`;
-                }
-            }
-            // Windows (regular)
-            else {
-                cmd += this._windowsQuoteCmdArg(toolPath);
-                for (const a of args) {
-                    cmd += ` ${this._windowsQuoteCmdArg(a)}`;
-                }
-            }
-        }
-        else {
-            // OSX/Linux - this can likely be improved with some form of quoting.
-            // creating processes on Unix is fundamentally different than Windows.
-            // on Unix, execvp() takes an arg array.
-            cmd += toolPath;
-            for (const a of args) {
-                cmd += ` ${a}`;
-            }
-        }
-        return cmd;
-    }
-    _processLineBuffer(data, strBuffer, onLine) {
-        try {
-            let s = strBuffer + data.toString();
-            let n = s.indexOf(external_os_.EOL);
-            while (n > -1) {
-                const line = s.substring(0, n);
-                onLine(line);
-                // the rest of the string ...
-                s = s.substring(n + external_os_.EOL.length);
-                n = s.indexOf(external_os_.EOL);
-            }
-            return s;
-        }
-        catch (err) {
-            // streaming lines to console is best effort.  Don't fail a build.
-            this._debug(`error processing line. Failed with error ${err}`);
-            return '';
-        }
-    }
-    _getSpawnFileName() {
-        if (IS_WINDOWS) {
-            if (this._isCmdFile()) {
-                return process.env['COMSPEC'] || 'cmd.exe';
-            }
-        }
-        return this.toolPath;
-    }
-    _getSpawnArgs(options) {
-        if (IS_WINDOWS) {
-            if (this._isCmdFile()) {
-                let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
-                for (const a of this.args) {
-                    argline += ' ';
-                    argline += options.windowsVerbatimArguments
-                        ? a
-                        : this._windowsQuoteCmdArg(a);
-                }
-                argline += '"';
-                return [argline];
-            }
-        }
-        return this.args;
-    }
-    _endsWith(str, end) {
-        return str.endsWith(end);
-    }
-    _isCmdFile() {
-        const upperToolPath = this.toolPath.toUpperCase();
-        return (this._endsWith(upperToolPath, '.CMD') ||
-            this._endsWith(upperToolPath, '.BAT'));
-    }
-    _windowsQuoteCmdArg(arg) {
-        // for .exe, apply the normal quoting rules that libuv applies
-        if (!this._isCmdFile()) {
-            return this._uvQuoteCmdArg(arg);
-        }
-        // otherwise apply quoting rules specific to the cmd.exe command line parser.
-        // the libuv rules are generic and are not designed specifically for cmd.exe
-        // command line parser.
-        //
-        // for a detailed description of the cmd.exe command line parser, refer to
-        // http://stackoverflow.com/questions/4094699/how-does-the-windows-command-interpreter-cmd-exe-parse-scripts/7970912#7970912
-        // need quotes for empty arg
-        if (!arg) {
-            return '""';
-        }
-        // determine whether the arg needs to be quoted
-        const cmdSpecialChars = [
-            ' ',
-            '\t',
-            '&',
-            '(',
-            ')',
-            '[',
-            ']',
-            '{',
-            '}',
-            '^',
-            '=',
-            ';',
-            '!',
-            "'",
-            '+',
-            ',',
-            '`',
-            '~',
-            '|',
-            '<',
-            '>',
-            '"'
-        ];
-        let needsQuotes = false;
-        for (const char of arg) {
-            if (cmdSpecialChars.some(x => x === char)) {
-                needsQuotes = true;
-                break;
-            }
-        }
-        // short-circuit if quotes not needed
-        if (!needsQuotes) {
-            return arg;
-        }
-        // the following quoting rules are very similar to the rules that by libuv applies.
-        //
-        // 1) wrap the string in quotes
-        //
-        // 2) double-up quotes - i.e. " => ""
-        //
-        //    this is different from the libuv quoting rules. libuv replaces " with \", which unfortunately
-        //    doesn't work well with a cmd.exe command line.
-        //
-        //    note, replacing " with "" also works well if the arg is passed to a downstream .NET console app.
-        //    for example, the command line:
-        //          foo.exe "myarg:""my val"""
-        //    is parsed by a .NET console app into an arg array:
-        //          [ "myarg:\"my val\"" ]
-        //    which is the same end result when applying libuv quoting rules. although the actual
-        //    command line from libuv quoting rules would look like:
-        //          foo.exe "myarg:\"my val\""
-        //
-        // 3) double-up slashes that precede a quote,
-        //    e.g.  hello \world    => "hello \world"
-        //          hello\"world    => "hello\\""world"
-        //          hello\\"world   => "hello\\\\""world"
-        //          hello world\    => "hello world\\"
-        //
-        //    technically this is not required for a cmd.exe command line, or the batch argument parser.
-        //    the reasons for including this as a .cmd quoting rule are:
-        //
-        //    a) this is optimized for the scenario where the argument is passed from the .cmd file to an
-        //       external program. many programs (e.g. .NET console apps) rely on the slash-doubling rule.
-        //
-        //    b) it's what we've been doing previously (by deferring to node default behavior) and we
-        //       haven't heard any complaints about that aspect.
-        //
-        // note, a weakness of the quoting rules chosen here, is that % is not escaped. in fact, % cannot be
-        // escaped when used on the command line directly - even though within a .cmd file % can be escaped
-        // by using %%.
-        //
-        // the saving grace is, on the command line, %var% is left as-is if var is not defined. this contrasts
-        // the line parsing rules within a .cmd file, where if var is not defined it is replaced with nothing.
-        //
-        // one option that was explored was replacing % with ^% - i.e. %var% => ^%var^%. this hack would
-        // often work, since it is unlikely that var^ would exist, and the ^ character is removed when the
-        // variable is used. the problem, however, is that ^ is not removed when %* is used to pass the args
-        // to an external program.
-        //
-        // an unexplored potential solution for the % escaping problem, is to create a wrapper .cmd file.
-        // % can be escaped within a .cmd file.
-        let reverse = '"';
-        let quoteHit = true;
-        for (let i = arg.length; i > 0; i--) {
-            // walk the string in reverse
-            reverse += arg[i - 1];
-            if (quoteHit && arg[i - 1] === '\\') {
-                reverse += '\\'; // double the slash
-            }
-            else if (arg[i - 1] === '"') {
-                quoteHit = true;
-                reverse += '"'; // double the quote
-            }
-            else {
-                quoteHit = false;
-            }
-        }
-        reverse += '"';
-        return reverse.split('').reverse().join('');
-    }
-    _uvQuoteCmdArg(arg) {
-        // Tool runner wraps child_process.spawn() and needs to apply the same quoting as
-        // Node in certain cases where the undocumented spawn option windowsVerbatimArguments
-        // is used.
-        //
-        // Since this function is a port of quote_cmd_arg from Node 4.x (technically, lib UV,
-        // see https://github.com/nodejs/node/blob/v4.x/deps/uv/src/win/process.c for details),
-        // pasting copyright notice from Node within this function:
-        //
-        //      Copyright Joyent, Inc. and other Node contributors. All rights reserved.
-        //
-        //      Permission is hereby granted, free of charge, to any person obtaining a copy
-        //      of this software and associated documentation files (the "Software"), to
-        //      deal in the Software without restriction, including without limitation the
-        //      rights to use, copy, modify, merge, publish, distribute, sublicense, and/or
-        //      sell copies of the Software, and to permit persons to whom the Software is
-        //      furnished to do so, subject to the following conditions:
-        //
-        //      The above copyright notice and this permission notice shall be included in
-        //      all copies or substantial portions of the Software.
-        //
-        //      THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
-        //      IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
-        //      FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
-        //      AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
-        //      LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
-        //      FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
-        //      IN THE SOFTWARE.
-        if (!arg) {
-            // Need double quotation for empty argument
-            return '""';
-        }
-        if (!arg.includes(' ') && !arg.includes('\t') && !arg.includes('"')) {
-            // No quotation needed
-            return arg;
-        }
-        if (!arg.includes('"') && !arg.includes('\\')) {
-            // No embedded double quotes or backslashes, so I can just wrap
-            // quote marks around the whole thing.
-            return `"${arg}"`;
-        }
-        // Expected input/output:
-        //   input : hello"world
-        //   output: "hello\"world"
-        //   input : hello""world
-        //   output: "hello\"\"world"
-        //   input : hello\world
-        //   output: hello\world
-        //   input : hello\\world
-        //   output: hello\\world
-        //   input : hello\"world
-        //   output: "hello\\\"world"
-        //   input : hello\\"world
-        //   output: "hello\\\\\"world"
-        //   input : hello world\
-        //   output: "hello world\\" - note the comment in libuv actually reads "hello world\"
-        //                             but it appears the comment is wrong, it should be "hello world\\"
-        let reverse = '"';
-        let quoteHit = true;
-        for (let i = arg.length; i > 0; i--) {
-            // walk the string in reverse
-            reverse += arg[i - 1];
-            if (quoteHit && arg[i - 1] === '\\') {
-                reverse += '\\';
-            }
-            else if (arg[i - 1] === '"') {
-                quoteHit = true;
-                reverse += '\\';
-            }
-            else {
-                quoteHit = false;
-            }
-        }
-        reverse += '"';
-        return reverse.split('').reverse().join('');
-    }
-    _cloneExecOptions(options) {
-        options = options || {};
-        const result = {
-            cwd: options.cwd || process.cwd(),
-            env: options.env || process.env,
-            silent: options.silent || false,
-            windowsVerbatimArguments: options.windowsVerbatimArguments || false,
-            failOnStdErr: options.failOnStdErr || false,
-            ignoreReturnCode: options.ignoreReturnCode || false,
-            delay: options.delay || 10000
-        };
-        result.outStream = options.outStream || process.stdout;
-        result.errStream = options.errStream || process.stderr;
-        return result;
-    }
-    _getSpawnOptions(options, toolPath) {
-        options = options || {};
-        const result = {};
-        result.cwd = options.cwd;
-        result.env = options.env;
-        result['windowsVerbatimArguments'] =
-            options.windowsVerbatimArguments || this._isCmdFile();
-        if (options.windowsVerbatimArguments) {
-            result.argv0 = `"${toolPath}"`;
-        }
-        return result;
-    }
-    /**
-     * Exec a tool.
-     * Output will be streamed to the live console.
-     * Returns promise with return code
-     *
-     * @param     tool     path to tool to exec
-     * @param     options  optional exec options.  See ExecOptions
-     * @returns   number
-     */
-    exec() {
-        return __awaiter(this, void 0, void 0, function* () {
-            // root the tool path if it is unrooted and contains relative pathing
-            if (!io_util/* isRooted */.Qh(this.toolPath) &&
-                (this.toolPath.includes('/') ||
-                    (IS_WINDOWS && this.toolPath.includes('\\')))) {
-                // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
-                this.toolPath = external_path_.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
-            }
-            // if the tool is only a file name, then resolve it from the PATH
-            // otherwise verify it exists (add extension on Windows if necessary)
-            this.toolPath = yield io/* which */.K7(this.toolPath, true);
-            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
-                this._debug(`exec tool: ${this.toolPath}`);
-                this._debug('arguments:');
-                for (const arg of this.args) {
-                    this._debug(`   ${arg}`);
-                }
-                const optionsNonNull = this._cloneExecOptions(this.options);
-                if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_.EOL);
-                }
-                const state = new ExecState(optionsNonNull, this.toolPath);
-                state.on('debug', (message) => {
-                    this._debug(message);
-                });
-                if (this.options.cwd && !(yield io_util/* exists */.t2(this.options.cwd))) {
-                    return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
-                }
-                const fileName = this._getSpawnFileName();
-                const cp = external_child_process_.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
-                let stdbuffer = '';
-                if (cp.stdout) {
-                    cp.stdout.on('data', (data) => {
-                        if (this.options.listeners && this.options.listeners.stdout) {
-                            this.options.listeners.stdout(data);
-                        }
-                        if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                            optionsNonNull.outStream.write(data);
-                        }
-                        stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
-                            if (this.options.listeners && this.options.listeners.stdline) {
-                                this.options.listeners.stdline(line);
-                            }
-                        });
-                    });
-                }
-                let errbuffer = '';
-                if (cp.stderr) {
-                    cp.stderr.on('data', (data) => {
-                        state.processStderr = true;
-                        if (this.options.listeners && this.options.listeners.stderr) {
-                            this.options.listeners.stderr(data);
-                        }
-                        if (!optionsNonNull.silent &&
-                            optionsNonNull.errStream &&
-                            optionsNonNull.outStream) {
-                            const s = optionsNonNull.failOnStdErr
-                                ? optionsNonNull.errStream
-                                : optionsNonNull.outStream;
-                            s.write(data);
-                        }
-                        errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
-                            if (this.options.listeners && this.options.listeners.errline) {
-                                this.options.listeners.errline(line);
-                            }
-                        });
-                    });
-                }
-                cp.on('error', (err) => {
-                    state.processError = err.message;
-                    state.processExited = true;
-                    state.processClosed = true;
-                    state.CheckComplete();
-                });
-                cp.on('exit', (code) => {
-                    state.processExitCode = code;
-                    state.processExited = true;
-                    this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
-                    state.CheckComplete();
-                });
-                cp.on('close', (code) => {
-                    state.processExitCode = code;
-                    state.processExited = true;
-                    state.processClosed = true;
-                    this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
-                    state.CheckComplete();
-                });
-                state.on('done', (error, exitCode) => {
-                    if (stdbuffer.length > 0) {
-                        this.emit('stdline', stdbuffer);
-                    }
-                    if (errbuffer.length > 0) {
-                        this.emit('errline', errbuffer);
-                    }
-                    cp.removeAllListeners();
-                    if (error) {
-                        reject(error);
-                    }
-                    else {
-                        resolve(exitCode);
-                    }
-                });
-                if (this.options.input) {
-                    if (!cp.stdin) {
-                        throw new Error('child process missing stdin');
-                    }
-                    cp.stdin.end(this.options.input);
-                }
-            }));
-        });
-    }
-}
-/**
- * Convert an arg string to an array of args. Handles escaping
- *
- * @param    argString   string of arguments
- * @returns  string[]    array of arguments
- */
-function argStringToArray(argString) {
-    const args = [];
-    let inQuotes = false;
-    let escaped = false;
-    let arg = '';
-    function append(c) {
-        // we only escape double quotes.
-        if (escaped && c !== '"') {
-            arg += '\\';
-        }
-        arg += c;
-        escaped = false;
-    }
-    for (let i = 0; i < argString.length; i++) {
-        const c = argString.charAt(i);
-        if (c === '"') {
-            if (!escaped) {
-                inQuotes = !inQuotes;
-            }
-            else {
-                append(c);
-            }
-            continue;
-        }
-        if (c === '\\' && escaped) {
-            append(c);
-            continue;
-        }
-        if (c === '\\' && inQuotes) {
-            escaped = true;
-            continue;
-        }
-        if (c === ' ' && !inQuotes) {
-            if (arg.length > 0) {
-                args.push(arg);
-                arg = '';
-            }
-            continue;
-        }
-        append(c);
-    }
-    if (arg.length > 0) {
-        args.push(arg.trim());
-    }
-    return args;
-}
-class ExecState extends external_events_.EventEmitter {
-    constructor(options, toolPath) {
-        super();
-        this.processClosed = false; // tracks whether the process has exited and stdio is closed
-        this.processError = '';
-        this.processExitCode = 0;
-        this.processExited = false; // tracks whether the process has exited
-        this.processStderr = false; // tracks whether stderr was written to
-        this.delay = 10000; // 10 seconds
-        this.done = false;
-        this.timeout = null;
-        if (!toolPath) {
-            throw new Error('toolPath must not be empty');
-        }
-        this.options = options;
-        this.toolPath = toolPath;
-        if (options.delay) {
-            this.delay = options.delay;
-        }
-    }
-    CheckComplete() {
-        if (this.done) {
-            return;
-        }
-        if (this.processClosed) {
-            this._setResult();
-        }
-        else if (this.processExited) {
-            this.timeout = (0,external_timers_namespaceObject.setTimeout)(ExecState.HandleTimeout, this.delay, this);
-        }
-    }
-    _debug(message) {
-        this.emit('debug', message);
-    }
-    _setResult() {
-        // determine whether there is an error
-        let error;
-        if (this.processExited) {
-            if (this.processError) {
-                error = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
-            }
-            else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
-                error = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
-            }
-            else if (this.processStderr && this.options.failOnStdErr) {
-                error = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
-            }
-        }
-        // clear the timeout
-        if (this.timeout) {
-            clearTimeout(this.timeout);
-            this.timeout = null;
-        }
-        this.done = true;
-        this.emit('done', error, this.processExitCode);
-    }
-    static HandleTimeout(state) {
-        if (state.done) {
-            return;
-        }
-        if (!state.processClosed && state.processExited) {
-            const message = `The STDIO streams did not close within ${state.delay / 1000} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
-            state._debug(message);
-        }
-        state._setResult();
-    }
-}
-//# sourceMappingURL=toolrunner.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
-var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-/**
- * Exec a command.
- * Output will be streamed to the live console.
- * Returns promise with return code
- *
- * @param     commandLine        command to execute (can include additional args). Must be correctly escaped.
- * @param     args               optional arguments for tool. Escaping is handled by the lib.
- * @param     options            optional exec options.  See ExecOptions
- * @returns   Promise<number>    exit code
- */
-function exec(commandLine, args, options) {
-    return exec_awaiter(this, void 0, void 0, function* () {
-        const commandArgs = tr.argStringToArray(commandLine);
-        if (commandArgs.length === 0) {
-            throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
-        }
-        // Path to tool to execute should be first arg
-        const toolPath = commandArgs[0];
-        args = commandArgs.slice(1).concat(args || []);
-        const runner = new tr.ToolRunner(toolPath, args, options);
-        return runner.exec();
-    });
-}
-/**
- * Exec a command and get the output.
- * Output will be streamed to the live console.
- * Returns promise with the exit code and collected stdout and stderr
- *
- * @param     commandLine           command to execute (can include additional args). Must be correctly escaped.
- * @param     args                  optional arguments for tool. Escaping is handled by the lib.
- * @param     options               optional exec options.  See ExecOptions
- * @returns   Promise<ExecOutput>   exit code, stdout, and stderr
- */
-function getExecOutput(commandLine, args, options) {
-    return exec_awaiter(this, void 0, void 0, function* () {
-        var _a, _b;
-        let stdout = '';
-        let stderr = '';
-        //Using string decoder covers the case where a mult-byte character is split
-        const stdoutDecoder = new StringDecoder('utf8');
-        const stderrDecoder = new StringDecoder('utf8');
-        const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
-        const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
-        const stdErrListener = (data) => {
-            stderr += stderrDecoder.write(data);
-            if (originalStdErrListener) {
-                originalStdErrListener(data);
-            }
-        };
-        const stdOutListener = (data) => {
-            stdout += stdoutDecoder.write(data);
-            if (originalStdoutListener) {
-                originalStdoutListener(data);
-            }
-        };
-        const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
-        const exitCode = yield exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
-        //flush any remaining characters
-        stdout += stdoutDecoder.end();
-        stderr += stderrDecoder.end();
-        return {
-            exitCode,
-            stdout,
-            stderr
-        };
-    });
-}
-//# sourceMappingURL=exec.js.map
-
-/***/ }),
-
-/***/ 4942:
-/***/ ((__unused_webpack___webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
-
-
-// UNUSED EXPORTS: Headers, HttpClient, HttpClientError, HttpClientResponse, HttpCodes, MediaTypes, getProxyUrl, isHttps
-
+;// CONCATENATED MODULE: external "path"
+const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
 // EXTERNAL MODULE: external "http"
 var external_http_ = __nccwpck_require__(8611);
 // EXTERNAL MODULE: external "https"
@@ -37626,7 +32039,7 @@ function isHttps(requestUrl) {
     const parsedUrl = new URL(requestUrl);
     return parsedUrl.protocol === 'https:';
 }
-class HttpClient {
+class lib_HttpClient {
     constructor(userAgent, handlers, requestOptions) {
         this._ignoreSslError = false;
         this._allowRedirects = true;
@@ -38202,32 +32615,84 @@ class HttpClient {
 }
 const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
 //# sourceMappingURL=index.js.map
-
-/***/ }),
-
-/***/ 90:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   $1: () => (/* binding */ lstat),
-/* harmony export */   Ck: () => (/* binding */ mkdir),
-/* harmony export */   Cy: () => (/* binding */ readdir),
-/* harmony export */   H8: () => (/* binding */ IS_WINDOWS),
-/* harmony export */   Qh: () => (/* binding */ isRooted),
-/* harmony export */   YN: () => (/* binding */ symlink),
-/* harmony export */   dJ: () => (/* binding */ stat),
-/* harmony export */   h_: () => (/* binding */ readlink),
-/* harmony export */   k6: () => (/* binding */ chmod),
-/* harmony export */   m3: () => (/* binding */ copyFile),
-/* harmony export */   rm: () => (/* binding */ rm),
-/* harmony export */   t2: () => (/* binding */ exists),
-/* harmony export */   vr: () => (/* binding */ tryGetExecutablePath),
-/* harmony export */   y1: () => (/* binding */ unlink)
-/* harmony export */ });
-/* unused harmony exports open, rename, rmdir, UV_FS_O_EXLOCK, READONLY, isDirectory, getCmdPath */
-/* harmony import */ var fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9896);
-/* harmony import */ var path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6928);
-var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
+var auth_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+class BasicCredentialHandler {
+    constructor(username, password) {
+        this.username = username;
+        this.password = password;
+    }
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Basic ${Buffer.from(`${this.username}:${this.password}`).toString('base64')}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return auth_awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+class auth_BearerCredentialHandler {
+    constructor(token) {
+        this.token = token;
+    }
+    // currently implements pre-authorization
+    // TODO: support preAuth = false where it hooks on 401
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Bearer ${this.token}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return auth_awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+class PersonalAccessTokenCredentialHandler {
+    constructor(token) {
+        this.token = token;
+    }
+    // currently implements pre-authorization
+    // TODO: support preAuth = false where it hooks on 401
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Basic ${Buffer.from(`PAT:${this.token}`).toString('base64')}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return auth_awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+//# sourceMappingURL=auth.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
+var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
         function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
@@ -38238,7 +32703,404 @@ var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _argume
 };
 
 
-const { chmod, copyFile, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, symlink, unlink } = fs__WEBPACK_IMPORTED_MODULE_0__.promises;
+
+class oidc_utils_OidcClient {
+    static createHttpClient(allowRetry = true, maxRetry = 10) {
+        const requestOptions = {
+            allowRetries: allowRetry,
+            maxRetries: maxRetry
+        };
+        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(oidc_utils_OidcClient.getRequestToken())], requestOptions);
+    }
+    static getRequestToken() {
+        const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
+        if (!token) {
+            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_TOKEN env variable');
+        }
+        return token;
+    }
+    static getIDTokenUrl() {
+        const runtimeUrl = process.env['ACTIONS_ID_TOKEN_REQUEST_URL'];
+        if (!runtimeUrl) {
+            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable');
+        }
+        return runtimeUrl;
+    }
+    static getCall(id_token_url) {
+        return oidc_utils_awaiter(this, void 0, void 0, function* () {
+            var _a;
+            const httpclient = oidc_utils_OidcClient.createHttpClient();
+            const res = yield httpclient
+                .getJson(id_token_url)
+                .catch(error => {
+                throw new Error(`Failed to get ID Token. \n 
+        Error Code : ${error.statusCode}\n 
+        Error Message: ${error.message}`);
+            });
+            const id_token = (_a = res.result) === null || _a === void 0 ? void 0 : _a.value;
+            if (!id_token) {
+                throw new Error('Response json body do not have ID Token field');
+            }
+            return id_token;
+        });
+    }
+    static getIDToken(audience) {
+        return oidc_utils_awaiter(this, void 0, void 0, function* () {
+            try {
+                // New ID Token is requested from action service
+                let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
+                if (audience) {
+                    const encodedAudience = encodeURIComponent(audience);
+                    id_token_url = `${id_token_url}&audience=${encodedAudience}`;
+                }
+                debug(`ID token url is ${id_token_url}`);
+                const id_token = yield oidc_utils_OidcClient.getCall(id_token_url);
+                setSecret(id_token);
+                return id_token;
+            }
+            catch (error) {
+                throw new Error(`Error message: ${error.message}`);
+            }
+        });
+    }
+}
+//# sourceMappingURL=oidc-utils.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
+var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const { access, appendFile, writeFile } = external_fs_namespaceObject.promises;
+const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
+const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
+class Summary {
+    constructor() {
+        this._buffer = '';
+    }
+    /**
+     * Finds the summary file path from the environment, rejects if env var is not found or file does not exist
+     * Also checks r/w permissions.
+     *
+     * @returns step summary file path
+     */
+    filePath() {
+        return summary_awaiter(this, void 0, void 0, function* () {
+            if (this._filePath) {
+                return this._filePath;
+            }
+            const pathFromEnv = process.env[SUMMARY_ENV_VAR];
+            if (!pathFromEnv) {
+                throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
+            }
+            try {
+                yield access(pathFromEnv, external_fs_namespaceObject.constants.R_OK | external_fs_namespaceObject.constants.W_OK);
+            }
+            catch (_a) {
+                throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
+            }
+            this._filePath = pathFromEnv;
+            return this._filePath;
+        });
+    }
+    /**
+     * Wraps content in an HTML tag, adding any HTML attributes
+     *
+     * @param {string} tag HTML tag to wrap
+     * @param {string | null} content content within the tag
+     * @param {[attribute: string]: string} attrs key-value list of HTML attributes to add
+     *
+     * @returns {string} content wrapped in HTML element
+     */
+    wrap(tag, content, attrs = {}) {
+        const htmlAttrs = Object.entries(attrs)
+            .map(([key, value]) => ` ${key}="${value}"`)
+            .join('');
+        if (!content) {
+            return `<${tag}${htmlAttrs}>`;
+        }
+        return `<${tag}${htmlAttrs}>${content}</${tag}>`;
+    }
+    /**
+     * Writes text in the buffer to the summary buffer file and empties buffer. Will append by default.
+     *
+     * @param {SummaryWriteOptions} [options] (optional) options for write operation
+     *
+     * @returns {Promise<Summary>} summary instance
+     */
+    write(options) {
+        return summary_awaiter(this, void 0, void 0, function* () {
+            const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
+            const filePath = yield this.filePath();
+            const writeFunc = overwrite ? writeFile : appendFile;
+            yield writeFunc(filePath, this._buffer, { encoding: 'utf8' });
+            return this.emptyBuffer();
+        });
+    }
+    /**
+     * Clears the summary buffer and wipes the summary file
+     *
+     * @returns {Summary} summary instance
+     */
+    clear() {
+        return summary_awaiter(this, void 0, void 0, function* () {
+            return this.emptyBuffer().write({ overwrite: true });
+        });
+    }
+    /**
+     * Returns the current summary buffer as a string
+     *
+     * @returns {string} string of summary buffer
+     */
+    stringify() {
+        return this._buffer;
+    }
+    /**
+     * If the summary buffer is empty
+     *
+     * @returns {boolen} true if the buffer is empty
+     */
+    isEmptyBuffer() {
+        return this._buffer.length === 0;
+    }
+    /**
+     * Resets the summary buffer without writing to summary file
+     *
+     * @returns {Summary} summary instance
+     */
+    emptyBuffer() {
+        this._buffer = '';
+        return this;
+    }
+    /**
+     * Adds raw text to the summary buffer
+     *
+     * @param {string} text content to add
+     * @param {boolean} [addEOL=false] (optional) append an EOL to the raw text (default: false)
+     *
+     * @returns {Summary} summary instance
+     */
+    addRaw(text, addEOL = false) {
+        this._buffer += text;
+        return addEOL ? this.addEOL() : this;
+    }
+    /**
+     * Adds the operating system-specific end-of-line marker to the buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addEOL() {
+        return this.addRaw(external_os_namespaceObject.EOL);
+    }
+    /**
+     * Adds an HTML codeblock to the summary buffer
+     *
+     * @param {string} code content to render within fenced code block
+     * @param {string} lang (optional) language to syntax highlight code
+     *
+     * @returns {Summary} summary instance
+     */
+    addCodeBlock(code, lang) {
+        const attrs = Object.assign({}, (lang && { lang }));
+        const element = this.wrap('pre', this.wrap('code', code), attrs);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML list to the summary buffer
+     *
+     * @param {string[]} items list of items to render
+     * @param {boolean} [ordered=false] (optional) if the rendered list should be ordered or not (default: false)
+     *
+     * @returns {Summary} summary instance
+     */
+    addList(items, ordered = false) {
+        const tag = ordered ? 'ol' : 'ul';
+        const listItems = items.map(item => this.wrap('li', item)).join('');
+        const element = this.wrap(tag, listItems);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML table to the summary buffer
+     *
+     * @param {SummaryTableCell[]} rows table rows
+     *
+     * @returns {Summary} summary instance
+     */
+    addTable(rows) {
+        const tableBody = rows
+            .map(row => {
+            const cells = row
+                .map(cell => {
+                if (typeof cell === 'string') {
+                    return this.wrap('td', cell);
+                }
+                const { header, data, colspan, rowspan } = cell;
+                const tag = header ? 'th' : 'td';
+                const attrs = Object.assign(Object.assign({}, (colspan && { colspan })), (rowspan && { rowspan }));
+                return this.wrap(tag, data, attrs);
+            })
+                .join('');
+            return this.wrap('tr', cells);
+        })
+            .join('');
+        const element = this.wrap('table', tableBody);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds a collapsable HTML details element to the summary buffer
+     *
+     * @param {string} label text for the closed state
+     * @param {string} content collapsable content
+     *
+     * @returns {Summary} summary instance
+     */
+    addDetails(label, content) {
+        const element = this.wrap('details', this.wrap('summary', label) + content);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML image tag to the summary buffer
+     *
+     * @param {string} src path to the image you to embed
+     * @param {string} alt text description of the image
+     * @param {SummaryImageOptions} options (optional) addition image attributes
+     *
+     * @returns {Summary} summary instance
+     */
+    addImage(src, alt, options) {
+        const { width, height } = options || {};
+        const attrs = Object.assign(Object.assign({}, (width && { width })), (height && { height }));
+        const element = this.wrap('img', null, Object.assign({ src, alt }, attrs));
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML section heading element
+     *
+     * @param {string} text heading text
+     * @param {number | string} [level=1] (optional) the heading level, default: 1
+     *
+     * @returns {Summary} summary instance
+     */
+    addHeading(text, level) {
+        const tag = `h${level}`;
+        const allowedTag = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].includes(tag)
+            ? tag
+            : 'h1';
+        const element = this.wrap(allowedTag, text);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML thematic break (<hr>) to the summary buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addSeparator() {
+        const element = this.wrap('hr', null);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML line break (<br>) to the summary buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addBreak() {
+        const element = this.wrap('br', null);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML blockquote to the summary buffer
+     *
+     * @param {string} text quote text
+     * @param {string} cite (optional) citation url
+     *
+     * @returns {Summary} summary instance
+     */
+    addQuote(text, cite) {
+        const attrs = Object.assign({}, (cite && { cite }));
+        const element = this.wrap('blockquote', text, attrs);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML anchor tag to the summary buffer
+     *
+     * @param {string} text link text/content
+     * @param {string} href hyperlink
+     *
+     * @returns {Summary} summary instance
+     */
+    addLink(text, href) {
+        const element = this.wrap('a', text, { href });
+        return this.addRaw(element).addEOL();
+    }
+}
+const _summary = new Summary();
+/**
+ * @deprecated use `core.summary`
+ */
+const markdownSummary = (/* unused pure expression or super */ null && (_summary));
+const summary = _summary;
+//# sourceMappingURL=summary.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
+
+/**
+ * toPosixPath converts the given path to the posix form. On Windows, \\ will be
+ * replaced with /.
+ *
+ * @param pth. Path to transform.
+ * @return string Posix path.
+ */
+function toPosixPath(pth) {
+    return pth.replace(/[\\]/g, '/');
+}
+/**
+ * toWin32Path converts the given path to the win32 form. On Linux, / will be
+ * replaced with \\.
+ *
+ * @param pth. Path to transform.
+ * @return string Win32 path.
+ */
+function toWin32Path(pth) {
+    return pth.replace(/[/]/g, '\\');
+}
+/**
+ * toPlatformPath converts the given path to a platform-specific path. It does
+ * this by replacing instances of / and \ with the platform-specific path
+ * separator.
+ *
+ * @param pth The path to platformize.
+ * @return string The platform-specific path.
+ */
+function toPlatformPath(pth) {
+    return pth.replace(/[/\\]/g, path.sep);
+}
+//# sourceMappingURL=path-utils.js.map
+// EXTERNAL MODULE: external "string_decoder"
+var external_string_decoder_ = __nccwpck_require__(3193);
+// EXTERNAL MODULE: external "events"
+var external_events_ = __nccwpck_require__(4434);
+;// CONCATENATED MODULE: external "child_process"
+const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
+// EXTERNAL MODULE: external "assert"
+var external_assert_ = __nccwpck_require__(2613);
+;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
+var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
 // export const {open} = 'fs'
 const IS_WINDOWS = process.platform === 'win32';
 /**
@@ -38253,8 +33115,8 @@ const IS_WINDOWS = process.platform === 'win32';
  * backslash to all junction results on Windows.
  */
 function readlink(fsPath) {
-    return __awaiter(this, void 0, void 0, function* () {
-        const result = yield fs__WEBPACK_IMPORTED_MODULE_0__.promises.readlink(fsPath);
+    return io_util_awaiter(this, void 0, void 0, function* () {
+        const result = yield external_fs_namespaceObject.promises.readlink(fsPath);
         // On Windows, restore Node 20 behavior: add trailing backslash to all results
         // since junctions on Windows are always directory links
         if (IS_WINDOWS && !result.endsWith('\\')) {
@@ -38265,9 +33127,9 @@ function readlink(fsPath) {
 }
 // See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
 const UV_FS_O_EXLOCK = 0x10000000;
-const READONLY = fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_RDONLY;
+const READONLY = external_fs_namespaceObject.constants.O_RDONLY;
 function exists(fsPath) {
-    return __awaiter(this, void 0, void 0, function* () {
+    return io_util_awaiter(this, void 0, void 0, function* () {
         try {
             yield stat(fsPath);
         }
@@ -38281,7 +33143,7 @@ function exists(fsPath) {
     });
 }
 function isDirectory(fsPath_1) {
-    return __awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
+    return io_util_awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
         const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
         return stats.isDirectory();
     });
@@ -38308,7 +33170,7 @@ function isRooted(p) {
  * @return if file exists and is executable, returns the file path. otherwise empty string.
  */
 function tryGetExecutablePath(filePath, extensions) {
-    return __awaiter(this, void 0, void 0, function* () {
+    return io_util_awaiter(this, void 0, void 0, function* () {
         let stats = undefined;
         try {
             // test file exists
@@ -38323,7 +33185,7 @@ function tryGetExecutablePath(filePath, extensions) {
         if (stats && stats.isFile()) {
             if (IS_WINDOWS) {
                 // on Windows, test for valid extension
-                const upperExt = path__WEBPACK_IMPORTED_MODULE_1__.extname(filePath).toUpperCase();
+                const upperExt = external_path_namespaceObject.extname(filePath).toUpperCase();
                 if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
                     return filePath;
                 }
@@ -38352,11 +33214,11 @@ function tryGetExecutablePath(filePath, extensions) {
                 if (IS_WINDOWS) {
                     // preserve the case of the actual file (since an extension was appended)
                     try {
-                        const directory = path__WEBPACK_IMPORTED_MODULE_1__.dirname(filePath);
-                        const upperName = path__WEBPACK_IMPORTED_MODULE_1__.basename(filePath).toUpperCase();
+                        const directory = external_path_namespaceObject.dirname(filePath);
+                        const upperName = external_path_namespaceObject.basename(filePath).toUpperCase();
                         for (const actualName of yield readdir(directory)) {
                             if (upperName === actualName.toUpperCase()) {
-                                filePath = path__WEBPACK_IMPORTED_MODULE_1__.join(directory, actualName);
+                                filePath = external_path_namespaceObject.join(directory, actualName);
                                 break;
                             }
                         }
@@ -38406,23 +33268,8 @@ function getCmdPath() {
     return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
 }
 //# sourceMappingURL=io-util.js.map
-
-/***/ }),
-
-/***/ 8701:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   K7: () => (/* binding */ which),
-/* harmony export */   U$: () => (/* binding */ mkdirP),
-/* harmony export */   Yz: () => (/* binding */ rmRF),
-/* harmony export */   cp: () => (/* binding */ cp)
-/* harmony export */ });
-/* unused harmony exports mv, findInPath */
-/* harmony import */ var assert__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2613);
-/* harmony import */ var path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6928);
-/* harmony import */ var _io_util_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(90);
-var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
+var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
         function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
@@ -38442,22 +33289,22 @@ var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _argume
  * @param     dest      destination path
  * @param     options   optional. See CopyOptions.
  */
-function cp(source_1, dest_1) {
-    return __awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
+function io_cp(source_1, dest_1) {
+    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
         const { force, recursive, copySourceDirectory } = readCopyOptions(options);
-        const destStat = (yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .exists */ .t2(dest)) ? yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .stat */ .dJ(dest) : null;
+        const destStat = (yield exists(dest)) ? yield stat(dest) : null;
         // Dest is an existing file, but not forcing
         if (destStat && destStat.isFile() && !force) {
             return;
         }
         // If dest is an existing directory, should copy inside.
         const newDest = destStat && destStat.isDirectory() && copySourceDirectory
-            ? path__WEBPACK_IMPORTED_MODULE_1__.join(dest, path__WEBPACK_IMPORTED_MODULE_1__.basename(source))
+            ? external_path_namespaceObject.join(dest, external_path_namespaceObject.basename(source))
             : dest;
-        if (!(yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .exists */ .t2(source))) {
+        if (!(yield exists(source))) {
             throw new Error(`no such file or directory: ${source}`);
         }
-        const sourceStat = yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .stat */ .dJ(source);
+        const sourceStat = yield stat(source);
         if (sourceStat.isDirectory()) {
             if (!recursive) {
                 throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
@@ -38467,11 +33314,11 @@ function cp(source_1, dest_1) {
             }
         }
         else {
-            if (path__WEBPACK_IMPORTED_MODULE_1__.relative(source, newDest) === '') {
+            if (external_path_namespaceObject.relative(source, newDest) === '') {
                 // a file cannot be copied to itself
                 throw new Error(`'${newDest}' and '${source}' are the same file`);
             }
-            yield copyFile(source, newDest, force);
+            yield io_copyFile(source, newDest, force);
         }
     });
 }
@@ -38483,7 +33330,7 @@ function cp(source_1, dest_1) {
  * @param     options   optional. See MoveOptions.
  */
 function mv(source_1, dest_1) {
-    return __awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
+    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
         if (yield ioUtil.exists(dest)) {
             let destExists = true;
             if (yield ioUtil.isDirectory(dest)) {
@@ -38510,8 +33357,8 @@ function mv(source_1, dest_1) {
  * @param inputPath path to remove
  */
 function rmRF(inputPath) {
-    return __awaiter(this, void 0, void 0, function* () {
-        if (_io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .IS_WINDOWS */ .H8) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (IS_WINDOWS) {
             // Check for invalid characters
             // https://docs.microsoft.com/en-us/windows/win32/fileio/naming-a-file
             if (/[*"<>|]/.test(inputPath)) {
@@ -38520,7 +33367,7 @@ function rmRF(inputPath) {
         }
         try {
             // note if path does not exist, error is silent
-            yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__.rm(inputPath, {
+            yield rm(inputPath, {
                 force: true,
                 maxRetries: 3,
                 recursive: true,
@@ -38540,9 +33387,9 @@ function rmRF(inputPath) {
  * @returns Promise<void>
  */
 function mkdirP(fsPath) {
-    return __awaiter(this, void 0, void 0, function* () {
-        (0,assert__WEBPACK_IMPORTED_MODULE_0__.ok)(fsPath, 'a path argument must be provided');
-        yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .mkdir */ .Ck(fsPath, { recursive: true });
+    return io_awaiter(this, void 0, void 0, function* () {
+        (0,external_assert_.ok)(fsPath, 'a path argument must be provided');
+        yield mkdir(fsPath, { recursive: true });
     });
 }
 /**
@@ -38554,7 +33401,7 @@ function mkdirP(fsPath) {
  * @returns   Promise<string>   path to tool
  */
 function which(tool, check) {
-    return __awaiter(this, void 0, void 0, function* () {
+    return io_awaiter(this, void 0, void 0, function* () {
         if (!tool) {
             throw new Error("parameter 'tool' is required");
         }
@@ -38562,7 +33409,7 @@ function which(tool, check) {
         if (check) {
             const result = yield which(tool, false);
             if (!result) {
-                if (_io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .IS_WINDOWS */ .H8) {
+                if (IS_WINDOWS) {
                     throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
                 }
                 else {
@@ -38584,29 +33431,29 @@ function which(tool, check) {
  * @returns   Promise<string[]>  the paths of the tool
  */
 function findInPath(tool) {
-    return __awaiter(this, void 0, void 0, function* () {
+    return io_awaiter(this, void 0, void 0, function* () {
         if (!tool) {
             throw new Error("parameter 'tool' is required");
         }
         // build the list of extensions to try
         const extensions = [];
-        if (_io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .IS_WINDOWS */ .H8 && process.env['PATHEXT']) {
-            for (const extension of process.env['PATHEXT'].split(path__WEBPACK_IMPORTED_MODULE_1__.delimiter)) {
+        if (IS_WINDOWS && process.env['PATHEXT']) {
+            for (const extension of process.env['PATHEXT'].split(external_path_namespaceObject.delimiter)) {
                 if (extension) {
                     extensions.push(extension);
                 }
             }
         }
         // if it's rooted, return it if exists. otherwise return empty.
-        if (_io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .isRooted */ .Qh(tool)) {
-            const filePath = yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .tryGetExecutablePath */ .vr(tool, extensions);
+        if (isRooted(tool)) {
+            const filePath = yield tryGetExecutablePath(tool, extensions);
             if (filePath) {
                 return [filePath];
             }
             return [];
         }
         // if any path separators, return empty
-        if (tool.includes(path__WEBPACK_IMPORTED_MODULE_1__.sep)) {
+        if (tool.includes(external_path_namespaceObject.sep)) {
             return [];
         }
         // build the list of directories
@@ -38617,7 +33464,7 @@ function findInPath(tool) {
         // across platforms.
         const directories = [];
         if (process.env.PATH) {
-            for (const p of process.env.PATH.split(path__WEBPACK_IMPORTED_MODULE_1__.delimiter)) {
+            for (const p of process.env.PATH.split(external_path_namespaceObject.delimiter)) {
                 if (p) {
                     directories.push(p);
                 }
@@ -38626,7 +33473,7 @@ function findInPath(tool) {
         // find all matches
         const matches = [];
         for (const directory of directories) {
-            const filePath = yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .tryGetExecutablePath */ .vr(path__WEBPACK_IMPORTED_MODULE_1__.join(directory, tool), extensions);
+            const filePath = yield tryGetExecutablePath(external_path_namespaceObject.join(directory, tool), extensions);
             if (filePath) {
                 matches.push(filePath);
             }
@@ -38643,56 +33490,4882 @@ function readCopyOptions(options) {
     return { force, recursive, copySourceDirectory };
 }
 function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
-    return __awaiter(this, void 0, void 0, function* () {
+    return io_awaiter(this, void 0, void 0, function* () {
         // Ensure there is not a run away recursive copy
         if (currentDepth >= 255)
             return;
         currentDepth++;
         yield mkdirP(destDir);
-        const files = yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .readdir */ .Cy(sourceDir);
+        const files = yield readdir(sourceDir);
         for (const fileName of files) {
             const srcFile = `${sourceDir}/${fileName}`;
             const destFile = `${destDir}/${fileName}`;
-            const srcFileStat = yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .lstat */ .$1(srcFile);
+            const srcFileStat = yield lstat(srcFile);
             if (srcFileStat.isDirectory()) {
                 // Recurse
                 yield cpDirRecursive(srcFile, destFile, currentDepth, force);
             }
             else {
-                yield copyFile(srcFile, destFile, force);
+                yield io_copyFile(srcFile, destFile, force);
             }
         }
         // Change the mode for the newly created directory
-        yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .chmod */ .k6(destDir, (yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .stat */ .dJ(sourceDir)).mode);
+        yield chmod(destDir, (yield stat(sourceDir)).mode);
     });
 }
 // Buffered file copy
-function copyFile(srcFile, destFile, force) {
-    return __awaiter(this, void 0, void 0, function* () {
-        if ((yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .lstat */ .$1(srcFile)).isSymbolicLink()) {
+function io_copyFile(srcFile, destFile, force) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if ((yield lstat(srcFile)).isSymbolicLink()) {
             // unlink/re-link it
             try {
-                yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .lstat */ .$1(destFile);
-                yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .unlink */ .y1(destFile);
+                yield lstat(destFile);
+                yield unlink(destFile);
             }
             catch (e) {
                 // Try to override file permission
                 if (e.code === 'EPERM') {
-                    yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .chmod */ .k6(destFile, '0666');
-                    yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .unlink */ .y1(destFile);
+                    yield chmod(destFile, '0666');
+                    yield unlink(destFile);
                 }
                 // other errors = it doesn't exist, no work to do
             }
             // Copy over symlink
-            const symlinkFull = yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .readlink */ .h_(srcFile);
-            yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .symlink */ .YN(symlinkFull, destFile, _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .IS_WINDOWS */ .H8 ? 'junction' : null);
+            const symlinkFull = yield readlink(srcFile);
+            yield symlink(symlinkFull, destFile, IS_WINDOWS ? 'junction' : null);
         }
-        else if (!(yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .exists */ .t2(destFile)) || force) {
-            yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .copyFile */ .m3(srcFile, destFile);
+        else if (!(yield exists(destFile)) || force) {
+            yield copyFile(srcFile, destFile);
         }
     });
 }
 //# sourceMappingURL=io.js.map
+;// CONCATENATED MODULE: external "timers"
+const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
+var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
+
+/* eslint-disable @typescript-eslint/unbound-method */
+const toolrunner_IS_WINDOWS = process.platform === 'win32';
+/*
+ * Class for running command line tools. Handles quoting and arg parsing in a platform agnostic way.
+ */
+class ToolRunner extends external_events_.EventEmitter {
+    constructor(toolPath, args, options) {
+        super();
+        if (!toolPath) {
+            throw new Error("Parameter 'toolPath' cannot be null or empty.");
+        }
+        this.toolPath = toolPath;
+        this.args = args || [];
+        this.options = options || {};
+    }
+    _debug(message) {
+        if (this.options.listeners && this.options.listeners.debug) {
+            this.options.listeners.debug(message);
+        }
+    }
+    _getCommandString(options, noPrefix) {
+        const toolPath = this._getSpawnFileName();
+        const args = this._getSpawnArgs(options);
+        let cmd = noPrefix ? '' : '[command]'; // omit prefix when piped to a second tool
+        if (toolrunner_IS_WINDOWS) {
+            // Windows + cmd file
+            if (this._isCmdFile()) {
+                cmd += toolPath;
+                for (const a of args) {
+                    cmd += ` ${a}`;
+                }
+            }
+            // Windows + verbatim
+            else if (options.windowsVerbatimArguments) {
+                cmd += `"${toolPath}"`;
+                for (const a of args) {
+                    cmd += ` ${a}`;
+                }
+            }
+            // Windows (regular)
+            else {
+                cmd += this._windowsQuoteCmdArg(toolPath);
+                for (const a of args) {
+                    cmd += ` ${this._windowsQuoteCmdArg(a)}`;
+                }
+            }
+        }
+        else {
+            // OSX/Linux - this can likely be improved with some form of quoting.
+            // creating processes on Unix is fundamentally different than Windows.
+            // on Unix, execvp() takes an arg array.
+            cmd += toolPath;
+            for (const a of args) {
+                cmd += ` ${a}`;
+            }
+        }
+        return cmd;
+    }
+    _processLineBuffer(data, strBuffer, onLine) {
+        try {
+            let s = strBuffer + data.toString();
+            let n = s.indexOf(external_os_namespaceObject.EOL);
+            while (n > -1) {
+                const line = s.substring(0, n);
+                onLine(line);
+                // the rest of the string ...
+                s = s.substring(n + external_os_namespaceObject.EOL.length);
+                n = s.indexOf(external_os_namespaceObject.EOL);
+            }
+            return s;
+        }
+        catch (err) {
+            // streaming lines to console is best effort.  Don't fail a build.
+            this._debug(`error processing line. Failed with error ${err}`);
+            return '';
+        }
+    }
+    _getSpawnFileName() {
+        if (toolrunner_IS_WINDOWS) {
+            if (this._isCmdFile()) {
+                return process.env['COMSPEC'] || 'cmd.exe';
+            }
+        }
+        return this.toolPath;
+    }
+    _getSpawnArgs(options) {
+        if (toolrunner_IS_WINDOWS) {
+            if (this._isCmdFile()) {
+                let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
+                for (const a of this.args) {
+                    argline += ' ';
+                    argline += options.windowsVerbatimArguments
+                        ? a
+                        : this._windowsQuoteCmdArg(a);
+                }
+                argline += '"';
+                return [argline];
+            }
+        }
+        return this.args;
+    }
+    _endsWith(str, end) {
+        return str.endsWith(end);
+    }
+    _isCmdFile() {
+        const upperToolPath = this.toolPath.toUpperCase();
+        return (this._endsWith(upperToolPath, '.CMD') ||
+            this._endsWith(upperToolPath, '.BAT'));
+    }
+    _windowsQuoteCmdArg(arg) {
+        // for .exe, apply the normal quoting rules that libuv applies
+        if (!this._isCmdFile()) {
+            return this._uvQuoteCmdArg(arg);
+        }
+        // otherwise apply quoting rules specific to the cmd.exe command line parser.
+        // the libuv rules are generic and are not designed specifically for cmd.exe
+        // command line parser.
+        //
+        // for a detailed description of the cmd.exe command line parser, refer to
+        // http://stackoverflow.com/questions/4094699/how-does-the-windows-command-interpreter-cmd-exe-parse-scripts/7970912#7970912
+        // need quotes for empty arg
+        if (!arg) {
+            return '""';
+        }
+        // determine whether the arg needs to be quoted
+        const cmdSpecialChars = [
+            ' ',
+            '\t',
+            '&',
+            '(',
+            ')',
+            '[',
+            ']',
+            '{',
+            '}',
+            '^',
+            '=',
+            ';',
+            '!',
+            "'",
+            '+',
+            ',',
+            '`',
+            '~',
+            '|',
+            '<',
+            '>',
+            '"'
+        ];
+        let needsQuotes = false;
+        for (const char of arg) {
+            if (cmdSpecialChars.some(x => x === char)) {
+                needsQuotes = true;
+                break;
+            }
+        }
+        // short-circuit if quotes not needed
+        if (!needsQuotes) {
+            return arg;
+        }
+        // the following quoting rules are very similar to the rules that by libuv applies.
+        //
+        // 1) wrap the string in quotes
+        //
+        // 2) double-up quotes - i.e. " => ""
+        //
+        //    this is different from the libuv quoting rules. libuv replaces " with \", which unfortunately
+        //    doesn't work well with a cmd.exe command line.
+        //
+        //    note, replacing " with "" also works well if the arg is passed to a downstream .NET console app.
+        //    for example, the command line:
+        //          foo.exe "myarg:""my val"""
+        //    is parsed by a .NET console app into an arg array:
+        //          [ "myarg:\"my val\"" ]
+        //    which is the same end result when applying libuv quoting rules. although the actual
+        //    command line from libuv quoting rules would look like:
+        //          foo.exe "myarg:\"my val\""
+        //
+        // 3) double-up slashes that precede a quote,
+        //    e.g.  hello \world    => "hello \world"
+        //          hello\"world    => "hello\\""world"
+        //          hello\\"world   => "hello\\\\""world"
+        //          hello world\    => "hello world\\"
+        //
+        //    technically this is not required for a cmd.exe command line, or the batch argument parser.
+        //    the reasons for including this as a .cmd quoting rule are:
+        //
+        //    a) this is optimized for the scenario where the argument is passed from the .cmd file to an
+        //       external program. many programs (e.g. .NET console apps) rely on the slash-doubling rule.
+        //
+        //    b) it's what we've been doing previously (by deferring to node default behavior) and we
+        //       haven't heard any complaints about that aspect.
+        //
+        // note, a weakness of the quoting rules chosen here, is that % is not escaped. in fact, % cannot be
+        // escaped when used on the command line directly - even though within a .cmd file % can be escaped
+        // by using %%.
+        //
+        // the saving grace is, on the command line, %var% is left as-is if var is not defined. this contrasts
+        // the line parsing rules within a .cmd file, where if var is not defined it is replaced with nothing.
+        //
+        // one option that was explored was replacing % with ^% - i.e. %var% => ^%var^%. this hack would
+        // often work, since it is unlikely that var^ would exist, and the ^ character is removed when the
+        // variable is used. the problem, however, is that ^ is not removed when %* is used to pass the args
+        // to an external program.
+        //
+        // an unexplored potential solution for the % escaping problem, is to create a wrapper .cmd file.
+        // % can be escaped within a .cmd file.
+        let reverse = '"';
+        let quoteHit = true;
+        for (let i = arg.length; i > 0; i--) {
+            // walk the string in reverse
+            reverse += arg[i - 1];
+            if (quoteHit && arg[i - 1] === '\\') {
+                reverse += '\\'; // double the slash
+            }
+            else if (arg[i - 1] === '"') {
+                quoteHit = true;
+                reverse += '"'; // double the quote
+            }
+            else {
+                quoteHit = false;
+            }
+        }
+        reverse += '"';
+        return reverse.split('').reverse().join('');
+    }
+    _uvQuoteCmdArg(arg) {
+        // Tool runner wraps child_process.spawn() and needs to apply the same quoting as
+        // Node in certain cases where the undocumented spawn option windowsVerbatimArguments
+        // is used.
+        //
+        // Since this function is a port of quote_cmd_arg from Node 4.x (technically, lib UV,
+        // see https://github.com/nodejs/node/blob/v4.x/deps/uv/src/win/process.c for details),
+        // pasting copyright notice from Node within this function:
+        //
+        //      Copyright Joyent, Inc. and other Node contributors. All rights reserved.
+        //
+        //      Permission is hereby granted, free of charge, to any person obtaining a copy
+        //      of this software and associated documentation files (the "Software"), to
+        //      deal in the Software without restriction, including without limitation the
+        //      rights to use, copy, modify, merge, publish, distribute, sublicense, and/or
+        //      sell copies of the Software, and to permit persons to whom the Software is
+        //      furnished to do so, subject to the following conditions:
+        //
+        //      The above copyright notice and this permission notice shall be included in
+        //      all copies or substantial portions of the Software.
+        //
+        //      THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+        //      IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+        //      FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+        //      AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+        //      LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
+        //      FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
+        //      IN THE SOFTWARE.
+        if (!arg) {
+            // Need double quotation for empty argument
+            return '""';
+        }
+        if (!arg.includes(' ') && !arg.includes('\t') && !arg.includes('"')) {
+            // No quotation needed
+            return arg;
+        }
+        if (!arg.includes('"') && !arg.includes('\\')) {
+            // No embedded double quotes or backslashes, so I can just wrap
+            // quote marks around the whole thing.
+            return `"${arg}"`;
+        }
+        // Expected input/output:
+        //   input : hello"world
+        //   output: "hello\"world"
+        //   input : hello""world
+        //   output: "hello\"\"world"
+        //   input : hello\world
+        //   output: hello\world
+        //   input : hello\\world
+        //   output: hello\\world
+        //   input : hello\"world
+        //   output: "hello\\\"world"
+        //   input : hello\\"world
+        //   output: "hello\\\\\"world"
+        //   input : hello world\
+        //   output: "hello world\\" - note the comment in libuv actually reads "hello world\"
+        //                             but it appears the comment is wrong, it should be "hello world\\"
+        let reverse = '"';
+        let quoteHit = true;
+        for (let i = arg.length; i > 0; i--) {
+            // walk the string in reverse
+            reverse += arg[i - 1];
+            if (quoteHit && arg[i - 1] === '\\') {
+                reverse += '\\';
+            }
+            else if (arg[i - 1] === '"') {
+                quoteHit = true;
+                reverse += '\\';
+            }
+            else {
+                quoteHit = false;
+            }
+        }
+        reverse += '"';
+        return reverse.split('').reverse().join('');
+    }
+    _cloneExecOptions(options) {
+        options = options || {};
+        const result = {
+            cwd: options.cwd || process.cwd(),
+            env: options.env || process.env,
+            silent: options.silent || false,
+            windowsVerbatimArguments: options.windowsVerbatimArguments || false,
+            failOnStdErr: options.failOnStdErr || false,
+            ignoreReturnCode: options.ignoreReturnCode || false,
+            delay: options.delay || 10000
+        };
+        result.outStream = options.outStream || process.stdout;
+        result.errStream = options.errStream || process.stderr;
+        return result;
+    }
+    _getSpawnOptions(options, toolPath) {
+        options = options || {};
+        const result = {};
+        result.cwd = options.cwd;
+        result.env = options.env;
+        result['windowsVerbatimArguments'] =
+            options.windowsVerbatimArguments || this._isCmdFile();
+        if (options.windowsVerbatimArguments) {
+            result.argv0 = `"${toolPath}"`;
+        }
+        return result;
+    }
+    /**
+     * Exec a tool.
+     * Output will be streamed to the live console.
+     * Returns promise with return code
+     *
+     * @param     tool     path to tool to exec
+     * @param     options  optional exec options.  See ExecOptions
+     * @returns   number
+     */
+    exec() {
+        return toolrunner_awaiter(this, void 0, void 0, function* () {
+            // root the tool path if it is unrooted and contains relative pathing
+            if (!isRooted(this.toolPath) &&
+                (this.toolPath.includes('/') ||
+                    (toolrunner_IS_WINDOWS && this.toolPath.includes('\\')))) {
+                // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
+                this.toolPath = external_path_namespaceObject.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
+            }
+            // if the tool is only a file name, then resolve it from the PATH
+            // otherwise verify it exists (add extension on Windows if necessary)
+            this.toolPath = yield which(this.toolPath, true);
+            return new Promise((resolve, reject) => toolrunner_awaiter(this, void 0, void 0, function* () {
+                this._debug(`exec tool: ${this.toolPath}`);
+                this._debug('arguments:');
+                for (const arg of this.args) {
+                    this._debug(`   ${arg}`);
+                }
+                const optionsNonNull = this._cloneExecOptions(this.options);
+                if (!optionsNonNull.silent && optionsNonNull.outStream) {
+                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_namespaceObject.EOL);
+                }
+                const state = new ExecState(optionsNonNull, this.toolPath);
+                state.on('debug', (message) => {
+                    this._debug(message);
+                });
+                if (this.options.cwd && !(yield exists(this.options.cwd))) {
+                    return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
+                }
+                const fileName = this._getSpawnFileName();
+                const cp = external_child_process_namespaceObject.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
+                let stdbuffer = '';
+                if (cp.stdout) {
+                    cp.stdout.on('data', (data) => {
+                        if (this.options.listeners && this.options.listeners.stdout) {
+                            this.options.listeners.stdout(data);
+                        }
+                        if (!optionsNonNull.silent && optionsNonNull.outStream) {
+                            optionsNonNull.outStream.write(data);
+                        }
+                        stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
+                            if (this.options.listeners && this.options.listeners.stdline) {
+                                this.options.listeners.stdline(line);
+                            }
+                        });
+                    });
+                }
+                let errbuffer = '';
+                if (cp.stderr) {
+                    cp.stderr.on('data', (data) => {
+                        state.processStderr = true;
+                        if (this.options.listeners && this.options.listeners.stderr) {
+                            this.options.listeners.stderr(data);
+                        }
+                        if (!optionsNonNull.silent &&
+                            optionsNonNull.errStream &&
+                            optionsNonNull.outStream) {
+                            const s = optionsNonNull.failOnStdErr
+                                ? optionsNonNull.errStream
+                                : optionsNonNull.outStream;
+                            s.write(data);
+                        }
+                        errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
+                            if (this.options.listeners && this.options.listeners.errline) {
+                                this.options.listeners.errline(line);
+                            }
+                        });
+                    });
+                }
+                cp.on('error', (err) => {
+                    state.processError = err.message;
+                    state.processExited = true;
+                    state.processClosed = true;
+                    state.CheckComplete();
+                });
+                cp.on('exit', (code) => {
+                    state.processExitCode = code;
+                    state.processExited = true;
+                    this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
+                    state.CheckComplete();
+                });
+                cp.on('close', (code) => {
+                    state.processExitCode = code;
+                    state.processExited = true;
+                    state.processClosed = true;
+                    this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
+                    state.CheckComplete();
+                });
+                state.on('done', (error, exitCode) => {
+                    if (stdbuffer.length > 0) {
+                        this.emit('stdline', stdbuffer);
+                    }
+                    if (errbuffer.length > 0) {
+                        this.emit('errline', errbuffer);
+                    }
+                    cp.removeAllListeners();
+                    if (error) {
+                        reject(error);
+                    }
+                    else {
+                        resolve(exitCode);
+                    }
+                });
+                if (this.options.input) {
+                    if (!cp.stdin) {
+                        throw new Error('child process missing stdin');
+                    }
+                    cp.stdin.end(this.options.input);
+                }
+            }));
+        });
+    }
+}
+/**
+ * Convert an arg string to an array of args. Handles escaping
+ *
+ * @param    argString   string of arguments
+ * @returns  string[]    array of arguments
+ */
+function argStringToArray(argString) {
+    const args = [];
+    let inQuotes = false;
+    let escaped = false;
+    let arg = '';
+    function append(c) {
+        // we only escape double quotes.
+        if (escaped && c !== '"') {
+            arg += '\\';
+        }
+        arg += c;
+        escaped = false;
+    }
+    for (let i = 0; i < argString.length; i++) {
+        const c = argString.charAt(i);
+        if (c === '"') {
+            if (!escaped) {
+                inQuotes = !inQuotes;
+            }
+            else {
+                append(c);
+            }
+            continue;
+        }
+        if (c === '\\' && escaped) {
+            append(c);
+            continue;
+        }
+        if (c === '\\' && inQuotes) {
+            escaped = true;
+            continue;
+        }
+        if (c === ' ' && !inQuotes) {
+            if (arg.length > 0) {
+                args.push(arg);
+                arg = '';
+            }
+            continue;
+        }
+        append(c);
+    }
+    if (arg.length > 0) {
+        args.push(arg.trim());
+    }
+    return args;
+}
+class ExecState extends external_events_.EventEmitter {
+    constructor(options, toolPath) {
+        super();
+        this.processClosed = false; // tracks whether the process has exited and stdio is closed
+        this.processError = '';
+        this.processExitCode = 0;
+        this.processExited = false; // tracks whether the process has exited
+        this.processStderr = false; // tracks whether stderr was written to
+        this.delay = 10000; // 10 seconds
+        this.done = false;
+        this.timeout = null;
+        if (!toolPath) {
+            throw new Error('toolPath must not be empty');
+        }
+        this.options = options;
+        this.toolPath = toolPath;
+        if (options.delay) {
+            this.delay = options.delay;
+        }
+    }
+    CheckComplete() {
+        if (this.done) {
+            return;
+        }
+        if (this.processClosed) {
+            this._setResult();
+        }
+        else if (this.processExited) {
+            this.timeout = (0,external_timers_namespaceObject.setTimeout)(ExecState.HandleTimeout, this.delay, this);
+        }
+    }
+    _debug(message) {
+        this.emit('debug', message);
+    }
+    _setResult() {
+        // determine whether there is an error
+        let error;
+        if (this.processExited) {
+            if (this.processError) {
+                error = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
+            }
+            else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
+                error = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
+            }
+            else if (this.processStderr && this.options.failOnStdErr) {
+                error = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
+            }
+        }
+        // clear the timeout
+        if (this.timeout) {
+            clearTimeout(this.timeout);
+            this.timeout = null;
+        }
+        this.done = true;
+        this.emit('done', error, this.processExitCode);
+    }
+    static HandleTimeout(state) {
+        if (state.done) {
+            return;
+        }
+        if (!state.processClosed && state.processExited) {
+            const message = `The STDIO streams did not close within ${state.delay / 1000} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
+            state._debug(message);
+        }
+        state._setResult();
+    }
+}
+//# sourceMappingURL=toolrunner.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
+var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+/**
+ * Exec a command.
+ * Output will be streamed to the live console.
+ * Returns promise with return code
+ *
+ * @param     commandLine        command to execute (can include additional args). Must be correctly escaped.
+ * @param     args               optional arguments for tool. Escaping is handled by the lib.
+ * @param     options            optional exec options.  See ExecOptions
+ * @returns   Promise<number>    exit code
+ */
+function exec_exec(commandLine, args, options) {
+    return exec_awaiter(this, void 0, void 0, function* () {
+        const commandArgs = tr.argStringToArray(commandLine);
+        if (commandArgs.length === 0) {
+            throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
+        }
+        // Path to tool to execute should be first arg
+        const toolPath = commandArgs[0];
+        args = commandArgs.slice(1).concat(args || []);
+        const runner = new tr.ToolRunner(toolPath, args, options);
+        return runner.exec();
+    });
+}
+/**
+ * Exec a command and get the output.
+ * Output will be streamed to the live console.
+ * Returns promise with the exit code and collected stdout and stderr
+ *
+ * @param     commandLine           command to execute (can include additional args). Must be correctly escaped.
+ * @param     args                  optional arguments for tool. Escaping is handled by the lib.
+ * @param     options               optional exec options.  See ExecOptions
+ * @returns   Promise<ExecOutput>   exit code, stdout, and stderr
+ */
+function getExecOutput(commandLine, args, options) {
+    return exec_awaiter(this, void 0, void 0, function* () {
+        var _a, _b;
+        let stdout = '';
+        let stderr = '';
+        //Using string decoder covers the case where a mult-byte character is split
+        const stdoutDecoder = new StringDecoder('utf8');
+        const stderrDecoder = new StringDecoder('utf8');
+        const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
+        const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
+        const stdErrListener = (data) => {
+            stderr += stderrDecoder.write(data);
+            if (originalStdErrListener) {
+                originalStdErrListener(data);
+            }
+        };
+        const stdOutListener = (data) => {
+            stdout += stdoutDecoder.write(data);
+            if (originalStdoutListener) {
+                originalStdoutListener(data);
+            }
+        };
+        const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
+        const exitCode = yield exec_exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
+        //flush any remaining characters
+        stdout += stdoutDecoder.end();
+        stderr += stderrDecoder.end();
+        return {
+            exitCode,
+            stdout,
+            stderr
+        };
+    });
+}
+//# sourceMappingURL=exec.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
+var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
+        silent: true
+    });
+    const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
+        silent: true
+    });
+    return {
+        name: name.trim(),
+        version: version.trim()
+    };
+});
+const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    var _a, _b, _c, _d;
+    const { stdout } = yield exec.getExecOutput('sw_vers', undefined, {
+        silent: true
+    });
+    const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
+    const name = (_d = (_c = stdout.match(/ProductName:\s*(.+)/)) === null || _c === void 0 ? void 0 : _c[1]) !== null && _d !== void 0 ? _d : '';
+    return {
+        name,
+        version
+    };
+});
+const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    const { stdout } = yield exec.getExecOutput('lsb_release', ['-i', '-r', '-s'], {
+        silent: true
+    });
+    const [name, version] = stdout.trim().split('\n');
+    return {
+        name,
+        version
+    };
+});
+const platform = external_os_namespaceObject.platform();
+const arch = external_os_namespaceObject.arch();
+const isWindows = platform === 'win32';
+const isMacOS = platform === 'darwin';
+const isLinux = platform === 'linux';
+function getDetails() {
+    return platform_awaiter(this, void 0, void 0, function* () {
+        return Object.assign(Object.assign({}, (yield (isWindows
+            ? getWindowsInfo()
+            : isMacOS
+                ? getMacOsInfo()
+                : getLinuxInfo()))), { platform,
+            arch,
+            isWindows,
+            isMacOS,
+            isLinux });
+    });
+}
+//# sourceMappingURL=platform.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
+var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
+/**
+ * The code to exit an action
+ */
+var ExitCode;
+(function (ExitCode) {
+    /**
+     * A code indicating that the action was successful
+     */
+    ExitCode[ExitCode["Success"] = 0] = "Success";
+    /**
+     * A code indicating that the action was a failure
+     */
+    ExitCode[ExitCode["Failure"] = 1] = "Failure";
+})(ExitCode || (ExitCode = {}));
+//-----------------------------------------------------------------------
+// Variables
+//-----------------------------------------------------------------------
+/**
+ * Sets env variable for this action and future actions in the job
+ * @param name the name of the variable to set
+ * @param val the value of the variable. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function exportVariable(name, val) {
+    const convertedVal = toCommandValue(val);
+    process.env[name] = convertedVal;
+    const filePath = process.env['GITHUB_ENV'] || '';
+    if (filePath) {
+        return file_command_issueFileCommand('ENV', prepareKeyValueMessage(name, val));
+    }
+    command_issueCommand('set-env', { name }, convertedVal);
+}
+/**
+ * Registers a secret which will get masked from logs
+ *
+ * @param secret - Value of the secret to be masked
+ * @remarks
+ * This function instructs the Actions runner to mask the specified value in any
+ * logs produced during the workflow run. Once registered, the secret value will
+ * be replaced with asterisks (***) whenever it appears in console output, logs,
+ * or error messages.
+ *
+ * This is useful for protecting sensitive information such as:
+ * - API keys
+ * - Access tokens
+ * - Authentication credentials
+ * - URL parameters containing signatures (SAS tokens)
+ *
+ * Note that masking only affects future logs; any previous appearances of the
+ * secret in logs before calling this function will remain unmasked.
+ *
+ * @example
+ * ```typescript
+ * // Register an API token as a secret
+ * const apiToken = "abc123xyz456";
+ * setSecret(apiToken);
+ *
+ * // Now any logs containing this value will show *** instead
+ * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
+ * ```
+ */
+function core_setSecret(secret) {
+    command_issueCommand('add-mask', {}, secret);
+}
+/**
+ * Prepends inputPath to the PATH (for this action and future actions)
+ * @param inputPath
+ */
+function addPath(inputPath) {
+    const filePath = process.env['GITHUB_PATH'] || '';
+    if (filePath) {
+        issueFileCommand('PATH', inputPath);
+    }
+    else {
+        issueCommand('add-path', {}, inputPath);
+    }
+    process.env['PATH'] = `${inputPath}${path.delimiter}${process.env['PATH']}`;
+}
+/**
+ * Gets the value of an input.
+ * Unless trimWhitespace is set to false in InputOptions, the value is also trimmed.
+ * Returns an empty string if the value is not defined.
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   string
+ */
+function getInput(name, options) {
+    const val = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
+    if (options && options.required && !val) {
+        throw new Error(`Input required and not supplied: ${name}`);
+    }
+    if (options && options.trimWhitespace === false) {
+        return val;
+    }
+    return val.trim();
+}
+/**
+ * Gets the values of an multiline input.  Each value is also trimmed.
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   string[]
+ *
+ */
+function getMultilineInput(name, options) {
+    const inputs = getInput(name, options)
+        .split('\n')
+        .filter(x => x !== '');
+    if (options && options.trimWhitespace === false) {
+        return inputs;
+    }
+    return inputs.map(input => input.trim());
+}
+/**
+ * Gets the input value of the boolean type in the YAML 1.2 "core schema" specification.
+ * Support boolean input list: `true | True | TRUE | false | False | FALSE` .
+ * The return value is also in boolean type.
+ * ref: https://yaml.org/spec/1.2/spec.html#id2804923
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   boolean
+ */
+function getBooleanInput(name, options) {
+    const trueValue = ['true', 'True', 'TRUE'];
+    const falseValue = ['false', 'False', 'FALSE'];
+    const val = getInput(name, options);
+    if (trueValue.includes(val))
+        return true;
+    if (falseValue.includes(val))
+        return false;
+    throw new TypeError(`Input does not meet YAML 1.2 "Core Schema" specification: ${name}\n` +
+        `Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
+}
+/**
+ * Sets the value of an output.
+ *
+ * @param     name     name of the output to set
+ * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function setOutput(name, value) {
+    const filePath = process.env['GITHUB_OUTPUT'] || '';
+    if (filePath) {
+        return file_command_issueFileCommand('OUTPUT', prepareKeyValueMessage(name, value));
+    }
+    process.stdout.write(external_os_namespaceObject.EOL);
+    command_issueCommand('set-output', { name }, toCommandValue(value));
+}
+/**
+ * Enables or disables the echoing of commands into stdout for the rest of the step.
+ * Echoing is disabled by default if ACTIONS_STEP_DEBUG is not set.
+ *
+ */
+function setCommandEcho(enabled) {
+    issue('echo', enabled ? 'on' : 'off');
+}
+//-----------------------------------------------------------------------
+// Results
+//-----------------------------------------------------------------------
+/**
+ * Sets the action status to failed.
+ * When the action exits it will be with an exit code of 1
+ * @param message add error issue message
+ */
+function setFailed(message) {
+    process.exitCode = ExitCode.Failure;
+    error(message);
+}
+//-----------------------------------------------------------------------
+// Logging Commands
+//-----------------------------------------------------------------------
+/**
+ * Gets whether Actions Step Debug is on or not
+ */
+function isDebug() {
+    return process.env['RUNNER_DEBUG'] === '1';
+}
+/**
+ * Writes debug message to user log
+ * @param message debug message
+ */
+function core_debug(message) {
+    command_issueCommand('debug', {}, message);
+}
+/**
+ * Adds an error issue
+ * @param message error issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function error(message, properties = {}) {
+    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Adds a warning issue
+ * @param message warning issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function warning(message, properties = {}) {
+    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Adds a notice issue
+ * @param message notice issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function notice(message, properties = {}) {
+    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Writes info to log with console.log.
+ * @param message info message
+ */
+function info(message) {
+    process.stdout.write(message + external_os_namespaceObject.EOL);
+}
+/**
+ * Begin an output group.
+ *
+ * Output until the next `groupEnd` will be foldable in this group
+ *
+ * @param name The name of the output group
+ */
+function startGroup(name) {
+    issue('group', name);
+}
+/**
+ * End an output group.
+ */
+function endGroup() {
+    issue('endgroup');
+}
+/**
+ * Wrap an asynchronous function call in a group.
+ *
+ * Returns the same type as the function itself.
+ *
+ * @param name The name of the group
+ * @param fn The function to wrap in the group
+ */
+function group(name, fn) {
+    return core_awaiter(this, void 0, void 0, function* () {
+        startGroup(name);
+        let result;
+        try {
+            result = yield fn();
+        }
+        finally {
+            endGroup();
+        }
+        return result;
+    });
+}
+//-----------------------------------------------------------------------
+// Wrapper action state
+//-----------------------------------------------------------------------
+/**
+ * Saves state for current action, the state can only be retrieved by this action's post job execution.
+ *
+ * @param     name     name of the state to store
+ * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function saveState(name, value) {
+    const filePath = process.env['GITHUB_STATE'] || '';
+    if (filePath) {
+        return file_command_issueFileCommand('STATE', prepareKeyValueMessage(name, value));
+    }
+    command_issueCommand('save-state', { name }, toCommandValue(value));
+}
+/**
+ * Gets the value of an state set by this action's main execution.
+ *
+ * @param     name     name of the state to get
+ * @returns   string
+ */
+function getState(name) {
+    return process.env[`STATE_${name}`] || '';
+}
+function getIDToken(aud) {
+    return core_awaiter(this, void 0, void 0, function* () {
+        return yield OidcClient.getIDToken(aud);
+    });
+}
+/**
+ * Summary exports
+ */
+
+/**
+ * @deprecated use core.summary
+ */
+
+/**
+ * Path exports
+ */
+
+/**
+ * Platform utilities exports
+ */
+
+//# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ./src/core.ts
+/** The real @actions/core behind the ActionCore interface. */
+
+const actionsCore = {
+    getInput: (name) => getInput(name),
+    setOutput: setOutput,
+    exportVariable: exportVariable,
+    saveState: saveState,
+    info: info,
+    warning: warning,
+    debug: core_debug,
+    async appendSummary(markdown) {
+        if (!process.env.GITHUB_STEP_SUMMARY)
+            return;
+        await summary.addRaw(markdown, true).write();
+    },
+};
+
+;// CONCATENATED MODULE: ./src/errors.ts
+/**
+ * An expected failure: bad input, refused credentials, an HTTP error.
+ * Its message is shown to the user as the single `::error::` line, with no
+ * stack trace, so it must say what to do.
+ */
+class ActionError extends Error {
+    /** Extra detail for the debug log only (never shown as the error line). */
+    detail;
+    constructor(message, options = {}) {
+        super(message, { cause: options.cause });
+        this.name = 'ActionError';
+        this.detail = options.detail;
+    }
+}
+function errorMessage(err) {
+    return err instanceof Error ? err.message : String(err);
+}
+
+;// CONCATENATED MODULE: ./src/retry.ts
+/**
+ * When to try an HTTP request again, and how long to wait first.
+ *
+ * Only transient faults are retried: network errors, 408, 429 and 5xx. A
+ * request that is not safe to repeat (a refresh-token grant spends the token)
+ * is retried only when it cannot have been processed: the connection was
+ * never made, or the server answered with 429/5xx. A timeout or a reset after
+ * the request was sent is final for it.
+ */
+const DEFAULT_RETRY = {
+    attempts: 4,
+    baseDelayMs: 1000,
+    maxDelayMs: 8000,
+    maxRetryAfterMs: 30_000,
+};
+/** 408, 429 and 5xx but 501 (Not Implemented) and 505 (HTTP Version Not Supported), which no retry mends. */
+function isRetryableStatus(status) {
+    if (status === 408 || status === 429)
+        return true;
+    return status >= 500 && status < 600 && status !== 501 && status !== 505;
+}
+/** Error codes meaning the request never reached the server. */
+const NOT_SENT_CODES = new Set([
+    'ECONNREFUSED',
+    'EAI_AGAIN',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'UND_ERR_CONNECT_TIMEOUT',
+    'ECONNABORTED_BEFORE_SEND',
+]);
+/** Error codes meaning the request may have been processed; safe only to repeat idempotent requests. */
+const MAYBE_SENT_CODES = new Set([
+    'ECONNRESET',
+    'EPIPE',
+    'ETIMEDOUT',
+    'UND_ERR_SOCKET',
+    'UND_ERR_HEADERS_TIMEOUT',
+    'UND_ERR_BODY_TIMEOUT',
+    'UND_ERR_CLOSED',
+    'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
+    'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH',
+    'ERR_STREAM_PREMATURE_CLOSE',
+    'Z_BUF_ERROR',
+    'TRUNCATED',
+]);
+/** The innermost `code` in an error's cause chain. */
+function errorCode(err) {
+    let e = err;
+    for (let depth = 0; e && depth < 5; depth++) {
+        const code = e.code;
+        if (typeof code === 'string' && code !== 'UND_ERR')
+            return code;
+        e = e.cause;
+    }
+    return undefined;
+}
+function classifyNetworkError(err) {
+    const code = errorCode(err);
+    if (code && NOT_SENT_CODES.has(code))
+        return 'not-sent';
+    if (code && MAYBE_SENT_CODES.has(code))
+        return 'maybe-sent';
+    return 'fatal';
+}
+function shouldRetryError(err, idempotent) {
+    const fault = classifyNetworkError(err);
+    return fault === 'not-sent' || (fault === 'maybe-sent' && idempotent);
+}
+/**
+ * `Retry-After` in milliseconds: delta-seconds or an HTTP date.
+ * Undefined when absent or unreadable.
+ */
+function parseRetryAfter(value, now) {
+    if (value === undefined)
+        return undefined;
+    const trimmed = value.trim();
+    if (/^\d+$/.test(trimmed))
+        return Number(trimmed) * 1000;
+    // An HTTP date names its day or month; bare numbers such as "-3" are not dates.
+    const date = /[A-Za-z]/.test(trimmed) ? Date.parse(trimmed) : Number.NaN;
+    if (Number.isNaN(date))
+        return undefined;
+    return Math.max(0, date - now);
+}
+/**
+ * Backoff before retry number `retry` (1 for the first retry): exponential,
+ * capped, with "equal jitter" (half fixed, half random) so that parallel jobs
+ * spread out without ever retrying at once.
+ */
+function backoffDelay(policy, retry, random) {
+    const exp = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
+    return Math.round(exp / 2 + random() * (exp / 2));
+}
+
+;// CONCATENATED MODULE: ./src/http.ts
+/**
+ * The one HTTP client every request goes through (Bitbucket, its archives,
+ * the GitHub API): undici with timeouts on by default, an overall deadline,
+ * retries decided by error type (see retry.ts), `HTTPS_PROXY`/`HTTP_PROXY`/
+ * `NO_PROXY` honoured, plain http refused except to loopback hosts, and
+ * credentials never forwarded to another origin on a redirect.
+ */
+
+
+
+const DEFAULT_TIMEOUTS = {
+    connectMs: 10_000,
+    headersMs: 30_000,
+    bodyMs: 30_000,
+    deadlineMs: 50_000,
+};
+/** The failure of a request after its retries: what, where, why, and what to do. */
+class HttpError extends ActionError {
+    status;
+    code;
+    /** Where it failed: before any answer, or while reading an answer's body (status set). */
+    phase;
+    constructor(message, options = {}) {
+        super(message, { cause: options.cause });
+        this.name = 'HttpError';
+        this.status = options.status;
+        this.code = options.code;
+        this.phase = options.phase ?? 'request';
+    }
+}
+const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\]|::1)$/i;
+function isLoopbackHost(hostname) {
+    return LOOPBACK_HOSTS.test(hostname);
+}
+/** Throws unless the URL is https, or http to a loopback host. */
+function assertSecureUrl(url, what) {
+    if (url.protocol === 'https:')
+        return;
+    if (url.protocol === 'http:' && isLoopbackHost(url.hostname))
+        return;
+    if (url.protocol === 'http:') {
+        throw new ActionError(`Refusing plain http:// for ${what} (${url.host}): tokens would cross the network unencrypted. Use an https:// URL (plain http is accepted only for loopback hosts).`);
+    }
+    throw new ActionError(`${what} must be an https:// URL, got "${url.protocol}" (${url.host}).`);
+}
+const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
+function flattenHeaders(headers) {
+    const out = {};
+    for (const [key, value] of Object.entries(headers)) {
+        out[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+    }
+    return out;
+}
+function describeNetworkError(err, timeouts) {
+    const code = errorCode(err);
+    switch (code) {
+        case 'ECONNREFUSED':
+            return 'connection refused';
+        case 'ENOTFOUND':
+            return 'host name not found (check the URL)';
+        case 'EAI_AGAIN':
+            return 'DNS lookup failed';
+        case 'UND_ERR_CONNECT_TIMEOUT':
+            return `no connection within ${timeouts.connectMs / 1000} s`;
+        case 'UND_ERR_HEADERS_TIMEOUT':
+            return `no answer within ${timeouts.headersMs / 1000} s`;
+        case 'UND_ERR_BODY_TIMEOUT':
+            return `the answer stalled for ${timeouts.bodyMs / 1000} s`;
+        case 'ECONNRESET':
+        case 'UND_ERR_SOCKET':
+            return 'the connection was reset';
+        default:
+            if (code?.startsWith('ERR_TLS') || code?.includes('CERT') || code === 'DEPTH_ZERO_SELF_SIGNED_CERT') {
+                return `TLS certificate not trusted (${code}); for a private CA set NODE_EXTRA_CA_CERTS`;
+            }
+            return code ? `${code}: ${errorMessage(err)}` : errorMessage(err);
+    }
+}
+class http_HttpClient {
+    timeouts;
+    retry;
+    /** Through HTTPS_PROXY/HTTP_PROXY unless NO_PROXY says otherwise. */
+    #proxied;
+    /** Loopback hosts: never through a proxy (the proxy's loopback is another machine). */
+    #direct;
+    #debug;
+    #sleep;
+    #random;
+    #now;
+    constructor(deps = {}) {
+        this.timeouts = { ...DEFAULT_TIMEOUTS, ...deps.timeouts };
+        this.retry = { ...DEFAULT_RETRY, ...deps.retry };
+        const agentOptions = {
+            connect: { timeout: this.timeouts.connectMs },
+            headersTimeout: this.timeouts.headersMs,
+            bodyTimeout: this.timeouts.bodyMs,
+        };
+        this.#proxied = deps.dispatcher ?? new undici/* EnvHttpProxyAgent */.J2(agentOptions);
+        this.#direct = deps.dispatcher ?? new undici/* Agent */.g6(agentOptions);
+        this.#debug = deps.debug ?? (() => { });
+        this.#sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+        this.#random = deps.random ?? Math.random;
+        this.#now = deps.now ?? Date.now;
+    }
+    /**
+     * Sends a request, following redirects and retrying transient faults, and
+     * resolves with the final response whatever its status (callers decide what
+     * a 4xx means). A retryable status on the last attempt is returned too.
+     * Rejects with an HttpError when no response could be had.
+     */
+    async request(input, options) {
+        const method = options.method ?? 'GET';
+        const idempotent = options.idempotent ?? !['POST', 'PATCH'].includes(method);
+        const started = this.#now();
+        const deadline = started + this.timeouts.deadlineMs;
+        let lastError;
+        let lastStatus;
+        for (let attempt = 1; attempt <= this.retry.attempts; attempt++) {
+            let waitMs;
+            try {
+                const response = await this.#followRedirects(new URL(input), options, method, deadline);
+                response.attempts = attempt;
+                if (!isRetryableStatus(response.status) || attempt === this.retry.attempts)
+                    return response;
+                lastStatus = response.status;
+                const retryAfter = parseRetryAfter(response.headers['retry-after'], this.#now());
+                await response.body.dump().catch(() => { });
+                if (retryAfter !== undefined && retryAfter > this.retry.maxRetryAfterMs) {
+                    throw new HttpError(`${options.what} answered HTTP ${response.status} and asked to retry after ${Math.ceil(retryAfter / 1000)} s, longer than the ${this.retry.maxRetryAfterMs / 1000} s this action waits. Re-run the job later.`, { status: response.status });
+                }
+                waitMs = retryAfter ?? backoffDelay(this.retry, attempt, this.#random);
+                this.#debug(`${method} ${redactUrl(input)}: HTTP ${response.status}, retry ${attempt} in ${waitMs} ms`);
+            }
+            catch (err) {
+                if (err instanceof HttpError || (err instanceof ActionError && !(err instanceof DeadlineError)))
+                    throw err;
+                lastError = err;
+                const deadlineHit = err instanceof DeadlineError;
+                if (deadlineHit || !shouldRetryError(err, idempotent) || attempt === this.retry.attempts) {
+                    throw this.#networkFailure(options.what, input, err, attempt, idempotent);
+                }
+                waitMs = backoffDelay(this.retry, attempt, this.#random);
+                this.#debug(`${method} ${redactUrl(input)}: ${describeNetworkError(err, this.timeouts)}, retry ${attempt} in ${waitMs} ms`);
+            }
+            if (this.#now() + waitMs >= deadline) {
+                throw lastStatus !== undefined
+                    ? new HttpError(`${options.what} kept answering HTTP ${lastStatus} for ${Math.round((this.#now() - started) / 1000)} s (${attempt} attempts): the service may be degraded; re-run the job later.`, { status: lastStatus })
+                    : this.#networkFailure(options.what, input, lastError, attempt, idempotent);
+            }
+            await this.#sleep(waitMs);
+        }
+        /* c8 ignore next */
+        throw new Error('unreachable');
+    }
+    /**
+     * A request whose body is read as text (small JSON answers). The body too
+     * must arrive within the request's deadline (or `bodyMs` after the headers,
+     * if later); an idempotent request whose body is cut short is tried again.
+     */
+    async text(input, options) {
+        const idempotent = options.idempotent ?? !['POST', 'PATCH'].includes(options.method ?? 'GET');
+        const started = this.#now();
+        for (let attempt = 1;; attempt++) {
+            const response = await this.request(input, options);
+            const limit = Math.max(started + this.timeouts.deadlineMs, this.#now() + this.timeouts.bodyMs) - this.#now();
+            const timer = setTimeout(() => response.body.destroy(new DeadlineError()), limit);
+            try {
+                return { response, text: await response.text() };
+            }
+            catch (err) {
+                const why = err instanceof DeadlineError ? `it did not arrive within ${+(limit / 1000).toFixed(1)} s` : describeNetworkError(err, this.timeouts);
+                const again = idempotent && !(err instanceof DeadlineError) && attempt < this.retry.attempts && this.#now() - started < this.timeouts.deadlineMs;
+                this.#debug(`${options.method ?? 'GET'} ${redactUrl(input)}: the body could not be read (${why})${again ? ', trying again' : ''}`);
+                if (again) {
+                    await this.#sleep(backoffDelay(this.retry, attempt, this.#random));
+                    continue;
+                }
+                throw new HttpError(`${options.what} (${response.url.host}) answered HTTP ${response.status} but the body could not be read: ${why}.`, { status: response.status, code: errorCode(err), cause: err, phase: 'body' });
+            }
+            finally {
+                clearTimeout(timer);
+            }
+        }
+    }
+    async close() {
+        await Promise.all([this.#proxied.close(), this.#direct === this.#proxied ? undefined : this.#direct.close()]);
+    }
+    #networkFailure(what, input, err, attempts, idempotent) {
+        const url = new URL(input);
+        const why = err instanceof DeadlineError
+            ? `no answer within the ${this.timeouts.deadlineMs / 1000} s deadline`
+            : describeNetworkError(err, this.timeouts);
+        const notRetried = classifyNetworkError(err) === 'maybe-sent' && !idempotent
+            ? ' (not retried: the request may have been processed)'
+            : '';
+        const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
+        return new HttpError(`Could not reach ${what} at ${url.origin}: ${why}${tries}${notRetried}. Check the URL, the runner's network and any HTTPS_PROXY setting, then re-run the job.`, { code: errorCode(err), cause: err });
+    }
+    async #followRedirects(url, options, method, deadline) {
+        const origin = url.origin;
+        let maxRedirects = options.maxRedirects ?? (method === 'GET' || method === 'HEAD' ? 5 : 0);
+        let current = url;
+        let currentMethod = method;
+        let body = options.body;
+        for (;;) {
+            assertSecureUrl(current, options.what);
+            const headers = { 'user-agent': 'bitbucket-oauth-action', ...options.headers };
+            if (options.authorization && current.origin === origin)
+                headers.authorization = options.authorization;
+            const response = await this.#once(current, currentMethod, headers, body, deadline);
+            const location = response.headers.location;
+            if (!REDIRECT_STATUS.has(response.status) || !location || maxRedirects <= 0)
+                return response;
+            await response.body.dump().catch(() => { });
+            const next = new URL(location, current);
+            this.#debug(`${currentMethod} ${redactUrl(current)}: HTTP ${response.status} to ${redactUrl(next)}${next.origin === origin ? '' : ' (another origin: credentials not forwarded)'}`);
+            if (response.status === 303 || ((response.status === 301 || response.status === 302) && currentMethod === 'POST')) {
+                currentMethod = 'GET';
+                body = undefined;
+            }
+            current = next;
+            maxRedirects--;
+        }
+    }
+    async #once(url, method, headers, body, deadline) {
+        const remaining = deadline - this.#now();
+        if (remaining <= 0)
+            throw new DeadlineError();
+        const controller = new AbortController();
+        const timer = setTimeout(() => controller.abort(new DeadlineError()), remaining);
+        try {
+            const dispatcher = isLoopbackHost(url.hostname) ? this.#direct : this.#proxied;
+            const res = await dispatcher.request({
+                origin: url.origin,
+                path: url.pathname + url.search,
+                method,
+                headers,
+                body,
+                signal: controller.signal,
+            });
+            this.#debug(`${method} ${redactUrl(url)}: HTTP ${res.statusCode}`);
+            const flat = flattenHeaders(res.headers);
+            return {
+                status: res.statusCode,
+                headers: flat,
+                url,
+                attempts: 1,
+                body: res.body,
+                text: () => res.body.text(),
+            };
+        }
+        catch (err) {
+            if (controller.signal.aborted)
+                throw new DeadlineError();
+            throw err;
+        }
+        finally {
+            clearTimeout(timer);
+        }
+    }
+}
+class DeadlineError extends ActionError {
+    constructor() {
+        super('deadline exceeded');
+    }
+}
+/** `base` joined with a path below it (keeps a base path such as `/2.0`). */
+function joinUrl(base, suffix) {
+    return new URL(base.href.replace(/\/+$/, '') + '/' + suffix.replace(/^\/+/, ''));
+}
+/** A URL for logs: no query string, no user info. */
+function redactUrl(input) {
+    const url = new URL(input);
+    return `${url.origin}${url.pathname}${url.search ? '?…' : ''}`;
+}
+
+;// CONCATENATED MODULE: ./src/mask.ts
+/**
+ * Every secret goes through here: it is registered with the runner's log
+ * masking (`::add-mask::`) and remembered so that our own debug lines and
+ * error messages can be redacted before they are written.
+ */
+class Masker {
+    #values = new Set();
+    #setSecret;
+    constructor(setSecret) {
+        this.#setSecret = setSecret;
+    }
+    /** Registers a secret with the runner (each line of a multi-line value on its own) and for redaction. */
+    add(value) {
+        if (!value || this.#values.has(value))
+            return;
+        this.#values.add(value);
+        // One registration per line: the runner masks line by line.
+        for (const line of value.split(/\r?\n/)) {
+            if (line.trim().length > 0)
+                this.#setSecret(line);
+        }
+    }
+    /** Replaces every registered secret, longest first, with `***`. */
+    redact(text) {
+        const values = [...this.#values].sort((a, b) => b.length - a.length);
+        let out = text;
+        for (const value of values)
+            out = out.split(value).join('***');
+        return out;
+    }
+}
+
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+var external_node_fs_default = /*#__PURE__*/__nccwpck_require__.n(external_node_fs_namespaceObject);
+;// CONCATENATED MODULE: ./src/archives/spec.ts
+/**
+ * The `archives` input: one `WORKSPACE/REPO@REF [-> DEST] [sha256:HEX64]` a
+ * line, blank lines and `#` comments ignored. Parsed and checked (DEST inside
+ * the workspace) before any network call.
+ */
+
+
+
+const ARCHIVE_FORM = 'WORKSPACE/REPO@REF [-> DEST] [sha256:HEX64]';
+// Bitbucket workspace IDs and repository slugs: letters, digits, `-`, `_`, `.`.
+const SLUG = '[A-Za-z0-9][A-Za-z0-9._-]*';
+const LINE = new RegExp(`^(${SLUG})/(${SLUG})@(\\S+?)(?:\\s+->\\s+(\\S+))?(?:\\s+sha256:([0-9a-fA-F]{64}))?$`);
+// A git ref name: no spaces, no `..`, no control characters, none of ~^:?*[\ and no leading `-`.
+// eslint-disable-next-line no-control-regex -- refusing control characters is the point
+const REF = /^(?!-)(?!.*\.\.)(?!.*\/\/)(?!.*@\{)[^\s~^:?*[\\\x00-\x1f\x7f]+(?<![./])$/;
+function parseArchives(text, workspaceDir) {
+    const specs = [];
+    const root = external_node_path_default().resolve(workspaceDir);
+    const lines = text.split(/\r?\n/);
+    for (let i = 0; i < lines.length; i++) {
+        const raw = lines[i].trim();
+        if (raw === '' || raw.startsWith('#'))
+            continue;
+        const lineNo = i + 1;
+        const m = LINE.exec(raw);
+        if (!m) {
+            throw new ActionError(`archives line ${lineNo} ("${raw}") is not of the form ${ARCHIVE_FORM}, e.g. "myteam/shared-lib@v1.2.0 -> vendor/shared-lib".`);
+        }
+        const [, workspace, repo, ref, destRaw, sha] = m;
+        if (!REF.test(ref)) {
+            throw new ActionError(`archives line ${lineNo}: "${ref}" is not a valid tag, branch or commit name (expected ${ARCHIVE_FORM}).`);
+        }
+        if (ref.includes('->')) {
+            throw new ActionError(`archives line ${lineNo} ("${raw}"): put spaces around "->" (expected ${ARCHIVE_FORM}).`);
+        }
+        const dest = external_node_path_default().resolve(root, destRaw ?? repo);
+        const problem = destProblem(dest, root);
+        if (problem)
+            throw new ActionError(`archives line ${lineNo}: DEST "${destRaw ?? repo}" ${problem}; name a folder inside it.`);
+        specs.push({ line: lineNo, workspace, repo, ref, dest, sha256: sha?.toLowerCase() });
+    }
+    const seen = new Map();
+    for (const spec of specs) {
+        for (const [other, line] of seen) {
+            if (other === spec.dest || spec.dest.startsWith(other + (external_node_path_default()).sep) || other.startsWith(spec.dest + (external_node_path_default()).sep)) {
+                throw new ActionError(`archives lines ${line} and ${spec.line} write to overlapping folders (${external_node_path_default().relative(root, other)}, ${external_node_path_default().relative(root, spec.dest)}); give each its own DEST.`);
+            }
+        }
+        seen.set(spec.dest, spec.line);
+    }
+    return specs;
+}
+/** The real path of `p`, or of its deepest existing ancestor joined with the rest. */
+function realish(p) {
+    const missing = [];
+    let current = p;
+    for (;;) {
+        try {
+            return external_node_path_default().join(external_node_fs_default().realpathSync(current), ...missing.reverse());
+        }
+        catch {
+            const parent = external_node_path_default().dirname(current);
+            if (parent === current)
+                return p;
+            missing.push(external_node_path_default().basename(current));
+            current = parent;
+        }
+    }
+}
+/**
+ * Why `dest` may not receive an archive, or undefined: it must lie strictly
+ * inside the workspace, also once symbolic links are followed, and not in
+ * the checkout's `.git`. Checked when parsing and again before extracting.
+ */
+function destProblem(dest, workspace) {
+    const root = external_node_path_default().resolve(workspace);
+    const inside = (p, base) => {
+        const rel = external_node_path_default().relative(base, p);
+        return rel !== '' && rel !== '..' && !rel.startsWith(`..${(external_node_path_default()).sep}`) && !external_node_path_default().isAbsolute(rel);
+    };
+    if (external_node_path_default().resolve(dest) === root)
+        return 'is the workspace itself, which would be replaced as a whole';
+    if (!inside(external_node_path_default().resolve(dest), root))
+        return `leaves the workspace (${root})`;
+    const realRoot = realish(root);
+    if (!inside(realish(dest), realRoot))
+        return `leaves the workspace through a symbolic link (${root})`;
+    if (external_node_path_default().relative(realRoot, realish(dest)).split((external_node_path_default()).sep)[0] === '.git')
+        return "is inside the checkout's .git folder";
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/inputs.ts
+/**
+ * Reads and validates every input before any network call. Secret inputs are
+ * masked first, before anything else can print them.
+ */
+
+
+
+
+
+const SECRET_INPUTS = ['client-secret', 'refresh-token', 'github-token'];
+/** Masks the secret inputs; call before anything is logged. */
+function maskSecretInputs(getInput, masker) {
+    for (const name of SECRET_INPUTS)
+        masker.add(getInput(name));
+}
+function required(getInput, name, hint) {
+    const value = getInput(name);
+    if (!value)
+        throw new ActionError(`Input \`${name}\` is required: ${hint}`);
+    return value;
+}
+/** Parses a site or API root; the path is kept, without a trailing slash. */
+function parseBaseUrl(value, input) {
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        throw new ActionError(`Input \`${input}\` is not a URL: "${value}".`);
+    }
+    if (url.username || url.password)
+        throw new ActionError(`Input \`${input}\` must not carry credentials in the URL.`);
+    if (url.search || url.hash)
+        throw new ActionError(`Input \`${input}\` must be a plain root URL, without "?" or "#".`);
+    assertSecureUrl(url, `input \`${input}\``);
+    url.pathname = url.pathname.replace(/\/+$/, '');
+    return url;
+}
+function parseBoolean(getInput, name) {
+    const value = getInput(name);
+    if (value === '' || /^(false|False|FALSE)$/.test(value))
+        return false;
+    if (/^(true|True|TRUE)$/.test(value))
+        return true;
+    throw new ActionError(`Input \`${name}\` must be true or false, got "${value}".`);
+}
+function parseScopes(value) {
+    return [...new Set(value.split(/[\s,]+/).filter(Boolean))];
+}
+/** A secret or environment variable name: letters, digits and `_`, not starting with a digit. */
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** A GitHub `owner/repo`. */
+const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+/** A GitHub user or organization name. */
+const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/;
+function validateSecretName(name, input) {
+    if (!NAME.test(name) || /^GITHUB_/i.test(name)) {
+        throw new ActionError(`Input \`${input}\` "${name}" is not a valid GitHub secret name: letters, digits and _ only, not starting with a digit or GITHUB_.`);
+    }
+}
+function readSecretTarget(getInput, hasRefreshToken) {
+    const name = getInput('refresh-token-secret');
+    if (!name)
+        return undefined;
+    validateSecretName(name, 'refresh-token-secret');
+    if (!hasRefreshToken) {
+        throw new ActionError('Input `refresh-token-secret` needs a `refresh-token`: without one the client_credentials grant is used, which issues no refresh token to save.');
+    }
+    const githubToken = required(getInput, 'github-token', 'with `refresh-token-secret` the action writes the rotated refresh token to a secret, which needs a fine-grained PAT with "Secrets: read and write" or a GitHub App token (README: "Refresh tokens rotate").');
+    const environment = getInput('secret-environment') || undefined;
+    const organization = getInput('secret-organization') || undefined;
+    if (environment && organization) {
+        throw new ActionError('Inputs `secret-environment` and `secret-organization` exclude each other: a secret belongs to an environment or to an organization, not both.');
+    }
+    if (organization && !OWNER.test(organization)) {
+        throw new ActionError(`Input \`secret-organization\` "${organization}" is not an organization name.`);
+    }
+    let repository = getInput('secret-repository') || undefined;
+    if (!organization) {
+        if (!repository)
+            throw new ActionError('Input `secret-repository` is empty: name the `owner/repo` that holds the secret.');
+        if (!REPOSITORY.test(repository))
+            throw new ActionError(`Input \`secret-repository\` "${repository}" is not of the form owner/repo.`);
+    }
+    else {
+        repository = undefined;
+    }
+    const githubApiUrl = parseBaseUrl(getInput('github-api-url') || 'https://api.github.com', 'github-api-url');
+    return { name, repository, environment, organization, githubToken, githubApiUrl };
+}
+function readConfig(getInput, env) {
+    const clientId = required(getInput, 'client-id', "the OAuth consumer's Key (Workspace settings → OAuth consumers).");
+    const clientSecret = required(getInput, 'client-secret', "the OAuth consumer's Secret.");
+    const refreshToken = getInput('refresh-token') || undefined;
+    const bitbucketUrl = parseBaseUrl(getInput('bitbucket-url') || 'https://bitbucket.org', 'bitbucket-url');
+    const apiUrl = parseBaseUrl(getInput('api-url') || 'https://api.bitbucket.org/2.0', 'api-url');
+    const exportEnv = getInput('export-env') || undefined;
+    if (exportEnv && !NAME.test(exportEnv)) {
+        throw new ActionError(`Input \`export-env\` "${exportEnv}" is not a valid environment variable name (letters, digits, _); leave it empty to export nothing.`);
+    }
+    const workspace = external_node_path_default().resolve(env.GITHUB_WORKSPACE || process.cwd());
+    const runnerTemp = external_node_path_default().resolve(env.RUNNER_TEMP || external_node_os_default().tmpdir());
+    return {
+        clientId,
+        clientSecret,
+        refreshToken,
+        bitbucketUrl,
+        tokenUrl: joinUrl(bitbucketUrl, 'site/oauth2/access_token'),
+        apiUrl,
+        exportEnv,
+        requiredScopes: parseScopes(getInput('required-scopes')),
+        secret: readSecretTarget(getInput, refreshToken !== undefined),
+        archives: parseArchives(getInput('archives'), workspace),
+        cache: parseBoolean(getInput, 'cache'),
+        gitCredentials: parseBoolean(getInput, 'git-credentials'),
+        workspace,
+        runnerTemp,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/format.ts
+/** Small formats shared by the action and the login command. */
+/** ISO 8601 UTC to the second: `2026-11-22T10:00:00Z`. */
+function isoSeconds(date) {
+    return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+/** A JSON object from an answer's text, or undefined for anything else (not JSON, an array, empty). */
+function parseJsonObject(text) {
+    try {
+        const parsed = text ? JSON.parse(text) : undefined;
+        return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/oauth.ts
+/**
+ * Bitbucket's OAuth 2.0 token endpoint: the three grants the action and the
+ * login command use, and the mapping of each refusal to a message that says
+ * what to do. Tokens are masked the moment they are parsed.
+ */
+
+
+
+const LOGIN_HINT = 'Get a new refresh token with the `bitbucket-oauth login` command (README: "Getting the first refresh token"), store it in the secret, and set `refresh-token-secret` so that the action saves every rotated token.';
+/** For a refresh whose answer was lost: the token may have rotated all the same. */
+const SPENT_HINT = 'If Bitbucket processed the refresh, the stored refresh token was spent: it keeps working for about 10 minutes, so re-run the job now.';
+/** HTTP Basic client authentication, RFC 6749 §2.3.1 (id and secret form-urlencoded first). */
+function basicAuthorization(clientId, clientSecret, masker) {
+    const encode = (s) => new URLSearchParams({ s }).toString().slice(2);
+    const credentials = Buffer.from(`${encode(clientId)}:${encode(clientSecret)}`).toString('base64');
+    masker.add(credentials);
+    return `Basic ${credentials}`;
+}
+function grantBody(grant) {
+    const body = new URLSearchParams({ grant_type: grant.type });
+    if (grant.type === 'refresh_token')
+        body.set('refresh_token', grant.refreshToken);
+    if (grant.type === 'authorization_code') {
+        body.set('code', grant.code);
+        if (grant.redirectUri)
+            body.set('redirect_uri', grant.redirectUri);
+        if (grant.codeVerifier)
+            body.set('code_verifier', grant.codeVerifier);
+    }
+    return body;
+}
+async function requestToken(deps, req) {
+    const what = 'the Bitbucket token endpoint';
+    let result;
+    try {
+        result = await deps.http.text(req.tokenUrl, {
+            method: 'POST',
+            what,
+            authorization: basicAuthorization(req.clientId, req.clientSecret, deps.masker),
+            headers: {
+                'content-type': 'application/x-www-form-urlencoded',
+                accept: 'application/json',
+            },
+            body: grantBody(req.grant).toString(),
+            // A refresh spends the refresh token: repeat it only when it cannot have been processed.
+            idempotent: false,
+        });
+    }
+    catch (err) {
+        // No token was read: a refresh may still have been processed, and so spent the refresh token.
+        if (err instanceof HttpError && req.grant.type === 'refresh_token' && (err.status === undefined || err.phase === 'body')) {
+            throw new ActionError(`${err.message} ${SPENT_HINT}`, { cause: err });
+        }
+        throw err;
+    }
+    const { response, text } = result;
+    const contentType = response.headers['content-type'] ?? 'no content type';
+    const json = parseJsonObject(text);
+    // Mask before anything about the answer is logged.
+    if (json) {
+        if (typeof json.access_token === 'string')
+            deps.masker.add(json.access_token);
+        if (typeof json.refresh_token === 'string')
+            deps.masker.add(json.refresh_token);
+    }
+    if (response.status >= 200 && response.status < 300) {
+        if (!json) {
+            throw new ActionError(`${what} (${response.url.host}) answered HTTP ${response.status} with ${contentType} that is not a JSON token (${text.length} bytes${text.length === 0 ? '' : ', possibly truncated'}). Check that \`bitbucket-url\` is the Bitbucket site root (e.g. https://bitbucket.org) and that no proxy rewrites the answer.${req.grant.type === 'refresh_token' ? ` ${SPENT_HINT}` : ''}`, { detail: deps.masker.redact(text.slice(0, 200)) });
+        }
+        return parseToken(json, deps.now?.() ?? Date.now(), what);
+    }
+    throw tokenError(response.status, json, contentType, req.grant.type, response.headers['www-authenticate']);
+}
+function parseToken(json, now, what) {
+    if (typeof json.access_token !== 'string' || json.access_token.length === 0) {
+        throw new ActionError(`${what} answered without an access_token (fields: ${Object.keys(json).join(', ') || 'none'}). Check that \`bitbucket-url\` points at Bitbucket Cloud.`);
+    }
+    const expiresRaw = json.expires_in;
+    const expiresIn = typeof expiresRaw === 'number' ? expiresRaw : typeof expiresRaw === 'string' && /^\d+$/.test(expiresRaw) ? Number(expiresRaw) : undefined;
+    const scopeRaw = typeof json.scope === 'string' ? json.scope : typeof json.scopes === 'string' ? json.scopes : '';
+    return {
+        accessToken: json.access_token,
+        tokenType: typeof json.token_type === 'string' ? json.token_type : 'bearer',
+        expiresIn,
+        expiresAt: expiresIn === undefined ? undefined : new Date(now + expiresIn * 1000),
+        scopes: scopeRaw.split(/[\s,]+/).filter(Boolean),
+        refreshToken: typeof json.refresh_token === 'string' && json.refresh_token.length > 0 ? json.refresh_token : undefined,
+    };
+}
+/** Maps a refusal from the token endpoint to what the user should do. */
+function tokenError(status, json, contentType, grant, wwwAuthenticate) {
+    const code = typeof json?.error === 'string' ? json.error : undefined;
+    const description = typeof json?.error_description === 'string' ? json.error_description : undefined;
+    const said = code ? ` (${code}${description ? `: ${description}` : ''})` : '';
+    const desc = (description ?? '').toLowerCase();
+    if (!json) {
+        return new ActionError(`The Bitbucket token endpoint answered HTTP ${status} with ${contentType}, not a JSON OAuth error. Check that \`bitbucket-url\` is the Bitbucket site root (e.g. https://bitbucket.org).`);
+    }
+    if (code === 'invalid_client' || code === 'unauthorized_client' || (status === 401 && !code) || (status === 401 && wwwAuthenticate)) {
+        return new ActionError(`Bitbucket refused the OAuth consumer${said}. Check the \`client-id\` and \`client-secret\` inputs: they must be the consumer's Key and Secret (Workspace settings → OAuth consumers).`);
+    }
+    if (grant === 'client_credentials' && (desc.includes('public') || desc.includes('callback'))) {
+        return new ActionError(`Bitbucket refused the client_credentials grant${said}. It works only for a consumer marked "This is a private consumer" that has a callback URL: edit the consumer, or pass a \`refresh-token\` instead.`);
+    }
+    if (grant === 'refresh_token' && (code === 'invalid_grant' || code === 'invalid_request')) {
+        return new ActionError(`Bitbucket refused the refresh token${said}: it was revoked, expired (unused for 3 months), or already rotated by an earlier run (a used refresh token keeps working only about 10 minutes). ${LOGIN_HINT}`);
+    }
+    if (grant === 'authorization_code' && (code === 'invalid_grant' || code === 'invalid_request')) {
+        return new ActionError(`Bitbucket refused the authorization code${said}. Codes are single-use and short-lived, and the redirect URI must match the consumer's callback URL; run the login again.`);
+    }
+    if (code === 'invalid_scope') {
+        return new ActionError(`Bitbucket refused the requested scopes${said}. Tick the permissions the workflow needs on the OAuth consumer.`);
+    }
+    if (status === 429 || status >= 500) {
+        return new ActionError(`The Bitbucket token endpoint answered HTTP ${status}${said} after retries. Bitbucket may be degraded; re-run the job later.`);
+    }
+    return new ActionError(`The Bitbucket token endpoint answered HTTP ${status}${said}. Check the consumer's settings and the inputs.`);
+}
+
+;// CONCATENATED MODULE: ./src/scopes.ts
+/** `required-scopes`: which of them the granted scopes lack. A granted `X:write` satisfies a required `X`. */
+function missingScopes(required, granted) {
+    const have = new Set(granted);
+    return required.filter((scope) => {
+        if (have.has(scope))
+            return false;
+        if (!scope.includes(':') && have.has(`${scope}:write`))
+            return false;
+        return true;
+    });
+}
+
+;// CONCATENATED MODULE: ./src/summary.ts
+
+const summary_escape = (s) => s.replace(/[|\\`*_<>]/g, (c) => `\\${c}`);
+function tokenSummary(f) {
+    const rows = [
+        ['Grant', f.grant],
+        ['Expires', f.token.expiresAt ? isoSeconds(f.token.expiresAt) : 'not stated'],
+        ['Scopes', f.token.scopes.join(' ') || 'not stated'],
+        ['Refresh token', f.rotated ? (f.saved ? `rotated, saved to ${f.secret.name}` : 'rotated, **not saved**') : 'not rotated'],
+        ['Exported as', f.exportEnv ?? 'not exported'],
+    ];
+    let md = '### Bitbucket access token\n\n| | |\n|---|---|\n';
+    for (const [k, v] of rows)
+        md += `| ${k} | ${summary_escape(v).replace(/\\\*\\\*(.*)\\\*\\\*/, '**$1**')} |\n`;
+    return md;
+}
+
+;// CONCATENATED MODULE: ./src/run.ts
+/**
+ * The order of work of the main step (interface.md, "Behaviour details"):
+ * validate every input → token grant → save the rotated refresh token →
+ * outputs and export → scope check → archives → git credentials → summary.
+ * Nothing that can fail after the grant may lose a rotated refresh token.
+ */
+
+
+
+
+
+
+async function run(deps) {
+    const { core, masker } = deps;
+    maskSecretInputs(core.getInput, masker);
+    const config = readConfig(core.getInput, deps.env);
+    const grant = config.refreshToken
+        ? { type: 'refresh_token', refreshToken: config.refreshToken }
+        : { type: 'client_credentials' };
+    core.info(`Requesting a Bitbucket access token (${grant.type} grant) from ${config.tokenUrl.origin}`);
+    const token = await requestToken({ http: deps.http, masker, debug: (m) => core.debug(masker.redact(m)) }, { tokenUrl: config.tokenUrl, clientId: config.clientId, clientSecret: config.clientSecret, grant });
+    const rotated = grant.type === 'refresh_token' && token.refreshToken !== undefined && token.refreshToken !== config.refreshToken;
+    const validRefreshToken = grant.type === 'refresh_token' ? (token.refreshToken ?? config.refreshToken) : undefined;
+    // Save first; whatever happens, the token is output before any failure is raised.
+    let saveError;
+    let saved = false;
+    if (rotated && config.secret) {
+        try {
+            await deps.saveSecret(deps.http, config.secret, token.refreshToken, (m) => core.debug(masker.redact(m)));
+            saved = true;
+            core.info(`Saved the rotated refresh token to secret ${describeSecret(config.secret)}`);
+        }
+        catch (err) {
+            saveError = err;
+        }
+    }
+    setTokenOutputs(core, token, validRefreshToken, rotated);
+    if (config.exportEnv) {
+        core.exportVariable(config.exportEnv, token.accessToken);
+        core.info(`Exported the access token as ${config.exportEnv} for later steps`);
+    }
+    core.info(`Got a ${token.tokenType} token${token.expiresAt ? ` valid until ${isoSeconds(token.expiresAt)}` : ''}` +
+        `${token.scopes.length ? ` with scopes: ${token.scopes.join(' ')}` : ''}`);
+    if (saveError) {
+        throw new ActionError(`Bitbucket rotated the refresh token, but the new one was NOT saved to secret ${describeSecret(config.secret)}: ${errorMessage(saveError)} The stored refresh token stops working within minutes; the new one is in this step's \`refresh-token\` output. Fix the cause and re-run this job within about 10 minutes: the stored token still works until then, and the re-run saves a fresh one. After that, store a new one from \`bitbucket-oauth login\` (README: "Refresh tokens rotate").`, { cause: saveError });
+    }
+    if (rotated && !config.secret) {
+        core.warning('Bitbucket rotated the refresh token: the one stored in your secret stops working about 10 minutes after this run. Set `refresh-token-secret` and `github-token` so that the action saves the new one (README: "Refresh tokens rotate"), or the next run fails.');
+    }
+    checkScopes(core, config.requiredScopes, token);
+    const ctx = { core, http: deps.http, masker, config, accessToken: token.accessToken };
+    const archives = config.archives.length ? await deps.fetchArchives(ctx) : [];
+    core.setOutput('archives', JSON.stringify(archives));
+    if (config.gitCredentials)
+        await deps.setupGitCredentials(ctx);
+    await core.appendSummary(tokenSummary({ token, grant: grant.type, rotated, saved, secret: config.secret, exportEnv: config.exportEnv }));
+}
+function setTokenOutputs(core, token, refreshToken, rotated) {
+    core.setOutput('access-token', token.accessToken);
+    core.setOutput('token-type', token.tokenType);
+    core.setOutput('expires-in', token.expiresIn === undefined ? '' : String(token.expiresIn));
+    core.setOutput('expires-at', token.expiresAt ? isoSeconds(token.expiresAt) : '');
+    core.setOutput('scopes', token.scopes.join(' '));
+    core.setOutput('refresh-token', refreshToken ?? '');
+    core.setOutput('refresh-token-rotated', String(rotated));
+}
+function checkScopes(core, required, token) {
+    if (required.length === 0)
+        return;
+    if (token.scopes.length === 0) {
+        core.warning(`Bitbucket named no granted scopes, so \`required-scopes\` (${required.join(' ')}) could not be checked.`);
+        return;
+    }
+    const missing = missingScopes(required, token.scopes);
+    if (missing.length) {
+        throw new ActionError(`The token lacks the required scope${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (granted: ${token.scopes.join(' ')}). Tick ${missing.length > 1 ? 'them' : 'it'} in the OAuth consumer's permissions, then get a new refresh token with \`bitbucket-oauth login\`.`);
+    }
+}
+function describeSecret(target) {
+    if (target.organization)
+        return `${target.name} of organization ${target.organization}`;
+    if (target.environment)
+        return `${target.name} of environment ${target.environment} in ${target.repository}`;
+    return `${target.name} in ${target.repository}`;
+}
+
+;// CONCATENATED MODULE: ./src/tuning.ts
+function ms(env, name) {
+    const raw = env[name];
+    if (raw === undefined || raw === '')
+        return undefined;
+    const n = Number(raw);
+    return Number.isFinite(n) && n >= 0 ? n : undefined;
+}
+function tuningFromEnv(env) {
+    const timeout = ms(env, 'BITBUCKET_OAUTH_HTTP_TIMEOUT_MS');
+    const deadline = ms(env, 'BITBUCKET_OAUTH_HTTP_DEADLINE_MS');
+    const base = ms(env, 'BITBUCKET_OAUTH_RETRY_BASE_MS');
+    const retryAfterMax = ms(env, 'BITBUCKET_OAUTH_RETRY_AFTER_MAX_MS');
+    const timeouts = {};
+    if (timeout !== undefined)
+        Object.assign(timeouts, { connectMs: timeout, headersMs: timeout, bodyMs: timeout });
+    if (deadline !== undefined)
+        timeouts.deadlineMs = deadline;
+    const retry = {};
+    if (base !== undefined)
+        Object.assign(retry, { baseDelayMs: base, maxDelayMs: Math.max(base * 8, 1) });
+    if (retryAfterMax !== undefined)
+        retry.maxRetryAfterMs = retryAfterMax;
+    return { timeouts, retry };
+}
+
+;// CONCATENATED MODULE: ./src/sealed-box.ts
+/**
+ * Encryption for GitHub secrets: a libsodium sealed box (X25519 +
+ * XSalsa20-Poly1305, anonymous sender) to the scope's public key, as GitHub's
+ * REST API requires, with libsodium-wrappers (libsodium compiled to
+ * WebAssembly). It is imported dynamically, so it is evaluated and
+ * initialised only when a secret is actually saved. `webpackMode: "eager"`
+ * keeps it inside the one bundle file: a separate ncc chunk would make ncc
+ * overwrite dist/main/licenses.txt with the chunk's licenses only.
+ */
+
+let loading;
+/** libsodium, loaded and initialised once. */
+function loadSodium() {
+    loading ??= Promise.resolve(/* import() eager */).then(__nccwpck_require__.bind(__nccwpck_require__, 4768)).then(async (mod) => {
+        // The ESM build has named exports and a default export; a bundler may hand either.
+        const sodium = mod.default ?? mod;
+        await sodium.ready;
+        return sodium;
+    });
+    return loading;
+}
+/**
+ * Seals `value` (UTF-8) to a Curve25519 public key given in standard Base64,
+ * and returns the sealed box in standard Base64 (GitHub's `encrypted_value`).
+ */
+async function sealBase64(value, publicKeyBase64) {
+    const sodium = await loadSodium();
+    let key;
+    try {
+        key = sodium.from_base64(publicKeyBase64, sodium.base64_variants.ORIGINAL);
+    }
+    catch {
+        throw new ActionError('GitHub returned a public key that is not Base64; check that `github-api-url` is the GitHub REST API root.');
+    }
+    if (key.length !== sodium.crypto_box_PUBLICKEYBYTES) {
+        throw new ActionError(`GitHub returned a public key of ${key.length} bytes, not ${sodium.crypto_box_PUBLICKEYBYTES}; check that \`github-api-url\` is the GitHub REST API root.`);
+    }
+    const sealed = sodium.crypto_box_seal(sodium.from_string(value), key);
+    return sodium.to_base64(sealed, sodium.base64_variants.ORIGINAL);
+}
+
+;// CONCATENATED MODULE: ./src/github-secrets.ts
+/**
+ * Writes a GitHub Actions secret (repository, environment or organization)
+ * through GitHub's REST API: fetch the scope's public key, seal the value to
+ * it (libsodium sealed box, see sealed-box.ts), PUT it.
+ *
+ *   saveSecret(http, target, value, debug)
+ *
+ * - `http`: the shared HttpClient (retries 5xx/429/network faults; http only
+ *   to loopback hosts, which is how tests point it at emulator/github.ts).
+ * - `target`: a SecretTarget from inputs.ts: `name`, `repository`
+ *   (`owner/repo`, unused for an organization secret), `environment`,
+ *   `organization`, `githubToken`, `githubApiUrl` (REST root, e.g.
+ *   https://api.github.com or https://ghes.example/api/v3).
+ * - An organization secret that exists keeps its visibility and, for
+ *   `selected`, its selected repositories; a new one gets `private`.
+ * - Failures reject with an ActionError whose message says what the token
+ *   lacks (401/403/404) and never contains the token, the value or the
+ *   sealed value. The caller adds "the new refresh token was NOT saved".
+ */
+
+
+
+
+const GITHUB_API_VERSION = '2022-11-28';
+const segment = (s) => encodeURIComponent(s);
+function secretScope(target) {
+    if (target.organization) {
+        return { kind: 'organization', collection: `orgs/${segment(target.organization)}/actions/secrets`, label: `organization ${target.organization}` };
+    }
+    const repository = target.repository ?? '';
+    const [owner = '', repo = ''] = repository.split('/');
+    const repoPath = `repos/${segment(owner)}/${segment(repo)}`;
+    if (target.environment) {
+        return {
+            kind: 'environment',
+            collection: `${repoPath}/environments/${segment(target.environment)}/secrets`,
+            label: `environment ${target.environment} of repository ${repository}`,
+        };
+    }
+    return { kind: 'repository', collection: `${repoPath}/actions/secrets`, label: `repository ${repository}` };
+}
+async function saveSecret(http, target, value, debug) {
+    const scope = secretScope(target);
+    const api = new GitHubApi(http, target, scope);
+    const key = await api.call('GET', `${scope.collection}/public-key`, 'read the public key of');
+    const keyId = key.json?.key_id;
+    const publicKey = key.json?.key;
+    if ((typeof keyId !== 'string' && typeof keyId !== 'number') || typeof publicKey !== 'string') {
+        throw new ActionError(`GitHub's answer for the public key of ${scope.label} has no key_id and key; check that \`github-api-url\` (${target.githubApiUrl.href}) is the GitHub REST API root.`);
+    }
+    debug(`GitHub secret ${target.name}: public key ${keyId} of ${scope.label}`);
+    const body = {};
+    if (scope.kind === 'organization')
+        Object.assign(body, await organizationAccess(api, scope, target.name, debug));
+    body.encrypted_value = await sealBase64(value, publicKey);
+    body.key_id = String(keyId);
+    const put = await api.call('PUT', `${scope.collection}/${segment(target.name)}`, 'write secret ' + target.name + ' of', JSON.stringify(body));
+    debug(`GitHub secret ${target.name} of ${scope.label}: HTTP ${put.response.status} (${put.response.status === 201 ? 'created' : 'updated'})`);
+}
+/** An existing organization secret's visibility (and selected repositories), or `private` for a new one. */
+async function organizationAccess(api, scope, name, debug) {
+    const existing = await api.call('GET', `${scope.collection}/${segment(name)}`, `read secret ${name} of`, undefined, [404]);
+    if (existing.response.status === 404) {
+        debug(`GitHub secret ${name} does not exist in ${scope.label} yet: it is created with visibility private`);
+        return { visibility: 'private' };
+    }
+    const visibility = existing.json?.visibility;
+    if (visibility !== 'all' && visibility !== 'private' && visibility !== 'selected') {
+        throw new ActionError(`GitHub's answer for secret ${name} of ${scope.label} names no visibility (all, private or selected), so it cannot be kept; check \`github-api-url\`.`);
+    }
+    if (visibility !== 'selected') {
+        debug(`GitHub secret ${name} of ${scope.label} exists with visibility ${visibility}: kept`);
+        return { visibility };
+    }
+    const ids = [];
+    for (let page = 1;; page++) {
+        const list = await api.call('GET', `${scope.collection}/${segment(name)}/repositories?per_page=100&page=${page}`, `list the repositories selected for secret ${name} of`);
+        const repos = list.json?.repositories;
+        const total = list.json?.total_count;
+        if (!Array.isArray(repos)) {
+            throw new ActionError(`GitHub's answer listing the repositories selected for secret ${name} of ${scope.label} has no repositories; check \`github-api-url\`.`);
+        }
+        for (const r of repos) {
+            if (typeof r?.id === 'number')
+                ids.push(r.id);
+        }
+        if (repos.length === 0 || (typeof total === 'number' ? ids.length >= total : repos.length < 100))
+            break;
+    }
+    debug(`GitHub secret ${name} of ${scope.label} exists with visibility selected (${ids.length} ${ids.length === 1 ? 'repository' : 'repositories'}): kept`);
+    return { visibility: 'selected', selected_repository_ids: ids };
+}
+/** One GitHub REST call with the house headers; non-2xx answers become messages that say what to fix. */
+class GitHubApi {
+    #http;
+    #target;
+    #scope;
+    constructor(http, target, scope) {
+        this.#http = http;
+        this.#target = target;
+        this.#scope = scope;
+    }
+    /** `action` completes "could not ... {scope label}", e.g. "read the public key of". */
+    async call(method, path, action, body, accept = []) {
+        const url = joinUrl(this.#target.githubApiUrl, path);
+        const headers = {
+            accept: 'application/vnd.github+json',
+            'x-github-api-version': GITHUB_API_VERSION,
+        };
+        if (body !== undefined)
+            headers['content-type'] = 'application/json';
+        let result;
+        try {
+            result = await this.#http.text(url, {
+                method,
+                what: 'the GitHub API',
+                authorization: `Bearer ${this.#target.githubToken}`,
+                headers,
+                body,
+                // Writing the same secret twice is harmless.
+                idempotent: true,
+            });
+        }
+        catch (err) {
+            if (err instanceof HttpError && err.status !== undefined && err.phase === 'request') {
+                throw new ActionError(`The GitHub API (${url.host}) kept answering HTTP ${err.status} when asked to ${action} ${this.#scope.label}; GitHub may be degraded (https://www.githubstatus.com).`, { cause: err });
+            }
+            throw err;
+        }
+        const { response, text } = result;
+        const json = parseJsonObject(text);
+        if ((response.status >= 200 && response.status < 300) || accept.includes(response.status))
+            return { response, json };
+        throw this.#failure(response, json, action);
+    }
+    #failure(response, json, action) {
+        const status = response.status;
+        const scope = this.#scope;
+        const message = typeof json?.message === 'string' ? json.message.replace(/\s+/g, ' ').slice(0, 200) : undefined;
+        const said = `HTTP ${status}${message ? `: "${message}"` : ''}`;
+        const rateLimited = (status === 403 || status === 429) && (response.headers['x-ratelimit-remaining'] === '0' || /rate limit/i.test(message ?? ''));
+        if (rateLimited) {
+            const reset = Number(response.headers['x-ratelimit-reset']);
+            const when = Number.isFinite(reset) && reset > 0 ? ` (it resets at ${isoSeconds(new Date(reset * 1000))})` : '';
+            return new ActionError(`The \`github-token\` hit GitHub's API rate limit (${said})${when} when asked to ${action} ${scope.label}.`);
+        }
+        if (status === 401) {
+            return new ActionError(`GitHub refused the \`github-token\` (${said}): it is invalid, expired or revoked. Create a new one (a fine-grained personal access token with "Secrets: read and write", or a GitHub App token) and update the secret that the workflow passes as \`github-token\`.`);
+        }
+        if (status === 403)
+            return new ActionError(`The \`github-token\` may not ${action} ${scope.label} (${said}). ${permissionHint(scope, this.#target)}`);
+        if (status === 404)
+            return new ActionError(notFoundHint(scope, this.#target, said));
+        if (status === 422) {
+            return new ActionError(`GitHub refused to ${action} ${scope.label} (${said}). Check \`refresh-token-secret\` and the secret's settings in GitHub.`);
+        }
+        if (status === 429 || status >= 500) {
+            return new ActionError(`The GitHub API answered ${said} after ${response.attempts} attempts when asked to ${action} ${scope.label}; GitHub may be degraded (https://www.githubstatus.com).`);
+        }
+        return new ActionError(`The GitHub API answered ${said} when asked to ${action} ${scope.label}; check \`github-api-url\` and \`github-token\`.`);
+    }
+}
+function permissionHint(scope, target) {
+    if (scope.kind === 'organization') {
+        return `Give it the organization permission "Secrets: read and write" on ${target.organization}: a fine-grained personal access token of an organization owner with resource owner ${target.organization} and Organization permissions → Secrets: Read and write (a classic token needs the admin:org scope), or a GitHub App installed on ${target.organization} with the organization Secrets permission set to Read and write.`;
+    }
+    const extra = scope.kind === 'environment' ? ' and Environments: Read and write' : '';
+    return `Give it "Secrets: read and write" on ${target.repository}: a fine-grained personal access token with ${target.repository} under Repository access and Repository permissions → Secrets: Read and write${extra} (a classic token needs the repo scope), or a GitHub App installed on ${target.repository} with the same permission${extra ? 's' : ''}. The workflow's own GITHUB_TOKEN cannot write secrets.`;
+}
+function notFoundHint(scope, target, said) {
+    switch (scope.kind) {
+        case 'organization':
+            return `GitHub answered ${said} for organization ${target.organization}: it does not exist or is not visible to the \`github-token\`. Check \`secret-organization\`, and that the token's resource owner is that organization (for a GitHub App: that it is installed there).`;
+        case 'environment':
+            return `GitHub answered ${said} for environment ${target.environment} of repository ${target.repository}: the repository or the environment does not exist, or is not visible to the \`github-token\`. Check \`secret-repository\` and \`secret-environment\` (Settings → Environments; the name must match exactly), and that the token may access ${target.repository}.`;
+        default:
+            return `GitHub answered ${said} for repository ${target.repository}: it does not exist or is not visible to the \`github-token\`. Check \`secret-repository\`, and that the token may access it (a fine-grained token must list it under Repository access; a GitHub App must be installed on it).`;
+    }
+}
+
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+var promises_default = /*#__PURE__*/__nccwpck_require__.n(promises_namespaceObject);
+// EXTERNAL MODULE: ./node_modules/semver/index.js
+var node_modules_semver = __nccwpck_require__(2088);
+;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/manifest.js
+var manifest_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+// Internal object for testability (allows mocking in ESM)
+const _internal = {
+    readLinuxVersionFile() {
+        const lsbReleaseFile = '/etc/lsb-release';
+        const osReleaseFile = '/etc/os-release';
+        let contents = '';
+        if (external_fs_namespaceObject.existsSync(lsbReleaseFile)) {
+            contents = external_fs_namespaceObject.readFileSync(lsbReleaseFile).toString();
+        }
+        else if (external_fs_namespaceObject.existsSync(osReleaseFile)) {
+            contents = external_fs_namespaceObject.readFileSync(osReleaseFile).toString();
+        }
+        return contents;
+    }
+};
+function _findMatch(versionSpec, stable, candidates, archFilter) {
+    return manifest_awaiter(this, void 0, void 0, function* () {
+        const platFilter = os.platform();
+        let result;
+        let match;
+        let file;
+        for (const candidate of candidates) {
+            const version = candidate.version;
+            debug(`check ${version} satisfies ${versionSpec}`);
+            if (semver.satisfies(version, versionSpec) &&
+                (!stable || candidate.stable === stable)) {
+                file = candidate.files.find(item => {
+                    debug(`${item.arch}===${archFilter} && ${item.platform}===${platFilter}`);
+                    let chk = item.arch === archFilter && item.platform === platFilter;
+                    if (chk && item.platform_version) {
+                        const osVersion = _getOsVersion();
+                        if (osVersion === item.platform_version) {
+                            chk = true;
+                        }
+                        else {
+                            chk = semver.satisfies(osVersion, item.platform_version);
+                        }
+                    }
+                    return chk;
+                });
+                if (file) {
+                    debug(`matched ${candidate.version}`);
+                    match = candidate;
+                    break;
+                }
+            }
+        }
+        if (match && file) {
+            // clone since we're mutating the file list to be only the file that matches
+            result = Object.assign({}, match);
+            result.files = [file];
+        }
+        return result;
+    });
+}
+function _getOsVersion() {
+    // TODO: add windows and other linux, arm variants
+    // right now filtering on version is only an ubuntu and macos scenario for tools we build for hosted (python)
+    const plat = os.platform();
+    let version = '';
+    if (plat === 'darwin') {
+        version = cp.execSync('sw_vers -productVersion').toString();
+    }
+    else if (plat === 'linux') {
+        // lsb_release process not in some containers, readfile
+        // Run cat /etc/lsb-release
+        // DISTRIB_ID=Ubuntu
+        // DISTRIB_RELEASE=18.04
+        // DISTRIB_CODENAME=bionic
+        // DISTRIB_DESCRIPTION="Ubuntu 18.04.4 LTS"
+        const lsbContents = _internal.readLinuxVersionFile();
+        if (lsbContents) {
+            const lines = lsbContents.split('\n');
+            for (const line of lines) {
+                const parts = line.split('=');
+                if (parts.length === 2 &&
+                    (parts[0].trim() === 'VERSION_ID' ||
+                        parts[0].trim() === 'DISTRIB_RELEASE')) {
+                    version = parts[1].trim().replace(/^"/, '').replace(/"$/, '');
+                    break;
+                }
+            }
+        }
+    }
+    return version;
+}
+// Alias for backwards compatibility
+function _readLinuxVersionFile() {
+    return _internal.readLinuxVersionFile();
+}
+//# sourceMappingURL=manifest.js.map
+;// CONCATENATED MODULE: external "stream"
+const external_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
+// EXTERNAL MODULE: external "util"
+var external_util_ = __nccwpck_require__(9023);
+;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/retry-helper.js
+var retry_helper_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+/**
+ * Internal class for retries
+ */
+class retry_helper_RetryHelper {
+    constructor(maxAttempts, minSeconds, maxSeconds) {
+        if (maxAttempts < 1) {
+            throw new Error('max attempts should be greater than or equal to 1');
+        }
+        this.maxAttempts = maxAttempts;
+        this.minSeconds = Math.floor(minSeconds);
+        this.maxSeconds = Math.floor(maxSeconds);
+        if (this.minSeconds > this.maxSeconds) {
+            throw new Error('min seconds should be less than or equal to max seconds');
+        }
+    }
+    execute(action, isRetryable) {
+        return retry_helper_awaiter(this, void 0, void 0, function* () {
+            let attempt = 1;
+            while (attempt < this.maxAttempts) {
+                // Try
+                try {
+                    return yield action();
+                }
+                catch (err) {
+                    if (isRetryable && !isRetryable(err)) {
+                        throw err;
+                    }
+                    core.info(err.message);
+                }
+                // Sleep
+                const seconds = this.getSleepAmount();
+                core.info(`Waiting ${seconds} seconds before trying again`);
+                yield this.sleep(seconds);
+                attempt++;
+            }
+            // Last attempt
+            return yield action();
+        });
+    }
+    getSleepAmount() {
+        return (Math.floor(Math.random() * (this.maxSeconds - this.minSeconds + 1)) +
+            this.minSeconds);
+    }
+    sleep(seconds) {
+        return retry_helper_awaiter(this, void 0, void 0, function* () {
+            return new Promise(resolve => setTimeout(resolve, seconds * 1000));
+        });
+    }
+}
+//# sourceMappingURL=retry-helper.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/tool-cache.js
+var tool_cache_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+class HTTPError extends Error {
+    constructor(httpStatusCode) {
+        super(`Unexpected HTTP response: ${httpStatusCode}`);
+        this.httpStatusCode = httpStatusCode;
+        Object.setPrototypeOf(this, new.target.prototype);
+    }
+}
+const tool_cache_IS_WINDOWS = process.platform === 'win32';
+const IS_MAC = process.platform === 'darwin';
+const userAgent = 'actions/tool-cache';
+/**
+ * Download a tool from an url and stream it into a file
+ *
+ * @param url       url of tool to download
+ * @param dest      path to download tool
+ * @param auth      authorization header
+ * @param headers   other headers
+ * @returns         path to downloaded tool
+ */
+function downloadTool(url, dest, auth, headers) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        dest = dest || path.join(_getTempDirectory(), crypto.randomUUID());
+        yield io.mkdirP(path.dirname(dest));
+        core.debug(`Downloading ${url}`);
+        core.debug(`Destination ${dest}`);
+        const maxAttempts = 3;
+        const minSeconds = _getGlobal('TEST_DOWNLOAD_TOOL_RETRY_MIN_SECONDS', 10);
+        const maxSeconds = _getGlobal('TEST_DOWNLOAD_TOOL_RETRY_MAX_SECONDS', 20);
+        const retryHelper = new RetryHelper(maxAttempts, minSeconds, maxSeconds);
+        return yield retryHelper.execute(() => tool_cache_awaiter(this, void 0, void 0, function* () {
+            return yield downloadToolAttempt(url, dest || '', auth, headers);
+        }), (err) => {
+            if (err instanceof HTTPError && err.httpStatusCode) {
+                // Don't retry anything less than 500, except 408 Request Timeout and 429 Too Many Requests
+                if (err.httpStatusCode < 500 &&
+                    err.httpStatusCode !== 408 &&
+                    err.httpStatusCode !== 429) {
+                    return false;
+                }
+            }
+            // Otherwise retry
+            return true;
+        });
+    });
+}
+function downloadToolAttempt(url, dest, auth, headers) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        if (fs.existsSync(dest)) {
+            throw new Error(`Destination file path ${dest} already exists`);
+        }
+        // Get the response headers
+        const http = new httpm.HttpClient(userAgent, [], {
+            allowRetries: false
+        });
+        if (auth) {
+            core.debug('set auth');
+            if (headers === undefined) {
+                headers = {};
+            }
+            headers.authorization = auth;
+        }
+        const response = yield http.get(url, headers);
+        if (response.message.statusCode !== 200) {
+            const err = new HTTPError(response.message.statusCode);
+            core.debug(`Failed to download from "${url}". Code(${response.message.statusCode}) Message(${response.message.statusMessage})`);
+            throw err;
+        }
+        // Download the response body
+        const pipeline = util.promisify(stream.pipeline);
+        const responseMessageFactory = _getGlobal('TEST_DOWNLOAD_TOOL_RESPONSE_MESSAGE_FACTORY', () => response.message);
+        const readStream = responseMessageFactory();
+        let succeeded = false;
+        try {
+            yield pipeline(readStream, fs.createWriteStream(dest));
+            core.debug('download complete');
+            succeeded = true;
+            return dest;
+        }
+        finally {
+            // Error, delete dest before retry
+            if (!succeeded) {
+                core.debug('download failed');
+                try {
+                    yield io.rmRF(dest);
+                }
+                catch (err) {
+                    core.debug(`Failed to delete '${dest}'. ${err.message}`);
+                }
+            }
+        }
+    });
+}
+/**
+ * Extract a .7z file
+ *
+ * @param file     path to the .7z file
+ * @param dest     destination directory. Optional.
+ * @param _7zPath  path to 7zr.exe. Optional, for long path support. Most .7z archives do not have this
+ * problem. If your .7z archive contains very long paths, you can pass the path to 7zr.exe which will
+ * gracefully handle long paths. By default 7zdec.exe is used because it is a very small program and is
+ * bundled with the tool lib. However it does not support long paths. 7zr.exe is the reduced command line
+ * interface, it is smaller than the full command line interface, and it does support long paths. At the
+ * time of this writing, it is freely available from the LZMA SDK that is available on the 7zip website.
+ * Be sure to check the current license agreement. If 7zr.exe is bundled with your action, then the path
+ * to 7zr.exe can be pass to this function.
+ * @returns        path to the destination directory
+ */
+function extract7z(file, dest, _7zPath) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        ok(tool_cache_IS_WINDOWS, 'extract7z() not supported on current OS');
+        ok(file, 'parameter "file" is required');
+        dest = yield _createExtractFolder(dest);
+        const originalCwd = process.cwd();
+        process.chdir(dest);
+        if (_7zPath) {
+            try {
+                const logLevel = core.isDebug() ? '-bb1' : '-bb0';
+                const args = [
+                    'x', // eXtract files with full paths
+                    logLevel, // -bb[0-3] : set output log level
+                    '-bd', // disable progress indicator
+                    '-sccUTF-8', // set charset for for console input/output
+                    file
+                ];
+                const options = {
+                    silent: true
+                };
+                yield exec(`"${_7zPath}"`, args, options);
+            }
+            finally {
+                process.chdir(originalCwd);
+            }
+        }
+        else {
+            const escapedScript = path
+                .join(__dirname, '..', 'scripts', 'Invoke-7zdec.ps1')
+                .replace(/'/g, "''")
+                .replace(/"|\n|\r/g, ''); // double-up single quotes, remove double quotes and newlines
+            const escapedFile = file.replace(/'/g, "''").replace(/"|\n|\r/g, '');
+            const escapedTarget = dest.replace(/'/g, "''").replace(/"|\n|\r/g, '');
+            const command = `& '${escapedScript}' -Source '${escapedFile}' -Target '${escapedTarget}'`;
+            const args = [
+                '-NoLogo',
+                '-Sta',
+                '-NoProfile',
+                '-NonInteractive',
+                '-ExecutionPolicy',
+                'Unrestricted',
+                '-Command',
+                command
+            ];
+            const options = {
+                silent: true
+            };
+            try {
+                const powershellPath = yield io.which('powershell', true);
+                yield exec(`"${powershellPath}"`, args, options);
+            }
+            finally {
+                process.chdir(originalCwd);
+            }
+        }
+        return dest;
+    });
+}
+/**
+ * Extract a compressed tar archive
+ *
+ * @param file     path to the tar
+ * @param dest     destination directory. Optional.
+ * @param flags    flags for the tar command to use for extraction. Defaults to 'xz' (extracting gzipped tars). Optional.
+ * @returns        path to the destination directory
+ */
+function extractTar(file_1, dest_1) {
+    return tool_cache_awaiter(this, arguments, void 0, function* (file, dest, flags = 'xz') {
+        if (!file) {
+            throw new Error("parameter 'file' is required");
+        }
+        // Create dest
+        dest = yield _createExtractFolder(dest);
+        // Determine whether GNU tar
+        core.debug('Checking tar --version');
+        let versionOutput = '';
+        yield exec('tar --version', [], {
+            ignoreReturnCode: true,
+            silent: true,
+            listeners: {
+                stdout: (data) => (versionOutput += data.toString()),
+                stderr: (data) => (versionOutput += data.toString())
+            }
+        });
+        core.debug(versionOutput.trim());
+        const isGnuTar = versionOutput.toUpperCase().includes('GNU TAR');
+        // Initialize args
+        let args;
+        if (flags instanceof Array) {
+            args = flags;
+        }
+        else {
+            args = [flags];
+        }
+        if (core.isDebug() && !flags.includes('v')) {
+            args.push('-v');
+        }
+        let destArg = dest;
+        let fileArg = file;
+        if (tool_cache_IS_WINDOWS && isGnuTar) {
+            args.push('--force-local');
+            destArg = dest.replace(/\\/g, '/');
+            // Technically only the dest needs to have `/` but for aesthetic consistency
+            // convert slashes in the file arg too.
+            fileArg = file.replace(/\\/g, '/');
+        }
+        if (isGnuTar) {
+            // Suppress warnings when using GNU tar to extract archives created by BSD tar
+            args.push('--warning=no-unknown-keyword');
+            args.push('--overwrite');
+        }
+        args.push('-C', destArg, '-f', fileArg);
+        yield exec(`tar`, args);
+        return dest;
+    });
+}
+/**
+ * Extract a xar compatible archive
+ *
+ * @param file     path to the archive
+ * @param dest     destination directory. Optional.
+ * @param flags    flags for the xar. Optional.
+ * @returns        path to the destination directory
+ */
+function extractXar(file_1, dest_1) {
+    return tool_cache_awaiter(this, arguments, void 0, function* (file, dest, flags = []) {
+        ok(IS_MAC, 'extractXar() not supported on current OS');
+        ok(file, 'parameter "file" is required');
+        dest = yield _createExtractFolder(dest);
+        let args;
+        if (flags instanceof Array) {
+            args = flags;
+        }
+        else {
+            args = [flags];
+        }
+        args.push('-x', '-C', dest, '-f', file);
+        if (core.isDebug()) {
+            args.push('-v');
+        }
+        const xarPath = yield io.which('xar', true);
+        yield exec(`"${xarPath}"`, _unique(args));
+        return dest;
+    });
+}
+/**
+ * Extract a zip
+ *
+ * @param file     path to the zip
+ * @param dest     destination directory. Optional.
+ * @returns        path to the destination directory
+ */
+function extractZip(file, dest) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        if (!file) {
+            throw new Error("parameter 'file' is required");
+        }
+        dest = yield _createExtractFolder(dest);
+        if (tool_cache_IS_WINDOWS) {
+            yield extractZipWin(file, dest);
+        }
+        else {
+            yield extractZipNix(file, dest);
+        }
+        return dest;
+    });
+}
+function extractZipWin(file, dest) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        // build the powershell command
+        const escapedFile = file.replace(/'/g, "''").replace(/"|\n|\r/g, ''); // double-up single quotes, remove double quotes and newlines
+        const escapedDest = dest.replace(/'/g, "''").replace(/"|\n|\r/g, '');
+        const pwshPath = yield io.which('pwsh', false);
+        //To match the file overwrite behavior on nix systems, we use the overwrite = true flag for ExtractToDirectory
+        //and the -Force flag for Expand-Archive as a fallback
+        if (pwshPath) {
+            //attempt to use pwsh with ExtractToDirectory, if this fails attempt Expand-Archive
+            const pwshCommand = [
+                `$ErrorActionPreference = 'Stop' ;`,
+                `try { Add-Type -AssemblyName System.IO.Compression.ZipFile } catch { } ;`,
+                `try { [System.IO.Compression.ZipFile]::ExtractToDirectory('${escapedFile}', '${escapedDest}', $true) }`,
+                `catch { if (($_.Exception.GetType().FullName -eq 'System.Management.Automation.MethodException') -or ($_.Exception.GetType().FullName -eq 'System.Management.Automation.RuntimeException') ){ Expand-Archive -LiteralPath '${escapedFile}' -DestinationPath '${escapedDest}' -Force } else { throw $_ } } ;`
+            ].join(' ');
+            const args = [
+                '-NoLogo',
+                '-NoProfile',
+                '-NonInteractive',
+                '-ExecutionPolicy',
+                'Unrestricted',
+                '-Command',
+                pwshCommand
+            ];
+            core.debug(`Using pwsh at path: ${pwshPath}`);
+            yield exec(`"${pwshPath}"`, args);
+        }
+        else {
+            const powershellCommand = [
+                `$ErrorActionPreference = 'Stop' ;`,
+                `try { Add-Type -AssemblyName System.IO.Compression.FileSystem } catch { } ;`,
+                `if ((Get-Command -Name Expand-Archive -Module Microsoft.PowerShell.Archive -ErrorAction Ignore)) { Expand-Archive -LiteralPath '${escapedFile}' -DestinationPath '${escapedDest}' -Force }`,
+                `else {[System.IO.Compression.ZipFile]::ExtractToDirectory('${escapedFile}', '${escapedDest}', $true) }`
+            ].join(' ');
+            const args = [
+                '-NoLogo',
+                '-Sta',
+                '-NoProfile',
+                '-NonInteractive',
+                '-ExecutionPolicy',
+                'Unrestricted',
+                '-Command',
+                powershellCommand
+            ];
+            const powershellPath = yield io.which('powershell', true);
+            core.debug(`Using powershell at path: ${powershellPath}`);
+            yield exec(`"${powershellPath}"`, args);
+        }
+    });
+}
+function extractZipNix(file, dest) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        const unzipPath = yield io.which('unzip', true);
+        const args = [file];
+        if (!core.isDebug()) {
+            args.unshift('-q');
+        }
+        args.unshift('-o'); //overwrite with -o, otherwise a prompt is shown which freezes the run
+        yield exec(`"${unzipPath}"`, args, { cwd: dest });
+    });
+}
+/**
+ * Caches a directory and installs it into the tool cacheDir
+ *
+ * @param sourceDir    the directory to cache into tools
+ * @param tool          tool name
+ * @param version       version of the tool.  semver format
+ * @param arch          architecture of the tool.  Optional.  Defaults to machine architecture
+ */
+function cacheDir(sourceDir, tool, version, arch) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        version = node_modules_semver.clean(version) || version;
+        arch = arch || external_os_namespaceObject.arch();
+        core_debug(`Caching tool ${tool} ${version} ${arch}`);
+        core_debug(`source dir: ${sourceDir}`);
+        if (!external_fs_namespaceObject.statSync(sourceDir).isDirectory()) {
+            throw new Error('sourceDir is not a directory');
+        }
+        // Create the tool dir
+        const destPath = yield _createToolPath(tool, version, arch);
+        // copy each child item. do not move. move can fail on Windows
+        // due to anti-virus software having an open handle on a file.
+        for (const itemName of external_fs_namespaceObject.readdirSync(sourceDir)) {
+            const s = external_path_namespaceObject.join(sourceDir, itemName);
+            yield io_cp(s, destPath, { recursive: true });
+        }
+        // write .complete
+        _completeToolPath(tool, version, arch);
+        return destPath;
+    });
+}
+/**
+ * Caches a downloaded file (GUID) and installs it
+ * into the tool cache with a given targetName
+ *
+ * @param sourceFile    the file to cache into tools.  Typically a result of downloadTool which is a guid.
+ * @param targetFile    the name of the file name in the tools directory
+ * @param tool          tool name
+ * @param version       version of the tool.  semver format
+ * @param arch          architecture of the tool.  Optional.  Defaults to machine architecture
+ */
+function cacheFile(sourceFile, targetFile, tool, version, arch) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        version = semver.clean(version) || version;
+        arch = arch || os.arch();
+        core.debug(`Caching tool ${tool} ${version} ${arch}`);
+        core.debug(`source file: ${sourceFile}`);
+        if (!fs.statSync(sourceFile).isFile()) {
+            throw new Error('sourceFile is not a file');
+        }
+        // create the tool dir
+        const destFolder = yield _createToolPath(tool, version, arch);
+        // copy instead of move. move can fail on Windows due to
+        // anti-virus software having an open handle on a file.
+        const destPath = path.join(destFolder, targetFile);
+        core.debug(`destination file ${destPath}`);
+        yield io.cp(sourceFile, destPath);
+        // write .complete
+        _completeToolPath(tool, version, arch);
+        return destFolder;
+    });
+}
+/**
+ * Finds the path to a tool version in the local installed tool cache
+ *
+ * @param toolName      name of the tool
+ * @param versionSpec   version of the tool
+ * @param arch          optional arch.  defaults to arch of computer
+ */
+function find(toolName, versionSpec, arch) {
+    if (!toolName) {
+        throw new Error('toolName parameter is required');
+    }
+    if (!versionSpec) {
+        throw new Error('versionSpec parameter is required');
+    }
+    arch = arch || external_os_namespaceObject.arch();
+    // attempt to resolve an explicit version
+    if (!isExplicitVersion(versionSpec)) {
+        const localVersions = findAllVersions(toolName, arch);
+        const match = evaluateVersions(localVersions, versionSpec);
+        versionSpec = match;
+    }
+    // check for the explicit version in the cache
+    let toolPath = '';
+    if (versionSpec) {
+        versionSpec = node_modules_semver.clean(versionSpec) || '';
+        const cachePath = external_path_namespaceObject.join(_getCacheDirectory(), toolName, versionSpec, arch);
+        core_debug(`checking cache: ${cachePath}`);
+        if (external_fs_namespaceObject.existsSync(cachePath) && external_fs_namespaceObject.existsSync(`${cachePath}.complete`)) {
+            core_debug(`Found tool in cache ${toolName} ${versionSpec} ${arch}`);
+            toolPath = cachePath;
+        }
+        else {
+            core_debug('not found');
+        }
+    }
+    return toolPath;
+}
+/**
+ * Finds the paths to all versions of a tool that are installed in the local tool cache
+ *
+ * @param toolName  name of the tool
+ * @param arch      optional arch.  defaults to arch of computer
+ */
+function findAllVersions(toolName, arch) {
+    const versions = [];
+    arch = arch || external_os_namespaceObject.arch();
+    const toolPath = external_path_namespaceObject.join(_getCacheDirectory(), toolName);
+    if (external_fs_namespaceObject.existsSync(toolPath)) {
+        const children = external_fs_namespaceObject.readdirSync(toolPath);
+        for (const child of children) {
+            if (isExplicitVersion(child)) {
+                const fullPath = external_path_namespaceObject.join(toolPath, child, arch || '');
+                if (external_fs_namespaceObject.existsSync(fullPath) && external_fs_namespaceObject.existsSync(`${fullPath}.complete`)) {
+                    versions.push(child);
+                }
+            }
+        }
+    }
+    return versions;
+}
+function getManifestFromRepo(owner_1, repo_1, auth_1) {
+    return tool_cache_awaiter(this, arguments, void 0, function* (owner, repo, auth, branch = 'master') {
+        let releases = [];
+        const treeUrl = `https://api.github.com/repos/${owner}/${repo}/git/trees/${branch}`;
+        const http = new httpm.HttpClient('tool-cache');
+        const headers = {};
+        if (auth) {
+            core.debug('set auth');
+            headers.authorization = auth;
+        }
+        const response = yield http.getJson(treeUrl, headers);
+        if (!response.result) {
+            return releases;
+        }
+        let manifestUrl = '';
+        for (const item of response.result.tree) {
+            if (item.path === 'versions-manifest.json') {
+                manifestUrl = item.url;
+                break;
+            }
+        }
+        headers['accept'] = 'application/vnd.github.VERSION.raw';
+        let versionsRaw = yield (yield http.get(manifestUrl, headers)).readBody();
+        if (versionsRaw) {
+            // shouldn't be needed but protects against invalid json saved with BOM
+            versionsRaw = versionsRaw.replace(/^\uFEFF/, '');
+            try {
+                releases = JSON.parse(versionsRaw);
+            }
+            catch (_a) {
+                core.debug('Invalid json');
+            }
+        }
+        return releases;
+    });
+}
+function findFromManifest(versionSpec_1, stable_1, manifest_1) {
+    return tool_cache_awaiter(this, arguments, void 0, function* (versionSpec, stable, manifest, archFilter = os.arch()) {
+        // wrap the internal impl
+        const match = yield mm._findMatch(versionSpec, stable, manifest, archFilter);
+        return match;
+    });
+}
+function _createExtractFolder(dest) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        if (!dest) {
+            // create a temp dir
+            dest = path.join(_getTempDirectory(), crypto.randomUUID());
+        }
+        yield io.mkdirP(dest);
+        return dest;
+    });
+}
+function _createToolPath(tool, version, arch) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        const folderPath = external_path_namespaceObject.join(_getCacheDirectory(), tool, node_modules_semver.clean(version) || version, arch || '');
+        core_debug(`destination ${folderPath}`);
+        const markerPath = `${folderPath}.complete`;
+        yield rmRF(folderPath);
+        yield rmRF(markerPath);
+        yield mkdirP(folderPath);
+        return folderPath;
+    });
+}
+function _completeToolPath(tool, version, arch) {
+    const folderPath = external_path_namespaceObject.join(_getCacheDirectory(), tool, node_modules_semver.clean(version) || version, arch || '');
+    const markerPath = `${folderPath}.complete`;
+    external_fs_namespaceObject.writeFileSync(markerPath, '');
+    core_debug('finished caching tool');
+}
+/**
+ * Check if version string is explicit
+ *
+ * @param versionSpec      version string to check
+ */
+function isExplicitVersion(versionSpec) {
+    const c = node_modules_semver.clean(versionSpec) || '';
+    core_debug(`isExplicit: ${c}`);
+    const valid = node_modules_semver.valid(c) != null;
+    core_debug(`explicit? ${valid}`);
+    return valid;
+}
+/**
+ * Get the highest satisfiying semantic version in `versions` which satisfies `versionSpec`
+ *
+ * @param versions        array of versions to evaluate
+ * @param versionSpec     semantic version spec to satisfy
+ */
+function evaluateVersions(versions, versionSpec) {
+    let version = '';
+    core_debug(`evaluating ${versions.length} versions`);
+    versions = versions.sort((a, b) => {
+        if (node_modules_semver.gt(a, b)) {
+            return 1;
+        }
+        return -1;
+    });
+    for (let i = versions.length - 1; i >= 0; i--) {
+        const potential = versions[i];
+        const satisfied = node_modules_semver.satisfies(potential, versionSpec);
+        if (satisfied) {
+            version = potential;
+            break;
+        }
+    }
+    if (version) {
+        core_debug(`matched: ${version}`);
+    }
+    else {
+        core_debug('match not found');
+    }
+    return version;
+}
+/**
+ * Gets RUNNER_TOOL_CACHE
+ */
+function _getCacheDirectory() {
+    const cacheDirectory = process.env['RUNNER_TOOL_CACHE'] || '';
+    (0,external_assert_.ok)(cacheDirectory, 'Expected RUNNER_TOOL_CACHE to be defined');
+    return cacheDirectory;
+}
+/**
+ * Gets RUNNER_TEMP
+ */
+function _getTempDirectory() {
+    const tempDirectory = process.env['RUNNER_TEMP'] || '';
+    ok(tempDirectory, 'Expected RUNNER_TEMP to be defined');
+    return tempDirectory;
+}
+/**
+ * Gets a global variable
+ */
+function _getGlobal(key, defaultValue) {
+    /* eslint-disable @typescript-eslint/no-explicit-any */
+    const value = global[key];
+    /* eslint-enable @typescript-eslint/no-explicit-any */
+    return value !== undefined ? value : defaultValue;
+}
+/**
+ * Returns an array of unique values.
+ * @param values Values to make unique.
+ */
+function _unique(values) {
+    return Array.from(new Set(values));
+}
+//# sourceMappingURL=tool-cache.js.map
+;// CONCATENATED MODULE: ./src/archives/cache.ts
+/**
+ * `cache: true`: archives kept in the runner's tool cache
+ * (`$RUNNER_TOOL_CACHE/bitbucket-archive/{ws}/{repo}/0.0.0-c{commit}/{arch}`),
+ * as the `.tar.gz` itself plus `archive.json` with the sha256 and size of the
+ * original download, so a hit reports (and a pin is checked against) the
+ * same values, and the cached bytes are verified when they are extracted.
+ */
+
+
+
+
+const CACHE_FILE = 'archive.tar.gz';
+const META_FILE = 'archive.json';
+const ARCH = 'any';
+/** Tool name and explicit semver version for a repository and commit. */
+function cacheKey(workspace, repo, commit) {
+    // The prefix letter keeps the prerelease identifier alphanumeric (a digits-only one may not start with 0).
+    return { tool: `bitbucket-archive/${workspace.toLowerCase()}/${repo.toLowerCase()}`, version: `0.0.0-c${commit.toLowerCase()}` };
+}
+function cacheAvailable(env) {
+    return Boolean(env.RUNNER_TOOL_CACHE);
+}
+/** The cached archive of this commit, if complete and consistent. */
+function findCached(workspace, repo, commit) {
+    const { tool, version } = cacheKey(workspace, repo, commit);
+    const dir = find(tool, version, ARCH);
+    if (!dir)
+        return undefined;
+    try {
+        const meta = JSON.parse(external_node_fs_default().readFileSync(external_node_path_default().join(dir, META_FILE), 'utf8'));
+        const file = external_node_path_default().join(dir, CACHE_FILE);
+        if (meta.commit !== commit.toLowerCase() || !/^[0-9a-f]{64}$/.test(meta.sha256) || external_node_fs_default().statSync(file).size !== meta.bytes)
+            return undefined;
+        return { file, sha256: meta.sha256, bytes: meta.bytes };
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * Stores `dir` (which holds the downloaded `archive.tar.gz`) in the tool
+ * cache, with the sha256 and size of the download.
+ */
+async function storeInCache(dir, workspace, repo, commit, sha256, bytes) {
+    const meta = { repository: `${workspace}/${repo}`, commit: commit.toLowerCase(), sha256, bytes };
+    await promises_default().writeFile(external_node_path_default().join(dir, META_FILE), JSON.stringify(meta) + '\n');
+    const { tool, version } = cacheKey(workspace, repo, commit);
+    return cacheDir(dir, tool, version, ARCH);
+}
+
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
+var external_node_zlib_default = /*#__PURE__*/__nccwpck_require__.n(external_node_zlib_);
+;// CONCATENATED MODULE: ./src/archives/tar.ts
+/**
+ * A small streaming tar reader: ustar and GNU headers, pax extended headers
+ * (`path`, `linkpath`, `size`), GNU long names (`L`, `K`). Bytes are pushed
+ * in as they come (any chunking); entries and their data are handed to the
+ * callbacks synchronously, data as views of the pushed chunks (no copy).
+ *
+ * It knows nothing about the file system: what is safe to write is decided
+ * by extract.ts.
+ */
+class tar_TarFormatError extends Error {
+    code;
+    constructor(message, code = 'TAR_FORMAT') {
+        super(message);
+        this.name = 'TarFormatError';
+        this.code = code;
+    }
+}
+const BLOCK = 512;
+const TYPES = {
+    '0': 'file',
+    '\0': 'file',
+    '7': 'file',
+    '1': 'hardlink',
+    '2': 'symlink',
+    '3': 'char-device',
+    '4': 'block-device',
+    '5': 'directory',
+    '6': 'fifo',
+};
+class TarParser {
+    #h;
+    #phase = 'header';
+    /** Bytes of a header block gathered so far. */
+    #header = Buffer.alloc(BLOCK);
+    #headerFill = 0;
+    /** Data (or meta) bytes still expected for the current entry, then padding. */
+    #remaining = 0;
+    #padding = 0;
+    #meta = [];
+    #metaKind = '';
+    #pax = {};
+    #longName;
+    #longLink;
+    #zeroBlocks = 0;
+    #entries = 0;
+    constructor(handlers) {
+        this.#h = handlers;
+    }
+    /** Whether the end-of-archive marker was seen. */
+    get done() {
+        return this.#phase === 'done';
+    }
+    get entries() {
+        return this.#entries;
+    }
+    push(chunk) {
+        let off = 0;
+        const len = chunk.length;
+        while (off < len && this.#phase !== 'done') {
+            switch (this.#phase) {
+                case 'header': {
+                    if (this.#headerFill === 0 && len - off >= BLOCK) {
+                        this.#onHeader(chunk.subarray(off, off + BLOCK));
+                        off += BLOCK;
+                    }
+                    else {
+                        const n = Math.min(BLOCK - this.#headerFill, len - off);
+                        chunk.copy(this.#header, this.#headerFill, off, off + n);
+                        this.#headerFill += n;
+                        off += n;
+                        if (this.#headerFill === BLOCK) {
+                            this.#headerFill = 0;
+                            this.#onHeader(this.#header);
+                        }
+                    }
+                    break;
+                }
+                case 'data': {
+                    const n = Math.min(this.#remaining, len - off);
+                    this.#h.data(chunk.subarray(off, off + n));
+                    off += n;
+                    this.#remaining -= n;
+                    if (this.#remaining === 0) {
+                        this.#h.end();
+                        this.#phase = this.#padding ? 'padding' : 'header';
+                    }
+                    break;
+                }
+                case 'meta': {
+                    const n = Math.min(this.#remaining, len - off);
+                    this.#meta.push(Buffer.from(chunk.subarray(off, off + n)));
+                    off += n;
+                    this.#remaining -= n;
+                    if (this.#remaining === 0) {
+                        this.#onMeta(Buffer.concat(this.#meta));
+                        this.#meta = [];
+                        this.#phase = this.#padding ? 'padding' : 'header';
+                    }
+                    break;
+                }
+                case 'padding': {
+                    const n = Math.min(this.#padding, len - off);
+                    off += n;
+                    this.#padding -= n;
+                    if (this.#padding === 0)
+                        this.#phase = 'header';
+                    break;
+                }
+            }
+        }
+    }
+    /** Call at the end of input: throws when the archive stopped in the middle. */
+    finish() {
+        if (this.#phase === 'done')
+            return;
+        // Some writers end with one zero block or none; accept EOF on a header boundary after entries.
+        if (this.#phase === 'header' && this.#headerFill === 0 && this.#entries > 0 && this.#zeroBlocks <= 1) {
+            this.#phase = 'done';
+            return;
+        }
+        throw new tar_TarFormatError('the archive ends in the middle of an entry (truncated download?)', 'TRUNCATED');
+    }
+    #onHeader(block) {
+        if (isZero(block)) {
+            this.#zeroBlocks++;
+            if (this.#zeroBlocks >= 2)
+                this.#phase = 'done';
+            return;
+        }
+        if (this.#zeroBlocks)
+            throw new tar_TarFormatError('a zero block in the middle of the archive');
+        verifyChecksum(block);
+        const flag = String.fromCharCode(block[156]);
+        const size = readNumber(block, 124, 12);
+        const ustar = block.toString('latin1', 257, 262) === 'ustar';
+        const gnu = block.toString('latin1', 257, 265) === 'ustar  \0';
+        if (size < 0 || !Number.isSafeInteger(size))
+            throw new tar_TarFormatError('an entry with an impossible size');
+        if (flag === 'x' || flag === 'g' || flag === 'L' || flag === 'K') {
+            if (size > 1 << 20)
+                throw new tar_TarFormatError(`a ${flag} header of ${size} bytes`);
+            this.#metaKind = flag;
+            this.#remaining = size;
+            this.#padding = pad(size);
+            this.#phase = size ? 'meta' : this.#padding ? 'padding' : 'header';
+            if (!size)
+                this.#onMeta(Buffer.alloc(0));
+            return;
+        }
+        let name = cString(block, 0, 100);
+        if (ustar && !gnu) {
+            const prefix = cString(block, 345, 155);
+            if (prefix)
+                name = `${prefix}/${name}`;
+        }
+        let linkname = cString(block, 157, 100);
+        let entrySize = size;
+        if (this.#longName !== undefined)
+            name = this.#longName;
+        if (this.#longLink !== undefined)
+            linkname = this.#longLink;
+        if (this.#pax.path !== undefined)
+            name = this.#pax.path;
+        if (this.#pax.linkpath !== undefined)
+            linkname = this.#pax.linkpath;
+        if (this.#pax.size !== undefined) {
+            if (!/^\d+$/.test(this.#pax.size))
+                throw new tar_TarFormatError('a pax size that is not a number');
+            entrySize = Number(this.#pax.size);
+        }
+        this.#longName = undefined;
+        this.#longLink = undefined;
+        this.#pax = {};
+        let type = TYPES[flag] ?? 'other';
+        // Old tar: a regular file whose name ends in `/` is a directory.
+        if (type === 'file' && flag !== '7' && name.endsWith('/'))
+            type = 'directory';
+        // Only regular files carry data that is theirs; skip anything else's.
+        const dataSize = type === 'file' || type === 'other' ? entrySize : type === 'hardlink' || type === 'symlink' || type === 'directory' ? 0 : entrySize;
+        const entry = {
+            name: name.replace(/\/+$/, ''),
+            type,
+            flag,
+            mode: readNumber(block, 100, 8) & 0o7777,
+            size: type === 'file' ? entrySize : 0,
+            linkname,
+        };
+        this.#entries++;
+        this.#h.entry(entry);
+        this.#remaining = dataSize;
+        this.#padding = pad(dataSize);
+        if (dataSize > 0)
+            this.#phase = 'data';
+        else {
+            this.#h.end();
+            this.#phase = this.#padding ? 'padding' : 'header';
+        }
+    }
+    #onMeta(buf) {
+        switch (this.#metaKind) {
+            case 'L':
+                this.#longName = cString(buf, 0, buf.length);
+                break;
+            case 'K':
+                this.#longLink = cString(buf, 0, buf.length);
+                break;
+            case 'x':
+                Object.assign(this.#pax, parsePax(buf));
+                break;
+            case 'g':
+                break; // global: a comment (git archive puts the commit there); nothing we use
+        }
+    }
+}
+function pad(size) {
+    const r = size % BLOCK;
+    return r ? BLOCK - r : 0;
+}
+function isZero(block) {
+    for (let i = 0; i < BLOCK; i += 4)
+        if (block.readUInt32LE(i) !== 0)
+            return false;
+    return true;
+}
+function cString(buf, off, len) {
+    let end = off;
+    const max = off + len;
+    while (end < max && buf[end] !== 0)
+        end++;
+    return buf.toString('utf8', off, end);
+}
+/** Octal (NUL/space terminated), or GNU base-256 when the high bit is set. */
+function readNumber(buf, off, len) {
+    if (buf[off] & 0x80) {
+        let n = buf[off] & 0x7f;
+        for (let i = 1; i < len; i++)
+            n = n * 256 + buf[off + i];
+        return n;
+    }
+    let n = 0;
+    let seen = false;
+    for (let i = off; i < off + len; i++) {
+        const c = buf[i];
+        if (c === 0 || (c === 0x20 && seen))
+            break;
+        if (c === 0x20)
+            continue;
+        if (c < 0x30 || c > 0x37)
+            throw new tar_TarFormatError('a header with a malformed number (not a tar archive?)');
+        n = n * 8 + (c - 0x30);
+        seen = true;
+    }
+    return n;
+}
+function verifyChecksum(block) {
+    const stored = readNumber(block, 148, 8);
+    let sum = 0;
+    for (let i = 0; i < BLOCK; i++)
+        sum += i >= 148 && i < 156 ? 0x20 : block[i];
+    if (sum !== stored)
+        throw new tar_TarFormatError('a header with a bad checksum (corrupt archive, or not a tar archive)');
+}
+/** pax records: `LEN KEY=VALUE\n`, LEN counting the whole record in bytes. */
+function parsePax(buf) {
+    const out = {};
+    let off = 0;
+    while (off < buf.length) {
+        const space = buf.indexOf(0x20, off);
+        if (space < 0)
+            break;
+        const len = Number(buf.toString('latin1', off, space));
+        if (!Number.isInteger(len) || len <= 0 || off + len > buf.length)
+            throw new tar_TarFormatError('a malformed pax header');
+        const record = buf.toString('utf8', space + 1, off + len - 1);
+        const eq = record.indexOf('=');
+        if (eq > 0)
+            out[record.slice(0, eq)] = record.slice(eq + 1);
+        off += len;
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/archives/extract.ts
+/**
+ * Safe extraction of a `.tar.gz` stream into a fresh staging folder, and the
+ * atomic swap of that folder into DEST.
+ *
+ * Refused: absolute names, `..` components, entries outside the single
+ * top-level folder, symlinks whose target (followed through the archive's
+ * other symlinks) leaves the tree, hard links to anything but a file
+ * extracted before, entries below a symlink, device files and fifos.
+ * Symlinks are created last, after every file is written, so nothing is ever
+ * written through a link; a hard link is made at once, to a regular file this
+ * archive wrote. Files are created with O_EXCL (`wx`) and keep their mode bits
+ * (umask applied, setuid/setgid dropped). Writes are synchronous, chunk by
+ * chunk, with nothing buffered: memory does not depend on the archive.
+ *
+ * The staging folder lives next to DEST (same file system), so the swap is a
+ * rename; on failure it is removed and DEST is left as it was.
+ */
+
+
+
+
+
+
+
+/** An archive that breaks the rules above. Never retried. */
+class UnsafeArchiveError extends ActionError {
+    constructor(message) {
+        super(message);
+        this.name = 'UnsafeArchiveError';
+    }
+}
+/** A member name for a message: control characters escaped, length capped. */
+function showName(name) {
+    const s = JSON.stringify(name.length > 200 ? name.slice(0, 200) + '…' : name);
+    return s.replace(/::/g, ':\u200b:');
+}
+const extract_isWindows = process.platform === 'win32';
+function components(name) {
+    if (name.startsWith('/') || /^[A-Za-z]:/.test(name) || name.startsWith('\\'))
+        return 'absolute';
+    const parts = name.split(extract_isWindows ? /[\\/]+/ : /\/+/).filter((c) => c !== '' && c !== '.');
+    if (parts.includes('..'))
+        return 'dotdot';
+    return parts;
+}
+/**
+ * Extracts the gzip-compressed tar `source` into the empty folder `dir`,
+ * stripping the single top-level folder. Rejects (and stops reading) on the
+ * first unsafe entry; the caller removes `dir`.
+ */
+async function extractTarGz(source, dir) {
+    const gunzip = external_node_zlib_default().createGunzip({ chunkSize: 256 * 1024 });
+    const stream = (0,external_node_stream_.pipeline)(source, gunzip, () => { });
+    const x = new Extractor(dir);
+    const parser = new TarParser(x);
+    try {
+        for await (const chunk of stream)
+            parser.push(chunk);
+        parser.finish();
+        await x.finish();
+    }
+    catch (err) {
+        source.destroy();
+        gunzip.destroy();
+        x.closeCurrent();
+        throw err;
+    }
+    return x.stats;
+}
+class Extractor {
+    #root;
+    stats = { files: 0, directories: 0, links: 0, bytes: 0, topMode: 0o755 };
+    #top;
+    #dirs = new Set();
+    #symlinks = new Map();
+    #pendingSymlinks = [];
+    #current;
+    constructor(root) {
+        this.#root = root;
+        this.#dirs.add(root);
+    }
+    /** Closes the file being written when extraction stops half-way. */
+    closeCurrent() {
+        this.#current?.close();
+        this.#current = undefined;
+    }
+    refuse(name, why) {
+        throw new UnsafeArchiveError(`the archive has an unsafe entry ${showName(name)}: ${why}`);
+    }
+    /** The entry's path below the top-level folder ('' for the folder itself). */
+    #relative(name, type) {
+        const parts = components(name);
+        if (parts === 'absolute')
+            this.refuse(name, 'an absolute path');
+        if (parts === 'dotdot')
+            this.refuse(name, 'a ".." path component (it would land outside DEST)');
+        if (parts.length === 0)
+            this.refuse(name, 'an empty name');
+        if (this.#top === undefined)
+            this.#top = parts[0];
+        if (parts[0] !== this.#top || (parts.length === 1 && type !== 'directory')) {
+            throw new UnsafeArchiveError(`the archive does not hold a single top-level folder (${showName(this.#top)} and ${showName(name)}); a Bitbucket archive always does, so this is not one.`);
+        }
+        const rel = parts.slice(1).join('/');
+        if (this.#symlinks.size) {
+            for (let i = 1; i < parts.length - 1; i++) {
+                const prefix = parts.slice(1, i + 1).join('/');
+                if (this.#symlinks.has(prefix))
+                    this.refuse(name, `it lies below the symlink ${showName(prefix)}`);
+            }
+            if (this.#symlinks.has(rel))
+                this.refuse(name, 'a second entry for a symlink');
+        }
+        return rel;
+    }
+    #abs(rel) {
+        return extract_isWindows ? external_node_path_default().join(this.#root, ...rel.split('/')) : `${this.#root}/${rel}`;
+    }
+    #ensureParent(abs) {
+        const parent = external_node_path_default().dirname(abs);
+        if (this.#dirs.has(parent))
+            return;
+        external_node_fs_default().mkdirSync(parent, { recursive: true });
+        this.#remember(parent);
+    }
+    /** Folders known to exist; bounded, so memory does not grow with the archive (mkdir is cheap to repeat). */
+    #remember(dir) {
+        if (this.#dirs.size >= 4096) {
+            this.#dirs.clear();
+            this.#dirs.add(this.#root);
+        }
+        this.#dirs.add(dir);
+    }
+    entry(e) {
+        switch (e.type) {
+            case 'file': {
+                const rel = this.#relative(e.name, e.type);
+                const abs = this.#abs(rel);
+                this.#ensureParent(abs);
+                this.stats.files++;
+                this.stats.bytes += e.size;
+                this.#current = new FileWriter(abs, e.mode & 0o777);
+                return;
+            }
+            case 'directory': {
+                const rel = this.#relative(e.name, e.type);
+                if (rel === '') {
+                    if (e.mode)
+                        this.stats.topMode = e.mode & 0o777;
+                    return;
+                }
+                const abs = this.#abs(rel);
+                if (!this.#dirs.has(abs)) {
+                    external_node_fs_default().mkdirSync(abs, { recursive: true, mode: (e.mode & 0o777) | 0o700 });
+                    this.#remember(abs);
+                }
+                this.stats.directories++;
+                return;
+            }
+            case 'symlink': {
+                const rel = this.#relative(e.name, e.type);
+                if (rel === '')
+                    this.refuse(e.name, 'the top-level folder is a symlink');
+                const target = e.linkname;
+                if (target === '' || target.includes('\0'))
+                    this.refuse(e.name, 'a symlink with an empty or invalid target');
+                if (target.startsWith('/') || /^[A-Za-z]:/.test(target) || target.startsWith('\\')) {
+                    this.refuse(e.name, `a symlink to the absolute path ${showName(target)}`);
+                }
+                if (this.#symlinks.has(rel) || extract_exists(this.#abs(rel)))
+                    this.refuse(e.name, 'a symlink over another entry');
+                this.#symlinks.set(rel, target);
+                if (resolveLink(this.#symlinks, rel) !== 'inside')
+                    this.refuse(e.name, `a symlink to ${showName(target)}, outside the archive's folder`);
+                this.#pendingSymlinks.push({ rel, target, name: e.name });
+                this.stats.links++;
+                return;
+            }
+            case 'hardlink': {
+                const rel = this.#relative(e.name, e.type);
+                const parts = components(e.linkname);
+                if (parts === 'absolute' || parts === 'dotdot' || parts[0] !== this.#top) {
+                    this.refuse(e.name, `a hard link to ${showName(e.linkname)}, outside the archive's folder`);
+                }
+                const target = parts.slice(1).join('/');
+                // Nothing but extracted files and folders exists in the staging folder yet (symlinks come last),
+                // so a regular file there is one this archive wrote, complete and closed.
+                const targetAbs = this.#abs(target);
+                if (target === '' || this.#symlinks.has(target) || parts.slice(1, -1).some((_, i) => this.#symlinks.has(parts.slice(1, i + 2).join('/'))) || !isFile(targetAbs)) {
+                    this.refuse(e.name, `a hard link to ${showName(e.linkname)}, which is not a file extracted before it`);
+                }
+                const abs = this.#abs(rel);
+                this.#ensureParent(abs);
+                external_node_fs_default().linkSync(targetAbs, abs);
+                this.stats.links++;
+                return;
+            }
+            case 'char-device':
+            case 'block-device':
+                this.refuse(e.name, 'a device file');
+                break;
+            case 'fifo':
+                this.refuse(e.name, 'a fifo (named pipe)');
+                break;
+            default:
+                this.refuse(e.name, `an unsupported entry type ${JSON.stringify(e.flag)}`);
+        }
+    }
+    data(chunk) {
+        this.#current?.data(chunk);
+    }
+    end() {
+        this.closeCurrent();
+    }
+    async finish() {
+        // Every link is checked again against the whole set: a chain may leave the tree only once complete.
+        for (const link of this.#pendingSymlinks) {
+            const where = resolveLink(this.#symlinks, link.rel);
+            if (where !== 'inside')
+                this.refuse(link.name, where === 'loop' ? 'a symlink loop' : `a symlink to ${showName(link.target)}, which leads outside the archive's folder through other symlinks`);
+        }
+        for (const link of this.#pendingSymlinks) {
+            const abs = this.#abs(link.rel);
+            this.#ensureParent(abs);
+            await promises_default().symlink(link.target, abs);
+        }
+    }
+}
+function extract_exists(abs) {
+    try {
+        external_node_fs_default().lstatSync(abs);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+function isFile(abs) {
+    try {
+        return external_node_fs_default().lstatSync(abs).isFile();
+    }
+    catch {
+        return false;
+    }
+}
+/**
+ * Writes one regular file with synchronous calls on the JavaScript thread (the archive worker), each
+ * chunk as it comes: measured faster than the thread pool's round trips for
+ * the many small files of a repository (scripts/bench-tar.ts, BENCHMARKS.md),
+ * gunzip keeps running in the pool meanwhile, and nothing is buffered, so
+ * memory does not grow with the archive. `wx`: never through an existing
+ * file or link.
+ */
+class FileWriter {
+    #fd;
+    constructor(abs, mode) {
+        this.#fd = external_node_fs_default().openSync(abs, 'wx', mode);
+    }
+    data(chunk) {
+        let off = 0;
+        while (off < chunk.length)
+            off += external_node_fs_default().writeSync(this.#fd, chunk, off);
+    }
+    close() {
+        if (this.#fd === undefined)
+            return;
+        const fd = this.#fd;
+        this.#fd = undefined;
+        external_node_fs_default().closeSync(fd);
+    }
+}
+/**
+ * Where the symlink at `rel` leads, following the archive's other symlinks
+ * (in memory: they are created only at the end): 'inside' the tree, 'outside',
+ * or a 'loop'.
+ */
+function resolveLink(links, rel) {
+    const cur = rel.split('/').slice(0, -1);
+    let queue = links.get(rel).split(/\/+/);
+    let hops = 0;
+    while (queue.length) {
+        const c = queue.shift();
+        if (c === '' || c === '.')
+            continue;
+        if (c === '..') {
+            if (cur.length === 0)
+                return 'outside';
+            cur.pop();
+            continue;
+        }
+        cur.push(c);
+        const target = links.get(cur.join('/'));
+        if (target !== undefined) {
+            if (++hops > 40)
+                return 'loop';
+            if (target.startsWith('/'))
+                return 'outside';
+            cur.pop();
+            queue = [...target.split(/\/+/), ...queue];
+        }
+    }
+    return 'inside';
+}
+/** Whether a failure of extraction may go away on a new download (a cut-off stream). */
+function isTruncation(err) {
+    if (err instanceof TarFormatError)
+        return err.code === 'TRUNCATED';
+    const code = err?.code;
+    return code === 'Z_BUF_ERROR';
+}
+function isInside(root, p) {
+    const rel = external_node_path_default().relative(root, p);
+    return rel === '' || (!rel.startsWith('..') && !external_node_path_default().isAbsolute(rel));
+}
+let umaskCache;
+function umask() {
+    umaskCache ??= process.umask();
+    return umaskCache;
+}
+/**
+ * DEST and its staging folders. `open` creates DEST's parent (inside the
+ * workspace, symlinks resolved); `staging()` gives a fresh empty folder next
+ * to DEST (dropping the previous one); `commit()` swaps it in; `abort()`
+ * removes whatever is left, DEST untouched.
+ */
+class Destination {
+    dest;
+    #parent;
+    #created;
+    #staging;
+    constructor(dest, parent, created) {
+        this.dest = dest;
+        this.#parent = parent;
+        this.#created = created;
+    }
+    static async open(dest, workspace) {
+        const parent = external_node_path_default().dirname(dest);
+        const created = await promises_default().mkdir(parent, { recursive: true });
+        const realWorkspace = await promises_default().realpath(workspace);
+        const realParent = await promises_default().realpath(parent);
+        if (!isInside(realWorkspace, realParent)) {
+            await removeEmptyParents(parent, created);
+            throw new ActionError(`DEST ${dest} lies inside the workspace by name, but ${parent} is a symlink that leads outside it (${realParent}); name a folder that is really inside the workspace.`);
+        }
+        return new Destination(dest, parent, created);
+    }
+    async staging() {
+        await this.#dropStaging();
+        // Again: a failed sibling line may have removed a parent this one shares.
+        await promises_default().mkdir(this.#parent, { recursive: true });
+        this.#staging = await promises_default().mkdtemp(external_node_path_default().join(this.#parent, `.${external_node_path_default().basename(this.dest)}.partial-`));
+        return this.#staging;
+    }
+    /** Swaps the staging folder in for DEST (replacing an existing DEST as a whole). */
+    async commit(topMode = 0o755) {
+        const staging = this.#staging;
+        if (!staging)
+            throw new Error('nothing staged');
+        await promises_default().chmod(staging, (topMode & 0o777 & ~umask()) | 0o700);
+        let old;
+        try {
+            await promises_default().lstat(this.dest);
+            old = external_node_path_default().join(this.#parent, `.${external_node_path_default().basename(this.dest)}.old-${process.pid}-${Date.now().toString(36)}`);
+            await promises_default().rename(this.dest, old);
+        }
+        catch (err) {
+            if (err.code !== 'ENOENT')
+                throw err;
+        }
+        try {
+            await promises_default().rename(staging, this.dest);
+        }
+        catch (err) {
+            if (old)
+                await promises_default().rename(old, this.dest).catch(() => { });
+            throw err;
+        }
+        this.#staging = undefined;
+        if (old)
+            await promises_default().rm(old, { recursive: true, force: true });
+    }
+    async abort() {
+        await this.#dropStaging();
+        await removeEmptyParents(this.#parent, this.#created);
+    }
+    async #dropStaging() {
+        if (!this.#staging)
+            return;
+        await promises_default().rm(this.#staging, { recursive: true, force: true, maxRetries: 3 });
+        this.#staging = undefined;
+    }
+}
+/** Removes the folders `mkdir -p` created (from `dir` up to `created`), while empty. */
+async function removeEmptyParents(dir, created) {
+    if (!created)
+        return;
+    let cur = dir;
+    for (;;) {
+        try {
+            await promises_default().rmdir(cur);
+        }
+        catch {
+            return;
+        }
+        if (cur === created || !isInside(created, cur))
+            return;
+        cur = external_node_path_default().dirname(cur);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/archives/resolve.ts
+/**
+ * A ref (tag, branch or commit) to the full commit hash, through the REST API
+ * with the Bearer token: `refs/tags/{name}`, then `refs/branches/{name}`, then
+ * `commit/{ref}` (a 40-hex ref goes straight to `commit/`).
+ */
+
+
+const FULL_HASH = /^[0-9a-f]{40}$/i;
+const SCOPE_HINT = 'The OAuth consumer needs the Repositories: Read permission (scope `repository`), and its user (or workspace) must be able to read the repository.';
+function repoPath(workspace, repo) {
+    return `repositories/${encodeURIComponent(workspace)}/${encodeURIComponent(repo)}`;
+}
+async function get(deps, path, what) {
+    const { response, text } = await deps.http.text(joinUrl(deps.apiUrl, path), {
+        what,
+        authorization: deps.authorization,
+        headers: { accept: 'application/json' },
+    });
+    let json;
+    try {
+        const parsed = JSON.parse(text);
+        if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+            json = parsed;
+    }
+    catch {
+        json = undefined;
+    }
+    return { status: response.status, json };
+}
+function apiMessage(json) {
+    const error = json?.error;
+    return typeof error?.message === 'string' ? error.message : '';
+}
+function refusal(a, full, ref, what) {
+    const said = apiMessage(a.json) ? ` ("${apiMessage(a.json)}")` : '';
+    if (a.status === 401) {
+        return new ActionError(`The Bitbucket API refused the access token while resolving ${full}@${ref} (HTTP 401${said}). The token may have expired or been revoked; re-run the job, and check that \`api-url\` belongs to the same Bitbucket as \`bitbucket-url\`.`);
+    }
+    if (a.status === 403) {
+        return new ActionError(`The token may not read ${full} (HTTP 403${said} while resolving ${ref}). ${SCOPE_HINT} Tick the permission on the consumer, then get a new refresh token with \`bitbucket-oauth login\`.`);
+    }
+    if (a.status !== 200 && a.status !== 404) {
+        return new ActionError(`${what} answered HTTP ${a.status}${said} while resolving ${full}@${ref}. ${a.status >= 500 || a.status === 429 ? 'Bitbucket may be degraded; re-run the job later.' : 'Check `api-url`.'}`);
+    }
+    return undefined;
+}
+function hashOf(value) {
+    return typeof value === 'string' && FULL_HASH.test(value) ? value.toLowerCase() : undefined;
+}
+async function resolveRef(deps, workspace, repo, ref) {
+    const full = `${workspace}/${repo}`;
+    const what = 'the Bitbucket API';
+    const base = repoPath(workspace, repo);
+    const enc = encodeURIComponent(ref);
+    // Commit hashes are lowercase hex; `ABC123…` is the same commit.
+    const hex = /^[0-9a-f]{4,40}$/i.test(ref) ? ref.toLowerCase() : undefined;
+    const attempts = FULL_HASH.test(ref)
+        ? [['commit', `${base}/commit/${hex}`]]
+        : [
+            ['tag', `${base}/refs/tags/${enc}`],
+            ['branch', `${base}/refs/branches/${enc}`],
+            ['commit', `${base}/commit/${hex}`],
+        ];
+    for (const [kind, path] of attempts) {
+        // Only hex can be a commit hash: a name saves the last lookup (and the hourly API budget).
+        if (kind === 'commit' && !hex)
+            continue;
+        const a = await get(deps, path, what);
+        const refused = refusal(a, full, ref, what);
+        if (refused)
+            throw refused;
+        if (a.status === 200) {
+            const target = a.json?.target;
+            const commit = kind === 'commit' ? hashOf(a.json?.hash) : hashOf(target?.hash);
+            if (!commit)
+                throw new ActionError(`${what} answered the ${kind} lookup of ${full}@${ref} without a commit hash; check that \`api-url\` points at the Bitbucket Cloud REST API (https://api.bitbucket.org/2.0).`);
+            return { commit, kind };
+        }
+    }
+    // Nothing found: is it the ref, or the repository?
+    const a = await get(deps, base, what);
+    const refused = refusal(a, full, ref, what);
+    if (refused)
+        throw refused;
+    if (a.status === 404) {
+        throw new ActionError(`Repository ${full} was not found, or the token cannot see it (while resolving ${ref}). Check the spelling of WORKSPACE/REPO; ${SCOPE_HINT}`);
+    }
+    throw new ActionError(`${full} has no tag, branch or commit named "${ref}". Check the ref (tags are case-sensitive); if it exists, the token may lack access: ${SCOPE_HINT}`);
+}
+
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __nccwpck_require__(3136);
+// EXTERNAL MODULE: external "node:worker_threads"
+var external_node_worker_threads_ = __nccwpck_require__(5919);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: external "node:stream/promises"
+const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+;// CONCATENATED MODULE: ./src/archives/download.ts
+/**
+ * The archive of a commit, `{bitbucket-url}/{ws}/{repo}/get/{commit}.tar.gz`,
+ * with the Bearer token (never forwarded to another origin: see http.ts),
+ * streamed to a consumer (a temp file, or the extractor) while its SHA-256
+ * and size are computed; the whole archive is never held in memory.
+ *
+ * A redirect to the login page or an HTML answer is an authentication or
+ * permission error. A body that breaks off (reset, truncated, stalled) is
+ * fetched again with the backoff of retry.ts; the consumer starts over.
+ */
+
+
+
+
+
+
+
+/** Counts and hashes the bytes passing through. */
+class HashingStream extends external_node_stream_.Transform {
+    #hash = (0,external_node_crypto_.createHash)('sha256');
+    bytes = 0;
+    _transform(chunk, _enc, cb) {
+        this.#hash.update(chunk);
+        this.bytes += chunk.length;
+        cb(null, chunk);
+    }
+    digest() {
+        return this.#hash.digest('hex');
+    }
+}
+function archiveUrl(bitbucketUrl, a) {
+    return joinUrl(bitbucketUrl, `${encodeURIComponent(a.workspace)}/${encodeURIComponent(a.repo)}/get/${a.commit}.tar.gz`);
+}
+const download_SCOPE_HINT = 'Check that the OAuth consumer has the Repositories: Read permission (scope `repository`) and that its user (or workspace) can read the repository.';
+/** Throws unless the response is the archive itself. */
+function checkArchiveResponse(response, a) {
+    const label = `${a.workspace}/${a.repo}@${a.ref}`;
+    const type = (response.headers['content-type'] ?? '').toLowerCase();
+    const login = /\/(account\/signin|login|site\/login)\b/.test(response.url.pathname) || /[?&]next=/.test(response.url.search);
+    if (response.status >= 300 && response.status < 400) {
+        throw new ActionError(`The archive download of ${label} was redirected too many times (last to ${response.url.host}); check \`bitbucket-url\` and any proxy.`);
+    }
+    if (login || (response.status < 300 && type.includes('text/html'))) {
+        throw new ActionError(`Bitbucket answered the archive download of ${label} with ${login ? 'its login page' : 'an HTML page'} instead of the archive: the token was not accepted for the repository. ${download_SCOPE_HINT} If \`bitbucket-url\` is not the site that issued the token, fix it.`);
+    }
+    if (response.status === 401 || response.status === 403) {
+        throw new ActionError(`Bitbucket refused the archive download of ${label} (HTTP ${response.status} from ${response.url.host}). ${download_SCOPE_HINT}`);
+    }
+    if (response.status === 404) {
+        throw new ActionError(`Bitbucket has no archive for ${label} (commit ${a.commit}, HTTP 404). The commit may have been removed since it was resolved; re-run the job.`);
+    }
+    if (response.status !== 200) {
+        throw new ActionError(`The archive download of ${label} answered HTTP ${response.status}. ${response.status >= 500 || response.status === 429 ? 'Bitbucket may be degraded; re-run the job later.' : 'Check `bitbucket-url`.'}`);
+    }
+}
+/**
+ * Downloads the archive and hands its body (hashed on the way) to `consume`,
+ * once per attempt; retries when the body breaks off. `consume` must start
+ * from scratch each time.
+ */
+async function downloadArchive(deps, a, consume) {
+    const url = archiveUrl(deps.bitbucketUrl, a);
+    const label = `${a.workspace}/${a.repo}@${a.ref}`;
+    const policy = deps.http.retry;
+    const sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    let stalls = 0;
+    for (let attempt = 1;; attempt++) {
+        const response = await deps.http.request(url, {
+            what: `the archive of ${label}`,
+            authorization: deps.authorization,
+            headers: { accept: 'application/x-gzip, application/octet-stream;q=0.9, */*;q=0.1' },
+        });
+        try {
+            checkArchiveResponse(response, a);
+        }
+        catch (err) {
+            await response.body.dump().catch(() => { });
+            throw err;
+        }
+        const hashing = new HashingStream();
+        const expected = Number(response.headers['content-length'] ?? NaN);
+        // The consumer sees a broken body through its own pipeline; these listeners only keep a
+        // late error (after the consumer gave up) from becoming an uncaught exception.
+        hashing.on('error', () => { });
+        response.body.on('error', (err) => hashing.destroy(err));
+        const body = response.body.pipe(hashing);
+        try {
+            const result = await consume(body);
+            if (Number.isFinite(expected) && hashing.bytes !== expected) {
+                throw Object.assign(new Error(`got ${hashing.bytes} of ${expected} bytes`), { code: 'TRUNCATED' });
+            }
+            return { result, sha256: hashing.digest(), bytes: hashing.bytes, attempts: attempt };
+        }
+        catch (err) {
+            response.body.destroy();
+            hashing.destroy();
+            if (!shouldRetryError(err, true))
+                throw err;
+            const why = describeBreak(err);
+            // A stall already cost a full body timeout: one more try at most, so that a server that stops
+            // answering ends the step within about two minutes.
+            if (errorCode(err) === 'UND_ERR_BODY_TIMEOUT')
+                stalls++;
+            if (attempt >= policy.attempts || stalls >= 2) {
+                throw new ActionError(`The archive download of ${label} broke off ${attempt} times (last: ${why}). Check the runner's network and any HTTPS_PROXY setting, then re-run the job.`, { cause: err });
+            }
+            const wait = backoffDelay(policy, attempt, deps.random ?? Math.random);
+            deps.debug(`${label}: attempt ${attempt} got ${hashing.bytes}${Number.isFinite(expected) ? ` of ${expected}` : ''} bytes: ${errorMessage(err)}`);
+            deps.info(`${label}: the download broke off (${why}); trying again in ${(wait / 1000).toFixed(1)} s`);
+            await sleep(wait);
+        }
+    }
+}
+function describeBreak(err) {
+    switch (errorCode(err)) {
+        case 'ECONNRESET':
+        case 'UND_ERR_SOCKET':
+        case 'ERR_STREAM_PREMATURE_CLOSE':
+            return 'the connection was reset or closed early';
+        case 'UND_ERR_BODY_TIMEOUT':
+            return 'the download stalled';
+        case 'TRUNCATED':
+        case 'Z_BUF_ERROR':
+        case 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH':
+            return 'the archive was truncated';
+        default:
+            return errorMessage(err);
+    }
+}
+/** A consumer that writes the body to `file` (mode 0600), replacing what an earlier attempt left. */
+function toFile(file) {
+    return (body) => (0,external_node_stream_promises_namespaceObject.pipeline)(body, external_node_fs_default().createWriteStream(file, { mode: 0o600, highWaterMark: 1024 * 1024 }));
+}
+
+;// CONCATENATED MODULE: ./src/archives/stage.ts
+/**
+ * The heavy stage of one archive: a `.tar.gz` (the download itself, or a
+ * file already on disk) hashed and extracted into an empty staging folder.
+ * Runs in a worker thread (worker.ts) or, without the worker bundle, here.
+ */
+
+
+
+function emptied(dir) {
+    external_node_fs_default().rmSync(dir, { recursive: true, force: true });
+    external_node_fs_default().mkdirSync(dir, { mode: 0o700 });
+    return dir;
+}
+async function runStage(job, deps) {
+    const source = job.source;
+    const downloadDeps = (s) => ({
+        http: deps.http,
+        bitbucketUrl: new URL(s.bitbucketUrl),
+        authorization: s.authorization,
+        info: deps.info,
+        debug: deps.debug,
+    });
+    if ('saveTo' in job) {
+        const d = await downloadArchive(downloadDeps(job.source), job.source.archive, toFile(job.saveTo));
+        return { sha256: d.sha256, bytes: d.bytes, stats: undefined };
+    }
+    if (source.kind === 'file') {
+        const hashing = new HashingStream();
+        const stats = await extractTarGz(external_node_fs_default().createReadStream(source.file, { highWaterMark: 256 * 1024 }).pipe(hashing), emptied(job.staging));
+        return { sha256: hashing.digest(), bytes: hashing.bytes, stats };
+    }
+    const staging = job.staging;
+    const d = await downloadArchive(downloadDeps(source), source.archive, (body) => extractTarGz(body, emptied(staging)));
+    return { sha256: d.sha256, bytes: d.bytes, stats: d.result };
+}
+
+;// CONCATENATED MODULE: ./src/archives/worker-protocol.ts
+/**
+ * Running the stage of stage.ts in a worker thread (worker.ts), and the
+ * messages between it and the main thread. Falls back to the main thread when
+ * the worker bundle is not there (running from source).
+ */
+
+
+
+
+
+
+
+
+/** Heap limits of the worker: small, so that garbage is collected early (BENCHMARKS.md). */
+const LIMITS = { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 4 };
+/** The worker bundle next to the main one (`dist/archive-worker/index.js`), if present. */
+function workerScript() {
+    try {
+        const here = external_node_path_default().dirname((0,external_node_url_.fileURLToPath)(import.meta.url));
+        const script = external_node_path_default().join(here, '..', 'archive-worker', 'index.js');
+        return external_node_fs_default().existsSync(script) ? script : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Rebuilds an error the worker reported, with the class the caller's messages depend on. */
+function revive(m) {
+    if (m.name === 'UnsafeArchiveError')
+        return new UnsafeArchiveError(m.message);
+    if (m.name === 'TarFormatError')
+        return new tar_TarFormatError(m.message, m.code);
+    if (m.name === 'ActionError' || m.name === 'HttpError')
+        return new ActionError(m.message, { detail: m.detail });
+    return Object.assign(new Error(m.message), { code: m.code, stack: m.detail });
+}
+/** The step's one worker thread, started on first use; several stages run in it at a time. */
+class StageWorker {
+    #worker;
+    #pending = new Map();
+    #next = 1;
+    #failure;
+    constructor(script, debug) {
+        this.#worker = new external_node_worker_threads_.Worker(script, { resourceLimits: LIMITS, env: process.env });
+        this.#worker.on('message', (m) => {
+            if (m.id === 0)
+                return debug(m.type === 'debug' || m.type === 'info' ? m.message : '');
+            const p = this.#pending.get(m.id);
+            if (!p)
+                return;
+            switch (m.type) {
+                case 'info':
+                    p.log.info(m.message);
+                    break;
+                case 'debug':
+                    p.log.debug(m.message);
+                    break;
+                case 'done':
+                    this.#pending.delete(m.id);
+                    p.resolve({ sha256: m.sha256, bytes: m.bytes, stats: m.stats });
+                    break;
+                case 'error':
+                    this.#pending.delete(m.id);
+                    p.reject(revive(m));
+                    break;
+            }
+        });
+        const fail = (err) => {
+            this.#failure ??= err;
+            for (const p of this.#pending.values())
+                p.reject(err);
+            this.#pending.clear();
+        };
+        this.#worker.on('error', fail);
+        this.#worker.on('exit', (code) => fail(new Error(`the archive worker stopped (exit code ${code})`)));
+    }
+    run(job, log) {
+        if (this.#failure)
+            return Promise.reject(this.#failure);
+        const id = this.#next++;
+        return new Promise((resolve, reject) => {
+            this.#pending.set(id, { resolve, reject, log });
+            this.#worker.postMessage({ id, job });
+        });
+    }
+    async close() {
+        if (this.#failure)
+            return;
+        const exited = new Promise((resolve) => this.#worker.once('exit', () => resolve()));
+        this.#worker.postMessage({ close: true });
+        await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+        await this.#worker.terminate();
+    }
+}
+/**
+ * Runs stages in one worker thread when the worker bundle is there, else in
+ * this thread. `close()` when the step's archives are done.
+ */
+class Stager {
+    #script = workerScript();
+    #debug;
+    #worker;
+    constructor(debug) {
+        this.#debug = debug;
+    }
+    stage(job, deps) {
+        if (!this.#script)
+            return runStage(job, deps);
+        const src = job.source;
+        const what = src.kind === 'file' ? src.file : `${src.archive.workspace}/${src.archive.repo}@${src.archive.ref}`;
+        deps.debug(`${'saveTo' in job ? 'downloading' : src.kind === 'file' ? 'extracting' : 'downloading and extracting'} ${what} in a worker thread`);
+        this.#worker ??= new StageWorker(this.#script, this.#debug);
+        return this.#worker.run(job, deps);
+    }
+    async close() {
+        await this.#worker?.close();
+        this.#worker = undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/archives/index.ts
+/**
+ * The `archives` input: each line resolved to a commit, downloaded (or taken
+ * from the tool cache), verified and extracted into its DEST; a few at a
+ * time, results in input order, a job summary table at the end.
+ *
+ * Without a pin or cache the download is extracted as it arrives (into a
+ * staging folder next to DEST, swapped in once complete); with a `sha256:`
+ * pin or `cache: true` it is first written to a temp file under RUNNER_TEMP
+ * and checked, so a pin mismatch writes nothing. Extraction (and the download
+ * feeding it) runs in a worker thread with a small heap (worker.ts), which
+ * keeps memory flat whatever the archive's size.
+ */
+
+
+
+
+
+
+
+
+/** Archives fetched at once: enough to hide latency, few enough for 2-core runners and Bitbucket's limits. */
+const CONCURRENCY = 4;
+async function fetchArchives(ctx) {
+    const specs = ctx.config.archives;
+    const done = new Array(specs.length);
+    const failures = [];
+    let cache = ctx.config.cache;
+    if (cache && !cacheAvailable(process.env)) {
+        ctx.core.warning('`cache: true` needs RUNNER_TOOL_CACHE (set on GitHub-hosted and self-hosted runners); archives are downloaded without the cache.');
+        cache = false;
+    }
+    ctx.core.info(`Fetching ${specs.length} archive${specs.length === 1 ? '' : 's'} (up to ${CONCURRENCY} at a time)`);
+    let next = 0;
+    const stager = new Stager((m) => ctx.core.debug(ctx.masker.redact(m)));
+    const lane = async () => {
+        while (next < specs.length && failures.length === 0) {
+            const i = next++;
+            const spec = specs[i];
+            try {
+                done[i] = await fetchOne(ctx, stager, spec, cache);
+            }
+            catch (err) {
+                failures.push({ spec, err });
+            }
+        }
+    };
+    try {
+        await Promise.all(Array.from({ length: Math.min(CONCURRENCY, specs.length) }, lane));
+    }
+    finally {
+        await stager.close();
+    }
+    const completed = done.filter((d) => d !== undefined);
+    if (completed.length)
+        await ctx.core.appendSummary(archivesSummary(completed, ctx.config.workspace));
+    if (failures.length) {
+        for (const f of failures.slice(1))
+            ctx.core.warning(`archives line ${f.spec.line}: ${errorMessage(f.err)}`);
+        const first = failures[0];
+        const more = failures.length > 1 ? ` (${failures.length - 1} more line${failures.length > 2 ? 's' : ''} failed too; see the warnings)` : '';
+        const message = `archives line ${first.spec.line}: ${errorMessage(first.err)}${more}`;
+        throw first.err instanceof ActionError ? new ActionError(message, { cause: first.err }) : new ActionError(message, { cause: first.err, detail: String(first.err?.stack ?? first.err) });
+    }
+    return done.map((d) => d.result);
+}
+function label(spec) {
+    return `${spec.workspace}/${spec.repo}@${spec.ref}`;
+}
+async function fetchOne(ctx, stager, spec, cache) {
+    const { config, core } = ctx;
+    const started = Date.now();
+    const name = label(spec);
+    const authorization = `Bearer ${ctx.accessToken}`;
+    const { commit, kind } = await resolveRef({ http: ctx.http, apiUrl: config.apiUrl, authorization }, spec.workspace, spec.repo, spec.ref);
+    core.info(`${name}: ${kind} → commit ${commit}`);
+    const a = { workspace: spec.workspace, repo: spec.repo, ref: spec.ref, commit };
+    const deps = {
+        http: ctx.http,
+        bitbucketUrl: config.bitbucketUrl,
+        authorization,
+        info: (m) => core.info(m),
+        debug: (m) => core.debug(ctx.masker.redact(m)),
+    };
+    const relDest = external_node_path_default().relative(config.workspace, spec.dest) || '.';
+    const dest = await Destination.open(spec.dest, config.workspace);
+    let tmp;
+    try {
+        let sha256;
+        let bytes = 0;
+        let stats;
+        let cached = false;
+        const stageDeps = { http: ctx.http, info: deps.info, debug: deps.debug };
+        const hit = cache ? findCached(spec.workspace, spec.repo, commit) : undefined;
+        if (hit) {
+            core.info(`${name}: commit ${commit.slice(0, 12)} is in the tool cache; not downloading`);
+            checkPin(spec, hit.sha256, commit, 'cached archive');
+            const r = await stager.stage({ source: { kind: 'file', file: hit.file }, staging: await dest.staging() }, stageDeps);
+            if (r.sha256 === hit.sha256) {
+                ;
+                ({ sha256, bytes } = hit);
+                stats = r.stats;
+                cached = true;
+            }
+            else {
+                core.warning(`${name}: the cached archive of commit ${commit.slice(0, 12)} does not match its recorded sha256; downloading it again.`);
+            }
+        }
+        if (!stats) {
+            if (spec.sha256 || cache) {
+                tmp = await promises_default().mkdtemp(external_node_path_default().join(config.runnerTemp, 'bitbucket-archive-'));
+                const file = external_node_path_default().join(tmp, CACHE_FILE);
+                const d = await stager.stage({ source: { kind: 'download', archive: a, bitbucketUrl: config.bitbucketUrl.href, authorization }, saveTo: file }, stageDeps);
+                ({ sha256, bytes } = d);
+                checkPin(spec, d.sha256, commit, 'archive');
+                stats = (await stager.stage({ source: { kind: 'file', file }, staging: await dest.staging() }, stageDeps)).stats;
+            }
+            else {
+                const r = await stager.stage({ source: { kind: 'download', archive: a, bitbucketUrl: config.bitbucketUrl.href, authorization }, staging: await dest.staging() }, stageDeps);
+                ({ sha256, bytes, stats } = r);
+            }
+        }
+        if (!stats)
+            throw new Error('internal: the extraction reported no result');
+        await dest.commit(stats.topMode);
+        const ms = Date.now() - started;
+        core.info(`${name}: ${cached ? 'extracted from the cache' : `downloaded ${formatBytes(bytes)}`}, ${stats.files} files into ${relDest} in ${(ms / 1000).toFixed(1)} s (sha256 ${sha256})`);
+        if (cache && !cached && tmp) {
+            try {
+                await storeInCache(tmp, spec.workspace, spec.repo, commit, sha256, bytes);
+                core.info(`${name}: kept in the tool cache`);
+            }
+            catch (err) {
+                core.warning(`${name}: could not store the archive in the tool cache (${errorMessage(err)}); the next run downloads it again.`);
+            }
+        }
+        return { result: { repository: `${spec.workspace}/${spec.repo}`, ref: spec.ref, commit, path: spec.dest, sha256: sha256, bytes }, kind, ms, cached };
+    }
+    catch (err) {
+        await dest.abort().catch(() => { });
+        throw explain(err, spec, commit, relDest);
+    }
+    finally {
+        if (tmp)
+            await promises_default().rm(tmp, { recursive: true, force: true }).catch(() => { });
+    }
+}
+function checkPin(spec, actual, commit, what) {
+    if (!spec.sha256 || spec.sha256 === actual)
+        return;
+    throw new ActionError(`The ${what} of ${label(spec)} (commit ${commit.slice(0, 12)}) has sha256 ${actual}, but line ${spec.line} pins ${spec.sha256}; nothing was written. If the change is expected (the tag was moved, or Bitbucket regenerated the archive), update the pin; otherwise do not trust this archive.`);
+}
+/** An extraction or file-system failure as a message that says what happened and what to do. */
+function explain(err, spec, commit, relDest) {
+    const name = label(spec);
+    const untouched = `${relDest} was left as it was.`;
+    if (err instanceof UnsafeArchiveError) {
+        return new ActionError(`Refused the archive of ${name} (commit ${commit.slice(0, 12)}): ${err.message}. Nothing was extracted; ${untouched}`);
+    }
+    if (err instanceof ActionError)
+        return err;
+    const code = err?.code;
+    if (err instanceof tar_TarFormatError) {
+        return new ActionError(`The archive of ${name} is not a valid tar archive (${err.message}); ${untouched} Re-run the job; if it persists, download the archive by hand to check it.`);
+    }
+    if (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR') {
+        return new ActionError(`The archive of ${name} is not a valid gzip file (${errorMessage(err)}); ${untouched} Check \`bitbucket-url\` and any proxy that may rewrite answers.`);
+    }
+    if (code === 'ENOSPC')
+        return new ActionError(`The runner ran out of disk space while extracting ${name}; ${untouched} Free some space or fetch fewer archives.`);
+    if (code === 'EACCES' || code === 'EPERM') {
+        return new ActionError(`Could not write ${name} into ${relDest}: ${errorMessage(err)}. Check the permissions of the folder.`);
+    }
+    if (code === 'EEXIST' || code === 'ENOTDIR') {
+        return new ActionError(`The archive of ${name} has conflicting entries (${errorMessage(err)}); ${untouched}`);
+    }
+    return new ActionError(`Fetching ${name} into ${relDest} failed: ${errorMessage(err)}. ${untouched}`, { detail: String(err?.stack ?? err) });
+}
+function formatBytes(n) {
+    if (n < 1024)
+        return `${n} B`;
+    if (n < 1024 * 1024)
+        return `${(n / 1024).toFixed(1)} KiB`;
+    if (n < 1024 * 1024 * 1024)
+        return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+    return `${(n / 1024 / 1024 / 1024).toFixed(2)} GiB`;
+}
+const cell = (s) => s.replace(/[|\\`*_<>[\]]/g, (c) => `\\${c}`);
+function archivesSummary(done, workspace) {
+    let md = '### Bitbucket archives\n\n| Repository | Ref | Commit | Size | Time | Path |\n|---|---|---|---|---|---|\n';
+    for (const d of done) {
+        const r = d.result;
+        md += `| ${cell(r.repository)} | ${cell(r.ref)} | \`${r.commit.slice(0, 12)}\` | ${formatBytes(r.bytes)} | ${(d.ms / 1000).toFixed(1)} s${d.cached ? ' (cache)' : ''} | ${cell(external_node_path_default().relative(workspace, r.path))} |\n`;
+    }
+    return md + '\n';
+}
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./src/child-env.ts
+/**
+ * The environment for a child process (git, a browser opener): the parent's,
+ * less what holds secrets: the action's inputs (`INPUT_*`) and the tokens the
+ * login command reads. Children get only what they need to run.
+ */
+const SECRET_VARIABLES = new Set(['BITBUCKET_CLIENT_SECRET', 'GH_TOKEN', 'GITHUB_TOKEN']);
+function childEnv(env) {
+    const out = {};
+    for (const [name, value] of Object.entries(env)) {
+        if (name.startsWith('INPUT_') || SECRET_VARIABLES.has(name))
+            continue;
+        out[name] = value;
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/git-command.ts
+/**
+ * Runs `git` for the action. Arguments never carry a secret (the house rule:
+ * no secret on a command line); callers pass file paths and plain settings.
+ */
+
+
+class GitNotFoundError extends Error {
+    constructor() {
+        super('git was not found on PATH');
+        this.name = 'GitNotFoundError';
+    }
+}
+function gitRunner(env = process.env) {
+    return (args) => new Promise((resolve, reject) => {
+        (0,external_node_child_process_namespaceObject.execFile)('git', args, { env: { ...childEnv(env), GIT_TERMINAL_PROMPT: '0' }, encoding: 'utf8', maxBuffer: 4 * 1024 * 1024, timeout: 60_000 }, (err, stdout, stderr) => {
+            if (!err)
+                return resolve({ code: 0, stdout, stderr });
+            const code = err.code;
+            if (code === 'ENOENT')
+                return reject(new GitNotFoundError());
+            if (typeof code === 'number')
+                return resolve({ code, stdout, stderr });
+            // Killed by the timeout or a signal: a failure like any other, described by its message.
+            resolve({ code: -1, stdout, stderr: `${stderr}\n${err.message}` });
+        });
+    });
+}
+/** One line describing a failed git call, for messages (no secret is ever on argv or in our git output). */
+function describeGitFailure(args, result) {
+    const detail = result.stderr.trim().split(/\r?\n/).slice(-2).join(' ');
+    return `\`git ${args.join(' ')}\` exited with ${result.code}${detail ? `: ${detail}` : ''}`;
+}
+
+;// CONCATENATED MODULE: ./src/git-state.ts
+/**
+ * What the main step added for `git-credentials`, handed to the post step
+ * through `saveState`. The post step removes exactly this and nothing else.
+ */
+
+const GIT_STATE_KEY = 'git-credentials';
+/** Credential files are named like this (the post step deletes nothing else). */
+const CREDENTIAL_FILE = /^bitbucket-oauth-git-[0-9a-f-]{36}\.gitconfig$/;
+function serializeGitState(state) {
+    return JSON.stringify(state);
+}
+/** Parses the saved state; throws with a plain message when it is not what the main step writes. */
+function parseGitState(raw) {
+    let value;
+    try {
+        value = JSON.parse(raw);
+    }
+    catch {
+        throw new Error('the saved state is not JSON');
+    }
+    const v = value;
+    if (!v || typeof v !== 'object' || v.version !== 1 || typeof v.file !== 'string')
+        throw new Error('the saved state has an unknown shape');
+    if (!path.isAbsolute(v.file) || !CREDENTIAL_FILE.test(path.basename(v.file)))
+        throw new Error('the saved state names a file the action does not write');
+    if (v.configFile !== undefined && (typeof v.configFile !== 'string' || !path.isAbsolute(v.configFile)))
+        throw new Error('the saved state names no usable git config file');
+    return { version: 1, file: v.file, included: v.included === true, configFile: v.configFile, createdConfig: v.createdConfig === true };
+}
+
+;// CONCATENATED MODULE: ./src/secret-file.ts
+/** Files that hold a secret: created fresh (never through a symlink or over an existing file), mode 0600. */
+
+
+/** Creates `file` with `content`, readable by the owner only; fails if anything (even a symlink) is already there. */
+function writeSecretFile(file, content) {
+    const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW } = (external_node_fs_default()).constants;
+    const fd = external_node_fs_default().openSync(file, O_WRONLY | O_CREAT | O_EXCL | (O_NOFOLLOW ?? 0), 0o600);
+    try {
+        external_node_fs_default().fchmodSync(fd, 0o600);
+        external_node_fs_default().writeFileSync(fd, content);
+    }
+    finally {
+        external_node_fs_default().closeSync(fd);
+    }
+}
+/** The real path of `p` when it exists, else `p` resolved. */
+function real(p) {
+    try {
+        return external_node_fs_default().realpathSync(p);
+    }
+    catch {
+        return external_node_path_default().resolve(p);
+    }
+}
+/** Whether `child` lies inside (or is) directory `parent`, symlinks resolved. */
+function secret_file_isInside(child, parent) {
+    const rel = external_node_path_default().relative(real(parent), real(child));
+    return rel === '' || (!rel.startsWith('..') && !external_node_path_default().isAbsolute(rel));
+}
+
+;// CONCATENATED MODULE: ./src/git-auth.ts
+/**
+ * `git-credentials: true`: later steps' git authenticates to the scheme, host
+ * and port of `bitbucket-url` (and nothing else) as `x-token-auth` with the
+ * access token.
+ *
+ * The credential is an `http.<origin>/.extraheader` Basic header in a file of
+ * its own under RUNNER_TEMP (0600, a fresh name per use), which the global git
+ * configuration pulls in with one `include.path` line. Git is only ever given
+ * that file's path; the secret goes from Node straight into the file. The
+ * state records exactly what was added, for the post step (git-cleanup.ts).
+ */
+
+
+
+
+
+
+
+
+const GIT_USERNAME = 'x-token-auth';
+async function setupGitCredentials(ctx) {
+    await configureGitCredentials(ctx, { git: gitRunner(process.env), env: process.env, newId: external_node_crypto_.randomUUID });
+}
+/** `scheme://host[:port]/` of the site: what git's `http.<url>.*` matching keys on. */
+function gitOrigin(bitbucketUrl) {
+    return `${bitbucketUrl.protocol}//${bitbucketUrl.host}/`;
+}
+/** The base64 of `x-token-auth:TOKEN` sent in the Basic header (a derived form of the token: mask it). */
+function basicCredential(accessToken) {
+    return Buffer.from(`${GIT_USERNAME}:${accessToken}`, 'utf8').toString('base64');
+}
+/** SSH-style URLs are rewritten to HTTPS for bitbucket.org only. */
+function rewritesSshUrls(bitbucketUrl) {
+    return bitbucketUrl.protocol === 'https:' && bitbucketUrl.host === 'bitbucket.org';
+}
+/** The content of the credential file. */
+function credentialConfig(bitbucketUrl, accessToken) {
+    const origin = gitOrigin(bitbucketUrl);
+    const lines = [
+        '# Written by bitbucket-oauth-action (git-credentials: true); its post step deletes this file.',
+        `[http "${origin}"]`,
+        // The empty value resets the headers collected so far for this site, so that an
+        // earlier use of the action in the same job does not add a second Authorization header.
+        '\textraheader =',
+        `\textraheader = AUTHORIZATION: basic ${basicCredential(accessToken)}`,
+    ];
+    if (rewritesSshUrls(bitbucketUrl)) {
+        lines.push('[url "https://bitbucket.org/"]', '\tinsteadOf = git@bitbucket.org:', '\tinsteadOf = ssh://git@bitbucket.org/');
+    }
+    return lines.join('\n') + '\n';
+}
+/** The files `git config --global` may write to, in the order git considers them. */
+function globalConfigCandidates(env) {
+    if (env.GIT_CONFIG_GLOBAL)
+        return [external_node_path_default().resolve(env.GIT_CONFIG_GLOBAL)];
+    const home = env.HOME || external_node_os_default().homedir();
+    const xdg = env.XDG_CONFIG_HOME || external_node_path_default().join(home, '.config');
+    return [external_node_path_default().join(home, '.gitconfig'), external_node_path_default().join(xdg, 'git', 'config')];
+}
+/** The config file that holds `include.path = file` in the global scope, from git itself. */
+async function findIncludingFile(git, file) {
+    const result = await git(['config', '--global', '--null', '--show-origin', '--get-all', 'include.path']);
+    if (result.code !== 0)
+        return undefined;
+    const fields = result.stdout.split('\0');
+    for (let i = 0; i + 1 < fields.length; i += 2) {
+        if (fields[i + 1] === file && fields[i].startsWith('file:'))
+            return external_node_path_default().resolve(fields[i].slice('file:'.length));
+    }
+    return undefined;
+}
+async function configureGitCredentials(ctx, deps) {
+    const { core, config, masker } = ctx;
+    masker.add(ctx.accessToken);
+    masker.add(basicCredential(ctx.accessToken));
+    if (secret_file_isInside(config.runnerTemp, config.workspace)) {
+        throw new ActionError(`RUNNER_TEMP (${config.runnerTemp}) lies inside the workspace (${config.workspace}), so the git credential would land in the workspace. Point RUNNER_TEMP outside GITHUB_WORKSPACE, or drop \`git-credentials\`.`);
+    }
+    external_node_fs_default().mkdirSync(config.runnerTemp, { recursive: true });
+    const file = external_node_path_default().join(config.runnerTemp, `bitbucket-oauth-git-${deps.newId()}.gitconfig`);
+    const state = { version: 1, file };
+    // Saved before anything is written: if this step dies half-way, the post step still cleans up.
+    core.saveState(GIT_STATE_KEY, serializeGitState(state));
+    try {
+        writeSecretFile(file, credentialConfig(config.bitbucketUrl, ctx.accessToken));
+    }
+    catch (err) {
+        throw new ActionError(`Could not create the git credential file in RUNNER_TEMP (${config.runnerTemp}): ${err.message}. Check that RUNNER_TEMP is a writable directory.`);
+    }
+    core.debug(`git-credentials: wrote ${file} (mode 0600)`);
+    const existed = new Set(globalConfigCandidates(deps.env).filter((f) => external_node_fs_default().existsSync(f)));
+    const args = ['config', '--global', '--add', 'include.path', file];
+    let result;
+    try {
+        result = await deps.git(args);
+    }
+    catch (err) {
+        if (err instanceof GitNotFoundError) {
+            throw new ActionError('`git-credentials: true` needs git on PATH, and none was found. Install git in an earlier step, or drop `git-credentials`.');
+        }
+        throw err;
+    }
+    if (result.code !== 0) {
+        throw new ActionError(`Could not add the git credential to the global git configuration: ${describeGitFailure(args, result)}. Check that HOME (or GIT_CONFIG_GLOBAL) points to a writable place.`);
+    }
+    state.included = true;
+    const configFile = await findIncludingFile(deps.git, file);
+    if (configFile) {
+        state.configFile = configFile;
+        state.createdConfig = !existed.has(configFile);
+    }
+    core.saveState(GIT_STATE_KEY, serializeGitState(state));
+    core.debug(`git-credentials: include.path added to ${configFile ?? 'the global git configuration'}`);
+    const origin = gitOrigin(config.bitbucketUrl);
+    core.info(`Git in later steps authenticates to ${origin} as ${GIT_USERNAME} with the access token (removed by the post step).`);
+    if (rewritesSshUrls(config.bitbucketUrl)) {
+        core.info('Git rewrites git@bitbucket.org: and ssh://git@bitbucket.org/ URLs to https://bitbucket.org/ for later steps.');
+    }
+}
+
+;// CONCATENATED MODULE: ./src/main.ts
+/** The main step: wires the real dependencies and reports the one failure. Importing it does nothing; src/index.ts calls run(). */
+
+
+
+
+
+
+
+
+
+
+
+async function main_run() {
+    const masker = new Masker(core_setSecret);
+    const http = new http_HttpClient({ ...tuningFromEnv(process.env), debug: (m) => core_debug(masker.redact(m)) });
+    try {
+        await run({ core: actionsCore, masker, env: process.env, http, saveSecret: saveSecret, fetchArchives: fetchArchives, setupGitCredentials: setupGitCredentials });
+    }
+    catch (err) {
+        if (!(err instanceof ActionError))
+            core_debug(masker.redact(String(err?.stack ?? err)));
+        else if (err.detail)
+            core_debug(masker.redact(err.detail));
+        setFailed(masker.redact(err instanceof Error ? err.message : String(err)));
+    }
+    finally {
+        await http.close().catch(() => { });
+    }
+}
+
+
+/***/ }),
+
+/***/ 2613:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
+
+/***/ }),
+
+/***/ 4434:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
+
+/***/ }),
+
+/***/ 8611:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
+
+/***/ }),
+
+/***/ 5692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
+
+/***/ }),
+
+/***/ 9278:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
+
+/***/ }),
+
+/***/ 4589:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
+
+/***/ }),
+
+/***/ 6698:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
+
+/***/ }),
+
+/***/ 4573:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
+
+/***/ }),
+
+/***/ 7540:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:console");
+
+/***/ }),
+
+/***/ 7598:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+
+/***/ }),
+
+/***/ 3053:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
+
+/***/ }),
+
+/***/ 610:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
+
+/***/ }),
+
+/***/ 8474:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
+
+/***/ }),
+
+/***/ 7067:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
+
+/***/ }),
+
+/***/ 2467:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
+
+/***/ }),
+
+/***/ 7030:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+
+/***/ }),
+
+/***/ 643:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
+
+/***/ }),
+
+/***/ 1792:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
+
+/***/ }),
+
+/***/ 7075:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+
+/***/ }),
+
+/***/ 1692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
+
+/***/ }),
+
+/***/ 3136:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
+
+/***/ }),
+
+/***/ 7975:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+
+/***/ }),
+
+/***/ 3429:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
+
+/***/ }),
+
+/***/ 5919:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
+
+/***/ }),
+
+/***/ 8522:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
+
+/***/ }),
+
+/***/ 3193:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
+
+/***/ }),
+
+/***/ 4756:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
+
+/***/ }),
+
+/***/ 9023:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
@@ -38885,6 +38558,6 @@ let r;const t={};if(void 0===globalThis.crypto||"function"!=typeof globalThis.cr
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(1730);
+/******/ var __webpack_exports__ = __nccwpck_require__(9407);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 
