@@ -9,7 +9,7 @@ import type { HttpClient } from '../net/http.ts'
 import { readConfig, maskSecretInputs, type Config, type GetInput } from './inputs.ts'
 import type { Masker } from '../shared/mask.ts'
 import { requestToken, type Token } from '../bitbucket/oauth.ts'
-import { missingScopes } from '../bitbucket/scopes.ts'
+import { missingScopes, tickPermissions } from '../bitbucket/scopes.ts'
 import { describeSecretTarget, type SecretTarget } from '../github/secret-target.ts'
 import type { SaveSecret } from '../github/secrets.ts'
 import { tokenSummary } from './summary.ts'
@@ -162,7 +162,7 @@ function checkScopes(core: ActionCore, required: string[], token: Token): void {
   const missing = missingScopes(required, token.scopes)
   if (missing.length) {
     throw new ActionError(
-      `The token lacks the required scope${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (granted: ${token.scopes.join(' ')}). Tick ${missing.length > 1 ? 'them' : 'it'} in the OAuth consumer's permissions, then get a new refresh token with \`bitbucket-oauth login\`.`,
+      `The token lacks the required scope${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (granted: ${token.scopes.join(' ')}). ${tickPermissions(missing.length > 1 ? 'them' : 'it')}`,
     )
   }
 }

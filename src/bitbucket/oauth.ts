@@ -9,6 +9,7 @@ import { HttpError, type HttpClient } from '../net/http.ts'
 import type { Masker } from '../shared/mask.ts'
 import { parseJsonObject } from '../shared/format.ts'
 import type { Wording } from '../shared/wording.ts'
+import { tickPermissions } from './scopes.ts'
 
 export type Grant =
   | { type: 'refresh_token'; refreshToken: string }
@@ -199,7 +200,7 @@ export function tokenError(refusal: Refusal, wording: OAuthWording): ActionError
   }
   if (code === 'invalid_scope') {
     return new ActionError(
-      `Bitbucket refused the requested scopes${said}. Tick the permissions the workflow needs on the OAuth consumer.`,
+      `Bitbucket refused the requested scopes${said}. ${tickPermissions('the permissions the workflow needs', grant === 'authorization_code' ? 'run the login again' : undefined)}`,
     )
   }
   if (status === 429 || status >= 500) {

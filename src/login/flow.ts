@@ -10,6 +10,7 @@ import type { HttpClient } from '../net/http.ts'
 import { joinUrl } from '../net/http.ts'
 import type { Masker } from '../shared/mask.ts'
 import { requestToken, type Token } from '../bitbucket/oauth.ts'
+import { tickPermissions } from '../bitbucket/scopes.ts'
 import { describeSecretTarget, type SecretTarget } from '../github/secret-target.ts'
 import type { SaveSecret } from '../github/secrets.ts'
 import type { Callback, CallbackServer } from './callback-server.ts'
@@ -83,7 +84,7 @@ export function checkCallback(params: URLSearchParams, expectedState: string, po
     }
     if (code === 'invalid_scope') {
       throw new ActionError(
-        `Bitbucket refused the authorization (${said}). Check the permissions ticked on the OAuth consumer, then run the login again.`,
+        `Bitbucket refused the authorization (${said}). ${tickPermissions('the permissions the workflow needs', 'run the login again')}`,
       )
     }
     if (code === 'server_error' || code === 'temporarily_unavailable') {

@@ -12,7 +12,7 @@ describe('checkCallback', () => {
     ['code=abc', /wrong state/],
     ['state=S1', /no authorization code/],
     ['error=access_denied&state=S1', /Access was denied/],
-    ['error=invalid_scope&state=S1', /permissions ticked/],
+    ['error=invalid_scope&state=S1', /Tick the permissions/],
     ['error=temporarily_unavailable&state=S1', /in a few minutes/],
     [
       'error=unauthorized_client&error_description=x&state=S1',
