@@ -50,6 +50,9 @@ describe('readConfig', () => {
   ])('%j is refused', (overrides, message) => {
     expect(() => readConfig(reader({ ...base, ...overrides }), env)).toThrow(message)
   })
+})
+
+describe('readConfig: the secret that receives the rotated refresh token', () => {
   test('a secret target', () => {
     const c = readConfig(
       reader({
