@@ -68,10 +68,10 @@ describe('login --secret', () => {
     const { r, page } = await grantedLogin(['--secret', 'BITBUCKET_REFRESH_TOKEN', '--repo', gh.repository])
     const stored = expectStored(r, gh.gh.repoSecret(gh.repository, 'BITBUCKET_REFRESH_TOKEN'))
     expect(page.status).toBe(200)
-    expect(page.text).toContain(`stored as GitHub secret BITBUCKET_REFRESH_TOKEN in ${gh.repository}`)
+    expect(page.text).toContain(`stored as GitHub secret BITBUCKET_REFRESH_TOKEN of repository ${gh.repository}`)
     expect(page.text).not.toContain(stored)
     expect(lastLine(r.stderr)).toBe(
-      `Stored the refresh token as GitHub secret BITBUCKET_REFRESH_TOKEN in ${gh.repository}.`,
+      `Stored the refresh token as GitHub secret BITBUCKET_REFRESH_TOKEN of repository ${gh.repository}.`,
     )
   })
 
@@ -151,9 +151,9 @@ describe('login --secret', () => {
     expect(r.code).toBe(1)
     expect(r.stdout).toBe('')
     expect(page.status).toBe(502)
-    expect(page.text).toMatch(/could not store it as secret BB in octo-org\/octo-repo/)
+    expect(page.text).toMatch(/could not store it as secret BB of repository octo-org\/octo-repo/)
     expect(lastLine(r.stderr)).toMatch(
-      /^bitbucket-oauth login: Got a refresh token, but could not store it as secret BB in octo-org\/octo-repo: The GitHub token in GH_TOKEN\/GITHUB_TOKEN may not write secret BB .*403.*run bitbucket-oauth login again\.$/,
+      /^bitbucket-oauth login: Got a refresh token, but could not store it as secret BB of repository octo-org\/octo-repo: The GitHub token in GH_TOKEN\/GITHUB_TOKEN may not write secret BB .*403.*run bitbucket-oauth login again\.$/,
     )
     expect(r.stderr).not.toContain(readOnly)
     expect(gh.gh.repoSecret(gh.repository, 'BB')).toBeUndefined()

@@ -74,7 +74,7 @@ describe('two runs in a row: the second reads what the first saved', () => {
     expect(saved1).toBe(r1.outputs['refresh-token'])
     expect(saved1).not.toBe(fx.refreshToken)
     expect(fx.emu.state.acceptsRefreshToken(saved1!)).toBe(true)
-    expect(r1.stdout).toContain(`Saved the rotated refresh token to secret ${SECRET} in ${g.repository}`)
+    expect(r1.stdout).toContain(`Saved the rotated refresh token to secret ${SECRET} of repository ${g.repository}`)
     expect(r1.warnings.join('\n')).not.toMatch(/rotated the refresh token/)
     expect(r1.summary).toContain(`rotated, saved to ${SECRET.replace(/_/g, '\\_')}`)
     expect(leaks(r1)).toEqual([])
@@ -105,7 +105,7 @@ describe('two runs in a row: the second reads what the first saved', () => {
     const saved1 = g.gh.envSecret(g.repository, g.environment, SECRET)
     expect(saved1).toBe(r1.outputs['refresh-token'])
     expect(g.gh.repoSecret(g.repository, SECRET)).toBeUndefined()
-    expect(r1.stdout).toContain(`secret ${SECRET} of environment ${g.environment} in ${g.repository}`)
+    expect(r1.stdout).toContain(`secret ${SECRET} of environment ${g.environment} of repository ${g.repository}`)
     fx.emu.state.advance(GRACE_MS + 60_000)
 
     const r2 = await run(saved1!, extra)
@@ -217,7 +217,7 @@ describe('saving fails or needs a retry', () => {
     expect(r.errors).toHaveLength(1)
     expect(r.errors[0]).toMatch(
       new RegExp(
-        `new one was NOT saved to secret ${SECRET} in ${g.repository}: .*HTTP 503.*stops working within minutes.*re-run this job within about 10 minutes`,
+        `new one was NOT saved to secret ${SECRET} of repository ${g.repository}: .*HTTP 503.*stops working within minutes.*re-run this job within about 10 minutes`,
       ),
     )
     const out = r.outputs['refresh-token']!
@@ -270,7 +270,7 @@ describe('what the github-token lacks', () => {
     const r = await run(fx.refreshToken, { 'github-token': readOnly })
     expect(r.code).not.toBe(0)
     expect(r.errors).toHaveLength(1)
-    expect(r.errors[0]).toContain(`NOT saved to secret ${SECRET} in ${g.repository}`)
+    expect(r.errors[0]).toContain(`NOT saved to secret ${SECRET} of repository ${g.repository}`)
     expect(r.errors[0]).toContain(`may not write secret ${SECRET} of repository ${g.repository} (HTTP 403`)
     expect(r.errors[0]).toContain(`"Secrets: read and write" on ${g.repository}`)
     expect(fx.emu.state.acceptsRefreshToken(r.outputs['refresh-token']!)).toBe(true)

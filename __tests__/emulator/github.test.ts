@@ -4,7 +4,8 @@ import sodium from 'libsodium-wrappers'
 import { startFakeGitHub, type FakeGitHub } from '../../emulator/github.ts'
 import { HttpClient } from '../../src/net/http.ts'
 import { saveSecret } from '../../src/github/secrets.ts'
-import type { SecretTarget } from '../../src/action/inputs.ts'
+import type { SecretTarget } from '../../src/github/secret-target.ts'
+import { ACTION_WORDING } from '../../src/action/wording.ts'
 
 let gh: FakeGitHub
 let http: HttpClient
@@ -49,9 +50,9 @@ const target = (t: Partial<SecretTarget>): SecretTarget => ({
 
 describe('fake GitHub secrets API', () => {
   test('stores what saveSecret sealed, readable as plaintext; names and repositories case-insensitive', async () => {
-    await saveSecret(http, target({ repository: 'OCTO-ORG/octo-repo' }), 'value-1', () => {})
+    await saveSecret(http, target({ repository: 'OCTO-ORG/octo-repo' }), 'value-1', () => {}, ACTION_WORDING)
     expect(gh.repoSecret('octo-org/octo-repo', 'token_a')).toBe('value-1')
-    await saveSecret(http, target({ environment: 'prod' }), 'value-2', () => {})
+    await saveSecret(http, target({ environment: 'prod' }), 'value-2', () => {}, ACTION_WORDING)
     expect(gh.envSecret('octo-org/octo-repo', 'prod', 'TOKEN_A')).toBe('value-2')
     expect(gh.repoSecret('octo-org/octo-repo', 'TOKEN_A')).toBe('value-1')
     const meta = await call('GET', '/repos/octo-org/octo-repo/actions/secrets/TOKEN_A')
@@ -125,6 +126,7 @@ describe('fake GitHub secrets API', () => {
       target({ organization: 'octo-org', repository: undefined }),
       'v',
       () => {},
+      ACTION_WORDING,
     ).catch((e: Error) => e)
     expect(String(err)).toContain('HTTP 403')
   })
@@ -146,6 +148,7 @@ describe('fake GitHub secrets API', () => {
       target({ organization: 'octo-org', repository: undefined, name: 'SHARED', githubToken: writer }),
       'new',
       () => {},
+      ACTION_WORDING,
     )
     expect(gh.orgSecret('octo-org', 'SHARED')).toEqual({
       value: 'new',

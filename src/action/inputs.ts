@@ -5,19 +5,19 @@
 import os from 'node:os'
 import path from 'node:path'
 import { ActionError } from '../shared/errors.ts'
-import { assertSecureUrl, joinUrl } from '../net/http.ts'
+import { joinUrl } from '../net/http.ts'
 import type { Masker } from '../shared/mask.ts'
 import { parseArchives, type ArchiveSpec } from '../archives/spec.ts'
-
-export interface SecretTarget {
-  name: string
-  /** `owner/repo`; set unless the secret is an organization secret. */
-  repository: string | undefined
-  environment: string | undefined
-  organization: string | undefined
-  githubToken: string
-  githubApiUrl: URL
-}
+import type { SecretTarget } from '../github/secret-target.ts'
+import {
+  isVariableName,
+  parseBaseUrl,
+  validateOrganization,
+  validateRepository,
+  validateSecretName,
+} from '../shared/validate.ts'
+import { input } from '../shared/wording.ts'
+import { ACTION_WORDING } from './wording.ts'
 
 export interface Config {
   clientId: string
@@ -52,21 +52,6 @@ function required(getInput: GetInput, name: string, hint: string): string {
   return value
 }
 
-/** Parses a site or API root; the path is kept, without a trailing slash. */
-export function parseBaseUrl(value: string, input: string): URL {
-  let url: URL
-  try {
-    url = new URL(value)
-  } catch {
-    throw new ActionError(`Input \`${input}\` is not a URL: "${value}".`)
-  }
-  if (url.username || url.password) throw new ActionError(`Input \`${input}\` must not carry credentials in the URL.`)
-  if (url.search || url.hash) throw new ActionError(`Input \`${input}\` must be a plain root URL, without "?" or "#".`)
-  assertSecureUrl(url, `input \`${input}\``)
-  url.pathname = url.pathname.replace(/\/+$/, '')
-  return url
-}
-
 export function parseBoolean(getInput: GetInput, name: string): boolean {
   const value = getInput(name)
   if (value === '' || /^(false|False|FALSE)$/.test(value)) return false
@@ -78,25 +63,10 @@ export function parseScopes(value: string): string[] {
   return [...new Set(value.split(/[\s,]+/).filter(Boolean))]
 }
 
-/** A secret or environment variable name: letters, digits and `_`, not starting with a digit. */
-const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
-/** A GitHub `owner/repo`. */
-export const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/
-/** A GitHub user or organization name. */
-export const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/
-
-export function validateSecretName(name: string, input: string): void {
-  if (!NAME.test(name) || /^GITHUB_/i.test(name)) {
-    throw new ActionError(
-      `Input \`${input}\` "${name}" is not a valid GitHub secret name: letters, digits and _ only, not starting with a digit or GITHUB_.`,
-    )
-  }
-}
-
 function readSecretTarget(getInput: GetInput, hasRefreshToken: boolean): SecretTarget | undefined {
   const name = getInput('refresh-token-secret')
   if (!name) return undefined
-  validateSecretName(name, 'refresh-token-secret')
+  validateSecretName(name, ACTION_WORDING.secretName)
   if (!hasRefreshToken) {
     throw new ActionError(
       'Input `refresh-token-secret` needs a `refresh-token`: without one the client_credentials grant is used, which issues no refresh token to save.',
@@ -114,19 +84,16 @@ function readSecretTarget(getInput: GetInput, hasRefreshToken: boolean): SecretT
       'Inputs `secret-environment` and `secret-organization` exclude each other: a secret belongs to an environment or to an organization, not both.',
     )
   }
-  if (organization && !OWNER.test(organization)) {
-    throw new ActionError(`Input \`secret-organization\` "${organization}" is not an organization name.`)
-  }
+  if (organization) validateOrganization(organization, input('secret-organization'))
   let repository: string | undefined = getInput('secret-repository') || undefined
   if (!organization) {
     if (!repository)
       throw new ActionError('Input `secret-repository` is empty: name the `owner/repo` that holds the secret.')
-    if (!REPOSITORY.test(repository))
-      throw new ActionError(`Input \`secret-repository\` "${repository}" is not of the form owner/repo.`)
+    validateRepository(repository, input('secret-repository'), 'owner/repo')
   } else {
     repository = undefined
   }
-  const githubApiUrl = parseBaseUrl(getInput('github-api-url') || 'https://api.github.com', 'github-api-url')
+  const githubApiUrl = parseBaseUrl(getInput('github-api-url') || 'https://api.github.com', ACTION_WORDING.githubApiUrl)
   return { name, repository, environment, organization, githubToken, githubApiUrl }
 }
 
@@ -134,10 +101,10 @@ export function readConfig(getInput: GetInput, env: NodeJS.ProcessEnv): Config {
   const clientId = required(getInput, 'client-id', "the OAuth consumer's Key (Workspace settings → OAuth consumers).")
   const clientSecret = required(getInput, 'client-secret', "the OAuth consumer's Secret.")
   const refreshToken = getInput('refresh-token') || undefined
-  const bitbucketUrl = parseBaseUrl(getInput('bitbucket-url') || 'https://bitbucket.org', 'bitbucket-url')
-  const apiUrl = parseBaseUrl(getInput('api-url') || 'https://api.bitbucket.org/2.0', 'api-url')
+  const bitbucketUrl = parseBaseUrl(getInput('bitbucket-url') || 'https://bitbucket.org', ACTION_WORDING.bitbucketUrl)
+  const apiUrl = parseBaseUrl(getInput('api-url') || 'https://api.bitbucket.org/2.0', input('api-url'))
   const exportEnv = getInput('export-env') || undefined
-  if (exportEnv && !NAME.test(exportEnv)) {
+  if (exportEnv && !isVariableName(exportEnv)) {
     throw new ActionError(
       `Input \`export-env\` "${exportEnv}" is not a valid environment variable name (letters, digits, _); leave it empty to export nothing.`,
     )

@@ -1,17 +1,20 @@
 /**
- * The order of work of the main step (interface.md, "Behaviour details"):
+ * The order of work of the main step (README: "How a run goes"):
  * validate every input → token grant → save the rotated refresh token →
  * outputs and export → scope check → archives → git credentials → summary.
  * Nothing that can fail after the grant may lose a rotated refresh token.
  */
 import { ActionError, errorMessage } from '../shared/errors.ts'
 import type { HttpClient } from '../net/http.ts'
-import { readConfig, maskSecretInputs, type Config, type GetInput, type SecretTarget } from './inputs.ts'
+import { readConfig, maskSecretInputs, type Config, type GetInput } from './inputs.ts'
 import type { Masker } from '../shared/mask.ts'
 import { requestToken, type Token } from '../bitbucket/oauth.ts'
-import { missingScopes } from '../bitbucket/scopes.ts'
+import { missingScopes, tickPermissions } from '../bitbucket/scopes.ts'
+import { describeSecretTarget, type SecretTarget } from '../github/secret-target.ts'
+import type { SaveSecret } from '../github/secrets.ts'
 import { tokenSummary } from './summary.ts'
 import { isoSeconds } from '../shared/format.ts'
+import { ACTION_WORDING } from './wording.ts'
 
 /** The part of @actions/core the main step uses (tests pass their own). */
 export interface ActionCore {
@@ -50,7 +53,7 @@ export interface RunDeps {
   /** Creates the HTTP client once the secrets are masked (its debug lines are redacted). */
   http: HttpClient
   /** Writes the rotated refresh token to the configured GitHub secret. */
-  saveSecret(http: HttpClient, target: SecretTarget, value: string, debug: (m: string) => void): Promise<void>
+  saveSecret: SaveSecret
   /** Downloads and extracts `archives`; resolves with one result a line, in order. */
   fetchArchives(ctx: StepContext): Promise<ArchiveResult[]>
   /** Makes later steps' git use the token; records in the state what the post step must remove. */
@@ -67,7 +70,7 @@ export async function runStep(deps: RunDeps): Promise<void> {
     : ({ type: 'client_credentials' } as const)
   core.info(`Requesting a Bitbucket access token (${grant.type} grant) from ${config.tokenUrl.origin}`)
   const token = await requestToken(
-    { http: deps.http, masker, debug: (m) => core.debug(masker.redact(m)) },
+    { http: deps.http, masker, debug: (m) => core.debug(masker.redact(m)), wording: ACTION_WORDING },
     { tokenUrl: config.tokenUrl, clientId: config.clientId, clientSecret: config.clientSecret, grant },
   )
 
@@ -76,17 +79,7 @@ export async function runStep(deps: RunDeps): Promise<void> {
   const validRefreshToken = grant.type === 'refresh_token' ? (token.refreshToken ?? config.refreshToken) : undefined
 
   // Save first; whatever happens, the token is output before any failure is raised.
-  let saveError: unknown
-  let saved = false
-  if (rotated && config.secret) {
-    try {
-      await deps.saveSecret(deps.http, config.secret, token.refreshToken!, (m) => core.debug(masker.redact(m)))
-      saved = true
-      core.info(`Saved the rotated refresh token to secret ${describeSecret(config.secret)}`)
-    } catch (err) {
-      saveError = err
-    }
-  }
+  const save = rotated && config.secret ? await saveRotated(deps, config.secret, token.refreshToken!) : undefined
 
   setTokenOutputs(core, token, validRefreshToken, rotated)
   if (config.exportEnv) {
@@ -98,12 +91,7 @@ export async function runStep(deps: RunDeps): Promise<void> {
       `${token.scopes.length ? ` with scopes: ${token.scopes.join(' ')}` : ''}`,
   )
 
-  if (saveError) {
-    throw new ActionError(
-      `Bitbucket rotated the refresh token, but the new one was NOT saved to secret ${describeSecret(config.secret!)}: ${errorMessage(saveError)} The stored refresh token stops working within minutes; the new one is in this step's \`refresh-token\` output. Fix the cause and re-run this job within about 10 minutes: the stored token still works until then, and the re-run saves a fresh one. After that, store a new one from \`bitbucket-oauth login\` (README: "Refresh tokens rotate").`,
-      { cause: saveError },
-    )
-  }
+  if (save && !save.ok) throw notSaved(config.secret!, save.error)
   if (rotated && !config.secret) {
     core.warning(
       'Bitbucket rotated the refresh token: the one stored in your secret stops working about 10 minutes after this run. Set `refresh-token-secret` and `github-token` so that the action saves the new one (README: "Refresh tokens rotate"), or the next run fails.',
@@ -119,7 +107,37 @@ export async function runStep(deps: RunDeps): Promise<void> {
   if (config.gitCredentials) await deps.setupGitCredentials(ctx)
 
   await core.appendSummary(
-    tokenSummary({ token, grant: grant.type, rotated, saved, secret: config.secret, exportEnv: config.exportEnv }),
+    tokenSummary({
+      token,
+      grant: grant.type,
+      rotated,
+      saved: save?.ok === true,
+      secret: config.secret,
+      exportEnv: config.exportEnv,
+    }),
+  )
+}
+
+/** Writes the rotated refresh token to its secret; a failure is returned, to be raised after the outputs are set. */
+async function saveRotated(
+  deps: RunDeps,
+  secret: SecretTarget,
+  refreshToken: string,
+): Promise<{ ok: true } | { ok: false; error: unknown }> {
+  const { core, masker } = deps
+  try {
+    await deps.saveSecret(deps.http, secret, refreshToken, (m) => core.debug(masker.redact(m)), ACTION_WORDING)
+    core.info(`Saved the rotated refresh token to secret ${describeSecretTarget(secret)}`)
+    return { ok: true }
+  } catch (error) {
+    return { ok: false, error }
+  }
+}
+
+function notSaved(secret: SecretTarget, saveError: unknown): ActionError {
+  return new ActionError(
+    `Bitbucket rotated the refresh token, but the new one was NOT saved to secret ${describeSecretTarget(secret)}: ${errorMessage(saveError)} The stored refresh token stops working within minutes; the new one is in this step's \`refresh-token\` output. Fix the cause and re-run this job within about 10 minutes: the stored token still works until then, and the re-run saves a fresh one. After that, store a new one from \`bitbucket-oauth login\` (README: "Refresh tokens rotate").`,
+    { cause: saveError },
   )
 }
 
@@ -144,13 +162,7 @@ function checkScopes(core: ActionCore, required: string[], token: Token): void {
   const missing = missingScopes(required, token.scopes)
   if (missing.length) {
     throw new ActionError(
-      `The token lacks the required scope${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (granted: ${token.scopes.join(' ')}). Tick ${missing.length > 1 ? 'them' : 'it'} in the OAuth consumer's permissions, then get a new refresh token with \`bitbucket-oauth login\`.`,
+      `The token lacks the required scope${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (granted: ${token.scopes.join(' ')}). ${tickPermissions(missing.length > 1 ? 'them' : 'it')}`,
     )
   }
-}
-
-export function describeSecret(target: SecretTarget): string {
-  if (target.organization) return `${target.name} of organization ${target.organization}`
-  if (target.environment) return `${target.name} of environment ${target.environment} in ${target.repository}`
-  return `${target.name} in ${target.repository}`
 }

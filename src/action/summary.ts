@@ -1,5 +1,5 @@
 /** The job summary: what was minted and fetched, never a secret. */
-import type { SecretTarget } from './inputs.ts'
+import type { SecretTarget } from '../github/secret-target.ts'
 import type { Token } from '../bitbucket/oauth.ts'
 import { isoSeconds } from '../shared/format.ts'
 

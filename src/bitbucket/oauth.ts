@@ -1,12 +1,15 @@
 /**
  * Bitbucket's OAuth 2.0 token endpoint: the three grants the action and the
  * login command use, and the mapping of each refusal to a message that says
- * what to do. Tokens are masked the moment they are parsed.
+ * what to do, in the caller's wording. Tokens are masked the moment they are
+ * parsed.
  */
 import { ActionError } from '../shared/errors.ts'
 import { HttpError, type HttpClient } from '../net/http.ts'
 import type { Masker } from '../shared/mask.ts'
 import { parseJsonObject } from '../shared/format.ts'
+import type { Wording } from '../shared/wording.ts'
+import { tickPermissions } from './scopes.ts'
 
 export type Grant =
   | { type: 'refresh_token'; refreshToken: string }
@@ -33,19 +36,35 @@ export interface Token {
   refreshToken: string | undefined
 }
 
+/** The names and advice that the token endpoint's refusals mention. */
+export type OAuthWording = Pick<Wording, 'clientCredentials' | 'bitbucketUrl' | 'secretName' | 'retryAdvice'>
+
 export interface OAuthDeps {
   http: HttpClient
   masker: Masker
   debug: (message: string) => void
+  wording: OAuthWording
   now?: () => number
 }
 
-export const LOGIN_HINT =
-  'Get a new refresh token with the `bitbucket-oauth login` command (README: "Getting the first refresh token"), store it in the secret, and set `refresh-token-secret` so that the action saves every rotated token.'
+/** A refusal of the token endpoint, as tokenError() maps it. */
+export interface Refusal {
+  status: number
+  json: Record<string, unknown> | undefined
+  contentType: string
+  grant: Grant['type']
+  wwwAuthenticate?: string
+}
+
+/** For a refresh token that no longer works. */
+function loginHint(wording: OAuthWording): string {
+  return `Get a new refresh token with the \`bitbucket-oauth login\` command (README: "Getting the first refresh token"), store it in the secret, and set ${wording.secretName.name} so that the action saves every rotated token.`
+}
 
 /** For a refresh whose answer was lost: the token may have rotated all the same. */
-export const SPENT_HINT =
-  'If Bitbucket processed the refresh, the stored refresh token was spent: it keeps working for about 10 minutes, so re-run the job now.'
+function spentHint(wording: OAuthWording): string {
+  return `If Bitbucket processed the refresh, the stored refresh token was spent: it keeps working for about 10 minutes, so ${wording.retryAdvice} now.`
+}
 
 /** HTTP Basic client authentication, RFC 6749 §2.3.1 (id and secret form-urlencoded first). */
 export function basicAuthorization(clientId: string, clientSecret: string, masker: Masker): string {
@@ -89,11 +108,12 @@ export async function requestToken(deps: OAuthDeps, req: TokenRequest): Promise<
       req.grant.type === 'refresh_token' &&
       (err.status === undefined || err.phase === 'body')
     ) {
-      throw new ActionError(`${err.message} ${SPENT_HINT}`, { cause: err })
+      throw new ActionError(`${err.message} ${spentHint(deps.wording)}`, { cause: err })
     }
     throw err
   }
   const { response, text } = result
+  const { wording } = deps
   const contentType = response.headers['content-type'] ?? 'no content type'
   const json = parseJsonObject(text)
   // Mask before anything about the answer is logged.
@@ -105,19 +125,20 @@ export async function requestToken(deps: OAuthDeps, req: TokenRequest): Promise<
   if (response.status >= 200 && response.status < 300) {
     if (!json) {
       throw new ActionError(
-        `${what} (${response.url.host}) answered HTTP ${response.status} with ${contentType} that is not a JSON token (${text.length} bytes${text.length === 0 ? '' : ', possibly truncated'}). Check that \`bitbucket-url\` is the Bitbucket site root (e.g. https://bitbucket.org) and that no proxy rewrites the answer.${req.grant.type === 'refresh_token' ? ` ${SPENT_HINT}` : ''}`,
+        `${what} (${response.url.host}) answered HTTP ${response.status} with ${contentType} that is not a JSON token (${text.length} bytes${text.length === 0 ? '' : ', possibly truncated'}). Check that ${wording.bitbucketUrl.name} is the Bitbucket site root (e.g. https://bitbucket.org) and that no proxy rewrites the answer.${req.grant.type === 'refresh_token' ? ` ${spentHint(wording)}` : ''}`,
         { detail: deps.masker.redact(text.slice(0, 200)) },
       )
     }
-    return parseToken(json, deps.now?.() ?? Date.now(), what)
+    return parseToken(json, deps.now?.() ?? Date.now(), what, wording)
   }
-  throw tokenError(response.status, json, contentType, req.grant.type, response.headers['www-authenticate'])
+  const wwwAuthenticate = response.headers['www-authenticate']
+  throw tokenError({ status: response.status, json, contentType, grant: req.grant.type, wwwAuthenticate }, wording)
 }
 
-function parseToken(json: Record<string, unknown>, now: number, what: string): Token {
+function parseToken(json: Record<string, unknown>, now: number, what: string, wording: OAuthWording): Token {
   if (typeof json.access_token !== 'string' || json.access_token.length === 0) {
     throw new ActionError(
-      `${what} answered without an access_token (fields: ${Object.keys(json).join(', ') || 'none'}). Check that \`bitbucket-url\` points at Bitbucket Cloud.`,
+      `${what} answered without an access_token (fields: ${Object.keys(json).join(', ') || 'none'}). Check that ${wording.bitbucketUrl.name} points at Bitbucket Cloud.`,
     )
   }
   const expiresRaw = json.expires_in
@@ -140,13 +161,8 @@ function parseToken(json: Record<string, unknown>, now: number, what: string): T
 }
 
 /** Maps a refusal from the token endpoint to what the user should do. */
-export function tokenError(
-  status: number,
-  json: Record<string, unknown> | undefined,
-  contentType: string,
-  grant: Grant['type'],
-  wwwAuthenticate?: string,
-): ActionError {
+export function tokenError(refusal: Refusal, wording: OAuthWording): ActionError {
+  const { status, json, contentType, grant, wwwAuthenticate } = refusal
   const code = typeof json?.error === 'string' ? json.error : undefined
   const description = typeof json?.error_description === 'string' ? json.error_description : undefined
   const said = code ? ` (${code}${description ? `: ${description}` : ''})` : ''
@@ -154,7 +170,7 @@ export function tokenError(
 
   if (!json) {
     return new ActionError(
-      `The Bitbucket token endpoint answered HTTP ${status} with ${contentType}, not a JSON OAuth error. Check that \`bitbucket-url\` is the Bitbucket site root (e.g. https://bitbucket.org).`,
+      `The Bitbucket token endpoint answered HTTP ${status} with ${contentType}, not a JSON OAuth error. Check that ${wording.bitbucketUrl.name} is the Bitbucket site root (e.g. https://bitbucket.org).`,
     )
   }
   if (
@@ -164,7 +180,7 @@ export function tokenError(
     (status === 401 && wwwAuthenticate)
   ) {
     return new ActionError(
-      `Bitbucket refused the OAuth consumer${said}. Check the \`client-id\` and \`client-secret\` inputs: they must be the consumer's Key and Secret (Workspace settings → OAuth consumers).`,
+      `Bitbucket refused the OAuth consumer${said}. Check ${wording.clientCredentials}: they must be the consumer's Key and Secret (Workspace settings → OAuth consumers).`,
     )
   }
   if (grant === 'client_credentials' && (desc.includes('public') || desc.includes('callback'))) {
@@ -174,7 +190,7 @@ export function tokenError(
   }
   if (grant === 'refresh_token' && (code === 'invalid_grant' || code === 'invalid_request')) {
     return new ActionError(
-      `Bitbucket refused the refresh token${said}: it was revoked, expired (unused for 3 months), or already rotated by an earlier run (a used refresh token keeps working only about 10 minutes). ${LOGIN_HINT}`,
+      `Bitbucket refused the refresh token${said}: it was revoked, expired (unused for 3 months), or already rotated by an earlier run (a used refresh token keeps working only about 10 minutes). ${loginHint(wording)}`,
     )
   }
   if (grant === 'authorization_code' && (code === 'invalid_grant' || code === 'invalid_request')) {
@@ -184,12 +200,12 @@ export function tokenError(
   }
   if (code === 'invalid_scope') {
     return new ActionError(
-      `Bitbucket refused the requested scopes${said}. Tick the permissions the workflow needs on the OAuth consumer.`,
+      `Bitbucket refused the requested scopes${said}. ${tickPermissions('the permissions the workflow needs', grant === 'authorization_code' ? 'run the login again' : undefined)}`,
     )
   }
   if (status === 429 || status >= 500) {
     return new ActionError(
-      `The Bitbucket token endpoint answered HTTP ${status}${said} after retries. Bitbucket may be degraded; re-run the job later.`,
+      `The Bitbucket token endpoint answered HTTP ${status}${said} after retries. Bitbucket may be degraded; ${wording.retryAdvice} later.`,
     )
   }
   return new ActionError(

@@ -5,6 +5,7 @@
  */
 import { ActionError } from '../shared/errors.ts'
 import { joinUrl, type HttpClient } from '../net/http.ts'
+import { tickPermissions } from './scopes.ts'
 
 export interface ResolveDeps {
   http: HttpClient
@@ -62,7 +63,7 @@ function refusal(a: Answer, full: string, ref: string, what: string): ActionErro
   }
   if (a.status === 403) {
     return new ActionError(
-      `The token may not read ${full} (HTTP 403${said} while resolving ${ref}). ${SCOPE_HINT} Tick the permission on the consumer, then get a new refresh token with \`bitbucket-oauth login\`.`,
+      `The token may not read ${full} (HTTP 403${said} while resolving ${ref}). ${SCOPE_HINT} ${tickPermissions('the permission')}`,
     )
   }
   if (a.status !== 200 && a.status !== 404) {

@@ -3,14 +3,16 @@
  * through GitHub's REST API: fetch the scope's public key, seal the value to
  * it (libsodium sealed box, see sealed-box.ts), PUT it.
  *
- *   saveSecret(http, target, value, debug)
+ *   saveSecret(http, target, value, debug, wording)
  *
  * - `http`: the shared HttpClient (retries 5xx/429/network faults; http only
  *   to loopback hosts, which is how tests point it at emulator/github.ts).
- * - `target`: a SecretTarget from inputs.ts: `name`, `repository`
+ * - `target`: a SecretTarget (secret-target.ts): `name`, `repository`
  *   (`owner/repo`, unused for an organization secret), `environment`,
  *   `organization`, `githubToken`, `githubApiUrl` (REST root, e.g.
  *   https://api.github.com or https://ghes.example/api/v3).
+ * - `wording`: how the messages name the token, the API root and the secret
+ *   name (the action's inputs or the command's options).
  * - An organization secret that exists keeps its visibility and, for
  *   `selected`, its selected repositories; a new one gets `private`.
  * - Failures reject with an ActionError whose message says what the token
@@ -19,9 +21,10 @@
  */
 import { ActionError } from '../shared/errors.ts'
 import { HttpError, joinUrl, type HttpClient, type HttpResponse, type Method } from '../net/http.ts'
-import type { SecretTarget } from '../action/inputs.ts'
+import { secretPlace, type SecretTarget } from './secret-target.ts'
 import { sealBase64 } from './sealed-box.ts'
 import { isoSeconds, parseJsonObject } from '../shared/format.ts'
+import { capitalize, type Wording } from '../shared/wording.ts'
 
 export const GITHUB_API_VERSION = '2022-11-28'
 
@@ -31,9 +34,21 @@ interface Scope {
   kind: ScopeKind
   /** API path of the scope's secrets collection, e.g. `repos/o/r/actions/secrets`. */
   collection: string
-  /** For messages: `repository o/r`, `environment prod of repository o/r`, `organization o`. */
+  /** For messages: secretPlace() of the target. */
   label: string
 }
+
+/** The names that GitHub's refusals mention. */
+export type GitHubWording = Pick<Wording, 'githubToken' | 'githubApiUrl' | 'secretName' | 'githubTokenNote'>
+
+/** Writes `value` to the secret `target`; rejects with an ActionError that says what to fix. */
+export type SaveSecret = (
+  http: HttpClient,
+  target: SecretTarget,
+  value: string,
+  debug: (m: string) => void,
+  wording: GitHubWording,
+) => Promise<void>
 
 interface Answer {
   response: HttpResponse
@@ -45,47 +60,34 @@ export type OrgVisibility = 'all' | 'private' | 'selected'
 const segment = (s: string) => encodeURIComponent(s)
 
 export function secretScope(target: SecretTarget): Scope {
+  const label = secretPlace(target)
   if (target.organization) {
-    return {
-      kind: 'organization',
-      collection: `orgs/${segment(target.organization)}/actions/secrets`,
-      label: `organization ${target.organization}`,
-    }
+    return { kind: 'organization', collection: `orgs/${segment(target.organization)}/actions/secrets`, label }
   }
-  const repository = target.repository ?? ''
-  const [owner = '', repo = ''] = repository.split('/')
+  const [owner = '', repo = ''] = (target.repository ?? '').split('/')
   const repoPath = `repos/${segment(owner)}/${segment(repo)}`
   if (target.environment) {
-    return {
-      kind: 'environment',
-      collection: `${repoPath}/environments/${segment(target.environment)}/secrets`,
-      label: `environment ${target.environment} of repository ${repository}`,
-    }
+    return { kind: 'environment', collection: `${repoPath}/environments/${segment(target.environment)}/secrets`, label }
   }
-  return { kind: 'repository', collection: `${repoPath}/actions/secrets`, label: `repository ${repository}` }
+  return { kind: 'repository', collection: `${repoPath}/actions/secrets`, label }
 }
 
-export async function saveSecret(
-  http: HttpClient,
-  target: SecretTarget,
-  value: string,
-  debug: (m: string) => void,
-): Promise<void> {
+export const saveSecret: SaveSecret = async (http, target, value, debug, wording) => {
   const scope = secretScope(target)
-  const api = new GitHubApi(http, target, scope)
+  const api = new GitHubApi(http, target, scope, wording)
 
   const key = await api.call('GET', `${scope.collection}/public-key`, 'read the public key of')
   const keyId = key.json?.key_id
   const publicKey = key.json?.key
   if ((typeof keyId !== 'string' && typeof keyId !== 'number') || typeof publicKey !== 'string') {
     throw new ActionError(
-      `GitHub's answer for the public key of ${scope.label} has no key_id and key; check that \`github-api-url\` (${target.githubApiUrl.href}) is the GitHub REST API root.`,
+      `GitHub's answer for the public key of ${scope.label} has no key_id and key; check that ${wording.githubApiUrl.name} (${target.githubApiUrl.href}) is the GitHub REST API root.`,
     )
   }
   debug(`GitHub secret ${target.name}: public key ${keyId} of ${scope.label}`)
 
   const body: Record<string, unknown> = {}
-  if (scope.kind === 'organization') Object.assign(body, await organizationAccess(api, scope, target.name, debug))
+  if (scope.kind === 'organization') Object.assign(body, await organizationAccess(api, target.name, debug))
 
   body.encrypted_value = await sealBase64(value, publicKey)
   body.key_id = String(keyId)
@@ -103,10 +105,10 @@ export async function saveSecret(
 /** An existing organization secret's visibility (and selected repositories), or `private` for a new one. */
 async function organizationAccess(
   api: GitHubApi,
-  scope: Scope,
   name: string,
   debug: (m: string) => void,
 ): Promise<{ visibility: OrgVisibility; selected_repository_ids?: number[] }> {
+  const { scope, wording } = api
   const existing = await api.call(
     'GET',
     `${scope.collection}/${segment(name)}`,
@@ -121,7 +123,7 @@ async function organizationAccess(
   const visibility = existing.json?.visibility
   if (visibility !== 'all' && visibility !== 'private' && visibility !== 'selected') {
     throw new ActionError(
-      `GitHub's answer for secret ${name} of ${scope.label} names no visibility (all, private or selected), so it cannot be kept; check \`github-api-url\`.`,
+      `GitHub's answer for secret ${name} of ${scope.label} names no visibility (all, private or selected), so it cannot be kept; check ${wording.githubApiUrl.name}.`,
     )
   }
   if (visibility !== 'selected') {
@@ -139,7 +141,7 @@ async function organizationAccess(
     const total = list.json?.total_count
     if (!Array.isArray(repos)) {
       throw new ActionError(
-        `GitHub's answer listing the repositories selected for secret ${name} of ${scope.label} has no repositories; check \`github-api-url\`.`,
+        `GitHub's answer listing the repositories selected for secret ${name} of ${scope.label} has no repositories; check ${wording.githubApiUrl.name}.`,
       )
     }
     for (const r of repos as { id?: unknown }[]) {
@@ -157,12 +159,14 @@ async function organizationAccess(
 class GitHubApi {
   readonly #http: HttpClient
   readonly #target: SecretTarget
-  readonly #scope: Scope
+  readonly scope: Scope
+  readonly wording: GitHubWording
 
-  constructor(http: HttpClient, target: SecretTarget, scope: Scope) {
+  constructor(http: HttpClient, target: SecretTarget, scope: Scope, wording: GitHubWording) {
     this.#http = http
     this.#target = target
-    this.#scope = scope
+    this.scope = scope
+    this.wording = wording
   }
 
   /** `action` completes "could not ... {scope label}", e.g. "read the public key of". */
@@ -187,7 +191,7 @@ class GitHubApi {
     } catch (err) {
       if (err instanceof HttpError && err.status !== undefined && err.phase === 'request') {
         throw new ActionError(
-          `The GitHub API (${url.host}) kept answering HTTP ${err.status} when asked to ${action} ${this.#scope.label}; GitHub may be degraded (https://www.githubstatus.com).`,
+          `The GitHub API (${url.host}) kept answering HTTP ${err.status} when asked to ${action} ${this.scope.label}; GitHub may be degraded (https://www.githubstatus.com).`,
           { cause: err },
         )
       }
@@ -201,7 +205,8 @@ class GitHubApi {
 
   #failure(response: HttpResponse, json: Record<string, unknown> | undefined, action: string): ActionError {
     const status = response.status
-    const scope = this.#scope
+    const { scope, wording } = this
+    const token = wording.githubToken
     const message = typeof json?.message === 'string' ? json.message.replace(/\s+/g, ' ').slice(0, 200) : undefined
     const said = `HTTP ${status}${message ? `: "${message}"` : ''}`
     const rateLimited =
@@ -211,22 +216,22 @@ class GitHubApi {
       const reset = Number(response.headers['x-ratelimit-reset'])
       const when = Number.isFinite(reset) && reset > 0 ? ` (it resets at ${isoSeconds(new Date(reset * 1000))})` : ''
       return new ActionError(
-        `The \`github-token\` hit GitHub's API rate limit (${said})${when} when asked to ${action} ${scope.label}.`,
+        `${capitalize(token)} hit GitHub's API rate limit (${said})${when} when asked to ${action} ${scope.label}.`,
       )
     }
     if (status === 401) {
       return new ActionError(
-        `GitHub refused the \`github-token\` (${said}): it is invalid, expired or revoked. Create a new one (a fine-grained personal access token with "Secrets: read and write", or a GitHub App token) and update the secret that the workflow passes as \`github-token\`.`,
+        `GitHub refused ${token} (${said}): it is invalid, expired or revoked. Create a new one (a fine-grained personal access token with "Secrets: read and write", or a GitHub App token) and update the secret that the workflow passes as \`github-token\`.`,
       )
     }
     if (status === 403)
       return new ActionError(
-        `The \`github-token\` may not ${action} ${scope.label} (${said}). ${permissionHint(scope, this.#target)}`,
+        `${capitalize(token)} may not ${action} ${scope.label} (${said}). ${permissionHint(scope, this.#target, wording)}`,
       )
-    if (status === 404) return new ActionError(notFoundHint(scope, this.#target, said))
+    if (status === 404) return new ActionError(notFoundHint(scope, this.#target, said, token))
     if (status === 422) {
       return new ActionError(
-        `GitHub refused to ${action} ${scope.label} (${said}). Check \`refresh-token-secret\` and the secret's settings in GitHub.`,
+        `GitHub refused to ${action} ${scope.label} (${said}). Check ${wording.secretName.name} and the secret's settings in GitHub.`,
       )
     }
     if (status === 429 || status >= 500) {
@@ -235,26 +240,28 @@ class GitHubApi {
       )
     }
     return new ActionError(
-      `The GitHub API answered ${said} when asked to ${action} ${scope.label}; check \`github-api-url\` and \`github-token\`.`,
+      `The GitHub API answered ${said} when asked to ${action} ${scope.label}; check ${wording.githubApiUrl.name} and \`github-token\`.`,
     )
   }
 }
 
-function permissionHint(scope: Scope, target: SecretTarget): string {
+function permissionHint(scope: Scope, target: SecretTarget, wording: GitHubWording): string {
   if (scope.kind === 'organization') {
     return `Give it the organization permission "Secrets: read and write" on ${target.organization}: a fine-grained personal access token of an organization owner with resource owner ${target.organization} and Organization permissions → Secrets: Read and write (a classic token needs the admin:org scope), or a GitHub App installed on ${target.organization} with the organization Secrets permission set to Read and write.`
   }
   const extra = scope.kind === 'environment' ? ' and Environments: Read and write' : ''
-  return `Give it "Secrets: read and write" on ${target.repository}: a fine-grained personal access token with ${target.repository} under Repository access and Repository permissions → Secrets: Read and write${extra} (a classic token needs the repo scope), or a GitHub App installed on ${target.repository} with the same permission${extra ? 's' : ''}. The workflow's own GITHUB_TOKEN cannot write secrets.`
+  const hint = `Give it "Secrets: read and write" on ${target.repository}: a fine-grained personal access token with ${target.repository} under Repository access and Repository permissions → Secrets: Read and write${extra} (a classic token needs the repo scope), or a GitHub App installed on ${target.repository} with the same permission${extra ? 's' : ''}.`
+  return wording.githubTokenNote ? `${hint} ${wording.githubTokenNote}` : hint
 }
 
-function notFoundHint(scope: Scope, target: SecretTarget, said: string): string {
+/** `token`: how the messages name the GitHub token ("the `github-token`"). */
+function notFoundHint(scope: Scope, target: SecretTarget, said: string, token: string): string {
   switch (scope.kind) {
     case 'organization':
-      return `GitHub answered ${said} for organization ${target.organization}: it does not exist or is not visible to the \`github-token\`. Check \`secret-organization\`, and that the token's resource owner is that organization (for a GitHub App: that it is installed there).`
+      return `GitHub answered ${said} for ${scope.label}: it does not exist or is not visible to ${token}. Check \`secret-organization\`, and that the token's resource owner is that organization (for a GitHub App: that it is installed there).`
     case 'environment':
-      return `GitHub answered ${said} for environment ${target.environment} of repository ${target.repository}: the repository or the environment does not exist, or is not visible to the \`github-token\`. Check \`secret-repository\` and \`secret-environment\` (Settings → Environments; the name must match exactly), and that the token may access ${target.repository}.`
+      return `GitHub answered ${said} for ${scope.label}: the repository or the environment does not exist, or is not visible to ${token}. Check \`secret-repository\` and \`secret-environment\` (Settings → Environments; the name must match exactly), and that the token may access ${target.repository}.`
     default:
-      return `GitHub answered ${said} for repository ${target.repository}: it does not exist or is not visible to the \`github-token\`. Check \`secret-repository\`, and that the token may access it (a fine-grained token must list it under Repository access; a GitHub App must be installed on it).`
+      return `GitHub answered ${said} for ${scope.label}: it does not exist or is not visible to ${token}. Check \`secret-repository\`, and that the token may access it (a fine-grained token must list it under Repository access; a GitHub App must be installed on it).`
   }
 }

@@ -1,11 +1,12 @@
 /**
- * The options of `bitbucket-oauth login` (interface.md, "The `login` command"),
- * read from argv and the environment, validated before anything listens or
- * opens a browser.
+ * The options of `bitbucket-oauth login` (README: "Getting the first refresh
+ * token"), read from argv and the environment, validated before anything
+ * listens or opens a browser.
  */
 import { parseArgs } from 'node:util'
 import { ActionError } from '../shared/errors.ts'
-import { OWNER, REPOSITORY, parseBaseUrl, validateSecretName } from '../action/inputs.ts'
+import { parseBaseUrl, validateOrganization, validateRepository, validateSecretName } from '../shared/validate.ts'
+import { CLI_OPTIONS, CLI_WORDING } from './wording.ts'
 
 /** A mistake in how the command was called: exit code 2 and a pointer to --help. */
 export class UsageError extends ActionError {
@@ -99,33 +100,44 @@ function positiveNumber(value: string, option: string, { integer, max }: { integ
   return n
 }
 
-export function parseLoginArgs(argv: string[], env: NodeJS.ProcessEnv): LoginOptions {
-  let values
+const OPTIONS = {
+  help: { type: 'boolean', short: 'h' },
+  'client-id': { type: 'string' },
+  'client-secret': { type: 'string' },
+  'bitbucket-url': { type: 'string' },
+  port: { type: 'string' },
+  'no-open': { type: 'boolean' },
+  timeout: { type: 'string' },
+  secret: { type: 'string' },
+  repo: { type: 'string' },
+  environment: { type: 'string' },
+  organization: { type: 'string' },
+} as const
+
+type Values = ReturnType<typeof parseArgs<{ args: string[]; options: typeof OPTIONS; strict: true }>>['values']
+
+/** argv as parseArgs reads it; its errors become usage errors. */
+function readArgv(argv: string[]): Values {
   try {
-    ;({ values } = parseArgs({
-      args: argv,
-      allowPositionals: false,
-      strict: true,
-      options: {
-        help: { type: 'boolean', short: 'h' },
-        'client-id': { type: 'string' },
-        'client-secret': { type: 'string' },
-        'bitbucket-url': { type: 'string' },
-        port: { type: 'string' },
-        'no-open': { type: 'boolean' },
-        timeout: { type: 'string' },
-        secret: { type: 'string' },
-        repo: { type: 'string' },
-        environment: { type: 'string' },
-        organization: { type: 'string' },
-      },
-    }))
+    return parseArgs({ args: argv, allowPositionals: false, strict: true, options: OPTIONS }).values
   } catch (err) {
     // parseArgs's messages name the option; drop its own advice (`--` for positionals).
     const message = (err as Error).message.split('\n')[0]!.replace(/\. To specify a positional argument.*$/, '.')
     throw new UsageError(message.endsWith('.') ? message : `${message}.`)
   }
+}
 
+/** A shared check (validate.ts) whose failure is a usage error. */
+function usage<T>(check: () => T): T {
+  try {
+    return check()
+  } catch (err) {
+    throw new UsageError((err as Error).message)
+  }
+}
+
+export function parseLoginArgs(argv: string[], env: NodeJS.ProcessEnv): LoginOptions {
+  const values = readArgv(argv)
   const help = values.help === true
   const clientId = values['client-id'] ?? env.BITBUCKET_CLIENT_ID ?? ''
   const clientSecret = values['client-secret'] ?? env.BITBUCKET_CLIENT_SECRET ?? ''
@@ -148,58 +160,40 @@ export function parseLoginArgs(argv: string[], env: NodeJS.ProcessEnv): LoginOpt
     )
   if (!clientSecret)
     throw new UsageError("No OAuth consumer Secret: set BITBUCKET_CLIENT_SECRET to the consumer's Secret.")
-  options.bitbucketUrl = parseOptionUrl(values['bitbucket-url'] ?? 'https://bitbucket.org')
+  options.bitbucketUrl = usage(() =>
+    parseBaseUrl(values['bitbucket-url'] ?? 'https://bitbucket.org', CLI_WORDING.bitbucketUrl),
+  )
   if (values.port !== undefined) options.port = positiveNumber(values.port, '--port', { integer: true, max: 65535 })
   if (values.timeout !== undefined)
     options.timeoutMs = Math.round(positiveNumber(values.timeout, '--timeout', { integer: false, max: 86_400 }) * 1000)
+  options.secret = parseSecretRequest(values)
+  return options
+}
 
-  const secretName = values.secret
+/** `--secret NAME` and the options that place it; undefined without --secret. */
+function parseSecretRequest(values: Values): SecretRequest | undefined {
+  const name = values.secret
   const scoped = (['repo', 'environment', 'organization'] as const).filter((k) => values[k] !== undefined)
-  if (secretName === undefined) {
+  if (name === undefined) {
     if (scoped.length) throw new UsageError(`Option --${scoped[0]} only goes with --secret NAME.`)
-    return options
+    return undefined
   }
-  try {
-    validateSecretName(secretName, 'secret')
-  } catch (err) {
-    throw new UsageError((err as Error).message.replace('Input `secret`', 'Option --secret'))
-  }
-  if (values.environment !== undefined && values.organization !== undefined) {
+  const { repo, environment, organization } = values
+  usage(() => validateSecretName(name, CLI_WORDING.secretName))
+  if (environment !== undefined && organization !== undefined) {
     throw new UsageError(
       'Options --environment and --organization exclude each other: a secret belongs to an environment of a repository or to an organization.',
     )
   }
-  if (values.repo !== undefined && values.organization !== undefined) {
+  if (repo !== undefined && organization !== undefined) {
     throw new UsageError(
       'Options --repo and --organization exclude each other: an organization secret belongs to no single repository.',
     )
   }
-  if (values.repo !== undefined && !REPOSITORY.test(values.repo)) {
-    throw new UsageError(`Option --repo "${values.repo}" is not of the form OWNER/REPO.`)
-  }
-  if (values.organization !== undefined && !OWNER.test(values.organization)) {
-    throw new UsageError(`Option --organization "${values.organization}" is not an organization name.`)
-  }
-  if (values.environment !== undefined && values.environment.trim() === '') {
+  if (repo !== undefined) usage(() => validateRepository(repo, CLI_OPTIONS.repo, 'OWNER/REPO'))
+  if (organization !== undefined) usage(() => validateOrganization(organization, CLI_OPTIONS.organization))
+  if (environment !== undefined && environment.trim() === '') {
     throw new UsageError('Option --environment needs the name of a deployment environment.')
   }
-  options.secret = {
-    name: secretName,
-    repository: values.repo,
-    environment: values.environment,
-    organization: values.organization,
-  }
-  return options
-}
-
-function parseOptionUrl(value: string): URL {
-  try {
-    return parseBaseUrl(value, 'bitbucket-url')
-  } catch (err) {
-    throw new UsageError(
-      (err as Error).message
-        .replace('Input `bitbucket-url`', 'Option --bitbucket-url')
-        .replace('input `bitbucket-url`', 'option --bitbucket-url'),
-    )
-  }
+  return { name, repository: repo, environment, organization }
 }

@@ -69,19 +69,48 @@ function portError(err: NodeJS.ErrnoException, port: number, host: string): Acti
 /** Errors that mean "this machine has no IPv6 loopback", not "someone else has the port". */
 const NO_IPV6 = new Set(['EADDRNOTAVAIL', 'EAFNOSUPPORT', 'EINVAL', 'EPROTONOSUPPORT'])
 
-export async function startCallbackServer(port: number): Promise<CallbackServer> {
-  const allowedHosts = new Set([`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`])
-  let delivered = false
-  let deliver: ((cb: Callback) => void) | undefined
-  let pending: Callback | undefined
+/** Holds the first callback until the flow waits for it; later ones are refused. */
+class CallbackSlot {
+  taken = false
+  #pending: Callback | undefined
+  #deliver: ((cb: Callback) => void) | undefined
 
-  const handler = (req: http.IncomingMessage, res: http.ServerResponse) => {
-    const send = (status: number, html: string) =>
-      new Promise<void>((resolve) => {
-        if (res.writableEnded || res.destroyed) return resolve()
-        res.writeHead(status, { ...HEADERS, 'content-length': String(Buffer.byteLength(html)) })
-        res.end(html, () => resolve())
-      })
+  put(callback: Callback): void {
+    this.taken = true
+    if (this.#deliver) this.#deliver(callback)
+    else this.#pending = callback
+  }
+
+  wait(timeoutMs: number): Promise<Callback | undefined> {
+    if (this.#pending) return Promise.resolve(this.#pending)
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.#deliver = undefined
+        resolve(undefined)
+      }, timeoutMs)
+      this.#deliver = (cb) => {
+        clearTimeout(timer)
+        resolve(cb)
+      }
+    })
+  }
+}
+
+/** Answers with a page (once); resolves when it is sent, or at once when the browser is gone. */
+function responder(res: http.ServerResponse): (status: number, html: string) => Promise<void> {
+  return (status, html) =>
+    new Promise<void>((resolve) => {
+      if (res.writableEnded || res.destroyed) return resolve()
+      res.writeHead(status, { ...HEADERS, 'content-length': String(Buffer.byteLength(html)) })
+      res.end(html, () => resolve())
+    })
+}
+
+/** GET / with a loopback Host: the callback goes into the slot; anything else gets a short answer. */
+function callbackHandler(port: number, slot: CallbackSlot): http.RequestListener {
+  const allowedHosts = new Set([`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`])
+  return (req, res) => {
+    const send = responder(res)
     if (!allowedHosts.has((req.headers.host ?? '').toLowerCase())) {
       void send(400, 'Unexpected Host header.\n')
       return
@@ -100,29 +129,33 @@ export async function startCallbackServer(port: number): Promise<CallbackServer>
       void send(200, waitingPage())
       return
     }
-    if (delivered) {
+    if (slot.taken) {
       void send(409, alreadyAnsweredPage())
       return
     }
-    delivered = true
-    const callback: Callback = { params: url.searchParams, respond: send }
-    if (deliver) deliver(callback)
-    else pending = callback
+    slot.put({ params: url.searchParams, respond: send })
   }
+}
 
+function closeServers(servers: http.Server[]): Promise<void> {
+  return Promise.all(
+    servers.map(
+      (s) =>
+        new Promise<void>((resolve) => {
+          s.closeAllConnections()
+          s.close(() => resolve())
+        }),
+    ),
+  ).then(() => undefined)
+}
+
+/** Listens on 127.0.0.1 and, when the machine has it, on ::1. */
+async function listenOnLoopback(
+  port: number,
+  handler: http.RequestListener,
+): Promise<{ addresses: string[]; close: () => Promise<void> }> {
   const servers: http.Server[] = []
   const addresses: string[] = []
-  const closeAll = () =>
-    Promise.all(
-      servers.map(
-        (s) =>
-          new Promise<void>((resolve) => {
-            s.closeAllConnections()
-            s.close(() => resolve())
-          }),
-      ),
-    ).then(() => undefined)
-
   for (const host of ['127.0.0.1', '::1']) {
     const server = http.createServer({ requestTimeout: 30_000 }, handler)
     try {
@@ -130,31 +163,24 @@ export async function startCallbackServer(port: number): Promise<CallbackServer>
     } catch (err) {
       const e = err as NodeJS.ErrnoException
       if (host === '::1' && e.code && NO_IPV6.has(e.code)) continue
-      await closeAll()
+      await closeServers(servers)
       throw portError(e, port, host)
     }
     server.keepAliveTimeout = 1000
     servers.push(server)
     addresses.push(host)
   }
+  return { addresses, close: () => closeServers(servers) }
+}
 
+export async function startCallbackServer(port: number): Promise<CallbackServer> {
+  const slot = new CallbackSlot()
+  const { addresses, close } = await listenOnLoopback(port, callbackHandler(port, slot))
   return {
     port,
     redirectUri: `http://localhost:${port}/`,
     addresses,
-    wait(timeoutMs) {
-      if (pending) return Promise.resolve(pending)
-      return new Promise((resolve) => {
-        const timer = setTimeout(() => {
-          deliver = undefined
-          resolve(undefined)
-        }, timeoutMs)
-        deliver = (cb) => {
-          clearTimeout(timer)
-          resolve(cb)
-        }
-      })
-    },
-    close: closeAll,
+    wait: (timeoutMs) => slot.wait(timeoutMs),
+    close,
   }
 }

@@ -8,15 +8,14 @@ import { ActionError, errorMessage } from '../shared/errors.ts'
 import { HttpClient } from '../net/http.ts'
 import { Masker } from '../shared/mask.ts'
 import { tuningFromEnv } from '../net/tuning.ts'
-import type { RunDeps } from '../action/run.ts'
-import { LOGIN_HELP, UsageError, parseLoginArgs } from './args.ts'
+import type { SaveSecret } from '../github/secrets.ts'
+import { LOGIN_HELP, UsageError, parseLoginArgs, type LoginOptions } from './args.ts'
 import { openBrowser } from './browser.ts'
 import { startCallbackServer } from './callback-server.ts'
 import { login } from './flow.ts'
 import { readOriginUrl } from './git-remote.ts'
 import { resolveSecretTarget } from './secret-target.ts'
 import { oneLine } from './terminal.ts'
-import { forTheCommand } from './wording.ts'
 
 export interface CliIo {
   env: NodeJS.ProcessEnv
@@ -25,14 +24,14 @@ export interface CliIo {
   stdout(text: string): void
   stderr(text: string): void
   stdoutIsTerminal: boolean
-  saveSecret: RunDeps['saveSecret']
+  saveSecret: SaveSecret
 }
 
 export async function loginCommand(argv: string[], io: CliIo): Promise<number> {
   const masker = new Masker(() => {})
   const fail = (err: unknown): number => {
     const message = err instanceof ActionError ? err.message : `unexpected error: ${errorMessage(err)}`
-    io.stderr(`bitbucket-oauth login: ${oneLine(masker.redact(forTheCommand(message)))}\n`)
+    io.stderr(`bitbucket-oauth login: ${oneLine(masker.redact(message))}\n`)
     return err instanceof UsageError ? 2 : 1
   }
 
@@ -59,37 +58,46 @@ export async function loginCommand(argv: string[], io: CliIo): Promise<number> {
 
   const http = new HttpClient({ ...tuningFromEnv(io.env) })
   try {
-    const secret = options.secret
-      ? await resolveSecretTarget(options.secret, { env: io.env, readOriginUrl: () => readOriginUrl(io.cwd) })
-      : undefined
-    if (secret) mask(secret.githubToken)
-    await login(
-      {
-        clientId: options.clientId,
-        clientSecret: options.clientSecret,
-        bitbucketUrl: options.bitbucketUrl,
-        port: options.port,
-        open: options.open,
-        timeoutMs: options.timeoutMs,
-        secret,
-      },
-      {
-        http,
-        masker,
-        info: (line) => io.stderr(`${masker.redact(line)}\n`),
-        output: io.stdout,
-        outputIsTerminal: io.stdoutIsTerminal,
-        openBrowser: (url) =>
-          openBrowser(url, { platform: io.platform, env: io.env, warn: (m) => io.stderr(`Warning: ${m}\n`) }),
-        startCallbackServer,
-        saveSecret: io.saveSecret,
-        debug: () => {},
-      },
-    )
+    await run(options, io, { http, masker, mask })
     return 0
   } catch (err) {
     return fail(err)
   } finally {
     await http.close().catch(() => {})
   }
+}
+
+/** Resolves where the token goes (before any browser step), then runs the flow with the real dependencies. */
+async function run(
+  options: LoginOptions,
+  io: CliIo,
+  { http, masker, mask }: { http: HttpClient; masker: Masker; mask: (value: string) => void },
+): Promise<void> {
+  const secret = options.secret
+    ? await resolveSecretTarget(options.secret, { env: io.env, readOriginUrl: () => readOriginUrl(io.cwd) })
+    : undefined
+  if (secret) mask(secret.githubToken)
+  await login(
+    {
+      clientId: options.clientId,
+      clientSecret: options.clientSecret,
+      bitbucketUrl: options.bitbucketUrl,
+      port: options.port,
+      open: options.open,
+      timeoutMs: options.timeoutMs,
+      secret,
+    },
+    {
+      http,
+      masker,
+      info: (line) => io.stderr(`${masker.redact(line)}\n`),
+      output: io.stdout,
+      outputIsTerminal: io.stdoutIsTerminal,
+      openBrowser: (url) =>
+        openBrowser(url, { platform: io.platform, env: io.env, warn: (m) => io.stderr(`Warning: ${m}\n`) }),
+      startCallbackServer,
+      saveSecret: io.saveSecret,
+      debug: () => {},
+    },
+  )
 }

@@ -7,16 +7,17 @@
  */
 import { ActionError, errorMessage } from '../shared/errors.ts'
 import type { HttpClient } from '../net/http.ts'
-import type { SecretTarget } from '../action/inputs.ts'
 import { joinUrl } from '../net/http.ts'
 import type { Masker } from '../shared/mask.ts'
 import { requestToken, type Token } from '../bitbucket/oauth.ts'
-import { describeSecret, type RunDeps } from '../action/run.ts'
+import { tickPermissions } from '../bitbucket/scopes.ts'
+import { describeSecretTarget, type SecretTarget } from '../github/secret-target.ts'
+import type { SaveSecret } from '../github/secrets.ts'
 import type { Callback, CallbackServer } from './callback-server.ts'
 import { failurePage, successPage } from './pages.ts'
 import { createPkce, createState, sameState, type Pkce } from './pkce.ts'
 import { oneLine } from './terminal.ts'
-import { forTheCommand } from './wording.ts'
+import { CLI_WORDING } from './wording.ts'
 import { isoSeconds } from '../shared/format.ts'
 
 export interface LoginRequest {
@@ -41,7 +42,7 @@ export interface LoginDeps {
   outputIsTerminal: boolean
   openBrowser(url: string): void
   startCallbackServer(port: number): Promise<CallbackServer>
-  saveSecret: RunDeps['saveSecret']
+  saveSecret: SaveSecret
   debug(message: string): void
   createState?: () => string
   createPkce?: () => Pkce
@@ -83,7 +84,7 @@ export function checkCallback(params: URLSearchParams, expectedState: string, po
     }
     if (code === 'invalid_scope') {
       throw new ActionError(
-        `Bitbucket refused the authorization (${said}). Check the permissions ticked on the OAuth consumer, then run the login again.`,
+        `Bitbucket refused the authorization (${said}). ${tickPermissions('the permissions the workflow needs', 'run the login again')}`,
       )
     }
     if (code === 'server_error' || code === 'temporarily_unavailable') {
@@ -158,7 +159,7 @@ async function finish(
   try {
     deps.info('Got the authorization code; exchanging it for tokens...')
     const token = await requestToken(
-      { http: deps.http, masker: deps.masker, debug: deps.debug },
+      { http: deps.http, masker: deps.masker, debug: deps.debug, wording: CLI_WORDING },
       {
         tokenUrl: joinUrl(req.bitbucketUrl, 'site/oauth2/access_token'),
         clientId: req.clientId,
@@ -169,26 +170,28 @@ async function finish(
     const refreshToken = token.refreshToken
     if (!refreshToken) {
       throw new ActionError(
-        'Bitbucket answered the code exchange without a refresh token, so there is nothing to store. Check that --bitbucket-url is the Bitbucket site root (https://bitbucket.org).',
+        `Bitbucket answered the code exchange without a refresh token, so there is nothing to store. Check that ${CLI_WORDING.bitbucketUrl.name} is the Bitbucket site root (https://bitbucket.org).`,
       )
     }
     if (req.secret) {
       try {
-        await deps.saveSecret(deps.http, req.secret, refreshToken, deps.debug)
+        await deps.saveSecret(deps.http, req.secret, refreshToken, deps.debug, CLI_WORDING)
       } catch (err) {
         throw new ActionError(
-          `Got a refresh token, but could not store it as secret ${describeSecret(req.secret)}: ${errorMessage(err)} The token was not printed; fix that and run bitbucket-oauth login again.`,
+          `Got a refresh token, but could not store it as secret ${describeSecretTarget(req.secret)}: ${errorMessage(err)} The token was not printed; fix that and run bitbucket-oauth login again.`,
           { cause: err },
         )
       }
     }
     await callback.respond(
       200,
-      successPage(req.secret ? `it is stored as GitHub secret ${describeSecret(req.secret)}` : 'the terminal has it'),
+      successPage(
+        req.secret ? `it is stored as GitHub secret ${describeSecretTarget(req.secret)}` : 'the terminal has it',
+      ),
     )
     return { ...token, refreshToken }
   } catch (err) {
-    await callback.respond(502, failurePage(deps.masker.redact(forTheCommand(errorMessage(err)))))
+    await callback.respond(502, failurePage(deps.masker.redact(errorMessage(err))))
     throw err
   }
 }
@@ -203,7 +206,7 @@ function report(req: LoginRequest, deps: LoginDeps, token: Token & { refreshToke
     'The refresh token rotates on each use and expires after 3 months unused; set `refresh-token-secret` in the workflow so the action saves each new one.',
   )
   if (req.secret) {
-    deps.info(`Stored the refresh token as GitHub secret ${describeSecret(req.secret)}.`)
+    deps.info(`Stored the refresh token as GitHub secret ${describeSecretTarget(req.secret)}.`)
     return
   }
   if (deps.outputIsTerminal)

@@ -4,9 +4,11 @@
  * the browser opens, so that a missing GitHub token does not cost a login.
  */
 import { ActionError } from '../shared/errors.ts'
-import { parseBaseUrl, type SecretTarget } from '../action/inputs.ts'
+import type { SecretTarget } from '../github/secret-target.ts'
+import { parseBaseUrl } from '../shared/validate.ts'
 import type { SecretRequest } from './args.ts'
 import { githubHost, parseGitHubRemote } from './git-remote.ts'
+import { CLI_WORDING } from './wording.ts'
 
 export interface SecretTargetDeps {
   env: NodeJS.ProcessEnv
@@ -22,16 +24,7 @@ export async function resolveSecretTarget(request: SecretRequest, deps: SecretTa
       `--secret ${request.name} needs a GitHub token allowed to write Actions secrets in GH_TOKEN or GITHUB_TOKEN: with the GitHub CLI, run \`GH_TOKEN=$(gh auth token) bitbucket-oauth login --secret ${request.name}\`; or a fine-grained token with "Secrets: read and write".`,
     )
   }
-  let githubApiUrl: URL
-  try {
-    githubApiUrl = parseBaseUrl(env.GITHUB_API_URL || 'https://api.github.com', 'GITHUB_API_URL')
-  } catch (err) {
-    throw new ActionError(
-      (err as Error).message
-        .replace('Input `GITHUB_API_URL`', 'GITHUB_API_URL')
-        .replace('input `GITHUB_API_URL`', 'GITHUB_API_URL'),
-    )
-  }
+  const githubApiUrl = parseBaseUrl(env.GITHUB_API_URL || 'https://api.github.com', CLI_WORDING.githubApiUrl)
 
   let repository = request.repository
   if (!request.organization && !repository) {

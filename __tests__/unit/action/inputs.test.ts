@@ -1,8 +1,7 @@
 import { describe, expect, test } from '@jest/globals'
 import { joinUrl } from '../../../src/net/http.ts'
-import { maskSecretInputs, parseBaseUrl, parseBoolean, parseScopes, readConfig } from '../../../src/action/inputs.ts'
+import { maskSecretInputs, parseBoolean, parseScopes, readConfig } from '../../../src/action/inputs.ts'
 import { Masker } from '../../../src/shared/mask.ts'
-import { missingScopes } from '../../../src/bitbucket/scopes.ts'
 
 const env = { GITHUB_WORKSPACE: '/ws', RUNNER_TEMP: '/rt' }
 const reader = (values: Record<string, string>) => (name: string) => values[name] ?? ''
@@ -51,6 +50,9 @@ describe('readConfig', () => {
   ])('%j is refused', (overrides, message) => {
     expect(() => readConfig(reader({ ...base, ...overrides }), env)).toThrow(message)
   })
+})
+
+describe('readConfig: the secret that receives the rotated refresh token', () => {
   test('a secret target', () => {
     const c = readConfig(
       reader({
@@ -81,18 +83,6 @@ describe('small parsers', () => {
   })
   test('scopes split on spaces and commas, deduplicated', () => {
     expect(parseScopes(' repository, account  repository ')).toEqual(['repository', 'account'])
-  })
-  test('parseBaseUrl strips trailing slashes and refuses queries', () => {
-    expect(parseBaseUrl('http://127.0.0.1:9/x//', 'u').href).toBe('http://127.0.0.1:9/x')
-    expect(() => parseBaseUrl('https://h/?a=1', 'u')).toThrow(/without "\?" or "#"/)
-  })
-})
-
-describe('missingScopes', () => {
-  test('X:write satisfies X, not the other way round', () => {
-    expect(missingScopes(['repository'], ['repository:write'])).toEqual([])
-    expect(missingScopes(['repository:write'], ['repository'])).toEqual(['repository:write'])
-    expect(missingScopes(['repository', 'pullrequest', 'account'], ['account'])).toEqual(['repository', 'pullrequest'])
   })
 })
 

@@ -3,6 +3,7 @@ import nock from 'nock'
 import { HttpClient } from '../../../src/net/http.ts'
 import { Masker } from '../../../src/shared/mask.ts'
 import { basicAuthorization, requestToken, tokenError, type Grant } from '../../../src/bitbucket/oauth.ts'
+import { ACTION_WORDING } from '../../../src/action/wording.ts'
 
 const SITE = 'https://bitbucket.test'
 const TOKEN_URL = new URL(`${SITE}/site/oauth2/access_token`)
@@ -11,7 +12,14 @@ function deps() {
   const masked: string[] = []
   const masker = new Masker((v) => masked.push(v))
   const http = new HttpClient({ sleep: async () => {}, random: () => 0 })
-  return { masked, masker, http, debug: () => {}, now: () => Date.parse('2026-11-22T10:00:00Z') }
+  return {
+    masked,
+    masker,
+    http,
+    debug: () => {},
+    wording: ACTION_WORDING,
+    now: () => Date.parse('2026-11-22T10:00:00Z'),
+  }
 }
 
 afterEach(() => {
@@ -159,7 +167,8 @@ describe('tokenError maps each refusal to what to do', () => {
     json: Record<string, unknown> | undefined,
     grant: Grant['type'] = 'refresh_token',
     www?: string,
-  ) => tokenError(status, json, 'application/json', grant, www).message
+  ) =>
+    tokenError({ status, json, contentType: 'application/json', grant, wwwAuthenticate: www }, ACTION_WORDING).message
 
   test("Bitbucket's bad client: 400 unauthorized_client", () => {
     expect(map(400, { error: 'unauthorized_client', error_description: 'Invalid OAuth client credentials' })).toMatch(
@@ -213,9 +222,8 @@ describe('tokenError maps each refusal to what to do', () => {
     expect(map(429, {})).toMatch(/HTTP 429 after retries/)
   })
   test('a non-JSON error names status and content type', () => {
-    expect(tokenError(502, undefined, 'text/html', 'refresh_token').message).toMatch(
-      /HTTP 502 with text\/html, not a JSON OAuth error/,
-    )
+    const refusal = { status: 502, json: undefined, contentType: 'text/html', grant: 'refresh_token' } as const
+    expect(tokenError(refusal, ACTION_WORDING).message).toMatch(/HTTP 502 with text\/html, not a JSON OAuth error/)
   })
   test('anything else names the status and the error', () => {
     expect(map(400, { error: 'unsupported_grant_type' })).toMatch(/HTTP 400 \(unsupported_grant_type\)/)

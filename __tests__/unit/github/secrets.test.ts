@@ -8,7 +8,8 @@ import sodium from 'libsodium-wrappers'
 import { MockAgent } from 'undici'
 import { HttpClient } from '../../../src/net/http.ts'
 import { saveSecret } from '../../../src/github/secrets.ts'
-import type { SecretTarget } from '../../../src/action/inputs.ts'
+import type { SecretTarget } from '../../../src/github/secret-target.ts'
+import { ACTION_WORDING } from '../../../src/action/wording.ts'
 
 const API = 'https://api.github.com'
 const TOKEN = 'github_pat_unit_test_token_0123456789'
@@ -118,7 +119,7 @@ describe('request sequence per scope', () => {
       'GET /repos/octo-org/octo-repo/actions/secrets/public-key': KEY(),
       'PUT /repos/octo-org/octo-repo/actions/secrets/BB_REFRESH': { status: 204 },
     })
-    await saveSecret(http, target({}), VALUE, (m) => debug.push(m))
+    await saveSecret(http, target({}), VALUE, (m) => debug.push(m), ACTION_WORDING)
     expect(seen.map((s) => `${s.method} ${s.path}`)).toEqual([
       'GET /repos/octo-org/octo-repo/actions/secrets/public-key',
       'PUT /repos/octo-org/octo-repo/actions/secrets/BB_REFRESH',
@@ -138,7 +139,7 @@ describe('request sequence per scope', () => {
       'GET /repos/octo-org/octo-repo/environments/prod%20eu/secrets/public-key': KEY(),
       'PUT /repos/octo-org/octo-repo/environments/prod%20eu/secrets/BB_REFRESH': { status: 201 },
     })
-    await saveSecret(http, target({ environment: 'prod eu' }), VALUE, () => {})
+    await saveSecret(http, target({ environment: 'prod eu' }), VALUE, () => {}, ACTION_WORDING)
     expect(seen.map((s) => `${s.method} ${s.path}`)).toEqual([
       'GET /repos/octo-org/octo-repo/environments/prod%20eu/secrets/public-key',
       'PUT /repos/octo-org/octo-repo/environments/prod%20eu/secrets/BB_REFRESH',
@@ -153,7 +154,7 @@ describe('request sequence per scope', () => {
       'GET /orgs/octo-org/actions/secrets/BB_REFRESH': { status: 404, body: { message: 'Not Found' } },
       'PUT /orgs/octo-org/actions/secrets/BB_REFRESH': { status: 201 },
     })
-    await saveSecret(http, target({ organization: 'octo-org', repository: undefined }), VALUE, () => {})
+    await saveSecret(http, target({ organization: 'octo-org', repository: undefined }), VALUE, () => {}, ACTION_WORDING)
     expect(seen.map((s) => `${s.method} ${s.path}`)).toEqual([
       'GET /orgs/octo-org/actions/secrets/public-key',
       'GET /orgs/octo-org/actions/secrets/BB_REFRESH',
@@ -171,7 +172,7 @@ describe('request sequence per scope', () => {
       'GET /orgs/octo-org/actions/secrets/BB_REFRESH': { status: 200, body: { name: 'BB_REFRESH', visibility: 'all' } },
       'PUT /orgs/octo-org/actions/secrets/BB_REFRESH': { status: 204 },
     })
-    await saveSecret(http, target({ organization: 'octo-org', repository: undefined }), VALUE, () => {})
+    await saveSecret(http, target({ organization: 'octo-org', repository: undefined }), VALUE, () => {}, ACTION_WORDING)
     expect(seen).toHaveLength(3)
     expect(opened(seen[2]!.body).rest).toEqual({ key_id: '3380204578043523366', visibility: 'all' })
   })
@@ -195,7 +196,7 @@ describe('request sequence per scope', () => {
       'GET /orgs/octo-org/actions/secrets/BB_REFRESH/repositories?per_page=100&page=2': page(2),
       'PUT /orgs/octo-org/actions/secrets/BB_REFRESH': { status: 204 },
     })
-    await saveSecret(http, target({ organization: 'octo-org', repository: undefined }), VALUE, () => {})
+    await saveSecret(http, target({ organization: 'octo-org', repository: undefined }), VALUE, () => {}, ACTION_WORDING)
     expect(seen.map((s) => `${s.method} ${s.path}`)).toEqual([
       'GET /orgs/octo-org/actions/secrets/public-key',
       'GET /orgs/octo-org/actions/secrets/BB_REFRESH',
@@ -218,7 +219,7 @@ describe('request sequence per scope', () => {
       },
       ghes,
     )
-    await saveSecret(http, target({ githubApiUrl: new URL(`${ghes}/api/v3`) }), VALUE, () => {})
+    await saveSecret(http, target({ githubApiUrl: new URL(`${ghes}/api/v3`) }), VALUE, () => {}, ACTION_WORDING)
     expect(seen.map((s) => s.path)).toEqual([
       '/api/v3/repos/octo-org/octo-repo/actions/secrets/public-key',
       '/api/v3/repos/octo-org/octo-repo/actions/secrets/BB_REFRESH',
@@ -230,7 +231,7 @@ describe('request sequence per scope', () => {
       'GET /repos/octo-org/octo-repo/actions/secrets/public-key': KEY(),
       'PUT /repos/octo-org/octo-repo/actions/secrets/BB_REFRESH': [{ status: 502 }, { status: 204 }],
     })
-    await saveSecret(http, target({}), VALUE, () => {})
+    await saveSecret(http, target({}), VALUE, () => {}, ACTION_WORDING)
     expect(seen.map((s) => s.method)).toEqual(['GET', 'PUT', 'PUT'])
     expect(opened(seen[2]!.body).value).toBe(VALUE)
   })
@@ -239,7 +240,7 @@ describe('request sequence per scope', () => {
 describe('errors say what to fix, never the token or the value', () => {
   async function failure(routes: Record<string, Reply | Reply[]>, t: Partial<SecretTarget> = {}): Promise<string> {
     const { http } = fakeGitHub(routes)
-    const err = await saveSecret(http, target(t), VALUE, () => {}).then(
+    const err = await saveSecret(http, target(t), VALUE, () => {}, ACTION_WORDING).then(
       () => undefined,
       (e: unknown) => e as Error,
     )

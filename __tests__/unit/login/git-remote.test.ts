@@ -1,0 +1,30 @@
+/** The repository of the origin remote: the default of --repo. */
+import { describe, expect, test } from '@jest/globals'
+import { githubHost, parseGitHubRemote } from '../../../src/login/git-remote.ts'
+
+describe('parseGitHubRemote', () => {
+  test.each([
+    ['https://github.com/octo-org/octo-repo.git', 'octo-org/octo-repo'],
+    ['https://github.com/octo-org/octo-repo', 'octo-org/octo-repo'],
+    ['https://github.com/octo-org/octo-repo/', 'octo-org/octo-repo'],
+    ['https://x-access-token:abc@github.com/octo-org/octo.repo.git', 'octo-org/octo.repo'],
+    ['git@github.com:octo-org/octo-repo.git', 'octo-org/octo-repo'],
+    ['git@github.com:octo-org/octo-repo', 'octo-org/octo-repo'],
+    ['ssh://git@github.com/octo-org/octo-repo.git', 'octo-org/octo-repo'],
+    ['ssh://git@ssh.github.com:443/octo-org/octo-repo.git', 'octo-org/octo-repo'],
+    ['https://bitbucket.org/ws/repo.git', undefined],
+    ['git@bitbucket.org:ws/repo.git', undefined],
+    ['https://github.com/only-owner', undefined],
+    ['https://github.com/a/b/c', undefined],
+    ['/local/path/repo', undefined],
+  ])('%s → %s', (remote, expected) => {
+    expect(parseGitHubRemote(remote)).toBe(expected)
+  })
+
+  test('GitHub Enterprise: the host comes from GITHUB_API_URL', () => {
+    expect(githubHost(new URL('https://api.github.com'))).toBe('github.com')
+    expect(githubHost(new URL('https://ghe.example.com/api/v3'))).toBe('ghe.example.com')
+    expect(parseGitHubRemote('git@ghe.example.com:team/app.git', 'ghe.example.com')).toBe('team/app')
+    expect(parseGitHubRemote('git@github.com:team/app.git', 'ghe.example.com')).toBeUndefined()
+  })
+})

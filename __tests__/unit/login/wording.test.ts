@@ -1,0 +1,30 @@
+/** The command's wording: the shared modules' messages name its options and environment variables. */
+import { describe, expect, test } from '@jest/globals'
+import { CLI_WORDING } from '../../../src/login/wording.ts'
+import { REPOSITORY_PERMISSION, degraded, readOnlyTokenSaves, refusedConsumer } from '../../helpers/wording.ts'
+
+describe('CLI_WORDING', () => {
+  test('a refused consumer: --client-id and --client-secret, and their variables', () => {
+    expect(refusedConsumer(CLI_WORDING)).toBe(
+      "Bitbucket refused the OAuth consumer (unauthorized_client: Invalid OAuth client credentials). Check --client-id and --client-secret (BITBUCKET_CLIENT_ID, BITBUCKET_CLIENT_SECRET): they must be the consumer's Key and Secret (Workspace settings → OAuth consumers).",
+    )
+  })
+
+  test('a degraded Bitbucket: run the command again later', () => {
+    expect(degraded(CLI_WORDING)).toBe(
+      'The Bitbucket token endpoint answered HTTP 503 after retries. Bitbucket may be degraded; run bitbucket-oauth login again later.',
+    )
+  })
+
+  test("a GitHub 403: the token in GH_TOKEN/GITHUB_TOKEN, and nothing about a workflow's token", async () => {
+    expect(await readOnlyTokenSaves(CLI_WORDING)).toBe(
+      `The GitHub token in GH_TOKEN/GITHUB_TOKEN may not write secret BB of repository octo-org/octo-repo (HTTP 403: "Resource not accessible by personal access token"). ${REPOSITORY_PERMISSION}`,
+    )
+  })
+
+  test("a network failure: the pieces of the HTTP client's advice", () => {
+    expect(`Check the URL, ${CLI_WORDING.network} and any HTTPS_PROXY setting, then ${CLI_WORDING.retryAdvice}.`).toBe(
+      'Check the URL, the network and any HTTPS_PROXY setting, then run bitbucket-oauth login again.',
+    )
+  })
+})
