@@ -5,7 +5,7 @@
  * `/_emulator/*` (faults, clock, requests, consumers).
  */
 import { parseArgs } from 'node:util'
-import { startEmulator } from './server.ts'
+import { startEmulator } from './bitbucket/server.ts'
 
 const { values } = parseArgs({
   options: {

@@ -19,8 +19,8 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
-import { archivesOf } from '../emulator/archives.ts'
-import { startEmulator } from '../emulator/server.ts'
+import { archivesOf } from '../emulator/bitbucket/archives.ts'
+import { startEmulator } from '../emulator/bitbucket/server.ts'
 import { benchArchive, type BenchArchive } from './bench-data.ts'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')

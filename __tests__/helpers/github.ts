@@ -1,5 +1,5 @@
 /** A fake GitHub with one repository (environment `production`), its organization, and a token that may write all their secrets. */
-import { startFakeGitHub, type FakeGitHub, type FakeRepository } from '../../emulator/github.ts'
+import { startFakeGitHub, type FakeGitHub, type FakeRepository } from '../../emulator/github/server.ts'
 
 export interface GitHubFixture {
   gh: FakeGitHub

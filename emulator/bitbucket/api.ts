@@ -1,7 +1,7 @@
 /** The REST API (`/2.0/...`): Bearer access tokens only. */
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { Router } from './router.ts'
-import { sendJson } from './router.ts'
+import type { Router } from '../http/router.ts'
+import { sendJson } from '../http/router.ts'
 import type { AccessToken, EmulatorState } from './state.ts'
 
 /** The valid access token of the request, or a 401 answer and undefined. */

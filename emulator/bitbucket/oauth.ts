@@ -4,8 +4,8 @@
  * Bitbucket's error shapes.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { Router, RequestContext } from './router.ts'
-import { sendJson } from './router.ts'
+import type { Router, RequestContext } from '../http/router.ts'
+import { sendJson } from '../http/router.ts'
 import type { Consumer, EmulatorState } from './state.ts'
 
 export type GrantHandler = (form: URLSearchParams, consumer: Consumer, res: ServerResponse, ctx: RequestContext) => void

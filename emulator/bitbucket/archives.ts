@@ -21,11 +21,11 @@ import fs from 'node:fs'
 import http from 'node:http'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { Fault } from './faults.ts'
-import type { Router } from './router.ts'
-import { send, sendJson } from './router.ts'
+import type { Fault } from '../http/faults.ts'
+import type { Router } from '../http/router.ts'
+import { send, sendJson } from '../http/router.ts'
 import type { AccessToken, EmulatorState } from './state.ts'
-import { tarGz, type WriterEntry } from './tar.ts'
+import { tarGz, type WriterEntry } from '../tar-writer.ts'
 import { execFile } from 'node:child_process'
 import type { GitRepos } from './git.ts'
 
@@ -315,7 +315,7 @@ export function registerArchives(router: Router, state: EmulatorState, git?: Git
     const token = state.bearer(req.headers.authorization)
     const repo = store.repositories.get(`${ws}/${slug}`.toLowerCase())
     if (!repo && token && hasRepositoryScope(token) && git?.has(ws, slug)) {
-      // A repository served over git (emulator/git.ts): its archive, as Bitbucket makes it, by `git archive`.
+      // A repository served over git (git.ts): its archive, as Bitbucket makes it, by `git archive`.
       serveGitArchive(git.dir(ws, slug), ws, slug, ref, res)
       return
     }

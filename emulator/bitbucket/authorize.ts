@@ -18,8 +18,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { createHash } from 'node:crypto'
 import type { GrantHandler } from './oauth.ts'
 import { oauthError, tokenAnswer } from './oauth.ts'
-import type { Router, RequestContext } from './router.ts'
-import { send, sendJson } from './router.ts'
+import type { Router, RequestContext } from '../http/router.ts'
+import { send, sendJson } from '../http/router.ts'
 import { randomToken, type Consumer, type EmulatorState } from './state.ts'
 
 export const CODE_TTL_MS = 60_000
