@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import { topFolder } from '../emulator/bitbucket/archives.ts'
+import { topFolder } from '../emulator/bitbucket/archive-store.ts'
 import { writeTarGzFile, type WriterEntry } from '../emulator/tar-writer.ts'
 
 /** A small fast PRNG (mulberry32), so the bytes are the same on every machine. */

@@ -19,7 +19,7 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
-import { archivesOf } from '../emulator/bitbucket/archives.ts'
+import { archivesOf } from '../emulator/bitbucket/archive-store.ts'
 import { startEmulator } from '../emulator/bitbucket/server.ts'
 import { benchArchive, type BenchArchive } from './bench-data.ts'
 

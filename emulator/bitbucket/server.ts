@@ -1,110 +1,79 @@
 /**
  * The Bitbucket emulator: a real HTTP(S) server on loopback that behaves as
- * shared/bitbucket.md says. Site and REST API share one origin: the site root
- * is `url`, the API root `${url}/2.0`. Each concern registers its routes.
+ * Bitbucket Cloud does where the action relies on it. Site and REST API share
+ * one origin: the site root is `url`, the API root `${url}/2.0`.
+ *
+ * Each concern is a file that registers its routes (`register…(site)`, with
+ * the router and the shared stores in `site`, site.ts):
+ *
+ *   control.ts     `/_emulator/*`: faults, clock, options, consumers, sample repositories
+ *   oauth.ts       `POST /site/oauth2/access_token`: refresh_token and client_credentials grants
+ *   api.ts         `GET /2.0/user`, and the Bearer check of the REST API
+ *   authorize.ts   the consent page and the authorization_code grant (pages: authorize-pages.ts)
+ *   git.ts         git over smart HTTP (`/{ws}/{repo}.git/...`; repositories: git-repos.ts)
+ *   refs.ts        `GET /2.0/repositories/{ws}/{repo}`, its refs and commits (store: archive-store.ts)
+ *   archives.ts    `GET /{ws}/{repo}/get/{ref}.tar.gz` and the login page it redirects to
+ *   mirror.ts      a second origin serving archives like signed download URLs (`startMirror`)
+ *
+ * A new concern is a new file with its register function, added to
+ * `registerSite` below; options it needs go in EmulatorOptions and reach it
+ * through `site` (a Data Center layout under a context path such as
+ * `/bitbucket` would be such an option). Routes match in the order they were
+ * added, so the order below matters only where patterns overlap.
  */
-import http from 'node:http'
-import https from 'node:https'
-import type { AddressInfo } from 'node:net'
 import { Faults } from '../http/faults.ts'
-import { registerOAuth, type GrantHandler } from './oauth.ts'
-import { Router, sendJson } from '../http/router.ts'
-import { EmulatorState, type StateOptions } from './state.ts'
+import { listen, type ListenOptions } from '../http/listen.ts'
+import { Router } from '../http/router.ts'
 import { registerApi } from './api.ts'
-import { registerAuthorize } from './authorize.ts'
-import { registerGit, type GitRepos } from './git.ts'
+import { archivesOf } from './archive-store.ts'
 import { registerArchives } from './archives.ts'
+import { registerAuthorize } from './authorize.ts'
+import { registerControl } from './control.ts'
+import { registerGit } from './git.ts'
+import { GitRepos } from './git-repos.ts'
+import { registerOAuth } from './oauth.ts'
+import { registerRefs } from './refs.ts'
+import type { Site } from './site.ts'
+import { EmulatorState, type StateOptions } from './state.ts'
 
-export interface EmulatorOptions extends Partial<StateOptions> {
-  port?: number
-  host?: string
-  /** Serve HTTPS with this key and certificate. */
-  tls?: { key: string | Buffer; cert: string | Buffer }
-}
+export interface EmulatorOptions extends Partial<StateOptions>, ListenOptions {}
 
-export interface Emulator {
+export interface Emulator extends Site {
   /** Site root, e.g. http://127.0.0.1:PORT */
   url: string
   /** REST API root: `${url}/2.0` */
   apiUrl: string
-  state: EmulatorState
-  router: Router
   faults: Faults
-  /** Extra OAuth grants (authorization_code) by grant_type. */
-  grants: Map<string, GrantHandler>
-  /** Repositories served over git's smart HTTP protocol (`git.create(ws, repo, files)`). */
-  git: GitRepos
   close(): Promise<void>
+}
+
+function registerSite(site: Site): void {
+  registerControl(site)
+  registerOAuth(site)
+  registerApi(site)
+  registerAuthorize(site)
+  registerGit(site)
+  registerRefs(site)
+  registerArchives(site)
 }
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const state = new EmulatorState(options)
   const faults = new Faults()
-  const router = new Router(faults)
-  const grants = new Map<string, GrantHandler>()
-  registerAdmin(router, state)
-  registerOAuth(router, state, grants)
-  registerApi(router, state)
-  registerAuthorize(router, state, grants)
-  const git = registerGit(router, state)
-  registerArchives(router, state, git)
-
-  const listener = (req: http.IncomingMessage, res: http.ServerResponse) => void router.handle(req, res)
-  const server = options.tls
-    ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, listener)
-    : http.createServer(listener)
-  const host = options.host ?? '127.0.0.1'
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(options.port ?? 0, host, () => resolve())
-  })
-  const { port } = server.address() as AddressInfo
-  const hostPart = host.includes(':') ? `[${host}]` : host
-  const url = `${options.tls ? 'https' : 'http'}://${hostPart}:${port}`
-  return {
-    url,
-    apiUrl: `${url}/2.0`,
+  const site: Site = {
+    router: new Router(faults),
     state,
-    router,
-    faults,
-    grants,
-    git,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      }).finally(() => git.dispose()),
+    grants: new Map(),
+    git: new GitRepos(),
+    archives: archivesOf(state),
   }
-}
-
-/** `/_emulator/*`: control from another process (the demo, the workflow job). */
-function registerAdmin(router: Router, state: EmulatorState): void {
-  const json = (body: Buffer) => (body.length ? (JSON.parse(body.toString('utf8')) as Record<string, unknown>) : {})
-  router.add('POST', /^\/_emulator\/faults$/, (_req, res, ctx) => {
-    const value = JSON.parse(ctx.body.toString('utf8')) as unknown
-    const list = Array.isArray(value) ? value : [value]
-    router.faults.add(...list.map((f) => Faults.fromJson(f as Record<string, unknown>)))
-    sendJson(res, 200, { armed: list.length })
-  })
-  router.add('DELETE', /^\/_emulator\/faults$/, (_req, res) => {
-    router.faults.clear()
-    sendJson(res, 200, {})
-  })
-  router.add('GET', /^\/_emulator\/requests$/, (_req, res) => sendJson(res, 200, router.requests))
-  router.add('POST', /^\/_emulator\/clock$/, (_req, res, ctx) => {
-    state.advance(Number(json(ctx.body).advanceMs ?? 0))
-    sendJson(res, 200, { now: new Date(state.now()).toISOString() })
-  })
-  router.add('POST', /^\/_emulator\/options$/, (_req, res, ctx) => {
-    Object.assign(state.options, json(ctx.body))
-    sendJson(res, 200, state.options)
-  })
-  router.add('POST', /^\/_emulator\/consumers$/, (_req, res, ctx) => {
-    const consumer = state.addConsumer(json(ctx.body))
-    const refresh = state.issueRefreshToken(consumer.key)
-    sendJson(res, 200, { clientId: consumer.key, clientSecret: consumer.secret, refreshToken: refresh.value })
-  })
-  router.add('POST', /^\/_emulator\/refresh-tokens\/check$/, (_req, res, ctx) => {
-    sendJson(res, 200, { accepted: state.acceptsRefreshToken(String(json(ctx.body).token ?? '')) })
-  })
+  registerSite(site)
+  const server = await listen((req, res) => void site.router.handle(req, res), options)
+  return {
+    ...site,
+    url: server.origin,
+    apiUrl: `${server.origin}/2.0`,
+    faults,
+    close: () => server.close().finally(() => site.git.dispose()),
+  }
 }

@@ -1,6 +1,17 @@
-/** A tiny router: routes are (method, regex, handler); faults are applied before the handler. */
+/**
+ * A tiny router: routes are (method, regex, handler). Every request outside
+ * the control paths (`/_emulator/...`) is logged in `requests` and may meet an
+ * armed fault (faults.ts) before its handler runs.
+ */
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { Faults, Fault } from './faults.ts'
+import { applyFault, type Faults, type Fault } from './faults.ts'
+import { sendJson } from './reply.ts'
+import { logEntry, type LoggedRequest } from './request-log.ts'
+
+export type { LoggedRequest } from './request-log.ts'
+
+/** Requests below this path control the server (control.ts): not logged, never faulted. */
+export const CONTROL_PATH = '/_emulator/'
 
 export interface RequestContext {
   url: URL
@@ -21,15 +32,6 @@ interface Route {
   stream: boolean
 }
 
-export interface LoggedRequest {
-  method: string
-  path: string
-  host: string
-  headers: Record<string, string | string[] | undefined>
-  body: string
-  at: number
-}
-
 export class Router {
   readonly #routes: Route[] = []
   readonly requests: LoggedRequest[] = []
@@ -39,6 +41,7 @@ export class Router {
     this.faults = faults
   }
 
+  /** Adds a route; the first added route that matches wins. `method` '*' matches any method. */
   add(method: string, pattern: RegExp, handler: Handler, options: { stream?: boolean } = {}): void {
     this.#routes.push({ method, pattern, handler, stream: options.stream ?? false })
   }
@@ -49,43 +52,10 @@ export class Router {
       (r) => (r.method === req.method || r.method === '*') && r.pattern.test(url.pathname),
     )
     const body = route?.stream ? Buffer.alloc(0) : await readBody(req)
-    if (!url.pathname.startsWith('/_emulator/')) {
-      this.requests.push({
-        method: req.method ?? 'GET',
-        path: url.pathname + url.search,
-        host: req.headers.host ?? '',
-        headers: { ...req.headers },
-        body: body.toString('utf8'),
-        at: Date.now(),
-      })
-    }
-    const fault = url.pathname.startsWith('/_emulator/')
-      ? undefined
-      : this.faults.take(req.method ?? 'GET', url.pathname)
-    if (fault) {
-      if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs))
-      switch (fault.kind) {
-        case 'stall':
-          return // never answer; the server closes the socket on shutdown
-        case 'reset':
-          req.socket.destroy()
-          return
-        case 'status': {
-          const headers: Record<string, string> = {
-            'content-type': fault.contentType ?? 'application/json',
-            ...fault.headers,
-          }
-          res.writeHead(fault.status ?? 500, headers)
-          res.end(
-            fault.body ??
-              JSON.stringify({ type: 'error', error: { message: `emulated fault ${fault.status ?? 500}` } }),
-          )
-          return
-        }
-        default:
-          break // 'delay' and 'truncate' go on to the handler
-      }
-    }
+    const control = url.pathname.startsWith(CONTROL_PATH)
+    if (!control) this.requests.push(logEntry(req, url, body))
+    const fault = control ? undefined : this.faults.take(req.method ?? 'GET', url.pathname)
+    if (fault && (await applyFault(fault, req, res))) return
     if (!route) {
       sendJson(res, 404, { type: 'error', error: { message: `No route for ${req.method} ${url.pathname}` } })
       return
@@ -108,32 +78,4 @@ export function readBody(req: IncomingMessage): Promise<Buffer> {
     req.on('end', () => resolve(Buffer.concat(chunks)))
     req.on('error', reject)
   })
-}
-
-/** Sends a body, cut short when a `truncate` fault applies (Content-Length promises the whole). */
-export function send(
-  res: ServerResponse,
-  status: number,
-  headers: Record<string, string>,
-  body: Buffer | string,
-  fault?: Fault,
-): void {
-  const buf = Buffer.isBuffer(body) ? body : Buffer.from(body)
-  res.writeHead(status, { ...headers, 'content-length': String(buf.length) })
-  if (fault?.kind === 'truncate') {
-    res.write(buf.subarray(0, Math.floor(buf.length * (fault.fraction ?? 0.5))))
-    setTimeout(() => res.destroy(), 20)
-    return
-  }
-  res.end(buf)
-}
-
-export function sendJson(
-  res: ServerResponse,
-  status: number,
-  value: unknown,
-  fault?: Fault,
-  headers: Record<string, string> = {},
-): void {
-  send(res, status, { 'content-type': 'application/json; charset=utf-8', ...headers }, JSON.stringify(value), fault)
 }

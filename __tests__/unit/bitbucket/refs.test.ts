@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
-import { archivesOf, sampleTree } from '../../../emulator/bitbucket/archives.ts'
+import { archivesOf, sampleTree } from '../../../emulator/bitbucket/archive-store.ts'
 import { startEmulator, type Emulator } from '../../../emulator/bitbucket/server.ts'
 import { HttpClient } from '../../../src/net/http.ts'
 import { resolveRef } from '../../../src/bitbucket/refs.ts'
