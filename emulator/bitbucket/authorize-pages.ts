@@ -8,7 +8,7 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
 }
 
-export function htmlPage(res: ServerResponse, status: number, title: string, body: string, ctx?: RequestContext): void {
+function htmlPage(res: ServerResponse, status: number, title: string, body: string, ctx?: RequestContext): void {
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)} - Bitbucket (emulated)</title></head>
 <body><h1>${escapeHtml(title)}</h1>
