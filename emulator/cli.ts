@@ -2,10 +2,11 @@
  * Runs the emulator on its own: `node emulator/cli.ts [--port N] [--host H]`.
  * Prints one JSON line {url, apiUrl, clientId, clientSecret, refreshToken} for
  * a fresh consumer, then serves until interrupted. Control it through
- * `/_emulator/*` (faults, clock, requests, consumers).
+ * `/_emulator/*` (faults, clock, requests, consumers, repositories; the list
+ * is in bitbucket/control.ts).
  */
 import { parseArgs } from 'node:util'
-import { startEmulator } from './server.ts'
+import { startEmulator } from './bitbucket/server.ts'
 
 const { values } = parseArgs({
   options: {

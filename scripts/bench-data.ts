@@ -8,8 +8,8 @@
 import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import { topFolder } from '../emulator/archives.ts'
-import { writeTarGzFile, type WriterEntry } from '../emulator/tar.ts'
+import { topFolder } from '../emulator/bitbucket/archive-store.ts'
+import { writeTarGzFile, type WriterEntry } from '../emulator/tar-writer.ts'
 
 /** A small fast PRNG (mulberry32), so the bytes are the same on every machine. */
 function rng(seed: number): () => number {

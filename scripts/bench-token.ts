@@ -16,7 +16,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { parse } from 'yaml'
-import { startEmulator } from '../emulator/server.ts'
+import { startEmulator } from '../emulator/bitbucket/server.ts'
 
 export interface TokenBenchOptions {
   root: string

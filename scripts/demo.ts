@@ -9,8 +9,8 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import { archivesOf, sampleTree } from '../emulator/archives.ts'
-import { startEmulator } from '../emulator/server.ts'
+import { archivesOf, sampleTree } from '../emulator/bitbucket/archive-store.ts'
+import { startEmulator } from '../emulator/bitbucket/server.ts'
 import { newJob, removeJob, runStep, type Job, type StepResult } from '../__tests__/helpers/action.ts'
 import { git } from '../__tests__/helpers/git.ts'
 

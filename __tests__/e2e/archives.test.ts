@@ -4,12 +4,12 @@ import { afterEach, beforeEach, describe, expect, test } from '@jest/globals'
 import {
   archivesOf,
   sampleTree,
-  startMirror,
   topFolder,
   type ArchiveStore,
   type Tree,
-} from '../../emulator/archives.ts'
-import { tarGz, type WriterEntry } from '../../emulator/tar.ts'
+} from '../../emulator/bitbucket/archive-store.ts'
+import { startMirror } from '../../emulator/bitbucket/mirror.ts'
+import { tarGz, type WriterEntry } from '../../emulator/tar-writer.ts'
 import { findLeaks, newJob, removeJob, runStep, type Job, type StepResult } from '../helpers/action.ts'
 import { compareTree, listAll } from '../helpers/archives.ts'
 import { FAST_RETRY, startFixture, type Fixture } from '../helpers/emulator.ts'

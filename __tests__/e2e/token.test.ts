@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals'
 import fs from 'node:fs'
 import path from 'node:path'
-import { startEmulator } from '../../emulator/server.ts'
+import { startEmulator } from '../../emulator/bitbucket/server.ts'
 import { findLeaks, newJob, removeJob, runStep, wasMasked, type Job, type StepResult } from '../helpers/action.ts'
 import { FAST_RETRY, allSecrets, startFixture, type Fixture } from '../helpers/emulator.ts'
 import { startProxy } from '../helpers/proxy.ts'

@@ -1,7 +1,7 @@
 /** Helpers for the archive tests: compare an extracted folder with the emulator's tree; find leftovers. */
 import fs from 'node:fs'
 import path from 'node:path'
-import type { Tree } from '../../emulator/archives.ts'
+import type { Tree } from '../../emulator/bitbucket/archive-store.ts'
 
 export interface Found {
   files: Map<string, { content: Buffer; mode: number }>

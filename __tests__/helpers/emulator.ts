@@ -1,6 +1,6 @@
 /** An emulator with one consumer and a fresh refresh token, and the inputs that point the action at it. */
-import { startEmulator, type Emulator, type EmulatorOptions } from '../../emulator/server.ts'
-import type { Consumer } from '../../emulator/state.ts'
+import { startEmulator, type Emulator, type EmulatorOptions } from '../../emulator/bitbucket/server.ts'
+import type { Consumer } from '../../emulator/bitbucket/state.ts'
 
 export interface Fixture {
   emu: Emulator

@@ -1,5 +1,6 @@
 /** A fake GitHub with one repository (environment `production`), its organization, and a token that may write all their secrets. */
-import { startFakeGitHub, type FakeGitHub, type FakeRepository } from '../../emulator/github.ts'
+import { startFakeGitHub, type FakeGitHub } from '../../emulator/github/server.ts'
+import type { FakeRepository } from '../../emulator/github/state.ts'
 
 export interface GitHubFixture {
   gh: FakeGitHub

@@ -6,7 +6,7 @@
  *   saveSecret(http, target, value, debug, wording)
  *
  * - `http`: the shared HttpClient (retries 5xx/429/network faults; http only
- *   to loopback hosts, which is how tests point it at emulator/github.ts).
+ *   to loopback hosts, which is how tests point it at emulator/github/).
  * - `target`: a SecretTarget (secret-target.ts): `name`, `repository`
  *   (`owner/repo`, unused for an organization secret), `environment`,
  *   `organization`, `githubToken`, `githubApiUrl` (REST root, e.g.

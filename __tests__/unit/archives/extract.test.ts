@@ -3,7 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { Readable } from 'node:stream'
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals'
-import { tarGz, type WriterEntry } from '../../../emulator/tar.ts'
+import { tarGz, type WriterEntry } from '../../../emulator/tar-writer.ts'
 import { Destination, extractTarGz, resolveLink, UnsafeArchiveError } from '../../../src/archives/extract.ts'
 
 let root: string

@@ -3,7 +3,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { describe, expect, test } from '@jest/globals'
-import { tarChunks, type WriterEntry } from '../../../emulator/tar.ts'
+import { tarChunks, type WriterEntry } from '../../../emulator/tar-writer.ts'
 import { TarParser, type TarEntry } from '../../../src/archives/tar-reader.ts'
 
 interface Parsed {

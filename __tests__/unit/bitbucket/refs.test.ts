@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
-import { archivesOf, sampleTree } from '../../../emulator/archives.ts'
-import { startEmulator, type Emulator } from '../../../emulator/server.ts'
+import { archivesOf, sampleTree } from '../../../emulator/bitbucket/archive-store.ts'
+import { startEmulator, type Emulator } from '../../../emulator/bitbucket/server.ts'
 import { HttpClient } from '../../../src/net/http.ts'
 import { resolveRef } from '../../../src/bitbucket/refs.ts'
 

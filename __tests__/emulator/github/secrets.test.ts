@@ -1,11 +1,11 @@
 /** The fake GitHub secrets API behaves like GitHub where the tests rely on it, and refuses what GitHub would. */
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals'
 import sodium from 'libsodium-wrappers'
-import { startFakeGitHub, type FakeGitHub } from '../../emulator/github.ts'
-import { HttpClient } from '../../src/net/http.ts'
-import { saveSecret } from '../../src/github/secrets.ts'
-import type { SecretTarget } from '../../src/github/secret-target.ts'
-import { ACTION_WORDING } from '../../src/action/wording.ts'
+import { startFakeGitHub, type FakeGitHub } from '../../../emulator/github/server.ts'
+import { HttpClient } from '../../../src/net/http.ts'
+import { saveSecret } from '../../../src/github/secrets.ts'
+import type { SecretTarget } from '../../../src/github/secret-target.ts'
+import { ACTION_WORDING } from '../../../src/action/wording.ts'
 
 let gh: FakeGitHub
 let http: HttpClient

@@ -6,7 +6,11 @@
  * - `reset`: close the connection without an answer;
  * - `truncate`: the handler sends only `fraction` of the body, then closes;
  * - `delay`: answer normally after `delayMs` (also combines with the others).
+ *
+ * Arm them with `faults.add(...)` or `POST /_emulator/faults` (control.ts).
  */
+import type { IncomingMessage, ServerResponse } from 'node:http'
+
 export type FaultKind = 'status' | 'stall' | 'reset' | 'truncate' | 'delay'
 
 export interface Fault {
@@ -59,5 +63,34 @@ export class Faults {
       path: typeof path === 'object' ? new RegExp(path.regex) : path,
       times: value.times === null || value.times === 'Infinity' ? Infinity : (value.times as number | undefined),
     }
+  }
+}
+
+/**
+ * Applies a fault that came out of the queue: waits `delayMs`, then stalls,
+ * resets or answers. True when the request is done with; false when the
+ * handler must run (`delay`, and `truncate`, which the handler applies).
+ */
+export async function applyFault(fault: Fault, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+  if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs))
+  switch (fault.kind) {
+    case 'stall':
+      return true // never answer; the server closes the socket on shutdown
+    case 'reset':
+      req.socket.destroy()
+      return true
+    case 'status': {
+      const headers: Record<string, string> = {
+        'content-type': fault.contentType ?? 'application/json',
+        ...fault.headers,
+      }
+      res.writeHead(fault.status ?? 500, headers)
+      res.end(
+        fault.body ?? JSON.stringify({ type: 'error', error: { message: `emulated fault ${fault.status ?? 500}` } }),
+      )
+      return true
+    }
+    default:
+      return false // 'delay' and 'truncate' go on to the handler
   }
 }

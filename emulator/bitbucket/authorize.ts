@@ -14,13 +14,14 @@
  * the PKCE challenge (S256 or plain; the exchange must send the verifier).
  * Replaying a used code revokes the refresh token it produced (RFC 6749 §4.1.2).
  */
-import type { IncomingMessage, ServerResponse } from 'node:http'
 import { createHash } from 'node:crypto'
-import type { GrantHandler } from './oauth.ts'
-import { oauthError, tokenAnswer } from './oauth.ts'
-import type { Router, RequestContext } from './router.ts'
-import { send, sendJson } from './router.ts'
-import { randomToken, type Consumer, type EmulatorState } from './state.ts'
+import type { ServerResponse } from 'node:http'
+import { sendJson } from '../http/reply.ts'
+import type { RequestContext } from '../http/router.ts'
+import { consentPage, errorPage } from './authorize-pages.ts'
+import { oauthError, tokenAnswer, type GrantHandler } from './oauth.ts'
+import type { Site } from './site.ts'
+import { randomToken, type EmulatorState } from './state.ts'
 
 export const CODE_TTL_MS = 60_000
 /** How long a consent page stays answerable. */
@@ -44,24 +45,6 @@ interface IssuedCode extends Authorization {
   used: boolean
   /** The refresh token the code was exchanged for (revoked on replay). */
   refreshToken: string | undefined
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
-}
-
-function htmlPage(res: ServerResponse, status: number, title: string, body: string, ctx?: RequestContext): void {
-  const html = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)} - Bitbucket (emulated)</title></head>
-<body><h1>${escapeHtml(title)}</h1>
-${body}
-</body></html>
-`
-  send(res, status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }, html, ctx?.fault)
-}
-
-function errorPage(res: ServerResponse, status: number, message: string, ctx?: RequestContext): void {
-  htmlPage(res, status, 'Something went wrong', `<p class="error">${escapeHtml(message)}</p>`, ctx)
 }
 
 function withParams(target: string, params: Record<string, string | undefined>): string {
@@ -112,30 +95,6 @@ function readAuthorizeRequest(query: URLSearchParams, state: EmulatorState): Aut
   }
 }
 
-function consentPage(
-  res: ServerResponse,
-  consumer: Consumer,
-  requestId: string,
-  auth: Authorization,
-  ctx: RequestContext,
-): void {
-  const target = new URL(auth.target)
-  htmlPage(
-    res,
-    200,
-    'Authorize access',
-    `<p><strong id="consumer">OAuth consumer ${escapeHtml(consumer.key)}</strong> is requesting access to your Bitbucket account.</p>
-<p>It will be able to: ${consumer.scopes.map((s) => `<code>${escapeHtml(s)}</code>`).join(', ') || 'nothing'}.</p>
-<p>You will be sent back to <code>${escapeHtml(target.origin)}</code>.</p>
-<form method="post" action="/site/oauth2/authorize/decision">
-<input type="hidden" name="request" value="${escapeHtml(requestId)}">
-<button type="submit" name="decision" value="grant">Grant access</button>
-<button type="submit" name="decision" value="deny">Deny</button>
-</form>`,
-    ctx,
-  )
-}
-
 function verifierMatches(auth: Authorization, verifier: string | null): boolean {
   if (!auth.challenge) return true
   if (!verifier || !/^[A-Za-z0-9._~-]{43,128}$/.test(verifier)) return false
@@ -144,61 +103,71 @@ function verifierMatches(auth: Authorization, verifier: string | null): boolean 
   return computed === auth.challenge
 }
 
-export function registerAuthorize(router: Router, state: EmulatorState, grants: Map<string, GrantHandler>): void {
+export function registerAuthorize({ router, state, grants }: Site): void {
   const consents = new Map<string, Authorization>()
   const codes = new Map<string, IssuedCode>()
 
-  router.add(
-    'GET',
-    /^\/site\/oauth2\/authorize$/,
-    (_req: IncomingMessage, res: ServerResponse, ctx: RequestContext) => {
-      const auth = readAuthorizeRequest(ctx.url.searchParams, state)
-      if (typeof auth === 'string') {
-        errorPage(res, 400, auth, ctx)
-        return
-      }
-      const requestId = randomToken(24)
-      consents.set(requestId, auth)
-      consentPage(res, state.consumers.get(auth.consumer)!, requestId, auth, ctx)
-    },
-  )
-
-  router.add('POST', /^\/site\/oauth2\/authorize\/decision$/, (_req, res, ctx) => {
-    const form = new URLSearchParams(ctx.body.toString('utf8'))
-    const requestId = form.get('request') ?? ''
-    const auth = consents.get(requestId)
-    consents.delete(requestId)
-    if (!auth || state.now() > auth.createdAt + CONSENT_TTL_MS) {
-      errorPage(
-        res,
-        400,
-        'This authorization request has expired or was already answered. Start again from the application.',
-        ctx,
-      )
+  router.add('GET', /^\/site\/oauth2\/authorize$/, (_req, res, ctx) => {
+    const auth = readAuthorizeRequest(ctx.url.searchParams, state)
+    if (typeof auth === 'string') {
+      errorPage(res, 400, auth, ctx)
       return
     }
-    const decision = form.get('decision')
-    if (decision === 'deny') {
-      redirect(
-        res,
-        withParams(auth.target, {
-          error: 'access_denied',
-          error_description: 'The user denied access.',
-          state: auth.state,
-        }),
-      )
-      return
-    }
-    if (decision !== 'grant') {
-      errorPage(res, 400, 'Choose Grant access or Deny.', ctx)
-      return
-    }
-    const code = randomToken(32)
-    codes.set(code, { ...auth, issuedAt: state.now(), used: false, refreshToken: undefined })
-    redirect(res, withParams(auth.target, { code, state: auth.state }))
+    const requestId = randomToken(24)
+    consents.set(requestId, auth)
+    consentPage(res, state.consumers.get(auth.consumer)!, requestId, new URL(auth.target), ctx)
   })
+  router.add('POST', /^\/site\/oauth2\/authorize\/decision$/, (_req, res, ctx) =>
+    decide(state, consents, codes, res, ctx),
+  )
+  grants.set('authorization_code', authorizationCodeGrant(state, codes))
+}
 
-  const grant: GrantHandler = (form, consumer, res, ctx) => {
+/** The consent page's answer: Deny sends the browser back with an error, Grant with a new code. */
+function decide(
+  state: EmulatorState,
+  consents: Map<string, Authorization>,
+  codes: Map<string, IssuedCode>,
+  res: ServerResponse,
+  ctx: RequestContext,
+): void {
+  const form = new URLSearchParams(ctx.body.toString('utf8'))
+  const requestId = form.get('request') ?? ''
+  const auth = consents.get(requestId)
+  consents.delete(requestId)
+  if (!auth || state.now() > auth.createdAt + CONSENT_TTL_MS) {
+    errorPage(
+      res,
+      400,
+      'This authorization request has expired or was already answered. Start again from the application.',
+      ctx,
+    )
+    return
+  }
+  const decision = form.get('decision')
+  if (decision === 'deny') {
+    redirect(
+      res,
+      withParams(auth.target, {
+        error: 'access_denied',
+        error_description: 'The user denied access.',
+        state: auth.state,
+      }),
+    )
+    return
+  }
+  if (decision !== 'grant') {
+    errorPage(res, 400, 'Choose Grant access or Deny.', ctx)
+    return
+  }
+  const code = randomToken(32)
+  codes.set(code, { ...auth, issuedAt: state.now(), used: false, refreshToken: undefined })
+  redirect(res, withParams(auth.target, { code, state: auth.state }))
+}
+
+/** authorization_code: a fresh, unused code of this consumer, with the same redirect_uri and the PKCE verifier. */
+function authorizationCodeGrant(state: EmulatorState, codes: Map<string, IssuedCode>): GrantHandler {
+  return (form, consumer, res, ctx) => {
     const value = form.get('code') ?? ''
     const issued = codes.get(value)
     if (!issued || issued.consumer !== consumer.key) {
@@ -235,5 +204,4 @@ export function registerAuthorize(router: Router, state: EmulatorState, grants: 
     issued.refreshToken = refresh.value
     sendJson(res, 200, tokenAnswer(state, consumer, issued.scopes, 'authorization_code', refresh.value), ctx.fault)
   }
-  grants.set('authorization_code', grant)
 }

@@ -3,7 +3,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals'
-import { startEmulator, type Emulator } from '../../emulator/server.ts'
+import { startEmulator, type Emulator } from '../../../emulator/bitbucket/server.ts'
 
 let emu: Emulator
 let readToken: string

@@ -1,8 +1,8 @@
 /** The emulator's authorize endpoint and authorization_code grant behave as Bitbucket (and RFC 6749/7636) say. */
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals'
-import { startFixture, type Fixture } from '../helpers/emulator.ts'
-import { consent, get } from '../helpers/login.ts'
-import { createPkce } from '../../src/login/pkce.ts'
+import { startFixture, type Fixture } from '../../helpers/emulator.ts'
+import { consent, get } from '../../helpers/login.ts'
+import { createPkce } from '../../../src/login/pkce.ts'
 
 let fx: Fixture
 beforeEach(async () => {
