@@ -18,6 +18,11 @@ export interface ArchiveSpec {
   sha256: string | undefined
 }
 
+/** `WORKSPACE/REPO@REF`, as the line names the archive: how messages name it. */
+export function archiveLabel(a: Pick<ArchiveSpec, 'workspace' | 'repo' | 'ref'>): string {
+  return `${a.workspace}/${a.repo}@${a.ref}`
+}
+
 export const ARCHIVE_FORM = 'WORKSPACE/REPO@REF [-> DEST] [sha256:HEX64]'
 
 // Bitbucket workspace IDs and repository slugs: letters, digits, `-`, `_`, `.`.

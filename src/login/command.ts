@@ -57,7 +57,13 @@ export async function loginCommand(argv: string[], io: CliIo): Promise<number> {
     )
   }
 
-  const http = new HttpClient({ ...tuningFromEnv(io.env) })
+  const http = new HttpClient({
+    ...tuningFromEnv(io.env),
+    wording: {
+      checkNetwork: 'Check the URL, the network and any HTTPS_PROXY setting, then run bitbucket-oauth login again.',
+      retryLater: 'run bitbucket-oauth login again later',
+    },
+  })
   try {
     const secret = options.secret
       ? await resolveSecretTarget(options.secret, { env: io.env, readOriginUrl: () => readOriginUrl(io.cwd) })

@@ -9,6 +9,7 @@
  * `done` or `error`, each tagged with the job's id.
  */
 import { parentPort } from 'node:worker_threads'
+import { ACTION_HTTP_WORDING } from '../../action/http-wording.ts'
 import { HttpClient } from '../../net/http.ts'
 import { tuningFromEnv } from '../../net/tuning.ts'
 import { runStage, type StageJob } from './stage.ts'
@@ -27,6 +28,7 @@ port.on('message', (request: { id: number; job: StageJob } | { close: true }) =>
   const debug = (message: string) => post({ id, type: 'debug', message })
   http ??= new HttpClient({
     ...tuningFromEnv(process.env),
+    wording: ACTION_HTTP_WORDING,
     debug: (message) => post({ id: 0, type: 'debug', message }),
   })
   runStage(job, { http, info: (message) => post({ id, type: 'info', message }), debug }).then(
