@@ -6,6 +6,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { ActionError } from '../shared/errors.ts'
+import { isInside } from '../shared/fs-safe.ts'
 
 export interface ArchiveSpec {
   /** 1-based line number in the input, for messages. */
@@ -105,10 +106,7 @@ function realish(p: string): string {
  */
 export function destProblem(dest: string, workspace: string): string | undefined {
   const root = path.resolve(workspace)
-  const inside = (p: string, base: string) => {
-    const rel = path.relative(base, p)
-    return rel !== '' && rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel)
-  }
+  const inside = (p: string, base: string) => path.relative(base, p) !== '' && isInside(p, base)
   if (path.resolve(dest) === root) return 'is the workspace itself, which would be replaced as a whole'
   if (!inside(path.resolve(dest), root)) return `leaves the workspace (${root})`
   const realRoot = realish(root)
