@@ -9,6 +9,7 @@
 import './net/quiet-warnings.ts'
 import * as core from '@actions/core'
 import { actionsCore } from './action/core.ts'
+import { ACTION_WORDING } from './action/wording.ts'
 import { runStep, type RunDeps } from './action/run.ts'
 import { HttpClient } from './net/http.ts'
 import { tuningFromEnv } from './net/tuning.ts'
@@ -17,7 +18,11 @@ import { Masker } from './shared/mask.ts'
 
 export async function run(): Promise<void> {
   const masker = new Masker(core.setSecret)
-  const http = new HttpClient({ ...tuningFromEnv(process.env), debug: (m) => core.debug(masker.redact(m)) })
+  const http = new HttpClient({
+    ...tuningFromEnv(process.env),
+    wording: ACTION_WORDING,
+    debug: (m) => core.debug(masker.redact(m)),
+  })
   const deps: RunDeps = {
     core: actionsCore(process.env.GITHUB_STEP_SUMMARY),
     masker,

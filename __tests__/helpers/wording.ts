@@ -2,8 +2,11 @@
  * The messages of the shared modules as one wording (the action's or the
  * command's) makes them: for the tests that pin each wording to its text.
  */
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { HttpClient } from '../../src/net/http.ts'
-import { tokenError } from '../../src/bitbucket/oauth.ts'
+import { Masker } from '../../src/shared/mask.ts'
+import { requestToken, tokenError } from '../../src/bitbucket/oauth.ts'
 import { saveSecret } from '../../src/github/secrets.ts'
 import type { Wording } from '../../src/shared/wording.ts'
 import { startGitHubFixture } from './github.ts'
@@ -23,7 +26,7 @@ export function degraded(wording: Wording): string {
 /** Saving secret BB of repository octo-org/octo-repo with a token that may only read it: GitHub answers 403. */
 export async function readOnlyTokenSaves(wording: Wording): Promise<string> {
   const g = await startGitHubFixture()
-  const http = new HttpClient({ retry: { attempts: 1 } })
+  const http = new HttpClient({ wording, retry: { attempts: 1 } })
   try {
     const target = {
       name: 'BB',
@@ -47,3 +50,26 @@ export async function readOnlyTokenSaves(wording: Wording): Promise<string> {
 /** What "Give it …" says for repository octo-org/octo-repo, the same in both wordings. */
 export const REPOSITORY_PERMISSION =
   'Give it "Secrets: read and write" on octo-org/octo-repo: a fine-grained personal access token with octo-org/octo-repo under Repository access and Repository permissions → Secrets: Read and write (a classic token needs the repo scope), or a GitHub App installed on octo-org/octo-repo with the same permission.'
+
+/** A refresh whose connection is refused (a port that was just free): the message and the port. */
+export async function refusedRefresh(wording: Wording): Promise<{ message: string; port: number }> {
+  const closed = http.createServer()
+  await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve))
+  const { port } = closed.address() as AddressInfo
+  await new Promise((resolve) => closed.close(resolve))
+  const client = new HttpClient({ wording, retry: { attempts: 1 } })
+  try {
+    const err = await requestToken(
+      { http: client, masker: new Masker(() => {}), debug: () => {}, wording },
+      {
+        tokenUrl: new URL(`http://127.0.0.1:${port}/site/oauth2/access_token`),
+        clientId: 'k',
+        clientSecret: 's',
+        grant: { type: 'refresh_token', refreshToken: 'rt' },
+      },
+    ).catch((e: Error) => e)
+    return { message: (err as Error).message, port }
+  } finally {
+    await client.close()
+  }
+}

@@ -5,7 +5,7 @@
 import os from 'node:os'
 import path from 'node:path'
 import { ActionError } from '../shared/errors.ts'
-import { joinUrl } from '../net/http.ts'
+import { joinUrl } from '../net/url.ts'
 import type { Masker } from '../shared/mask.ts'
 import { parseArchives, type ArchiveSpec } from '../archives/spec.ts'
 import type { SecretTarget } from '../github/secret-target.ts'

@@ -44,6 +44,8 @@ export interface StepContext {
   config: Config
   /** The access token (already masked). */
   accessToken: string
+  /** The step's environment (only the entry points read process.env). */
+  env: NodeJS.ProcessEnv
 }
 
 export interface RunDeps {
@@ -100,7 +102,7 @@ export async function runStep(deps: RunDeps): Promise<void> {
 
   checkScopes(core, config.requiredScopes, token)
 
-  const ctx: StepContext = { core, http: deps.http, masker, config, accessToken: token.accessToken }
+  const ctx: StepContext = { core, http: deps.http, masker, config, accessToken: token.accessToken, env: deps.env }
   const archives = config.archives.length ? await deps.fetchArchives(ctx) : []
   core.setOutput('archives', JSON.stringify(archives))
 

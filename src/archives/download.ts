@@ -13,8 +13,11 @@ import fs from 'node:fs'
 import { Transform, type Readable, type TransformCallback } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { ActionError, errorMessage } from '../shared/errors.ts'
-import { joinUrl, type HttpClient, type HttpResponse } from '../net/http.ts'
-import { backoffDelay, errorCode, shouldRetryError } from '../net/retry.ts'
+import { errorCode } from '../net/errors.ts'
+import type { HttpClient, HttpResponse } from '../net/http.ts'
+import { shouldRetryError, withRetries } from '../net/retry.ts'
+import { joinUrl } from '../net/url.ts'
+import { archiveLabel } from './spec.ts'
 
 export interface DownloadDeps {
   http: HttpClient
@@ -69,7 +72,7 @@ const SCOPE_HINT =
 
 /** Throws unless the response is the archive itself. */
 export function checkArchiveResponse(response: HttpResponse, a: ArchiveRef): void {
-  const label = `${a.workspace}/${a.repo}@${a.ref}`
+  const label = archiveLabel(a)
   const type = (response.headers['content-type'] ?? '').toLowerCase()
   const login =
     /\/(account\/signin|login|site\/login)\b/.test(response.url.pathname) || /[?&]next=/.test(response.url.search)
@@ -102,31 +105,20 @@ export function checkArchiveResponse(response: HttpResponse, a: ArchiveRef): voi
 
 /**
  * Downloads the archive and hands its body (hashed on the way) to `consume`,
- * once per attempt; retries when the body breaks off. `consume` must start
- * from scratch each time.
+ * once per attempt; retries when the body breaks off (a stall once only).
+ * `consume` must start from scratch each time.
  */
 export async function downloadArchive<T>(
   deps: DownloadDeps,
   a: ArchiveRef,
   consume: (body: Readable) => Promise<T>,
 ): Promise<Downloaded<T>> {
-  const url = archiveUrl(deps.bitbucketUrl, a)
-  const label = `${a.workspace}/${a.repo}@${a.ref}`
-  const policy = deps.http.retry
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)))
+  const label = archiveLabel(a)
   let stalls = 0
-  for (let attempt = 1; ; attempt++) {
-    const response = await deps.http.request(url, {
-      what: `the archive of ${label}`,
-      authorization: deps.authorization,
-      headers: { accept: 'application/x-gzip, application/octet-stream;q=0.9, */*;q=0.1' },
-    })
-    try {
-      checkArchiveResponse(response, a)
-    } catch (err) {
-      await response.body.dump().catch(() => {})
-      throw err
-    }
+  /** What the failed attempt received, for the debug line. */
+  let got = ''
+  const attempt = async (n: number): Promise<Downloaded<T>> => {
+    const response = await fetchArchiveResponse(deps, a)
     const hashing = new HashingStream()
     const expected = Number(response.headers['content-length'] ?? NaN)
     // The consumer sees a broken body through its own pipeline; these listeners only keep a
@@ -139,29 +131,56 @@ export async function downloadArchive<T>(
       if (Number.isFinite(expected) && hashing.bytes !== expected) {
         throw Object.assign(new Error(`got ${hashing.bytes} of ${expected} bytes`), { code: 'TRUNCATED' })
       }
-      return { result, sha256: hashing.digest(), bytes: hashing.bytes, attempts: attempt }
+      return { result, sha256: hashing.digest(), bytes: hashing.bytes, attempts: n }
     } catch (err) {
       response.body.destroy()
       hashing.destroy()
-      if (!shouldRetryError(err, true)) throw err
-      const why = describeBreak(err)
-      // A stall already cost a full body timeout: one more try at most, so that a server that stops
-      // answering ends the step within about two minutes.
-      if (errorCode(err) === 'UND_ERR_BODY_TIMEOUT') stalls++
-      if (attempt >= policy.attempts || stalls >= 2) {
-        throw new ActionError(
-          `The archive download of ${label} broke off ${attempt} times (last: ${why}). Check the runner's network and any HTTPS_PROXY setting, then re-run the job.`,
-          { cause: err },
-        )
-      }
-      const wait = backoffDelay(policy, attempt, deps.random ?? Math.random)
-      deps.debug(
-        `${label}: attempt ${attempt} got ${hashing.bytes}${Number.isFinite(expected) ? ` of ${expected}` : ''} bytes: ${errorMessage(err)}`,
-      )
-      deps.info(`${label}: the download broke off (${why}); trying again in ${(wait / 1000).toFixed(1)} s`)
-      await sleep(wait)
+      got = `attempt ${n} got ${hashing.bytes}${Number.isFinite(expected) ? ` of ${expected}` : ''} bytes`
+      throw err
     }
   }
+  return withRetries(attempt, {
+    policy: deps.http.retry,
+    label,
+    debug: deps.debug,
+    sleep: deps.sleep,
+    random: deps.random,
+    // Only a body that broke off is fetched again: a refusal, an unsafe archive or a failed request is final.
+    decide: (err) => {
+      if (err instanceof ActionError || !shouldRetryError(err, true)) return { retry: false }
+      // A stall already cost a full body timeout: one more try at most, so that a server that stops
+      // answering ends the step within about two minutes.
+      if (errorCode(err) === 'UND_ERR_BODY_TIMEOUT' && ++stalls >= 2) return { retry: false }
+      return { retry: true, why: `${got}: ${errorMessage(err)}` }
+    },
+    onRetry: (err, _n, waitMs) =>
+      deps.info(
+        `${label}: the download broke off (${describeBreak(err)}); trying again in ${(waitMs / 1000).toFixed(1)} s`,
+      ),
+    giveUp: (err, attempts) =>
+      err instanceof ActionError || !shouldRetryError(err, true)
+        ? err
+        : new ActionError(
+            `The archive download of ${label} broke off ${attempts} times (last: ${describeBreak(err)}). Check the runner's network and any HTTPS_PROXY setting, then re-run the job.`,
+            { cause: err },
+          ),
+  })
+}
+
+/** The answer to the archive's URL, once it is known to be the archive (its body not read yet). */
+async function fetchArchiveResponse(deps: DownloadDeps, a: ArchiveRef): Promise<HttpResponse> {
+  const response = await deps.http.request(archiveUrl(deps.bitbucketUrl, a), {
+    what: `the archive of ${archiveLabel(a)}`,
+    authorization: deps.authorization,
+    headers: { accept: 'application/x-gzip, application/octet-stream;q=0.9, */*;q=0.1' },
+  })
+  try {
+    checkArchiveResponse(response, a)
+  } catch (err) {
+    await response.body.dump().catch(() => {})
+    throw err
+  }
+  return response
 }
 
 function describeBreak(err: unknown): string {

@@ -6,6 +6,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { ActionError } from '../shared/errors.ts'
+import { isInside } from '../shared/fs-safe.ts'
 
 export interface ArchiveSpec {
   /** 1-based line number in the input, for messages. */
@@ -16,6 +17,11 @@ export interface ArchiveSpec {
   /** Absolute destination directory inside the workspace. */
   dest: string
   sha256: string | undefined
+}
+
+/** `WORKSPACE/REPO@REF`, as the line names the archive: how messages name it. */
+export function archiveLabel(a: Pick<ArchiveSpec, 'workspace' | 'repo' | 'ref'>): string {
+  return `${a.workspace}/${a.repo}@${a.ref}`
 }
 
 export const ARCHIVE_FORM = 'WORKSPACE/REPO@REF [-> DEST] [sha256:HEX64]'
@@ -100,10 +106,7 @@ function realish(p: string): string {
  */
 export function destProblem(dest: string, workspace: string): string | undefined {
   const root = path.resolve(workspace)
-  const inside = (p: string, base: string) => {
-    const rel = path.relative(base, p)
-    return rel !== '' && rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel)
-  }
+  const inside = (p: string, base: string) => path.relative(base, p) !== '' && isInside(p, base)
   if (path.resolve(dest) === root) return 'is the workspace itself, which would be replaced as a whole'
   if (!inside(path.resolve(dest), root)) return `leaves the workspace (${root})`
   const realRoot = realish(root)

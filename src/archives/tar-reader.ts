@@ -161,39 +161,23 @@ export class TarParser {
     verifyChecksum(block)
     const flag = String.fromCharCode(block[156]!)
     const size = readNumber(block, 124, 12)
-    const ustar = block.toString('latin1', 257, 262) === 'ustar'
-    const gnu = block.toString('latin1', 257, 265) === 'ustar  \0'
     if (size < 0 || !Number.isSafeInteger(size)) throw new TarFormatError('an entry with an impossible size')
+    if (flag === 'x' || flag === 'g' || flag === 'L' || flag === 'K') this.#startMeta(flag, size)
+    else this.#startEntry(block, flag, size)
+  }
 
-    if (flag === 'x' || flag === 'g' || flag === 'L' || flag === 'K') {
-      if (size > 1 << 20) throw new TarFormatError(`a ${flag} header of ${size} bytes`)
-      this.#metaKind = flag
-      this.#remaining = size
-      this.#padding = pad(size)
-      this.#phase = size ? 'meta' : this.#padding ? 'padding' : 'header'
-      if (!size) this.#onMeta(Buffer.alloc(0))
-      return
-    }
+  /** A header whose data describes the next entry (pax, GNU long name or link). */
+  #startMeta(flag: string, size: number): void {
+    if (size > 1 << 20) throw new TarFormatError(`a ${flag} header of ${size} bytes`)
+    this.#metaKind = flag
+    this.#remaining = size
+    this.#padding = pad(size)
+    this.#phase = size ? 'meta' : this.#padding ? 'padding' : 'header'
+    if (!size) this.#onMeta(Buffer.alloc(0))
+  }
 
-    let name = cString(block, 0, 100)
-    if (ustar && !gnu) {
-      const prefix = cString(block, 345, 155)
-      if (prefix) name = `${prefix}/${name}`
-    }
-    let linkname = cString(block, 157, 100)
-    let entrySize = size
-    if (this.#longName !== undefined) name = this.#longName
-    if (this.#longLink !== undefined) linkname = this.#longLink
-    if (this.#pax.path !== undefined) name = this.#pax.path
-    if (this.#pax.linkpath !== undefined) linkname = this.#pax.linkpath
-    if (this.#pax.size !== undefined) {
-      if (!/^\d+$/.test(this.#pax.size)) throw new TarFormatError('a pax size that is not a number')
-      entrySize = Number(this.#pax.size)
-    }
-    this.#longName = undefined
-    this.#longLink = undefined
-    this.#pax = {}
-
+  #startEntry(block: Buffer, flag: string, size: number): void {
+    const { name, linkname, entrySize } = this.#names(block, size)
     let type = TYPES[flag] ?? 'other'
     // Old tar: a regular file whose name ends in `/` is a directory.
     if (type === 'file' && flag !== '7' && name.endsWith('/')) type = 'directory'
@@ -221,6 +205,31 @@ export class TarParser {
       this.#h.end()
       this.#phase = this.#padding ? 'padding' : 'header'
     }
+  }
+
+  /** The entry's name, link name and size: the header's, unless a pax or GNU header before it said otherwise. */
+  #names(block: Buffer, size: number): { name: string; linkname: string; entrySize: number } {
+    const ustar = block.toString('latin1', 257, 262) === 'ustar'
+    const gnu = block.toString('latin1', 257, 265) === 'ustar  \0'
+    let name = cString(block, 0, 100)
+    if (ustar && !gnu) {
+      const prefix = cString(block, 345, 155)
+      if (prefix) name = `${prefix}/${name}`
+    }
+    let linkname = cString(block, 157, 100)
+    let entrySize = size
+    if (this.#longName !== undefined) name = this.#longName
+    if (this.#longLink !== undefined) linkname = this.#longLink
+    if (this.#pax.path !== undefined) name = this.#pax.path
+    if (this.#pax.linkpath !== undefined) linkname = this.#pax.linkpath
+    if (this.#pax.size !== undefined) {
+      if (!/^\d+$/.test(this.#pax.size)) throw new TarFormatError('a pax size that is not a number')
+      entrySize = Number(this.#pax.size)
+    }
+    this.#longName = undefined
+    this.#longLink = undefined
+    this.#pax = {}
+    return { name, linkname, entrySize }
   }
 
   #onMeta(buf: Buffer): void {

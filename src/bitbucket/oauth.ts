@@ -5,7 +5,8 @@
  * parsed.
  */
 import { ActionError } from '../shared/errors.ts'
-import { HttpError, type HttpClient } from '../net/http.ts'
+import { HttpError } from '../net/errors.ts'
+import type { HttpClient } from '../net/http.ts'
 import type { Masker } from '../shared/mask.ts'
 import { parseJsonObject } from '../shared/format.ts'
 import type { Wording } from '../shared/wording.ts'

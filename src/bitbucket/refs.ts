@@ -4,7 +4,9 @@
  * `commit/{ref}` (a 40-hex ref goes straight to `commit/`).
  */
 import { ActionError } from '../shared/errors.ts'
-import { joinUrl, type HttpClient } from '../net/http.ts'
+import { parseJsonObject } from '../shared/format.ts'
+import type { HttpClient } from '../net/http.ts'
+import { joinUrl } from '../net/url.ts'
 import { tickPermissions } from './scopes.ts'
 
 export interface ResolveDeps {
@@ -39,14 +41,7 @@ async function get(deps: ResolveDeps, path: string, what: string): Promise<Answe
     authorization: deps.authorization,
     headers: { accept: 'application/json' },
   })
-  let json: Record<string, unknown> | undefined
-  try {
-    const parsed: unknown = JSON.parse(text)
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) json = parsed as Record<string, unknown>
-  } catch {
-    json = undefined
-  }
-  return { status: response.status, json }
+  return { status: response.status, json: parseJsonObject(text) }
 }
 
 function apiMessage(json: Record<string, unknown> | undefined): string {

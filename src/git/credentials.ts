@@ -7,7 +7,7 @@
  * its own under RUNNER_TEMP (0600, a fresh name per use), which the global git
  * configuration pulls in with one `include.path` line. Git is only ever given
  * that file's path; the secret goes from Node straight into the file. The
- * state records exactly what was added, for the post step (git-cleanup.ts).
+ * state records exactly what was added, for the post step (cleanup.ts).
  */
 import { randomUUID } from 'node:crypto'
 import fs from 'node:fs'
@@ -17,7 +17,7 @@ import { ActionError } from '../shared/errors.ts'
 import { GitNotFoundError, describeGitFailure, gitRunner, type GitRunner } from './runner.ts'
 import { GIT_STATE_KEY, serializeGitState, type GitCredentialsState } from './state.ts'
 import type { StepContext } from '../action/run.ts'
-import { isInside, writeSecretFile } from '../shared/fs-safe.ts'
+import { isInside, realPath, writeSecretFile } from '../shared/fs-safe.ts'
 
 export const GIT_USERNAME = 'x-token-auth'
 
@@ -29,7 +29,7 @@ export interface GitAuthDeps {
 }
 
 export async function setupGitCredentials(ctx: StepContext): Promise<void> {
-  await configureGitCredentials(ctx, { git: gitRunner(process.env), env: process.env, newId: randomUUID })
+  await configureGitCredentials(ctx, { git: gitRunner(ctx.env), env: ctx.env, newId: randomUUID })
 }
 
 /** `scheme://host[:port]/` of the site: what git's `http.<url>.*` matching keys on. */
@@ -87,12 +87,33 @@ async function findIncludingFile(git: GitRunner, file: string): Promise<string |
   return undefined
 }
 
+/** `include.path = file` in the global git configuration. */
+async function addInclude(git: GitRunner, file: string): Promise<void> {
+  const args = ['config', '--global', '--add', 'include.path', file]
+  let result
+  try {
+    result = await git(args)
+  } catch (err) {
+    if (err instanceof GitNotFoundError) {
+      throw new ActionError(
+        '`git-credentials: true` needs git on PATH, and none was found. Install git in an earlier step, or drop `git-credentials`.',
+      )
+    }
+    throw err
+  }
+  if (result.code !== 0) {
+    throw new ActionError(
+      `Could not add the git credential to the global git configuration: ${describeGitFailure(args, result)}. Check that HOME (or GIT_CONFIG_GLOBAL) points to a writable place.`,
+    )
+  }
+}
+
 export async function configureGitCredentials(ctx: StepContext, deps: GitAuthDeps): Promise<void> {
   const { core, config, masker } = ctx
   masker.add(ctx.accessToken)
   masker.add(basicCredential(ctx.accessToken))
 
-  if (isInside(config.runnerTemp, config.workspace)) {
+  if (isInside(realPath(config.runnerTemp), realPath(config.workspace))) {
     throw new ActionError(
       `RUNNER_TEMP (${config.runnerTemp}) lies inside the workspace (${config.workspace}), so the git credential would land in the workspace. Point RUNNER_TEMP outside GITHUB_WORKSPACE, or drop \`git-credentials\`.`,
     )
@@ -112,23 +133,7 @@ export async function configureGitCredentials(ctx: StepContext, deps: GitAuthDep
   core.debug(`git-credentials: wrote ${file} (mode 0600)`)
 
   const existed = new Set(globalConfigCandidates(deps.env).filter((f) => fs.existsSync(f)))
-  const args = ['config', '--global', '--add', 'include.path', file]
-  let result
-  try {
-    result = await deps.git(args)
-  } catch (err) {
-    if (err instanceof GitNotFoundError) {
-      throw new ActionError(
-        '`git-credentials: true` needs git on PATH, and none was found. Install git in an earlier step, or drop `git-credentials`.',
-      )
-    }
-    throw err
-  }
-  if (result.code !== 0) {
-    throw new ActionError(
-      `Could not add the git credential to the global git configuration: ${describeGitFailure(args, result)}. Check that HOME (or GIT_CONFIG_GLOBAL) points to a writable place.`,
-    )
-  }
+  await addInclude(deps.git, file)
   state.included = true
   const configFile = await findIncludingFile(deps.git, file)
   if (configFile) {

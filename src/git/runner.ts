@@ -21,7 +21,7 @@ export class GitNotFoundError extends Error {
   }
 }
 
-export function gitRunner(env: NodeJS.ProcessEnv = process.env): GitRunner {
+export function gitRunner(env: NodeJS.ProcessEnv): GitRunner {
   return (args) =>
     new Promise((resolve, reject) => {
       execFile(

@@ -20,7 +20,9 @@
  *   sealed value. The caller adds "the new refresh token was NOT saved".
  */
 import { ActionError } from '../shared/errors.ts'
-import { HttpError, joinUrl, type HttpClient, type HttpResponse, type Method } from '../net/http.ts'
+import { HttpError } from '../net/errors.ts'
+import type { HttpClient, HttpResponse, Method } from '../net/http.ts'
+import { joinUrl } from '../net/url.ts'
 import { secretPlace, type SecretTarget } from './secret-target.ts'
 import { sealBase64 } from './sealed-box.ts'
 import { isoSeconds, parseJsonObject } from '../shared/format.ts'

@@ -5,6 +5,7 @@
  * refresh token.
  */
 import { ActionError, errorMessage } from '../shared/errors.ts'
+import { CLI_WORDING } from './wording.ts'
 import { HttpClient } from '../net/http.ts'
 import { Masker } from '../shared/mask.ts'
 import { tuningFromEnv } from '../net/tuning.ts'
@@ -56,7 +57,10 @@ export async function loginCommand(argv: string[], io: CliIo): Promise<number> {
     )
   }
 
-  const http = new HttpClient({ ...tuningFromEnv(io.env) })
+  const http = new HttpClient({
+    ...tuningFromEnv(io.env),
+    wording: CLI_WORDING,
+  })
   try {
     await run(options, io, { http, masker, mask })
     return 0

@@ -7,7 +7,7 @@
  */
 import { ActionError, errorMessage } from '../shared/errors.ts'
 import type { HttpClient } from '../net/http.ts'
-import { joinUrl } from '../net/http.ts'
+import { joinUrl } from '../net/url.ts'
 import type { Masker } from '../shared/mask.ts'
 import { requestToken, type Token } from '../bitbucket/oauth.ts'
 import { tickPermissions } from '../bitbucket/scopes.ts'

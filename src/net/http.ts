@@ -2,21 +2,36 @@
  * The one HTTP client every request goes through (Bitbucket, its archives,
  * the GitHub API): undici with timeouts on by default, an overall deadline,
  * retries decided by error type (see retry.ts), `HTTPS_PROXY`/`HTTP_PROXY`/
- * `NO_PROXY` honoured, plain http refused except to loopback hosts, and
- * credentials never forwarded to another origin on a redirect.
+ * `NO_PROXY` honoured, plain http refused except to loopback hosts (url.ts),
+ * and credentials never forwarded to another origin on a redirect.
  */
 import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici'
-import { ActionError, errorMessage } from '../shared/errors.ts'
+import { ActionError } from '../shared/errors.ts'
+import {
+  DeadlineError,
+  HttpError,
+  checkNetworkAdvice,
+  describeNetworkError,
+  errorCode,
+  retryLaterAdvice,
+  type HttpWording,
+} from './errors.ts'
+import { capitalize } from '../shared/wording.ts'
 import {
   DEFAULT_RETRY,
-  backoffDelay,
   classifyNetworkError,
-  errorCode,
   isRetryableStatus,
   parseRetryAfter,
   shouldRetryError,
+  withRetries,
+  type RetryOptions,
   type RetryPolicy,
 } from './retry.ts'
+import { assertSecureUrl, isLoopbackHost, redactUrl } from './url.ts'
+
+// Imported from here by modules that predate the split into errors.ts and url.ts.
+export { HttpError, type HttpWording } from './errors.ts'
+export { assertSecureUrl, isLoopbackHost, joinUrl, redactUrl } from './url.ts'
 
 export interface Timeouts {
   /** TCP + TLS connect. */
@@ -64,6 +79,8 @@ export interface HttpResponse {
 }
 
 export interface HttpClientDeps {
+  /** The advice that ends network-failure messages: the caller's (a job's, a command's). */
+  wording: HttpWording
   dispatcher?: Dispatcher
   timeouts?: Partial<Timeouts>
   retry?: Partial<RetryPolicy>
@@ -73,43 +90,29 @@ export interface HttpClientDeps {
   now?: () => number
 }
 
-/** The failure of a request after its retries: what, where, why, and what to do. */
-export class HttpError extends ActionError {
-  readonly status: number | undefined
-  readonly code: string | undefined
-  /** Where it failed: before any answer, or while reading an answer's body (status set). */
-  readonly phase: 'request' | 'body'
-  constructor(
-    message: string,
-    options: { status?: number; code?: string; cause?: unknown; phase?: 'request' | 'body' } = {},
-  ) {
-    super(message, { cause: options.cause })
-    this.name = 'HttpError'
-    this.status = options.status
-    this.code = options.code
-    this.phase = options.phase ?? 'request'
-  }
-}
-
-const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\]|::1)$/i
-
-export function isLoopbackHost(hostname: string): boolean {
-  return LOOPBACK_HOSTS.test(hostname)
-}
-
-/** Throws unless the URL is https, or http to a loopback host. */
-export function assertSecureUrl(url: URL, what: string): void {
-  if (url.protocol === 'https:') return
-  if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return
-  if (url.protocol === 'http:') {
-    throw new ActionError(
-      `Refusing plain http:// for ${what} (${url.host}): tokens would cross the network unencrypted. Use an https:// URL (plain http is accepted only for loopback hosts).`,
-    )
-  }
-  throw new ActionError(`${what} must be an https:// URL, got "${url.protocol}" (${url.host}).`)
-}
-
 const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308])
+
+/** A retryable status before the last attempt (its body already drained). */
+class RetryableStatus extends Error {
+  readonly status: number
+  readonly retryAfterMs: number | undefined
+  constructor(status: number, retryAfterMs: number | undefined) {
+    super(`HTTP ${status}`)
+    this.status = status
+    this.retryAfterMs = retryAfterMs
+  }
+}
+
+/** A body that could not be read, after its headers had come. */
+class BodyFailure extends Error {
+  readonly response: HttpResponse
+  readonly why: string
+  constructor(response: HttpResponse, why: string, cause: unknown) {
+    super(why, { cause })
+    this.response = response
+    this.why = why
+  }
+}
 
 function flattenHeaders(headers: Dispatcher.ResponseData['headers']): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {}
@@ -119,47 +122,27 @@ function flattenHeaders(headers: Dispatcher.ResponseData['headers']): Record<str
   return out
 }
 
-function describeNetworkError(err: unknown, timeouts: Timeouts): string {
-  const code = errorCode(err)
-  switch (code) {
-    case 'ECONNREFUSED':
-      return 'connection refused'
-    case 'ENOTFOUND':
-      return 'host name not found (check the URL)'
-    case 'EAI_AGAIN':
-      return 'DNS lookup failed'
-    case 'UND_ERR_CONNECT_TIMEOUT':
-      return `no connection within ${timeouts.connectMs / 1000} s`
-    case 'UND_ERR_HEADERS_TIMEOUT':
-      return `no answer within ${timeouts.headersMs / 1000} s`
-    case 'UND_ERR_BODY_TIMEOUT':
-      return `the answer stalled for ${timeouts.bodyMs / 1000} s`
-    case 'ECONNRESET':
-    case 'UND_ERR_SOCKET':
-      return 'the connection was reset'
-    default:
-      if (code?.startsWith('ERR_TLS') || code?.includes('CERT') || code === 'DEPTH_ZERO_SELF_SIGNED_CERT') {
-        return `TLS certificate not trusted (${code}); for a private CA set NODE_EXTRA_CA_CERTS`
-      }
-      return code ? `${code}: ${errorMessage(err)}` : errorMessage(err)
-  }
+function isIdempotent(options: RequestOptions): boolean {
+  return options.idempotent ?? !['POST', 'PATCH'].includes(options.method ?? 'GET')
 }
 
 export class HttpClient {
   readonly timeouts: Timeouts
   readonly retry: RetryPolicy
+  readonly wording: HttpWording
   /** Through HTTPS_PROXY/HTTP_PROXY unless NO_PROXY says otherwise. */
   readonly #proxied: Dispatcher
   /** Loopback hosts: never through a proxy (the proxy's loopback is another machine). */
   readonly #direct: Dispatcher
   readonly #debug: (message: string) => void
-  readonly #sleep: (ms: number) => Promise<void>
+  readonly #sleep: ((ms: number) => Promise<void>) | undefined
   readonly #random: () => number
   readonly #now: () => number
 
-  constructor(deps: HttpClientDeps = {}) {
+  constructor(deps: HttpClientDeps) {
     this.timeouts = { ...DEFAULT_TIMEOUTS, ...deps.timeouts }
     this.retry = { ...DEFAULT_RETRY, ...deps.retry }
+    this.wording = deps.wording
     const agentOptions = {
       connect: { timeout: this.timeouts.connectMs },
       headersTimeout: this.timeouts.headersMs,
@@ -168,7 +151,7 @@ export class HttpClient {
     this.#proxied = deps.dispatcher ?? new EnvHttpProxyAgent(agentOptions)
     this.#direct = deps.dispatcher ?? new Agent(agentOptions)
     this.#debug = deps.debug ?? (() => {})
-    this.#sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)))
+    this.#sleep = deps.sleep
     this.#random = deps.random ?? Math.random
     this.#now = deps.now ?? Date.now
   }
@@ -181,64 +164,56 @@ export class HttpClient {
    */
   async request(input: string | URL, options: RequestOptions): Promise<HttpResponse> {
     const method = options.method ?? 'GET'
-    const idempotent = options.idempotent ?? !['POST', 'PATCH'].includes(method)
+    const idempotent = isIdempotent(options)
     const started = this.#now()
     const deadline = started + this.timeouts.deadlineMs
-    let lastError: unknown
-    let lastStatus: number | undefined
-
-    for (let attempt = 1; attempt <= this.retry.attempts; attempt++) {
-      let waitMs: number | undefined
-      try {
-        const response = await this.#followRedirects(new URL(input), options, method, deadline)
-        response.attempts = attempt
-        if (!isRetryableStatus(response.status) || attempt === this.retry.attempts) return response
-        lastStatus = response.status
-        const retryAfter = parseRetryAfter(response.headers['retry-after'], this.#now())
-        await response.body.dump().catch(() => {})
-        if (retryAfter !== undefined && retryAfter > this.retry.maxRetryAfterMs) {
-          throw new HttpError(
-            `${options.what} answered HTTP ${response.status} and asked to retry after ${Math.ceil(retryAfter / 1000)} s, longer than the ${this.retry.maxRetryAfterMs / 1000} s this action waits. Re-run the job later.`,
-            { status: response.status },
-          )
-        }
-        waitMs = retryAfter ?? backoffDelay(this.retry, attempt, this.#random)
-        this.#debug(`${method} ${redactUrl(input)}: HTTP ${response.status}, retry ${attempt} in ${waitMs} ms`)
-      } catch (err) {
-        if (err instanceof HttpError || (err instanceof ActionError && !(err instanceof DeadlineError))) throw err
-        lastError = err
-        const deadlineHit = err instanceof DeadlineError
-        if (deadlineHit || !shouldRetryError(err, idempotent) || attempt === this.retry.attempts) {
-          throw this.#networkFailure(options.what, input, err, attempt, idempotent)
-        }
-        waitMs = backoffDelay(this.retry, attempt, this.#random)
-        this.#debug(
-          `${method} ${redactUrl(input)}: ${describeNetworkError(err, this.timeouts)}, retry ${attempt} in ${waitMs} ms`,
+    const attempt = async (n: number): Promise<HttpResponse> => {
+      const response = await this.#followRedirects(new URL(input), options, method, deadline)
+      response.attempts = n
+      if (!isRetryableStatus(response.status) || n === this.retry.attempts) return response
+      const retryAfter = parseRetryAfter(response.headers['retry-after'], this.#now())
+      await response.body.dump().catch(() => {})
+      if (retryAfter !== undefined && retryAfter > this.retry.maxRetryAfterMs) {
+        throw new HttpError(
+          `${options.what} answered HTTP ${response.status} and asked to retry after ${Math.ceil(retryAfter / 1000)} s, longer than the ${this.retry.maxRetryAfterMs / 1000} s this action waits. ${capitalize(retryLaterAdvice(this.wording))}.`,
+          { status: response.status },
         )
       }
-      if (this.#now() + waitMs >= deadline) {
-        throw lastStatus !== undefined
-          ? new HttpError(
-              `${options.what} kept answering HTTP ${lastStatus} for ${Math.round((this.#now() - started) / 1000)} s (${attempt} attempts): the service may be degraded; re-run the job later.`,
-              { status: lastStatus },
-            )
-          : this.#networkFailure(options.what, input, lastError, attempt, idempotent)
-      }
-      await this.#sleep(waitMs)
+      throw new RetryableStatus(response.status, retryAfter)
     }
-    /* c8 ignore next */
-    throw new Error('unreachable')
+    return withRetries(attempt, {
+      ...this.#retryOptions(`${method} ${redactUrl(input)}`),
+      deadline,
+      decide: (err) => {
+        if (err instanceof RetryableStatus) return { retry: true, why: err.message, waitMs: err.retryAfterMs }
+        // An ActionError (a refused URL, an HttpError) and the deadline are final; network errors depend.
+        if (err instanceof ActionError || err instanceof DeadlineError || !shouldRetryError(err, idempotent))
+          return { retry: false }
+        return { retry: true, why: describeNetworkError(err, this.timeouts) }
+      },
+      giveUp: (err, attempts) => {
+        if (err instanceof RetryableStatus) {
+          return new HttpError(
+            `${options.what} kept answering HTTP ${err.status} for ${Math.round((this.#now() - started) / 1000)} s (${attempts} attempts): the service may be degraded; ${retryLaterAdvice(this.wording)}.`,
+            { status: err.status },
+          )
+        }
+        if (err instanceof ActionError) return err
+        return this.#networkFailure(options.what, input, err, attempts, idempotent)
+      },
+    })
   }
 
   /**
    * A request whose body is read as text (small JSON answers). The body too
    * must arrive within the request's deadline (or `bodyMs` after the headers,
-   * if later); an idempotent request whose body is cut short is tried again.
+   * if later); an idempotent request whose body is cut short is tried again,
+   * a request that may have been processed never.
    */
   async text(input: string | URL, options: RequestOptions): Promise<{ response: HttpResponse; text: string }> {
-    const idempotent = options.idempotent ?? !['POST', 'PATCH'].includes(options.method ?? 'GET')
+    const idempotent = isIdempotent(options)
     const started = this.#now()
-    for (let attempt = 1; ; attempt++) {
+    const attempt = async () => {
       const response = await this.request(input, options)
       const limit = Math.max(started + this.timeouts.deadlineMs, this.#now() + this.timeouts.bodyMs) - this.#now()
       const timer = setTimeout(() => response.body.destroy(new DeadlineError()), limit)
@@ -249,30 +224,34 @@ export class HttpClient {
           err instanceof DeadlineError
             ? `it did not arrive within ${+(limit / 1000).toFixed(1)} s`
             : describeNetworkError(err, this.timeouts)
-        const again =
-          idempotent &&
-          !(err instanceof DeadlineError) &&
-          attempt < this.retry.attempts &&
-          this.#now() - started < this.timeouts.deadlineMs
-        this.#debug(
-          `${options.method ?? 'GET'} ${redactUrl(input)}: the body could not be read (${why})${again ? ', trying again' : ''}`,
-        )
-        if (again) {
-          await this.#sleep(backoffDelay(this.retry, attempt, this.#random))
-          continue
-        }
-        throw new HttpError(
-          `${options.what} (${response.url.host}) answered HTTP ${response.status} but the body could not be read: ${why}.`,
-          { status: response.status, code: errorCode(err), cause: err, phase: 'body' },
-        )
+        throw new BodyFailure(response, why, err)
       } finally {
         clearTimeout(timer)
       }
     }
+    return withRetries(attempt, {
+      ...this.#retryOptions(`${options.method ?? 'GET'} ${redactUrl(input)}`),
+      deadline: started + this.timeouts.deadlineMs,
+      decide: (err) =>
+        err instanceof BodyFailure && idempotent && !(err.cause instanceof DeadlineError)
+          ? { retry: true, why: `the body could not be read (${err.why})` }
+          : { retry: false },
+      giveUp: (err) =>
+        err instanceof BodyFailure
+          ? new HttpError(
+              `${options.what} (${err.response.url.host}) answered HTTP ${err.response.status} but the body could not be read: ${err.why}.`,
+              { status: err.response.status, code: errorCode(err.cause), cause: err.cause, phase: 'body' },
+            )
+          : err,
+    })
   }
 
   async close(): Promise<void> {
     await Promise.all([this.#proxied.close(), this.#direct === this.#proxied ? undefined : this.#direct.close()])
+  }
+
+  #retryOptions(label: string): Pick<RetryOptions, 'policy' | 'label' | 'debug' | 'sleep' | 'random' | 'now'> {
+    return { policy: this.retry, label, debug: this.#debug, sleep: this.#sleep, random: this.#random, now: this.#now }
   }
 
   #networkFailure(what: string, input: string | URL, err: unknown, attempts: number, idempotent: boolean): HttpError {
@@ -287,7 +266,7 @@ export class HttpClient {
         : ''
     const tries = attempts > 1 ? ` after ${attempts} attempts` : ''
     return new HttpError(
-      `Could not reach ${what} at ${url.origin}: ${why}${tries}${notRetried}. Check the URL, the runner's network and any HTTPS_PROXY setting, then re-run the job.`,
+      `Could not reach ${what} at ${url.origin}: ${why}${tries}${notRetried}. ${checkNetworkAdvice(this.wording)}`,
       { code: errorCode(err), cause: err },
     )
   }
@@ -344,10 +323,9 @@ export class HttpClient {
         signal: controller.signal,
       })
       this.#debug(`${method} ${redactUrl(url)}: HTTP ${res.statusCode}`)
-      const flat = flattenHeaders(res.headers)
       return {
         status: res.statusCode,
-        headers: flat,
+        headers: flattenHeaders(res.headers),
         url,
         attempts: 1,
         body: res.body,
@@ -360,21 +338,4 @@ export class HttpClient {
       clearTimeout(timer)
     }
   }
-}
-
-class DeadlineError extends ActionError {
-  constructor() {
-    super('deadline exceeded')
-  }
-}
-
-/** `base` joined with a path below it (keeps a base path such as `/2.0`). */
-export function joinUrl(base: URL, suffix: string): URL {
-  return new URL(base.href.replace(/\/+$/, '') + '/' + suffix.replace(/^\/+/, ''))
-}
-
-/** A URL for logs: no query string, no user info. */
-export function redactUrl(input: string | URL): string {
-  const url = new URL(input)
-  return `${url.origin}${url.pathname}${url.search ? '?…' : ''}`
 }

@@ -1,5 +1,6 @@
 /**
- * When to try an HTTP request again, and how long to wait first.
+ * When to try again, how long to wait first, and the one loop that does it
+ * (withRetries), used by every request, every body read and every download.
  *
  * Only transient faults are retried: network errors, 408, 429 and 5xx. A
  * request that is not safe to repeat (a refresh-token grant spends the token)
@@ -7,6 +8,7 @@
  * never made, or the server answered with 429/5xx. A timeout or a reset after
  * the request was sent is final for it.
  */
+import { errorCode } from './errors.ts'
 
 export interface RetryPolicy {
   /** Total attempts, the first included. */
@@ -60,17 +62,6 @@ const MAYBE_SENT_CODES = new Set([
 
 export type NetworkFault = 'not-sent' | 'maybe-sent' | 'fatal'
 
-/** The innermost `code` in an error's cause chain. */
-export function errorCode(err: unknown): string | undefined {
-  let e: unknown = err
-  for (let depth = 0; e && depth < 5; depth++) {
-    const code = (e as { code?: unknown }).code
-    if (typeof code === 'string' && code !== 'UND_ERR') return code
-    e = (e as { cause?: unknown }).cause
-  }
-  return undefined
-}
-
 export function classifyNetworkError(err: unknown): NetworkFault {
   const code = errorCode(err)
   if (code && NOT_SENT_CODES.has(code)) return 'not-sent'
@@ -105,4 +96,57 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
 export function backoffDelay(policy: RetryPolicy, retry: number, random: () => number): number {
   const exp = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1))
   return Math.round(exp / 2 + random() * (exp / 2))
+}
+
+/** After a failed attempt: try again (`why` for the debug line; `waitMs` when the server named the wait), or stop. */
+export type RetryDecision = { retry: true; why: string; waitMs?: number } | { retry: false }
+
+/** Why withRetries stopped: `decide` said so, every attempt was used, or the next wait would pass the deadline. */
+export type GiveUpReason = 'final' | 'attempts' | 'deadline'
+
+export interface RetryOptions {
+  policy: RetryPolicy
+  /** What is tried, at the start of each debug line: "GET https://api.bitbucket.org/2.0/…". */
+  label: string
+  /** Whether the error of attempt number `attempt` is worth another attempt. */
+  decide(err: unknown, attempt: number): RetryDecision
+  /** What to throw on giving up, after `attempts` attempts (default: the last error itself). */
+  giveUp?(err: unknown, attempts: number, reason: GiveUpReason): unknown
+  /** A time (by `now`) that no retry may reach, its wait included. */
+  deadline?: number
+  debug(message: string): void
+  /** Called before each wait, after the debug line (to tell the user, say). */
+  onRetry?(err: unknown, attempt: number, waitMs: number): void
+  sleep?: (ms: number) => Promise<void>
+  random?: () => number
+  now?: () => number
+}
+
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+
+/**
+ * Runs `attempt` (given its number, from 1) until it resolves, or until the
+ * policy's attempts, the deadline or `decide` end it. Between attempts it
+ * waits the backoff of `backoffDelay` (or what `decide` names) and writes one
+ * debug line: "LABEL: WHY, retry N in MS ms".
+ */
+export async function withRetries<T>(attempt: (n: number) => Promise<T>, options: RetryOptions): Promise<T> {
+  const { policy } = options
+  const now = options.now ?? Date.now
+  const giveUp = (err: unknown, n: number, reason: GiveUpReason) =>
+    options.giveUp ? options.giveUp(err, n, reason) : err
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt(n)
+    } catch (err) {
+      const decision = options.decide(err, n)
+      if (!decision.retry) throw giveUp(err, n, 'final')
+      if (n >= policy.attempts) throw giveUp(err, n, 'attempts')
+      const waitMs = decision.waitMs ?? backoffDelay(policy, n, options.random ?? Math.random)
+      if (options.deadline !== undefined && now() + waitMs >= options.deadline) throw giveUp(err, n, 'deadline')
+      options.debug(`${options.label}: ${decision.why}, retry ${n} in ${waitMs} ms`)
+      options.onRetry?.(err, n, waitMs)
+      await (options.sleep ?? realSleep)(waitMs)
+    }
+  }
 }

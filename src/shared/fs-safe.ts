@@ -1,4 +1,7 @@
-/** Files that hold a secret: created fresh (never through a symlink or over an existing file), mode 0600. */
+/**
+ * Files that hold a secret: created fresh (never through a symlink or over an
+ * existing file), mode 0600. And whether a path lies inside a folder.
+ */
 import fs from 'node:fs'
 import path from 'node:path'
 
@@ -15,7 +18,7 @@ export function writeSecretFile(file: string, content: string): void {
 }
 
 /** The real path of `p` when it exists, else `p` resolved. */
-function real(p: string): string {
+export function realPath(p: string): string {
   try {
     return fs.realpathSync(p)
   } catch {
@@ -23,8 +26,11 @@ function real(p: string): string {
   }
 }
 
-/** Whether `child` lies inside (or is) directory `parent`, symlinks resolved. */
+/**
+ * Whether `child` is `parent` or lies below it, by name (a folder named
+ * `..x` is inside). Pass real paths (realPath) where symlinks matter.
+ */
 export function isInside(child: string, parent: string): boolean {
-  const rel = path.relative(real(parent), real(child))
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel))
+  const rel = path.relative(parent, child)
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel))
 }

@@ -4,7 +4,7 @@
  * the user set it (see wording.ts).
  */
 import { ActionError } from './errors.ts'
-import { assertSecureUrl } from '../net/http.ts'
+import { assertSecureUrl } from '../net/url.ts'
 import { capitalize, fieldPhrase, type Field } from './wording.ts'
 
 /** A secret or environment variable name: letters, digits and `_`, not starting with a digit. */

@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals'
 import sodium from 'libsodium-wrappers'
 import { startFakeGitHub, type FakeGitHub } from '../../../emulator/github/server.ts'
+import { ACTION_WORDING as wording } from '../../../src/action/wording.ts'
 import { HttpClient } from '../../../src/net/http.ts'
 import { saveSecret } from '../../../src/github/secrets.ts'
 import type { SecretTarget } from '../../../src/github/secret-target.ts'
@@ -15,7 +16,7 @@ beforeEach(async () => {
   gh.addRepository('Octo-Org/Octo-Repo', { environments: ['prod'] })
   gh.addOrganization('octo-org')
   token = gh.addToken({ repositories: { 'octo-org/octo-repo': 'write' }, organizations: { 'octo-org': 'read' } })
-  http = new HttpClient({ retry: { attempts: 1 } })
+  http = new HttpClient({ wording, retry: { attempts: 1 } })
 })
 afterEach(async () => {
   await http.close()

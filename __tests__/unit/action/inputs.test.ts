@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals'
-import { joinUrl } from '../../../src/net/http.ts'
+import { joinUrl } from '../../../src/net/url.ts'
 import { maskSecretInputs, parseBoolean, parseScopes, readConfig } from '../../../src/action/inputs.ts'
 import { Masker } from '../../../src/shared/mask.ts'
 

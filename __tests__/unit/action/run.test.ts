@@ -6,6 +6,7 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals'
 import { MockAgent } from 'undici'
 import { runStep, type ActionCore, type RunDeps } from '../../../src/action/run.ts'
+import { ACTION_WORDING } from '../../../src/action/wording.ts'
 import { HttpClient } from '../../../src/net/http.ts'
 import { ActionError } from '../../../src/shared/errors.ts'
 import { Masker } from '../../../src/shared/mask.ts'
@@ -63,7 +64,7 @@ function fakeStep(inputs: Record<string, string>, overrides: Partial<RunDeps> = 
     core,
     masker,
     env: { GITHUB_WORKSPACE: '/tmp/workspace', RUNNER_TEMP: '/tmp/runner-temp' },
-    http: new HttpClient({ dispatcher: agent, sleep: async () => {}, random: () => 0 }),
+    http: new HttpClient({ wording: ACTION_WORDING, dispatcher: agent, sleep: async () => {}, random: () => 0 }),
     saveSecret: async (_http, _target, value) => void events.push({ kind: 'save', value }),
     fetchArchives: async () => {
       events.push({ kind: 'archives' })

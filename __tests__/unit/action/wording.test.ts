@@ -1,12 +1,13 @@
 /** The action's wording: the shared modules' messages name its inputs. */
 import { describe, expect, test } from '@jest/globals'
-import http from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { HttpClient } from '../../../src/net/http.ts'
-import { Masker } from '../../../src/shared/mask.ts'
-import { requestToken } from '../../../src/bitbucket/oauth.ts'
 import { ACTION_WORDING } from '../../../src/action/wording.ts'
-import { REPOSITORY_PERMISSION, degraded, readOnlyTokenSaves, refusedConsumer } from '../../helpers/wording.ts'
+import {
+  REPOSITORY_PERMISSION,
+  degraded,
+  readOnlyTokenSaves,
+  refusedConsumer,
+  refusedRefresh,
+} from '../../helpers/wording.ts'
 
 describe('ACTION_WORDING', () => {
   test('a refused consumer: the `client-id` and `client-secret` inputs', () => {
@@ -28,23 +29,8 @@ describe('ACTION_WORDING', () => {
   })
 
   test('a network failure during a refresh: check the runner, re-run the job now', async () => {
-    // A port that was just free: the connection is refused.
-    const closed = http.createServer()
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve))
-    const { port } = closed.address() as AddressInfo
-    await new Promise((resolve) => closed.close(resolve))
-    const client = new HttpClient({ retry: { attempts: 1 } })
-    const err = await requestToken(
-      { http: client, masker: new Masker(() => {}), debug: () => {}, wording: ACTION_WORDING },
-      {
-        tokenUrl: new URL(`http://127.0.0.1:${port}/site/oauth2/access_token`),
-        clientId: 'k',
-        clientSecret: 's',
-        grant: { type: 'refresh_token', refreshToken: 'rt' },
-      },
-    ).catch((e: Error) => e)
-    await client.close()
-    expect((err as Error).message).toBe(
+    const { message, port } = await refusedRefresh(ACTION_WORDING)
+    expect(message).toBe(
       `Could not reach the Bitbucket token endpoint at http://127.0.0.1:${port}: connection refused. Check the URL, the runner's network and any HTTPS_PROXY setting, then re-run the job. If Bitbucket processed the refresh, the stored refresh token was spent: it keeps working for about 10 minutes, so re-run the job now.`,
     )
   })

@@ -1,5 +1,8 @@
-import { describe, expect, test } from '@jest/globals'
-import { parseArchives } from '../../../src/archives/spec.ts'
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { archiveLabel, parseArchives } from '../../../src/archives/spec.ts'
 
 const ws = '/home/runner/work/app/app'
 
@@ -47,4 +50,41 @@ describe('parseArchives', () => {
   ])('%j is refused', (text, message) => {
     expect(() => parseArchives(text, ws)).toThrow(message)
   })
+})
+
+describe('DEST on disk', () => {
+  let dir: string
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bboa-spec-'))
+    fs.mkdirSync(path.join(dir, 'vendor'))
+    fs.symlinkSync(os.tmpdir(), path.join(dir, 'outside'))
+    fs.symlinkSync(path.join(dir, 'vendor'), path.join(dir, 'inside'))
+  })
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
+
+  test('a DEST whose name merely starts with two dots stays inside', () => {
+    expect(parseArchives('ws/repo@v1 -> ..cache', dir)[0]!.dest).toBe(path.join(dir, '..cache'))
+  })
+
+  test('a DEST that escapes through a symbolic link is refused', () => {
+    expect(() => parseArchives('ws/repo@v1 -> outside/x', dir)).toThrow(
+      /line 1: DEST "outside\/x" leaves the workspace through a symbolic link/,
+    )
+  })
+
+  test('a symbolic link that stays inside is fine', () => {
+    expect(parseArchives('ws/repo@v1 -> inside/x', dir)).toHaveLength(1)
+  })
+
+  test("the checkout's .git is refused", () => {
+    expect(() => parseArchives('ws/repo@v1 -> .git/x', dir)).toThrow(/inside the checkout's .git folder/)
+  })
+
+  test('"->" without spaces is a malformed line, not part of the ref', () => {
+    expect(() => parseArchives('ws/repo@v1->vendor/x', dir)).toThrow(/line 1 .*put spaces around "->"/)
+  })
+})
+
+test('archiveLabel names an archive as its line does', () => {
+  expect(archiveLabel({ workspace: 'acme', repo: 'lib', ref: 'v1' })).toBe('acme/lib@v1')
 })

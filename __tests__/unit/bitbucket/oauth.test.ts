@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, test } from '@jest/globals'
 import nock from 'nock'
+import { ACTION_WORDING as wording } from '../../../src/action/wording.ts'
 import { HttpClient } from '../../../src/net/http.ts'
 import { Masker } from '../../../src/shared/mask.ts'
 import { basicAuthorization, requestToken, tokenError, type Grant } from '../../../src/bitbucket/oauth.ts'
@@ -11,7 +12,7 @@ const TOKEN_URL = new URL(`${SITE}/site/oauth2/access_token`)
 function deps() {
   const masked: string[] = []
   const masker = new Masker((v) => masked.push(v))
-  const http = new HttpClient({ sleep: async () => {}, random: () => 0 })
+  const http = new HttpClient({ wording, sleep: async () => {}, random: () => 0 })
   return {
     masked,
     masker,

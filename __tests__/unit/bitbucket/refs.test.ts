@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { archivesOf, sampleTree } from '../../../emulator/bitbucket/archive-store.ts'
 import { startEmulator, type Emulator } from '../../../emulator/bitbucket/server.ts'
+import { ACTION_WORDING as wording } from '../../../src/action/wording.ts'
 import { HttpClient } from '../../../src/net/http.ts'
 import { resolveRef } from '../../../src/bitbucket/refs.ts'
 
@@ -13,7 +14,7 @@ beforeAll(async () => {
   const c = emu.state.addConsumer()
   auth = `Bearer ${emu.state.issueAccessToken(c.key, ['repository']).value}`
   commit = archivesOf(emu.state).addCommit('acme/lib', sampleTree('x'), { tags: ['v1', 'rel/1'], branches: ['main'] })
-  http = new HttpClient({ retry: { baseDelayMs: 1, maxDelayMs: 2 } })
+  http = new HttpClient({ wording, retry: { baseDelayMs: 1, maxDelayMs: 2 } })
 })
 afterAll(async () => {
   await http.close()

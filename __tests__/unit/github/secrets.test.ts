@@ -6,6 +6,7 @@
 import { afterEach, beforeAll, describe, expect, test } from '@jest/globals'
 import sodium from 'libsodium-wrappers'
 import { MockAgent } from 'undici'
+import { ACTION_WORDING as wording } from '../../../src/action/wording.ts'
 import { HttpClient } from '../../../src/net/http.ts'
 import { saveSecret } from '../../../src/github/secrets.ts'
 import type { SecretTarget } from '../../../src/github/secret-target.ts'
@@ -76,6 +77,7 @@ function fakeGitHub(
     .persist()
   const debug: string[] = []
   const http = new HttpClient({
+    wording,
     dispatcher: agent,
     retry: { baseDelayMs: 1, maxDelayMs: 2 },
     debug: (m) => debug.push(m),

@@ -1,7 +1,13 @@
 /** The command's wording: the shared modules' messages name its options and environment variables. */
 import { describe, expect, test } from '@jest/globals'
 import { CLI_WORDING } from '../../../src/login/wording.ts'
-import { REPOSITORY_PERMISSION, degraded, readOnlyTokenSaves, refusedConsumer } from '../../helpers/wording.ts'
+import {
+  REPOSITORY_PERMISSION,
+  degraded,
+  readOnlyTokenSaves,
+  refusedConsumer,
+  refusedRefresh,
+} from '../../helpers/wording.ts'
 
 describe('CLI_WORDING', () => {
   test('a refused consumer: --client-id and --client-secret, and their variables', () => {
@@ -22,9 +28,11 @@ describe('CLI_WORDING', () => {
     )
   })
 
-  test("a network failure: the pieces of the HTTP client's advice", () => {
-    expect(`Check the URL, ${CLI_WORDING.network} and any HTTPS_PROXY setting, then ${CLI_WORDING.retryAdvice}.`).toBe(
-      'Check the URL, the network and any HTTPS_PROXY setting, then run bitbucket-oauth login again.',
+  test('a network failure during the code exchange: check the network, run the command again', async () => {
+    const { message, port } = await refusedRefresh(CLI_WORDING)
+    expect(message).toContain(
+      `Could not reach the Bitbucket token endpoint at http://127.0.0.1:${port}: connection refused. Check the URL, the network and any HTTPS_PROXY setting, then run bitbucket-oauth login again.`,
     )
+    expect(message).not.toMatch(/runner|re-run the job/)
   })
 })

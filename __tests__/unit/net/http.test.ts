@@ -2,15 +2,17 @@ import { afterEach, beforeEach, describe, expect, test } from '@jest/globals'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { MockAgent } from 'undici'
-import { ActionError } from '../../../src/shared/errors.ts'
-import { HttpClient, HttpError, assertSecureUrl, isLoopbackHost, redactUrl } from '../../../src/net/http.ts'
+import { ACTION_WORDING as wording } from '../../../src/action/wording.ts'
+import { HttpError } from '../../../src/net/errors.ts'
+import { HttpClient } from '../../../src/net/http.ts'
 
 const ORIGIN = 'https://bitbucket.test'
 let agent: MockAgent
 let sleeps: number[]
 
-function client(overrides: ConstructorParameters<typeof HttpClient>[0] = {}): HttpClient {
+function client(overrides: Partial<ConstructorParameters<typeof HttpClient>[0]> = {}): HttpClient {
   return new HttpClient({
+    wording,
     dispatcher: agent,
     sleep: async (ms) => void sleeps.push(ms),
     random: () => 0.5,
@@ -123,6 +125,40 @@ describe('retries', () => {
   })
 })
 
+describe('wording', () => {
+  const cli = { network: 'the network', retryAdvice: 'run bitbucket-oauth login again' }
+  test("the action's advice ends a network failure", async () => {
+    agent.get(ORIGIN).intercept({ path: '/x' }).replyWithError(refused()).times(4)
+    await expect(client().request(`${ORIGIN}/x`, { what: 'test' })).rejects.toThrow(
+      /connection refused after 4 attempts\. Check the URL, the runner's network and any HTTPS_PROXY setting, then re-run the job\.$/,
+    )
+  })
+  test("the caller's advice replaces it", async () => {
+    agent.get(ORIGIN).intercept({ path: '/x' }).replyWithError(refused()).times(4)
+    await expect(client({ wording: cli }).request(`${ORIGIN}/x`, { what: 'test' })).rejects.toThrow(
+      /connection refused after 4 attempts\. Check the URL, the network and any HTTPS_PROXY setting, then run bitbucket-oauth login again\.$/,
+    )
+    agent
+      .get(ORIGIN)
+      .intercept({ path: '/y' })
+      .reply(429, '', { headers: { 'retry-after': '3600' } })
+    await expect(client({ wording: cli }).request(`${ORIGIN}/y`, { what: 'test' })).rejects.toThrow(
+      /this action waits\. Run bitbucket-oauth login again later\.$/,
+    )
+    agent.get(ORIGIN).intercept({ path: '/z' }).reply(503, '').times(4)
+    let now = 0
+    const c = client({
+      wording: cli,
+      now: () => now,
+      sleep: async (ms) => void (now += ms),
+      timeouts: { deadlineMs: 1000 },
+    })
+    await expect(c.request(`${ORIGIN}/z`, { what: 'test' })).rejects.toThrow(
+      /the service may be degraded; run bitbucket-oauth login again later\.$/,
+    )
+  })
+})
+
 describe('what is sent', () => {
   test('headers, method and body reach the server', async () => {
     let seen: { headers: Record<string, string>; body: string } | undefined
@@ -195,23 +231,6 @@ describe('redirects', () => {
   })
 })
 
-describe('URL rules', () => {
-  test.each(['localhost', '127.0.0.1', '127.1.2.3', '[::1]'])('%s is loopback', (h) =>
-    expect(isLoopbackHost(h)).toBe(true),
-  )
-  test.each(['example.com', '10.0.0.1', '128.0.0.1', 'localhost.evil.com'])('%s is not', (h) =>
-    expect(isLoopbackHost(h)).toBe(false),
-  )
-  test('plain http is refused for other hosts before anything is sent', () => {
-    expect(() => assertSecureUrl(new URL('http://bitbucket.org'), 'x')).toThrow(ActionError)
-    expect(() => assertSecureUrl(new URL('http://127.0.0.1:8080'), 'x')).not.toThrow()
-    expect(() => assertSecureUrl(new URL('ftp://bitbucket.org'), 'x')).toThrow(/must be an https:\/\/ URL/)
-  })
-  test('redactUrl drops queries and user info', () => {
-    expect(redactUrl('https://u:p@h.test/a?token=1')).toBe('https://h.test/a?…')
-  })
-})
-
 describe('reading a body', () => {
   async function server(handler: http.RequestListener): Promise<{ url: string; close: () => Promise<void> }> {
     const srv = http.createServer(handler)
@@ -228,13 +247,35 @@ describe('reading a body', () => {
       const timer = setInterval(() => res.write(' '), 50)
       res.on('close', () => clearInterval(timer))
     })
-    const c = new HttpClient({ timeouts: { deadlineMs: 300, bodyMs: 200 } })
+    const c = new HttpClient({ wording, timeouts: { deadlineMs: 300, bodyMs: 200 } })
     try {
       const started = Date.now()
       await expect(c.text(`${s.url}/slow`, { what: 'the slow thing' })).rejects.toThrow(
         /the slow thing \(127\.0\.0\.1:\d+\) answered HTTP 200 but the body could not be read: it did not arrive within 0\.\d s/,
       )
       expect(Date.now() - started).toBeLessThan(2000)
+    } finally {
+      await c.close()
+      await s.close()
+    }
+  })
+
+  test('a POST whose body stalls after the headers is not replayed', async () => {
+    let calls = 0
+    const s = await server((_req, res) => {
+      calls++
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.write('{"access_token":')
+    })
+    const c = new HttpClient({ wording, timeouts: { bodyMs: 200, deadlineMs: 300 }, retry: { baseDelayMs: 1 } })
+    try {
+      const err = await c
+        .text(`${s.url}/token`, { what: 'the token endpoint', method: 'POST', body: 'grant_type=refresh_token' })
+        .catch((e: unknown) => e)
+      expect(err).toBeInstanceOf(HttpError)
+      expect(err).toMatchObject({ status: 200, phase: 'body' })
+      expect((err as Error).message).toMatch(/the token endpoint \(127\.0\.0\.1:\d+\) answered HTTP 200 but the body/)
+      expect(calls).toBe(1)
     } finally {
       await c.close()
       await s.close()
@@ -251,7 +292,7 @@ describe('reading a body', () => {
         setTimeout(() => res.destroy(), 10)
       } else res.end('{"a":true}')
     })
-    const c = new HttpClient({ retry: { baseDelayMs: 1 } })
+    const c = new HttpClient({ wording, retry: { baseDelayMs: 1 } })
     try {
       expect((await c.text(`${s.url}/x`, { what: 'x' })).text).toBe('{"a":true}')
       expect(calls).toBe(2)

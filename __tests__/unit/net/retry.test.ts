@@ -6,6 +6,8 @@ import {
   isRetryableStatus,
   parseRetryAfter,
   shouldRetryError,
+  withRetries,
+  type RetryOptions,
 } from '../../../src/net/retry.ts'
 
 const err = (code: string) => Object.assign(new Error(code), { code })
@@ -67,5 +69,108 @@ describe('backoffDelay', () => {
     let total = 0
     for (let retry = 1; retry < DEFAULT_RETRY.attempts; retry++) total += backoffDelay(DEFAULT_RETRY, retry, () => 1)
     expect(total).toBeLessThan(20_000)
+  })
+})
+
+describe('withRetries', () => {
+  /** An attempt that fails with the given errors in turn, then resolves with 'ok'. */
+  function failing(...errors: unknown[]) {
+    const calls: number[] = []
+    const attempt = async (n: number) => {
+      calls.push(n)
+      if (n <= errors.length) throw errors[n - 1]
+      return 'ok'
+    }
+    return { calls, attempt }
+  }
+  function options(overrides: Partial<RetryOptions> = {}) {
+    const debug: string[] = []
+    const sleeps: number[] = []
+    const o: RetryOptions = {
+      policy: DEFAULT_RETRY,
+      label: 'GET https://h.test/x',
+      decide: (e) => ({ retry: true, why: (e as Error).message }),
+      debug: (m) => void debug.push(m),
+      sleep: async (ms) => void sleeps.push(ms),
+      random: () => 0,
+      ...overrides,
+    }
+    return { o, debug, sleeps }
+  }
+
+  test('tries again with the backoff until an attempt succeeds, one debug line per retry', async () => {
+    const { calls, attempt } = failing(new Error('reset'), new Error('reset'))
+    const { o, debug, sleeps } = options()
+    await expect(withRetries(attempt, o)).resolves.toBe('ok')
+    expect(calls).toEqual([1, 2, 3])
+    expect(sleeps).toEqual([500, 1000])
+    expect(debug).toEqual([
+      'GET https://h.test/x: reset, retry 1 in 500 ms',
+      'GET https://h.test/x: reset, retry 2 in 1000 ms',
+    ])
+  })
+
+  test('a wait named by the decision replaces the backoff', async () => {
+    const { attempt } = failing(new Error('busy'))
+    const { o, sleeps } = options({ decide: () => ({ retry: true, why: 'HTTP 429', waitMs: 3000 }) })
+    await withRetries(attempt, o)
+    expect(sleeps).toEqual([3000])
+  })
+
+  test("stops after the policy's attempts, saying so to giveUp", async () => {
+    const { calls, attempt } = failing(...Array.from({ length: 9 }, () => new Error('reset')))
+    const reasons: string[] = []
+    const { o } = options({ giveUp: (_e, n, reason) => (reasons.push(reason), new Error(`gave up after ${n}`)) })
+    await expect(withRetries(attempt, o)).rejects.toThrow('gave up after 4')
+    expect(calls).toEqual([1, 2, 3, 4])
+    expect(reasons).toEqual(['attempts'])
+  })
+
+  test('an error the decision calls final is not retried, and is thrown as it is without giveUp', async () => {
+    const final = new Error('not found')
+    const { calls, attempt } = failing(final)
+    const { o, sleeps, debug } = options({ decide: () => ({ retry: false }) })
+    await expect(withRetries(attempt, o)).rejects.toBe(final)
+    expect(calls).toEqual([1])
+    expect(sleeps).toEqual([])
+    expect(debug).toEqual([])
+  })
+
+  test('the decision sees each error and its attempt number', async () => {
+    const seen: [string, number][] = []
+    const { attempt } = failing(new Error('a'), new Error('b'))
+    const { o } = options({
+      decide: (e, n) => (seen.push([(e as Error).message, n]), { retry: true, why: 'x' }),
+    })
+    await withRetries(attempt, o)
+    expect(seen).toEqual([
+      ['a', 1],
+      ['b', 2],
+    ])
+  })
+
+  test('no retry whose wait would reach the deadline', async () => {
+    let now = 0
+    const { calls, attempt } = failing(...Array.from({ length: 9 }, () => new Error('reset')))
+    const reasons: string[] = []
+    const { o, sleeps } = options({
+      deadline: 1600,
+      now: () => now,
+      sleep: async (ms) => void (sleeps.push(ms), (now += ms)),
+      giveUp: (e, _n, reason) => (reasons.push(reason), e),
+    })
+    await expect(withRetries(attempt, o)).rejects.toThrow('reset')
+    // 500 ms (now 500), 1000 ms (now 1500), then 2000 ms would pass 1600.
+    expect(sleeps).toEqual([500, 1000])
+    expect(calls).toEqual([1, 2, 3])
+    expect(reasons).toEqual(['deadline'])
+  })
+
+  test('onRetry is told of each retry and its wait', async () => {
+    const { attempt } = failing(new Error('cut'))
+    const told: string[] = []
+    const { o } = options({ onRetry: (e, n, ms) => void told.push(`${(e as Error).message} ${n} ${ms}`) })
+    await withRetries(attempt, o)
+    expect(told).toEqual(['cut 1 500'])
   })
 })

@@ -1,22 +1,15 @@
 /**
- * Running the stage of stage.ts in a worker thread (worker.ts), and the
- * messages between it and the main thread. Falls back to the main thread when
- * the worker bundle is not there (running from source).
+ * Running the stage of stage.ts in a worker thread (worker.ts; the messages
+ * are protocol.ts's). Falls back to the main thread when the worker bundle is
+ * not there (running from source).
  */
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
-import { ActionError } from '../../shared/errors.ts'
-import { UnsafeArchiveError, type ExtractStats } from '../extract.ts'
+import { archiveLabel } from '../spec.ts'
+import { fromWire, type WorkerMessage, type WorkerRequest } from './protocol.ts'
 import { runStage, type StageDeps, type StageJob, type StageResult } from './stage.ts'
-import { TarFormatError } from '../tar-reader.ts'
-
-export type WorkerMessage = { id: number } & (
-  | { type: 'info' | 'debug'; message: string }
-  | { type: 'done'; sha256: string; bytes: number; stats: ExtractStats | undefined }
-  | { type: 'error'; name: string; message: string; code: string | undefined; detail: string | undefined }
-)
 
 /** Heap limits of the worker: small, so that garbage is collected early (BENCHMARKS.md). */
 const LIMITS = { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 4 }
@@ -32,14 +25,6 @@ export function workerScript(): string | undefined {
   }
 }
 
-/** Rebuilds an error the worker reported, with the class the caller's messages depend on. */
-function revive(m: Extract<WorkerMessage, { type: 'error' }>): Error {
-  if (m.name === 'UnsafeArchiveError') return new UnsafeArchiveError(m.message)
-  if (m.name === 'TarFormatError') return new TarFormatError(m.message, m.code)
-  if (m.name === 'ActionError' || m.name === 'HttpError') return new ActionError(m.message, { detail: m.detail })
-  return Object.assign(new Error(m.message), { code: m.code, stack: m.detail })
-}
-
 interface Pending {
   resolve(r: StageResult): void
   reject(err: unknown): void
@@ -53,8 +38,8 @@ class StageWorker {
   #next = 1
   #failure: unknown
 
-  constructor(script: string, debug: (m: string) => void) {
-    this.#worker = new Worker(script, { resourceLimits: LIMITS, env: process.env })
+  constructor(script: string, debug: (m: string) => void, env: NodeJS.ProcessEnv) {
+    this.#worker = new Worker(script, { resourceLimits: LIMITS, env })
     this.#worker.on('message', (m: WorkerMessage) => {
       if (m.id === 0) return debug(m.type === 'debug' || m.type === 'info' ? m.message : '')
       const p = this.#pending.get(m.id)
@@ -72,7 +57,7 @@ class StageWorker {
           break
         case 'error':
           this.#pending.delete(m.id)
-          p.reject(revive(m))
+          p.reject(fromWire(m.error))
           break
       }
     })
@@ -90,14 +75,14 @@ class StageWorker {
     const id = this.#next++
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject, log })
-      this.#worker.postMessage({ id, job })
+      this.#worker.postMessage({ id, job } satisfies WorkerRequest)
     })
   }
 
   async close(): Promise<void> {
     if (this.#failure) return
     const exited = new Promise<void>((resolve) => this.#worker.once('exit', () => resolve()))
-    this.#worker.postMessage({ close: true })
+    this.#worker.postMessage({ close: true } satisfies WorkerRequest)
     await Promise.race([exited, new Promise<void>((resolve) => setTimeout(resolve, 2000).unref())])
     await this.#worker.terminate()
   }
@@ -110,20 +95,23 @@ class StageWorker {
 export class Stager {
   readonly #script = workerScript()
   readonly #debug: (m: string) => void
+  readonly #env: NodeJS.ProcessEnv
   #worker: StageWorker | undefined
 
-  constructor(debug: (m: string) => void) {
+  /** `env`: the worker's environment (proxy and tuning variables). */
+  constructor(debug: (m: string) => void, env: NodeJS.ProcessEnv) {
     this.#debug = debug
+    this.#env = env
   }
 
   stage(job: StageJob, deps: StageDeps): Promise<StageResult> {
     if (!this.#script) return runStage(job, deps)
     const src = job.source
-    const what = src.kind === 'file' ? src.file : `${src.archive.workspace}/${src.archive.repo}@${src.archive.ref}`
+    const what = src.kind === 'file' ? src.file : archiveLabel(src.archive)
     deps.debug(
       `${'saveTo' in job ? 'downloading' : src.kind === 'file' ? 'extracting' : 'downloading and extracting'} ${what} in a worker thread`,
     )
-    this.#worker ??= new StageWorker(this.#script, this.#debug)
+    this.#worker ??= new StageWorker(this.#script, this.#debug, this.#env)
     return this.#worker.run(job, deps)
   }
 

@@ -4,21 +4,21 @@
  * limits, so the chunks that the socket and gunzip leave behind are collected
  * early and memory stays flat whatever the size of the archive (see
  * BENCHMARKS.md); the main thread's collector cannot be tuned from inside the
- * action. One worker serves every archive of the step, several at a time:
- * it receives `{id, job}` and answers with `info`/`debug` log lines, then
- * `done` or `error`, each tagged with the job's id.
+ * action. One worker serves every archive of the step, several at a time
+ * (the messages are protocol.ts's).
  */
 import { parentPort } from 'node:worker_threads'
+import { ACTION_WORDING } from '../../action/wording.ts'
 import { HttpClient } from '../../net/http.ts'
 import { tuningFromEnv } from '../../net/tuning.ts'
-import { runStage, type StageJob } from './stage.ts'
-import type { WorkerMessage } from './pool.ts'
+import { runStage } from './stage.ts'
+import { toWire, type WorkerMessage, type WorkerRequest } from './protocol.ts'
 
 const port = parentPort!
 const post = (m: WorkerMessage) => port.postMessage(m)
 let http: HttpClient | undefined
 
-port.on('message', (request: { id: number; job: StageJob } | { close: true }) => {
+port.on('message', (request: WorkerRequest) => {
   if ('close' in request) {
     void (http?.close() ?? Promise.resolve()).catch(() => {}).finally(() => port.close())
     return
@@ -27,20 +27,11 @@ port.on('message', (request: { id: number; job: StageJob } | { close: true }) =>
   const debug = (message: string) => post({ id, type: 'debug', message })
   http ??= new HttpClient({
     ...tuningFromEnv(process.env),
+    wording: ACTION_WORDING,
     debug: (message) => post({ id: 0, type: 'debug', message }),
   })
   runStage(job, { http, info: (message) => post({ id, type: 'info', message }), debug }).then(
     (r) => post({ id, type: 'done', ...r }),
-    (err: unknown) => {
-      const e = err as Error & { code?: string; detail?: string }
-      post({
-        id,
-        type: 'error',
-        name: e?.name ?? 'Error',
-        message: e?.message ?? String(err),
-        code: e?.code,
-        detail: e?.detail ?? e?.stack,
-      })
-    },
+    (err: unknown) => post({ id, type: 'error', error: toWire(err) }),
   )
 })

@@ -1,0 +1,86 @@
+/**
+ * How a request fails: HttpError for the user (what, where, why, and what to
+ * do), DeadlineError inside the client only, and network errors described in
+ * words. The advice that ends a message depends on who runs the client (a
+ * workflow job, or someone at a terminal): that is its HttpWording.
+ */
+import { ActionError, errorMessage } from '../shared/errors.ts'
+import type { Wording } from '../shared/wording.ts'
+import type { Timeouts } from './http.ts'
+
+/** What network-failure messages need of the caller's wording (the action's or the command's). */
+export type HttpWording = Pick<Wording, 'network' | 'retryAdvice'>
+
+/** Ends the message when a service could not be reached: "Check the URL, …, then re-run the job." */
+export function checkNetworkAdvice(w: HttpWording): string {
+  return `Check the URL, ${w.network} and any HTTPS_PROXY setting, then ${w.retryAdvice}.`
+}
+
+/** Ends a sentence when a service is degraded or asks for a long wait: "re-run the job later". */
+export function retryLaterAdvice(w: HttpWording): string {
+  return `${w.retryAdvice} later`
+}
+
+/** The failure of a request after its retries: what, where, why, and what to do. */
+export class HttpError extends ActionError {
+  readonly status: number | undefined
+  readonly code: string | undefined
+  /** Where it failed: before any answer, or while reading an answer's body (status set). */
+  readonly phase: 'request' | 'body'
+  constructor(
+    message: string,
+    options: { status?: number; code?: string; cause?: unknown; phase?: 'request' | 'body'; detail?: string } = {},
+  ) {
+    super(message, { cause: options.cause, detail: options.detail })
+    this.name = 'HttpError'
+    this.status = options.status
+    this.code = options.code
+    this.phase = options.phase ?? 'request'
+  }
+}
+
+/** The request's deadline passed. Internal to the client: it becomes an HttpError before anyone sees it. */
+export class DeadlineError extends Error {
+  constructor() {
+    super('deadline exceeded')
+    this.name = 'DeadlineError'
+  }
+}
+
+/** The innermost `code` in an error's cause chain. */
+export function errorCode(err: unknown): string | undefined {
+  let e: unknown = err
+  for (let depth = 0; e && depth < 5; depth++) {
+    const code = (e as { code?: unknown }).code
+    if (typeof code === 'string' && code !== 'UND_ERR') return code
+    e = (e as { cause?: unknown }).cause
+  }
+  return undefined
+}
+
+/** A network error in words: "connection refused", "no answer within 30 s". */
+export function describeNetworkError(err: unknown, timeouts: Timeouts): string {
+  const code = errorCode(err)
+  switch (code) {
+    case 'ECONNREFUSED':
+      return 'connection refused'
+    case 'ENOTFOUND':
+      return 'host name not found (check the URL)'
+    case 'EAI_AGAIN':
+      return 'DNS lookup failed'
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return `no connection within ${timeouts.connectMs / 1000} s`
+    case 'UND_ERR_HEADERS_TIMEOUT':
+      return `no answer within ${timeouts.headersMs / 1000} s`
+    case 'UND_ERR_BODY_TIMEOUT':
+      return `the answer stalled for ${timeouts.bodyMs / 1000} s`
+    case 'ECONNRESET':
+    case 'UND_ERR_SOCKET':
+      return 'the connection was reset'
+    default:
+      if (code?.startsWith('ERR_TLS') || code?.includes('CERT') || code === 'DEPTH_ZERO_SELF_SIGNED_CERT') {
+        return `TLS certificate not trusted (${code}); for a private CA set NODE_EXTRA_CA_CERTS`
+      }
+      return code ? `${code}: ${errorMessage(err)}` : errorMessage(err)
+  }
+}
