@@ -1,7 +1,8 @@
 /**
  * The order of work of the main step (interface.md, "Behaviour details"):
- * validate every input → token grant → save the rotated refresh token →
- * outputs and export → scope check → archives → git credentials → summary.
+ * validate every input → token grant, or reuse of a `sealed-token` → save the
+ * rotated refresh token → outputs and export → scope check → archives → git
+ * credentials → summary.
  * Nothing that can fail after the grant may lose a rotated refresh token.
  */
 import { ActionError, errorMessage } from '../shared/errors.ts'
@@ -12,6 +13,7 @@ import { requestToken, type Token } from '../bitbucket/oauth.ts'
 import { missingScopes } from '../bitbucket/scopes.ts'
 import { tokenSummary } from './summary.ts'
 import { isoSeconds } from '../shared/format.ts'
+import { fallbackWarning, openSealedToken, runContext, sealToken } from './sealed-token.ts'
 
 /** The part of @actions/core the main step uses (tests pass their own). */
 export interface ActionCore {
@@ -55,25 +57,57 @@ export interface RunDeps {
   fetchArchives(ctx: StepContext): Promise<ArchiveResult[]>
   /** Makes later steps' git use the token; records in the state what the post step must remove. */
   setupGitCredentials(ctx: StepContext): Promise<void>
+  /** The clock (ms since the epoch); tests pass their own. */
+  now?: () => number
 }
 
 export async function runStep(deps: RunDeps): Promise<void> {
   const { core, masker } = deps
   maskSecretInputs(core.getInput, masker)
   const config = readConfig(core.getInput, deps.env)
+  const now = deps.now ?? Date.now
+  const run = runContext(deps.env)
 
   const grant = config.refreshToken
     ? ({ type: 'refresh_token', refreshToken: config.refreshToken } as const)
     : ({ type: 'client_credentials' } as const)
-  core.info(`Requesting a Bitbucket access token (${grant.type} grant) from ${config.tokenUrl.origin}`)
-  const token = await requestToken(
-    { http: deps.http, masker, debug: (m) => core.debug(masker.redact(m)) },
-    { tokenUrl: config.tokenUrl, clientId: config.clientId, clientSecret: config.clientSecret, grant },
-  )
+
+  // A token sealed by an earlier job of this run: used as it is, without any request.
+  let reused: { token: Token; mintedAt: Date } | undefined
+  if (config.sealedToken) {
+    const opened = openSealedToken(
+      config.sealedToken,
+      { clientId: config.clientId, clientSecret: config.clientSecret, repository: run?.repository, runId: run?.runId },
+      now(),
+      (secret) => masker.add(secret),
+    )
+    if (opened.ok) reused = opened
+    else core.warning(fallbackWarning(opened, `the ${grant.type} grant`, now()))
+  }
+
+  let token: Token
+  let mintedAt: Date
+  if (reused) {
+    ;({ token, mintedAt } = reused)
+    core.info(
+      `Reusing the access token from the \`sealed-token\` input, minted by an earlier job of this run at ${isoSeconds(mintedAt)}: no request to the token endpoint, no rotation`,
+    )
+  } else {
+    core.info(`Requesting a Bitbucket access token (${grant.type} grant) from ${config.tokenUrl.origin}`)
+    token = await requestToken(
+      { http: deps.http, masker, debug: (m) => core.debug(masker.redact(m)), now },
+      { tokenUrl: config.tokenUrl, clientId: config.clientId, clientSecret: config.clientSecret, grant },
+    )
+    mintedAt = new Date(now())
+  }
 
   const rotated =
-    grant.type === 'refresh_token' && token.refreshToken !== undefined && token.refreshToken !== config.refreshToken
-  const validRefreshToken = grant.type === 'refresh_token' ? (token.refreshToken ?? config.refreshToken) : undefined
+    !reused &&
+    grant.type === 'refresh_token' &&
+    token.refreshToken !== undefined &&
+    token.refreshToken !== config.refreshToken
+  const validRefreshToken =
+    !reused && grant.type === 'refresh_token' ? (token.refreshToken ?? config.refreshToken) : undefined
 
   // Save first; whatever happens, the token is output before any failure is raised.
   let saveError: unknown
@@ -89,6 +123,17 @@ export async function runStep(deps: RunDeps): Promise<void> {
   }
 
   setTokenOutputs(core, token, validRefreshToken, rotated)
+  if (run) {
+    // Sealed again with a fresh nonce, also after a reuse: the same token, for the jobs after this one.
+    const stepSecrets = [config.clientId, config.clientSecret, config.refreshToken, config.secret?.githubToken]
+    const avoid = [...stepSecrets, token.accessToken, token.refreshToken].filter((v): v is string => !!v)
+    core.setOutput(
+      'sealed-token',
+      sealToken({ clientId: config.clientId, clientSecret: config.clientSecret, ...run }, token, mintedAt, avoid),
+    )
+  } else {
+    core.info('No `sealed-token` output: GITHUB_REPOSITORY and GITHUB_RUN_ID do not name a workflow run.')
+  }
   if (config.exportEnv) {
     core.exportVariable(config.exportEnv, token.accessToken)
     core.info(`Exported the access token as ${config.exportEnv} for later steps`)
@@ -119,7 +164,15 @@ export async function runStep(deps: RunDeps): Promise<void> {
   if (config.gitCredentials) await deps.setupGitCredentials(ctx)
 
   await core.appendSummary(
-    tokenSummary({ token, grant: grant.type, rotated, saved, secret: config.secret, exportEnv: config.exportEnv }),
+    tokenSummary({
+      token,
+      grant: grant.type,
+      rotated,
+      saved,
+      secret: config.secret,
+      exportEnv: config.exportEnv,
+      reusedFrom: reused?.mintedAt,
+    }),
   )
 }
 
