@@ -28370,11 +28370,178 @@ module.exports = {
 
 /***/ }),
 
+/***/ 1812:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   bu: () => (/* binding */ parseArchives),
+/* harmony export */   rz: () => (/* binding */ archiveLabel)
+/* harmony export */ });
+/* unused harmony exports ARCHIVE_FORM, destProblem */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _shared_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8382);
+/* harmony import */ var _shared_fs_safe_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2774);
+/**
+ * The `archives` input: one `WORKSPACE/REPO@REF [-> DEST] [sha256:HEX64]` a
+ * line, blank lines and `#` comments ignored. Parsed and checked (DEST inside
+ * the workspace) before any network call.
+ */
+
+
+
+
+/** `WORKSPACE/REPO@REF`, as the line names the archive: how messages name it. */
+function archiveLabel(a) {
+    return `${a.workspace}/${a.repo}@${a.ref}`;
+}
+const ARCHIVE_FORM = 'WORKSPACE/REPO@REF [-> DEST] [sha256:HEX64]';
+// Bitbucket workspace IDs and repository slugs: letters, digits, `-`, `_`, `.`.
+const SLUG = '[A-Za-z0-9][A-Za-z0-9._-]*';
+const LINE = new RegExp(`^(${SLUG})/(${SLUG})@(\\S+?)(?:\\s+->\\s+(\\S+))?(?:\\s+sha256:([0-9a-fA-F]{64}))?$`);
+// A git ref name: no spaces, no `..`, no control characters, none of ~^:?*[\ and no leading `-`.
+// eslint-disable-next-line no-control-regex -- refusing control characters is the point
+const REF = /^(?!-)(?!.*\.\.)(?!.*\/\/)(?!.*@\{)[^\s~^:?*[\\\x00-\x1f\x7f]+(?<![./])$/;
+function parseArchives(text, workspaceDir) {
+    const specs = [];
+    const root = node_path__WEBPACK_IMPORTED_MODULE_1___default().resolve(workspaceDir);
+    const lines = text.split(/\r?\n/);
+    for (let i = 0; i < lines.length; i++) {
+        const raw = lines[i].trim();
+        if (raw === '' || raw.startsWith('#'))
+            continue;
+        const lineNo = i + 1;
+        const m = LINE.exec(raw);
+        if (!m) {
+            throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l(`archives line ${lineNo} ("${raw}") is not of the form ${ARCHIVE_FORM}, e.g. "myteam/shared-lib@v1.2.0 -> vendor/shared-lib".`);
+        }
+        const [, workspace, repo, ref, destRaw, sha] = m;
+        if (!REF.test(ref)) {
+            throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l(`archives line ${lineNo}: "${ref}" is not a valid tag, branch or commit name (expected ${ARCHIVE_FORM}).`);
+        }
+        if (ref.includes('->')) {
+            throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l(`archives line ${lineNo} ("${raw}"): put spaces around "->" (expected ${ARCHIVE_FORM}).`);
+        }
+        const dest = node_path__WEBPACK_IMPORTED_MODULE_1___default().resolve(root, destRaw ?? repo);
+        const problem = destProblem(dest, root);
+        if (problem)
+            throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l(`archives line ${lineNo}: DEST "${destRaw ?? repo}" ${problem}; name a folder inside it.`);
+        specs.push({ line: lineNo, workspace, repo, ref, dest, sha256: sha?.toLowerCase() });
+    }
+    const seen = new Map();
+    for (const spec of specs) {
+        for (const [other, line] of seen) {
+            if (other === spec.dest || spec.dest.startsWith(other + (node_path__WEBPACK_IMPORTED_MODULE_1___default().sep)) || other.startsWith(spec.dest + (node_path__WEBPACK_IMPORTED_MODULE_1___default().sep))) {
+                throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l(`archives lines ${line} and ${spec.line} write to overlapping folders (${node_path__WEBPACK_IMPORTED_MODULE_1___default().relative(root, other)}, ${node_path__WEBPACK_IMPORTED_MODULE_1___default().relative(root, spec.dest)}); give each its own DEST.`);
+            }
+        }
+        seen.set(spec.dest, spec.line);
+    }
+    return specs;
+}
+/** The real path of `p`, or of its deepest existing ancestor joined with the rest. */
+function realish(p) {
+    const missing = [];
+    let current = p;
+    for (;;) {
+        try {
+            return node_path__WEBPACK_IMPORTED_MODULE_1___default().join(node_fs__WEBPACK_IMPORTED_MODULE_0___default().realpathSync(current), ...missing.reverse());
+        }
+        catch {
+            const parent = node_path__WEBPACK_IMPORTED_MODULE_1___default().dirname(current);
+            if (parent === current)
+                return p;
+            missing.push(node_path__WEBPACK_IMPORTED_MODULE_1___default().basename(current));
+            current = parent;
+        }
+    }
+}
+/**
+ * Why `dest` may not receive an archive, or undefined: it must lie strictly
+ * inside the workspace, also once symbolic links are followed, and not in
+ * the checkout's `.git`. Checked when parsing and again before extracting.
+ */
+function destProblem(dest, workspace) {
+    const root = node_path__WEBPACK_IMPORTED_MODULE_1___default().resolve(workspace);
+    const inside = (p, base) => node_path__WEBPACK_IMPORTED_MODULE_1___default().relative(base, p) !== '' && (0,_shared_fs_safe_js__WEBPACK_IMPORTED_MODULE_3__/* .isInside */ .FK)(p, base);
+    if (node_path__WEBPACK_IMPORTED_MODULE_1___default().resolve(dest) === root)
+        return 'is the workspace itself, which would be replaced as a whole';
+    if (!inside(node_path__WEBPACK_IMPORTED_MODULE_1___default().resolve(dest), root))
+        return `leaves the workspace (${root})`;
+    const realRoot = realish(root);
+    if (!inside(realish(dest), realRoot))
+        return `leaves the workspace through a symbolic link (${root})`;
+    if (node_path__WEBPACK_IMPORTED_MODULE_1___default().relative(realRoot, realish(dest)).split((node_path__WEBPACK_IMPORTED_MODULE_1___default().sep))[0] === '.git')
+        return "is inside the checkout's .git folder";
+    return undefined;
+}
+
+
+/***/ }),
+
+/***/ 6844:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   _: () => (/* binding */ tickPermissions),
+/* harmony export */   i: () => (/* binding */ missingScopes)
+/* harmony export */ });
+/** Scopes: which required ones a token lacks, and the one advice for getting them. */
+/** `required-scopes`: which of them the granted scopes lack. A granted `X:write` satisfies a required `X`. */
+function missingScopes(required, granted) {
+    const have = new Set(granted);
+    return required.filter((scope) => {
+        if (have.has(scope))
+            return false;
+        if (!scope.includes(':') && have.has(`${scope}:write`))
+            return false;
+        return true;
+    });
+}
+/** A refresh token keeps the scopes it was issued with: newly ticked permissions need a new one. */
+const NEW_REFRESH_TOKEN = 'get a new refresh token with `bitbucket-oauth login`';
+/**
+ * What to do when a token lacks permissions: `what` names them ("the
+ * permission", "them"), `then` says how to get a token that has them.
+ */
+function tickPermissions(what, then = NEW_REFRESH_TOKEN) {
+    return `Tick ${what} on the OAuth consumer, then ${then}.`;
+}
+
+
+/***/ }),
+
+/***/ 4017:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   M: () => (/* binding */ secretPlace),
+/* harmony export */   Z: () => (/* binding */ describeSecretTarget)
+/* harmony export */ });
+/** Where a GitHub Actions secret is written, and the one way messages describe it. */
+/** Where the secret lives: `repository o/r`, `environment prod of repository o/r`, `organization o`. */
+function secretPlace(target) {
+    if (target.organization)
+        return `organization ${target.organization}`;
+    if (target.environment)
+        return `environment ${target.environment} of repository ${target.repository}`;
+    return `repository ${target.repository}`;
+}
+/** The secret and where it lives, after "secret": `BB of repository o/r`. */
+function describeSecretTarget(target) {
+    return `${target.name} of ${secretPlace(target)}`;
+}
+
+
+/***/ }),
+
 /***/ 9407:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(946);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7152);
 /** The main step's bundle entry (dist/main): runs the step. */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -28384,7 +28551,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 946:
+/***/ 7152:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28414,19 +28581,38 @@ var core = __nccwpck_require__(6058);
 ;// CONCATENATED MODULE: ./src/action/core.ts
 /** The real @actions/core behind the ActionCore interface. */
 
-const actionsCore = {
-    getInput: (name) => core/* getInput */.V4(name),
-    setOutput: core/* setOutput */.uH,
-    exportVariable: core/* exportVariable */.dN,
-    saveState: core/* saveState */.LZ,
-    info: core/* info */.pq,
-    warning: core/* warning */.$e,
-    debug: core/* debug */.Yz,
-    async appendSummary(markdown) {
-        if (!process.env.GITHUB_STEP_SUMMARY)
-            return;
-        await core/* summary */.z.addRaw(markdown, true).write();
-    },
+/** `summaryFile`: the runner's GITHUB_STEP_SUMMARY; without one, the summary is skipped. */
+function actionsCore(summaryFile) {
+    return {
+        getInput: (name) => core/* getInput */.V4(name),
+        setOutput: core/* setOutput */.uH,
+        exportVariable: core/* exportVariable */.dN,
+        saveState: core/* saveState */.LZ,
+        info: core/* info */.pq,
+        warning: core/* warning */.$e,
+        debug: core/* debug */.Yz,
+        async appendSummary(markdown) {
+            if (!summaryFile)
+                return;
+            await core/* summary */.z.addRaw(markdown, true).write();
+        },
+    };
+}
+
+// EXTERNAL MODULE: ./src/shared/wording.ts
+var wording = __nccwpck_require__(8273);
+;// CONCATENATED MODULE: ./src/action/wording.ts
+/** How the action's messages name what the user sets: the inputs of action.yml. */
+
+const ACTION_WORDING = {
+    clientCredentials: 'the `client-id` and `client-secret` inputs',
+    bitbucketUrl: (0,wording/* input */.hF)('bitbucket-url'),
+    githubToken: 'the `github-token`',
+    githubApiUrl: (0,wording/* input */.hF)('github-api-url'),
+    secretName: (0,wording/* input */.hF)('refresh-token-secret'),
+    githubTokenNote: "The workflow's own GITHUB_TOKEN cannot write secrets.",
+    retryAdvice: 're-run the job',
+    network: "the runner's network",
 };
 
 // EXTERNAL MODULE: ./src/shared/errors.ts
@@ -28437,102 +28623,60 @@ var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-// EXTERNAL MODULE: ./src/net/http.ts
-var net_http = __nccwpck_require__(9663);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-var external_node_fs_default = /*#__PURE__*/__nccwpck_require__.n(external_node_fs_);
-;// CONCATENATED MODULE: ./src/archives/spec.ts
+// EXTERNAL MODULE: ./src/net/url.ts
+var net_url = __nccwpck_require__(486);
+// EXTERNAL MODULE: ./src/archives/spec.ts
+var spec = __nccwpck_require__(1812);
+;// CONCATENATED MODULE: ./src/shared/validate.ts
 /**
- * The `archives` input: one `WORKSPACE/REPO@REF [-> DEST] [sha256:HEX64]` a
- * line, blank lines and `#` comments ignored. Parsed and checked (DEST inside
- * the workspace) before any network call.
+ * Checks of values that the action's inputs and the command's options share.
+ * Each takes the field the value came from, so that its message names it as
+ * the user set it (see wording.ts).
  */
 
 
 
-const ARCHIVE_FORM = 'WORKSPACE/REPO@REF [-> DEST] [sha256:HEX64]';
-// Bitbucket workspace IDs and repository slugs: letters, digits, `-`, `_`, `.`.
-const SLUG = '[A-Za-z0-9][A-Za-z0-9._-]*';
-const LINE = new RegExp(`^(${SLUG})/(${SLUG})@(\\S+?)(?:\\s+->\\s+(\\S+))?(?:\\s+sha256:([0-9a-fA-F]{64}))?$`);
-// A git ref name: no spaces, no `..`, no control characters, none of ~^:?*[\ and no leading `-`.
-// eslint-disable-next-line no-control-regex -- refusing control characters is the point
-const REF = /^(?!-)(?!.*\.\.)(?!.*\/\/)(?!.*@\{)[^\s~^:?*[\\\x00-\x1f\x7f]+(?<![./])$/;
-function parseArchives(text, workspaceDir) {
-    const specs = [];
-    const root = external_node_path_default().resolve(workspaceDir);
-    const lines = text.split(/\r?\n/);
-    for (let i = 0; i < lines.length; i++) {
-        const raw = lines[i].trim();
-        if (raw === '' || raw.startsWith('#'))
-            continue;
-        const lineNo = i + 1;
-        const m = LINE.exec(raw);
-        if (!m) {
-            throw new errors/* ActionError */.l(`archives line ${lineNo} ("${raw}") is not of the form ${ARCHIVE_FORM}, e.g. "myteam/shared-lib@v1.2.0 -> vendor/shared-lib".`);
-        }
-        const [, workspace, repo, ref, destRaw, sha] = m;
-        if (!REF.test(ref)) {
-            throw new errors/* ActionError */.l(`archives line ${lineNo}: "${ref}" is not a valid tag, branch or commit name (expected ${ARCHIVE_FORM}).`);
-        }
-        if (ref.includes('->')) {
-            throw new errors/* ActionError */.l(`archives line ${lineNo} ("${raw}"): put spaces around "->" (expected ${ARCHIVE_FORM}).`);
-        }
-        const dest = external_node_path_default().resolve(root, destRaw ?? repo);
-        const problem = destProblem(dest, root);
-        if (problem)
-            throw new errors/* ActionError */.l(`archives line ${lineNo}: DEST "${destRaw ?? repo}" ${problem}; name a folder inside it.`);
-        specs.push({ line: lineNo, workspace, repo, ref, dest, sha256: sha?.toLowerCase() });
-    }
-    const seen = new Map();
-    for (const spec of specs) {
-        for (const [other, line] of seen) {
-            if (other === spec.dest || spec.dest.startsWith(other + (external_node_path_default()).sep) || other.startsWith(spec.dest + (external_node_path_default()).sep)) {
-                throw new errors/* ActionError */.l(`archives lines ${line} and ${spec.line} write to overlapping folders (${external_node_path_default().relative(root, other)}, ${external_node_path_default().relative(root, spec.dest)}); give each its own DEST.`);
-            }
-        }
-        seen.set(spec.dest, spec.line);
-    }
-    return specs;
+/** A secret or environment variable name: letters, digits and `_`, not starting with a digit. */
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** A GitHub `owner/repo`. */
+const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+/** A GitHub user or organization name. */
+const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/;
+function isVariableName(name) {
+    return NAME.test(name);
 }
-/** The real path of `p`, or of its deepest existing ancestor joined with the rest. */
-function realish(p) {
-    const missing = [];
-    let current = p;
-    for (;;) {
-        try {
-            return external_node_path_default().join(external_node_fs_default().realpathSync(current), ...missing.reverse());
-        }
-        catch {
-            const parent = external_node_path_default().dirname(current);
-            if (parent === current)
-                return p;
-            missing.push(external_node_path_default().basename(current));
-            current = parent;
-        }
+/** Parses a site or API root; the path is kept, without a trailing slash. */
+function parseBaseUrl(value, field) {
+    const subject = (0,wording/* capitalize */.ZH)((0,wording/* fieldPhrase */.w8)(field));
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        throw new errors/* ActionError */.l(`${subject} is not a URL: "${value}".`);
+    }
+    if (url.username || url.password)
+        throw new errors/* ActionError */.l(`${subject} must not carry credentials in the URL.`);
+    if (url.search || url.hash)
+        throw new errors/* ActionError */.l(`${subject} must be a plain root URL, without "?" or "#".`);
+    (0,net_url/* assertSecureUrl */.be)(url, (0,wording/* fieldPhrase */.w8)(field));
+    url.pathname = url.pathname.replace(/\/+$/, '');
+    return url;
+}
+function validateSecretName(name, field) {
+    if (!NAME.test(name) || /^GITHUB_/i.test(name)) {
+        throw new errors/* ActionError */.l(`${(0,wording/* capitalize */.ZH)((0,wording/* fieldPhrase */.w8)(field))} "${name}" is not a valid GitHub secret name: letters, digits and _ only, not starting with a digit or GITHUB_.`);
     }
 }
-/**
- * Why `dest` may not receive an archive, or undefined: it must lie strictly
- * inside the workspace, also once symbolic links are followed, and not in
- * the checkout's `.git`. Checked when parsing and again before extracting.
- */
-function destProblem(dest, workspace) {
-    const root = external_node_path_default().resolve(workspace);
-    const inside = (p, base) => {
-        const rel = external_node_path_default().relative(base, p);
-        return rel !== '' && rel !== '..' && !rel.startsWith(`..${(external_node_path_default()).sep}`) && !external_node_path_default().isAbsolute(rel);
-    };
-    if (external_node_path_default().resolve(dest) === root)
-        return 'is the workspace itself, which would be replaced as a whole';
-    if (!inside(external_node_path_default().resolve(dest), root))
-        return `leaves the workspace (${root})`;
-    const realRoot = realish(root);
-    if (!inside(realish(dest), realRoot))
-        return `leaves the workspace through a symbolic link (${root})`;
-    if (external_node_path_default().relative(realRoot, realish(dest)).split((external_node_path_default()).sep)[0] === '.git')
-        return "is inside the checkout's .git folder";
-    return undefined;
+function validateOrganization(name, field) {
+    if (!OWNER.test(name))
+        throw new errors/* ActionError */.l(`${(0,wording/* capitalize */.ZH)((0,wording/* fieldPhrase */.w8)(field))} "${name}" is not an organization name.`);
+}
+/** `form` is how the field's help writes the value: "owner/repo", "OWNER/REPO". */
+function validateRepository(repository, field, form) {
+    if (!REPOSITORY.test(repository)) {
+        throw new errors/* ActionError */.l(`${(0,wording/* capitalize */.ZH)((0,wording/* fieldPhrase */.w8)(field))} "${repository}" is not of the form ${form}.`);
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/action/inputs.ts
@@ -28540,6 +28684,9 @@ function destProblem(dest, workspace) {
  * Reads and validates every input before any network call. Secret inputs are
  * masked first, before anything else can print them.
  */
+
+
+
 
 
 
@@ -28557,23 +28704,6 @@ function required(getInput, name, hint) {
         throw new errors/* ActionError */.l(`Input \`${name}\` is required: ${hint}`);
     return value;
 }
-/** Parses a site or API root; the path is kept, without a trailing slash. */
-function parseBaseUrl(value, input) {
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        throw new errors/* ActionError */.l(`Input \`${input}\` is not a URL: "${value}".`);
-    }
-    if (url.username || url.password)
-        throw new errors/* ActionError */.l(`Input \`${input}\` must not carry credentials in the URL.`);
-    if (url.search || url.hash)
-        throw new errors/* ActionError */.l(`Input \`${input}\` must be a plain root URL, without "?" or "#".`);
-    (0,net_http/* assertSecureUrl */.be)(url, `input \`${input}\``);
-    url.pathname = url.pathname.replace(/\/+$/, '');
-    return url;
-}
 function parseBoolean(getInput, name) {
     const value = getInput(name);
     if (value === '' || /^(false|False|FALSE)$/.test(value))
@@ -28585,22 +28715,11 @@ function parseBoolean(getInput, name) {
 function parseScopes(value) {
     return [...new Set(value.split(/[\s,]+/).filter(Boolean))];
 }
-/** A secret or environment variable name: letters, digits and `_`, not starting with a digit. */
-const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** A GitHub `owner/repo`. */
-const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
-/** A GitHub user or organization name. */
-const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/;
-function validateSecretName(name, input) {
-    if (!NAME.test(name) || /^GITHUB_/i.test(name)) {
-        throw new errors/* ActionError */.l(`Input \`${input}\` "${name}" is not a valid GitHub secret name: letters, digits and _ only, not starting with a digit or GITHUB_.`);
-    }
-}
 function readSecretTarget(getInput, hasRefreshToken) {
     const name = getInput('refresh-token-secret');
     if (!name)
         return undefined;
-    validateSecretName(name, 'refresh-token-secret');
+    validateSecretName(name, ACTION_WORDING.secretName);
     if (!hasRefreshToken) {
         throw new errors/* ActionError */.l('Input `refresh-token-secret` needs a `refresh-token`: without one the client_credentials grant is used, which issues no refresh token to save.');
     }
@@ -28610,30 +28729,28 @@ function readSecretTarget(getInput, hasRefreshToken) {
     if (environment && organization) {
         throw new errors/* ActionError */.l('Inputs `secret-environment` and `secret-organization` exclude each other: a secret belongs to an environment or to an organization, not both.');
     }
-    if (organization && !OWNER.test(organization)) {
-        throw new errors/* ActionError */.l(`Input \`secret-organization\` "${organization}" is not an organization name.`);
-    }
+    if (organization)
+        validateOrganization(organization, (0,wording/* input */.hF)('secret-organization'));
     let repository = getInput('secret-repository') || undefined;
     if (!organization) {
         if (!repository)
             throw new errors/* ActionError */.l('Input `secret-repository` is empty: name the `owner/repo` that holds the secret.');
-        if (!REPOSITORY.test(repository))
-            throw new errors/* ActionError */.l(`Input \`secret-repository\` "${repository}" is not of the form owner/repo.`);
+        validateRepository(repository, (0,wording/* input */.hF)('secret-repository'), 'owner/repo');
     }
     else {
         repository = undefined;
     }
-    const githubApiUrl = parseBaseUrl(getInput('github-api-url') || 'https://api.github.com', 'github-api-url');
+    const githubApiUrl = parseBaseUrl(getInput('github-api-url') || 'https://api.github.com', ACTION_WORDING.githubApiUrl);
     return { name, repository, environment, organization, githubToken, githubApiUrl };
 }
 function readConfig(getInput, env) {
     const clientId = required(getInput, 'client-id', "the OAuth consumer's Key (Workspace settings → OAuth consumers).");
     const clientSecret = required(getInput, 'client-secret', "the OAuth consumer's Secret.");
     const refreshToken = getInput('refresh-token') || undefined;
-    const bitbucketUrl = parseBaseUrl(getInput('bitbucket-url') || 'https://bitbucket.org', 'bitbucket-url');
-    const apiUrl = parseBaseUrl(getInput('api-url') || 'https://api.bitbucket.org/2.0', 'api-url');
+    const bitbucketUrl = parseBaseUrl(getInput('bitbucket-url') || 'https://bitbucket.org', ACTION_WORDING.bitbucketUrl);
+    const apiUrl = parseBaseUrl(getInput('api-url') || 'https://api.bitbucket.org/2.0', (0,wording/* input */.hF)('api-url'));
     const exportEnv = getInput('export-env') || undefined;
-    if (exportEnv && !NAME.test(exportEnv)) {
+    if (exportEnv && !isVariableName(exportEnv)) {
         throw new errors/* ActionError */.l(`Input \`export-env\` "${exportEnv}" is not a valid environment variable name (letters, digits, _); leave it empty to export nothing.`);
     }
     const workspace = external_node_path_default().resolve(env.GITHUB_WORKSPACE || process.cwd());
@@ -28643,12 +28760,12 @@ function readConfig(getInput, env) {
         clientSecret,
         refreshToken,
         bitbucketUrl,
-        tokenUrl: (0,net_http/* joinUrl */.we)(bitbucketUrl, 'site/oauth2/access_token'),
+        tokenUrl: (0,net_url/* joinUrl */.we)(bitbucketUrl, 'site/oauth2/access_token'),
         apiUrl,
         exportEnv,
         requiredScopes: parseScopes(getInput('required-scopes')),
         secret: readSecretTarget(getInput, refreshToken !== undefined),
-        archives: parseArchives(getInput('archives'), workspace),
+        archives: (0,spec/* parseArchives */.bu)(getInput('archives'), workspace),
         cache: parseBoolean(getInput, 'cache'),
         gitCredentials: parseBoolean(getInput, 'git-credentials'),
         workspace,
@@ -28656,20 +28773,31 @@ function readConfig(getInput, env) {
     };
 }
 
+// EXTERNAL MODULE: ./src/net/errors.ts
+var net_errors = __nccwpck_require__(3688);
 // EXTERNAL MODULE: ./src/shared/format.ts
 var format = __nccwpck_require__(6338);
+// EXTERNAL MODULE: ./src/bitbucket/scopes.ts
+var scopes = __nccwpck_require__(6844);
 ;// CONCATENATED MODULE: ./src/bitbucket/oauth.ts
 /**
  * Bitbucket's OAuth 2.0 token endpoint: the three grants the action and the
  * login command use, and the mapping of each refusal to a message that says
- * what to do. Tokens are masked the moment they are parsed.
+ * what to do, in the caller's wording. Tokens are masked the moment they are
+ * parsed.
  */
 
 
 
-const LOGIN_HINT = 'Get a new refresh token with the `bitbucket-oauth login` command (README: "Getting the first refresh token"), store it in the secret, and set `refresh-token-secret` so that the action saves every rotated token.';
+
+/** For a refresh token that no longer works. */
+function loginHint(wording) {
+    return `Get a new refresh token with the \`bitbucket-oauth login\` command (README: "Getting the first refresh token"), store it in the secret, and set ${wording.secretName.name} so that the action saves every rotated token.`;
+}
 /** For a refresh whose answer was lost: the token may have rotated all the same. */
-const SPENT_HINT = 'If Bitbucket processed the refresh, the stored refresh token was spent: it keeps working for about 10 minutes, so re-run the job now.';
+function spentHint(wording) {
+    return `If Bitbucket processed the refresh, the stored refresh token was spent: it keeps working for about 10 minutes, so ${wording.retryAdvice} now.`;
+}
 /** HTTP Basic client authentication, RFC 6749 §2.3.1 (id and secret form-urlencoded first). */
 function basicAuthorization(clientId, clientSecret, masker) {
     const encode = (s) => new URLSearchParams({ s }).toString().slice(2);
@@ -28709,14 +28837,15 @@ async function requestToken(deps, req) {
     }
     catch (err) {
         // No token was read: a refresh may still have been processed, and so spent the refresh token.
-        if (err instanceof net_http/* HttpError */.j$ &&
+        if (err instanceof net_errors/* HttpError */.j$ &&
             req.grant.type === 'refresh_token' &&
             (err.status === undefined || err.phase === 'body')) {
-            throw new errors/* ActionError */.l(`${err.message} ${SPENT_HINT}`, { cause: err });
+            throw new errors/* ActionError */.l(`${err.message} ${spentHint(deps.wording)}`, { cause: err });
         }
         throw err;
     }
     const { response, text } = result;
+    const { wording } = deps;
     const contentType = response.headers['content-type'] ?? 'no content type';
     const json = (0,format/* parseJsonObject */.d)(text);
     // Mask before anything about the answer is logged.
@@ -28728,15 +28857,16 @@ async function requestToken(deps, req) {
     }
     if (response.status >= 200 && response.status < 300) {
         if (!json) {
-            throw new errors/* ActionError */.l(`${what} (${response.url.host}) answered HTTP ${response.status} with ${contentType} that is not a JSON token (${text.length} bytes${text.length === 0 ? '' : ', possibly truncated'}). Check that \`bitbucket-url\` is the Bitbucket site root (e.g. https://bitbucket.org) and that no proxy rewrites the answer.${req.grant.type === 'refresh_token' ? ` ${SPENT_HINT}` : ''}`, { detail: deps.masker.redact(text.slice(0, 200)) });
+            throw new errors/* ActionError */.l(`${what} (${response.url.host}) answered HTTP ${response.status} with ${contentType} that is not a JSON token (${text.length} bytes${text.length === 0 ? '' : ', possibly truncated'}). Check that ${wording.bitbucketUrl.name} is the Bitbucket site root (e.g. https://bitbucket.org) and that no proxy rewrites the answer.${req.grant.type === 'refresh_token' ? ` ${spentHint(wording)}` : ''}`, { detail: deps.masker.redact(text.slice(0, 200)) });
         }
-        return parseToken(json, deps.now?.() ?? Date.now(), what);
+        return parseToken(json, deps.now?.() ?? Date.now(), what, wording);
     }
-    throw tokenError(response.status, json, contentType, req.grant.type, response.headers['www-authenticate']);
+    const wwwAuthenticate = response.headers['www-authenticate'];
+    throw tokenError({ status: response.status, json, contentType, grant: req.grant.type, wwwAuthenticate }, wording);
 }
-function parseToken(json, now, what) {
+function parseToken(json, now, what, wording) {
     if (typeof json.access_token !== 'string' || json.access_token.length === 0) {
-        throw new errors/* ActionError */.l(`${what} answered without an access_token (fields: ${Object.keys(json).join(', ') || 'none'}). Check that \`bitbucket-url\` points at Bitbucket Cloud.`);
+        throw new errors/* ActionError */.l(`${what} answered without an access_token (fields: ${Object.keys(json).join(', ') || 'none'}). Check that ${wording.bitbucketUrl.name} points at Bitbucket Cloud.`);
     }
     const expiresRaw = json.expires_in;
     const expiresIn = typeof expiresRaw === 'number'
@@ -28755,51 +28885,41 @@ function parseToken(json, now, what) {
     };
 }
 /** Maps a refusal from the token endpoint to what the user should do. */
-function tokenError(status, json, contentType, grant, wwwAuthenticate) {
+function tokenError(refusal, wording) {
+    const { status, json, contentType, grant, wwwAuthenticate } = refusal;
     const code = typeof json?.error === 'string' ? json.error : undefined;
     const description = typeof json?.error_description === 'string' ? json.error_description : undefined;
     const said = code ? ` (${code}${description ? `: ${description}` : ''})` : '';
     const desc = (description ?? '').toLowerCase();
     if (!json) {
-        return new errors/* ActionError */.l(`The Bitbucket token endpoint answered HTTP ${status} with ${contentType}, not a JSON OAuth error. Check that \`bitbucket-url\` is the Bitbucket site root (e.g. https://bitbucket.org).`);
+        return new errors/* ActionError */.l(`The Bitbucket token endpoint answered HTTP ${status} with ${contentType}, not a JSON OAuth error. Check that ${wording.bitbucketUrl.name} is the Bitbucket site root (e.g. https://bitbucket.org).`);
     }
     if (code === 'invalid_client' ||
         code === 'unauthorized_client' ||
         (status === 401 && !code) ||
         (status === 401 && wwwAuthenticate)) {
-        return new errors/* ActionError */.l(`Bitbucket refused the OAuth consumer${said}. Check the \`client-id\` and \`client-secret\` inputs: they must be the consumer's Key and Secret (Workspace settings → OAuth consumers).`);
+        return new errors/* ActionError */.l(`Bitbucket refused the OAuth consumer${said}. Check ${wording.clientCredentials}: they must be the consumer's Key and Secret (Workspace settings → OAuth consumers).`);
     }
     if (grant === 'client_credentials' && (desc.includes('public') || desc.includes('callback'))) {
         return new errors/* ActionError */.l(`Bitbucket refused the client_credentials grant${said}. It works only for a consumer marked "This is a private consumer" that has a callback URL: edit the consumer, or pass a \`refresh-token\` instead.`);
     }
     if (grant === 'refresh_token' && (code === 'invalid_grant' || code === 'invalid_request')) {
-        return new errors/* ActionError */.l(`Bitbucket refused the refresh token${said}: it was revoked, expired (unused for 3 months), or already rotated by an earlier run (a used refresh token keeps working only about 10 minutes). ${LOGIN_HINT}`);
+        return new errors/* ActionError */.l(`Bitbucket refused the refresh token${said}: it was revoked, expired (unused for 3 months), or already rotated by an earlier run (a used refresh token keeps working only about 10 minutes). ${loginHint(wording)}`);
     }
     if (grant === 'authorization_code' && (code === 'invalid_grant' || code === 'invalid_request')) {
         return new errors/* ActionError */.l(`Bitbucket refused the authorization code${said}. Codes are single-use and short-lived, and the redirect URI must match the consumer's callback URL; run the login again.`);
     }
     if (code === 'invalid_scope') {
-        return new errors/* ActionError */.l(`Bitbucket refused the requested scopes${said}. Tick the permissions the workflow needs on the OAuth consumer.`);
+        return new errors/* ActionError */.l(`Bitbucket refused the requested scopes${said}. ${(0,scopes/* tickPermissions */._)('the permissions the workflow needs', grant === 'authorization_code' ? 'run the login again' : undefined)}`);
     }
     if (status === 429 || status >= 500) {
-        return new errors/* ActionError */.l(`The Bitbucket token endpoint answered HTTP ${status}${said} after retries. Bitbucket may be degraded; re-run the job later.`);
+        return new errors/* ActionError */.l(`The Bitbucket token endpoint answered HTTP ${status}${said} after retries. Bitbucket may be degraded; ${wording.retryAdvice} later.`);
     }
     return new errors/* ActionError */.l(`The Bitbucket token endpoint answered HTTP ${status}${said}. Check the consumer's settings and the inputs.`);
 }
 
-;// CONCATENATED MODULE: ./src/bitbucket/scopes.ts
-/** `required-scopes`: which of them the granted scopes lack. A granted `X:write` satisfies a required `X`. */
-function missingScopes(required, granted) {
-    const have = new Set(granted);
-    return required.filter((scope) => {
-        if (have.has(scope))
-            return false;
-        if (!scope.includes(':') && have.has(`${scope}:write`))
-            return false;
-        return true;
-    });
-}
-
+// EXTERNAL MODULE: ./src/github/secret-target.ts
+var secret_target = __nccwpck_require__(4017);
 ;// CONCATENATED MODULE: ./src/action/summary.ts
 
 const summary_escape = (s) => s.replace(/[|\\`*_<>]/g, (c) => `\\${c}`);
@@ -28822,11 +28942,13 @@ function tokenSummary(f) {
 
 ;// CONCATENATED MODULE: ./src/action/run.ts
 /**
- * The order of work of the main step (interface.md, "Behaviour details"):
+ * The order of work of the main step (README: "How a run goes"):
  * validate every input → token grant → save the rotated refresh token →
  * outputs and export → scope check → archives → git credentials → summary.
  * Nothing that can fail after the grant may lose a rotated refresh token.
  */
+
+
 
 
 
@@ -28841,22 +28963,11 @@ async function runStep(deps) {
         ? { type: 'refresh_token', refreshToken: config.refreshToken }
         : { type: 'client_credentials' };
     core.info(`Requesting a Bitbucket access token (${grant.type} grant) from ${config.tokenUrl.origin}`);
-    const token = await requestToken({ http: deps.http, masker, debug: (m) => core.debug(masker.redact(m)) }, { tokenUrl: config.tokenUrl, clientId: config.clientId, clientSecret: config.clientSecret, grant });
+    const token = await requestToken({ http: deps.http, masker, debug: (m) => core.debug(masker.redact(m)), wording: ACTION_WORDING }, { tokenUrl: config.tokenUrl, clientId: config.clientId, clientSecret: config.clientSecret, grant });
     const rotated = grant.type === 'refresh_token' && token.refreshToken !== undefined && token.refreshToken !== config.refreshToken;
     const validRefreshToken = grant.type === 'refresh_token' ? (token.refreshToken ?? config.refreshToken) : undefined;
     // Save first; whatever happens, the token is output before any failure is raised.
-    let saveError;
-    let saved = false;
-    if (rotated && config.secret) {
-        try {
-            await deps.saveSecret(deps.http, config.secret, token.refreshToken, (m) => core.debug(masker.redact(m)));
-            saved = true;
-            core.info(`Saved the rotated refresh token to secret ${describeSecret(config.secret)}`);
-        }
-        catch (err) {
-            saveError = err;
-        }
-    }
+    const save = rotated && config.secret ? await saveRotated(deps, config.secret, token.refreshToken) : undefined;
     setTokenOutputs(core, token, validRefreshToken, rotated);
     if (config.exportEnv) {
         core.exportVariable(config.exportEnv, token.accessToken);
@@ -28864,19 +28975,40 @@ async function runStep(deps) {
     }
     core.info(`Got a ${token.tokenType} token${token.expiresAt ? ` valid until ${(0,format/* isoSeconds */.n)(token.expiresAt)}` : ''}` +
         `${token.scopes.length ? ` with scopes: ${token.scopes.join(' ')}` : ''}`);
-    if (saveError) {
-        throw new errors/* ActionError */.l(`Bitbucket rotated the refresh token, but the new one was NOT saved to secret ${describeSecret(config.secret)}: ${(0,errors/* errorMessage */.g)(saveError)} The stored refresh token stops working within minutes; the new one is in this step's \`refresh-token\` output. Fix the cause and re-run this job within about 10 minutes: the stored token still works until then, and the re-run saves a fresh one. After that, store a new one from \`bitbucket-oauth login\` (README: "Refresh tokens rotate").`, { cause: saveError });
-    }
+    if (save && !save.ok)
+        throw notSaved(config.secret, save.error);
     if (rotated && !config.secret) {
         core.warning('Bitbucket rotated the refresh token: the one stored in your secret stops working about 10 minutes after this run. Set `refresh-token-secret` and `github-token` so that the action saves the new one (README: "Refresh tokens rotate"), or the next run fails.');
     }
     checkScopes(core, config.requiredScopes, token);
-    const ctx = { core, http: deps.http, masker, config, accessToken: token.accessToken };
+    const ctx = { core, http: deps.http, masker, config, accessToken: token.accessToken, env: deps.env };
     const archives = config.archives.length ? await deps.fetchArchives(ctx) : [];
     core.setOutput('archives', JSON.stringify(archives));
     if (config.gitCredentials)
         await deps.setupGitCredentials(ctx);
-    await core.appendSummary(tokenSummary({ token, grant: grant.type, rotated, saved, secret: config.secret, exportEnv: config.exportEnv }));
+    await core.appendSummary(tokenSummary({
+        token,
+        grant: grant.type,
+        rotated,
+        saved: save?.ok === true,
+        secret: config.secret,
+        exportEnv: config.exportEnv,
+    }));
+}
+/** Writes the rotated refresh token to its secret; a failure is returned, to be raised after the outputs are set. */
+async function saveRotated(deps, secret, refreshToken) {
+    const { core, masker } = deps;
+    try {
+        await deps.saveSecret(deps.http, secret, refreshToken, (m) => core.debug(masker.redact(m)), ACTION_WORDING);
+        core.info(`Saved the rotated refresh token to secret ${(0,secret_target/* describeSecretTarget */.Z)(secret)}`);
+        return { ok: true };
+    }
+    catch (error) {
+        return { ok: false, error };
+    }
+}
+function notSaved(secret, saveError) {
+    return new errors/* ActionError */.l(`Bitbucket rotated the refresh token, but the new one was NOT saved to secret ${(0,secret_target/* describeSecretTarget */.Z)(secret)}: ${(0,errors/* errorMessage */.g)(saveError)} The stored refresh token stops working within minutes; the new one is in this step's \`refresh-token\` output. Fix the cause and re-run this job within about 10 minutes: the stored token still works until then, and the re-run saves a fresh one. After that, store a new one from \`bitbucket-oauth login\` (README: "Refresh tokens rotate").`, { cause: saveError });
 }
 function setTokenOutputs(core, token, refreshToken, rotated) {
     core.setOutput('access-token', token.accessToken);
@@ -28894,17 +29026,258 @@ function checkScopes(core, required, token) {
         core.warning(`Bitbucket named no granted scopes, so \`required-scopes\` (${required.join(' ')}) could not be checked.`);
         return;
     }
-    const missing = missingScopes(required, token.scopes);
+    const missing = (0,scopes/* missingScopes */.i)(required, token.scopes);
     if (missing.length) {
-        throw new errors/* ActionError */.l(`The token lacks the required scope${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (granted: ${token.scopes.join(' ')}). Tick ${missing.length > 1 ? 'them' : 'it'} in the OAuth consumer's permissions, then get a new refresh token with \`bitbucket-oauth login\`.`);
+        throw new errors/* ActionError */.l(`The token lacks the required scope${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (granted: ${token.scopes.join(' ')}). ${(0,scopes/* tickPermissions */._)(missing.length > 1 ? 'them' : 'it')}`);
     }
 }
-function describeSecret(target) {
-    if (target.organization)
-        return `${target.name} of organization ${target.organization}`;
-    if (target.environment)
-        return `${target.name} of environment ${target.environment} in ${target.repository}`;
-    return `${target.name} in ${target.repository}`;
+
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(6752);
+// EXTERNAL MODULE: ./src/net/retry.ts
+var retry = __nccwpck_require__(7893);
+;// CONCATENATED MODULE: ./src/net/http.ts
+/**
+ * The one HTTP client every request goes through (Bitbucket, its archives,
+ * the GitHub API): undici with timeouts on by default, an overall deadline,
+ * retries decided by error type (see retry.ts), `HTTPS_PROXY`/`HTTP_PROXY`/
+ * `NO_PROXY` honoured, plain http refused except to loopback hosts (url.ts),
+ * and credentials never forwarded to another origin on a redirect.
+ */
+
+
+
+
+
+
+// Imported from here by modules that predate the split into errors.ts and url.ts.
+
+
+const DEFAULT_TIMEOUTS = {
+    connectMs: 10_000,
+    headersMs: 30_000,
+    bodyMs: 30_000,
+    deadlineMs: 50_000,
+};
+const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
+/** A retryable status before the last attempt (its body already drained). */
+class RetryableStatus extends Error {
+    status;
+    retryAfterMs;
+    constructor(status, retryAfterMs) {
+        super(`HTTP ${status}`);
+        this.status = status;
+        this.retryAfterMs = retryAfterMs;
+    }
+}
+/** A body that could not be read, after its headers had come. */
+class BodyFailure extends Error {
+    response;
+    why;
+    constructor(response, why, cause) {
+        super(why, { cause });
+        this.response = response;
+        this.why = why;
+    }
+}
+function flattenHeaders(headers) {
+    const out = {};
+    for (const [key, value] of Object.entries(headers)) {
+        out[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+    }
+    return out;
+}
+function isIdempotent(options) {
+    return options.idempotent ?? !['POST', 'PATCH'].includes(options.method ?? 'GET');
+}
+class HttpClient {
+    timeouts;
+    retry;
+    wording;
+    /** Through HTTPS_PROXY/HTTP_PROXY unless NO_PROXY says otherwise. */
+    #proxied;
+    /** Loopback hosts: never through a proxy (the proxy's loopback is another machine). */
+    #direct;
+    #debug;
+    #sleep;
+    #random;
+    #now;
+    constructor(deps) {
+        this.timeouts = { ...DEFAULT_TIMEOUTS, ...deps.timeouts };
+        this.retry = { ...retry/* DEFAULT_RETRY */.vI, ...deps.retry };
+        this.wording = deps.wording;
+        const agentOptions = {
+            connect: { timeout: this.timeouts.connectMs },
+            headersTimeout: this.timeouts.headersMs,
+            bodyTimeout: this.timeouts.bodyMs,
+        };
+        this.#proxied = deps.dispatcher ?? new undici/* EnvHttpProxyAgent */.J2(agentOptions);
+        this.#direct = deps.dispatcher ?? new undici/* Agent */.g6(agentOptions);
+        this.#debug = deps.debug ?? (() => { });
+        this.#sleep = deps.sleep;
+        this.#random = deps.random ?? Math.random;
+        this.#now = deps.now ?? Date.now;
+    }
+    /**
+     * Sends a request, following redirects and retrying transient faults, and
+     * resolves with the final response whatever its status (callers decide what
+     * a 4xx means). A retryable status on the last attempt is returned too.
+     * Rejects with an HttpError when no response could be had.
+     */
+    async request(input, options) {
+        const method = options.method ?? 'GET';
+        const idempotent = isIdempotent(options);
+        const started = this.#now();
+        const deadline = started + this.timeouts.deadlineMs;
+        const attempt = async (n) => {
+            const response = await this.#followRedirects(new URL(input), options, method, deadline);
+            response.attempts = n;
+            if (!(0,retry/* isRetryableStatus */.PS)(response.status) || n === this.retry.attempts)
+                return response;
+            const retryAfter = (0,retry/* parseRetryAfter */.mu)(response.headers['retry-after'], this.#now());
+            await response.body.dump().catch(() => { });
+            if (retryAfter !== undefined && retryAfter > this.retry.maxRetryAfterMs) {
+                throw new net_errors/* HttpError */.j$(`${options.what} answered HTTP ${response.status} and asked to retry after ${Math.ceil(retryAfter / 1000)} s, longer than the ${this.retry.maxRetryAfterMs / 1000} s this action waits. ${(0,wording/* capitalize */.ZH)((0,net_errors/* retryLaterAdvice */.pI)(this.wording))}.`, { status: response.status });
+            }
+            throw new RetryableStatus(response.status, retryAfter);
+        };
+        return (0,retry/* withRetries */.LH)(attempt, {
+            ...this.#retryOptions(`${method} ${(0,net_url/* redactUrl */.BO)(input)}`),
+            deadline,
+            decide: (err) => {
+                if (err instanceof RetryableStatus)
+                    return { retry: true, why: err.message, waitMs: err.retryAfterMs };
+                // An ActionError (a refused URL, an HttpError) and the deadline are final; network errors depend.
+                if (err instanceof errors/* ActionError */.l || err instanceof net_errors/* DeadlineError */.j3 || !(0,retry/* shouldRetryError */.wE)(err, idempotent))
+                    return { retry: false };
+                return { retry: true, why: (0,net_errors/* describeNetworkError */.gl)(err, this.timeouts) };
+            },
+            giveUp: (err, attempts) => {
+                if (err instanceof RetryableStatus) {
+                    return new net_errors/* HttpError */.j$(`${options.what} kept answering HTTP ${err.status} for ${Math.round((this.#now() - started) / 1000)} s (${attempts} attempts): the service may be degraded; ${(0,net_errors/* retryLaterAdvice */.pI)(this.wording)}.`, { status: err.status });
+                }
+                if (err instanceof errors/* ActionError */.l)
+                    return err;
+                return this.#networkFailure(options.what, input, err, attempts, idempotent);
+            },
+        });
+    }
+    /**
+     * A request whose body is read as text (small JSON answers). The body too
+     * must arrive within the request's deadline (or `bodyMs` after the headers,
+     * if later); an idempotent request whose body is cut short is tried again,
+     * a request that may have been processed never.
+     */
+    async text(input, options) {
+        const idempotent = isIdempotent(options);
+        const started = this.#now();
+        const attempt = async () => {
+            const response = await this.request(input, options);
+            const limit = Math.max(started + this.timeouts.deadlineMs, this.#now() + this.timeouts.bodyMs) - this.#now();
+            const timer = setTimeout(() => response.body.destroy(new net_errors/* DeadlineError */.j3()), limit);
+            try {
+                return { response, text: await response.text() };
+            }
+            catch (err) {
+                const why = err instanceof net_errors/* DeadlineError */.j3
+                    ? `it did not arrive within ${+(limit / 1000).toFixed(1)} s`
+                    : (0,net_errors/* describeNetworkError */.gl)(err, this.timeouts);
+                throw new BodyFailure(response, why, err);
+            }
+            finally {
+                clearTimeout(timer);
+            }
+        };
+        return (0,retry/* withRetries */.LH)(attempt, {
+            ...this.#retryOptions(`${options.method ?? 'GET'} ${(0,net_url/* redactUrl */.BO)(input)}`),
+            deadline: started + this.timeouts.deadlineMs,
+            decide: (err) => err instanceof BodyFailure && idempotent && !(err.cause instanceof net_errors/* DeadlineError */.j3)
+                ? { retry: true, why: `the body could not be read (${err.why})` }
+                : { retry: false },
+            giveUp: (err) => err instanceof BodyFailure
+                ? new net_errors/* HttpError */.j$(`${options.what} (${err.response.url.host}) answered HTTP ${err.response.status} but the body could not be read: ${err.why}.`, { status: err.response.status, code: (0,net_errors/* errorCode */.CA)(err.cause), cause: err.cause, phase: 'body' })
+                : err,
+        });
+    }
+    async close() {
+        await Promise.all([this.#proxied.close(), this.#direct === this.#proxied ? undefined : this.#direct.close()]);
+    }
+    #retryOptions(label) {
+        return { policy: this.retry, label, debug: this.#debug, sleep: this.#sleep, random: this.#random, now: this.#now };
+    }
+    #networkFailure(what, input, err, attempts, idempotent) {
+        const url = new URL(input);
+        const why = err instanceof net_errors/* DeadlineError */.j3
+            ? `no answer within the ${this.timeouts.deadlineMs / 1000} s deadline`
+            : (0,net_errors/* describeNetworkError */.gl)(err, this.timeouts);
+        const notRetried = (0,retry/* classifyNetworkError */.LW)(err) === 'maybe-sent' && !idempotent
+            ? ' (not retried: the request may have been processed)'
+            : '';
+        const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
+        return new net_errors/* HttpError */.j$(`Could not reach ${what} at ${url.origin}: ${why}${tries}${notRetried}. ${(0,net_errors/* checkNetworkAdvice */.n2)(this.wording)}`, { code: (0,net_errors/* errorCode */.CA)(err), cause: err });
+    }
+    async #followRedirects(url, options, method, deadline) {
+        const origin = url.origin;
+        let maxRedirects = options.maxRedirects ?? (method === 'GET' || method === 'HEAD' ? 5 : 0);
+        let current = url;
+        let currentMethod = method;
+        let body = options.body;
+        for (;;) {
+            (0,net_url/* assertSecureUrl */.be)(current, options.what);
+            const headers = { 'user-agent': 'bitbucket-oauth-action', ...options.headers };
+            if (options.authorization && current.origin === origin)
+                headers.authorization = options.authorization;
+            const response = await this.#once(current, currentMethod, headers, body, deadline);
+            const location = response.headers.location;
+            if (!REDIRECT_STATUS.has(response.status) || !location || maxRedirects <= 0)
+                return response;
+            await response.body.dump().catch(() => { });
+            const next = new URL(location, current);
+            this.#debug(`${currentMethod} ${(0,net_url/* redactUrl */.BO)(current)}: HTTP ${response.status} to ${(0,net_url/* redactUrl */.BO)(next)}${next.origin === origin ? '' : ' (another origin: credentials not forwarded)'}`);
+            if (response.status === 303 ||
+                ((response.status === 301 || response.status === 302) && currentMethod === 'POST')) {
+                currentMethod = 'GET';
+                body = undefined;
+            }
+            current = next;
+            maxRedirects--;
+        }
+    }
+    async #once(url, method, headers, body, deadline) {
+        const remaining = deadline - this.#now();
+        if (remaining <= 0)
+            throw new net_errors/* DeadlineError */.j3();
+        const controller = new AbortController();
+        const timer = setTimeout(() => controller.abort(new net_errors/* DeadlineError */.j3()), remaining);
+        try {
+            const dispatcher = (0,net_url/* isLoopbackHost */.cW)(url.hostname) ? this.#direct : this.#proxied;
+            const res = await dispatcher.request({
+                origin: url.origin,
+                path: url.pathname + url.search,
+                method,
+                headers,
+                body,
+                signal: controller.signal,
+            });
+            this.#debug(`${method} ${(0,net_url/* redactUrl */.BO)(url)}: HTTP ${res.statusCode}`);
+            return {
+                status: res.statusCode,
+                headers: flattenHeaders(res.headers),
+                url,
+                attempts: 1,
+                body: res.body,
+                text: () => res.body.text(),
+            };
+        }
+        catch (err) {
+            if (controller.signal.aborted)
+                throw new net_errors/* DeadlineError */.j3();
+            throw err;
+        }
+        finally {
+            clearTimeout(timer);
+        }
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/net/tuning.ts
@@ -28983,17 +29356,22 @@ class Masker {
 
 
 
+
 async function run() {
     const masker = new Masker(core/* setSecret */.Pq);
-    const http = new net_http/* HttpClient */.Qq({ ...tuningFromEnv(process.env), debug: (m) => core/* debug */.Yz(masker.redact(m)) });
+    const http = new HttpClient({
+        ...tuningFromEnv(process.env),
+        wording: ACTION_WORDING,
+        debug: (m) => core/* debug */.Yz(masker.redact(m)),
+    });
     const deps = {
-        core: actionsCore,
+        core: actionsCore(process.env.GITHUB_STEP_SUMMARY),
         masker,
         env: process.env,
         http,
         saveSecret: async (...args) => (await Promise.all(/* import() */[__nccwpck_require__.e(768), __nccwpck_require__.e(25)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7025))).saveSecret(...args),
-        fetchArchives: async (ctx) => (await Promise.all(/* import() */[__nccwpck_require__.e(805), __nccwpck_require__.e(66)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9066))).fetchArchives(ctx),
-        setupGitCredentials: async (ctx) => (await __nccwpck_require__.e(/* import() */ 540).then(__nccwpck_require__.bind(__nccwpck_require__, 8540))).setupGitCredentials(ctx),
+        fetchArchives: async (ctx) => (await Promise.all(/* import() */[__nccwpck_require__.e(805), __nccwpck_require__.e(897)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4897))).fetchArchives(ctx),
+        setupGitCredentials: async (ctx) => (await __nccwpck_require__.e(/* import() */ 277).then(__nccwpck_require__.bind(__nccwpck_require__, 277))).setupGitCredentials(ctx),
     };
     try {
         await runStep(deps);
@@ -29013,74 +29391,68 @@ async function run() {
 
 /***/ }),
 
-/***/ 9663:
+/***/ 3688:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Qq: () => (/* binding */ HttpClient),
-/* harmony export */   be: () => (/* binding */ assertSecureUrl),
+/* harmony export */   CA: () => (/* binding */ errorCode),
+/* harmony export */   gl: () => (/* binding */ describeNetworkError),
 /* harmony export */   j$: () => (/* binding */ HttpError),
-/* harmony export */   we: () => (/* binding */ joinUrl)
+/* harmony export */   j3: () => (/* binding */ DeadlineError),
+/* harmony export */   n2: () => (/* binding */ checkNetworkAdvice),
+/* harmony export */   pI: () => (/* binding */ retryLaterAdvice)
 /* harmony export */ });
-/* unused harmony exports DEFAULT_TIMEOUTS, isLoopbackHost, redactUrl */
-/* harmony import */ var undici__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6752);
-/* harmony import */ var _shared_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8382);
-/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7893);
+/* harmony import */ var _shared_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8382);
 /**
- * The one HTTP client every request goes through (Bitbucket, its archives,
- * the GitHub API): undici with timeouts on by default, an overall deadline,
- * retries decided by error type (see retry.ts), `HTTPS_PROXY`/`HTTP_PROXY`/
- * `NO_PROXY` honoured, plain http refused except to loopback hosts, and
- * credentials never forwarded to another origin on a redirect.
+ * How a request fails: HttpError for the user (what, where, why, and what to
+ * do), DeadlineError inside the client only, and network errors described in
+ * words. The advice that ends a message depends on who runs the client (a
+ * workflow job, or someone at a terminal): that is its HttpWording.
  */
 
-
-
-const DEFAULT_TIMEOUTS = {
-    connectMs: 10_000,
-    headersMs: 30_000,
-    bodyMs: 30_000,
-    deadlineMs: 50_000,
-};
+/** Ends the message when a service could not be reached: "Check the URL, …, then re-run the job." */
+function checkNetworkAdvice(w) {
+    return `Check the URL, ${w.network} and any HTTPS_PROXY setting, then ${w.retryAdvice}.`;
+}
+/** Ends a sentence when a service is degraded or asks for a long wait: "re-run the job later". */
+function retryLaterAdvice(w) {
+    return `${w.retryAdvice} later`;
+}
 /** The failure of a request after its retries: what, where, why, and what to do. */
-class HttpError extends _shared_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .l {
+class HttpError extends _shared_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .l {
     status;
     code;
     /** Where it failed: before any answer, or while reading an answer's body (status set). */
     phase;
     constructor(message, options = {}) {
-        super(message, { cause: options.cause });
+        super(message, { cause: options.cause, detail: options.detail });
         this.name = 'HttpError';
         this.status = options.status;
         this.code = options.code;
         this.phase = options.phase ?? 'request';
     }
 }
-const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\]|::1)$/i;
-function isLoopbackHost(hostname) {
-    return LOOPBACK_HOSTS.test(hostname);
-}
-/** Throws unless the URL is https, or http to a loopback host. */
-function assertSecureUrl(url, what) {
-    if (url.protocol === 'https:')
-        return;
-    if (url.protocol === 'http:' && isLoopbackHost(url.hostname))
-        return;
-    if (url.protocol === 'http:') {
-        throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .l(`Refusing plain http:// for ${what} (${url.host}): tokens would cross the network unencrypted. Use an https:// URL (plain http is accepted only for loopback hosts).`);
+/** The request's deadline passed. Internal to the client: it becomes an HttpError before anyone sees it. */
+class DeadlineError extends Error {
+    constructor() {
+        super('deadline exceeded');
+        this.name = 'DeadlineError';
     }
-    throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .l(`${what} must be an https:// URL, got "${url.protocol}" (${url.host}).`);
 }
-const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
-function flattenHeaders(headers) {
-    const out = {};
-    for (const [key, value] of Object.entries(headers)) {
-        out[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+/** The innermost `code` in an error's cause chain. */
+function errorCode(err) {
+    let e = err;
+    for (let depth = 0; e && depth < 5; depth++) {
+        const code = e.code;
+        if (typeof code === 'string' && code !== 'UND_ERR')
+            return code;
+        e = e.cause;
     }
-    return out;
+    return undefined;
 }
+/** A network error in words: "connection refused", "no answer within 30 s". */
 function describeNetworkError(err, timeouts) {
-    const code = (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .errorCode */ .CA)(err);
+    const code = errorCode(err);
     switch (code) {
         case 'ECONNREFUSED':
             return 'connection refused';
@@ -29101,211 +29473,8 @@ function describeNetworkError(err, timeouts) {
             if (code?.startsWith('ERR_TLS') || code?.includes('CERT') || code === 'DEPTH_ZERO_SELF_SIGNED_CERT') {
                 return `TLS certificate not trusted (${code}); for a private CA set NODE_EXTRA_CA_CERTS`;
             }
-            return code ? `${code}: ${(0,_shared_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .g)(err)}` : (0,_shared_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .g)(err);
+            return code ? `${code}: ${(0,_shared_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .g)(err)}` : (0,_shared_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .g)(err);
     }
-}
-class HttpClient {
-    timeouts;
-    retry;
-    /** Through HTTPS_PROXY/HTTP_PROXY unless NO_PROXY says otherwise. */
-    #proxied;
-    /** Loopback hosts: never through a proxy (the proxy's loopback is another machine). */
-    #direct;
-    #debug;
-    #sleep;
-    #random;
-    #now;
-    constructor(deps = {}) {
-        this.timeouts = { ...DEFAULT_TIMEOUTS, ...deps.timeouts };
-        this.retry = { ..._retry_js__WEBPACK_IMPORTED_MODULE_2__/* .DEFAULT_RETRY */ .vI, ...deps.retry };
-        const agentOptions = {
-            connect: { timeout: this.timeouts.connectMs },
-            headersTimeout: this.timeouts.headersMs,
-            bodyTimeout: this.timeouts.bodyMs,
-        };
-        this.#proxied = deps.dispatcher ?? new undici__WEBPACK_IMPORTED_MODULE_0__/* .EnvHttpProxyAgent */ .J2(agentOptions);
-        this.#direct = deps.dispatcher ?? new undici__WEBPACK_IMPORTED_MODULE_0__/* .Agent */ .g6(agentOptions);
-        this.#debug = deps.debug ?? (() => { });
-        this.#sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-        this.#random = deps.random ?? Math.random;
-        this.#now = deps.now ?? Date.now;
-    }
-    /**
-     * Sends a request, following redirects and retrying transient faults, and
-     * resolves with the final response whatever its status (callers decide what
-     * a 4xx means). A retryable status on the last attempt is returned too.
-     * Rejects with an HttpError when no response could be had.
-     */
-    async request(input, options) {
-        const method = options.method ?? 'GET';
-        const idempotent = options.idempotent ?? !['POST', 'PATCH'].includes(method);
-        const started = this.#now();
-        const deadline = started + this.timeouts.deadlineMs;
-        let lastError;
-        let lastStatus;
-        for (let attempt = 1; attempt <= this.retry.attempts; attempt++) {
-            let waitMs;
-            try {
-                const response = await this.#followRedirects(new URL(input), options, method, deadline);
-                response.attempts = attempt;
-                if (!(0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .isRetryableStatus */ .PS)(response.status) || attempt === this.retry.attempts)
-                    return response;
-                lastStatus = response.status;
-                const retryAfter = (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .parseRetryAfter */ .mu)(response.headers['retry-after'], this.#now());
-                await response.body.dump().catch(() => { });
-                if (retryAfter !== undefined && retryAfter > this.retry.maxRetryAfterMs) {
-                    throw new HttpError(`${options.what} answered HTTP ${response.status} and asked to retry after ${Math.ceil(retryAfter / 1000)} s, longer than the ${this.retry.maxRetryAfterMs / 1000} s this action waits. Re-run the job later.`, { status: response.status });
-                }
-                waitMs = retryAfter ?? (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .backoffDelay */ .EY)(this.retry, attempt, this.#random);
-                this.#debug(`${method} ${redactUrl(input)}: HTTP ${response.status}, retry ${attempt} in ${waitMs} ms`);
-            }
-            catch (err) {
-                if (err instanceof HttpError || (err instanceof _shared_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .l && !(err instanceof DeadlineError)))
-                    throw err;
-                lastError = err;
-                const deadlineHit = err instanceof DeadlineError;
-                if (deadlineHit || !(0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .shouldRetryError */ .wE)(err, idempotent) || attempt === this.retry.attempts) {
-                    throw this.#networkFailure(options.what, input, err, attempt, idempotent);
-                }
-                waitMs = (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .backoffDelay */ .EY)(this.retry, attempt, this.#random);
-                this.#debug(`${method} ${redactUrl(input)}: ${describeNetworkError(err, this.timeouts)}, retry ${attempt} in ${waitMs} ms`);
-            }
-            if (this.#now() + waitMs >= deadline) {
-                throw lastStatus !== undefined
-                    ? new HttpError(`${options.what} kept answering HTTP ${lastStatus} for ${Math.round((this.#now() - started) / 1000)} s (${attempt} attempts): the service may be degraded; re-run the job later.`, { status: lastStatus })
-                    : this.#networkFailure(options.what, input, lastError, attempt, idempotent);
-            }
-            await this.#sleep(waitMs);
-        }
-        /* c8 ignore next */
-        throw new Error('unreachable');
-    }
-    /**
-     * A request whose body is read as text (small JSON answers). The body too
-     * must arrive within the request's deadline (or `bodyMs` after the headers,
-     * if later); an idempotent request whose body is cut short is tried again.
-     */
-    async text(input, options) {
-        const idempotent = options.idempotent ?? !['POST', 'PATCH'].includes(options.method ?? 'GET');
-        const started = this.#now();
-        for (let attempt = 1;; attempt++) {
-            const response = await this.request(input, options);
-            const limit = Math.max(started + this.timeouts.deadlineMs, this.#now() + this.timeouts.bodyMs) - this.#now();
-            const timer = setTimeout(() => response.body.destroy(new DeadlineError()), limit);
-            try {
-                return { response, text: await response.text() };
-            }
-            catch (err) {
-                const why = err instanceof DeadlineError
-                    ? `it did not arrive within ${+(limit / 1000).toFixed(1)} s`
-                    : describeNetworkError(err, this.timeouts);
-                const again = idempotent &&
-                    !(err instanceof DeadlineError) &&
-                    attempt < this.retry.attempts &&
-                    this.#now() - started < this.timeouts.deadlineMs;
-                this.#debug(`${options.method ?? 'GET'} ${redactUrl(input)}: the body could not be read (${why})${again ? ', trying again' : ''}`);
-                if (again) {
-                    await this.#sleep((0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .backoffDelay */ .EY)(this.retry, attempt, this.#random));
-                    continue;
-                }
-                throw new HttpError(`${options.what} (${response.url.host}) answered HTTP ${response.status} but the body could not be read: ${why}.`, { status: response.status, code: (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .errorCode */ .CA)(err), cause: err, phase: 'body' });
-            }
-            finally {
-                clearTimeout(timer);
-            }
-        }
-    }
-    async close() {
-        await Promise.all([this.#proxied.close(), this.#direct === this.#proxied ? undefined : this.#direct.close()]);
-    }
-    #networkFailure(what, input, err, attempts, idempotent) {
-        const url = new URL(input);
-        const why = err instanceof DeadlineError
-            ? `no answer within the ${this.timeouts.deadlineMs / 1000} s deadline`
-            : describeNetworkError(err, this.timeouts);
-        const notRetried = (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .classifyNetworkError */ .LW)(err) === 'maybe-sent' && !idempotent
-            ? ' (not retried: the request may have been processed)'
-            : '';
-        const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
-        return new HttpError(`Could not reach ${what} at ${url.origin}: ${why}${tries}${notRetried}. Check the URL, the runner's network and any HTTPS_PROXY setting, then re-run the job.`, { code: (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .errorCode */ .CA)(err), cause: err });
-    }
-    async #followRedirects(url, options, method, deadline) {
-        const origin = url.origin;
-        let maxRedirects = options.maxRedirects ?? (method === 'GET' || method === 'HEAD' ? 5 : 0);
-        let current = url;
-        let currentMethod = method;
-        let body = options.body;
-        for (;;) {
-            assertSecureUrl(current, options.what);
-            const headers = { 'user-agent': 'bitbucket-oauth-action', ...options.headers };
-            if (options.authorization && current.origin === origin)
-                headers.authorization = options.authorization;
-            const response = await this.#once(current, currentMethod, headers, body, deadline);
-            const location = response.headers.location;
-            if (!REDIRECT_STATUS.has(response.status) || !location || maxRedirects <= 0)
-                return response;
-            await response.body.dump().catch(() => { });
-            const next = new URL(location, current);
-            this.#debug(`${currentMethod} ${redactUrl(current)}: HTTP ${response.status} to ${redactUrl(next)}${next.origin === origin ? '' : ' (another origin: credentials not forwarded)'}`);
-            if (response.status === 303 ||
-                ((response.status === 301 || response.status === 302) && currentMethod === 'POST')) {
-                currentMethod = 'GET';
-                body = undefined;
-            }
-            current = next;
-            maxRedirects--;
-        }
-    }
-    async #once(url, method, headers, body, deadline) {
-        const remaining = deadline - this.#now();
-        if (remaining <= 0)
-            throw new DeadlineError();
-        const controller = new AbortController();
-        const timer = setTimeout(() => controller.abort(new DeadlineError()), remaining);
-        try {
-            const dispatcher = isLoopbackHost(url.hostname) ? this.#direct : this.#proxied;
-            const res = await dispatcher.request({
-                origin: url.origin,
-                path: url.pathname + url.search,
-                method,
-                headers,
-                body,
-                signal: controller.signal,
-            });
-            this.#debug(`${method} ${redactUrl(url)}: HTTP ${res.statusCode}`);
-            const flat = flattenHeaders(res.headers);
-            return {
-                status: res.statusCode,
-                headers: flat,
-                url,
-                attempts: 1,
-                body: res.body,
-                text: () => res.body.text(),
-            };
-        }
-        catch (err) {
-            if (controller.signal.aborted)
-                throw new DeadlineError();
-            throw err;
-        }
-        finally {
-            clearTimeout(timer);
-        }
-    }
-}
-class DeadlineError extends _shared_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .l {
-    constructor() {
-        super('deadline exceeded');
-    }
-}
-/** `base` joined with a path below it (keeps a base path such as `/2.0`). */
-function joinUrl(base, suffix) {
-    return new URL(base.href.replace(/\/+$/, '') + '/' + suffix.replace(/^\/+/, ''));
-}
-/** A URL for logs: no query string, no user info. */
-function redactUrl(input) {
-    const url = new URL(input);
-    return `${url.origin}${url.pathname}${url.search ? '?…' : ''}`;
 }
 
 
@@ -29315,16 +29484,18 @@ function redactUrl(input) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   CA: () => (/* binding */ errorCode),
-/* harmony export */   EY: () => (/* binding */ backoffDelay),
+/* harmony export */   LH: () => (/* binding */ withRetries),
 /* harmony export */   LW: () => (/* binding */ classifyNetworkError),
 /* harmony export */   PS: () => (/* binding */ isRetryableStatus),
 /* harmony export */   mu: () => (/* binding */ parseRetryAfter),
 /* harmony export */   vI: () => (/* binding */ DEFAULT_RETRY),
 /* harmony export */   wE: () => (/* binding */ shouldRetryError)
 /* harmony export */ });
+/* unused harmony export backoffDelay */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3688);
 /**
- * When to try an HTTP request again, and how long to wait first.
+ * When to try again, how long to wait first, and the one loop that does it
+ * (withRetries), used by every request, every body read and every download.
  *
  * Only transient faults are retried: network errors, 408, 429 and 5xx. A
  * request that is not safe to repeat (a refresh-token grant spends the token)
@@ -29332,6 +29503,7 @@ function redactUrl(input) {
  * never made, or the server answered with 429/5xx. A timeout or a reset after
  * the request was sent is final for it.
  */
+
 const DEFAULT_RETRY = {
     attempts: 4,
     baseDelayMs: 1000,
@@ -29368,19 +29540,8 @@ const MAYBE_SENT_CODES = new Set([
     'Z_BUF_ERROR',
     'TRUNCATED',
 ]);
-/** The innermost `code` in an error's cause chain. */
-function errorCode(err) {
-    let e = err;
-    for (let depth = 0; e && depth < 5; depth++) {
-        const code = e.code;
-        if (typeof code === 'string' && code !== 'UND_ERR')
-            return code;
-        e = e.cause;
-    }
-    return undefined;
-}
 function classifyNetworkError(err) {
-    const code = errorCode(err);
+    const code = (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorCode */ .CA)(err);
     if (code && NOT_SENT_CODES.has(code))
         return 'not-sent';
     if (code && MAYBE_SENT_CODES.has(code))
@@ -29415,6 +29576,76 @@ function parseRetryAfter(value, now) {
 function backoffDelay(policy, retry, random) {
     const exp = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
     return Math.round(exp / 2 + random() * (exp / 2));
+}
+const realSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * Runs `attempt` (given its number, from 1) until it resolves, or until the
+ * policy's attempts, the deadline or `decide` end it. Between attempts it
+ * waits the backoff of `backoffDelay` (or what `decide` names) and writes one
+ * debug line: "LABEL: WHY, retry N in MS ms".
+ */
+async function withRetries(attempt, options) {
+    const { policy } = options;
+    const now = options.now ?? Date.now;
+    const giveUp = (err, n, reason) => options.giveUp ? options.giveUp(err, n, reason) : err;
+    for (let n = 1;; n++) {
+        try {
+            return await attempt(n);
+        }
+        catch (err) {
+            const decision = options.decide(err, n);
+            if (!decision.retry)
+                throw giveUp(err, n, 'final');
+            if (n >= policy.attempts)
+                throw giveUp(err, n, 'attempts');
+            const waitMs = decision.waitMs ?? backoffDelay(policy, n, options.random ?? Math.random);
+            if (options.deadline !== undefined && now() + waitMs >= options.deadline)
+                throw giveUp(err, n, 'deadline');
+            options.debug(`${options.label}: ${decision.why}, retry ${n} in ${waitMs} ms`);
+            options.onRetry?.(err, n, waitMs);
+            await (options.sleep ?? realSleep)(waitMs);
+        }
+    }
+}
+
+
+/***/ }),
+
+/***/ 486:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   BO: () => (/* binding */ redactUrl),
+/* harmony export */   be: () => (/* binding */ assertSecureUrl),
+/* harmony export */   cW: () => (/* binding */ isLoopbackHost),
+/* harmony export */   we: () => (/* binding */ joinUrl)
+/* harmony export */ });
+/* harmony import */ var _shared_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8382);
+/** URL rules of the HTTP client: https only (plain http to loopback hosts), joining below a base, and URLs fit for logs. */
+
+const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\]|::1)$/i;
+function isLoopbackHost(hostname) {
+    return LOOPBACK_HOSTS.test(hostname);
+}
+/** Throws unless the URL is https, or http to a loopback host. */
+function assertSecureUrl(url, what) {
+    if (url.protocol === 'https:')
+        return;
+    if (url.protocol === 'http:' && isLoopbackHost(url.hostname))
+        return;
+    if (url.protocol === 'http:') {
+        throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .l(`Refusing plain http:// for ${what} (${url.host}): tokens would cross the network unencrypted. Use an https:// URL (plain http is accepted only for loopback hosts).`);
+    }
+    throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .l(`${what} must be an https:// URL, got "${url.protocol}" (${url.host}).`);
+}
+/** `base` joined with a path below it (keeps a base path such as `/2.0`). */
+function joinUrl(base, suffix) {
+    return new URL(base.href.replace(/\/+$/, '') + '/' + suffix.replace(/^\/+/, ''));
+}
+/** A URL for logs: no query string, no user info. */
+function redactUrl(input) {
+    const url = new URL(input);
+    return `${url.origin}${url.pathname}${url.search ? '?…' : ''}`;
 }
 
 
@@ -29471,6 +29702,91 @@ function parseJsonObject(text) {
     catch {
         return undefined;
     }
+}
+
+
+/***/ }),
+
+/***/ 2774:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   AK: () => (/* binding */ writeSecretFile),
+/* harmony export */   FK: () => (/* binding */ isInside),
+/* harmony export */   Ye: () => (/* binding */ realPath)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/**
+ * Files that hold a secret: created fresh (never through a symlink or over an
+ * existing file), mode 0600. And whether a path lies inside a folder.
+ */
+
+
+/** Creates `file` with `content`, readable by the owner only; fails if anything (even a symlink) is already there. */
+function writeSecretFile(file, content) {
+    const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW } = (node_fs__WEBPACK_IMPORTED_MODULE_0___default().constants);
+    const fd = node_fs__WEBPACK_IMPORTED_MODULE_0___default().openSync(file, O_WRONLY | O_CREAT | O_EXCL | (O_NOFOLLOW ?? 0), 0o600);
+    try {
+        node_fs__WEBPACK_IMPORTED_MODULE_0___default().fchmodSync(fd, 0o600);
+        node_fs__WEBPACK_IMPORTED_MODULE_0___default().writeFileSync(fd, content);
+    }
+    finally {
+        node_fs__WEBPACK_IMPORTED_MODULE_0___default().closeSync(fd);
+    }
+}
+/** The real path of `p` when it exists, else `p` resolved. */
+function realPath(p) {
+    try {
+        return node_fs__WEBPACK_IMPORTED_MODULE_0___default().realpathSync(p);
+    }
+    catch {
+        return node_path__WEBPACK_IMPORTED_MODULE_1___default().resolve(p);
+    }
+}
+/**
+ * Whether `child` is `parent` or lies below it, by name (a folder named
+ * `..x` is inside). Pass real paths (realPath) where symlinks matter.
+ */
+function isInside(child, parent) {
+    const rel = node_path__WEBPACK_IMPORTED_MODULE_1___default().relative(parent, child);
+    return rel === '' || (rel !== '..' && !rel.startsWith(`..${(node_path__WEBPACK_IMPORTED_MODULE_1___default().sep)}`) && !node_path__WEBPACK_IMPORTED_MODULE_1___default().isAbsolute(rel));
+}
+
+
+/***/ }),
+
+/***/ 8273:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   ZH: () => (/* binding */ capitalize),
+/* harmony export */   hF: () => (/* binding */ input),
+/* harmony export */   w8: () => (/* binding */ fieldPhrase)
+/* harmony export */ });
+/* unused harmony exports option, variable */
+/**
+ * How messages name what the user sets. The modules that both the action and
+ * `bitbucket-oauth login` use (oauth.ts, github/secrets.ts, validate.ts) talk
+ * about fields: the action calls them inputs, the command options and
+ * environment variables. Each caller passes its own names in (the action's in
+ * src/action/wording.ts, the command's in src/login/wording.ts).
+ */
+/** An input of the action: `input('api-url')` → "input `api-url`". */
+const input = (name) => ({ name: `\`${name}\``, kind: 'input' });
+/** An option of the command: `option('--port')` → "option --port". */
+const option = (flag) => ({ name: flag, kind: 'option' });
+/** An environment variable: `variable('GITHUB_API_URL')` → "GITHUB_API_URL". */
+const variable = (name) => ({ name, kind: '' });
+/** The text with its first letter in upper case, for the start of a sentence. */
+function capitalize(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
+}
+/** The field with its kind, inside a sentence: "input `api-url`", "option --port", "GITHUB_API_URL". */
+function fieldPhrase(field) {
+    return field.kind ? `${field.kind} ${field.name}` : field.name;
 }
 
 

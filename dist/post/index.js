@@ -28553,7 +28553,7 @@ class GitNotFoundError extends Error {
         this.name = 'GitNotFoundError';
     }
 }
-function gitRunner(env = process.env) {
+function gitRunner(env) {
     return (args) => new Promise((resolve, reject) => {
         (0,external_node_child_process_namespaceObject.execFile)('git', args, {
             env: { ...childEnv(env), GIT_TERMINAL_PROMPT: '0' },

@@ -24,6 +24,8 @@ export interface Config {
   clientSecret: string
   /** Empty: the client_credentials grant. */
   refreshToken: string | undefined
+  /** A `sealed-token` output of an earlier job of this run (opened by sealed-token.ts, before any request). */
+  sealedToken: string | undefined
   bitbucketUrl: URL
   tokenUrl: URL
   apiUrl: URL
@@ -115,6 +117,7 @@ export function readConfig(getInput: GetInput, env: NodeJS.ProcessEnv): Config {
     clientId,
     clientSecret,
     refreshToken,
+    sealedToken: getInput('sealed-token') || undefined,
     bitbucketUrl,
     tokenUrl: joinUrl(bitbucketUrl, 'site/oauth2/access_token'),
     apiUrl,

@@ -1,7 +1,8 @@
 /**
  * The order of work of the main step (README: "How a run goes"):
- * validate every input → token grant → save the rotated refresh token →
- * outputs and export → scope check → archives → git credentials → summary.
+ * validate every input → token grant, or reuse of a `sealed-token` → save the
+ * rotated refresh token → outputs and export → scope check → archives → git
+ * credentials → summary.
  * Nothing that can fail after the grant may lose a rotated refresh token.
  */
 import { ActionError, errorMessage } from '../shared/errors.ts'
@@ -15,6 +16,7 @@ import type { SaveSecret } from '../github/secrets.ts'
 import { tokenSummary } from './summary.ts'
 import { isoSeconds } from '../shared/format.ts'
 import { ACTION_WORDING } from './wording.ts'
+import { fallbackWarning, openSealedToken, runContext, sealToken, type RunContext } from './sealed-token.ts'
 
 /** The part of @actions/core the main step uses (tests pass their own). */
 export interface ActionCore {
@@ -60,30 +62,45 @@ export interface RunDeps {
   fetchArchives(ctx: StepContext): Promise<ArchiveResult[]>
   /** Makes later steps' git use the token; records in the state what the post step must remove. */
   setupGitCredentials(ctx: StepContext): Promise<void>
+  /** The clock (ms since the epoch); tests pass their own. */
+  now?: () => number
+}
+
+type Grant = { type: 'refresh_token'; refreshToken: string } | { type: 'client_credentials' }
+
+/** The step's token: minted by a grant, or reused from a `sealed-token` of an earlier job of this run. */
+interface StepToken {
+  token: Token
+  mintedAt: Date
+  reused: boolean
 }
 
 export async function runStep(deps: RunDeps): Promise<void> {
   const { core, masker } = deps
   maskSecretInputs(core.getInput, masker)
   const config = readConfig(core.getInput, deps.env)
+  const now = deps.now ?? Date.now
+  const run = runContext(deps.env)
 
-  const grant = config.refreshToken
-    ? ({ type: 'refresh_token', refreshToken: config.refreshToken } as const)
-    : ({ type: 'client_credentials' } as const)
-  core.info(`Requesting a Bitbucket access token (${grant.type} grant) from ${config.tokenUrl.origin}`)
-  const token = await requestToken(
-    { http: deps.http, masker, debug: (m) => core.debug(masker.redact(m)), wording: ACTION_WORDING },
-    { tokenUrl: config.tokenUrl, clientId: config.clientId, clientSecret: config.clientSecret, grant },
-  )
+  const grant: Grant = config.refreshToken
+    ? { type: 'refresh_token', refreshToken: config.refreshToken }
+    : { type: 'client_credentials' }
+  const { token, mintedAt, reused } =
+    reuseSealedToken(deps, config, run, grant, now) ?? (await mint(deps, config, grant, now))
 
   const rotated =
-    grant.type === 'refresh_token' && token.refreshToken !== undefined && token.refreshToken !== config.refreshToken
-  const validRefreshToken = grant.type === 'refresh_token' ? (token.refreshToken ?? config.refreshToken) : undefined
+    !reused &&
+    grant.type === 'refresh_token' &&
+    token.refreshToken !== undefined &&
+    token.refreshToken !== config.refreshToken
+  const validRefreshToken =
+    !reused && grant.type === 'refresh_token' ? (token.refreshToken ?? config.refreshToken) : undefined
 
   // Save first; whatever happens, the token is output before any failure is raised.
   const save = rotated && config.secret ? await saveRotated(deps, config.secret, token.refreshToken!) : undefined
 
   setTokenOutputs(core, token, validRefreshToken, rotated)
+  setSealedOutput(core, config, run, token, mintedAt)
   if (config.exportEnv) {
     core.exportVariable(config.exportEnv, token.accessToken)
     core.info(`Exported the access token as ${config.exportEnv} for later steps`)
@@ -116,7 +133,64 @@ export async function runStep(deps: RunDeps): Promise<void> {
       saved: save?.ok === true,
       secret: config.secret,
       exportEnv: config.exportEnv,
+      reusedFrom: reused ? mintedAt : undefined,
     }),
+  )
+}
+
+/** The token of a `sealed-token` input that opens for this run; otherwise a warning, and undefined. */
+function reuseSealedToken(
+  deps: RunDeps,
+  config: Config,
+  run: RunContext | undefined,
+  grant: Grant,
+  now: () => number,
+): StepToken | undefined {
+  if (!config.sealedToken) return undefined
+  const opened = openSealedToken(
+    config.sealedToken,
+    { clientId: config.clientId, clientSecret: config.clientSecret, repository: run?.repository, runId: run?.runId },
+    now(),
+    (secret) => deps.masker.add(secret),
+  )
+  if (!opened.ok) {
+    deps.core.warning(fallbackWarning(opened, `the ${grant.type} grant`, now()))
+    return undefined
+  }
+  deps.core.info(
+    `Reusing the access token from the \`sealed-token\` input, minted by an earlier job of this run at ${isoSeconds(opened.mintedAt)}: no request to the token endpoint, no rotation`,
+  )
+  return { token: opened.token, mintedAt: opened.mintedAt, reused: true }
+}
+
+/** A new token from the token endpoint. */
+async function mint(deps: RunDeps, config: Config, grant: Grant, now: () => number): Promise<StepToken> {
+  const { core, masker } = deps
+  core.info(`Requesting a Bitbucket access token (${grant.type} grant) from ${config.tokenUrl.origin}`)
+  const token = await requestToken(
+    { http: deps.http, masker, debug: (m) => core.debug(masker.redact(m)), wording: ACTION_WORDING, now },
+    { tokenUrl: config.tokenUrl, clientId: config.clientId, clientSecret: config.clientSecret, grant },
+  )
+  return { token, mintedAt: new Date(now()), reused: false }
+}
+
+/** The `sealed-token` output, sealed afresh (a new nonce) after a grant and after a reuse alike. */
+function setSealedOutput(
+  core: ActionCore,
+  config: Config,
+  run: RunContext | undefined,
+  token: Token,
+  mintedAt: Date,
+): void {
+  if (!run) {
+    core.info('No `sealed-token` output: GITHUB_REPOSITORY and GITHUB_RUN_ID do not name a workflow run.')
+    return
+  }
+  const stepSecrets = [config.clientId, config.clientSecret, config.refreshToken, config.secret?.githubToken]
+  const avoid = [...stepSecrets, token.accessToken, token.refreshToken].filter((v): v is string => !!v)
+  core.setOutput(
+    'sealed-token',
+    sealToken({ clientId: config.clientId, clientSecret: config.clientSecret, ...run }, token, mintedAt, avoid),
   )
 }
 
