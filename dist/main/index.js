@@ -28541,7 +28541,7 @@ function describeSecretTarget(target) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7152);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1281);
 /** The main step's bundle entry (dist/main): runs the step. */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -28551,7 +28551,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7152:
+/***/ 1281:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28759,6 +28759,7 @@ function readConfig(getInput, env) {
         clientId,
         clientSecret,
         refreshToken,
+        sealedToken: getInput('sealed-token') || undefined,
         bitbucketUrl,
         tokenUrl: (0,net_url/* joinUrl */.we)(bitbucketUrl, 'site/oauth2/access_token'),
         apiUrl,
@@ -28925,12 +28926,24 @@ var secret_target = __nccwpck_require__(4017);
 const summary_escape = (s) => s.replace(/[|\\`*_<>]/g, (c) => `\\${c}`);
 function tokenSummary(f) {
     const rows = [
-        ['Grant', f.grant],
+        [
+            'Token',
+            f.reusedFrom
+                ? `reused from sealed-token (minted by an earlier job of this run at ${(0,format/* isoSeconds */.n)(f.reusedFrom)})`
+                : 'minted',
+        ],
+        ['Grant', f.reusedFrom ? 'none' : f.grant],
         ['Expires', f.token.expiresAt ? (0,format/* isoSeconds */.n)(f.token.expiresAt) : 'not stated'],
         ['Scopes', f.token.scopes.join(' ') || 'not stated'],
         [
             'Refresh token',
-            f.rotated ? (f.saved ? `rotated, saved to ${f.secret.name}` : 'rotated, **not saved**') : 'not rotated',
+            f.reusedFrom
+                ? 'not used'
+                : f.rotated
+                    ? f.saved
+                        ? `rotated, saved to ${f.secret.name}`
+                        : 'rotated, **not saved**'
+                    : 'not rotated',
         ],
         ['Exported as', f.exportEnv ?? 'not exported'],
     ];
@@ -28940,13 +28953,211 @@ function tokenSummary(f) {
     return md;
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/action/sealed-token.ts
+/**
+ * The `sealed-token` output and input: one job of a workflow run mints the
+ * access token, the other jobs of that run reuse it (interface.md, "Sharing
+ * one token with the other jobs of a workflow run").
+ *
+ * Format `v1.<base64url(nonce ‖ ciphertext ‖ tag)>`: AES-256-GCM under a key
+ * that HKDF-SHA256 derives from the consumer's secret, with the consumer's
+ * key (client id) in HKDF's info, and the `v1.` prefix as associated data.
+ * The plaintext holds the token with its type, expiry, scopes and minting
+ * time, and the repository and run id it is good for. So every byte is
+ * authenticated (the prefix as associated data, the rest by GCM; a
+ * non-canonical base64url spelling is refused too), and a reader without the
+ * client secret learns nothing but the length: not the token, not the
+ * repository or run, not the client id.
+ *
+ * Opening tells the reasons apart where it can: a value that opens but names
+ * another repository or run, or whose token expires too soon; anything else
+ * (altered, another consumer or secret, malformed, unknown version) cannot
+ * be opened.
+ */
+
+
+
+/** The format this version writes and reads. */
+const SEALED_VERSION = 'v1';
+const PREFIX = `${SEALED_VERSION}.`;
+const NONCE_BYTES = 12;
+const TAG_BYTES = 16;
+const HKDF_SALT = 'bitbucket-oauth-action sealed-token v1';
+/** A reused token must have at least this long left. */
+const MIN_LEFT_MS = 15 * 60_000;
+/** A token whose expiry the server did not state counts as expiring this long after it was minted. */
+const UNSTATED_LIFETIME_MS = 60 * 60_000;
+/** A run id, checked before sealing and after opening (the repository: `owner/repo`, REPOSITORY). */
+const RUN_ID = /^\d{1,20}$/;
+/** The run a job belongs to, from the runner's environment; undefined outside a GitHub Actions job. */
+function runContext(env) {
+    const repository = env.GITHUB_REPOSITORY ?? '';
+    const runId = env.GITHUB_RUN_ID ?? '';
+    return REPOSITORY.test(repository) && RUN_ID.test(runId) ? { repository, runId } : undefined;
+}
+function key(clientId, clientSecret) {
+    return Buffer.from((0,external_node_crypto_.hkdfSync)('sha256', clientSecret, HKDF_SALT, `client-id:${clientId}`, 32));
+}
+/**
+ * Seals `token` (minted at `mintedAt`) for the other jobs of this run.
+ * `avoid`: values the runner masks (secrets of this step); the value is
+ * sealed again, with a fresh nonce, in the astronomically unlikely case that
+ * it contains one, since the runner would drop a job output that does.
+ */
+function sealToken(ctx, token, mintedAt, avoid = []) {
+    const plain = {
+        r: ctx.repository,
+        i: ctx.runId,
+        a: token.accessToken,
+        t: token.tokenType,
+        x: token.expiresAt ? token.expiresAt.getTime() : null,
+        m: mintedAt.getTime(),
+        s: token.scopes.join(' '),
+    };
+    const k = key(ctx.clientId, ctx.clientSecret);
+    const forbidden = avoid.filter((v) => v.length > 0);
+    for (let attempt = 0;; attempt++) {
+        const nonce = (0,external_node_crypto_.randomBytes)(NONCE_BYTES);
+        const cipher = (0,external_node_crypto_.createCipheriv)('aes-256-gcm', k, nonce, { authTagLength: TAG_BYTES });
+        cipher.setAAD(Buffer.from(PREFIX, 'ascii'));
+        const body = Buffer.concat([
+            nonce,
+            cipher.update(JSON.stringify(plain), 'utf8'),
+            cipher.final(),
+            cipher.getAuthTag(),
+        ]);
+        const sealed = PREFIX + body.toString('base64url');
+        if (attempt >= 100 || !forbidden.some((v) => sealed.includes(v)))
+            return sealed;
+    }
+}
+/**
+ * Opens a `sealed-token` value for this job. `mask` is called with the access
+ * token as soon as it is decrypted, whatever the checks that follow say.
+ */
+function openSealedToken(value, ctx, now, mask) {
+    const fail = (f) => ({ ok: false, ...f });
+    const dot = value.indexOf('.');
+    const version = dot < 0 ? '' : value.slice(0, dot);
+    if (!/^v\d{1,6}$/.test(version))
+        return fail({ reason: 'malformed' });
+    if (version !== SEALED_VERSION)
+        return fail({ reason: 'unknown-version', version });
+    const text = value.slice(dot + 1);
+    if (!/^[A-Za-z0-9_-]+$/.test(text))
+        return fail({ reason: 'malformed' });
+    const body = Buffer.from(text, 'base64url');
+    // One spelling only: base64url may carry ignored bits in its last character.
+    if (body.toString('base64url') !== text)
+        return fail({ reason: 'malformed' });
+    if (body.length <= NONCE_BYTES + TAG_BYTES)
+        return fail({ reason: 'malformed' });
+    const nonce = body.subarray(0, NONCE_BYTES);
+    const tag = body.subarray(body.length - TAG_BYTES);
+    const ciphertext = body.subarray(NONCE_BYTES, body.length - TAG_BYTES);
+    let plain;
+    try {
+        const decipher = (0,external_node_crypto_.createDecipheriv)('aes-256-gcm', key(ctx.clientId, ctx.clientSecret), nonce, {
+            authTagLength: TAG_BYTES,
+        });
+        decipher.setAAD(Buffer.from(PREFIX, 'ascii'));
+        decipher.setAuthTag(tag);
+        const json = Buffer.concat([decipher.update(ciphertext), decipher.final()]).toString('utf8');
+        plain = JSON.parse(json);
+    }
+    catch {
+        return fail({ reason: 'unopenable' });
+    }
+    if (!isPlain(plain))
+        return fail({ reason: 'unopenable' });
+    mask(plain.a);
+    if (!ctx.repository || !ctx.runId)
+        return fail({ reason: 'no-context' });
+    if (plain.r.toLowerCase() !== ctx.repository.toLowerCase()) {
+        return fail({ reason: 'another-repository', sealedFor: plain.r });
+    }
+    if (plain.i !== ctx.runId)
+        return fail({ reason: 'another-run', sealedIn: plain.i });
+    const expiresAt = new Date(plain.x ?? plain.m + UNSTATED_LIFETIME_MS);
+    if (expiresAt.getTime() - now < MIN_LEFT_MS) {
+        return fail({ reason: 'expiring', expiresAt, stated: plain.x !== null });
+    }
+    return {
+        ok: true,
+        mintedAt: new Date(plain.m),
+        token: {
+            accessToken: plain.a,
+            tokenType: plain.t,
+            expiresIn: plain.x === null ? undefined : Math.floor((plain.x - now) / 1000),
+            expiresAt: plain.x === null ? undefined : new Date(plain.x),
+            scopes: plain.s.split(' ').filter(Boolean),
+            refreshToken: undefined,
+        },
+    };
+}
+function isPlain(p) {
+    if (!p || typeof p !== 'object')
+        return false;
+    const o = p;
+    const time = (v) => typeof v === 'number' && Number.isSafeInteger(v) && v > 0;
+    return (typeof o.r === 'string' &&
+        REPOSITORY.test(o.r) &&
+        typeof o.i === 'string' &&
+        RUN_ID.test(o.i) &&
+        typeof o.a === 'string' &&
+        o.a.length > 0 &&
+        typeof o.t === 'string' &&
+        (o.x === null || time(o.x)) &&
+        time(o.m) &&
+        typeof o.s === 'string');
+}
+/** The warning for a value that is not used; `fallback` names the grant the step falls back to. */
+function fallbackWarning(f, fallback, now) {
+    const head = 'The `sealed-token` input';
+    const unopenable = `${head} could not be opened (altered, or sealed with another consumer or secret)`;
+    let why;
+    switch (f.reason) {
+        case 'malformed':
+            why = `${unopenable}: it is not a \`sealed-token\` output of this action (expected one line \`${PREFIX}…\`); pass \`\${{ needs.<job>.outputs.<name> }}\` of the minting job unchanged.`;
+            break;
+        case 'unknown-version':
+            why = `${unopenable}: its format "${f.version}" is not one this version of the action reads (${SEALED_VERSION}); use the same version of the action in the minting job and in the jobs that reuse its token.`;
+            break;
+        case 'unopenable':
+            why = `${unopenable}. The jobs that reuse the token need the \`client-id\` and \`client-secret\` of the minting job.`;
+            break;
+        case 'another-repository':
+            why = `${head} was sealed for another repository (${f.sealedFor}): a sealed token is good only in the workflow run that minted it.`;
+            break;
+        case 'another-run':
+            why = `${head} was sealed in another workflow run (run ${f.sealedIn}): a sealed token is good only in the workflow run that minted it.`;
+            break;
+        case 'expiring': {
+            const minutes = Math.floor((f.expiresAt.getTime() - now) / 60_000);
+            const when = minutes < 0
+                ? `expired at ${(0,format/* isoSeconds */.n)(f.expiresAt)}`
+                : `expires at ${(0,format/* isoSeconds */.n)(f.expiresAt)}, in ${minutes} minute${minutes === 1 ? '' : 's'}`;
+            why = `${head} holds a token that ${when}${f.stated ? '' : ' (the server stated no expiry: it counts as expiring one hour after it was minted)'}; at least ${MIN_LEFT_MS / 60_000} minutes must be left. A re-run of failed jobs gets the outputs of the jobs that succeeded, however old they are.`;
+            break;
+        }
+        case 'no-context':
+            why = `${head} cannot be checked: GITHUB_REPOSITORY and GITHUB_RUN_ID do not name a workflow run (not a GitHub Actions job?).`;
+            break;
+    }
+    return `${why} Falling back to ${fallback}.`;
+}
+
 ;// CONCATENATED MODULE: ./src/action/run.ts
 /**
  * The order of work of the main step (README: "How a run goes"):
- * validate every input → token grant → save the rotated refresh token →
- * outputs and export → scope check → archives → git credentials → summary.
+ * validate every input → token grant, or reuse of a `sealed-token` → save the
+ * rotated refresh token → outputs and export → scope check → archives → git
+ * credentials → summary.
  * Nothing that can fail after the grant may lose a rotated refresh token.
  */
+
 
 
 
@@ -28959,16 +29170,21 @@ async function runStep(deps) {
     const { core, masker } = deps;
     maskSecretInputs(core.getInput, masker);
     const config = readConfig(core.getInput, deps.env);
+    const now = deps.now ?? Date.now;
+    const run = runContext(deps.env);
     const grant = config.refreshToken
         ? { type: 'refresh_token', refreshToken: config.refreshToken }
         : { type: 'client_credentials' };
-    core.info(`Requesting a Bitbucket access token (${grant.type} grant) from ${config.tokenUrl.origin}`);
-    const token = await requestToken({ http: deps.http, masker, debug: (m) => core.debug(masker.redact(m)), wording: ACTION_WORDING }, { tokenUrl: config.tokenUrl, clientId: config.clientId, clientSecret: config.clientSecret, grant });
-    const rotated = grant.type === 'refresh_token' && token.refreshToken !== undefined && token.refreshToken !== config.refreshToken;
-    const validRefreshToken = grant.type === 'refresh_token' ? (token.refreshToken ?? config.refreshToken) : undefined;
+    const { token, mintedAt, reused } = reuseSealedToken(deps, config, run, grant, now) ?? (await mint(deps, config, grant, now));
+    const rotated = !reused &&
+        grant.type === 'refresh_token' &&
+        token.refreshToken !== undefined &&
+        token.refreshToken !== config.refreshToken;
+    const validRefreshToken = !reused && grant.type === 'refresh_token' ? (token.refreshToken ?? config.refreshToken) : undefined;
     // Save first; whatever happens, the token is output before any failure is raised.
     const save = rotated && config.secret ? await saveRotated(deps, config.secret, token.refreshToken) : undefined;
     setTokenOutputs(core, token, validRefreshToken, rotated);
+    setSealedOutput(core, config, run, token, mintedAt);
     if (config.exportEnv) {
         core.exportVariable(config.exportEnv, token.accessToken);
         core.info(`Exported the access token as ${config.exportEnv} for later steps`);
@@ -28993,7 +29209,37 @@ async function runStep(deps) {
         saved: save?.ok === true,
         secret: config.secret,
         exportEnv: config.exportEnv,
+        reusedFrom: reused ? mintedAt : undefined,
     }));
+}
+/** The token of a `sealed-token` input that opens for this run; otherwise a warning, and undefined. */
+function reuseSealedToken(deps, config, run, grant, now) {
+    if (!config.sealedToken)
+        return undefined;
+    const opened = openSealedToken(config.sealedToken, { clientId: config.clientId, clientSecret: config.clientSecret, repository: run?.repository, runId: run?.runId }, now(), (secret) => deps.masker.add(secret));
+    if (!opened.ok) {
+        deps.core.warning(fallbackWarning(opened, `the ${grant.type} grant`, now()));
+        return undefined;
+    }
+    deps.core.info(`Reusing the access token from the \`sealed-token\` input, minted by an earlier job of this run at ${(0,format/* isoSeconds */.n)(opened.mintedAt)}: no request to the token endpoint, no rotation`);
+    return { token: opened.token, mintedAt: opened.mintedAt, reused: true };
+}
+/** A new token from the token endpoint. */
+async function mint(deps, config, grant, now) {
+    const { core, masker } = deps;
+    core.info(`Requesting a Bitbucket access token (${grant.type} grant) from ${config.tokenUrl.origin}`);
+    const token = await requestToken({ http: deps.http, masker, debug: (m) => core.debug(masker.redact(m)), wording: ACTION_WORDING, now }, { tokenUrl: config.tokenUrl, clientId: config.clientId, clientSecret: config.clientSecret, grant });
+    return { token, mintedAt: new Date(now()), reused: false };
+}
+/** The `sealed-token` output, sealed afresh (a new nonce) after a grant and after a reuse alike. */
+function setSealedOutput(core, config, run, token, mintedAt) {
+    if (!run) {
+        core.info('No `sealed-token` output: GITHUB_REPOSITORY and GITHUB_RUN_ID do not name a workflow run.');
+        return;
+    }
+    const stepSecrets = [config.clientId, config.clientSecret, config.refreshToken, config.secret?.githubToken];
+    const avoid = [...stepSecrets, token.accessToken, token.refreshToken].filter((v) => !!v);
+    core.setOutput('sealed-token', sealToken({ clientId: config.clientId, clientSecret: config.clientSecret, ...run }, token, mintedAt, avoid));
 }
 /** Writes the rotated refresh token to its secret; a failure is returned, to be raised after the outputs are set. */
 async function saveRotated(deps, secret, refreshToken) {
