@@ -29185,12 +29185,7 @@ async function runStep(deps) {
     const save = rotated && config.secret ? await saveRotated(deps, config.secret, token.refreshToken) : undefined;
     setTokenOutputs(core, token, validRefreshToken, rotated);
     setSealedOutput(core, config, run, token, mintedAt);
-    if (config.exportEnv) {
-        core.exportVariable(config.exportEnv, token.accessToken);
-        core.info(`Exported the access token as ${config.exportEnv} for later steps`);
-    }
-    core.info(`Got a ${token.tokenType} token${token.expiresAt ? ` valid until ${(0,format/* isoSeconds */.n)(token.expiresAt)}` : ''}` +
-        `${token.scopes.length ? ` with scopes: ${token.scopes.join(' ')}` : ''}`);
+    exportToken(core, config.exportEnv, token);
     if (save && !save.ok)
         throw notSaved(config.secret, save.error);
     if (rotated && !config.secret) {
@@ -29255,6 +29250,15 @@ async function saveRotated(deps, secret, refreshToken) {
 }
 function notSaved(secret, saveError) {
     return new errors/* ActionError */.l(`Bitbucket rotated the refresh token, but the new one was NOT saved to secret ${(0,secret_target/* describeSecretTarget */.Z)(secret)}: ${(0,errors/* errorMessage */.g)(saveError)} The stored refresh token stops working within minutes; the new one is in this step's \`refresh-token\` output. Fix the cause and re-run this job within about 10 minutes: the stored token still works until then, and the re-run saves a fresh one. After that, store a new one from \`bitbucket-oauth login\` (README: "Refresh tokens rotate").`, { cause: saveError });
+}
+/** The token for later steps (`export-env`), and one line saying what it is. */
+function exportToken(core, exportEnv, token) {
+    if (exportEnv) {
+        core.exportVariable(exportEnv, token.accessToken);
+        core.info(`Exported the access token as ${exportEnv} for later steps`);
+    }
+    core.info(`Got a ${token.tokenType} token${token.expiresAt ? ` valid until ${(0,format/* isoSeconds */.n)(token.expiresAt)}` : ''}` +
+        `${token.scopes.length ? ` with scopes: ${token.scopes.join(' ')}` : ''}`);
 }
 function setTokenOutputs(core, token, refreshToken, rotated) {
     core.setOutput('access-token', token.accessToken);

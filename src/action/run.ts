@@ -101,14 +101,7 @@ export async function runStep(deps: RunDeps): Promise<void> {
 
   setTokenOutputs(core, token, validRefreshToken, rotated)
   setSealedOutput(core, config, run, token, mintedAt)
-  if (config.exportEnv) {
-    core.exportVariable(config.exportEnv, token.accessToken)
-    core.info(`Exported the access token as ${config.exportEnv} for later steps`)
-  }
-  core.info(
-    `Got a ${token.tokenType} token${token.expiresAt ? ` valid until ${isoSeconds(token.expiresAt)}` : ''}` +
-      `${token.scopes.length ? ` with scopes: ${token.scopes.join(' ')}` : ''}`,
-  )
+  exportToken(core, config.exportEnv, token)
 
   if (save && !save.ok) throw notSaved(config.secret!, save.error)
   if (rotated && !config.secret) {
@@ -214,6 +207,18 @@ function notSaved(secret: SecretTarget, saveError: unknown): ActionError {
   return new ActionError(
     `Bitbucket rotated the refresh token, but the new one was NOT saved to secret ${describeSecretTarget(secret)}: ${errorMessage(saveError)} The stored refresh token stops working within minutes; the new one is in this step's \`refresh-token\` output. Fix the cause and re-run this job within about 10 minutes: the stored token still works until then, and the re-run saves a fresh one. After that, store a new one from \`bitbucket-oauth login\` (README: "Refresh tokens rotate").`,
     { cause: saveError },
+  )
+}
+
+/** The token for later steps (`export-env`), and one line saying what it is. */
+function exportToken(core: ActionCore, exportEnv: string | undefined, token: Token): void {
+  if (exportEnv) {
+    core.exportVariable(exportEnv, token.accessToken)
+    core.info(`Exported the access token as ${exportEnv} for later steps`)
+  }
+  core.info(
+    `Got a ${token.tokenType} token${token.expiresAt ? ` valid until ${isoSeconds(token.expiresAt)}` : ''}` +
+      `${token.scopes.length ? ` with scopes: ${token.scopes.join(' ')}` : ''}`,
   )
 }
 

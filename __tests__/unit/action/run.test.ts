@@ -131,7 +131,7 @@ describe('runStep: order of work', () => {
         throw new ActionError('GitHub answered HTTP 403.')
       },
     })
-    await expect(runStep(deps)).rejects.toThrow(/NOT saved to secret BITBUCKET_REFRESH_TOKEN in octo\/app/)
+    await expect(runStep(deps)).rejects.toThrow(/NOT saved to secret BITBUCKET_REFRESH_TOKEN of repository octo\/app/)
     for (const name of [
       'access-token',
       'token-type',
