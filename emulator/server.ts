@@ -14,6 +14,7 @@ import { registerApi } from './api.ts'
 import { registerAuthorize } from './authorize.ts'
 import { registerGit, type GitRepos } from './git.ts'
 import { registerArchives } from './archives.ts'
+import { registerDownloads } from './downloads.ts'
 
 export interface EmulatorOptions extends Partial<StateOptions> {
   port?: number
@@ -48,6 +49,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   registerAuthorize(router, state, grants)
   const git = registerGit(router, state)
   registerArchives(router, state, git)
+  const storage = await registerDownloads(router, state, { tls: options.tls })
 
   const listener = (req: http.IncomingMessage, res: http.ServerResponse) => void router.handle(req, res)
   const server = options.tls
@@ -73,7 +75,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       new Promise<void>((resolve) => {
         server.closeAllConnections()
         server.close(() => resolve())
-      }).finally(() => git.dispose()),
+      })
+        .finally(() => git.dispose())
+        .finally(() => storage.close()),
   }
 }
 

@@ -8,6 +8,7 @@ import { ActionError } from '../shared/errors.ts'
 import { assertSecureUrl, joinUrl } from '../net/http.ts'
 import type { Masker } from '../shared/mask.ts'
 import { parseArchives, type ArchiveSpec } from '../archives/spec.ts'
+import { parseDownloads, type DownloadSpec } from '../downloads/spec.ts'
 
 export interface SecretTarget {
   name: string
@@ -31,6 +32,7 @@ export interface Config {
   requiredScopes: string[]
   secret: SecretTarget | undefined
   archives: ArchiveSpec[]
+  downloads: DownloadSpec[]
   cache: boolean
   gitCredentials: boolean
   workspace: string
@@ -144,6 +146,7 @@ export function readConfig(getInput: GetInput, env: NodeJS.ProcessEnv): Config {
   }
   const workspace = path.resolve(env.GITHUB_WORKSPACE || process.cwd())
   const runnerTemp = path.resolve(env.RUNNER_TEMP || os.tmpdir())
+  const archives = parseArchives(getInput('archives'), workspace)
   return {
     clientId,
     clientSecret,
@@ -154,7 +157,12 @@ export function readConfig(getInput: GetInput, env: NodeJS.ProcessEnv): Config {
     exportEnv,
     requiredScopes: parseScopes(getInput('required-scopes')),
     secret: readSecretTarget(getInput, refreshToken !== undefined),
-    archives: parseArchives(getInput('archives'), workspace),
+    archives,
+    downloads: parseDownloads(
+      getInput('downloads'),
+      workspace,
+      archives.map((a) => ({ what: `archives line ${a.line}`, dest: a.dest })),
+    ),
     cache: parseBoolean(getInput, 'cache'),
     gitCredentials: parseBoolean(getInput, 'git-credentials'),
     workspace,

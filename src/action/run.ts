@@ -1,7 +1,8 @@
 /**
  * The order of work of the main step (interface.md, "Behaviour details"):
  * validate every input → token grant → save the rotated refresh token →
- * outputs and export → scope check → archives → git credentials → summary.
+ * outputs and export → scope check → archives → downloads → git credentials →
+ * summary.
  * Nothing that can fail after the grant may lose a rotated refresh token.
  */
 import { ActionError, errorMessage } from '../shared/errors.ts'
@@ -12,6 +13,7 @@ import { requestToken, type Token } from '../bitbucket/oauth.ts'
 import { missingScopes } from '../bitbucket/scopes.ts'
 import { tokenSummary } from './summary.ts'
 import { isoSeconds } from '../shared/format.ts'
+import type { DownloadResult } from '../downloads/index.ts'
 
 /** The part of @actions/core the main step uses (tests pass their own). */
 export interface ActionCore {
@@ -53,6 +55,8 @@ export interface RunDeps {
   saveSecret(http: HttpClient, target: SecretTarget, value: string, debug: (m: string) => void): Promise<void>
   /** Downloads and extracts `archives`; resolves with one result a line, in order. */
   fetchArchives(ctx: StepContext): Promise<ArchiveResult[]>
+  /** Downloads the `downloads` files; resolves with one result a line, in order. */
+  fetchDownloads(ctx: StepContext): Promise<DownloadResult[]>
   /** Makes later steps' git use the token; records in the state what the post step must remove. */
   setupGitCredentials(ctx: StepContext): Promise<void>
 }
@@ -115,6 +119,8 @@ export async function runStep(deps: RunDeps): Promise<void> {
   const ctx: StepContext = { core, http: deps.http, masker, config, accessToken: token.accessToken }
   const archives = config.archives.length ? await deps.fetchArchives(ctx) : []
   core.setOutput('archives', JSON.stringify(archives))
+  const downloads = config.downloads.length ? await deps.fetchDownloads(ctx) : []
+  core.setOutput('downloads', JSON.stringify(downloads))
 
   if (config.gitCredentials) await deps.setupGitCredentials(ctx)
 
