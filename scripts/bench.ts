@@ -9,6 +9,10 @@
  * Wall time is measured around each child; peak RSS by `/usr/bin/time -f %M`.
  *
  *   npm run bench [-- --runs 3] [--dir WORKDIR (default /dev/shm/..., tmpfs)] [--skip-memory] [--skip-parallel] [--pinned]
+ *                 [--downloads-only | --skip-downloads] [--download-mib 256,1024]
+ *
+ * The downloads part (bench-downloads.ts) compares the action fetching one
+ * large file of a Downloads section with `curl -L` on the same emulator.
  *
  * Archives are generated once into `.bench/` (gitignored). Run `npm run build` first.
  */
@@ -22,6 +26,7 @@ import { parse } from 'yaml'
 import { archivesOf } from '../emulator/archives.ts'
 import { startEmulator } from '../emulator/server.ts'
 import { benchArchive, type BenchArchive } from './bench-data.ts'
+import { benchDownloads } from './bench-downloads.ts'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const { values } = parseArgs({
@@ -31,6 +36,9 @@ const { values } = parseArgs({
     'skip-memory': { type: 'boolean', default: false },
     'skip-parallel': { type: 'boolean', default: false },
     pinned: { type: 'boolean', default: false },
+    'downloads-only': { type: 'boolean', default: false },
+    'skip-downloads': { type: 'boolean', default: false },
+    'download-mib': { type: 'string', default: '256' },
   },
 })
 const RUNS = Number(values.runs)
@@ -46,6 +54,25 @@ if (!fs.existsSync(MAIN)) throw new Error('dist/main/index.js is missing: run `n
 const MiB = 1 << 20
 
 const log = (m: string) => process.stderr.write(`${m}\n`)
+
+const downloadsBench = () =>
+  benchDownloads({
+    root: ROOT,
+    cache: CACHE,
+    work: WORK,
+    runs: RUNS,
+    sizesMiB: values['download-mib'].split(',').map(Number),
+    log,
+  })
+if (values['downloads-only']) {
+  const t = performance.now()
+  const lines = await downloadsBench()
+  lines.push('', `Whole bench: ${((performance.now() - t) / 1000).toFixed(0)} s.`)
+  console.log(lines.join('\n'))
+  fs.writeFileSync(path.join(CACHE, 'results-downloads.md'), lines.join('\n') + '\n')
+  fs.rmSync(WORK, { recursive: true, force: true })
+  process.exit(0)
+}
 
 // ---------------------------------------------------------------- archives
 const started = performance.now()
@@ -303,5 +330,9 @@ lines.push('')
 lines.push(
   `curl|tar peak RSS (largest process of the pipeline): ${mib(Math.max(...B.map((r) => r.rssKiB)))} MiB. Whole bench: ${((performance.now() - started) / 1000).toFixed(0)} s.`,
 )
+if (!values['skip-downloads']) {
+  lines.push('', '### Downloads section: one large file, action vs curl -L', '', ...(await downloadsBench()))
+  fs.rmSync(WORK, { recursive: true, force: true })
+}
 console.log(lines.join('\n'))
 fs.writeFileSync(path.join(CACHE, 'results.md'), lines.join('\n') + '\n')

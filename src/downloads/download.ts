@@ -88,8 +88,8 @@ export class CreatedFolders {
   }
 }
 
-const FLUSH_BYTES = 1 << 20
-const GC_BYTES = 4 << 20
+const FLUSH_BYTES = 256 << 10
+const GC_BYTES = 1 << 20
 /** Storage-host refusals (expired signed URLs) in a row before giving up. */
 const MAX_REFUSALS = 3
 
