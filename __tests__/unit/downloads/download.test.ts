@@ -181,4 +181,22 @@ describe('fetchDownloads', () => {
       'downloads line 1: Repository acme/nope was not found, or the token cannot see it',
     )
   })
+
+  test("a pattern's default DEST is checked against the other lines once matched, before anything is fetched", async () => {
+    store.add('acme/app', 'app-1.0.zip', 'x')
+    store.add('acme/app', 'other.zip', 'y')
+    await expect(fetchDownloads(context('acme/app/other.zip -> app-1.0.zip\nacme/app/app-*.zip'))).rejects.toThrow(
+      'downloads line 1 and downloads line 2 write to overlapping paths (app-1.0.zip, app-1.0.zip); give each its own DEST.',
+    )
+    expect(store.storage!.requests).toEqual([])
+    expect(tree()).toEqual([])
+  })
+
+  test('a name from the list that is not a plain file name needs a DEST', async () => {
+    store.add('acme/app', '..', 'x')
+    await expect(fetchDownloads(context('acme/app/.*'))).rejects.toThrow(
+      'is "..", which cannot be the DEST as it is: it is not a plain file name. Add "-> DEST" to the line.',
+    )
+    expect(tree()).toEqual([])
+  })
 })

@@ -3,6 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, test } from '@jest/globals'
 import { DOWNLOAD_FORM, parseDownloads } from '../../../src/downloads/spec.ts'
+import { readConfig } from '../../../src/action/inputs.ts'
 
 const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'bboa-dl-spec-'))
 afterAll(() => fs.rmSync(ws, { recursive: true, force: true }))
@@ -137,5 +138,23 @@ describe('parseDownloads', () => {
 
   test('control characters in a line are refused and shown escaped', () => {
     expect(() => parseDownloads('acme/app/a\u0007b.zip', ws)).toThrow(/\\u0007/)
+  })
+
+  test('readConfig parses `downloads` with every other input, checking its DESTs against the archives ones', () => {
+    const inputs: Record<string, string> = {
+      'client-id': 'key',
+      'client-secret': 'secret',
+      archives: 'acme/lib@v1 -> vendor/lib',
+      downloads: 'acme/app/app.zip -> vendor/app.zip',
+    }
+    const env = { GITHUB_WORKSPACE: ws, RUNNER_TEMP: ws }
+    expect(readConfig((n) => inputs[n] ?? '', env).downloads).toEqual([
+      expect.objectContaining({ name: 'app.zip', dest: path.join(ws, 'vendor/app.zip') }),
+    ])
+    expect(readConfig((n) => ({ ...inputs, downloads: '' })[n] ?? '', env).downloads).toEqual([])
+    inputs.downloads = 'acme/app/app.zip -> vendor/lib/app.zip'
+    expect(() => readConfig((n) => inputs[n] ?? '', env)).toThrow(
+      'archives line 1 and downloads line 1 write to overlapping paths (vendor/lib, vendor/lib/app.zip)',
+    )
   })
 })
