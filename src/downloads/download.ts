@@ -239,133 +239,168 @@ async function notTheFile(response: HttpResponse, job: FileJob, fromStorage: boo
   )
 }
 
+/** The state of one file's attempts: what was received, and whether the storage host can resume. */
+class Transfer {
+  readonly #deps: FetchDeps
+  readonly #job: FileJob
+  readonly #sink: Sink
+  readonly #url: URL
+  readonly #label: string
+  readonly #sleep: (ms: number) => Promise<void>
+  attempts = 0
+  #breaks = 0
+  #stalls = 0
+  #refusals = 0
+  /** The whole file's size, from the first full answer. */
+  #total: number | undefined
+  /** ETag (strong) or Last-Modified of that answer, for `If-Range`. */
+  #validator: string | undefined
+  #canResume = false
+
+  constructor(deps: FetchDeps, job: FileJob, sink: Sink) {
+    this.#deps = deps
+    this.#job = job
+    this.#sink = sink
+    this.#url = fileUrl(deps.apiUrl, job.workspace, job.repo, job.name)
+    this.#label = `${job.workspace}/${job.repo}/${shown(job.name)}`
+    this.#sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)))
+  }
+
+  /** One attempt: true once the whole file is in the temporary file. */
+  async attempt(): Promise<boolean> {
+    this.attempts++
+    const sink = this.#sink
+    const from = this.#canResume && sink.written > 0 && sink.written < this.#total! ? sink.written : 0
+    if (from === 0 && sink.written > 0) sink.reset()
+    const response = await this.#request(from)
+    if (!response || !(await this.#accept(response, from))) return false
+    try {
+      for await (const chunk of response.body as AsyncIterable<Buffer>) sink.push(chunk)
+      sink.flush()
+      if (this.#total !== undefined && sink.written !== this.#total)
+        throw Object.assign(new Error(`got ${sink.written} of ${this.#total} bytes`), { code: 'TRUNCATED' })
+      return true
+    } catch (err) {
+      response.body.destroy()
+      if (sink.failure) throw err
+      sink.flush()
+      await this.#broke(err)
+      return false
+    }
+  }
+
+  /** The file route, followed to the storage host; undefined after an expired signed URL (ask again). */
+  async #request(from: number): Promise<HttpResponse | undefined> {
+    const headers: Record<string, string> = { accept: '*/*' }
+    if (from > 0) {
+      headers.range = `bytes=${from}-`
+      if (this.#validator) headers['if-range'] = this.#validator
+    }
+    const response = await this.#deps.http.request(this.#url, {
+      what: `the Downloads section of ${this.#job.workspace}/${this.#job.repo}`,
+      authorization: this.#deps.authorization,
+      headers,
+    })
+    const fromStorage = response.url.origin !== this.#url.origin
+    if (response.status === 200 || response.status === 206) {
+      this.#refusals = 0
+      return response
+    }
+    if (!fromStorage || response.status !== 403) throw await notTheFile(response, this.#job, fromStorage)
+    await response.body.dump().catch(() => {})
+    if (++this.#refusals >= MAX_REFUSALS)
+      throw new ActionError(
+        `The storage host ${response.url.host} refused the signed download URL of ${this.#label} ${this.#refusals} times (HTTP 403: the URL had expired by the time it was used). Re-run the job; if it persists, check the runner's clock and any proxy that holds requests back.`,
+      )
+    this.#deps.info(
+      `${this.#label}: the storage host refused the signed URL (HTTP 403: it has expired); asking Bitbucket for a fresh one`,
+    )
+    return undefined
+  }
+
+  /** Whether the answer continues (206) or restarts (200) the file as expected; false: try again. */
+  async #accept(response: HttpResponse, from: number): Promise<boolean> {
+    if (response.status === 206) {
+      const range = parseContentRange(response.headers['content-range'])
+      if (from && range && range.start === from && range.total === this.#total && range.end === range.total - 1)
+        return true
+      await response.body.dump().catch(() => {})
+      this.#deps.debug(`${this.#label}: the storage host answered the range request with another range; starting over`)
+      this.#canResume = false
+      this.#sink.reset()
+      if (++this.#breaks >= this.#deps.http.retry.attempts)
+        throw new ActionError(
+          `The storage host ${response.url.host} kept answering the download of ${this.#label} with the wrong part of the file; re-run the job.`,
+        )
+      return false
+    }
+    if (this.#sink.written > 0) {
+      this.#deps.debug(`${this.#label}: the storage host sent the whole file again; starting over`)
+      this.#sink.reset()
+    }
+    const length = Number(response.headers['content-length'] ?? NaN)
+    this.#total = Number.isSafeInteger(length) && length >= 0 ? length : undefined
+    const etag = response.headers.etag
+    this.#validator = etag && !etag.startsWith('W/') ? etag : response.headers['last-modified']
+    this.#canResume = /\bbytes\b/i.test(response.headers['accept-ranges'] ?? '') && this.#total !== undefined
+    return true
+  }
+
+  /** A body that broke off: wait and try again (resuming where possible), or give up. */
+  async #broke(err: unknown): Promise<void> {
+    if (!shouldRetryError(err, true)) throw err
+    this.#breaks++
+    // A stall already cost a full body timeout: one more try at most, so that a storage host that
+    // stops answering ends the step within about two minutes.
+    if (errorCode(err) === 'UND_ERR_BODY_TIMEOUT') this.#stalls++
+    const why = describeBreak(err)
+    const policy = this.#deps.http.retry
+    if (this.#breaks >= policy.attempts || this.#stalls >= 2)
+      throw new ActionError(
+        `The download of ${this.#label} broke off ${this.#breaks} times (last: ${why}). Check the runner's network and any HTTPS_PROXY setting, then re-run the job.`,
+        { cause: err },
+      )
+    const wait = backoffDelay(policy, this.#breaks, this.#deps.random ?? Math.random)
+    const written = this.#sink.written
+    const of = this.#total !== undefined ? ` of ${formatBytes(this.#total)}` : ''
+    const next = this.#canResume && written > 0 ? `resuming from byte ${written}` : 'starting over'
+    this.#deps.debug(`${this.#label}: attempt ${this.attempts} broke off after ${written} bytes: ${errorMessage(err)}`)
+    this.#deps.info(
+      `${this.#label}: the download broke off at ${formatBytes(written)}${of} (${why}); ${next} in ${(wait / 1000).toFixed(1)} s`,
+    )
+    await this.#sleep(wait)
+  }
+}
+
 /**
  * Downloads `job.name` into `job.dest` (see the top of this file). `folders`
  * creates DEST's missing parents; removing them again on failure is the
  * caller's (several files may share a new folder).
  */
 export async function downloadFile(deps: FetchDeps, job: FileJob, folders: CreatedFolders): Promise<Fetched> {
-  const full = `${job.workspace}/${job.repo}`
-  const label = `${full}/${shown(job.name)}`
-  const url = fileUrl(deps.apiUrl, job.workspace, job.repo, job.name)
-  const policy = deps.http.retry
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)))
+  const label = `${job.workspace}/${job.repo}/${shown(job.name)}`
+  const rel = () => shown(path.relative(deps.workspaceDir, job.dest))
   const problem = downloadDestProblem(job.dest, deps.workspaceDir)
-  if (problem) throw new ActionError(`DEST ${shown(path.relative(deps.workspaceDir, job.dest))} ${problem}.`)
+  if (problem) throw new ActionError(`DEST ${rel()} ${problem}.`)
 
   folders.ensureParent(job.dest)
   const sink = new Sink(tempPathFor(job.dest))
   let moved = false
   try {
-    let attempts = 0
-    let breaks = 0
-    let stalls = 0
-    let refusals = 0
-    let total: number | undefined
-    let validator: string | undefined
-    let canResume = false
-    for (;;) {
-      attempts++
-      const from = canResume && total !== undefined && sink.written > 0 && sink.written < total ? sink.written : 0
-      if (from === 0 && sink.written > 0) sink.reset()
-      const headers: Record<string, string> = { accept: '*/*' }
-      if (from > 0) {
-        headers.range = `bytes=${from}-`
-        if (validator) headers['if-range'] = validator
-      }
-      const response = await deps.http.request(url, {
-        what: `the Downloads section of ${full}`,
-        authorization: deps.authorization,
-        headers,
-      })
-      const fromStorage = response.url.origin !== url.origin
-      if (response.status !== 200 && response.status !== 206) {
-        if (fromStorage && response.status === 403) {
-          await response.body.dump().catch(() => {})
-          if (++refusals >= MAX_REFUSALS)
-            throw new ActionError(
-              `The storage host ${response.url.host} refused the signed download URL of ${label} ${refusals} times (HTTP 403: the URL had expired by the time it was used). Re-run the job; if it persists, check the runner's clock and any proxy that holds requests back.`,
-            )
-          deps.info(
-            `${label}: the storage host refused the signed URL (HTTP 403: it has expired); asking Bitbucket for a fresh one`,
-          )
-          continue
-        }
-        throw await notTheFile(response, job, fromStorage)
-      }
-      refusals = 0
-
-      if (response.status === 206) {
-        const range = parseContentRange(response.headers['content-range'])
-        if (!from || !range || range.start !== from || range.total !== total || range.end !== range.total - 1) {
-          await response.body.dump().catch(() => {})
-          deps.debug(`${label}: the storage host answered the range request with another range; starting over`)
-          canResume = false
-          sink.reset()
-          if (++breaks >= policy.attempts)
-            throw new ActionError(
-              `The storage host ${response.url.host} kept answering the download of ${label} with the wrong part of the file; re-run the job.`,
-            )
-          continue
-        }
-      } else {
-        if (sink.written > 0) {
-          deps.debug(`${label}: the storage host sent the whole file again; starting over`)
-          sink.reset()
-        }
-        const length = Number(response.headers['content-length'] ?? NaN)
-        total = Number.isSafeInteger(length) && length >= 0 ? length : undefined
-        const etag = response.headers.etag
-        validator = etag && !etag.startsWith('W/') ? etag : response.headers['last-modified']
-        canResume = /\bbytes\b/i.test(response.headers['accept-ranges'] ?? '') && total !== undefined
-      }
-
-      try {
-        for await (const chunk of response.body as AsyncIterable<Buffer>) sink.push(chunk)
-        sink.flush()
-        if (total !== undefined && sink.written !== total)
-          throw Object.assign(new Error(`got ${sink.written} of ${total} bytes`), { code: 'TRUNCATED' })
-      } catch (err) {
-        response.body.destroy()
-        if (sink.failure) throw err
-        sink.flush()
-        if (!shouldRetryError(err, true)) throw err
-        breaks++
-        // A stall already cost a full body timeout: one more try at most, so that a storage host that
-        // stops answering ends the step within about two minutes.
-        if (errorCode(err) === 'UND_ERR_BODY_TIMEOUT') stalls++
-        const why = describeBreak(err)
-        if (breaks >= policy.attempts || stalls >= 2)
-          throw new ActionError(
-            `The download of ${label} broke off ${breaks} times (last: ${why}). Check the runner's network and any HTTPS_PROXY setting, then re-run the job.`,
-            { cause: err },
-          )
-        const wait = backoffDelay(policy, breaks, deps.random ?? Math.random)
-        const resume = canResume && sink.written > 0
-        deps.debug(`${label}: attempt ${attempts} broke off after ${sink.written} bytes: ${errorMessage(err)}`)
-        deps.info(
-          `${label}: the download broke off at ${formatBytes(sink.written)}${total !== undefined ? ` of ${formatBytes(total)}` : ''} (${why}); ${resume ? `resuming from byte ${sink.written}` : 'starting over'} in ${(wait / 1000).toFixed(1)} s`,
-        )
-        await sleep(wait)
-        continue
-      }
-
-      const sha256 = sink.digest()
-      const bytes = sink.written
-      sink.close()
-      if (job.sha256 && job.sha256 !== sha256)
-        throw new ActionError(
-          `The file ${label} has sha256 ${sha256}, but line ${job.line} pins ${job.sha256}; nothing was written. If the file was replaced on purpose, update the pin; otherwise do not trust it.`,
-        )
-      const late = downloadDestProblem(job.dest, deps.workspaceDir)
-      if (late)
-        throw new ActionError(
-          `DEST ${shown(path.relative(deps.workspaceDir, job.dest))} ${late} (it changed during the download); nothing was written.`,
-        )
-      fs.renameSync(sink.file, job.dest)
-      moved = true
-      return { sha256, bytes, attempts }
-    }
+    const transfer = new Transfer(deps, job, sink)
+    while (!(await transfer.attempt()));
+    const sha256 = sink.digest()
+    const bytes = sink.written
+    sink.close()
+    if (job.sha256 && job.sha256 !== sha256)
+      throw new ActionError(
+        `The file ${label} has sha256 ${sha256}, but line ${job.line} pins ${job.sha256}; nothing was written. If the file was replaced on purpose, update the pin; otherwise do not trust it.`,
+      )
+    const late = downloadDestProblem(job.dest, deps.workspaceDir)
+    if (late) throw new ActionError(`DEST ${rel()} ${late} (it changed during the download); nothing was written.`)
+    fs.renameSync(sink.file, job.dest)
+    moved = true
+    return { sha256, bytes, attempts: transfer.attempts }
   } finally {
     if (!moved) {
       try {

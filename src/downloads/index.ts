@@ -66,32 +66,69 @@ function lineError(spec: DownloadSpec, err: unknown): ActionError {
   })
 }
 
+interface Failure {
+  spec: DownloadSpec
+  err: unknown
+}
+
+interface Done {
+  result: DownloadResult
+  ms: number
+}
+
+/** What the three stages share. */
+interface Run {
+  ctx: StepContext
+  deps: FetchDeps
+  failures: Failure[]
+}
+
 export async function fetchDownloads(ctx: StepContext): Promise<DownloadResult[]> {
   const { core, config } = ctx
   const specs = config.downloads
-  const workspace = config.workspace
-  const debug = (m: string) => core.debug(ctx.masker.redact(m))
-  const deps: FetchDeps = {
-    http: ctx.http,
-    apiUrl: config.apiUrl,
-    authorization: `Bearer ${ctx.accessToken}`,
-    workspaceDir: workspace,
-    info: (m) => core.info(m),
-    debug,
+  const run: Run = {
+    ctx,
+    deps: {
+      http: ctx.http,
+      apiUrl: config.apiUrl,
+      authorization: `Bearer ${ctx.accessToken}`,
+      workspaceDir: config.workspace,
+      info: (m) => core.info(m),
+      debug: (m) => core.debug(ctx.masker.redact(m)),
+    },
+    failures: [],
   }
   core.info(
     `Fetching ${specs.length} file${specs.length === 1 ? '' : 's'} from Downloads sections (up to ${CONCURRENCY} at a time)`,
   )
-  const failures: { spec: DownloadSpec; err: unknown }[] = []
-  const fail = (spec: DownloadSpec, err: unknown) => failures.push({ spec, err })
+  const resolved = await resolveAll(run, specs)
+  let done: (Done | undefined)[] = []
+  if (run.failures.length === 0) {
+    // Every final DEST, with the archives' ones, before anything is written.
+    const claims: Claim[] = [
+      ...config.archives.map((a) => ({ what: `archives line ${a.line}`, dest: a.dest })),
+      ...resolved.map((r) => ({ what: `downloads line ${r!.spec.line}`, dest: r!.dest })),
+    ]
+    assertNoOverlap(claims, config.workspace)
+    done = await downloadAll(run, resolved as Resolved[])
+  }
+  const completed = done.filter((d): d is Done => d !== undefined)
+  if (completed.length) {
+    const rows: SummaryRow[] = completed.map((d) => ({ ...d.result, ms: d.ms }))
+    await core.appendSummary(downloadsSummary(rows, config.workspace))
+  }
+  if (run.failures.length) throw firstFailure(run)
+  return done.map((d) => d!.result)
+}
 
-  // 1. Patterns: each repository's list is read once (every page), shared by its lines.
+/** The file of each line: its own name, or the newest match of its pattern (each repository's list read once). */
+async function resolveAll(run: Run, specs: DownloadSpec[]): Promise<(Resolved | undefined)[]> {
   const lists = new Map<string, Promise<DownloadItem[]>>()
   const listOf = (spec: DownloadSpec) => {
     const key = `${spec.workspace}/${spec.repo}`.toLowerCase()
     let list = lists.get(key)
     if (!list) {
-      list = listDownloads(deps, spec.workspace, spec.repo, { all: true })
+      list = listDownloads(run.deps, spec.workspace, spec.repo, { all: true })
       list.catch(() => {})
       lists.set(key, list)
     }
@@ -100,111 +137,87 @@ export async function fetchDownloads(ctx: StepContext): Promise<DownloadResult[]
   const resolved: (Resolved | undefined)[] = new Array(specs.length)
   await pool(
     specs,
-    () => failures.length > 0,
+    () => run.failures.length > 0,
     async (spec, i) => {
-      if (!spec.pattern) {
-        resolved[i] = { spec, name: spec.name, dest: spec.dest! }
-        return
-      }
       try {
-        const items = await listOf(spec)
-        const match = newestMatch(spec.name, items)
-        if (!match) throw noMatch(spec, items)
-        const dest = spec.dest ?? path.resolve(workspace, match.name)
-        if (!spec.dest) {
-          const problem = unsafeName(match.name) ?? downloadDestProblem(dest, workspace)
-          if (problem)
-            throw new ActionError(
-              `the newest file matching "${shown(spec.name)}" in ${spec.workspace}/${spec.repo} is "${shown(match.name)}", which cannot be the DEST as it is: it ${problem}. Add "-> DEST" to the line.`,
-            )
-        }
-        core.info(
-          `${spec.workspace}/${spec.repo}/${shown(spec.name)}: the newest match of ${items.length} file${items.length === 1 ? '' : 's'} is "${shown(match.name)}"${match.createdOn ? ` (${shown(match.createdOn)})` : ''}`,
-        )
-        resolved[i] = { spec, name: match.name, dest }
+        resolved[i] = spec.pattern
+          ? resolvePattern(run, spec, await listOf(spec))
+          : { spec, name: spec.name, dest: spec.dest! }
       } catch (err) {
-        fail(spec, err)
+        run.failures.push({ spec, err })
       }
     },
   )
+  return resolved
+}
 
-  // 2. Every final DEST, with the archives' ones, before anything is written.
-  if (failures.length === 0) {
-    const claims: Claim[] = [
-      ...config.archives.map((a) => ({ what: `archives line ${a.line}`, dest: a.dest })),
-      ...resolved.map((r) => ({ what: `downloads line ${r!.spec.line}`, dest: r!.dest })),
-    ]
-    assertNoOverlap(claims, workspace)
+function resolvePattern(run: Run, spec: DownloadSpec, items: DownloadItem[]): Resolved {
+  const workspace = run.ctx.config.workspace
+  const match = newestMatch(spec.name, items)
+  if (!match) throw noMatch(spec, items)
+  const dest = spec.dest ?? path.resolve(workspace, match.name)
+  if (!spec.dest) {
+    const problem = unsafeName(match.name) ?? downloadDestProblem(dest, workspace)
+    if (problem)
+      throw new ActionError(
+        `the newest file matching "${shown(spec.name)}" in ${spec.workspace}/${spec.repo} is "${shown(match.name)}", which cannot be the DEST as it is: it ${problem}. Add "-> DEST" to the line.`,
+      )
   }
+  run.ctx.core.info(
+    `${spec.workspace}/${spec.repo}/${shown(spec.name)}: the newest match of ${items.length} file${items.length === 1 ? '' : 's'} is "${shown(match.name)}"${match.createdOn ? ` (${shown(match.createdOn)})` : ''}`,
+  )
+  return { spec, name: match.name, dest }
+}
 
-  // 3. The files.
-  const done: ({ result: DownloadResult; ms: number } | undefined)[] = new Array(specs.length)
+/** The files, up to four at a time; folders created for DESTs that stay empty are removed again. */
+async function downloadAll(run: Run, resolved: Resolved[]): Promise<(Done | undefined)[]> {
+  const { core, config } = run.ctx
+  const done: (Done | undefined)[] = new Array(resolved.length)
   const folders = new CreatedFolders()
   try {
-    if (failures.length === 0) {
-      await pool(
-        resolved as Resolved[],
-        () => failures.length > 0,
-        async (r, i) => {
-          const started = Date.now()
-          const label = `${r.spec.workspace}/${r.spec.repo}/${shown(r.name)}`
-          const rel = shown(path.relative(workspace, r.dest))
-          try {
-            core.info(`${label}: downloading to ${rel}`)
-            const f = await downloadFile(
-              deps,
-              {
-                line: r.spec.line,
-                workspace: r.spec.workspace,
-                repo: r.spec.repo,
-                name: r.name,
-                dest: r.dest,
-                sha256: r.spec.sha256,
-              },
-              folders,
-            )
-            const ms = Date.now() - started
-            core.info(
-              `${label}: ${formatBytes(f.bytes)} into ${rel} in ${(ms / 1000).toFixed(1)} s (sha256 ${f.sha256})`,
-            )
-            done[i] = {
-              result: {
-                repository: `${r.spec.workspace}/${r.spec.repo}`,
-                name: r.name,
-                path: r.dest,
-                sha256: f.sha256,
-                bytes: f.bytes,
-              },
-              ms,
-            }
-          } catch (err) {
-            fail(r.spec, err instanceof UnknownFileError ? await unknownFile(deps, r.spec, err) : err)
+    await pool(
+      resolved,
+      () => run.failures.length > 0,
+      async (r, i) => {
+        const started = Date.now()
+        const label = `${r.spec.workspace}/${r.spec.repo}/${shown(r.name)}`
+        const rel = shown(path.relative(config.workspace, r.dest))
+        const { workspace, repo, line, sha256 } = r.spec
+        try {
+          core.info(`${label}: downloading to ${rel}`)
+          const f = await downloadFile(run.deps, { line, workspace, repo, name: r.name, dest: r.dest, sha256 }, folders)
+          const ms = Date.now() - started
+          core.info(`${label}: ${formatBytes(f.bytes)} into ${rel} in ${(ms / 1000).toFixed(1)} s (sha256 ${f.sha256})`)
+          const result = {
+            repository: `${workspace}/${repo}`,
+            name: r.name,
+            path: r.dest,
+            sha256: f.sha256,
+            bytes: f.bytes,
           }
-        },
-      )
-    }
+          done[i] = { result, ms }
+        } catch (err) {
+          const e = err instanceof UnknownFileError ? await unknownFile(run.deps, r.spec, err) : err
+          run.failures.push({ spec: r.spec, err: e })
+        }
+      },
+    )
   } finally {
     folders.removeEmpty()
   }
+  return done
+}
 
-  const completed = done.filter((d): d is { result: DownloadResult; ms: number } => d !== undefined)
-  if (completed.length) {
-    const rows: SummaryRow[] = completed.map((d) => ({ ...d.result, ms: d.ms }))
-    await core.appendSummary(downloadsSummary(rows, workspace))
-  }
-  if (failures.length) {
-    failures.sort((a, b) => a.spec.line - b.spec.line)
-    for (const f of failures.slice(1)) core.warning(lineError(f.spec, f.err).message)
-    const first = failures[0]!
-    const error = lineError(first.spec, first.err)
-    if (failures.length > 1)
-      throw new ActionError(
-        `${error.message} (${failures.length - 1} more line${failures.length > 2 ? 's' : ''} failed too; see the warnings)`,
-        { cause: error, detail: error.detail },
-      )
-    throw error
-  }
-  return done.map((d) => d!.result)
+/** The first failing line (by line number) as the step's error; the others as warnings. */
+function firstFailure(run: Run): ActionError {
+  const failures = [...run.failures].sort((a, b) => a.spec.line - b.spec.line)
+  for (const f of failures.slice(1)) run.ctx.core.warning(lineError(f.spec, f.err).message)
+  const error = lineError(failures[0]!.spec, failures[0]!.err)
+  if (failures.length === 1) return error
+  return new ActionError(
+    `${error.message} (${failures.length - 1} more line${failures.length > 2 ? 's' : ''} failed too; see the warnings)`,
+    { cause: error, detail: error.detail },
+  )
 }
 
 /** Why a name from the list cannot be a file name in the workspace, or undefined. */
