@@ -10,6 +10,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { archivesOf, sampleTree } from '../emulator/bitbucket/archive-store.ts'
+import { downloadsOf } from '../emulator/bitbucket/downloads.ts'
 import { startEmulator } from '../emulator/bitbucket/server.ts'
 import { newJob, removeJob, runStep, type Job, type StepResult } from '../__tests__/helpers/action.ts'
 import { git } from '../__tests__/helpers/git.ts'
@@ -100,16 +101,26 @@ try {
   emu.state.advance(-11 * 60_000)
   emu.git.create('myteam', 'tools', { 'README.md': '# tools\n', 'bin/hello.sh': 'echo hello\n' })
   archivesOf(emu.state).addCommit('myteam/shared-lib', sampleTree('myteam/shared-lib@v1.2.0'), { tags: ['v1.2.0'] })
+  const downloads = downloadsOf(emu.state)
+  downloads.add('myteam/app', 'app-1.1.0 linux x64.tar.gz', Buffer.alloc(150_000, 1))
+  downloads.add('myteam/app', 'app-1.2.0 linux x64.tar.gz', Buffer.alloc(200_000, 2))
   const gitRun = await runStep(job, 'main', {
     inputs: {
       ...inputs,
       'refresh-token': second.outputs['refresh-token']!,
       'git-credentials': 'true',
       archives: 'myteam/shared-lib@v1.2.0 -> vendor/shared-lib',
+      downloads: 'myteam/app/app-*linux x64.tar.gz -> dist/app.tar.gz',
     },
     debug,
   })
-  show('Run 4: archives and git-credentials: true', gitRun, masksOf(gitRun))
+  show('Run 4: archives, a file from the Downloads section, and git-credentials: true', gitRun, masksOf(gitRun))
+  const file = path.join(job.workspace, 'dist/app.tar.gz')
+  const storage = downloads.storage!
+  const withAuth = storage.requests.filter((q) => q.headers.authorization !== undefined).length
+  console.log(
+    `${bold('  the file it fetched:')} dist/app.tar.gz, ${fs.existsSync(file) ? fs.statSync(file).size : 'missing'} bytes (the newest match); the storage host ${storage.url} got ${storage.requests.length} request(s), ${withAuth} with an Authorization header`,
+  )
   const dest = path.join(job.workspace, 'vendor/shared-lib')
   const tree = fs.existsSync(dest)
     ? (fs.readdirSync(dest, { recursive: true }) as string[]).sort().map((f) => {
@@ -133,7 +144,14 @@ try {
   console.log(
     `${bold('  after the post step:')} git clone -> exit ${after.code} (${after.stderr.trim().split('\n').pop()})`,
   )
-  const gitOk = gitRun.code === 0 && fs.existsSync(dest) && clone.code === 0 && post.code === 0 && after.code !== 0
+  const gitOk =
+    gitRun.code === 0 &&
+    fs.existsSync(dest) &&
+    fs.existsSync(file) &&
+    withAuth === 0 &&
+    clone.code === 0 &&
+    post.code === 0 &&
+    after.code !== 0
 
   // One token for every job of a workflow run: job "token" mints; jobs "build" and "test", in job
   // directories of their own, reuse its sealed-token output, as `needs.token.outputs.sealed` hands it on.

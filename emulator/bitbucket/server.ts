@@ -14,6 +14,8 @@
  *   refs.ts        `GET /2.0/repositories/{ws}/{repo}`, its refs and commits (store: archive-store.ts)
  *   archives.ts    `GET /{ws}/{repo}/get/{ref}.tar.gz` and the login page it redirects to
  *   mirror.ts      a second origin serving archives like signed download URLs (`startMirror`)
+ *   downloads.ts   the Downloads sections (`/2.0/repositories/{ws}/{repo}/downloads…`) and the
+ *                  storage host their files redirect to (signed URLs on a second loopback address)
  *
  * A new concern is a new file with its register function, added to
  * `registerSite` below; options it needs go in EmulatorOptions and reach it
@@ -29,6 +31,7 @@ import { archivesOf } from './archive-store.ts'
 import { registerArchives } from './archives.ts'
 import { registerAuthorize } from './authorize.ts'
 import { registerControl } from './control.ts'
+import { registerDownloads } from './downloads.ts'
 import { registerGit } from './git.ts'
 import { GitRepos } from './git-repos.ts'
 import { registerOAuth } from './oauth.ts'
@@ -68,12 +71,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     archives: archivesOf(state),
   }
   registerSite(site)
+  const storage = await registerDownloads(site.router, state, { tls: options.tls })
   const server = await listen((req, res) => void site.router.handle(req, res), options)
   return {
     ...site,
     url: server.origin,
     apiUrl: `${server.origin}/2.0`,
     faults,
-    close: () => server.close().finally(() => site.git.dispose()),
+    close: () =>
+      server
+        .close()
+        .finally(() => site.git.dispose())
+        .finally(() => storage.close()),
   }
 }

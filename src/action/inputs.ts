@@ -18,6 +18,7 @@ import {
 } from '../shared/validate.ts'
 import { input } from '../shared/wording.ts'
 import { ACTION_WORDING } from './wording.ts'
+import { parseDownloads, type DownloadSpec } from '../downloads/spec.ts'
 
 export interface Config {
   clientId: string
@@ -33,6 +34,7 @@ export interface Config {
   requiredScopes: string[]
   secret: SecretTarget | undefined
   archives: ArchiveSpec[]
+  downloads: DownloadSpec[]
   cache: boolean
   gitCredentials: boolean
   workspace: string
@@ -113,6 +115,7 @@ export function readConfig(getInput: GetInput, env: NodeJS.ProcessEnv): Config {
   }
   const workspace = path.resolve(env.GITHUB_WORKSPACE || process.cwd())
   const runnerTemp = path.resolve(env.RUNNER_TEMP || os.tmpdir())
+  const archives = parseArchives(getInput('archives'), workspace)
   return {
     clientId,
     clientSecret,
@@ -124,7 +127,12 @@ export function readConfig(getInput: GetInput, env: NodeJS.ProcessEnv): Config {
     exportEnv,
     requiredScopes: parseScopes(getInput('required-scopes')),
     secret: readSecretTarget(getInput, refreshToken !== undefined),
-    archives: parseArchives(getInput('archives'), workspace),
+    archives,
+    downloads: parseDownloads(
+      getInput('downloads'),
+      workspace,
+      archives.map((a) => ({ what: `archives line ${a.line}`, dest: a.dest })),
+    ),
     cache: parseBoolean(getInput, 'cache'),
     gitCredentials: parseBoolean(getInput, 'git-credentials'),
     workspace,

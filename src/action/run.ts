@@ -1,8 +1,8 @@
 /**
  * The order of work of the main step (README: "How a run goes"):
  * validate every input → token grant, or reuse of a `sealed-token` → save the
- * rotated refresh token → outputs and export → scope check → archives → git
- * credentials → summary.
+ * rotated refresh token → outputs and export → scope check → archives →
+ * downloads → git credentials → summary.
  * Nothing that can fail after the grant may lose a rotated refresh token.
  */
 import { ActionError, errorMessage } from '../shared/errors.ts'
@@ -17,6 +17,7 @@ import { tokenSummary } from './summary.ts'
 import { isoSeconds } from '../shared/format.ts'
 import { ACTION_WORDING } from './wording.ts'
 import { fallbackWarning, openSealedToken, runContext, sealToken, type RunContext } from './sealed-token.ts'
+import type { DownloadResult } from '../downloads/index.ts'
 
 /** The part of @actions/core the main step uses (tests pass their own). */
 export interface ActionCore {
@@ -60,6 +61,8 @@ export interface RunDeps {
   saveSecret: SaveSecret
   /** Downloads and extracts `archives`; resolves with one result a line, in order. */
   fetchArchives(ctx: StepContext): Promise<ArchiveResult[]>
+  /** Downloads the `downloads` files; resolves with one result a line, in order. */
+  fetchDownloads(ctx: StepContext): Promise<DownloadResult[]>
   /** Makes later steps' git use the token; records in the state what the post step must remove. */
   setupGitCredentials(ctx: StepContext): Promise<void>
   /** The clock (ms since the epoch); tests pass their own. */
@@ -115,6 +118,8 @@ export async function runStep(deps: RunDeps): Promise<void> {
   const ctx: StepContext = { core, http: deps.http, masker, config, accessToken: token.accessToken, env: deps.env }
   const archives = config.archives.length ? await deps.fetchArchives(ctx) : []
   core.setOutput('archives', JSON.stringify(archives))
+  const downloads = config.downloads.length ? await deps.fetchDownloads(ctx) : []
+  core.setOutput('downloads', JSON.stringify(downloads))
 
   if (config.gitCredentials) await deps.setupGitCredentials(ctx)
 

@@ -97,6 +97,7 @@ async function step(inputs: Record<string, string>, env: Record<string, string> 
       s.archives.push(ctx.accessToken)
       return []
     },
+    fetchDownloads: async () => [],
     setupGitCredentials: async (ctx) => void s.git.push(ctx.accessToken),
   }
   try {

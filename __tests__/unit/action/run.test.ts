@@ -19,6 +19,7 @@ type Event =
   | { kind: 'export'; name: string; value: string }
   | { kind: 'save'; value: string }
   | { kind: 'archives' }
+  | { kind: 'downloads' }
   | { kind: 'git' }
   | { kind: 'summary' }
   | { kind: 'warning'; message: string }
@@ -70,6 +71,10 @@ function fakeStep(inputs: Record<string, string>, overrides: Partial<RunDeps> = 
       events.push({ kind: 'archives' })
       return []
     },
+    fetchDownloads: async () => {
+      events.push({ kind: 'downloads' })
+      return []
+    },
     setupGitCredentials: async () => void events.push({ kind: 'git' }),
     ...overrides,
   }
@@ -111,6 +116,7 @@ describe('runStep: order of work', () => {
     const { deps, events, index, output } = fakeStep({
       ...WITH_SECRET,
       archives: 'ws/lib@v1',
+      downloads: 'ws/lib/tool.zip',
       'git-credentials': 'true',
     })
     await runStep(deps)
@@ -120,7 +126,8 @@ describe('runStep: order of work', () => {
     expect(save).toBeLessThan(output('access-token'))
     expect(output('refresh-token')).toBeLessThan(exported)
     expect(exported).toBeLessThan(index((e) => e.kind === 'archives'))
-    expect(index((e) => e.kind === 'archives')).toBeLessThan(index((e) => e.kind === 'git'))
+    expect(index((e) => e.kind === 'archives')).toBeLessThan(index((e) => e.kind === 'downloads'))
+    expect(index((e) => e.kind === 'downloads')).toBeLessThan(index((e) => e.kind === 'git'))
     expect(index((e) => e.kind === 'git')).toBeLessThan(index((e) => e.kind === 'summary'))
   })
 
