@@ -26,6 +26,7 @@ export async function run(): Promise<void> {
     saveSecret: async (...args) => (await import('./github/secrets.ts')).saveSecret(...args),
     fetchArchives: async (ctx) => (await import('./archives/index.ts')).fetchArchives(ctx),
     setupGitCredentials: async (ctx) => (await import('./git/credentials.ts')).setupGitCredentials(ctx),
+    setupPackageManagers: async (ctx) => (await import('./package-managers/index.ts')).setupPackageManagers(ctx),
   }
   try {
     await runStep(deps)

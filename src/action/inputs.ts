@@ -8,6 +8,7 @@ import { ActionError } from '../shared/errors.ts'
 import { assertSecureUrl, joinUrl } from '../net/http.ts'
 import type { Masker } from '../shared/mask.ts'
 import { parseArchives, type ArchiveSpec } from '../archives/spec.ts'
+import { parsePackageManagers, type PackageManager } from '../package-managers/names.ts'
 
 export interface SecretTarget {
   name: string
@@ -33,6 +34,8 @@ export interface Config {
   archives: ArchiveSpec[]
   cache: boolean
   gitCredentials: boolean
+  /** `package-managers`: each implies `gitCredentials`. */
+  packageManagers: PackageManager[]
   workspace: string
   runnerTemp: string
 }
@@ -144,6 +147,7 @@ export function readConfig(getInput: GetInput, env: NodeJS.ProcessEnv): Config {
   }
   const workspace = path.resolve(env.GITHUB_WORKSPACE || process.cwd())
   const runnerTemp = path.resolve(env.RUNNER_TEMP || os.tmpdir())
+  const packageManagers = parsePackageManagers(getInput('package-managers'), env)
   return {
     clientId,
     clientSecret,
@@ -156,7 +160,8 @@ export function readConfig(getInput: GetInput, env: NodeJS.ProcessEnv): Config {
     secret: readSecretTarget(getInput, refreshToken !== undefined),
     archives: parseArchives(getInput('archives'), workspace),
     cache: parseBoolean(getInput, 'cache'),
-    gitCredentials: parseBoolean(getInput, 'git-credentials'),
+    gitCredentials: parseBoolean(getInput, 'git-credentials') || packageManagers.length > 0,
+    packageManagers,
     workspace,
     runnerTemp,
   }

@@ -1,7 +1,8 @@
 /**
  * The order of work of the main step (interface.md, "Behaviour details"):
  * validate every input → token grant → save the rotated refresh token →
- * outputs and export → scope check → archives → git credentials → summary.
+ * outputs and export → scope check → archives → git credentials and package
+ * managers → summary.
  * Nothing that can fail after the grant may lose a rotated refresh token.
  */
 import { ActionError, errorMessage } from '../shared/errors.ts'
@@ -55,6 +56,8 @@ export interface RunDeps {
   fetchArchives(ctx: StepContext): Promise<ArchiveResult[]>
   /** Makes later steps' git use the token; records in the state what the post step must remove. */
   setupGitCredentials(ctx: StepContext): Promise<void>
+  /** Sets later steps' package managers up (`package-managers`), after the git credentials. */
+  setupPackageManagers(ctx: StepContext): Promise<void>
 }
 
 export async function runStep(deps: RunDeps): Promise<void> {
@@ -117,6 +120,7 @@ export async function runStep(deps: RunDeps): Promise<void> {
   core.setOutput('archives', JSON.stringify(archives))
 
   if (config.gitCredentials) await deps.setupGitCredentials(ctx)
+  if (config.packageManagers.length) await deps.setupPackageManagers(ctx)
 
   await core.appendSummary(
     tokenSummary({ token, grant: grant.type, rotated, saved, secret: config.secret, exportEnv: config.exportEnv }),
