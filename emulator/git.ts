@@ -125,7 +125,7 @@ export function registerGit(router: Router, state: EmulatorState, repos = new Gi
   return repos
 }
 
-async function serveGit(
+export async function serveGit(
   state: EmulatorState,
   repos: GitRepos,
   req: IncomingMessage,

@@ -14,6 +14,7 @@ import { registerApi } from './api.ts'
 import { registerAuthorize } from './authorize.ts'
 import { registerGit, type GitRepos } from './git.ts'
 import { registerArchives } from './archives.ts'
+import { registerPackageManagerRoutes } from './package-managers.ts'
 
 export interface EmulatorOptions extends Partial<StateOptions> {
   port?: number
@@ -47,6 +48,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   registerApi(router, state)
   registerAuthorize(router, state, grants)
   const git = registerGit(router, state)
+  registerPackageManagerRoutes(router, state, git) // before the archives' routes, for repositories served over git
   registerArchives(router, state, git)
 
   const listener = (req: http.IncomingMessage, res: http.ServerResponse) => void router.handle(req, res)
