@@ -156,6 +156,33 @@ function tree(dir: string): string[] {
   return fs.existsSync(dir) ? (fs.readdirSync(dir, { recursive: true }) as string[]).map(String) : []
 }
 
+describe('package-managers: input errors come before any request', () => {
+  test.each([
+    [
+      'an unknown name',
+      { 'package-managers': 'npm, yarn' },
+      {},
+      /`package-managers`: "yarn" is not a package manager the action knows/,
+    ],
+    [
+      'a COMPOSER_AUTH that is not JSON',
+      { 'package-managers': 'composer' },
+      { COMPOSER_AUTH: 'secret-in-here' },
+      /COMPOSER_AUTH is set but is not valid JSON/,
+    ],
+  ])('%s', async (_name, inputs, env, message) => {
+    const j = job('input-error')
+    const from = bb.fx.emu.router.requests.length
+    const result = await runStep(j, 'main', { inputs: { ...bb.inputs, ...inputs }, env: { ...bb.actionEnv, ...env } })
+    expect(result.code).not.toBe(0)
+    expect(result.errors).toHaveLength(1)
+    expect(result.errors[0]).toMatch(message)
+    expect(result.stdout).not.toContain('secret-in-here')
+    expect(bb.fx.emu.router.requests.length).toBe(from)
+    expect(result.state).toEqual({})
+  })
+})
+
 describe('package-managers with the real tools', () => {
   toolTest('go', HAS.go, 'go: go mod download of bitbucket.org/acme/gomod, GOPRIVATE kept', async () => {
     const goApp = (j: Job) =>
