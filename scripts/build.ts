@@ -28,6 +28,7 @@ const LAZY = [
   'src/archives/index.ts',
   'src/downloads/index.ts',
   'src/git/credentials.ts',
+  'src/package-managers/index.ts',
 ]
 
 function ncc(entry: string, out: string): void {

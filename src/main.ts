@@ -32,6 +32,7 @@ export async function run(): Promise<void> {
     fetchArchives: async (ctx) => (await import('./archives/index.ts')).fetchArchives(ctx),
     fetchDownloads: async (ctx) => (await import('./downloads/index.ts')).fetchDownloads(ctx),
     setupGitCredentials: async (ctx) => (await import('./git/credentials.ts')).setupGitCredentials(ctx),
+    setupPackageManagers: async (ctx) => (await import('./package-managers/index.ts')).setupPackageManagers(ctx),
   }
   try {
     await runStep(deps)

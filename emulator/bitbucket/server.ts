@@ -14,6 +14,8 @@
  *   refs.ts        `GET /2.0/repositories/{ws}/{repo}`, its refs and commits (store: archive-store.ts)
  *   archives.ts    `GET /{ws}/{repo}/get/{ref}.tar.gz` and the login page it redirects to
  *   mirror.ts      a second origin serving archives like signed download URLs (`startMirror`)
+ *   package-managers.ts  what Composer's Bitbucket driver reads (repository, refs, src, zips) and
+ *                  git without the `.git` suffix (go), for repositories served over git
  *   downloads.ts   the Downloads sections (`/2.0/repositories/{ws}/{repo}/downloads…`) and the
  *                  storage host their files redirect to (signed URLs on a second loopback address)
  *
@@ -35,6 +37,7 @@ import { registerDownloads } from './downloads.ts'
 import { registerGit } from './git.ts'
 import { GitRepos } from './git-repos.ts'
 import { registerOAuth } from './oauth.ts'
+import { registerPackageManagerRoutes } from './package-managers.ts'
 import { registerRefs } from './refs.ts'
 import type { Site } from './site.ts'
 import { EmulatorState, type StateOptions } from './state.ts'
@@ -56,6 +59,8 @@ function registerSite(site: Site): void {
   registerApi(site)
   registerAuthorize(site)
   registerGit(site)
+  // Before the refs' and archives' routes: Composer's endpoints and git without `.git`, for repositories served over git.
+  registerPackageManagerRoutes(site)
   registerRefs(site)
   registerArchives(site)
 }

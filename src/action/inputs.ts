@@ -19,6 +19,7 @@ import {
 import { input } from '../shared/wording.ts'
 import { ACTION_WORDING } from './wording.ts'
 import { parseDownloads, type DownloadSpec } from '../downloads/spec.ts'
+import { parsePackageManagers, type PackageManager } from '../package-managers/names.ts'
 
 export interface Config {
   clientId: string
@@ -37,6 +38,8 @@ export interface Config {
   downloads: DownloadSpec[]
   cache: boolean
   gitCredentials: boolean
+  /** `package-managers`: each implies `gitCredentials`. */
+  packageManagers: PackageManager[]
   workspace: string
   runnerTemp: string
 }
@@ -116,6 +119,7 @@ export function readConfig(getInput: GetInput, env: NodeJS.ProcessEnv): Config {
   const workspace = path.resolve(env.GITHUB_WORKSPACE || process.cwd())
   const runnerTemp = path.resolve(env.RUNNER_TEMP || os.tmpdir())
   const archives = parseArchives(getInput('archives'), workspace)
+  const packageManagers = parsePackageManagers(getInput('package-managers'), env)
   return {
     clientId,
     clientSecret,
@@ -134,7 +138,8 @@ export function readConfig(getInput: GetInput, env: NodeJS.ProcessEnv): Config {
       archives.map((a) => ({ what: `archives line ${a.line}`, dest: a.dest })),
     ),
     cache: parseBoolean(getInput, 'cache'),
-    gitCredentials: parseBoolean(getInput, 'git-credentials'),
+    gitCredentials: parseBoolean(getInput, 'git-credentials') || packageManagers.length > 0,
+    packageManagers,
     workspace,
     runnerTemp,
   }

@@ -2,7 +2,7 @@
  * The order of work of the main step (README: "How a run goes"):
  * validate every input → token grant, or reuse of a `sealed-token` → save the
  * rotated refresh token → outputs and export → scope check → archives →
- * downloads → git credentials → summary.
+ * downloads → git credentials and package managers → summary.
  * Nothing that can fail after the grant may lose a rotated refresh token.
  */
 import { ActionError, errorMessage } from '../shared/errors.ts'
@@ -65,6 +65,8 @@ export interface RunDeps {
   fetchDownloads(ctx: StepContext): Promise<DownloadResult[]>
   /** Makes later steps' git use the token; records in the state what the post step must remove. */
   setupGitCredentials(ctx: StepContext): Promise<void>
+  /** Sets later steps' package managers up (`package-managers`), after the git credentials. */
+  setupPackageManagers(ctx: StepContext): Promise<void>
   /** The clock (ms since the epoch); tests pass their own. */
   now?: () => number
 }
@@ -122,6 +124,7 @@ export async function runStep(deps: RunDeps): Promise<void> {
   core.setOutput('downloads', JSON.stringify(downloads))
 
   if (config.gitCredentials) await deps.setupGitCredentials(ctx)
+  if (config.packageManagers.length) await deps.setupPackageManagers(ctx)
 
   await core.appendSummary(
     tokenSummary({

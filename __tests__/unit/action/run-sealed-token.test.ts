@@ -99,6 +99,7 @@ async function step(inputs: Record<string, string>, env: Record<string, string> 
     },
     fetchDownloads: async () => [],
     setupGitCredentials: async (ctx) => void s.git.push(ctx.accessToken),
+    setupPackageManagers: async () => {},
   }
   try {
     await runStep(deps)

@@ -21,6 +21,7 @@ type Event =
   | { kind: 'archives' }
   | { kind: 'downloads' }
   | { kind: 'git' }
+  | { kind: 'package-managers' }
   | { kind: 'summary' }
   | { kind: 'warning'; message: string }
 
@@ -76,6 +77,7 @@ function fakeStep(inputs: Record<string, string>, overrides: Partial<RunDeps> = 
       return []
     },
     setupGitCredentials: async () => void events.push({ kind: 'git' }),
+    setupPackageManagers: async () => void events.push({ kind: 'package-managers' }),
     ...overrides,
   }
   const index = (predicate: (e: Event) => boolean) => events.findIndex(predicate)
