@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** The `bitbucket-oauth` command: dispatches to its subcommands (today: `login`). */
 import './net/quiet-warnings.ts'
+import { isatty } from 'node:tty'
 import { saveSecret } from './github/secrets.ts'
 import { loginCommand } from './login/command.ts'
 
@@ -24,6 +25,8 @@ if (command === 'login') {
     stdout: write(process.stdout),
     stderr: write(process.stderr),
     stdoutIsTerminal: process.stdout.isTTY === true,
+    // Questions go to stderr (stdout is the token's), so both must be the terminal.
+    terminal: isatty(0) && isatty(2) ? { input: process.stdin, write: write(process.stderr) } : undefined,
     saveSecret,
   })
 } else if (command === '--help' || command === '-h' || command === 'help') {
