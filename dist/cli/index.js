@@ -28096,9 +28096,12 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _net_quiet_warnings_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8125);
-/* harmony import */ var _github_secrets_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7025);
-/* harmony import */ var _login_command_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6867);
+/* harmony import */ var node_tty__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7066);
+/* harmony import */ var node_tty__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_tty__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _github_secrets_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7025);
+/* harmony import */ var _login_command_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(694);
 /** The `bitbucket-oauth` command: dispatches to its subcommands (today: `login`). */
+
 
 
 
@@ -28113,14 +28116,16 @@ Run \`bitbucket-oauth login --help\` for its options.
 const write = (stream) => (text) => void stream.write(text);
 const [command, ...rest] = process.argv.slice(2);
 if (command === 'login') {
-    process.exitCode = await (0,_login_command_js__WEBPACK_IMPORTED_MODULE_2__/* .loginCommand */ .n)(rest, {
+    process.exitCode = await (0,_login_command_js__WEBPACK_IMPORTED_MODULE_3__/* .loginCommand */ .n)(rest, {
         env: process.env,
         cwd: process.cwd(),
         platform: process.platform,
         stdout: write(process.stdout),
         stderr: write(process.stderr),
         stdoutIsTerminal: process.stdout.isTTY === true,
-        saveSecret: _github_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .saveSecret */ .Ip,
+        // Questions go to stderr (stdout is the token's), so both must be the terminal.
+        terminal: (0,node_tty__WEBPACK_IMPORTED_MODULE_1__.isatty)(0) && (0,node_tty__WEBPACK_IMPORTED_MODULE_1__.isatty)(2) ? { input: process.stdin, write: write(process.stderr) } : undefined,
+        saveSecret: _github_secrets_js__WEBPACK_IMPORTED_MODULE_2__/* .saveSecret */ .Ip,
     });
 }
 else if (command === '--help' || command === '-h' || command === 'help') {
@@ -28417,7 +28422,7 @@ function notFoundHint(scope, target, said, token) {
 
 /***/ }),
 
-/***/ 6867:
+/***/ 694:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28428,35 +28433,12 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./src/shared/errors.ts
 var errors = __nccwpck_require__(8382);
-// EXTERNAL MODULE: ./src/shared/wording.ts
-var wording = __nccwpck_require__(8273);
-;// CONCATENATED MODULE: ./src/login/wording.ts
-/**
- * How the messages of `bitbucket-oauth login` name what the user sets: its
- * options and environment variables, where the action names its inputs.
- */
-
-const CLI_WORDING = {
-    clientCredentials: '--client-id and --client-secret (BITBUCKET_CLIENT_ID, BITBUCKET_CLIENT_SECRET)',
-    bitbucketUrl: (0,wording/* option */.uK)('--bitbucket-url'),
-    githubToken: 'the GitHub token in GH_TOKEN/GITHUB_TOKEN',
-    githubApiUrl: (0,wording/* variable */.bv)('GITHUB_API_URL'),
-    secretName: (0,wording/* option */.uK)('--secret'),
-    // The token comes from the user, not from a workflow.
-    githubTokenNote: '',
-    retryAdvice: 'run bitbucket-oauth login again',
-    network: 'the network',
-};
-/** The options that only the command's own checks name. */
-const CLI_OPTIONS = {
-    repo: (0,wording/* option */.uK)('--repo'),
-    organization: (0,wording/* option */.uK)('--organization'),
-};
-
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var undici = __nccwpck_require__(6752);
 // EXTERNAL MODULE: ./src/net/errors.ts
 var net_errors = __nccwpck_require__(3688);
+// EXTERNAL MODULE: ./src/shared/wording.ts
+var wording = __nccwpck_require__(8273);
 ;// CONCATENATED MODULE: ./src/net/retry.ts
 /**
  * When to try again, how long to wait first, and the one loop that does it
@@ -28932,6 +28914,37 @@ function validateRepository(repository, field, form) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/login/wording.ts
+/**
+ * How the messages of `bitbucket-oauth login` name what the user sets: its
+ * options and environment variables, where the action names its inputs.
+ */
+
+const CLI_WORDING = {
+    clientCredentials: '--client-id and --client-secret (BITBUCKET_CLIENT_ID, BITBUCKET_CLIENT_SECRET)',
+    bitbucketUrl: (0,wording/* option */.uK)('--bitbucket-url'),
+    githubToken: 'the GitHub token in GH_TOKEN/GITHUB_TOKEN',
+    githubApiUrl: (0,wording/* variable */.bv)('GITHUB_API_URL'),
+    secretName: (0,wording/* option */.uK)('--secret'),
+    // The token comes from the user, not from a workflow.
+    githubTokenNote: '',
+    retryAdvice: 'run bitbucket-oauth login again',
+    network: 'the network',
+};
+/** The same, when the GitHub token is the GitHub CLI's (neither GH_TOKEN nor GITHUB_TOKEN was set). */
+const GH_CLI_WORDING = {
+    ...CLI_WORDING,
+    githubToken: "the GitHub CLI's token (gh auth token)",
+    githubTokenNote: "The GitHub CLI's token carries the scopes gh was logged in with: `gh auth refresh --scopes repo` adds what a repository or environment secret needs (admin:org for an organization secret); or set GH_TOKEN to another token.",
+};
+/** The options that only the command's own checks name. */
+const CLI_OPTIONS = {
+    repo: (0,wording/* option */.uK)('--repo'),
+    organization: (0,wording/* option */.uK)('--organization'),
+    clientIdSecret: (0,wording/* option */.uK)('--client-id-secret'),
+    clientSecretSecret: (0,wording/* option */.uK)('--client-secret-secret'),
+};
+
 ;// CONCATENATED MODULE: ./src/login/args.ts
 /**
  * The options of `bitbucket-oauth login` (README: "Getting the first refresh
@@ -28949,6 +28962,8 @@ class UsageError extends errors/* ActionError */.l {
         this.name = 'UsageError';
     }
 }
+const DEFAULT_CLIENT_ID_SECRET = 'BITBUCKET_CLIENT_ID';
+const DEFAULT_CLIENT_SECRET_SECRET = 'BITBUCKET_CLIENT_SECRET';
 const DEFAULT_PORT = 8976;
 const DEFAULT_TIMEOUT_SECONDS = 300;
 const LOGIN_HELP = `Usage: bitbucket-oauth login [options]
@@ -28956,25 +28971,32 @@ const LOGIN_HELP = `Usage: bitbucket-oauth login [options]
 Gets the first Bitbucket refresh token for an OAuth consumer, once, in your
 browser. It listens on http://localhost:PORT/, prints an authorize URL (on
 stderr) and opens it; you click "Grant access" in Bitbucket; Bitbucket sends
-your browser back to the command, which exchanges the code and prints ONLY
-the refresh token on stdout:
+your browser back to the command, which exchanges the code.
 
-  export BITBUCKET_CLIENT_ID=<consumer Key>
-  read -rs BITBUCKET_CLIENT_SECRET && export BITBUCKET_CLIENT_SECRET
+From a new consumer to a working workflow, in the repository's clone:
+
+  bitbucket-oauth login --secret BITBUCKET_REFRESH_TOKEN --store-consumer
+
+It asks for the consumer's Key and Secret (the Secret is not shown), stores
+the refresh token, the Key and the Secret as GitHub secrets of the origin
+remote's repository (with the GitHub CLI's token, or $GH_TOKEN), and prints
+the workflow step that uses them.
+
+Without --secret it prints ONLY the refresh token on stdout:
+
   bitbucket-oauth login | gh secret set BITBUCKET_REFRESH_TOKEN
 
-or stores it as a GitHub secret itself:
-
-  GH_TOKEN=$(gh auth token) bitbucket-oauth login --secret BITBUCKET_REFRESH_TOKEN
-
 The consumer (Bitbucket: Workspace settings > OAuth consumers) must have the
-callback URL http://localhost:8976 (or http://localhost:PORT with --port).
+callback URL http://localhost:${DEFAULT_PORT} (or http://localhost:PORT with --port).
 
 Options:
-  --client-id KEY        the consumer's Key (default: $BITBUCKET_CLIENT_ID)
-  --client-secret SECRET the consumer's Secret (default: $BITBUCKET_CLIENT_SECRET).
-                         Prefer the environment variable: a command line is
-                         visible to other processes (ps) and kept in shell history.
+  --client-id KEY        the consumer's Key (default: $BITBUCKET_CLIENT_ID;
+                         asked for on a terminal when neither is given)
+  --client-secret SECRET the consumer's Secret (default: $BITBUCKET_CLIENT_SECRET;
+                         asked for on a terminal, without echo, when neither
+                         is given). Prefer the prompt or the environment
+                         variable: a command line is visible to other
+                         processes (ps) and kept in shell history.
   --bitbucket-url URL    site root (default: https://bitbucket.org); plain
                          http:// only for loopback hosts
   --port N               callback port (default: ${DEFAULT_PORT}); must match the
@@ -28983,12 +29005,20 @@ Options:
                          (on another machine: forward the port, ssh -L N:localhost:N)
   --timeout SECONDS      how long to wait for the browser (default: ${DEFAULT_TIMEOUT_SECONDS})
   --secret NAME          store the refresh token as this GitHub Actions secret
-                         instead of printing it; needs a token allowed to write
-                         secrets in $GH_TOKEN or $GITHUB_TOKEN (e.g. gh auth token)
+                         instead of printing it, then print the workflow step
+                         that uses it; the GitHub token that writes it comes
+                         from $GH_TOKEN, $GITHUB_TOKEN, or the GitHub CLI
+                         (gh auth token) when gh is installed and logged in
   --repo OWNER/REPO      repository of the secret (default: the GitHub
                          repository of this directory's "origin" remote)
   --environment NAME     make it a secret of this deployment environment
   --organization ORG     make it an organization secret instead
+  --store-consumer       with --secret: also store the consumer's Key and
+                         Secret as secrets ${DEFAULT_CLIENT_ID_SECRET} and
+                         ${DEFAULT_CLIENT_SECRET_SECRET}, in the same place, after the
+                         refresh token
+  --client-id-secret NAME      the secret for the Key (with --store-consumer)
+  --client-secret-secret NAME  the secret for the Secret (with --store-consumer)
   -h, --help             show this help
 
 Environment: BITBUCKET_CLIENT_ID, BITBUCKET_CLIENT_SECRET, GH_TOKEN or
@@ -28997,9 +29027,24 @@ Enterprise Server: https://HOST/api/v3), BROWSER (command that opens the URL),
 HTTPS_PROXY / NO_PROXY.
 
 Exit status: 0 with the token printed (or stored); 1 when the authorization
-failed (denied, wrong state, failed exchange, timeout, port in use); 2 for a
-usage error. Nothing is printed on stdout unless it succeeded.
+failed (denied, failed exchange, timeout, port in use, a secret not stored);
+2 for a usage error (also: no consumer given and no terminal to ask on); 130
+when stopped at a prompt. Nothing is printed on stdout unless it succeeded.
 `;
+/**
+ * The consumer's Key or Secret is missing and there is no terminal to ask
+ * on: names the options and the variables that give them.
+ */
+function missingConsumerError(options) {
+    const where = '(Bitbucket: Workspace settings > OAuth consumers > click the consumer)';
+    if (!options.clientId && !options.clientSecret) {
+        return new UsageError(`No OAuth consumer Key and Secret, and no terminal to ask for them on: set BITBUCKET_CLIENT_ID and BITBUCKET_CLIENT_SECRET (or pass --client-id and --client-secret) to the consumer's Key and Secret ${where}, or run the command on a terminal.`);
+    }
+    const [what, variable, flag] = options.clientId
+        ? ['Secret', 'BITBUCKET_CLIENT_SECRET', '--client-secret']
+        : ['Key', 'BITBUCKET_CLIENT_ID', '--client-id'];
+    return new UsageError(`No OAuth consumer ${what}, and no terminal to ask for it on: set ${variable} (or pass ${flag}) to the consumer's ${what} ${where}, or run the command on a terminal.`);
+}
 function positiveNumber(value, option, { integer, max }) {
     const n = Number(value);
     if (value.trim() === '' || !Number.isFinite(n) || n <= 0 || n > max || (integer && !Number.isInteger(n))) {
@@ -29019,6 +29064,9 @@ const OPTIONS = {
     repo: { type: 'string' },
     environment: { type: 'string' },
     organization: { type: 'string' },
+    'store-consumer': { type: 'boolean' },
+    'client-id-secret': { type: 'string' },
+    'client-secret-secret': { type: 'string' },
 };
 /** argv as parseArgs reads it; its errors become usage errors. */
 function readArgv(argv) {
@@ -29058,10 +29106,6 @@ function parseLoginArgs(argv, env) {
     };
     if (help)
         return options;
-    if (!clientId)
-        throw new UsageError("No OAuth consumer Key: set BITBUCKET_CLIENT_ID (or pass --client-id) to the consumer's Key (Bitbucket: Workspace settings > OAuth consumers).");
-    if (!clientSecret)
-        throw new UsageError("No OAuth consumer Secret: set BITBUCKET_CLIENT_SECRET to the consumer's Secret.");
     options.bitbucketUrl = usage(() => parseBaseUrl(values['bitbucket-url'] ?? 'https://bitbucket.org', CLI_WORDING.bitbucketUrl));
     if (values.port !== undefined)
         options.port = positiveNumber(values.port, '--port', { integer: true, max: 65535 });
@@ -29073,7 +29117,10 @@ function parseLoginArgs(argv, env) {
 /** `--secret NAME` and the options that place it; undefined without --secret. */
 function parseSecretRequest(values) {
     const name = values.secret;
-    const scoped = ['repo', 'environment', 'organization'].filter((k) => values[k] !== undefined);
+    const renamed = ['client-id-secret', 'client-secret-secret'].find((k) => values[k] !== undefined);
+    if (renamed && values['store-consumer'] !== true)
+        throw new UsageError(`Option --${renamed} only goes with --secret NAME --store-consumer.`);
+    const scoped = ['repo', 'environment', 'organization', 'store-consumer'].filter((k) => values[k] !== undefined);
     if (name === undefined) {
         if (scoped.length)
             throw new UsageError(`Option --${scoped[0]} only goes with --secret NAME.`);
@@ -29094,7 +29141,24 @@ function parseSecretRequest(values) {
     if (environment !== undefined && environment.trim() === '') {
         throw new UsageError('Option --environment needs the name of a deployment environment.');
     }
-    return { name, repository: repo, environment, organization };
+    return { name, repository: repo, environment, organization, consumer: parseConsumerNames(values, name) };
+}
+/** `--store-consumer` with the names it stores under; every name a valid secret name, the three all different. */
+function parseConsumerNames(values, refreshTokenName) {
+    if (values['store-consumer'] !== true)
+        return undefined;
+    const names = {
+        clientId: values['client-id-secret'] ?? DEFAULT_CLIENT_ID_SECRET,
+        clientSecret: values['client-secret-secret'] ?? DEFAULT_CLIENT_SECRET_SECRET,
+    };
+    usage(() => validateSecretName(names.clientId, CLI_OPTIONS.clientIdSecret));
+    usage(() => validateSecretName(names.clientSecret, CLI_OPTIONS.clientSecretSecret));
+    const all = [refreshTokenName, names.clientId, names.clientSecret];
+    const twice = all.find((n, i) => all.findIndex((m) => m.toUpperCase() === n.toUpperCase()) !== i);
+    if (twice !== undefined) {
+        throw new UsageError(`The refresh token (--secret), the consumer's Key (--client-id-secret, default ${DEFAULT_CLIENT_ID_SECRET}) and its Secret (--client-secret-secret, default ${DEFAULT_CLIENT_SECRET_SECRET}) need three different secret names, but ${twice} is used twice (GitHub ignores case in secret names).`);
+    }
+    return names;
 }
 
 ;// CONCATENATED MODULE: external "node:child_process"
@@ -29553,6 +29617,109 @@ function oneLine(text) {
     return out.trim();
 }
 
+;// CONCATENATED MODULE: ./src/login/store-secrets.ts
+/**
+ * `--secret` (and `--store-consumer`): writes the refresh token, then the
+ * consumer's Key and Secret, as GitHub secrets of one repository,
+ * environment or organization, in that order. A failure says which secrets
+ * were stored and which were not, and how to finish by hand.
+ */
+
+
+/** The secrets of a plan, in the order they are written. */
+function planItems(plan, values) {
+    const items = [{ name: plan.target.name, what: 'the refresh token', value: values.refreshToken }];
+    if (plan.consumer) {
+        items.push({ name: plan.consumer.clientId, what: "the consumer's Key", value: values.clientId });
+        items.push({ name: plan.consumer.clientSecret, what: "the consumer's Secret", value: values.clientSecret });
+    }
+    return items;
+}
+/** `gh secret set NAME` with the options that place it, for storing a secret by hand. */
+function ghSecretSet(target, name) {
+    if (target.organization)
+        return `gh secret set ${name} --org ${target.organization}`;
+    const env = target.environment ? ` --env ${JSON.stringify(target.environment)}` : '';
+    return `gh secret set ${name} --repo ${target.repository}${env}`;
+}
+async function storeSecrets(plan, values, deps) {
+    const items = planItems(plan, values);
+    for (const [i, item] of items.entries()) {
+        const target = { ...plan.target, name: item.name };
+        try {
+            await deps.saveSecret(deps.http, target, item.value, deps.debug, plan.wording);
+        }
+        catch (err) {
+            throw new errors/* ActionError */.l(failureMessage(plan, items, i, err), { cause: err });
+        }
+    }
+}
+function failureMessage(plan, items, failed, err) {
+    const item = items[failed];
+    const place = (0,secret_target/* secretPlace */.M)(plan.target);
+    if (failed === 0) {
+        const also = items.length > 1 ? ` Not stored either: ${names(items.slice(1))}.` : '';
+        return `Got a refresh token, but could not store it as secret ${(0,secret_target/* describeSecretTarget */.Z)(plan.target)}: ${(0,errors/* errorMessage */.g)(err)}${also} The token was not printed; fix that and run bitbucket-oauth login again.`;
+    }
+    const stored = items.slice(0, failed);
+    const missing = items.slice(failed);
+    const storedText = stored.map((s) => `${s.what} as secret ${s.name}`).join(' and ');
+    const byHand = missing.map((m) => `\`${ghSecretSet(plan.target, m.name)}\``).join(', ');
+    return `Stored ${storedText} of ${place}, but could not store ${item.what} as secret ${item.name}: ${(0,errors/* errorMessage */.g)(err)} Not stored: ${names(missing)}. Fix that and run bitbucket-oauth login --store-consumer again, or store ${missing.length > 1 ? 'them' : 'it'} yourself: ${byHand} (gh asks for the value).`;
+}
+function names(items) {
+    return items.map((i) => `${i.name} (${i.what})`).join(', ');
+}
+
+;// CONCATENATED MODULE: ./src/login/workflow-step.ts
+
+/** The action as a workflow names it. The owner is filled in when the action is published (README says OWNER too). */
+const ACTION_REPOSITORY = 'OWNER/bitbucket-oauth-action';
+const ACTION_USES = `${ACTION_REPOSITORY}@v1`;
+/** README's section on the token that may write the secret. */
+const WRITER_TOKEN_HELP = `https://github.com/${ACTION_REPOSITORY}#the-token-that-writes-the-secret`;
+/** The secret the printed step reads `github-token` from: the user creates it. */
+const WRITER_TOKEN_SECRET = 'SECRETS_WRITER_TOKEN';
+const DEFAULT_BITBUCKET_URL = 'https://bitbucket.org';
+/** A value as a YAML scalar: plain when that reads back as the same string, else double-quoted (JSON's escapes). */
+function yamlScalar(value) {
+    const plain = /^[A-Za-z0-9_][A-Za-z0-9_./:-]*$/.test(value) &&
+        !/:(\s|$)/.test(value) &&
+        !/^(true|false|yes|no|on|off|y|n|null|~|[-+]?[0-9._]+(e[-+]?[0-9]+)?|0x[0-9a-f]+|0o[0-7]+)$/i.test(value);
+    return plain ? value : JSON.stringify(value);
+}
+/** The site root as the user would write it: no trailing slash. */
+function siteRoot(url) {
+    return url.href.replace(/\/+$/, '');
+}
+/** The step, as lines indented for a job's `steps:` list (six spaces before `- uses:`). */
+function workflowStep(req) {
+    const { target } = req;
+    const clientId = req.consumer?.clientId ?? DEFAULT_CLIENT_ID_SECRET;
+    const clientSecret = req.consumer?.clientSecret ?? DEFAULT_CLIENT_SECRET_SECRET;
+    const secret = (name) => `\${{ secrets.${name} }}`;
+    const lines = [];
+    if (target.environment) {
+        lines.push(`# The job needs \`environment: ${yamlScalar(target.environment)}\`: these are its secrets.`);
+    }
+    lines.push(`- uses: ${ACTION_USES}`, '  with:');
+    const input = (name, value) => lines.push(`    ${name}: ${value}`);
+    input('client-id', secret(clientId));
+    input('client-secret', secret(clientSecret));
+    input('refresh-token', secret(target.name));
+    input('refresh-token-secret', target.name);
+    if (target.organization)
+        input('secret-organization', yamlScalar(target.organization));
+    if (target.environment)
+        input('secret-environment', yamlScalar(target.environment));
+    if (siteRoot(req.bitbucketUrl) !== DEFAULT_BITBUCKET_URL)
+        input('bitbucket-url', yamlScalar(siteRoot(req.bitbucketUrl)));
+    lines.push(`    # a token that may write the secret ${target.name} (not the workflow's GITHUB_TOKEN): README,`);
+    lines.push(`    # "The token that writes the secret", ${WRITER_TOKEN_HELP}`);
+    input('github-token', secret(WRITER_TOKEN_SECRET));
+    return lines.map((line) => `      ${line}`);
+}
+
 ;// CONCATENATED MODULE: ./src/login/flow.ts
 /**
  * The authorization-code flow of `bitbucket-oauth login`: listen first, then
@@ -29561,6 +29728,8 @@ function oneLine(text) {
  * redirect_uri, answer the browser with a page that never holds the token,
  * and hand over ONLY the refresh token (stdout or a GitHub secret).
  */
+
+
 
 
 
@@ -29667,14 +29836,10 @@ async function finish(req, deps, callback, state, pkce, redirectUri) {
             throw new errors/* ActionError */.l(`Bitbucket answered the code exchange without a refresh token, so there is nothing to store. Check that ${CLI_WORDING.bitbucketUrl.name} is the Bitbucket site root (https://bitbucket.org).`);
         }
         if (req.secret) {
-            try {
-                await deps.saveSecret(deps.http, req.secret, refreshToken, deps.debug, CLI_WORDING);
-            }
-            catch (err) {
-                throw new errors/* ActionError */.l(`Got a refresh token, but could not store it as secret ${(0,secret_target/* describeSecretTarget */.Z)(req.secret)}: ${(0,errors/* errorMessage */.g)(err)} The token was not printed; fix that and run bitbucket-oauth login again.`, { cause: err });
-            }
+            const values = { refreshToken, clientId: req.clientId, clientSecret: req.clientSecret };
+            await storeSecrets(req.secret, values, { http: deps.http, saveSecret: deps.saveSecret, debug: deps.debug });
         }
-        await callback.respond(200, successPage(req.secret ? `it is stored as GitHub secret ${(0,secret_target/* describeSecretTarget */.Z)(req.secret)}` : 'the terminal has it'));
+        await callback.respond(200, successPage(req.secret ? storedWhere(req.secret) : 'the terminal has it'));
         return { ...token, refreshToken };
     }
     catch (err) {
@@ -29688,12 +29853,71 @@ function report(req, deps, token) {
         deps.info(`The access token issued with it (not shown) expires at ${(0,format/* isoSeconds */.n)(token.expiresAt)}; the action mints fresh ones from the refresh token.`);
     deps.info('The refresh token rotates on each use and expires after 3 months unused; set `refresh-token-secret` in the workflow so the action saves each new one.');
     if (req.secret) {
-        deps.info(`Stored the refresh token as GitHub secret ${(0,secret_target/* describeSecretTarget */.Z)(req.secret)}.`);
+        reportStored(req, deps, req.secret);
         return;
     }
     if (deps.outputIsTerminal)
         deps.info('The refresh token follows on stdout; --secret BITBUCKET_REFRESH_TOKEN would store it as a GitHub secret instead.');
     deps.output(`${token.refreshToken}\n`);
+}
+/** For the browser's page: where the secrets went. */
+function storedWhere(plan) {
+    const consumer = plan.consumer
+        ? `, with the consumer's Key and Secret as ${plan.consumer.clientId} and ${plan.consumer.clientSecret}`
+        : '';
+    return `it is stored as GitHub secret ${(0,secret_target/* describeSecretTarget */.Z)(plan.target)}${consumer}`;
+}
+/** What was stored, and the workflow step that uses it, on stderr. */
+function reportStored(req, deps, plan) {
+    const { target, consumer } = plan;
+    deps.info(`Stored the refresh token as GitHub secret ${(0,secret_target/* describeSecretTarget */.Z)(target)}.`);
+    if (consumer) {
+        deps.info(`Stored the consumer's Key as GitHub secret ${consumer.clientId} and its Secret as ${consumer.clientSecret}, in the same place.`);
+    }
+    const where = target.organization
+        ? `a repository of organization ${target.organization} that may use its secrets`
+        : `repository ${target.repository}`;
+    deps.info('');
+    deps.info(`Paste this step into a workflow of ${where}, under the job's steps:`);
+    deps.info('');
+    for (const line of workflowStep({ target, consumer, bitbucketUrl: req.bitbucketUrl }))
+        deps.info(line);
+    deps.info('');
+    if (!consumer) {
+        deps.info(`It reads the consumer's Key and Secret from the secrets BITBUCKET_CLIENT_ID and BITBUCKET_CLIENT_SECRET of ${(0,secret_target/* secretPlace */.M)(target)}: store them there (or run the login with --store-consumer next time).`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/login/gh-token.ts
+/**
+ * The GitHub CLI's token, for `--secret` when neither GH_TOKEN nor
+ * GITHUB_TOKEN is set: `gh auth token --hostname HOST`, read from its stdout
+ * and kept in memory (never printed, never on another command line). gh runs
+ * with a scrubbed environment (no Bitbucket secret, no GitHub token
+ * variables) and no stdin, so it can neither prompt nor learn more than it
+ * needs.
+ */
+
+
+
+const GH_TIMEOUT_MS = 15_000;
+const runGh = (args, env) => new Promise((resolve) => {
+    const child = (0,external_node_child_process_namespaceObject.execFile)('gh', args, { env, timeout: GH_TIMEOUT_MS, windowsHide: true, encoding: 'utf8', maxBuffer: 64 * 1024 }, (error, stdout, stderr) => resolve({ error: error ?? undefined, stdout, stderr }));
+    child.stdin?.end();
+});
+/** `host` as GitHub's web host (github.com, or a GitHub Enterprise Server host). */
+async function ghAuthToken(host, env, run = runGh) {
+    const { error, stdout, stderr } = await run(['auth', 'token', '--hostname', host], childEnv(env));
+    if (error?.code === 'ENOENT')
+        return { token: undefined, notInstalled: true, detail: 'gh is not installed' };
+    const token = stdout.trim();
+    if (!error && token && !/\s/.test(token))
+        return { token };
+    const said = oneLine(stderr).slice(0, 200);
+    const why = error?.killed
+        ? `no answer within ${GH_TIMEOUT_MS / 1000} s`
+        : said || (error ? `exit status ${String(error.code)}` : 'it printed no token');
+    return { token: undefined, notInstalled: false, detail: why };
 }
 
 ;// CONCATENATED MODULE: ./src/login/git-remote.ts
@@ -29702,6 +29926,7 @@ function report(req, deps, token) {
  * default of `--repo`. Understands https and ssh remote URLs of github.com,
  * or of the GitHub Enterprise host that GITHUB_API_URL points at.
  */
+
 
 /** The web host of a GitHub API root: api.github.com → github.com, https://ghe.example/api/v3 → ghe.example. */
 function githubHost(apiUrl) {
@@ -29743,13 +29968,141 @@ function parseGitHubRemote(remote, host = 'github.com') {
         return undefined;
     return `${m[1]}/${m[2]}`;
 }
-/** The URL of the `origin` remote of the repository around `cwd`, or undefined. */
-function readOriginUrl(cwd) {
+/** The URL of the `origin` remote of the repository around `cwd`, or undefined; git gets no secret of `env`. */
+function readOriginUrl(cwd, env) {
     return new Promise((resolve) => {
-        (0,external_node_child_process_namespaceObject.execFile)('git', ['config', '--get', 'remote.origin.url'], { cwd, timeout: 10_000, windowsHide: true }, (err, stdout) => {
+        (0,external_node_child_process_namespaceObject.execFile)('git', ['config', '--get', 'remote.origin.url'], { cwd, env: childEnv(env), timeout: 10_000, windowsHide: true }, (err, stdout) => {
             resolve(err ? undefined : stdout.trim() || undefined);
         });
     });
+}
+
+;// CONCATENATED MODULE: ./src/login/prompt.ts
+/**
+ * Asks for the consumer's Key and Secret on the terminal when neither the
+ * options nor the variables gave them. The terminal is in raw mode for the
+ * whole exchange, so the driver echoes nothing: the Key is echoed by us, the
+ * Secret never is. What is typed goes to this process only, never into a
+ * shell's history or onto a command line.
+ */
+
+/** Ctrl-C or Ctrl-D at a prompt: the command stops (exit 130) before anything was done. */
+class PromptCancelled extends errors/* ActionError */.l {
+    constructor(key) {
+        super(`Stopped at the prompt (${key}); nothing was done.`);
+        this.name = 'PromptCancelled';
+    }
+}
+/** The index of the last character of the escape sequence that starts at `i` (arrows, bracketed-paste marks). */
+function escapeEnd(keys, i) {
+    const next = keys[i + 1];
+    if (next === 'O')
+        return Math.min(i + 2, keys.length - 1);
+    if (next !== '[')
+        return i;
+    let j = i + 2;
+    while (j < keys.length && !/[@-~]/.test(keys[j]))
+        j++;
+    return Math.min(j, keys.length - 1);
+}
+/**
+ * Applies typed keys to a line: printable characters are added, Backspace
+ * and Ctrl-U erase, Enter ends the line, Ctrl-C stops, Ctrl-D on an empty
+ * line stops; escape sequences and other control keys are ignored.
+ */
+function editLine(text, typed, hidden) {
+    const keys = Array.from(typed);
+    let line = Array.from(text);
+    let echo = '';
+    const erase = (n) => {
+        if (!hidden)
+            echo += '\b \b'.repeat(n);
+    };
+    for (let i = 0; i < keys.length; i++) {
+        const key = keys[i];
+        if (key === '\r' || key === '\n') {
+            const next = key === '\r' && keys[i + 1] === '\n' ? i + 2 : i + 1;
+            return { text: line.join(''), echo, end: 'enter', rest: keys.slice(next).join('') };
+        }
+        if (key === '\x03')
+            return { text: line.join(''), echo, end: 'interrupt', rest: '' };
+        if (key === '\x04' && line.length === 0)
+            return { text: '', echo, end: 'eof', rest: '' };
+        if (key === '\x7f' || key === '\b') {
+            if (line.length)
+                erase(1);
+            line = line.slice(0, -1);
+        }
+        else if (key === '\x15') {
+            erase(line.length);
+            line = [];
+        }
+        else if (key === '\x1b') {
+            i = escapeEnd(keys, i);
+        }
+        else if (key >= ' ' && !(key >= '\x7f' && key <= '\x9f')) {
+            line.push(key);
+            if (!hidden)
+                echo += key;
+        }
+    }
+    return { text: line.join(''), echo, rest: '' };
+}
+/** One question after another on a terminal held in raw mode; open() first, close() always. */
+class Prompter {
+    #terminal;
+    #pending = '';
+    constructor(terminal) {
+        this.#terminal = terminal;
+    }
+    open() {
+        this.#terminal.input.setRawMode(true);
+    }
+    close() {
+        this.#terminal.input.setRawMode(false);
+        this.#terminal.input.pause();
+    }
+    /** Asks until the answer is not blank; the answer is trimmed. Rejects with PromptCancelled on Ctrl-C/Ctrl-D. */
+    async askNonEmpty(question, { hidden, again }) {
+        for (;;) {
+            const answer = (await this.ask(question, hidden)).trim();
+            if (answer)
+                return answer;
+            this.#terminal.write(`${again}\n`);
+        }
+    }
+    ask(question, hidden) {
+        const terminal = this.#terminal;
+        terminal.write(question);
+        return new Promise((resolve, reject) => {
+            let text = '';
+            let done = false;
+            const onKeys = (chunk) => {
+                const edit = editLine(text, typeof chunk === 'string' ? chunk : chunk.toString('utf8'), hidden);
+                text = edit.text;
+                if (edit.echo)
+                    terminal.write(edit.echo);
+                if (!edit.end)
+                    return;
+                done = true;
+                terminal.input.removeListener('data', onKeys);
+                terminal.input.pause();
+                terminal.write('\n');
+                this.#pending = edit.rest;
+                if (edit.end === 'enter')
+                    resolve(text);
+                else
+                    reject(new PromptCancelled(edit.end === 'interrupt' ? 'Ctrl-C' : 'Ctrl-D'));
+            };
+            terminal.input.on('data', onKeys);
+            const typedAhead = this.#pending;
+            this.#pending = '';
+            if (typedAhead)
+                onKeys(typedAhead);
+            if (!done)
+                terminal.input.resume();
+        });
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/login/secret-target.ts
@@ -29757,6 +30110,8 @@ function readOriginUrl(cwd) {
  * Turns `--secret NAME` (with --repo/--environment/--organization) and the
  * environment into the SecretTarget that saveSecret writes to. Checked before
  * the browser opens, so that a missing GitHub token does not cost a login.
+ * The GitHub token is GH_TOKEN, else GITHUB_TOKEN, else the GitHub CLI's
+ * (`gh auth token`) when gh is installed and logged in.
  */
 
 
@@ -29764,11 +30119,9 @@ function readOriginUrl(cwd) {
 
 async function resolveSecretTarget(request, deps) {
     const { env } = deps;
-    const githubToken = env.GH_TOKEN || env.GITHUB_TOKEN || '';
-    if (!githubToken) {
-        throw new errors/* ActionError */.l(`--secret ${request.name} needs a GitHub token allowed to write Actions secrets in GH_TOKEN or GITHUB_TOKEN: with the GitHub CLI, run \`GH_TOKEN=$(gh auth token) bitbucket-oauth login --secret ${request.name}\`; or a fine-grained token with "Secrets: read and write".`);
-    }
     const githubApiUrl = parseBaseUrl(env.GITHUB_API_URL || 'https://api.github.com', CLI_WORDING.githubApiUrl);
+    const fromEnv = env.GH_TOKEN || env.GITHUB_TOKEN || '';
+    const githubToken = fromEnv || (await tokenOfGh(request.name, githubHost(githubApiUrl), deps));
     let repository = request.repository;
     if (!request.organization && !repository) {
         const host = githubHost(githubApiUrl);
@@ -29787,7 +30140,19 @@ async function resolveSecretTarget(request, deps) {
         organization: request.organization,
         githubToken,
         githubApiUrl,
+        githubTokenFrom: fromEnv ? 'environment' : 'gh',
     };
+}
+/** `gh auth token`, or an error that says how to give the command a GitHub token. */
+async function tokenOfGh(secretName, host, deps) {
+    const gh = await deps.ghAuthToken(host);
+    if (gh.token !== undefined)
+        return gh.token;
+    const cli = gh.notInstalled
+        ? 'the GitHub CLI (gh) is not installed'
+        : `the GitHub CLI has no token for ${host} (gh auth token: ${gh.detail})`;
+    const fix = gh.notInstalled ? 'install gh and run `gh auth login`' : `run \`gh auth login --hostname ${host}\``;
+    throw new errors/* ActionError */.l(`--secret ${secretName} needs a GitHub token allowed to write Actions secrets: GH_TOKEN and GITHUB_TOKEN are not set, and ${cli}. Either ${fix}, or set GH_TOKEN to a fine-grained token with "Secrets: read and write"; then run the login again.`);
 }
 /** A remote URL for a message: without any user info (https remotes may embed a token). */
 function redactRemote(remote) {
@@ -29804,11 +30169,14 @@ function redactRemote(remote) {
 
 ;// CONCATENATED MODULE: ./src/login/command.ts
 /**
- * `bitbucket-oauth login`: reads the options, wires the real dependencies
- * into the flow, and turns any failure into one line on stderr and an exit
- * status (0 done, 1 failed, 2 usage error). Nothing reaches stdout but the
- * refresh token.
+ * `bitbucket-oauth login`: reads the options, asks for the consumer on a
+ * terminal when they do not give it, wires the real dependencies into the
+ * flow, and turns any failure into one line on stderr and an exit status (0
+ * done, 1 failed, 2 usage error, 130 stopped at a prompt). Nothing reaches
+ * stdout but the refresh token.
  */
+
+
 
 
 
@@ -29826,7 +30194,7 @@ async function loginCommand(argv, io) {
     const fail = (err) => {
         const message = err instanceof errors/* ActionError */.l ? err.message : `unexpected error: ${(0,errors/* errorMessage */.g)(err)}`;
         io.stderr(`bitbucket-oauth login: ${oneLine(masker.redact(message))}\n`);
-        return err instanceof UsageError ? 2 : 1;
+        return err instanceof UsageError ? 2 : err instanceof PromptCancelled ? 130 : 1;
     };
     let options;
     try {
@@ -29839,6 +30207,8 @@ async function loginCommand(argv, io) {
         io.stdout(LOGIN_HELP);
         return 0;
     }
+    if ((!options.clientId || !options.clientSecret) && !io.terminal)
+        return fail(missingConsumerError(options));
     // Redaction guards the terminal against echoes of a secret; a value this short would blank ordinary words.
     const mask = (value) => {
         if (value.length >= 6)
@@ -29865,11 +30235,9 @@ async function loginCommand(argv, io) {
 }
 /** Resolves where the token goes (before any browser step), then runs the flow with the real dependencies. */
 async function run(options, io, { http, masker, mask }) {
-    const secret = options.secret
-        ? await resolveSecretTarget(options.secret, { env: io.env, readOriginUrl: () => readOriginUrl(io.cwd) })
-        : undefined;
-    if (secret)
-        mask(secret.githubToken);
+    const secret = await secretPlan(options, io, mask);
+    await askForConsumer(options, io.terminal);
+    mask(options.clientSecret);
     await login({
         clientId: options.clientId,
         clientSecret: options.clientSecret,
@@ -29889,6 +30257,46 @@ async function run(options, io, { http, masker, mask }) {
         saveSecret: io.saveSecret,
         debug: () => { },
     });
+}
+/** Where --secret stores, with a GitHub token from the environment or the GitHub CLI; undefined without --secret. */
+async function secretPlan(options, io, mask) {
+    if (!options.secret)
+        return undefined;
+    const target = await resolveSecretTarget(options.secret, {
+        env: io.env,
+        readOriginUrl: () => readOriginUrl(io.cwd, io.env),
+        ghAuthToken: (host) => ghAuthToken(host, io.env),
+    });
+    mask(target.githubToken);
+    const fromGh = target.githubTokenFrom === 'gh';
+    if (fromGh)
+        io.stderr("Using the GitHub CLI's token (gh auth token) to store the secrets; it is not shown.\n");
+    return { target, consumer: options.secret.consumer, wording: fromGh ? GH_CLI_WORDING : CLI_WORDING };
+}
+/** The consumer's Key and Secret that neither the options nor the variables gave, asked on the terminal. */
+async function askForConsumer(options, terminal) {
+    if (options.clientId && options.clientSecret)
+        return;
+    if (!terminal)
+        throw missingConsumerError(options);
+    const prompter = new Prompter(terminal);
+    terminal.write("The OAuth consumer's Key and Secret (Bitbucket: Workspace settings > OAuth consumers > click the consumer):\n");
+    prompter.open();
+    try {
+        if (!options.clientId)
+            options.clientId = await prompter.askNonEmpty('  Key: ', {
+                hidden: false,
+                again: '  Paste the Key (Ctrl-C stops).',
+            });
+        if (!options.clientSecret)
+            options.clientSecret = await prompter.askNonEmpty('  Secret (not shown as you type or paste): ', {
+                hidden: true,
+                again: '  Paste the Secret (Ctrl-C stops).',
+            });
+    }
+    finally {
+        prompter.close();
+    }
 }
 
 
@@ -30237,6 +30645,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
+
+/***/ }),
+
+/***/ 7066:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tty");
 
 /***/ }),
 

@@ -28375,9 +28375,10 @@ module.exports = {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   bu: () => (/* binding */ parseArchives),
-/* harmony export */   rz: () => (/* binding */ archiveLabel)
+/* harmony export */   rz: () => (/* binding */ archiveLabel),
+/* harmony export */   u: () => (/* binding */ destProblem)
 /* harmony export */ });
-/* unused harmony exports ARCHIVE_FORM, destProblem */
+/* unused harmony export ARCHIVE_FORM */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
@@ -28508,6 +28509,182 @@ const NEW_REFRESH_TOKEN = 'get a new refresh token with `bitbucket-oauth login`'
  */
 function tickPermissions(what, then = NEW_REFRESH_TOKEN) {
     return `Tick ${what} on the OAuth consumer, then ${then}.`;
+}
+
+
+/***/ }),
+
+/***/ 5726:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   N8: () => (/* binding */ parseDownloads),
+/* harmony export */   SP: () => (/* binding */ shown),
+/* harmony export */   ng: () => (/* binding */ assertNoOverlap),
+/* harmony export */   yK: () => (/* binding */ downloadDestProblem)
+/* harmony export */ });
+/* unused harmony exports DOWNLOAD_FORM, realish */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _shared_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8382);
+/* harmony import */ var _archives_spec_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1812);
+/**
+ * The `downloads` input: one `WORKSPACE/REPO/FILENAME [-> DEST] [sha256:HEX64]`
+ * a line, blank lines and `#` comments ignored. FILENAME may hold spaces (not
+ * `/`); a `*` in it matches any run of characters. Parsed and checked with
+ * every other input, before any request: the grammar, each DEST (a file inside
+ * the workspace, also once symbolic links are followed, never in a `.git`
+ * folder), and that no two DESTs of `downloads` and `archives` overlap.
+ */
+
+
+
+
+const DOWNLOAD_FORM = 'WORKSPACE/REPO/FILENAME [-> DEST] [sha256:HEX64]';
+const EXAMPLE = 'e.g. "myteam/app/app 1.2.0.tar.gz -> dist/app.tar.gz"';
+// Bitbucket workspace IDs and repository slugs: letters, digits, `-`, `_`, `.`.
+const SLUG = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+// eslint-disable-next-line no-control-regex -- refusing control characters is the point
+const CONTROL = /[\x00-\x1f\x7f]/;
+/** A string as it may be shown in a log line: control characters escaped, so it can never start a workflow command. */
+function shown(s) {
+    // eslint-disable-next-line no-control-regex -- escaping control characters is the point
+    return s.replace(/[\x00-\x1f\x7f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+function parseDownloads(text, workspaceDir, archives = []) {
+    const root = node_path__WEBPACK_IMPORTED_MODULE_1___default().resolve(workspaceDir);
+    const specs = [];
+    const lines = text.split(/\r?\n/);
+    for (let i = 0; i < lines.length; i++) {
+        const raw = lines[i].trim();
+        if (raw === '' || raw.startsWith('#'))
+            continue;
+        specs.push(parseLine(raw, i + 1, root));
+    }
+    const claims = specs.flatMap((s) => (s.dest ? [{ what: `downloads line ${s.line}`, dest: s.dest }] : []));
+    assertNoOverlap([...archives, ...claims], root);
+    return specs;
+}
+function parseLine(raw, lineNo, root) {
+    const bad = (why) => new _shared_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l(`downloads line ${lineNo} ("${shown(raw)}") ${why}; expected ${DOWNLOAD_FORM}, ${EXAMPLE}.`);
+    const m = /^([^/]*)\/([^/]*)\/(.*)$/s.exec(raw);
+    if (!m)
+        throw bad('is not of the form');
+    const [, workspace, repo] = m;
+    let rest = m[3];
+    if (workspace === '' || repo === '')
+        throw bad('has an empty part');
+    if (!SLUG.test(workspace) || !SLUG.test(repo))
+        throw bad('names no Bitbucket WORKSPACE/REPO (letters, digits, ".", "_" and "-")');
+    let sha256;
+    const pin = /(?:^|\s)sha256:(\S*)$/.exec(rest);
+    if (pin) {
+        if (!/^[0-9a-fA-F]{64}$/.test(pin[1]))
+            throw bad('has a sha256: that is not 64 hex digits');
+        sha256 = pin[1].toLowerCase();
+        rest = rest.slice(0, pin.index);
+    }
+    if (/(?:^|\s)sha256:/.test(rest))
+        throw bad('has a sha256: pin that is not at the end of the line');
+    let name = rest;
+    let destRaw;
+    const arrows = rest.split('->').length - 1;
+    if (arrows > 1)
+        throw bad('has a second "->"');
+    if (arrows === 1) {
+        const at = rest.indexOf('->');
+        const before = rest.slice(0, at);
+        const after = rest.slice(at + 2);
+        if (after.trim() === '')
+            throw bad('has a "->" without a DEST');
+        if (!/\s$/.test(before) || !/^\s/.test(after))
+            throw bad('needs spaces around "->"');
+        name = before;
+        destRaw = after.trim();
+    }
+    name = name.trim();
+    if (name === '')
+        throw bad('has an empty FILENAME');
+    if (name.includes('/'))
+        throw bad('has a "/" in FILENAME (the Downloads section has no folders)');
+    if (CONTROL.test(name) || (destRaw !== undefined && CONTROL.test(destRaw)))
+        throw bad('holds a control character');
+    if (name === '.' || name === '..')
+        throw bad(`has "${name}" as FILENAME`);
+    const pattern = name.includes('*');
+    let dest;
+    if (destRaw !== undefined) {
+        if (/[\\/]$/.test(destRaw))
+            throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l(`downloads line ${lineNo}: DEST "${shown(destRaw)}" ends with a slash, but DEST is a file path; name the file, e.g. "${destRaw}${pattern ? 'app.zip' : name}".`);
+        dest = node_path__WEBPACK_IMPORTED_MODULE_1___default().resolve(root, destRaw);
+    }
+    else if (!pattern) {
+        dest = node_path__WEBPACK_IMPORTED_MODULE_1___default().resolve(root, name);
+    }
+    if (dest) {
+        const problem = downloadDestProblem(dest, root);
+        if (problem)
+            throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l(`downloads line ${lineNo}: DEST "${shown(destRaw ?? name)}" ${problem}; name a file inside the workspace.`);
+    }
+    return { line: lineNo, workspace, repo, name, pattern, dest, sha256 };
+}
+/**
+ * Why a file may not be written at `dest`, or undefined: strictly inside the
+ * workspace (also through symbolic links), no `.git` component at any depth
+ * (any case), and not an existing folder. Checked when parsing and again just
+ * before the file is moved into place.
+ */
+function downloadDestProblem(dest, workspace) {
+    const problem = (0,_archives_spec_js__WEBPACK_IMPORTED_MODULE_3__/* .destProblem */ .u)(dest, workspace);
+    if (problem)
+        return problem;
+    const root = node_path__WEBPACK_IMPORTED_MODULE_1___default().resolve(workspace);
+    const parts = [node_path__WEBPACK_IMPORTED_MODULE_1___default().relative(root, node_path__WEBPACK_IMPORTED_MODULE_1___default().resolve(dest)), node_path__WEBPACK_IMPORTED_MODULE_1___default().relative(realish(root), realish(dest))];
+    if (parts.some((rel) => rel.split(/[\\/]/).some((c) => c.toLowerCase() === '.git')))
+        return 'has a .git folder in its path';
+    try {
+        if (node_fs__WEBPACK_IMPORTED_MODULE_0___default().statSync(dest).isDirectory())
+            return 'is an existing folder, but DEST is a file path';
+    }
+    catch {
+        // Not there yet (or a dangling link, which the rename replaces): fine.
+    }
+    return undefined;
+}
+/** The real path of `p`, or of its deepest existing ancestor joined with the rest. */
+function realish(p) {
+    const missing = [];
+    let current = node_path__WEBPACK_IMPORTED_MODULE_1___default().resolve(p);
+    for (;;) {
+        try {
+            return node_path__WEBPACK_IMPORTED_MODULE_1___default().join(node_fs__WEBPACK_IMPORTED_MODULE_0___default().realpathSync(current), ...missing.reverse());
+        }
+        catch {
+            const parent = node_path__WEBPACK_IMPORTED_MODULE_1___default().dirname(current);
+            if (parent === current)
+                return node_path__WEBPACK_IMPORTED_MODULE_1___default().resolve(p);
+            missing.push(node_path__WEBPACK_IMPORTED_MODULE_1___default().basename(current));
+            current = parent;
+        }
+    }
+}
+const CASE_INSENSITIVE_FS = process.platform === 'win32' || process.platform === 'darwin';
+/** Throws when two DESTs are the same or one lies inside the other, once symbolic links are resolved. */
+function assertNoOverlap(claims, workspace) {
+    const key = (p) => (CASE_INSENSITIVE_FS ? realish(p).toLowerCase() : realish(p));
+    const seen = [];
+    for (const claim of claims) {
+        const real = key(claim.dest);
+        for (const other of seen) {
+            if (other.real === real || real.startsWith(other.real + (node_path__WEBPACK_IMPORTED_MODULE_1___default().sep)) || other.real.startsWith(real + (node_path__WEBPACK_IMPORTED_MODULE_1___default().sep))) {
+                const rel = (p) => node_path__WEBPACK_IMPORTED_MODULE_1___default().relative(workspace, p) || '.';
+                throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l(`${other.claim.what} and ${claim.what} write to overlapping paths (${shown(rel(other.claim.dest))}, ${shown(rel(claim.dest))}); give each its own DEST.`);
+            }
+        }
+        seen.push({ claim, real });
+    }
 }
 
 
@@ -28679,11 +28856,17 @@ function validateRepository(repository, field, form) {
     }
 }
 
+// EXTERNAL MODULE: ./src/downloads/spec.ts
+var downloads_spec = __nccwpck_require__(5726);
+// EXTERNAL MODULE: ./src/package-managers/names.ts
+var names = __nccwpck_require__(731);
 ;// CONCATENATED MODULE: ./src/action/inputs.ts
 /**
  * Reads and validates every input before any network call. Secret inputs are
  * masked first, before anything else can print them.
  */
+
+
 
 
 
@@ -28755,6 +28938,8 @@ function readConfig(getInput, env) {
     }
     const workspace = external_node_path_default().resolve(env.GITHUB_WORKSPACE || process.cwd());
     const runnerTemp = external_node_path_default().resolve(env.RUNNER_TEMP || external_node_os_default().tmpdir());
+    const archives = (0,spec/* parseArchives */.bu)(getInput('archives'), workspace);
+    const packageManagers = (0,names/* parsePackageManagers */.s)(getInput('package-managers'), env);
     return {
         clientId,
         clientSecret,
@@ -28766,9 +28951,11 @@ function readConfig(getInput, env) {
         exportEnv,
         requiredScopes: parseScopes(getInput('required-scopes')),
         secret: readSecretTarget(getInput, refreshToken !== undefined),
-        archives: (0,spec/* parseArchives */.bu)(getInput('archives'), workspace),
+        archives,
+        downloads: (0,downloads_spec/* parseDownloads */.N8)(getInput('downloads'), workspace, archives.map((a) => ({ what: `archives line ${a.line}`, dest: a.dest }))),
         cache: parseBoolean(getInput, 'cache'),
-        gitCredentials: parseBoolean(getInput, 'git-credentials'),
+        gitCredentials: parseBoolean(getInput, 'git-credentials') || packageManagers.length > 0,
+        packageManagers,
         workspace,
         runnerTemp,
     };
@@ -29153,8 +29340,8 @@ function fallbackWarning(f, fallback, now) {
 /**
  * The order of work of the main step (README: "How a run goes"):
  * validate every input → token grant, or reuse of a `sealed-token` → save the
- * rotated refresh token → outputs and export → scope check → archives → git
- * credentials → summary.
+ * rotated refresh token → outputs and export → scope check → archives →
+ * downloads → git credentials and package managers → summary.
  * Nothing that can fail after the grant may lose a rotated refresh token.
  */
 
@@ -29195,8 +29382,12 @@ async function runStep(deps) {
     const ctx = { core, http: deps.http, masker, config, accessToken: token.accessToken, env: deps.env };
     const archives = config.archives.length ? await deps.fetchArchives(ctx) : [];
     core.setOutput('archives', JSON.stringify(archives));
+    const downloads = config.downloads.length ? await deps.fetchDownloads(ctx) : [];
+    core.setOutput('downloads', JSON.stringify(downloads));
     if (config.gitCredentials)
         await deps.setupGitCredentials(ctx);
+    if (config.packageManagers.length)
+        await deps.setupPackageManagers(ctx);
     await core.appendSummary(tokenSummary({
         token,
         grant: grant.type,
@@ -29595,8 +29786,8 @@ class Masker {
  * the one failure. Importing it does nothing; `index.ts` (the bundle's entry)
  * calls `run()`, and so does `@github/local-action`.
  *
- * Only the token path is loaded up front: saving a secret, archives and git
- * credentials are imported when a run needs them (separate chunks in dist/).
+ * Only the token path is loaded up front: saving a secret, archives, downloads
+ * and git credentials are imported when a run needs them (separate chunks in dist/).
  */
 
 
@@ -29621,7 +29812,9 @@ async function run() {
         http,
         saveSecret: async (...args) => (await Promise.all(/* import() */[__nccwpck_require__.e(768), __nccwpck_require__.e(25)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7025))).saveSecret(...args),
         fetchArchives: async (ctx) => (await Promise.all(/* import() */[__nccwpck_require__.e(805), __nccwpck_require__.e(897)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4897))).fetchArchives(ctx),
+        fetchDownloads: async (ctx) => (await __nccwpck_require__.e(/* import() */ 135).then(__nccwpck_require__.bind(__nccwpck_require__, 8135))).fetchDownloads(ctx),
         setupGitCredentials: async (ctx) => (await __nccwpck_require__.e(/* import() */ 277).then(__nccwpck_require__.bind(__nccwpck_require__, 277))).setupGitCredentials(ctx),
+        setupPackageManagers: async (ctx) => (await __nccwpck_require__.e(/* import() */ 441).then(__nccwpck_require__.bind(__nccwpck_require__, 9441))).setupPackageManagers(ctx),
     };
     try {
         await runStep(deps);
@@ -29734,6 +29927,7 @@ function describeNetworkError(err, timeouts) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   EY: () => (/* binding */ backoffDelay),
 /* harmony export */   LH: () => (/* binding */ withRetries),
 /* harmony export */   LW: () => (/* binding */ classifyNetworkError),
 /* harmony export */   PS: () => (/* binding */ isRetryableStatus),
@@ -29741,7 +29935,6 @@ function describeNetworkError(err, timeouts) {
 /* harmony export */   vI: () => (/* binding */ DEFAULT_RETRY),
 /* harmony export */   wE: () => (/* binding */ shouldRetryError)
 /* harmony export */ });
-/* unused harmony export backoffDelay */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3688);
 /**
  * When to try again, how long to wait first, and the one loop that does it
@@ -29896,6 +30089,108 @@ function joinUrl(base, suffix) {
 function redactUrl(input) {
     const url = new URL(input);
     return `${url.origin}${url.pathname}${url.search ? '?…' : ''}`;
+}
+
+
+/***/ }),
+
+/***/ 6605:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   LJ: () => (/* binding */ readComposerAuth),
+/* harmony export */   hW: () => (/* binding */ composerAuth),
+/* harmony export */   um: () => (/* binding */ composerAuthKey)
+/* harmony export */ });
+/* unused harmony export COMPOSER_USER */
+/* harmony import */ var _shared_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8382);
+/**
+ * `composer`: `COMPOSER_AUTH` gains `http-basic` for the site with the user
+ * `x-token-auth` and the access token; entries already there are kept.
+ *
+ * Composer looks credentials up by the URL's host, plus `:port` when the URL
+ * names one (Composer\Util\Url::getOrigin), which is the WHATWG `host` of a URL
+ * without its scheme's default port. For the origins `bitbucket.org` and
+ * `api.bitbucket.org` (which falls back to `bitbucket.org`), Composer's
+ * AuthHelper sends `http-basic` with the user `x-token-auth` as
+ * `Authorization: Bearer <password>`: its Bitbucket driver then reads the REST
+ * API and downloads zips with the token. Other hosts get Basic
+ * `x-token-auth:<token>`, which Bitbucket's git and archive URLs accept.
+ * `COMPOSER_AUTH` is merged over the auth.json files, so the user's own
+ * auth.json still applies for every other host.
+ */
+
+const COMPOSER_USER = 'x-token-auth';
+const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+const FIX = 'Set it to a JSON object in the format of auth.json (e.g. {"http-basic":{"example.com":{"username":"u","password":"p"}}}) or unset it before this step.';
+/** The `COMPOSER_AUTH` of the environment as an object (empty when unset); anything else is an input error. */
+function readComposerAuth(env) {
+    const raw = env.COMPOSER_AUTH;
+    if (raw === undefined || raw.trim() === '')
+        return {};
+    let value;
+    try {
+        value = JSON.parse(raw);
+    }
+    catch {
+        // Not the parser's message: it quotes the value, which holds credentials.
+        throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .l(`The environment variable COMPOSER_AUTH is set but is not valid JSON, so \`package-managers: composer\` cannot add the Bitbucket credential to it. ${FIX}`);
+    }
+    if (!isObject(value)) {
+        throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .l(`The environment variable COMPOSER_AUTH is not a JSON object, so \`package-managers: composer\` cannot add the Bitbucket credential to it. ${FIX}`);
+    }
+    if (value['http-basic'] !== undefined && !isObject(value['http-basic'])) {
+        throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .l(`The "http-basic" entry of the environment variable COMPOSER_AUTH is not a JSON object, so \`package-managers: composer\` cannot add the Bitbucket credential to it. ${FIX}`);
+    }
+    return value;
+}
+/** How Composer names the site when it looks credentials up: `host`, or `host:port` for a port that is not the scheme's default. */
+function composerAuthKey(site) {
+    return site.host;
+}
+/** The new `COMPOSER_AUTH`: the existing one with the site's `http-basic` entry set (replaced if there was one). */
+function composerAuth(existing, site, accessToken) {
+    const httpBasic = isObject(existing['http-basic']) ? existing['http-basic'] : {};
+    return JSON.stringify({
+        ...existing,
+        'http-basic': { ...httpBasic, [composerAuthKey(site)]: { username: COMPOSER_USER, password: accessToken } },
+    });
+}
+
+
+/***/ }),
+
+/***/ 731:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   A: () => (/* binding */ PACKAGE_MANAGERS),
+/* harmony export */   s: () => (/* binding */ parsePackageManagers)
+/* harmony export */ });
+/* harmony import */ var _shared_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8382);
+/* harmony import */ var _composer_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6605);
+/**
+ * The `package-managers` input: the tools that later steps use to fetch
+ * private dependencies from `bitbucket-url`. Read and checked with every other
+ * input, before any request (an existing `COMPOSER_AUTH` too, since the action
+ * must extend it).
+ */
+
+
+const PACKAGE_MANAGERS = ['npm', 'pip', 'go', 'cargo', 'composer', 'bundler', 'poetry'];
+const isKnown = (name) => PACKAGE_MANAGERS.includes(name);
+/** The names of the input (case-insensitive, separated by spaces or commas), once each, in a fixed order. */
+function parsePackageManagers(value, env) {
+    const words = value.split(/[\s,]+/).filter(Boolean);
+    const unknown = words.filter((w) => !isKnown(w.toLowerCase()));
+    if (unknown.length) {
+        throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .l(`Input \`package-managers\`: ${unknown.map((w) => `"${w}"`).join(', ')} ${unknown.length > 1 ? 'are not package managers' : 'is not a package manager'} the action knows. Use any of ${PACKAGE_MANAGERS.join(', ')}, separated by spaces or commas.`);
+    }
+    const names = new Set(words.map((w) => w.toLowerCase()));
+    const chosen = PACKAGE_MANAGERS.filter((n) => names.has(n));
+    if (chosen.includes('composer'))
+        (0,_composer_js__WEBPACK_IMPORTED_MODULE_1__/* .readComposerAuth */ .LJ)(env);
+    return chosen;
 }
 
 
@@ -30263,6 +30558,20 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
+
+/***/ }),
+
+/***/ 8877:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
+
+/***/ }),
+
+/***/ 714:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:vm");
 
 /***/ }),
 
