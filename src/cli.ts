@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** The `bitbucket-oauth` command: dispatches to its subcommands (today: `login`). */
 import './net/quiet-warnings.ts'
+import { PROVIDERS } from './bitbucket/providers.ts'
 import { saveSecret } from './github/secrets.ts'
 import { loginCommand } from './login/command.ts'
 
@@ -25,6 +26,7 @@ if (command === 'login') {
     stderr: write(process.stderr),
     stdoutIsTerminal: process.stdout.isTTY === true,
     saveSecret,
+    providers: PROVIDERS,
   })
 } else if (command === '--help' || command === '-h' || command === 'help') {
   process.stdout.write(HELP)

@@ -6,6 +6,7 @@
  *
  *   state.ts   application links, tokens, strict rotation (no grace window)
  *   oauth.ts   `POST {context}/rest/oauth2/latest/token` (form-body client auth)
+ *   authorize.ts  the consent page, PKCE, 10-second authorization codes
  *   rest.ts    `{context}/rest/api/latest/projects/{KEY}/repos/{slug}/…` (refs, commits, archive)
  *   git.ts     git over smart HTTP at `{context}/scm/{key}/{slug}.git`, Bearer only
  *
@@ -17,6 +18,7 @@ import { Faults } from '../http/faults.ts'
 import { listen, type ListenOptions } from '../http/listen.ts'
 import { Router } from '../http/router.ts'
 import { GitRepos, isolatedGitEnv } from '../bitbucket/git-repos.ts'
+import { registerDcAuthorize } from './authorize.ts'
 import { registerDcGit } from './git.ts'
 import { registerDcOAuth, type DcGrant } from './oauth.ts'
 import { registerDcRest } from './rest.ts'
@@ -50,6 +52,7 @@ export async function startDataCenter(options: DataCenterOptions = {}): Promise<
   const git = new GitRepos()
   const grants = new Map<string, DcGrant>()
   registerDcOAuth(router, context, state, grants)
+  registerDcAuthorize(router, context, state, grants)
   registerDcRest(router, context, state, git)
   registerDcGit(router, context, state, git)
   const server = await listen((req, res) => void router.handle(req, res), options)

@@ -61,8 +61,9 @@ export interface Refusal {
 }
 
 /** For a refresh token that no longer works. */
-function loginHint(wording: OAuthWording): string {
-  return `Get a new refresh token with the \`bitbucket-oauth login\` command (README: "Getting the first refresh token"), store it in the secret, and set ${wording.secretName.name} so that the action saves every rotated token.`
+function loginHint(wording: OAuthWording, provider: Provider): string {
+  const { command, readme } = provider.wording.login
+  return `Get a new refresh token with the \`${command}\` command (README: "${readme}"), store it in the secret, and set ${wording.secretName.name} so that the action saves every rotated token.`
 }
 
 /** For a refresh whose answer was lost: the token may have rotated all the same. */
@@ -200,7 +201,7 @@ export function tokenError(refusal: Refusal, wording: OAuthWording, provider: Pr
   }
   if (grant === 'refresh_token' && (code === 'invalid_grant' || code === 'invalid_request')) {
     return new ActionError(
-      `${product} refused the refresh token${said}: ${provider.wording.refusedRefresh(loginHint(wording))}`,
+      `${product} refused the refresh token${said}: ${provider.wording.refusedRefresh(loginHint(wording, provider))}`,
     )
   }
   if (grant === 'authorization_code' && (code === 'invalid_grant' || code === 'invalid_request')) {

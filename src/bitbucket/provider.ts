@@ -41,6 +41,10 @@ export interface ProviderWording {
   client: string
   /** After "Check {the client-id and client-secret inputs}:": what they must be, and where they come from. */
   clientFix: string
+  /** The command that gets a first refresh token, and the README section that explains it. */
+  login: { command: string; readme: string }
+  /** What the login says about the refresh token's life. */
+  rotationNote: string
   /** Why a refresh token was refused, and what to do (after the refusal itself). */
   refusedRefresh(login: string): string
   /** After a refresh whose answer was lost (the token may be spent): what to do, with the caller's retry advice. */

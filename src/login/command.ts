@@ -10,6 +10,7 @@ import { HttpClient } from '../net/http.ts'
 import { Masker } from '../shared/mask.ts'
 import { tuningFromEnv } from '../net/tuning.ts'
 import type { SaveSecret } from '../github/secrets.ts'
+import type { Providers } from '../bitbucket/providers.ts'
 import { LOGIN_HELP, UsageError, parseLoginArgs, type LoginOptions } from './args.ts'
 import { openBrowser } from './browser.ts'
 import { startCallbackServer } from './callback-server.ts'
@@ -26,6 +27,8 @@ export interface CliIo {
   stderr(text: string): void
   stdoutIsTerminal: boolean
   saveSecret: SaveSecret
+  /** The Bitbucket implementations, by --bitbucket-type. */
+  providers: Providers
 }
 
 export async function loginCommand(argv: string[], io: CliIo): Promise<number> {
@@ -85,6 +88,8 @@ async function run(
     {
       clientId: options.clientId,
       clientSecret: options.clientSecret,
+      provider: io.providers[options.bitbucketType],
+      scope: options.scope,
       bitbucketUrl: options.bitbucketUrl,
       port: options.port,
       open: options.open,

@@ -19,5 +19,6 @@ export const CLI_WORDING: Wording = {
 /** The options that only the command's own checks name. */
 export const CLI_OPTIONS = {
   repo: option('--repo'),
+  bitbucketType: option('--bitbucket-type'),
   organization: option('--organization'),
 }

@@ -53,6 +53,9 @@ export const CLOUD: Provider = {
     siteRoot: 'the Bitbucket site root (e.g. https://bitbucket.org)',
     client: 'the OAuth consumer',
     clientFix: "they must be the consumer's Key and Secret (Workspace settings → OAuth consumers)",
+    login: { command: 'bitbucket-oauth login', readme: 'Getting the first refresh token' },
+    rotationNote:
+      'The refresh token rotates on each use and expires after 3 months unused; set `refresh-token-secret` in the workflow so the action saves each new one.',
     refusedRefresh: (login) =>
       `it was revoked, expired (unused for 3 months), or already rotated by an earlier run (a used refresh token keeps working only about 10 minutes). ${login}`,
     spentRefresh: (retryAdvice) =>

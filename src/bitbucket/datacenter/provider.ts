@@ -59,8 +59,10 @@ export const DATACENTER: Provider = {
     client: 'the client of the incoming application link',
     clientFix:
       'they must be the client ID and client secret of the incoming application link (Administration › Application links)',
+    login: { command: 'bitbucket-oauth login --bitbucket-type datacenter', readme: 'Bitbucket Data Center' },
+    rotationNote: `The refresh token rotates on each use with no grace window (the used one dies at once); set \`refresh-token-secret\` and \`redirect-uri\` (if not http://localhost:8976/) in the workflow so the action saves each new one. ${ONE_REFRESH}`,
     refusedRefresh: (login) =>
-      `Data Center says so both when the refresh token was already used (refresh tokens rotate with no grace window: a replayed or concurrent refresh ends the token for good) and when \`redirect-uri\` is not the redirect URL the token was authorized with (by default http://localhost:8976/). Check \`redirect-uri\`; if it is right, the token is spent: ${login} ${ONE_REFRESH}`,
+      `Data Center says so both when the refresh token was already used (refresh tokens rotate with no grace window: a replayed or concurrent refresh ends the token for good) and when \`redirect-uri\` is not the redirect URL the token was authorized with (by default http://localhost:8976/). Check \`redirect-uri\`; if it is right, the token is spent. ${login} ${ONE_REFRESH}`,
     spentRefresh: (retryAdvice) =>
       `If Bitbucket Data Center processed the refresh, the stored refresh token is already dead (no grace window) and a re-run cannot use it: get a new one with \`bitbucket-oauth login --bitbucket-type datacenter\`. If it did not, ${retryAdvice} now. ${ONE_REFRESH}`,
     notSaved: `On Data Center the stored refresh token died with this refresh (no grace window), so a re-run with it fails: fix the cause, then store a new one from \`bitbucket-oauth login --bitbucket-type datacenter\`. ${ONE_REFRESH}`,
