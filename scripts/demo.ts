@@ -4,6 +4,8 @@
  * workspace. Shows the step log as the runner displays it (masked values as
  * ***), the outputs and the exported variables. Nothing leaves loopback.
  *
+ * Then the same against a Bitbucket Data Center emulator (demo-datacenter.ts).
+ *
  *   npm run demo            the step log without debug lines
  *   npm run demo -- --debug with ::debug:: lines (RUNNER_DEBUG=1)
  */
@@ -13,6 +15,7 @@ import { archivesOf, sampleTree } from '../emulator/bitbucket/archive-store.ts'
 import { startEmulator } from '../emulator/bitbucket/server.ts'
 import { newJob, removeJob, runStep, type Job, type StepResult } from '../__tests__/helpers/action.ts'
 import { git } from '../__tests__/helpers/git.ts'
+import { dataCenterDemo } from './demo-datacenter.ts'
 
 const debug = process.argv.includes('--debug')
 const bold = (s: string) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s)
@@ -132,7 +135,12 @@ try {
   )
   const gitOk = gitRun.code === 0 && fs.existsSync(dest) && clone.code === 0 && post.code === 0 && after.code !== 0
 
-  const ok = tokenOk && gitOk
+  const dcOk = await dataCenterDemo({ bold, debug, show: (title, r) => show(title, r, masksOf(r)) })
+  console.log(
+    `\n${dcOk ? 'As expected' : 'NOT as expected'}: on Data Center run 1 succeeds and git works until the post step; the replayed token fails at once.`,
+  )
+
+  const ok = tokenOk && gitOk && dcOk
   console.log(`\n${ok ? 'Demo finished as expected.' : 'Demo did NOT behave as expected.'}`)
   process.exitCode = ok ? 0 : 1
 } finally {
