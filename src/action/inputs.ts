@@ -135,8 +135,8 @@ function checkProvider(getInput: GetInput, provider: Provider, refreshToken: str
 
 export function readConfig(getInput: GetInput, env: NodeJS.ProcessEnv, providers: Providers = PROVIDERS): Config {
   const provider = providers[parseBitbucketType(getInput('bitbucket-type'), input('bitbucket-type'))]
-  const clientId = required(getInput, 'client-id', "the OAuth consumer's Key (Workspace settings → OAuth consumers).")
-  const clientSecret = required(getInput, 'client-secret', "the OAuth consumer's Secret.")
+  const clientId = required(getInput, 'client-id', provider.wording.clientFields.id)
+  const clientSecret = required(getInput, 'client-secret', provider.wording.clientFields.secret)
   const refreshToken = getInput('refresh-token') || undefined
   checkProvider(getInput, provider, refreshToken)
   const bitbucketUrl = parseBaseUrl(getInput('bitbucket-url') || 'https://bitbucket.org', ACTION_WORDING.bitbucketUrl)

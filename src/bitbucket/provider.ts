@@ -37,6 +37,8 @@ export interface ProviderWording {
   product: string
   /** What `bitbucket-url` must be, after "is": "the Bitbucket site root (e.g. https://bitbucket.org)". */
   siteRoot: string
+  /** What `client-id` and `client-secret` are, for the message when one is empty. */
+  clientFields: { id: string; secret: string }
   /** What the token endpoint authenticates: "the OAuth consumer". */
   client: string
   /** After "Check {the client-id and client-secret inputs}:": what they must be, and where they come from. */

@@ -33,6 +33,7 @@ describe('readConfig on Data Center', () => {
 
   test.each([
     [{ 'refresh-token': '' }, /`refresh-token` is empty.*no client_credentials grant/],
+    [{ 'client-id': '' }, /`client-id` is required: the client ID of the incoming application link/],
     [{ downloads: 'PLAT/lib:a.zip' }, /`downloads` cannot be used with `bitbucket-type: datacenter`/],
     [{ 'bitbucket-type': 'dc' }, /Input `bitbucket-type` must be `cloud`/],
     [{ 'redirect-uri': 'localhost:8976' }, /`redirect-uri` "localhost:8976" is not an http\(s\) URL/],

@@ -51,6 +51,10 @@ export const CLOUD: Provider = {
   wording: {
     product: 'Bitbucket',
     siteRoot: 'the Bitbucket site root (e.g. https://bitbucket.org)',
+    clientFields: {
+      id: "the OAuth consumer's Key (Workspace settings → OAuth consumers).",
+      secret: "the OAuth consumer's Secret.",
+    },
     client: 'the OAuth consumer',
     clientFix: "they must be the consumer's Key and Secret (Workspace settings → OAuth consumers)",
     login: { command: 'bitbucket-oauth login', readme: 'Getting the first refresh token' },

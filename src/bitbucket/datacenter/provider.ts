@@ -56,6 +56,10 @@ export const DATACENTER: Provider = {
   wording: {
     product: 'Bitbucket Data Center',
     siteRoot: "the server's base URL with its context path (e.g. https://git.example.com/bitbucket)",
+    clientFields: {
+      id: 'the client ID of the incoming application link (Administration › Application links).',
+      secret: 'the client secret of the incoming application link.',
+    },
     client: 'the client of the incoming application link',
     clientFix:
       'they must be the client ID and client secret of the incoming application link (Administration › Application links)',
