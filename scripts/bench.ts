@@ -9,6 +9,12 @@
  * Wall time is measured around each child; peak RSS by `/usr/bin/time -f %M`.
  *
  *   npm run bench [-- --token-only] [--token-runs 21] [--compare GIT-REV] [--runs 3] [--dir WORKDIR (default /dev/shm/..., tmpfs)] [--skip-memory] [--skip-parallel] [--pinned]
+ *                 [--downloads-only | --skip-downloads] [--download-mib 256,1024]
+ *
+ * The token-only part (bench-token.ts) compares a token-only step with a bare
+ * `node -e` fetch of the same token; the downloads part (bench-downloads.ts)
+ * compares the action fetching one large file of a Downloads section with
+ * `curl -L` on the same emulator.
  *
  * Archives are generated once into `.bench/` (gitignored). Run `npm run build` first.
  */
@@ -23,6 +29,7 @@ import { archivesOf } from '../emulator/bitbucket/archive-store.ts'
 import { startEmulator } from '../emulator/bitbucket/server.ts'
 import { benchArchive, type BenchArchive } from './bench-data.ts'
 import { benchToken } from './bench-token.ts'
+import { benchDownloads } from './bench-downloads.ts'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const { values } = parseArgs({
@@ -35,6 +42,9 @@ const { values } = parseArgs({
     'token-only': { type: 'boolean', default: false },
     'token-runs': { type: 'string', default: '21' },
     compare: { type: 'string' },
+    'downloads-only': { type: 'boolean', default: false },
+    'skip-downloads': { type: 'boolean', default: false },
+    'download-mib': { type: 'string', default: '256' },
   },
 })
 const RUNS = Number(values.runs)
@@ -54,6 +64,24 @@ const log = (m: string) => process.stderr.write(`${m}\n`)
 // ---------------------------------------------------------------- token only
 await benchToken({ root: ROOT, runs: Number(values['token-runs']), compare: values.compare, log })
 if (values['token-only']) process.exit(0)
+const downloadsBench = () =>
+  benchDownloads({
+    root: ROOT,
+    cache: CACHE,
+    work: WORK,
+    runs: RUNS,
+    sizesMiB: values['download-mib'].split(',').map(Number),
+    log,
+  })
+if (values['downloads-only']) {
+  const t = performance.now()
+  const lines = await downloadsBench()
+  lines.push('', `Whole bench: ${((performance.now() - t) / 1000).toFixed(0)} s.`)
+  console.log(lines.join('\n'))
+  fs.writeFileSync(path.join(CACHE, 'results-downloads.md'), lines.join('\n') + '\n')
+  fs.rmSync(WORK, { recursive: true, force: true })
+  process.exit(0)
+}
 
 // ---------------------------------------------------------------- archives
 const started = performance.now()
@@ -311,5 +339,9 @@ lines.push('')
 lines.push(
   `curl|tar peak RSS (largest process of the pipeline): ${mib(Math.max(...B.map((r) => r.rssKiB)))} MiB. Whole bench: ${((performance.now() - started) / 1000).toFixed(0)} s.`,
 )
+if (!values['skip-downloads']) {
+  lines.push('', '### Downloads section: one large file, action vs curl -L', '', ...(await downloadsBench()))
+  fs.rmSync(WORK, { recursive: true, force: true })
+}
 console.log(lines.join('\n'))
 fs.writeFileSync(path.join(CACHE, 'results.md'), lines.join('\n') + '\n')

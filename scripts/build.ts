@@ -22,7 +22,14 @@ const BUNDLES: [entry: string, out: string][] = [
   ['src/archives/worker/worker.ts', 'dist/archive-worker'],
 ]
 /** What src/main.ts imports with `import()`. */
-const LAZY = ['src/main.ts', 'src/github/secrets.ts', 'src/archives/index.ts', 'src/git/credentials.ts']
+const LAZY = [
+  'src/main.ts',
+  'src/github/secrets.ts',
+  'src/archives/index.ts',
+  'src/downloads/index.ts',
+  'src/git/credentials.ts',
+  'src/package-managers/index.ts',
+]
 
 function ncc(entry: string, out: string): void {
   execFileSync(process.execPath, [NCC, 'build', entry, '-o', out, '--license', 'licenses.txt', '--quiet'], {

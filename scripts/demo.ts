@@ -12,10 +12,12 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { archivesOf, sampleTree } from '../emulator/bitbucket/archive-store.ts'
+import { downloadsOf } from '../emulator/bitbucket/downloads.ts'
 import { startEmulator } from '../emulator/bitbucket/server.ts'
 import { newJob, removeJob, runStep, type Job, type StepResult } from '../__tests__/helpers/action.ts'
 import { git } from '../__tests__/helpers/git.ts'
 import { dataCenterDemo } from './demo-datacenter.ts'
+import { startGitHubFixture } from '../__tests__/helpers/github.ts'
 
 const debug = process.argv.includes('--debug')
 const bold = (s: string) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s)
@@ -65,6 +67,8 @@ const emu = await startEmulator()
 const consumer = emu.state.addConsumer()
 const stored = emu.state.issueRefreshToken(consumer.key).value
 let job: Job | undefined
+/** The jobs of the multi-job workflow run. */
+const runJobs: Job[] = []
 try {
   console.log(bold('bitbucket-oauth-action demo'))
   console.log(
@@ -100,16 +104,26 @@ try {
   emu.state.advance(-11 * 60_000)
   emu.git.create('myteam', 'tools', { 'README.md': '# tools\n', 'bin/hello.sh': 'echo hello\n' })
   archivesOf(emu.state).addCommit('myteam/shared-lib', sampleTree('myteam/shared-lib@v1.2.0'), { tags: ['v1.2.0'] })
+  const downloads = downloadsOf(emu.state)
+  downloads.add('myteam/app', 'app-1.1.0 linux x64.tar.gz', Buffer.alloc(150_000, 1))
+  downloads.add('myteam/app', 'app-1.2.0 linux x64.tar.gz', Buffer.alloc(200_000, 2))
   const gitRun = await runStep(job, 'main', {
     inputs: {
       ...inputs,
       'refresh-token': second.outputs['refresh-token']!,
       'git-credentials': 'true',
       archives: 'myteam/shared-lib@v1.2.0 -> vendor/shared-lib',
+      downloads: 'myteam/app/app-*linux x64.tar.gz -> dist/app.tar.gz',
     },
     debug,
   })
-  show('Run 4: archives and git-credentials: true', gitRun, masksOf(gitRun))
+  show('Run 4: archives, a file from the Downloads section, and git-credentials: true', gitRun, masksOf(gitRun))
+  const file = path.join(job.workspace, 'dist/app.tar.gz')
+  const storage = downloads.storage!
+  const withAuth = storage.requests.filter((q) => q.headers.authorization !== undefined).length
+  console.log(
+    `${bold('  the file it fetched:')} dist/app.tar.gz, ${fs.existsSync(file) ? fs.statSync(file).size : 'missing'} bytes (the newest match); the storage host ${storage.url} got ${storage.requests.length} request(s), ${withAuth} with an Authorization header`,
+  )
   const dest = path.join(job.workspace, 'vendor/shared-lib')
   const tree = fs.existsSync(dest)
     ? (fs.readdirSync(dest, { recursive: true }) as string[]).sort().map((f) => {
@@ -133,17 +147,83 @@ try {
   console.log(
     `${bold('  after the post step:')} git clone -> exit ${after.code} (${after.stderr.trim().split('\n').pop()})`,
   )
-  const gitOk = gitRun.code === 0 && fs.existsSync(dest) && clone.code === 0 && post.code === 0 && after.code !== 0
+  const gitOk =
+    gitRun.code === 0 &&
+    fs.existsSync(dest) &&
+    fs.existsSync(file) &&
+    withAuth === 0 &&
+    clone.code === 0 &&
+    post.code === 0 &&
+    after.code !== 0
+
+  // One token for every job of a workflow run: job "token" mints; jobs "build" and "test", in job
+  // directories of their own, reuse its sealed-token output, as `needs.token.outputs.sealed` hands it on.
+  console.log(`\n${bold('A workflow run with three jobs: "token" mints, "build" and "test" reuse its sealed-token')}`)
+  const gh = await startGitHubFixture()
+  console.log(`A fake GitHub secrets API on ${gh.gh.url} holds secret BITBUCKET_REFRESH_TOKEN of ${gh.repository}.`)
+  const saveTo = {
+    'refresh-token-secret': 'BITBUCKET_REFRESH_TOKEN',
+    'secret-repository': gh.repository,
+    'github-token': gh.token,
+    'github-api-url': gh.gh.url,
+  }
+  const tokenRequests = () => emu.router.requests.filter((q) => q.path === '/site/oauth2/access_token').length
+  const requestsBefore = tokenRequests()
+  const mintJob = newJob('demo-token')
+  runJobs.push(mintJob)
+  const mint = await runStep(mintJob, 'main', {
+    inputs: { ...inputs, ...saveTo, 'refresh-token': gitRun.outputs['refresh-token']! },
+    debug,
+  })
+  show('Job "token": refresh grant; outputs sealed-token', mint, masksOf(mint))
+  const sealed = mint.outputs['sealed-token'] ?? ''
+  const reusers = ['build', 'test'].map((name) => {
+    const j = newJob(`demo-${name}`)
+    runJobs.push(j)
+    return { name, job: j }
+  })
+  const reused = await Promise.all(
+    reusers.map(({ job: j }) =>
+      runStep(j, 'main', {
+        // What the workflow passes: the same inputs (the secret now holds what job "token" saved), plus the sealed token.
+        inputs: {
+          ...inputs,
+          ...saveTo,
+          'refresh-token': gh.gh.repoSecret(gh.repository, 'BITBUCKET_REFRESH_TOKEN')!,
+          'sealed-token': sealed,
+        },
+        debug,
+      }),
+    ),
+  )
+  reused.forEach((r, i) => show(`Job "${reusers[i]!.name}": sealed-token from job "token"`, r, masksOf(r)))
+  const requests = tokenRequests() - requestsBefore
+  const writes = gh.gh.router.requests.filter((q) => q.method === 'PUT').length
+  await gh.gh.close()
+  const sameToken = reused.every((r) => r.exported.BITBUCKET_ACCESS_TOKEN === mint.exported.BITBUCKET_ACCESS_TOKEN)
+  const masked = masksOf(mint).some((m) => sealed.includes(m))
+  console.log(
+    `\n  in this workflow run: ${requests} token endpoint request, ${writes} secret write; the same access token in all three jobs: ${sameToken ? 'yes' : 'no'}; sealed-token masked or holding a masked value: ${masked ? 'yes' : 'no'}`,
+  )
+  const shareOk =
+    mint.code === 0 &&
+    reused.every((r) => r.code === 0 && r.warnings.length === 0) &&
+    requests === 1 &&
+    writes === 1 &&
+    sameToken &&
+    !masked &&
+    /^v1\./.test(sealed)
 
   const dcOk = await dataCenterDemo({ bold, debug, show: (title, r) => show(title, r, masksOf(r)) })
   console.log(
     `\n${dcOk ? 'As expected' : 'NOT as expected'}: on Data Center run 1 succeeds and git works until the post step; the replayed token fails at once.`,
   )
 
-  const ok = tokenOk && gitOk && dcOk
+  const ok = tokenOk && gitOk && shareOk && dcOk
   console.log(`\n${ok ? 'Demo finished as expected.' : 'Demo did NOT behave as expected.'}`)
   process.exitCode = ok ? 0 : 1
 } finally {
   if (job) removeJob(job)
+  for (const j of runJobs) removeJob(j)
   await emu.close()
 }

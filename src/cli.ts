@@ -2,6 +2,7 @@
 /** The `bitbucket-oauth` command: dispatches to its subcommands (today: `login`). */
 import './net/quiet-warnings.ts'
 import { PROVIDERS } from './bitbucket/providers.ts'
+import { isatty } from 'node:tty'
 import { saveSecret } from './github/secrets.ts'
 import { loginCommand } from './login/command.ts'
 
@@ -25,6 +26,8 @@ if (command === 'login') {
     stdout: write(process.stdout),
     stderr: write(process.stderr),
     stdoutIsTerminal: process.stdout.isTTY === true,
+    // Questions go to stderr (stdout is the token's), so both must be the terminal.
+    terminal: isatty(0) && isatty(2) ? { input: process.stdin, write: write(process.stderr) } : undefined,
     saveSecret,
     providers: PROVIDERS,
   })

@@ -3,8 +3,8 @@
  * the one failure. Importing it does nothing; `index.ts` (the bundle's entry)
  * calls `run()`, and so does `@github/local-action`.
  *
- * Only the token path is loaded up front: saving a secret, archives and git
- * credentials are imported when a run needs them (separate chunks in dist/).
+ * Only the token path is loaded up front: saving a secret, archives, downloads
+ * and git credentials are imported when a run needs them (separate chunks in dist/).
  */
 import './net/quiet-warnings.ts'
 import * as core from '@actions/core'
@@ -32,7 +32,9 @@ export async function run(): Promise<void> {
     http,
     saveSecret: async (...args) => (await import('./github/secrets.ts')).saveSecret(...args),
     fetchArchives: async (ctx) => (await import('./archives/index.ts')).fetchArchives(ctx),
+    fetchDownloads: async (ctx) => (await import('./downloads/index.ts')).fetchDownloads(ctx),
     setupGitCredentials: async (ctx) => (await import('./git/credentials.ts')).setupGitCredentials(ctx),
+    setupPackageManagers: async (ctx) => (await import('./package-managers/index.ts')).setupPackageManagers(ctx),
   }
   try {
     await runStep(deps)

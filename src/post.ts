@@ -2,6 +2,7 @@
 import * as core from '@actions/core'
 import { cleanupGitCredentials } from './git/cleanup.ts'
 import { gitRunner } from './git/runner.ts'
+import { cleanupPackageManagers } from './package-managers/cleanup.ts'
 
 try {
   await cleanupGitCredentials({
@@ -13,4 +14,10 @@ try {
   })
 } catch (err) {
   core.warning(`Cleanup failed: ${err instanceof Error ? err.message : String(err)}`)
+}
+
+try {
+  cleanupPackageManagers({ getState: core.getState, info: core.info, warning: core.warning, debug: core.debug })
+} catch (err) {
+  core.warning(`Package manager cleanup failed: ${err instanceof Error ? err.message : String(err)}`)
 }

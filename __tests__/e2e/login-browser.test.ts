@@ -7,15 +7,10 @@
  * overrides); skipped with a message when it is missing.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals'
-import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
-import { chromium, type BrowserContext } from 'playwright-core'
+import type { BrowserContext } from 'playwright-core'
+import { CHROMIUM, hasChromium, launchChromium, type Browser } from '../helpers/browser.ts'
 import { startFixture, type Fixture } from '../helpers/emulator.ts'
 import { freePort, runLogin, tokenRequests } from '../helpers/login.ts'
-
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
-const hasChromium = fs.existsSync(CHROMIUM)
 if (!hasChromium) {
   process.stderr.write(
     `SKIPPED login-browser.test.ts: no chromium at ${CHROMIUM}. Install it with: apt-get update && apt-get install -y chromium\n`,
@@ -24,32 +19,17 @@ if (!hasChromium) {
 const suite = hasChromium ? describe : describe.skip
 
 suite('login in a real browser', () => {
+  let launched: Browser
   let browser: BrowserContext
-  let profile: string
   let fx: Fixture
   let port: number
 
   beforeAll(async () => {
-    profile = fs.mkdtempSync(path.join(os.tmpdir(), 'bboa-chromium-'))
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-proxy-server',
-      ],
-    })
+    launched = await launchChromium()
+    browser = launched.context
   }, 60_000)
   afterAll(async () => {
-    await browser?.close()
-    fs.rmSync(profile, { recursive: true, force: true })
+    await launched?.close()
   })
   beforeEach(async () => {
     fx = await startFixture()

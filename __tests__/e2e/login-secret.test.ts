@@ -70,8 +70,11 @@ describe('login --secret', () => {
     expect(page.status).toBe(200)
     expect(page.text).toContain(`stored as GitHub secret BITBUCKET_REFRESH_TOKEN of repository ${gh.repository}`)
     expect(page.text).not.toContain(stored)
+    expect(r.stderr).toContain(
+      `\nStored the refresh token as GitHub secret BITBUCKET_REFRESH_TOKEN of repository ${gh.repository}.\n`,
+    )
     expect(lastLine(r.stderr)).toBe(
-      `Stored the refresh token as GitHub secret BITBUCKET_REFRESH_TOKEN of repository ${gh.repository}.`,
+      `It reads the consumer's Key and Secret from the secrets BITBUCKET_CLIENT_ID and BITBUCKET_CLIENT_SECRET of repository ${gh.repository}: store them there (or run the login with --store-consumer next time).`,
     )
   })
 
@@ -112,16 +115,16 @@ describe('login --secret', () => {
     }
   })
 
-  test('no GitHub token: fails before listening or printing a URL', async () => {
+  test('no GitHub token and no GitHub CLI: fails before listening or printing a URL', async () => {
     const r = await runLogin(
       ['--no-open', '--port', String(port), '--bitbucket-url', fx.emu.url, '--secret', 'BB', '--repo', gh.repository],
-      env({ GH_TOKEN: undefined }),
+      env({ GH_TOKEN: undefined, PATH: '/nonexistent' }),
     ).done
     expect(r.code).toBe(1)
     expect(r.stdout).toBe('')
     expect(r.stderr.trim().split('\n')).toHaveLength(1)
     expect(r.stderr).toMatch(
-      /--secret BB needs a GitHub token allowed to write Actions secrets in GH_TOKEN or GITHUB_TOKEN.*gh auth token/,
+      /--secret BB needs a GitHub token allowed to write Actions secrets: GH_TOKEN and GITHUB_TOKEN are not set, and the GitHub CLI \(gh\) is not installed\. Either install gh and run `gh auth login`, or set GH_TOKEN/,
     )
     expect(fx.emu.router.requests).toEqual([])
   })

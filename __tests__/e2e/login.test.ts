@@ -314,18 +314,32 @@ describe('login: usage', () => {
       '--repo',
       '--environment',
       '--organization',
+      '--store-consumer',
+      '--client-id-secret',
+      '--client-secret-secret',
     ]) {
       expect(r.stdout).toContain(option)
     }
     expect(r.stdout).toMatch(/BITBUCKET_CLIENT_SECRET/)
-    expect(r.stdout).toMatch(/Prefer the environment variable/)
+    expect(r.stdout).toMatch(/Prefer the prompt or the environment\s+variable/)
+    expect(r.stdout).toMatch(/login --secret BITBUCKET_REFRESH_TOKEN --store-consumer/)
     expect(r.stdout).toMatch(/gh secret set BITBUCKET_REFRESH_TOKEN/)
     expect(r.stdout).toMatch(/http:\/\/localhost:8976/)
   })
 
   test.each([
-    [[], {}, /No OAuth consumer Key: set BITBUCKET_CLIENT_ID/],
-    [[], { BITBUCKET_CLIENT_ID: 'k' }, /No OAuth consumer Secret: set BITBUCKET_CLIENT_SECRET/],
+    [
+      [],
+      {},
+      /No OAuth consumer Key and Secret, and no terminal to ask for them on: set BITBUCKET_CLIENT_ID and BITBUCKET_CLIENT_SECRET \(or pass --client-id and --client-secret\)/,
+    ],
+    [
+      [],
+      { BITBUCKET_CLIENT_ID: 'k' },
+      /No OAuth consumer Secret, and no terminal to ask for it on: set BITBUCKET_CLIENT_SECRET \(or pass --client-secret\)/,
+    ],
+    [['--store-consumer'], null, /Option --store-consumer only goes with --secret NAME/],
+    [['--secret', 'X', '--store-consumer', '--client-id-secret', 'x'], null, /three different secret names/],
     [['--bitbucket-url', 'http://bitbucket.example'], null, /Refusing plain http:\/\/ for option --bitbucket-url/],
     [['--port', '70000'], null, /Option --port must be a whole number from 1 to 65535, got "70000"/],
     [['--timeout', 'soon'], null, /Option --timeout must be a number/],

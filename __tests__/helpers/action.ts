@@ -68,10 +68,14 @@ export interface StepResult {
   ms: number
 }
 
+/** The workflow run every job belongs to unless a test says otherwise. */
+export const DEFAULT_RUN_ID = '16000000001'
+
 export interface StepOptions {
   inputs?: Record<string, string>
   env?: Record<string, string | undefined>
-  context?: { repository?: string; api_url?: string }
+  /** The `github` context; `run_id` and `run_attempt` name the workflow run the job belongs to. */
+  context?: { repository?: string; api_url?: string; run_id?: string; run_attempt?: string }
   debug?: boolean
   timeoutMs?: number
 }
@@ -126,7 +130,13 @@ export async function runStep(job: Job, entry: 'main' | 'post', options: StepOpt
   const stateFile = path.join(files, 'state')
   const summary = path.join(files, 'summary')
   for (const f of [output, envFile, stateFile, summary]) fs.writeFileSync(f, '')
-  const context = { repository: 'octo-org/octo-repo', api_url: 'https://api.github.com', ...options.context }
+  const context = {
+    repository: 'octo-org/octo-repo',
+    api_url: 'https://api.github.com',
+    run_id: DEFAULT_RUN_ID,
+    run_attempt: '1',
+    ...options.context,
+  }
 
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
@@ -136,6 +146,8 @@ export async function runStep(job: Job, entry: 'main' | 'post', options: StepOpt
     CI: 'true',
     GITHUB_WORKSPACE: job.workspace,
     GITHUB_REPOSITORY: context.repository,
+    GITHUB_RUN_ID: context.run_id,
+    GITHUB_RUN_ATTEMPT: context.run_attempt,
     GITHUB_API_URL: context.api_url,
     GITHUB_OUTPUT: output,
     GITHUB_ENV: envFile,

@@ -28307,6 +28307,43 @@ var __webpack_exports__ = {};
 
 // EXTERNAL MODULE: external "node:worker_threads"
 var external_node_worker_threads_ = __nccwpck_require__(5919);
+;// CONCATENATED MODULE: ./src/shared/wording.ts
+/**
+ * How messages name what the user sets. The modules that both the action and
+ * `bitbucket-oauth login` use (oauth.ts, github/secrets.ts, validate.ts) talk
+ * about fields: the action calls them inputs, the command options and
+ * environment variables. Each caller passes its own names in (the action's in
+ * src/action/wording.ts, the command's in src/login/wording.ts).
+ */
+/** An input of the action: `input('api-url')` → "input `api-url`". */
+const input = (name) => ({ name: `\`${name}\``, kind: 'input' });
+/** An option of the command: `option('--port')` → "option --port". */
+const wording_option = (flag) => ({ name: flag, kind: 'option' });
+/** An environment variable: `variable('GITHUB_API_URL')` → "GITHUB_API_URL". */
+const variable = (name) => ({ name, kind: '' });
+/** The text with its first letter in upper case, for the start of a sentence. */
+function capitalize(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
+}
+/** The field with its kind, inside a sentence: "input `api-url`", "option --port", "GITHUB_API_URL". */
+function fieldPhrase(field) {
+    return field.kind ? `${field.kind} ${field.name}` : field.name;
+}
+
+;// CONCATENATED MODULE: ./src/action/wording.ts
+/** How the action's messages name what the user sets: the inputs of action.yml. */
+
+const ACTION_WORDING = {
+    clientCredentials: 'the `client-id` and `client-secret` inputs',
+    bitbucketUrl: input('bitbucket-url'),
+    githubToken: 'the `github-token`',
+    githubApiUrl: input('github-api-url'),
+    secretName: input('refresh-token-secret'),
+    githubTokenNote: "The workflow's own GITHUB_TOKEN cannot write secrets.",
+    retryAdvice: 're-run the job',
+    network: "the runner's network",
+};
+
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var undici = __nccwpck_require__(6752);
 ;// CONCATENATED MODULE: ./src/shared/errors.ts
@@ -28328,9 +28365,85 @@ function errorMessage(err) {
     return err instanceof Error ? err.message : String(err);
 }
 
+;// CONCATENATED MODULE: ./src/net/errors.ts
+/**
+ * How a request fails: HttpError for the user (what, where, why, and what to
+ * do), DeadlineError inside the client only, and network errors described in
+ * words. The advice that ends a message depends on who runs the client (a
+ * workflow job, or someone at a terminal): that is its HttpWording.
+ */
+
+/** Ends the message when a service could not be reached: "Check the URL, …, then re-run the job." */
+function checkNetworkAdvice(w) {
+    return `Check the URL, ${w.network} and any HTTPS_PROXY setting, then ${w.retryAdvice}.`;
+}
+/** Ends a sentence when a service is degraded or asks for a long wait: "re-run the job later". */
+function retryLaterAdvice(w) {
+    return `${w.retryAdvice} later`;
+}
+/** The failure of a request after its retries: what, where, why, and what to do. */
+class errors_HttpError extends errors_ActionError {
+    status;
+    code;
+    /** Where it failed: before any answer, or while reading an answer's body (status set). */
+    phase;
+    constructor(message, options = {}) {
+        super(message, { cause: options.cause, detail: options.detail });
+        this.name = 'HttpError';
+        this.status = options.status;
+        this.code = options.code;
+        this.phase = options.phase ?? 'request';
+    }
+}
+/** The request's deadline passed. Internal to the client: it becomes an HttpError before anyone sees it. */
+class DeadlineError extends Error {
+    constructor() {
+        super('deadline exceeded');
+        this.name = 'DeadlineError';
+    }
+}
+/** The innermost `code` in an error's cause chain. */
+function errorCode(err) {
+    let e = err;
+    for (let depth = 0; e && depth < 5; depth++) {
+        const code = e.code;
+        if (typeof code === 'string' && code !== 'UND_ERR')
+            return code;
+        e = e.cause;
+    }
+    return undefined;
+}
+/** A network error in words: "connection refused", "no answer within 30 s". */
+function describeNetworkError(err, timeouts) {
+    const code = errorCode(err);
+    switch (code) {
+        case 'ECONNREFUSED':
+            return 'connection refused';
+        case 'ENOTFOUND':
+            return 'host name not found (check the URL)';
+        case 'EAI_AGAIN':
+            return 'DNS lookup failed';
+        case 'UND_ERR_CONNECT_TIMEOUT':
+            return `no connection within ${timeouts.connectMs / 1000} s`;
+        case 'UND_ERR_HEADERS_TIMEOUT':
+            return `no answer within ${timeouts.headersMs / 1000} s`;
+        case 'UND_ERR_BODY_TIMEOUT':
+            return `the answer stalled for ${timeouts.bodyMs / 1000} s`;
+        case 'ECONNRESET':
+        case 'UND_ERR_SOCKET':
+            return 'the connection was reset';
+        default:
+            if (code?.startsWith('ERR_TLS') || code?.includes('CERT') || code === 'DEPTH_ZERO_SELF_SIGNED_CERT') {
+                return `TLS certificate not trusted (${code}); for a private CA set NODE_EXTRA_CA_CERTS`;
+            }
+            return code ? `${code}: ${errorMessage(err)}` : errorMessage(err);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/net/retry.ts
 /**
- * When to try an HTTP request again, and how long to wait first.
+ * When to try again, how long to wait first, and the one loop that does it
+ * (withRetries), used by every request, every body read and every download.
  *
  * Only transient faults are retried: network errors, 408, 429 and 5xx. A
  * request that is not safe to repeat (a refresh-token grant spends the token)
@@ -28338,6 +28451,7 @@ function errorMessage(err) {
  * never made, or the server answered with 429/5xx. A timeout or a reset after
  * the request was sent is final for it.
  */
+
 const DEFAULT_RETRY = {
     attempts: 4,
     baseDelayMs: 1000,
@@ -28374,17 +28488,6 @@ const MAYBE_SENT_CODES = new Set([
     'Z_BUF_ERROR',
     'TRUNCATED',
 ]);
-/** The innermost `code` in an error's cause chain. */
-function errorCode(err) {
-    let e = err;
-    for (let depth = 0; e && depth < 5; depth++) {
-        const code = e.code;
-        if (typeof code === 'string' && code !== 'UND_ERR')
-            return code;
-        e = e.cause;
-    }
-    return undefined;
-}
 function classifyNetworkError(err) {
     const code = errorCode(err);
     if (code && NOT_SENT_CODES.has(code))
@@ -28422,38 +28525,40 @@ function backoffDelay(policy, retry, random) {
     const exp = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
     return Math.round(exp / 2 + random() * (exp / 2));
 }
-
-;// CONCATENATED MODULE: ./src/net/http.ts
+const realSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 /**
- * The one HTTP client every request goes through (Bitbucket, its archives,
- * the GitHub API): undici with timeouts on by default, an overall deadline,
- * retries decided by error type (see retry.ts), `HTTPS_PROXY`/`HTTP_PROXY`/
- * `NO_PROXY` honoured, plain http refused except to loopback hosts, and
- * credentials never forwarded to another origin on a redirect.
+ * Runs `attempt` (given its number, from 1) until it resolves, or until the
+ * policy's attempts, the deadline or `decide` end it. Between attempts it
+ * waits the backoff of `backoffDelay` (or what `decide` names) and writes one
+ * debug line: "LABEL: WHY, retry N in MS ms".
  */
-
-
-
-const DEFAULT_TIMEOUTS = {
-    connectMs: 10_000,
-    headersMs: 30_000,
-    bodyMs: 30_000,
-    deadlineMs: 50_000,
-};
-/** The failure of a request after its retries: what, where, why, and what to do. */
-class HttpError extends errors_ActionError {
-    status;
-    code;
-    /** Where it failed: before any answer, or while reading an answer's body (status set). */
-    phase;
-    constructor(message, options = {}) {
-        super(message, { cause: options.cause });
-        this.name = 'HttpError';
-        this.status = options.status;
-        this.code = options.code;
-        this.phase = options.phase ?? 'request';
+async function withRetries(attempt, options) {
+    const { policy } = options;
+    const now = options.now ?? Date.now;
+    const giveUp = (err, n, reason) => options.giveUp ? options.giveUp(err, n, reason) : err;
+    for (let n = 1;; n++) {
+        try {
+            return await attempt(n);
+        }
+        catch (err) {
+            const decision = options.decide(err, n);
+            if (!decision.retry)
+                throw giveUp(err, n, 'final');
+            if (n >= policy.attempts)
+                throw giveUp(err, n, 'attempts');
+            const waitMs = decision.waitMs ?? backoffDelay(policy, n, options.random ?? Math.random);
+            if (options.deadline !== undefined && now() + waitMs >= options.deadline)
+                throw giveUp(err, n, 'deadline');
+            options.debug(`${options.label}: ${decision.why}, retry ${n} in ${waitMs} ms`);
+            options.onRetry?.(err, n, waitMs);
+            await (options.sleep ?? realSleep)(waitMs);
+        }
     }
 }
+
+;// CONCATENATED MODULE: ./src/net/url.ts
+/** URL rules of the HTTP client: https only (plain http to loopback hosts), joining below a base, and URLs fit for logs. */
+
 const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\]|::1)$/i;
 function isLoopbackHost(hostname) {
     return LOOPBACK_HOSTS.test(hostname);
@@ -28469,7 +28574,60 @@ function assertSecureUrl(url, what) {
     }
     throw new errors_ActionError(`${what} must be an https:// URL, got "${url.protocol}" (${url.host}).`);
 }
+/** `base` joined with a path below it (keeps a base path such as `/2.0`). */
+function joinUrl(base, suffix) {
+    return new URL(base.href.replace(/\/+$/, '') + '/' + suffix.replace(/^\/+/, ''));
+}
+/** A URL for logs: no query string, no user info. */
+function redactUrl(input) {
+    const url = new URL(input);
+    return `${url.origin}${url.pathname}${url.search ? '?…' : ''}`;
+}
+
+;// CONCATENATED MODULE: ./src/net/http.ts
+/**
+ * The one HTTP client every request goes through (Bitbucket, its archives,
+ * the GitHub API): undici with timeouts on by default, an overall deadline,
+ * retries decided by error type (see retry.ts), `HTTPS_PROXY`/`HTTP_PROXY`/
+ * `NO_PROXY` honoured, plain http refused except to loopback hosts (url.ts),
+ * and credentials never forwarded to another origin on a redirect.
+ */
+
+
+
+
+
+
+// Imported from here by modules that predate the split into errors.ts and url.ts.
+
+
+const DEFAULT_TIMEOUTS = {
+    connectMs: 10_000,
+    headersMs: 30_000,
+    bodyMs: 30_000,
+    deadlineMs: 50_000,
+};
 const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
+/** A retryable status before the last attempt (its body already drained). */
+class RetryableStatus extends Error {
+    status;
+    retryAfterMs;
+    constructor(status, retryAfterMs) {
+        super(`HTTP ${status}`);
+        this.status = status;
+        this.retryAfterMs = retryAfterMs;
+    }
+}
+/** A body that could not be read, after its headers had come. */
+class BodyFailure extends Error {
+    response;
+    why;
+    constructor(response, why, cause) {
+        super(why, { cause });
+        this.response = response;
+        this.why = why;
+    }
+}
 function flattenHeaders(headers) {
     const out = {};
     for (const [key, value] of Object.entries(headers)) {
@@ -28477,34 +28635,13 @@ function flattenHeaders(headers) {
     }
     return out;
 }
-function describeNetworkError(err, timeouts) {
-    const code = errorCode(err);
-    switch (code) {
-        case 'ECONNREFUSED':
-            return 'connection refused';
-        case 'ENOTFOUND':
-            return 'host name not found (check the URL)';
-        case 'EAI_AGAIN':
-            return 'DNS lookup failed';
-        case 'UND_ERR_CONNECT_TIMEOUT':
-            return `no connection within ${timeouts.connectMs / 1000} s`;
-        case 'UND_ERR_HEADERS_TIMEOUT':
-            return `no answer within ${timeouts.headersMs / 1000} s`;
-        case 'UND_ERR_BODY_TIMEOUT':
-            return `the answer stalled for ${timeouts.bodyMs / 1000} s`;
-        case 'ECONNRESET':
-        case 'UND_ERR_SOCKET':
-            return 'the connection was reset';
-        default:
-            if (code?.startsWith('ERR_TLS') || code?.includes('CERT') || code === 'DEPTH_ZERO_SELF_SIGNED_CERT') {
-                return `TLS certificate not trusted (${code}); for a private CA set NODE_EXTRA_CA_CERTS`;
-            }
-            return code ? `${code}: ${errorMessage(err)}` : errorMessage(err);
-    }
+function isIdempotent(options) {
+    return options.idempotent ?? !['POST', 'PATCH'].includes(options.method ?? 'GET');
 }
 class HttpClient {
     timeouts;
     retry;
+    wording;
     /** Through HTTPS_PROXY/HTTP_PROXY unless NO_PROXY says otherwise. */
     #proxied;
     /** Loopback hosts: never through a proxy (the proxy's loopback is another machine). */
@@ -28513,9 +28650,10 @@ class HttpClient {
     #sleep;
     #random;
     #now;
-    constructor(deps = {}) {
+    constructor(deps) {
         this.timeouts = { ...DEFAULT_TIMEOUTS, ...deps.timeouts };
         this.retry = { ...DEFAULT_RETRY, ...deps.retry };
+        this.wording = deps.wording;
         const agentOptions = {
             connect: { timeout: this.timeouts.connectMs },
             headersTimeout: this.timeouts.headersMs,
@@ -28524,7 +28662,7 @@ class HttpClient {
         this.#proxied = deps.dispatcher ?? new undici/* EnvHttpProxyAgent */.J2(agentOptions);
         this.#direct = deps.dispatcher ?? new undici/* Agent */.g6(agentOptions);
         this.#debug = deps.debug ?? (() => { });
-        this.#sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+        this.#sleep = deps.sleep;
         this.#random = deps.random ?? Math.random;
         this.#now = deps.now ?? Date.now;
     }
@@ -28536,57 +28674,52 @@ class HttpClient {
      */
     async request(input, options) {
         const method = options.method ?? 'GET';
-        const idempotent = options.idempotent ?? !['POST', 'PATCH'].includes(method);
+        const idempotent = isIdempotent(options);
         const started = this.#now();
         const deadline = started + this.timeouts.deadlineMs;
-        let lastError;
-        let lastStatus;
-        for (let attempt = 1; attempt <= this.retry.attempts; attempt++) {
-            let waitMs;
-            try {
-                const response = await this.#followRedirects(new URL(input), options, method, deadline);
-                response.attempts = attempt;
-                if (!isRetryableStatus(response.status) || attempt === this.retry.attempts)
-                    return response;
-                lastStatus = response.status;
-                const retryAfter = parseRetryAfter(response.headers['retry-after'], this.#now());
-                await response.body.dump().catch(() => { });
-                if (retryAfter !== undefined && retryAfter > this.retry.maxRetryAfterMs) {
-                    throw new HttpError(`${options.what} answered HTTP ${response.status} and asked to retry after ${Math.ceil(retryAfter / 1000)} s, longer than the ${this.retry.maxRetryAfterMs / 1000} s this action waits. Re-run the job later.`, { status: response.status });
+        const attempt = async (n) => {
+            const response = await this.#followRedirects(new URL(input), options, method, deadline);
+            response.attempts = n;
+            if (!isRetryableStatus(response.status) || n === this.retry.attempts)
+                return response;
+            const retryAfter = parseRetryAfter(response.headers['retry-after'], this.#now());
+            await response.body.dump().catch(() => { });
+            if (retryAfter !== undefined && retryAfter > this.retry.maxRetryAfterMs) {
+                throw new errors_HttpError(`${options.what} answered HTTP ${response.status} and asked to retry after ${Math.ceil(retryAfter / 1000)} s, longer than the ${this.retry.maxRetryAfterMs / 1000} s this action waits. ${capitalize(retryLaterAdvice(this.wording))}.`, { status: response.status });
+            }
+            throw new RetryableStatus(response.status, retryAfter);
+        };
+        return withRetries(attempt, {
+            ...this.#retryOptions(`${method} ${redactUrl(input)}`),
+            deadline,
+            decide: (err) => {
+                if (err instanceof RetryableStatus)
+                    return { retry: true, why: err.message, waitMs: err.retryAfterMs };
+                // An ActionError (a refused URL, an HttpError) and the deadline are final; network errors depend.
+                if (err instanceof errors_ActionError || err instanceof DeadlineError || !shouldRetryError(err, idempotent))
+                    return { retry: false };
+                return { retry: true, why: describeNetworkError(err, this.timeouts) };
+            },
+            giveUp: (err, attempts) => {
+                if (err instanceof RetryableStatus) {
+                    return new errors_HttpError(`${options.what} kept answering HTTP ${err.status} for ${Math.round((this.#now() - started) / 1000)} s (${attempts} attempts): the service may be degraded; ${retryLaterAdvice(this.wording)}.`, { status: err.status });
                 }
-                waitMs = retryAfter ?? backoffDelay(this.retry, attempt, this.#random);
-                this.#debug(`${method} ${redactUrl(input)}: HTTP ${response.status}, retry ${attempt} in ${waitMs} ms`);
-            }
-            catch (err) {
-                if (err instanceof HttpError || (err instanceof errors_ActionError && !(err instanceof DeadlineError)))
-                    throw err;
-                lastError = err;
-                const deadlineHit = err instanceof DeadlineError;
-                if (deadlineHit || !shouldRetryError(err, idempotent) || attempt === this.retry.attempts) {
-                    throw this.#networkFailure(options.what, input, err, attempt, idempotent);
-                }
-                waitMs = backoffDelay(this.retry, attempt, this.#random);
-                this.#debug(`${method} ${redactUrl(input)}: ${describeNetworkError(err, this.timeouts)}, retry ${attempt} in ${waitMs} ms`);
-            }
-            if (this.#now() + waitMs >= deadline) {
-                throw lastStatus !== undefined
-                    ? new HttpError(`${options.what} kept answering HTTP ${lastStatus} for ${Math.round((this.#now() - started) / 1000)} s (${attempt} attempts): the service may be degraded; re-run the job later.`, { status: lastStatus })
-                    : this.#networkFailure(options.what, input, lastError, attempt, idempotent);
-            }
-            await this.#sleep(waitMs);
-        }
-        /* c8 ignore next */
-        throw new Error('unreachable');
+                if (err instanceof errors_ActionError)
+                    return err;
+                return this.#networkFailure(options.what, input, err, attempts, idempotent);
+            },
+        });
     }
     /**
      * A request whose body is read as text (small JSON answers). The body too
      * must arrive within the request's deadline (or `bodyMs` after the headers,
-     * if later); an idempotent request whose body is cut short is tried again.
+     * if later); an idempotent request whose body is cut short is tried again,
+     * a request that may have been processed never.
      */
     async text(input, options) {
-        const idempotent = options.idempotent ?? !['POST', 'PATCH'].includes(options.method ?? 'GET');
+        const idempotent = isIdempotent(options);
         const started = this.#now();
-        for (let attempt = 1;; attempt++) {
+        const attempt = async () => {
             const response = await this.request(input, options);
             const limit = Math.max(started + this.timeouts.deadlineMs, this.#now() + this.timeouts.bodyMs) - this.#now();
             const timer = setTimeout(() => response.body.destroy(new DeadlineError()), limit);
@@ -28597,24 +28730,28 @@ class HttpClient {
                 const why = err instanceof DeadlineError
                     ? `it did not arrive within ${+(limit / 1000).toFixed(1)} s`
                     : describeNetworkError(err, this.timeouts);
-                const again = idempotent &&
-                    !(err instanceof DeadlineError) &&
-                    attempt < this.retry.attempts &&
-                    this.#now() - started < this.timeouts.deadlineMs;
-                this.#debug(`${options.method ?? 'GET'} ${redactUrl(input)}: the body could not be read (${why})${again ? ', trying again' : ''}`);
-                if (again) {
-                    await this.#sleep(backoffDelay(this.retry, attempt, this.#random));
-                    continue;
-                }
-                throw new HttpError(`${options.what} (${response.url.host}) answered HTTP ${response.status} but the body could not be read: ${why}.`, { status: response.status, code: errorCode(err), cause: err, phase: 'body' });
+                throw new BodyFailure(response, why, err);
             }
             finally {
                 clearTimeout(timer);
             }
-        }
+        };
+        return withRetries(attempt, {
+            ...this.#retryOptions(`${options.method ?? 'GET'} ${redactUrl(input)}`),
+            deadline: started + this.timeouts.deadlineMs,
+            decide: (err) => err instanceof BodyFailure && idempotent && !(err.cause instanceof DeadlineError)
+                ? { retry: true, why: `the body could not be read (${err.why})` }
+                : { retry: false },
+            giveUp: (err) => err instanceof BodyFailure
+                ? new errors_HttpError(`${options.what} (${err.response.url.host}) answered HTTP ${err.response.status} but the body could not be read: ${err.why}.`, { status: err.response.status, code: errorCode(err.cause), cause: err.cause, phase: 'body' })
+                : err,
+        });
     }
     async close() {
         await Promise.all([this.#proxied.close(), this.#direct === this.#proxied ? undefined : this.#direct.close()]);
+    }
+    #retryOptions(label) {
+        return { policy: this.retry, label, debug: this.#debug, sleep: this.#sleep, random: this.#random, now: this.#now };
     }
     #networkFailure(what, input, err, attempts, idempotent) {
         const url = new URL(input);
@@ -28625,7 +28762,7 @@ class HttpClient {
             ? ' (not retried: the request may have been processed)'
             : '';
         const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
-        return new HttpError(`Could not reach ${what} at ${url.origin}: ${why}${tries}${notRetried}. Check the URL, the runner's network and any HTTPS_PROXY setting, then re-run the job.`, { code: errorCode(err), cause: err });
+        return new errors_HttpError(`Could not reach ${what} at ${url.origin}: ${why}${tries}${notRetried}. ${checkNetworkAdvice(this.wording)}`, { code: errorCode(err), cause: err });
     }
     async #followRedirects(url, options, method, deadline) {
         const origin = url.origin;
@@ -28671,10 +28808,9 @@ class HttpClient {
                 signal: controller.signal,
             });
             this.#debug(`${method} ${redactUrl(url)}: HTTP ${res.statusCode}`);
-            const flat = flattenHeaders(res.headers);
             return {
                 status: res.statusCode,
-                headers: flat,
+                headers: flattenHeaders(res.headers),
                 url,
                 attempts: 1,
                 body: res.body,
@@ -28690,20 +28826,6 @@ class HttpClient {
             clearTimeout(timer);
         }
     }
-}
-class DeadlineError extends errors_ActionError {
-    constructor() {
-        super('deadline exceeded');
-    }
-}
-/** `base` joined with a path below it (keeps a base path such as `/2.0`). */
-function joinUrl(base, suffix) {
-    return new URL(base.href.replace(/\/+$/, '') + '/' + suffix.replace(/^\/+/, ''));
-}
-/** A URL for logs: no query string, no user info. */
-function redactUrl(input) {
-    const url = new URL(input);
-    return `${url.origin}${url.pathname}${url.search ? '?…' : ''}`;
 }
 
 ;// CONCATENATED MODULE: ./src/net/tuning.ts
@@ -28741,6 +28863,141 @@ var external_node_crypto_ = __nccwpck_require__(7598);
 var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
+;// CONCATENATED MODULE: ./src/shared/fs-safe.ts
+/**
+ * Files that hold a secret: created fresh (never through a symlink or over an
+ * existing file), mode 0600. And whether a path lies inside a folder.
+ */
+
+
+/** Creates `file` with `content`, readable by the owner only; fails if anything (even a symlink) is already there. */
+function writeSecretFile(file, content) {
+    const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW } = fs.constants;
+    const fd = fs.openSync(file, O_WRONLY | O_CREAT | O_EXCL | (O_NOFOLLOW ?? 0), 0o600);
+    try {
+        fs.fchmodSync(fd, 0o600);
+        fs.writeFileSync(fd, content);
+    }
+    finally {
+        fs.closeSync(fd);
+    }
+}
+/** The real path of `p` when it exists, else `p` resolved. */
+function realPath(p) {
+    try {
+        return fs.realpathSync(p);
+    }
+    catch {
+        return path.resolve(p);
+    }
+}
+/**
+ * Whether `child` is `parent` or lies below it, by name (a folder named
+ * `..x` is inside). Pass real paths (realPath) where symlinks matter.
+ */
+function fs_safe_isInside(child, parent) {
+    const rel = path.relative(parent, child);
+    return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
+}
+
+;// CONCATENATED MODULE: ./src/archives/spec.ts
+/**
+ * The `archives` input: one `WORKSPACE/REPO@REF [-> DEST] [sha256:HEX64]` a
+ * line, blank lines and `#` comments ignored. Parsed and checked (DEST inside
+ * the workspace) before any network call.
+ */
+
+
+
+
+/** `WORKSPACE/REPO@REF`, as the line names the archive: how messages name it. */
+function archiveLabel(a) {
+    return `${a.workspace}/${a.repo}@${a.ref}`;
+}
+const ARCHIVE_FORM = 'WORKSPACE/REPO@REF [-> DEST] [sha256:HEX64]';
+// Bitbucket workspace IDs and repository slugs: letters, digits, `-`, `_`, `.`.
+const SLUG = '[A-Za-z0-9][A-Za-z0-9._-]*';
+const LINE = new RegExp(`^(${SLUG})/(${SLUG})@(\\S+?)(?:\\s+->\\s+(\\S+))?(?:\\s+sha256:([0-9a-fA-F]{64}))?$`);
+// A git ref name: no spaces, no `..`, no control characters, none of ~^:?*[\ and no leading `-`.
+// eslint-disable-next-line no-control-regex -- refusing control characters is the point
+const REF = /^(?!-)(?!.*\.\.)(?!.*\/\/)(?!.*@\{)[^\s~^:?*[\\\x00-\x1f\x7f]+(?<![./])$/;
+function parseArchives(text, workspaceDir) {
+    const specs = [];
+    const root = path.resolve(workspaceDir);
+    const lines = text.split(/\r?\n/);
+    for (let i = 0; i < lines.length; i++) {
+        const raw = lines[i].trim();
+        if (raw === '' || raw.startsWith('#'))
+            continue;
+        const lineNo = i + 1;
+        const m = LINE.exec(raw);
+        if (!m) {
+            throw new ActionError(`archives line ${lineNo} ("${raw}") is not of the form ${ARCHIVE_FORM}, e.g. "myteam/shared-lib@v1.2.0 -> vendor/shared-lib".`);
+        }
+        const [, workspace, repo, ref, destRaw, sha] = m;
+        if (!REF.test(ref)) {
+            throw new ActionError(`archives line ${lineNo}: "${ref}" is not a valid tag, branch or commit name (expected ${ARCHIVE_FORM}).`);
+        }
+        if (ref.includes('->')) {
+            throw new ActionError(`archives line ${lineNo} ("${raw}"): put spaces around "->" (expected ${ARCHIVE_FORM}).`);
+        }
+        const dest = path.resolve(root, destRaw ?? repo);
+        const problem = destProblem(dest, root);
+        if (problem)
+            throw new ActionError(`archives line ${lineNo}: DEST "${destRaw ?? repo}" ${problem}; name a folder inside it.`);
+        specs.push({ line: lineNo, workspace, repo, ref, dest, sha256: sha?.toLowerCase() });
+    }
+    const seen = new Map();
+    for (const spec of specs) {
+        for (const [other, line] of seen) {
+            if (other === spec.dest || spec.dest.startsWith(other + path.sep) || other.startsWith(spec.dest + path.sep)) {
+                throw new ActionError(`archives lines ${line} and ${spec.line} write to overlapping folders (${path.relative(root, other)}, ${path.relative(root, spec.dest)}); give each its own DEST.`);
+            }
+        }
+        seen.set(spec.dest, spec.line);
+    }
+    return specs;
+}
+/** The real path of `p`, or of its deepest existing ancestor joined with the rest. */
+function realish(p) {
+    const missing = [];
+    let current = p;
+    for (;;) {
+        try {
+            return path.join(fs.realpathSync(current), ...missing.reverse());
+        }
+        catch {
+            const parent = path.dirname(current);
+            if (parent === current)
+                return p;
+            missing.push(path.basename(current));
+            current = parent;
+        }
+    }
+}
+/**
+ * Why `dest` may not receive an archive, or undefined: it must lie strictly
+ * inside the workspace, also once symbolic links are followed, and not in
+ * the checkout's `.git`. Checked when parsing and again before extracting.
+ */
+function destProblem(dest, workspace) {
+    const root = path.resolve(workspace);
+    const inside = (p, base) => path.relative(base, p) !== '' && isInside(p, base);
+    if (path.resolve(dest) === root)
+        return 'is the workspace itself, which would be replaced as a whole';
+    if (!inside(path.resolve(dest), root))
+        return `leaves the workspace (${root})`;
+    const realRoot = realish(root);
+    if (!inside(realish(dest), realRoot))
+        return `leaves the workspace through a symbolic link (${root})`;
+    if (path.relative(realRoot, realish(dest)).split(path.sep)[0] === '.git')
+        return "is inside the checkout's .git folder";
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/archives/download.ts
 /**
  * The archive of a commit, `{bitbucket-url}/{ws}/{repo}/get/{commit}.tar.gz`,
@@ -28752,6 +29009,8 @@ const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.ur
  * permission error. A body that breaks off (reset, truncated, stalled) is
  * fetched again with the backoff of retry.ts; the consumer starts over.
  */
+
+
 
 
 
@@ -28778,7 +29037,7 @@ function archiveUrl(bitbucketUrl, a) {
 const SCOPE_HINT = 'Check that the OAuth consumer has the Repositories: Read permission (scope `repository`) and that its user (or workspace) can read the repository.';
 /** Throws unless the response is the archive itself. */
 function checkArchiveResponse(response, a) {
-    const label = `${a.workspace}/${a.repo}@${a.ref}`;
+    const label = archiveLabel(a);
     const type = (response.headers['content-type'] ?? '').toLowerCase();
     const login = /\/(account\/signin|login|site\/login)\b/.test(response.url.pathname) || /[?&]next=/.test(response.url.search);
     if (response.status >= 300 && response.status < 400) {
@@ -28799,28 +29058,16 @@ function checkArchiveResponse(response, a) {
 }
 /**
  * Downloads the archive and hands its body (hashed on the way) to `consume`,
- * once per attempt; retries when the body breaks off. `consume` must start
- * from scratch each time.
+ * once per attempt; retries when the body breaks off (a stall once only).
+ * `consume` must start from scratch each time.
  */
 async function downloadArchive(deps, a, consume) {
-    const url = archiveUrl(deps.bitbucketUrl, a);
-    const label = `${a.workspace}/${a.repo}@${a.ref}`;
-    const policy = deps.http.retry;
-    const sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    const label = archiveLabel(a);
     let stalls = 0;
-    for (let attempt = 1;; attempt++) {
-        const response = await deps.http.request(url, {
-            what: `the archive of ${label}`,
-            authorization: deps.authorization,
-            headers: { accept: 'application/x-gzip, application/octet-stream;q=0.9, */*;q=0.1' },
-        });
-        try {
-            checkArchiveResponse(response, a);
-        }
-        catch (err) {
-            await response.body.dump().catch(() => { });
-            throw err;
-        }
+    /** What the failed attempt received, for the debug line. */
+    let got = '';
+    const attempt = async (n) => {
+        const response = await fetchArchiveResponse(deps, a);
         const hashing = new HashingStream();
         const expected = Number(response.headers['content-length'] ?? NaN);
         // The consumer sees a broken body through its own pipeline; these listeners only keep a
@@ -28833,27 +29080,52 @@ async function downloadArchive(deps, a, consume) {
             if (Number.isFinite(expected) && hashing.bytes !== expected) {
                 throw Object.assign(new Error(`got ${hashing.bytes} of ${expected} bytes`), { code: 'TRUNCATED' });
             }
-            return { result, sha256: hashing.digest(), bytes: hashing.bytes, attempts: attempt };
+            return { result, sha256: hashing.digest(), bytes: hashing.bytes, attempts: n };
         }
         catch (err) {
             response.body.destroy();
             hashing.destroy();
-            if (!shouldRetryError(err, true))
-                throw err;
-            const why = describeBreak(err);
+            got = `attempt ${n} got ${hashing.bytes}${Number.isFinite(expected) ? ` of ${expected}` : ''} bytes`;
+            throw err;
+        }
+    };
+    return withRetries(attempt, {
+        policy: deps.http.retry,
+        label,
+        debug: deps.debug,
+        sleep: deps.sleep,
+        random: deps.random,
+        // Only a body that broke off is fetched again: a refusal, an unsafe archive or a failed request is final.
+        decide: (err) => {
+            if (err instanceof errors_ActionError || !shouldRetryError(err, true))
+                return { retry: false };
             // A stall already cost a full body timeout: one more try at most, so that a server that stops
             // answering ends the step within about two minutes.
-            if (errorCode(err) === 'UND_ERR_BODY_TIMEOUT')
-                stalls++;
-            if (attempt >= policy.attempts || stalls >= 2) {
-                throw new errors_ActionError(`The archive download of ${label} broke off ${attempt} times (last: ${why}). Check the runner's network and any HTTPS_PROXY setting, then re-run the job.`, { cause: err });
-            }
-            const wait = backoffDelay(policy, attempt, deps.random ?? Math.random);
-            deps.debug(`${label}: attempt ${attempt} got ${hashing.bytes}${Number.isFinite(expected) ? ` of ${expected}` : ''} bytes: ${errorMessage(err)}`);
-            deps.info(`${label}: the download broke off (${why}); trying again in ${(wait / 1000).toFixed(1)} s`);
-            await sleep(wait);
-        }
+            if (errorCode(err) === 'UND_ERR_BODY_TIMEOUT' && ++stalls >= 2)
+                return { retry: false };
+            return { retry: true, why: `${got}: ${errorMessage(err)}` };
+        },
+        onRetry: (err, _n, waitMs) => deps.info(`${label}: the download broke off (${describeBreak(err)}); trying again in ${(waitMs / 1000).toFixed(1)} s`),
+        giveUp: (err, attempts) => err instanceof errors_ActionError || !shouldRetryError(err, true)
+            ? err
+            : new errors_ActionError(`The archive download of ${label} broke off ${attempts} times (last: ${describeBreak(err)}). Check the runner's network and any HTTPS_PROXY setting, then re-run the job.`, { cause: err }),
+    });
+}
+/** The answer to the archive's URL, once it is known to be the archive (its body not read yet). */
+async function fetchArchiveResponse(deps, a) {
+    const response = await deps.http.request(archiveUrl(deps.bitbucketUrl, a), {
+        what: `the archive of ${archiveLabel(a)}`,
+        authorization: deps.authorization,
+        headers: { accept: 'application/x-gzip, application/octet-stream;q=0.9, */*;q=0.1' },
+    });
+    try {
+        checkArchiveResponse(response, a);
     }
+    catch (err) {
+        await response.body.dump().catch(() => { });
+        throw err;
+    }
+    return response;
 }
 function describeBreak(err) {
     switch (errorCode(err)) {
@@ -28876,15 +29148,178 @@ function toFile(file) {
     return (body) => (0,promises_namespaceObject.pipeline)(body, external_node_fs_default().createWriteStream(file, { mode: 0o600, highWaterMark: 1024 * 1024 }));
 }
 
-;// CONCATENATED MODULE: external "node:fs/promises"
-const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-var external_node_fs_promises_default = /*#__PURE__*/__nccwpck_require__.n(external_node_fs_promises_namespaceObject);
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
 // EXTERNAL MODULE: external "node:zlib"
 var external_node_zlib_ = __nccwpck_require__(8522);
 var external_node_zlib_default = /*#__PURE__*/__nccwpck_require__.n(external_node_zlib_);
+;// CONCATENATED MODULE: ./src/archives/entry-policy.ts
+/**
+ * Which tar entries may be extracted, judged by their names: every entry
+ * below the archive's single top-level folder (which is stripped), no
+ * absolute name, no `..` component, nothing below one of the archive's
+ * symlinks, symlink targets relative and non-empty, hard links only to files
+ * of the same folder. Where a symlink finally leads is links.ts's job.
+ */
+
+/** An archive that breaks the rules of extract.ts. Never retried. */
+class entry_policy_UnsafeArchiveError extends errors_ActionError {
+    constructor(message) {
+        super(message);
+        this.name = 'UnsafeArchiveError';
+    }
+}
+/** A member name for a message: control characters escaped, length capped. */
+function showName(name) {
+    const s = JSON.stringify(name.length > 200 ? name.slice(0, 200) + '…' : name);
+    return s.replace(/::/g, ':\u200b:');
+}
+/** Refuses the entry `name`, saying why. */
+function refuse(name, why) {
+    throw new entry_policy_UnsafeArchiveError(`the archive has an unsafe entry ${showName(name)}: ${why}`);
+}
+const isWindows = process.platform === 'win32';
+function isAbsoluteName(name) {
+    return name.startsWith('/') || /^[A-Za-z]:/.test(name) || name.startsWith('\\');
+}
+/** A member name's path components (`.` and empty ones dropped), or why it has none that may be used. */
+function components(name) {
+    if (isAbsoluteName(name))
+        return 'absolute';
+    const parts = name.split(isWindows ? /[\\/]+/ : /\/+/).filter((c) => c !== '' && c !== '.');
+    if (parts.includes('..'))
+        return 'dotdot';
+    return parts;
+}
+/** The entries of one archive, judged in order (the first one names the top-level folder). */
+class EntryPolicy {
+    #links;
+    #top;
+    constructor(links) {
+        this.#links = links;
+    }
+    /** The entry's path below the top-level folder ('' for the folder itself). */
+    relative(name, type) {
+        const parts = components(name);
+        if (parts === 'absolute')
+            refuse(name, 'an absolute path');
+        if (parts === 'dotdot')
+            refuse(name, 'a ".." path component (it would land outside DEST)');
+        if (parts.length === 0)
+            refuse(name, 'an empty name');
+        this.#top ??= parts[0];
+        if (parts[0] !== this.#top || (parts.length === 1 && type !== 'directory')) {
+            throw new entry_policy_UnsafeArchiveError(`the archive does not hold a single top-level folder (${showName(this.#top)} and ${showName(name)}); a Bitbucket archive always does, so this is not one.`);
+        }
+        const rel = parts.slice(1).join('/');
+        if (this.#links.size) {
+            for (let i = 1; i < parts.length - 1; i++) {
+                const prefix = parts.slice(1, i + 1).join('/');
+                if (this.#links.has(prefix))
+                    refuse(name, `it lies below the symlink ${showName(prefix)}`);
+            }
+            if (this.#links.has(rel))
+                refuse(name, 'a second entry for a symlink');
+        }
+        return rel;
+    }
+    /** Refuses a symlink that is the top-level folder, or whose target is empty, invalid or absolute. */
+    checkSymlink(name, rel, target) {
+        if (rel === '')
+            refuse(name, 'the top-level folder is a symlink');
+        if (target === '' || target.includes('\0'))
+            refuse(name, 'a symlink with an empty or invalid target');
+        if (isAbsoluteName(target))
+            refuse(name, `a symlink to the absolute path ${showName(target)}`);
+    }
+    /**
+     * The path below the top-level folder of the member a hard link names,
+     * which must be a file extracted before it (`isFile`), reached through no symlink.
+     */
+    hardLinkTarget(name, linkname, isFile) {
+        const parts = components(linkname);
+        if (parts === 'absolute' || parts === 'dotdot' || parts[0] !== this.#top) {
+            refuse(name, `a hard link to ${showName(linkname)}, outside the archive's folder`);
+        }
+        const target = parts.slice(1).join('/');
+        if (target === '' ||
+            this.#links.has(target) ||
+            parts.slice(1, -1).some((_, i) => this.#links.has(parts.slice(1, i + 2).join('/'))) ||
+            !isFile(target)) {
+            refuse(name, `a hard link to ${showName(linkname)}, which is not a file extracted before it`);
+        }
+        return target;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/archives/links.ts
+/**
+ * The archive's symlinks. They are kept in memory while the files are
+ * written and created last, so nothing is ever written through one. Each is
+ * checked when it comes, against the links so far, and all again at the end:
+ * a chain may leave the tree only once it is complete.
+ */
+
+/**
+ * Where the symlink at `rel` leads, following the archive's other symlinks
+ * (in memory: they are created only at the end): 'inside' the tree, 'outside',
+ * or a 'loop'.
+ */
+function resolveLink(links, rel) {
+    const cur = rel.split('/').slice(0, -1);
+    let queue = links.get(rel).split(/\/+/);
+    let hops = 0;
+    while (queue.length) {
+        const c = queue.shift();
+        if (c === '' || c === '.')
+            continue;
+        if (c === '..') {
+            if (cur.length === 0)
+                return 'outside';
+            cur.pop();
+            continue;
+        }
+        cur.push(c);
+        const target = links.get(cur.join('/'));
+        if (target !== undefined) {
+            if (++hops > 40)
+                return 'loop';
+            if (target.startsWith('/'))
+                return 'outside';
+            cur.pop();
+            queue = [...target.split(/\/+/), ...queue];
+        }
+    }
+    return 'inside';
+}
+class Symlinks {
+    #targets = new Map();
+    #pending = [];
+    get size() {
+        return this.#targets.size;
+    }
+    has(rel) {
+        return this.#targets.has(rel);
+    }
+    /** Records the symlink entry `name` at `rel`; refuses one that leads outside the archive's folder. */
+    add(name, rel, target) {
+        this.#targets.set(rel, target);
+        if (resolveLink(this.#targets, rel) !== 'inside')
+            refuse(name, `a symlink to ${showName(target)}, outside the archive's folder`);
+        this.#pending.push({ rel, target, name });
+    }
+    /** Checks every link again against the whole set, then has each created. */
+    async createAll(create) {
+        for (const link of this.#pending) {
+            const where = resolveLink(this.#targets, link.rel);
+            if (where !== 'inside')
+                refuse(link.name, where === 'loop'
+                    ? 'a symlink loop'
+                    : `a symlink to ${showName(link.target)}, which leads outside the archive's folder through other symlinks`);
+        }
+        for (const link of this.#pending)
+            await create(link.rel, link.target);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/archives/tar-reader.ts
 /**
  * A small streaming tar reader: ustar and GNU headers, pax extended headers
@@ -29020,45 +29455,26 @@ class TarParser {
         verifyChecksum(block);
         const flag = String.fromCharCode(block[156]);
         const size = readNumber(block, 124, 12);
-        const ustar = block.toString('latin1', 257, 262) === 'ustar';
-        const gnu = block.toString('latin1', 257, 265) === 'ustar  \0';
         if (size < 0 || !Number.isSafeInteger(size))
             throw new tar_reader_TarFormatError('an entry with an impossible size');
-        if (flag === 'x' || flag === 'g' || flag === 'L' || flag === 'K') {
-            if (size > 1 << 20)
-                throw new tar_reader_TarFormatError(`a ${flag} header of ${size} bytes`);
-            this.#metaKind = flag;
-            this.#remaining = size;
-            this.#padding = pad(size);
-            this.#phase = size ? 'meta' : this.#padding ? 'padding' : 'header';
-            if (!size)
-                this.#onMeta(Buffer.alloc(0));
-            return;
-        }
-        let name = cString(block, 0, 100);
-        if (ustar && !gnu) {
-            const prefix = cString(block, 345, 155);
-            if (prefix)
-                name = `${prefix}/${name}`;
-        }
-        let linkname = cString(block, 157, 100);
-        let entrySize = size;
-        if (this.#longName !== undefined)
-            name = this.#longName;
-        if (this.#longLink !== undefined)
-            linkname = this.#longLink;
-        if (this.#pax.path !== undefined)
-            name = this.#pax.path;
-        if (this.#pax.linkpath !== undefined)
-            linkname = this.#pax.linkpath;
-        if (this.#pax.size !== undefined) {
-            if (!/^\d+$/.test(this.#pax.size))
-                throw new tar_reader_TarFormatError('a pax size that is not a number');
-            entrySize = Number(this.#pax.size);
-        }
-        this.#longName = undefined;
-        this.#longLink = undefined;
-        this.#pax = {};
+        if (flag === 'x' || flag === 'g' || flag === 'L' || flag === 'K')
+            this.#startMeta(flag, size);
+        else
+            this.#startEntry(block, flag, size);
+    }
+    /** A header whose data describes the next entry (pax, GNU long name or link). */
+    #startMeta(flag, size) {
+        if (size > 1 << 20)
+            throw new tar_reader_TarFormatError(`a ${flag} header of ${size} bytes`);
+        this.#metaKind = flag;
+        this.#remaining = size;
+        this.#padding = pad(size);
+        this.#phase = size ? 'meta' : this.#padding ? 'padding' : 'header';
+        if (!size)
+            this.#onMeta(Buffer.alloc(0));
+    }
+    #startEntry(block, flag, size) {
+        const { name, linkname, entrySize } = this.#names(block, size);
         let type = TYPES[flag] ?? 'other';
         // Old tar: a regular file whose name ends in `/` is a directory.
         if (type === 'file' && flag !== '7' && name.endsWith('/'))
@@ -29087,6 +29503,36 @@ class TarParser {
             this.#h.end();
             this.#phase = this.#padding ? 'padding' : 'header';
         }
+    }
+    /** The entry's name, link name and size: the header's, unless a pax or GNU header before it said otherwise. */
+    #names(block, size) {
+        const ustar = block.toString('latin1', 257, 262) === 'ustar';
+        const gnu = block.toString('latin1', 257, 265) === 'ustar  \0';
+        let name = cString(block, 0, 100);
+        if (ustar && !gnu) {
+            const prefix = cString(block, 345, 155);
+            if (prefix)
+                name = `${prefix}/${name}`;
+        }
+        let linkname = cString(block, 157, 100);
+        let entrySize = size;
+        if (this.#longName !== undefined)
+            name = this.#longName;
+        if (this.#longLink !== undefined)
+            linkname = this.#longLink;
+        if (this.#pax.path !== undefined)
+            name = this.#pax.path;
+        if (this.#pax.linkpath !== undefined)
+            linkname = this.#pax.linkpath;
+        if (this.#pax.size !== undefined) {
+            if (!/^\d+$/.test(this.#pax.size))
+                throw new tar_reader_TarFormatError('a pax size that is not a number');
+            entrySize = Number(this.#pax.size);
+        }
+        this.#longName = undefined;
+        this.#longLink = undefined;
+        this.#pax = {};
+        return { name, linkname, entrySize };
     }
     #onMeta(buf) {
         switch (this.#metaKind) {
@@ -29172,52 +29618,122 @@ function parsePax(buf) {
     return out;
 }
 
-;// CONCATENATED MODULE: ./src/archives/extract.ts
+;// CONCATENATED MODULE: external "node:fs/promises"
+const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+var external_node_fs_promises_default = /*#__PURE__*/__nccwpck_require__.n(external_node_fs_promises_namespaceObject);
+;// CONCATENATED MODULE: ./src/archives/writer.ts
 /**
- * Safe extraction of a `.tar.gz` stream into a fresh staging folder, and the
- * atomic swap of that folder into DEST.
- *
- * Refused: absolute names, `..` components, entries outside the single
- * top-level folder, symlinks whose target (followed through the archive's
- * other symlinks) leaves the tree, hard links to anything but a file
- * extracted before, entries below a symlink, device files and fifos.
- * Symlinks are created last, after every file is written, so nothing is ever
- * written through a link; a hard link is made at once, to a regular file this
- * archive wrote. Files are created with O_EXCL (`wx`) and keep their mode bits
- * (umask applied, setuid/setgid dropped). Writes are synchronous, chunk by
- * chunk, with nothing buffered: memory does not depend on the archive.
- *
- * The staging folder lives next to DEST (same file system), so the swap is a
- * rename; on failure it is removed and DEST is left as it was.
+ * Writing an archive's entries into its staging folder, by their path below
+ * the top-level folder. Files are created with O_EXCL (`wx`: never through an
+ * existing file or link) and keep their mode bits (umask applied,
+ * setuid/setgid dropped).
  */
 
 
 
-
-
-
-
-/** An archive that breaks the rules above. Never retried. */
-class UnsafeArchiveError extends errors_ActionError {
-    constructor(message) {
-        super(message);
-        this.name = 'UnsafeArchiveError';
+const writer_isWindows = process.platform === 'win32';
+/**
+ * Writes one regular file with synchronous calls on the JavaScript thread (the archive worker), each
+ * chunk as it comes: measured faster than the thread pool's round trips for
+ * the many small files of a repository (scripts/bench-tar.ts, BENCHMARKS.md),
+ * gunzip keeps running in the pool meanwhile, and nothing is buffered, so
+ * memory does not grow with the archive.
+ */
+class FileWriter {
+    #fd;
+    constructor(abs, mode) {
+        this.#fd = external_node_fs_default().openSync(abs, 'wx', mode);
+    }
+    data(chunk) {
+        let off = 0;
+        while (off < chunk.length)
+            off += external_node_fs_default().writeSync(this.#fd, chunk, off);
+    }
+    close() {
+        if (this.#fd === undefined)
+            return;
+        const fd = this.#fd;
+        this.#fd = undefined;
+        external_node_fs_default().closeSync(fd);
     }
 }
-/** A member name for a message: control characters escaped, length capped. */
-function showName(name) {
-    const s = JSON.stringify(name.length > 200 ? name.slice(0, 200) + '…' : name);
-    return s.replace(/::/g, ':\u200b:');
+/** The staging folder being filled. Folders are made on demand and remembered (a bounded set). */
+class StagingTree {
+    #root;
+    #dirs = new Set();
+    constructor(root) {
+        this.#root = root;
+        this.#dirs.add(root);
+    }
+    abs(rel) {
+        return writer_isWindows ? external_node_path_default().join(this.#root, ...rel.split('/')) : `${this.#root}/${rel}`;
+    }
+    /** A new regular file (its folder made if needed), open for writing. */
+    openFile(rel, mode) {
+        const abs = this.abs(rel);
+        this.#ensureParent(abs);
+        return new FileWriter(abs, mode & 0o777);
+    }
+    mkdir(rel, mode) {
+        const abs = this.abs(rel);
+        if (this.#dirs.has(abs))
+            return;
+        external_node_fs_default().mkdirSync(abs, { recursive: true, mode: (mode & 0o777) | 0o700 });
+        this.#remember(abs);
+    }
+    hardLink(targetRel, rel) {
+        const abs = this.abs(rel);
+        this.#ensureParent(abs);
+        external_node_fs_default().linkSync(this.abs(targetRel), abs);
+    }
+    async symlink(rel, target) {
+        const abs = this.abs(rel);
+        this.#ensureParent(abs);
+        await external_node_fs_promises_default().symlink(target, abs);
+    }
+    /** Whether anything (a link included) is at `rel`. */
+    exists(rel) {
+        try {
+            external_node_fs_default().lstatSync(this.abs(rel));
+            return true;
+        }
+        catch {
+            return false;
+        }
+    }
+    /** Whether a regular file (not a link to one) is at `rel`. */
+    isFile(rel) {
+        try {
+            return external_node_fs_default().lstatSync(this.abs(rel)).isFile();
+        }
+        catch {
+            return false;
+        }
+    }
+    #ensureParent(abs) {
+        const parent = external_node_path_default().dirname(abs);
+        if (this.#dirs.has(parent))
+            return;
+        external_node_fs_default().mkdirSync(parent, { recursive: true });
+        this.#remember(parent);
+    }
+    /** Folders known to exist; bounded, so memory does not grow with the archive (mkdir is cheap to repeat). */
+    #remember(dir) {
+        if (this.#dirs.size >= 4096) {
+            this.#dirs.clear();
+            this.#dirs.add(this.#root);
+        }
+        this.#dirs.add(dir);
+    }
 }
-const isWindows = process.platform === 'win32';
-function components(name) {
-    if (name.startsWith('/') || /^[A-Za-z]:/.test(name) || name.startsWith('\\'))
-        return 'absolute';
-    const parts = name.split(isWindows ? /[\\/]+/ : /\/+/).filter((c) => c !== '' && c !== '.');
-    if (parts.includes('..'))
-        return 'dotdot';
-    return parts;
-}
+
+;// CONCATENATED MODULE: ./src/archives/extract.ts
+
+
+
+
+
+
 /**
  * Extracts the gzip-compressed tar `source` into the empty folder `dir`,
  * stripping the single top-level folder. Rejects (and stops reading) on the
@@ -29242,146 +29758,38 @@ async function extractTarGz(source, dir) {
     }
     return x.stats;
 }
+/** The tar parser's handlers: each entry judged, then written. */
 class Extractor {
-    #root;
     stats = { files: 0, directories: 0, links: 0, bytes: 0, topMode: 0o755 };
-    #top;
-    #dirs = new Set();
-    #symlinks = new Map();
-    #pendingSymlinks = [];
+    #tree;
+    #links = new Symlinks();
+    #policy = new EntryPolicy(this.#links);
     #current;
     constructor(root) {
-        this.#root = root;
-        this.#dirs.add(root);
+        this.#tree = new StagingTree(root);
     }
     /** Closes the file being written when extraction stops half-way. */
     closeCurrent() {
         this.#current?.close();
         this.#current = undefined;
     }
-    refuse(name, why) {
-        throw new UnsafeArchiveError(`the archive has an unsafe entry ${showName(name)}: ${why}`);
-    }
-    /** The entry's path below the top-level folder ('' for the folder itself). */
-    #relative(name, type) {
-        const parts = components(name);
-        if (parts === 'absolute')
-            this.refuse(name, 'an absolute path');
-        if (parts === 'dotdot')
-            this.refuse(name, 'a ".." path component (it would land outside DEST)');
-        if (parts.length === 0)
-            this.refuse(name, 'an empty name');
-        if (this.#top === undefined)
-            this.#top = parts[0];
-        if (parts[0] !== this.#top || (parts.length === 1 && type !== 'directory')) {
-            throw new UnsafeArchiveError(`the archive does not hold a single top-level folder (${showName(this.#top)} and ${showName(name)}); a Bitbucket archive always does, so this is not one.`);
-        }
-        const rel = parts.slice(1).join('/');
-        if (this.#symlinks.size) {
-            for (let i = 1; i < parts.length - 1; i++) {
-                const prefix = parts.slice(1, i + 1).join('/');
-                if (this.#symlinks.has(prefix))
-                    this.refuse(name, `it lies below the symlink ${showName(prefix)}`);
-            }
-            if (this.#symlinks.has(rel))
-                this.refuse(name, 'a second entry for a symlink');
-        }
-        return rel;
-    }
-    #abs(rel) {
-        return isWindows ? external_node_path_default().join(this.#root, ...rel.split('/')) : `${this.#root}/${rel}`;
-    }
-    #ensureParent(abs) {
-        const parent = external_node_path_default().dirname(abs);
-        if (this.#dirs.has(parent))
-            return;
-        external_node_fs_default().mkdirSync(parent, { recursive: true });
-        this.#remember(parent);
-    }
-    /** Folders known to exist; bounded, so memory does not grow with the archive (mkdir is cheap to repeat). */
-    #remember(dir) {
-        if (this.#dirs.size >= 4096) {
-            this.#dirs.clear();
-            this.#dirs.add(this.#root);
-        }
-        this.#dirs.add(dir);
-    }
     entry(e) {
         switch (e.type) {
-            case 'file': {
-                const rel = this.#relative(e.name, e.type);
-                const abs = this.#abs(rel);
-                this.#ensureParent(abs);
-                this.stats.files++;
-                this.stats.bytes += e.size;
-                this.#current = new FileWriter(abs, e.mode & 0o777);
-                return;
-            }
-            case 'directory': {
-                const rel = this.#relative(e.name, e.type);
-                if (rel === '') {
-                    if (e.mode)
-                        this.stats.topMode = e.mode & 0o777;
-                    return;
-                }
-                const abs = this.#abs(rel);
-                if (!this.#dirs.has(abs)) {
-                    external_node_fs_default().mkdirSync(abs, { recursive: true, mode: (e.mode & 0o777) | 0o700 });
-                    this.#remember(abs);
-                }
-                this.stats.directories++;
-                return;
-            }
-            case 'symlink': {
-                const rel = this.#relative(e.name, e.type);
-                if (rel === '')
-                    this.refuse(e.name, 'the top-level folder is a symlink');
-                const target = e.linkname;
-                if (target === '' || target.includes('\0'))
-                    this.refuse(e.name, 'a symlink with an empty or invalid target');
-                if (target.startsWith('/') || /^[A-Za-z]:/.test(target) || target.startsWith('\\')) {
-                    this.refuse(e.name, `a symlink to the absolute path ${showName(target)}`);
-                }
-                if (this.#symlinks.has(rel) || exists(this.#abs(rel)))
-                    this.refuse(e.name, 'a symlink over another entry');
-                this.#symlinks.set(rel, target);
-                if (resolveLink(this.#symlinks, rel) !== 'inside')
-                    this.refuse(e.name, `a symlink to ${showName(target)}, outside the archive's folder`);
-                this.#pendingSymlinks.push({ rel, target, name: e.name });
-                this.stats.links++;
-                return;
-            }
-            case 'hardlink': {
-                const rel = this.#relative(e.name, e.type);
-                const parts = components(e.linkname);
-                if (parts === 'absolute' || parts === 'dotdot' || parts[0] !== this.#top) {
-                    this.refuse(e.name, `a hard link to ${showName(e.linkname)}, outside the archive's folder`);
-                }
-                const target = parts.slice(1).join('/');
-                // Nothing but extracted files and folders exists in the staging folder yet (symlinks come last),
-                // so a regular file there is one this archive wrote, complete and closed.
-                const targetAbs = this.#abs(target);
-                if (target === '' ||
-                    this.#symlinks.has(target) ||
-                    parts.slice(1, -1).some((_, i) => this.#symlinks.has(parts.slice(1, i + 2).join('/'))) ||
-                    !isFile(targetAbs)) {
-                    this.refuse(e.name, `a hard link to ${showName(e.linkname)}, which is not a file extracted before it`);
-                }
-                const abs = this.#abs(rel);
-                this.#ensureParent(abs);
-                external_node_fs_default().linkSync(targetAbs, abs);
-                this.stats.links++;
-                return;
-            }
+            case 'file':
+                return this.#file(e);
+            case 'directory':
+                return this.#directory(e);
+            case 'symlink':
+                return this.#symlink(e);
+            case 'hardlink':
+                return this.#hardLink(e);
             case 'char-device':
             case 'block-device':
-                this.refuse(e.name, 'a device file');
-                break;
+                return refuse(e.name, 'a device file');
             case 'fifo':
-                this.refuse(e.name, 'a fifo (named pipe)');
-                break;
+                return refuse(e.name, 'a fifo (named pipe)');
             default:
-                this.refuse(e.name, `an unsupported entry type ${JSON.stringify(e.flag)}`);
+                return refuse(e.name, `an unsupported entry type ${JSON.stringify(e.flag)}`);
         }
     }
     data(chunk) {
@@ -29391,200 +29799,39 @@ class Extractor {
         this.closeCurrent();
     }
     async finish() {
-        // Every link is checked again against the whole set: a chain may leave the tree only once complete.
-        for (const link of this.#pendingSymlinks) {
-            const where = resolveLink(this.#symlinks, link.rel);
-            if (where !== 'inside')
-                this.refuse(link.name, where === 'loop'
-                    ? 'a symlink loop'
-                    : `a symlink to ${showName(link.target)}, which leads outside the archive's folder through other symlinks`);
-        }
-        for (const link of this.#pendingSymlinks) {
-            const abs = this.#abs(link.rel);
-            this.#ensureParent(abs);
-            await external_node_fs_promises_default().symlink(link.target, abs);
-        }
+        await this.#links.createAll((rel, target) => this.#tree.symlink(rel, target));
     }
-}
-function exists(abs) {
-    try {
-        external_node_fs_default().lstatSync(abs);
-        return true;
+    #file(e) {
+        const rel = this.#policy.relative(e.name, e.type);
+        this.stats.files++;
+        this.stats.bytes += e.size;
+        this.#current = this.#tree.openFile(rel, e.mode);
     }
-    catch {
-        return false;
-    }
-}
-function isFile(abs) {
-    try {
-        return external_node_fs_default().lstatSync(abs).isFile();
-    }
-    catch {
-        return false;
-    }
-}
-/**
- * Writes one regular file with synchronous calls on the JavaScript thread (the archive worker), each
- * chunk as it comes: measured faster than the thread pool's round trips for
- * the many small files of a repository (scripts/bench-tar.ts, BENCHMARKS.md),
- * gunzip keeps running in the pool meanwhile, and nothing is buffered, so
- * memory does not grow with the archive. `wx`: never through an existing
- * file or link.
- */
-class FileWriter {
-    #fd;
-    constructor(abs, mode) {
-        this.#fd = external_node_fs_default().openSync(abs, 'wx', mode);
-    }
-    data(chunk) {
-        let off = 0;
-        while (off < chunk.length)
-            off += external_node_fs_default().writeSync(this.#fd, chunk, off);
-    }
-    close() {
-        if (this.#fd === undefined)
-            return;
-        const fd = this.#fd;
-        this.#fd = undefined;
-        external_node_fs_default().closeSync(fd);
-    }
-}
-/**
- * Where the symlink at `rel` leads, following the archive's other symlinks
- * (in memory: they are created only at the end): 'inside' the tree, 'outside',
- * or a 'loop'.
- */
-function resolveLink(links, rel) {
-    const cur = rel.split('/').slice(0, -1);
-    let queue = links.get(rel).split(/\/+/);
-    let hops = 0;
-    while (queue.length) {
-        const c = queue.shift();
-        if (c === '' || c === '.')
-            continue;
-        if (c === '..') {
-            if (cur.length === 0)
-                return 'outside';
-            cur.pop();
-            continue;
-        }
-        cur.push(c);
-        const target = links.get(cur.join('/'));
-        if (target !== undefined) {
-            if (++hops > 40)
-                return 'loop';
-            if (target.startsWith('/'))
-                return 'outside';
-            cur.pop();
-            queue = [...target.split(/\/+/), ...queue];
-        }
-    }
-    return 'inside';
-}
-/** Whether a failure of extraction may go away on a new download (a cut-off stream). */
-function isTruncation(err) {
-    if (err instanceof TarFormatError)
-        return err.code === 'TRUNCATED';
-    const code = err?.code;
-    return code === 'Z_BUF_ERROR';
-}
-function isInside(root, p) {
-    const rel = path.relative(root, p);
-    return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-}
-let umaskCache;
-function umask() {
-    umaskCache ??= process.umask();
-    return umaskCache;
-}
-/**
- * DEST and its staging folders. `open` creates DEST's parent (inside the
- * workspace, symlinks resolved); `staging()` gives a fresh empty folder next
- * to DEST (dropping the previous one); `commit()` swaps it in; `abort()`
- * removes whatever is left, DEST untouched.
- */
-class Destination {
-    dest;
-    #parent;
-    #created;
-    #staging;
-    constructor(dest, parent, created) {
-        this.dest = dest;
-        this.#parent = parent;
-        this.#created = created;
-    }
-    static async open(dest, workspace) {
-        const parent = path.dirname(dest);
-        const created = await fsp.mkdir(parent, { recursive: true });
-        const realWorkspace = await fsp.realpath(workspace);
-        const realParent = await fsp.realpath(parent);
-        if (!isInside(realWorkspace, realParent)) {
-            await removeEmptyParents(parent, created);
-            throw new ActionError(`DEST ${dest} lies inside the workspace by name, but ${parent} is a symlink that leads outside it (${realParent}); name a folder that is really inside the workspace.`);
-        }
-        return new Destination(dest, parent, created);
-    }
-    async staging() {
-        await this.#dropStaging();
-        // Again: a failed sibling line may have removed a parent this one shares.
-        await fsp.mkdir(this.#parent, { recursive: true });
-        this.#staging = await fsp.mkdtemp(path.join(this.#parent, `.${path.basename(this.dest)}.partial-`));
-        return this.#staging;
-    }
-    /** Swaps the staging folder in for DEST (replacing an existing DEST as a whole). */
-    async commit(topMode = 0o755) {
-        const staging = this.#staging;
-        if (!staging)
-            throw new Error('nothing staged');
-        await fsp.chmod(staging, (topMode & 0o777 & ~umask()) | 0o700);
-        let old;
-        try {
-            await fsp.lstat(this.dest);
-            old = path.join(this.#parent, `.${path.basename(this.dest)}.old-${process.pid}-${Date.now().toString(36)}`);
-            await fsp.rename(this.dest, old);
-        }
-        catch (err) {
-            if (err.code !== 'ENOENT')
-                throw err;
-        }
-        try {
-            await fsp.rename(staging, this.dest);
-        }
-        catch (err) {
-            if (old)
-                await fsp.rename(old, this.dest).catch(() => { });
-            throw err;
-        }
-        this.#staging = undefined;
-        if (old)
-            await fsp.rm(old, { recursive: true, force: true });
-    }
-    async abort() {
-        await this.#dropStaging();
-        await removeEmptyParents(this.#parent, this.#created);
-    }
-    async #dropStaging() {
-        if (!this.#staging)
-            return;
-        await fsp.rm(this.#staging, { recursive: true, force: true, maxRetries: 3 });
-        this.#staging = undefined;
-    }
-}
-/** Removes the folders `mkdir -p` created (from `dir` up to `created`), while empty. */
-async function removeEmptyParents(dir, created) {
-    if (!created)
-        return;
-    let cur = dir;
-    for (;;) {
-        try {
-            await fsp.rmdir(cur);
-        }
-        catch {
+    #directory(e) {
+        const rel = this.#policy.relative(e.name, e.type);
+        if (rel === '') {
+            if (e.mode)
+                this.stats.topMode = e.mode & 0o777;
             return;
         }
-        if (cur === created || !isInside(created, cur))
-            return;
-        cur = path.dirname(cur);
+        this.#tree.mkdir(rel, e.mode);
+        this.stats.directories++;
+    }
+    #symlink(e) {
+        const rel = this.#policy.relative(e.name, e.type);
+        this.#policy.checkSymlink(e.name, rel, e.linkname);
+        if (this.#links.has(rel) || this.#tree.exists(rel))
+            refuse(e.name, 'a symlink over another entry');
+        this.#links.add(e.name, rel, e.linkname);
+        this.stats.links++;
+    }
+    #hardLink(e) {
+        const rel = this.#policy.relative(e.name, e.type);
+        // Nothing but extracted files and folders exists in the staging folder yet (symlinks come last),
+        // so a regular file there is one this archive wrote, complete and closed.
+        const target = this.#policy.hardLinkTarget(e.name, e.linkname, (t) => this.#tree.isFile(t));
+        this.#tree.hardLink(target, rel);
+        this.stats.links++;
     }
 }
 
@@ -29625,6 +29872,53 @@ async function runStage(job, deps) {
     return { sha256: d.sha256, bytes: d.bytes, stats: d.result };
 }
 
+;// CONCATENATED MODULE: ./src/archives/worker/protocol.ts
+/**
+ * The messages between the main thread (pool.ts) and the archive worker
+ * (worker.ts). One worker serves several stages at a time: the main thread
+ * sends `{id, job}` (or `{close: true}`); the worker answers with `info` and
+ * `debug` log lines, then `done` or `error`, each tagged with the job's id
+ * (id 0: the worker's own debug lines).
+ *
+ * An error crosses as a WireError and is rebuilt with its class and the
+ * fields the caller's messages depend on (status, phase, code, detail).
+ */
+
+
+
+
+function toWire(err) {
+    const e = err;
+    const wire = {
+        name: e?.name ?? 'Error',
+        message: e?.message ?? String(err),
+        detail: e?.detail ?? e?.stack,
+    };
+    if (typeof e?.code === 'string')
+        wire.code = e.code;
+    if (err instanceof errors_HttpError) {
+        if (err.status !== undefined)
+            wire.status = err.status;
+        wire.phase = err.phase;
+    }
+    return wire;
+}
+/** The error `toWire` described, rebuilt with its class (a plain Error with its code for an unknown one). */
+function fromWire(w) {
+    switch (w.name) {
+        case 'UnsafeArchiveError':
+            return new UnsafeArchiveError(w.message);
+        case 'TarFormatError':
+            return new TarFormatError(w.message, w.code);
+        case 'HttpError':
+            return new HttpError(w.message, { status: w.status, code: w.code, phase: w.phase, detail: w.detail });
+        case 'ActionError':
+            return new ActionError(w.message, { detail: w.detail });
+        default:
+            return Object.assign(new Error(w.message), { code: w.code, stack: w.detail });
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/archives/worker/worker.ts
 /**
  * The stage of stage.ts in a worker thread (bundled separately to
@@ -29632,10 +29926,11 @@ async function runStage(job, deps) {
  * limits, so the chunks that the socket and gunzip leave behind are collected
  * early and memory stays flat whatever the size of the archive (see
  * BENCHMARKS.md); the main thread's collector cannot be tuned from inside the
- * action. One worker serves every archive of the step, several at a time:
- * it receives `{id, job}` and answers with `info`/`debug` log lines, then
- * `done` or `error`, each tagged with the job's id.
+ * action. One worker serves every archive of the step, several at a time
+ * (the messages are protocol.ts's).
  */
+
+
 
 
 
@@ -29652,18 +29947,9 @@ port.on('message', (request) => {
     const debug = (message) => post({ id, type: 'debug', message });
     http ??= new HttpClient({
         ...tuningFromEnv(process.env),
+        wording: ACTION_WORDING,
         debug: (message) => post({ id: 0, type: 'debug', message }),
     });
-    runStage(job, { http, info: (message) => post({ id, type: 'info', message }), debug }).then((r) => post({ id, type: 'done', ...r }), (err) => {
-        const e = err;
-        post({
-            id,
-            type: 'error',
-            name: e?.name ?? 'Error',
-            message: e?.message ?? String(err),
-            code: e?.code,
-            detail: e?.detail ?? e?.stack,
-        });
-    });
+    runStage(job, { http, info: (message) => post({ id, type: 'info', message }), debug }).then((r) => post({ id, type: 'done', ...r }), (err) => post({ id, type: 'error', error: toWire(err) }));
 });
 

@@ -28096,9 +28096,12 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _net_quiet_warnings_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8125);
-/* harmony import */ var _github_secrets_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7025);
-/* harmony import */ var _login_command_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9479);
+/* harmony import */ var node_tty__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7066);
+/* harmony import */ var node_tty__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_tty__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _github_secrets_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7025);
+/* harmony import */ var _login_command_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(694);
 /** The `bitbucket-oauth` command: dispatches to its subcommands (today: `login`). */
+
 
 
 
@@ -28113,14 +28116,16 @@ Run \`bitbucket-oauth login --help\` for its options.
 const write = (stream) => (text) => void stream.write(text);
 const [command, ...rest] = process.argv.slice(2);
 if (command === 'login') {
-    process.exitCode = await (0,_login_command_js__WEBPACK_IMPORTED_MODULE_2__/* .loginCommand */ .n)(rest, {
+    process.exitCode = await (0,_login_command_js__WEBPACK_IMPORTED_MODULE_3__/* .loginCommand */ .n)(rest, {
         env: process.env,
         cwd: process.cwd(),
         platform: process.platform,
         stdout: write(process.stdout),
         stderr: write(process.stderr),
         stdoutIsTerminal: process.stdout.isTTY === true,
-        saveSecret: _github_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .saveSecret */ .Ip,
+        // Questions go to stderr (stdout is the token's), so both must be the terminal.
+        terminal: (0,node_tty__WEBPACK_IMPORTED_MODULE_1__.isatty)(0) && (0,node_tty__WEBPACK_IMPORTED_MODULE_1__.isatty)(2) ? { input: process.stdin, write: write(process.stderr) } : undefined,
+        saveSecret: _github_secrets_js__WEBPACK_IMPORTED_MODULE_2__/* .saveSecret */ .Ip,
     });
 }
 else if (command === '--help' || command === '-h' || command === 'help') {
@@ -28133,6 +28138,30 @@ else {
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 4017:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   M: () => (/* binding */ secretPlace),
+/* harmony export */   Z: () => (/* binding */ describeSecretTarget)
+/* harmony export */ });
+/** Where a GitHub Actions secret is written, and the one way messages describe it. */
+/** Where the secret lives: `repository o/r`, `environment prod of repository o/r`, `organization o`. */
+function secretPlace(target) {
+    if (target.organization)
+        return `organization ${target.organization}`;
+    if (target.environment)
+        return `environment ${target.environment} of repository ${target.repository}`;
+    return `repository ${target.repository}`;
+}
+/** The secret and where it lives, after "secret": `BB of repository o/r`. */
+function describeSecretTarget(target) {
+    return `${target.name} of ${secretPlace(target)}`;
+}
+
 
 /***/ }),
 
@@ -28149,8 +28178,12 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./src/shared/errors.ts
 var errors = __nccwpck_require__(8382);
-// EXTERNAL MODULE: ./src/net/http.ts + 1 modules
-var http = __nccwpck_require__(4320);
+// EXTERNAL MODULE: ./src/net/errors.ts
+var net_errors = __nccwpck_require__(3688);
+// EXTERNAL MODULE: ./src/net/url.ts
+var net_url = __nccwpck_require__(486);
+// EXTERNAL MODULE: ./src/github/secret-target.ts
+var secret_target = __nccwpck_require__(4017);
 ;// CONCATENATED MODULE: ./src/github/sealed-box.ts
 /**
  * Encryption for GitHub secrets: a libsodium sealed box (X25519 +
@@ -28195,20 +28228,24 @@ async function sealBase64(value, publicKeyBase64) {
 
 // EXTERNAL MODULE: ./src/shared/format.ts
 var format = __nccwpck_require__(6338);
+// EXTERNAL MODULE: ./src/shared/wording.ts
+var shared_wording = __nccwpck_require__(8273);
 ;// CONCATENATED MODULE: ./src/github/secrets.ts
 /**
  * Writes a GitHub Actions secret (repository, environment or organization)
  * through GitHub's REST API: fetch the scope's public key, seal the value to
  * it (libsodium sealed box, see sealed-box.ts), PUT it.
  *
- *   saveSecret(http, target, value, debug)
+ *   saveSecret(http, target, value, debug, wording)
  *
  * - `http`: the shared HttpClient (retries 5xx/429/network faults; http only
- *   to loopback hosts, which is how tests point it at emulator/github.ts).
- * - `target`: a SecretTarget from inputs.ts: `name`, `repository`
+ *   to loopback hosts, which is how tests point it at emulator/github/).
+ * - `target`: a SecretTarget (secret-target.ts): `name`, `repository`
  *   (`owner/repo`, unused for an organization secret), `environment`,
  *   `organization`, `githubToken`, `githubApiUrl` (REST root, e.g.
  *   https://api.github.com or https://ghes.example/api/v3).
+ * - `wording`: how the messages name the token, the API root and the secret
+ *   name (the action's inputs or the command's options).
  * - An organization secret that exists keeps its visibility and, for
  *   `selected`, its selected repositories; a new one gets `private`.
  * - Failures reject with an ActionError whose message says what the token
@@ -28219,48 +28256,44 @@ var format = __nccwpck_require__(6338);
 
 
 
+
+
+
 const GITHUB_API_VERSION = '2022-11-28';
 const segment = (s) => encodeURIComponent(s);
 function secretScope(target) {
+    const label = (0,secret_target/* secretPlace */.M)(target);
     if (target.organization) {
-        return {
-            kind: 'organization',
-            collection: `orgs/${segment(target.organization)}/actions/secrets`,
-            label: `organization ${target.organization}`,
-        };
+        return { kind: 'organization', collection: `orgs/${segment(target.organization)}/actions/secrets`, label };
     }
-    const repository = target.repository ?? '';
-    const [owner = '', repo = ''] = repository.split('/');
+    const [owner = '', repo = ''] = (target.repository ?? '').split('/');
     const repoPath = `repos/${segment(owner)}/${segment(repo)}`;
     if (target.environment) {
-        return {
-            kind: 'environment',
-            collection: `${repoPath}/environments/${segment(target.environment)}/secrets`,
-            label: `environment ${target.environment} of repository ${repository}`,
-        };
+        return { kind: 'environment', collection: `${repoPath}/environments/${segment(target.environment)}/secrets`, label };
     }
-    return { kind: 'repository', collection: `${repoPath}/actions/secrets`, label: `repository ${repository}` };
+    return { kind: 'repository', collection: `${repoPath}/actions/secrets`, label };
 }
-async function saveSecret(http, target, value, debug) {
+const saveSecret = async (http, target, value, debug, wording) => {
     const scope = secretScope(target);
-    const api = new GitHubApi(http, target, scope);
+    const api = new GitHubApi(http, target, scope, wording);
     const key = await api.call('GET', `${scope.collection}/public-key`, 'read the public key of');
     const keyId = key.json?.key_id;
     const publicKey = key.json?.key;
     if ((typeof keyId !== 'string' && typeof keyId !== 'number') || typeof publicKey !== 'string') {
-        throw new errors/* ActionError */.l(`GitHub's answer for the public key of ${scope.label} has no key_id and key; check that \`github-api-url\` (${target.githubApiUrl.href}) is the GitHub REST API root.`);
+        throw new errors/* ActionError */.l(`GitHub's answer for the public key of ${scope.label} has no key_id and key; check that ${wording.githubApiUrl.name} (${target.githubApiUrl.href}) is the GitHub REST API root.`);
     }
     debug(`GitHub secret ${target.name}: public key ${keyId} of ${scope.label}`);
     const body = {};
     if (scope.kind === 'organization')
-        Object.assign(body, await organizationAccess(api, scope, target.name, debug));
+        Object.assign(body, await organizationAccess(api, target.name, debug));
     body.encrypted_value = await sealBase64(value, publicKey);
     body.key_id = String(keyId);
     const put = await api.call('PUT', `${scope.collection}/${segment(target.name)}`, 'write secret ' + target.name + ' of', JSON.stringify(body));
     debug(`GitHub secret ${target.name} of ${scope.label}: HTTP ${put.response.status} (${put.response.status === 201 ? 'created' : 'updated'})`);
-}
+};
 /** An existing organization secret's visibility (and selected repositories), or `private` for a new one. */
-async function organizationAccess(api, scope, name, debug) {
+async function organizationAccess(api, name, debug) {
+    const { scope, wording } = api;
     const existing = await api.call('GET', `${scope.collection}/${segment(name)}`, `read secret ${name} of`, undefined, [404]);
     if (existing.response.status === 404) {
         debug(`GitHub secret ${name} does not exist in ${scope.label} yet: it is created with visibility private`);
@@ -28268,7 +28301,7 @@ async function organizationAccess(api, scope, name, debug) {
     }
     const visibility = existing.json?.visibility;
     if (visibility !== 'all' && visibility !== 'private' && visibility !== 'selected') {
-        throw new errors/* ActionError */.l(`GitHub's answer for secret ${name} of ${scope.label} names no visibility (all, private or selected), so it cannot be kept; check \`github-api-url\`.`);
+        throw new errors/* ActionError */.l(`GitHub's answer for secret ${name} of ${scope.label} names no visibility (all, private or selected), so it cannot be kept; check ${wording.githubApiUrl.name}.`);
     }
     if (visibility !== 'selected') {
         debug(`GitHub secret ${name} of ${scope.label} exists with visibility ${visibility}: kept`);
@@ -28280,7 +28313,7 @@ async function organizationAccess(api, scope, name, debug) {
         const repos = list.json?.repositories;
         const total = list.json?.total_count;
         if (!Array.isArray(repos)) {
-            throw new errors/* ActionError */.l(`GitHub's answer listing the repositories selected for secret ${name} of ${scope.label} has no repositories; check \`github-api-url\`.`);
+            throw new errors/* ActionError */.l(`GitHub's answer listing the repositories selected for secret ${name} of ${scope.label} has no repositories; check ${wording.githubApiUrl.name}.`);
         }
         for (const r of repos) {
             if (typeof r?.id === 'number')
@@ -28296,15 +28329,17 @@ async function organizationAccess(api, scope, name, debug) {
 class GitHubApi {
     #http;
     #target;
-    #scope;
-    constructor(http, target, scope) {
+    scope;
+    wording;
+    constructor(http, target, scope, wording) {
         this.#http = http;
         this.#target = target;
-        this.#scope = scope;
+        this.scope = scope;
+        this.wording = wording;
     }
     /** `action` completes "could not ... {scope label}", e.g. "read the public key of". */
     async call(method, path, action, body, accept = []) {
-        const url = (0,http/* joinUrl */.we)(this.#target.githubApiUrl, path);
+        const url = (0,net_url/* joinUrl */.we)(this.#target.githubApiUrl, path);
         const headers = {
             accept: 'application/vnd.github+json',
             'x-github-api-version': GITHUB_API_VERSION,
@@ -28324,8 +28359,8 @@ class GitHubApi {
             });
         }
         catch (err) {
-            if (err instanceof http/* HttpError */.j$ && err.status !== undefined && err.phase === 'request') {
-                throw new errors/* ActionError */.l(`The GitHub API (${url.host}) kept answering HTTP ${err.status} when asked to ${action} ${this.#scope.label}; GitHub may be degraded (https://www.githubstatus.com).`, { cause: err });
+            if (err instanceof net_errors/* HttpError */.j$ && err.status !== undefined && err.phase === 'request') {
+                throw new errors/* ActionError */.l(`The GitHub API (${url.host}) kept answering HTTP ${err.status} when asked to ${action} ${this.scope.label}; GitHub may be degraded (https://www.githubstatus.com).`, { cause: err });
             }
             throw err;
         }
@@ -28337,7 +28372,8 @@ class GitHubApi {
     }
     #failure(response, json, action) {
         const status = response.status;
-        const scope = this.#scope;
+        const { scope, wording } = this;
+        const token = wording.githubToken;
         const message = typeof json?.message === 'string' ? json.message.replace(/\s+/g, ' ').slice(0, 200) : undefined;
         const said = `HTTP ${status}${message ? `: "${message}"` : ''}`;
         const rateLimited = (status === 403 || status === 429) &&
@@ -28345,46 +28381,48 @@ class GitHubApi {
         if (rateLimited) {
             const reset = Number(response.headers['x-ratelimit-reset']);
             const when = Number.isFinite(reset) && reset > 0 ? ` (it resets at ${(0,format/* isoSeconds */.n)(new Date(reset * 1000))})` : '';
-            return new errors/* ActionError */.l(`The \`github-token\` hit GitHub's API rate limit (${said})${when} when asked to ${action} ${scope.label}.`);
+            return new errors/* ActionError */.l(`${(0,shared_wording/* capitalize */.ZH)(token)} hit GitHub's API rate limit (${said})${when} when asked to ${action} ${scope.label}.`);
         }
         if (status === 401) {
-            return new errors/* ActionError */.l(`GitHub refused the \`github-token\` (${said}): it is invalid, expired or revoked. Create a new one (a fine-grained personal access token with "Secrets: read and write", or a GitHub App token) and update the secret that the workflow passes as \`github-token\`.`);
+            return new errors/* ActionError */.l(`GitHub refused ${token} (${said}): it is invalid, expired or revoked. Create a new one (a fine-grained personal access token with "Secrets: read and write", or a GitHub App token) and update the secret that the workflow passes as \`github-token\`.`);
         }
         if (status === 403)
-            return new errors/* ActionError */.l(`The \`github-token\` may not ${action} ${scope.label} (${said}). ${permissionHint(scope, this.#target)}`);
+            return new errors/* ActionError */.l(`${(0,shared_wording/* capitalize */.ZH)(token)} may not ${action} ${scope.label} (${said}). ${permissionHint(scope, this.#target, wording)}`);
         if (status === 404)
-            return new errors/* ActionError */.l(notFoundHint(scope, this.#target, said));
+            return new errors/* ActionError */.l(notFoundHint(scope, this.#target, said, token));
         if (status === 422) {
-            return new errors/* ActionError */.l(`GitHub refused to ${action} ${scope.label} (${said}). Check \`refresh-token-secret\` and the secret's settings in GitHub.`);
+            return new errors/* ActionError */.l(`GitHub refused to ${action} ${scope.label} (${said}). Check ${wording.secretName.name} and the secret's settings in GitHub.`);
         }
         if (status === 429 || status >= 500) {
             return new errors/* ActionError */.l(`The GitHub API answered ${said} after ${response.attempts} attempts when asked to ${action} ${scope.label}; GitHub may be degraded (https://www.githubstatus.com).`);
         }
-        return new errors/* ActionError */.l(`The GitHub API answered ${said} when asked to ${action} ${scope.label}; check \`github-api-url\` and \`github-token\`.`);
+        return new errors/* ActionError */.l(`The GitHub API answered ${said} when asked to ${action} ${scope.label}; check ${wording.githubApiUrl.name} and \`github-token\`.`);
     }
 }
-function permissionHint(scope, target) {
+function permissionHint(scope, target, wording) {
     if (scope.kind === 'organization') {
         return `Give it the organization permission "Secrets: read and write" on ${target.organization}: a fine-grained personal access token of an organization owner with resource owner ${target.organization} and Organization permissions → Secrets: Read and write (a classic token needs the admin:org scope), or a GitHub App installed on ${target.organization} with the organization Secrets permission set to Read and write.`;
     }
     const extra = scope.kind === 'environment' ? ' and Environments: Read and write' : '';
-    return `Give it "Secrets: read and write" on ${target.repository}: a fine-grained personal access token with ${target.repository} under Repository access and Repository permissions → Secrets: Read and write${extra} (a classic token needs the repo scope), or a GitHub App installed on ${target.repository} with the same permission${extra ? 's' : ''}. The workflow's own GITHUB_TOKEN cannot write secrets.`;
+    const hint = `Give it "Secrets: read and write" on ${target.repository}: a fine-grained personal access token with ${target.repository} under Repository access and Repository permissions → Secrets: Read and write${extra} (a classic token needs the repo scope), or a GitHub App installed on ${target.repository} with the same permission${extra ? 's' : ''}.`;
+    return wording.githubTokenNote ? `${hint} ${wording.githubTokenNote}` : hint;
 }
-function notFoundHint(scope, target, said) {
+/** `token`: how the messages name the GitHub token ("the `github-token`"). */
+function notFoundHint(scope, target, said, token) {
     switch (scope.kind) {
         case 'organization':
-            return `GitHub answered ${said} for organization ${target.organization}: it does not exist or is not visible to the \`github-token\`. Check \`secret-organization\`, and that the token's resource owner is that organization (for a GitHub App: that it is installed there).`;
+            return `GitHub answered ${said} for ${scope.label}: it does not exist or is not visible to ${token}. Check \`secret-organization\`, and that the token's resource owner is that organization (for a GitHub App: that it is installed there).`;
         case 'environment':
-            return `GitHub answered ${said} for environment ${target.environment} of repository ${target.repository}: the repository or the environment does not exist, or is not visible to the \`github-token\`. Check \`secret-repository\` and \`secret-environment\` (Settings → Environments; the name must match exactly), and that the token may access ${target.repository}.`;
+            return `GitHub answered ${said} for ${scope.label}: the repository or the environment does not exist, or is not visible to ${token}. Check \`secret-repository\` and \`secret-environment\` (Settings → Environments; the name must match exactly), and that the token may access ${target.repository}.`;
         default:
-            return `GitHub answered ${said} for repository ${target.repository}: it does not exist or is not visible to the \`github-token\`. Check \`secret-repository\`, and that the token may access it (a fine-grained token must list it under Repository access; a GitHub App must be installed on it).`;
+            return `GitHub answered ${said} for ${scope.label}: it does not exist or is not visible to ${token}. Check \`secret-repository\`, and that the token may access it (a fine-grained token must list it under Repository access; a GitHub App must be installed on it).`;
     }
 }
 
 
 /***/ }),
 
-/***/ 9479:
+/***/ 694:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28395,8 +28433,374 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./src/shared/errors.ts
 var errors = __nccwpck_require__(8382);
-// EXTERNAL MODULE: ./src/net/http.ts + 1 modules
-var net_http = __nccwpck_require__(4320);
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(6752);
+// EXTERNAL MODULE: ./src/net/errors.ts
+var net_errors = __nccwpck_require__(3688);
+// EXTERNAL MODULE: ./src/shared/wording.ts
+var wording = __nccwpck_require__(8273);
+;// CONCATENATED MODULE: ./src/net/retry.ts
+/**
+ * When to try again, how long to wait first, and the one loop that does it
+ * (withRetries), used by every request, every body read and every download.
+ *
+ * Only transient faults are retried: network errors, 408, 429 and 5xx. A
+ * request that is not safe to repeat (a refresh-token grant spends the token)
+ * is retried only when it cannot have been processed: the connection was
+ * never made, or the server answered with 429/5xx. A timeout or a reset after
+ * the request was sent is final for it.
+ */
+
+const DEFAULT_RETRY = {
+    attempts: 4,
+    baseDelayMs: 1000,
+    maxDelayMs: 8000,
+    maxRetryAfterMs: 30_000,
+};
+/** 408, 429 and 5xx but 501 (Not Implemented) and 505 (HTTP Version Not Supported), which no retry mends. */
+function isRetryableStatus(status) {
+    if (status === 408 || status === 429)
+        return true;
+    return status >= 500 && status < 600 && status !== 501 && status !== 505;
+}
+/** Error codes meaning the request never reached the server. */
+const NOT_SENT_CODES = new Set([
+    'ECONNREFUSED',
+    'EAI_AGAIN',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'UND_ERR_CONNECT_TIMEOUT',
+    'ECONNABORTED_BEFORE_SEND',
+]);
+/** Error codes meaning the request may have been processed; safe only to repeat idempotent requests. */
+const MAYBE_SENT_CODES = new Set([
+    'ECONNRESET',
+    'EPIPE',
+    'ETIMEDOUT',
+    'UND_ERR_SOCKET',
+    'UND_ERR_HEADERS_TIMEOUT',
+    'UND_ERR_BODY_TIMEOUT',
+    'UND_ERR_CLOSED',
+    'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
+    'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH',
+    'ERR_STREAM_PREMATURE_CLOSE',
+    'Z_BUF_ERROR',
+    'TRUNCATED',
+]);
+function classifyNetworkError(err) {
+    const code = (0,net_errors/* errorCode */.CA)(err);
+    if (code && NOT_SENT_CODES.has(code))
+        return 'not-sent';
+    if (code && MAYBE_SENT_CODES.has(code))
+        return 'maybe-sent';
+    return 'fatal';
+}
+function shouldRetryError(err, idempotent) {
+    const fault = classifyNetworkError(err);
+    return fault === 'not-sent' || (fault === 'maybe-sent' && idempotent);
+}
+/**
+ * `Retry-After` in milliseconds: delta-seconds or an HTTP date.
+ * Undefined when absent or unreadable.
+ */
+function parseRetryAfter(value, now) {
+    if (value === undefined)
+        return undefined;
+    const trimmed = value.trim();
+    if (/^\d+$/.test(trimmed))
+        return Number(trimmed) * 1000;
+    // An HTTP date names its day or month; bare numbers such as "-3" are not dates.
+    const date = /[A-Za-z]/.test(trimmed) ? Date.parse(trimmed) : Number.NaN;
+    if (Number.isNaN(date))
+        return undefined;
+    return Math.max(0, date - now);
+}
+/**
+ * Backoff before retry number `retry` (1 for the first retry): exponential,
+ * capped, with "equal jitter" (half fixed, half random) so that parallel jobs
+ * spread out without ever retrying at once.
+ */
+function backoffDelay(policy, retry, random) {
+    const exp = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
+    return Math.round(exp / 2 + random() * (exp / 2));
+}
+const realSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * Runs `attempt` (given its number, from 1) until it resolves, or until the
+ * policy's attempts, the deadline or `decide` end it. Between attempts it
+ * waits the backoff of `backoffDelay` (or what `decide` names) and writes one
+ * debug line: "LABEL: WHY, retry N in MS ms".
+ */
+async function withRetries(attempt, options) {
+    const { policy } = options;
+    const now = options.now ?? Date.now;
+    const giveUp = (err, n, reason) => options.giveUp ? options.giveUp(err, n, reason) : err;
+    for (let n = 1;; n++) {
+        try {
+            return await attempt(n);
+        }
+        catch (err) {
+            const decision = options.decide(err, n);
+            if (!decision.retry)
+                throw giveUp(err, n, 'final');
+            if (n >= policy.attempts)
+                throw giveUp(err, n, 'attempts');
+            const waitMs = decision.waitMs ?? backoffDelay(policy, n, options.random ?? Math.random);
+            if (options.deadline !== undefined && now() + waitMs >= options.deadline)
+                throw giveUp(err, n, 'deadline');
+            options.debug(`${options.label}: ${decision.why}, retry ${n} in ${waitMs} ms`);
+            options.onRetry?.(err, n, waitMs);
+            await (options.sleep ?? realSleep)(waitMs);
+        }
+    }
+}
+
+// EXTERNAL MODULE: ./src/net/url.ts
+var net_url = __nccwpck_require__(486);
+;// CONCATENATED MODULE: ./src/net/http.ts
+/**
+ * The one HTTP client every request goes through (Bitbucket, its archives,
+ * the GitHub API): undici with timeouts on by default, an overall deadline,
+ * retries decided by error type (see retry.ts), `HTTPS_PROXY`/`HTTP_PROXY`/
+ * `NO_PROXY` honoured, plain http refused except to loopback hosts (url.ts),
+ * and credentials never forwarded to another origin on a redirect.
+ */
+
+
+
+
+
+
+// Imported from here by modules that predate the split into errors.ts and url.ts.
+
+
+const DEFAULT_TIMEOUTS = {
+    connectMs: 10_000,
+    headersMs: 30_000,
+    bodyMs: 30_000,
+    deadlineMs: 50_000,
+};
+const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
+/** A retryable status before the last attempt (its body already drained). */
+class RetryableStatus extends Error {
+    status;
+    retryAfterMs;
+    constructor(status, retryAfterMs) {
+        super(`HTTP ${status}`);
+        this.status = status;
+        this.retryAfterMs = retryAfterMs;
+    }
+}
+/** A body that could not be read, after its headers had come. */
+class BodyFailure extends Error {
+    response;
+    why;
+    constructor(response, why, cause) {
+        super(why, { cause });
+        this.response = response;
+        this.why = why;
+    }
+}
+function flattenHeaders(headers) {
+    const out = {};
+    for (const [key, value] of Object.entries(headers)) {
+        out[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+    }
+    return out;
+}
+function isIdempotent(options) {
+    return options.idempotent ?? !['POST', 'PATCH'].includes(options.method ?? 'GET');
+}
+class HttpClient {
+    timeouts;
+    retry;
+    wording;
+    /** Through HTTPS_PROXY/HTTP_PROXY unless NO_PROXY says otherwise. */
+    #proxied;
+    /** Loopback hosts: never through a proxy (the proxy's loopback is another machine). */
+    #direct;
+    #debug;
+    #sleep;
+    #random;
+    #now;
+    constructor(deps) {
+        this.timeouts = { ...DEFAULT_TIMEOUTS, ...deps.timeouts };
+        this.retry = { ...DEFAULT_RETRY, ...deps.retry };
+        this.wording = deps.wording;
+        const agentOptions = {
+            connect: { timeout: this.timeouts.connectMs },
+            headersTimeout: this.timeouts.headersMs,
+            bodyTimeout: this.timeouts.bodyMs,
+        };
+        this.#proxied = deps.dispatcher ?? new undici/* EnvHttpProxyAgent */.J2(agentOptions);
+        this.#direct = deps.dispatcher ?? new undici/* Agent */.g6(agentOptions);
+        this.#debug = deps.debug ?? (() => { });
+        this.#sleep = deps.sleep;
+        this.#random = deps.random ?? Math.random;
+        this.#now = deps.now ?? Date.now;
+    }
+    /**
+     * Sends a request, following redirects and retrying transient faults, and
+     * resolves with the final response whatever its status (callers decide what
+     * a 4xx means). A retryable status on the last attempt is returned too.
+     * Rejects with an HttpError when no response could be had.
+     */
+    async request(input, options) {
+        const method = options.method ?? 'GET';
+        const idempotent = isIdempotent(options);
+        const started = this.#now();
+        const deadline = started + this.timeouts.deadlineMs;
+        const attempt = async (n) => {
+            const response = await this.#followRedirects(new URL(input), options, method, deadline);
+            response.attempts = n;
+            if (!isRetryableStatus(response.status) || n === this.retry.attempts)
+                return response;
+            const retryAfter = parseRetryAfter(response.headers['retry-after'], this.#now());
+            await response.body.dump().catch(() => { });
+            if (retryAfter !== undefined && retryAfter > this.retry.maxRetryAfterMs) {
+                throw new net_errors/* HttpError */.j$(`${options.what} answered HTTP ${response.status} and asked to retry after ${Math.ceil(retryAfter / 1000)} s, longer than the ${this.retry.maxRetryAfterMs / 1000} s this action waits. ${(0,wording/* capitalize */.ZH)((0,net_errors/* retryLaterAdvice */.pI)(this.wording))}.`, { status: response.status });
+            }
+            throw new RetryableStatus(response.status, retryAfter);
+        };
+        return withRetries(attempt, {
+            ...this.#retryOptions(`${method} ${(0,net_url/* redactUrl */.BO)(input)}`),
+            deadline,
+            decide: (err) => {
+                if (err instanceof RetryableStatus)
+                    return { retry: true, why: err.message, waitMs: err.retryAfterMs };
+                // An ActionError (a refused URL, an HttpError) and the deadline are final; network errors depend.
+                if (err instanceof errors/* ActionError */.l || err instanceof net_errors/* DeadlineError */.j3 || !shouldRetryError(err, idempotent))
+                    return { retry: false };
+                return { retry: true, why: (0,net_errors/* describeNetworkError */.gl)(err, this.timeouts) };
+            },
+            giveUp: (err, attempts) => {
+                if (err instanceof RetryableStatus) {
+                    return new net_errors/* HttpError */.j$(`${options.what} kept answering HTTP ${err.status} for ${Math.round((this.#now() - started) / 1000)} s (${attempts} attempts): the service may be degraded; ${(0,net_errors/* retryLaterAdvice */.pI)(this.wording)}.`, { status: err.status });
+                }
+                if (err instanceof errors/* ActionError */.l)
+                    return err;
+                return this.#networkFailure(options.what, input, err, attempts, idempotent);
+            },
+        });
+    }
+    /**
+     * A request whose body is read as text (small JSON answers). The body too
+     * must arrive within the request's deadline (or `bodyMs` after the headers,
+     * if later); an idempotent request whose body is cut short is tried again,
+     * a request that may have been processed never.
+     */
+    async text(input, options) {
+        const idempotent = isIdempotent(options);
+        const started = this.#now();
+        const attempt = async () => {
+            const response = await this.request(input, options);
+            const limit = Math.max(started + this.timeouts.deadlineMs, this.#now() + this.timeouts.bodyMs) - this.#now();
+            const timer = setTimeout(() => response.body.destroy(new net_errors/* DeadlineError */.j3()), limit);
+            try {
+                return { response, text: await response.text() };
+            }
+            catch (err) {
+                const why = err instanceof net_errors/* DeadlineError */.j3
+                    ? `it did not arrive within ${+(limit / 1000).toFixed(1)} s`
+                    : (0,net_errors/* describeNetworkError */.gl)(err, this.timeouts);
+                throw new BodyFailure(response, why, err);
+            }
+            finally {
+                clearTimeout(timer);
+            }
+        };
+        return withRetries(attempt, {
+            ...this.#retryOptions(`${options.method ?? 'GET'} ${(0,net_url/* redactUrl */.BO)(input)}`),
+            deadline: started + this.timeouts.deadlineMs,
+            decide: (err) => err instanceof BodyFailure && idempotent && !(err.cause instanceof net_errors/* DeadlineError */.j3)
+                ? { retry: true, why: `the body could not be read (${err.why})` }
+                : { retry: false },
+            giveUp: (err) => err instanceof BodyFailure
+                ? new net_errors/* HttpError */.j$(`${options.what} (${err.response.url.host}) answered HTTP ${err.response.status} but the body could not be read: ${err.why}.`, { status: err.response.status, code: (0,net_errors/* errorCode */.CA)(err.cause), cause: err.cause, phase: 'body' })
+                : err,
+        });
+    }
+    async close() {
+        await Promise.all([this.#proxied.close(), this.#direct === this.#proxied ? undefined : this.#direct.close()]);
+    }
+    #retryOptions(label) {
+        return { policy: this.retry, label, debug: this.#debug, sleep: this.#sleep, random: this.#random, now: this.#now };
+    }
+    #networkFailure(what, input, err, attempts, idempotent) {
+        const url = new URL(input);
+        const why = err instanceof net_errors/* DeadlineError */.j3
+            ? `no answer within the ${this.timeouts.deadlineMs / 1000} s deadline`
+            : (0,net_errors/* describeNetworkError */.gl)(err, this.timeouts);
+        const notRetried = classifyNetworkError(err) === 'maybe-sent' && !idempotent
+            ? ' (not retried: the request may have been processed)'
+            : '';
+        const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
+        return new net_errors/* HttpError */.j$(`Could not reach ${what} at ${url.origin}: ${why}${tries}${notRetried}. ${(0,net_errors/* checkNetworkAdvice */.n2)(this.wording)}`, { code: (0,net_errors/* errorCode */.CA)(err), cause: err });
+    }
+    async #followRedirects(url, options, method, deadline) {
+        const origin = url.origin;
+        let maxRedirects = options.maxRedirects ?? (method === 'GET' || method === 'HEAD' ? 5 : 0);
+        let current = url;
+        let currentMethod = method;
+        let body = options.body;
+        for (;;) {
+            (0,net_url/* assertSecureUrl */.be)(current, options.what);
+            const headers = { 'user-agent': 'bitbucket-oauth-action', ...options.headers };
+            if (options.authorization && current.origin === origin)
+                headers.authorization = options.authorization;
+            const response = await this.#once(current, currentMethod, headers, body, deadline);
+            const location = response.headers.location;
+            if (!REDIRECT_STATUS.has(response.status) || !location || maxRedirects <= 0)
+                return response;
+            await response.body.dump().catch(() => { });
+            const next = new URL(location, current);
+            this.#debug(`${currentMethod} ${(0,net_url/* redactUrl */.BO)(current)}: HTTP ${response.status} to ${(0,net_url/* redactUrl */.BO)(next)}${next.origin === origin ? '' : ' (another origin: credentials not forwarded)'}`);
+            if (response.status === 303 ||
+                ((response.status === 301 || response.status === 302) && currentMethod === 'POST')) {
+                currentMethod = 'GET';
+                body = undefined;
+            }
+            current = next;
+            maxRedirects--;
+        }
+    }
+    async #once(url, method, headers, body, deadline) {
+        const remaining = deadline - this.#now();
+        if (remaining <= 0)
+            throw new net_errors/* DeadlineError */.j3();
+        const controller = new AbortController();
+        const timer = setTimeout(() => controller.abort(new net_errors/* DeadlineError */.j3()), remaining);
+        try {
+            const dispatcher = (0,net_url/* isLoopbackHost */.cW)(url.hostname) ? this.#direct : this.#proxied;
+            const res = await dispatcher.request({
+                origin: url.origin,
+                path: url.pathname + url.search,
+                method,
+                headers,
+                body,
+                signal: controller.signal,
+            });
+            this.#debug(`${method} ${(0,net_url/* redactUrl */.BO)(url)}: HTTP ${res.statusCode}`);
+            return {
+                status: res.statusCode,
+                headers: flattenHeaders(res.headers),
+                url,
+                attempts: 1,
+                body: res.body,
+                text: () => res.body.text(),
+            };
+        }
+        catch (err) {
+            if (controller.signal.aborted)
+                throw new net_errors/* DeadlineError */.j3();
+            throw err;
+        }
+        finally {
+            clearTimeout(timer);
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/shared/mask.ts
 /**
  * Every secret goes through here: it is registered with the runner's log
@@ -28458,232 +28862,96 @@ function tuningFromEnv(env) {
 
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: ./src/archives/spec.ts
+;// CONCATENATED MODULE: ./src/shared/validate.ts
 /**
- * The `archives` input: one `WORKSPACE/REPO@REF [-> DEST] [sha256:HEX64]` a
- * line, blank lines and `#` comments ignored. Parsed and checked (DEST inside
- * the workspace) before any network call.
+ * Checks of values that the action's inputs and the command's options share.
+ * Each takes the field the value came from, so that its message names it as
+ * the user set it (see wording.ts).
  */
 
 
 
-const ARCHIVE_FORM = 'WORKSPACE/REPO@REF [-> DEST] [sha256:HEX64]';
-// Bitbucket workspace IDs and repository slugs: letters, digits, `-`, `_`, `.`.
-const SLUG = '[A-Za-z0-9][A-Za-z0-9._-]*';
-const LINE = new RegExp(`^(${SLUG})/(${SLUG})@(\\S+?)(?:\\s+->\\s+(\\S+))?(?:\\s+sha256:([0-9a-fA-F]{64}))?$`);
-// A git ref name: no spaces, no `..`, no control characters, none of ~^:?*[\ and no leading `-`.
-// eslint-disable-next-line no-control-regex -- refusing control characters is the point
-const REF = /^(?!-)(?!.*\.\.)(?!.*\/\/)(?!.*@\{)[^\s~^:?*[\\\x00-\x1f\x7f]+(?<![./])$/;
-function spec_parseArchives(text, workspaceDir) {
-    const specs = [];
-    const root = path.resolve(workspaceDir);
-    const lines = text.split(/\r?\n/);
-    for (let i = 0; i < lines.length; i++) {
-        const raw = lines[i].trim();
-        if (raw === '' || raw.startsWith('#'))
-            continue;
-        const lineNo = i + 1;
-        const m = LINE.exec(raw);
-        if (!m) {
-            throw new ActionError(`archives line ${lineNo} ("${raw}") is not of the form ${ARCHIVE_FORM}, e.g. "myteam/shared-lib@v1.2.0 -> vendor/shared-lib".`);
-        }
-        const [, workspace, repo, ref, destRaw, sha] = m;
-        if (!REF.test(ref)) {
-            throw new ActionError(`archives line ${lineNo}: "${ref}" is not a valid tag, branch or commit name (expected ${ARCHIVE_FORM}).`);
-        }
-        if (ref.includes('->')) {
-            throw new ActionError(`archives line ${lineNo} ("${raw}"): put spaces around "->" (expected ${ARCHIVE_FORM}).`);
-        }
-        const dest = path.resolve(root, destRaw ?? repo);
-        const problem = destProblem(dest, root);
-        if (problem)
-            throw new ActionError(`archives line ${lineNo}: DEST "${destRaw ?? repo}" ${problem}; name a folder inside it.`);
-        specs.push({ line: lineNo, workspace, repo, ref, dest, sha256: sha?.toLowerCase() });
-    }
-    const seen = new Map();
-    for (const spec of specs) {
-        for (const [other, line] of seen) {
-            if (other === spec.dest || spec.dest.startsWith(other + path.sep) || other.startsWith(spec.dest + path.sep)) {
-                throw new ActionError(`archives lines ${line} and ${spec.line} write to overlapping folders (${path.relative(root, other)}, ${path.relative(root, spec.dest)}); give each its own DEST.`);
-            }
-        }
-        seen.set(spec.dest, spec.line);
-    }
-    return specs;
-}
-/** The real path of `p`, or of its deepest existing ancestor joined with the rest. */
-function realish(p) {
-    const missing = [];
-    let current = p;
-    for (;;) {
-        try {
-            return path.join(fs.realpathSync(current), ...missing.reverse());
-        }
-        catch {
-            const parent = path.dirname(current);
-            if (parent === current)
-                return p;
-            missing.push(path.basename(current));
-            current = parent;
-        }
-    }
-}
-/**
- * Why `dest` may not receive an archive, or undefined: it must lie strictly
- * inside the workspace, also once symbolic links are followed, and not in
- * the checkout's `.git`. Checked when parsing and again before extracting.
- */
-function destProblem(dest, workspace) {
-    const root = path.resolve(workspace);
-    const inside = (p, base) => {
-        const rel = path.relative(base, p);
-        return rel !== '' && rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel);
-    };
-    if (path.resolve(dest) === root)
-        return 'is the workspace itself, which would be replaced as a whole';
-    if (!inside(path.resolve(dest), root))
-        return `leaves the workspace (${root})`;
-    const realRoot = realish(root);
-    if (!inside(realish(dest), realRoot))
-        return `leaves the workspace through a symbolic link (${root})`;
-    if (path.relative(realRoot, realish(dest)).split(path.sep)[0] === '.git')
-        return "is inside the checkout's .git folder";
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/action/inputs.ts
-/**
- * Reads and validates every input before any network call. Secret inputs are
- * masked first, before anything else can print them.
- */
-
-
-
-
-
-const SECRET_INPUTS = (/* unused pure expression or super */ null && (['client-secret', 'refresh-token', 'github-token']));
-/** Masks the secret inputs; call before anything is logged. */
-function inputs_maskSecretInputs(getInput, masker) {
-    for (const name of SECRET_INPUTS)
-        masker.add(getInput(name));
-}
-function required(getInput, name, hint) {
-    const value = getInput(name);
-    if (!value)
-        throw new ActionError(`Input \`${name}\` is required: ${hint}`);
-    return value;
-}
-/** Parses a site or API root; the path is kept, without a trailing slash. */
-function parseBaseUrl(value, input) {
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        throw new errors/* ActionError */.l(`Input \`${input}\` is not a URL: "${value}".`);
-    }
-    if (url.username || url.password)
-        throw new errors/* ActionError */.l(`Input \`${input}\` must not carry credentials in the URL.`);
-    if (url.search || url.hash)
-        throw new errors/* ActionError */.l(`Input \`${input}\` must be a plain root URL, without "?" or "#".`);
-    (0,net_http/* assertSecureUrl */.be)(url, `input \`${input}\``);
-    url.pathname = url.pathname.replace(/\/+$/, '');
-    return url;
-}
-function parseBoolean(getInput, name) {
-    const value = getInput(name);
-    if (value === '' || /^(false|False|FALSE)$/.test(value))
-        return false;
-    if (/^(true|True|TRUE)$/.test(value))
-        return true;
-    throw new ActionError(`Input \`${name}\` must be true or false, got "${value}".`);
-}
-function parseScopes(value) {
-    return [...new Set(value.split(/[\s,]+/).filter(Boolean))];
-}
 /** A secret or environment variable name: letters, digits and `_`, not starting with a digit. */
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** A GitHub `owner/repo`. */
 const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
 /** A GitHub user or organization name. */
 const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/;
-function validateSecretName(name, input) {
+function isVariableName(name) {
+    return NAME.test(name);
+}
+/** Parses a site or API root; the path is kept, without a trailing slash. */
+function parseBaseUrl(value, field) {
+    const subject = (0,wording/* capitalize */.ZH)((0,wording/* fieldPhrase */.w8)(field));
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        throw new errors/* ActionError */.l(`${subject} is not a URL: "${value}".`);
+    }
+    if (url.username || url.password)
+        throw new errors/* ActionError */.l(`${subject} must not carry credentials in the URL.`);
+    if (url.search || url.hash)
+        throw new errors/* ActionError */.l(`${subject} must be a plain root URL, without "?" or "#".`);
+    (0,net_url/* assertSecureUrl */.be)(url, (0,wording/* fieldPhrase */.w8)(field));
+    url.pathname = url.pathname.replace(/\/+$/, '');
+    return url;
+}
+function validateSecretName(name, field) {
     if (!NAME.test(name) || /^GITHUB_/i.test(name)) {
-        throw new errors/* ActionError */.l(`Input \`${input}\` "${name}" is not a valid GitHub secret name: letters, digits and _ only, not starting with a digit or GITHUB_.`);
+        throw new errors/* ActionError */.l(`${(0,wording/* capitalize */.ZH)((0,wording/* fieldPhrase */.w8)(field))} "${name}" is not a valid GitHub secret name: letters, digits and _ only, not starting with a digit or GITHUB_.`);
     }
 }
-function readSecretTarget(getInput, hasRefreshToken) {
-    const name = getInput('refresh-token-secret');
-    if (!name)
-        return undefined;
-    validateSecretName(name, 'refresh-token-secret');
-    if (!hasRefreshToken) {
-        throw new ActionError('Input `refresh-token-secret` needs a `refresh-token`: without one the client_credentials grant is used, which issues no refresh token to save.');
-    }
-    const githubToken = required(getInput, 'github-token', 'with `refresh-token-secret` the action writes the rotated refresh token to a secret, which needs a fine-grained PAT with "Secrets: read and write" or a GitHub App token (README: "Refresh tokens rotate").');
-    const environment = getInput('secret-environment') || undefined;
-    const organization = getInput('secret-organization') || undefined;
-    if (environment && organization) {
-        throw new ActionError('Inputs `secret-environment` and `secret-organization` exclude each other: a secret belongs to an environment or to an organization, not both.');
-    }
-    if (organization && !OWNER.test(organization)) {
-        throw new ActionError(`Input \`secret-organization\` "${organization}" is not an organization name.`);
-    }
-    let repository = getInput('secret-repository') || undefined;
-    if (!organization) {
-        if (!repository)
-            throw new ActionError('Input `secret-repository` is empty: name the `owner/repo` that holds the secret.');
-        if (!REPOSITORY.test(repository))
-            throw new ActionError(`Input \`secret-repository\` "${repository}" is not of the form owner/repo.`);
-    }
-    else {
-        repository = undefined;
-    }
-    const githubApiUrl = parseBaseUrl(getInput('github-api-url') || 'https://api.github.com', 'github-api-url');
-    return { name, repository, environment, organization, githubToken, githubApiUrl };
+function validateOrganization(name, field) {
+    if (!OWNER.test(name))
+        throw new errors/* ActionError */.l(`${(0,wording/* capitalize */.ZH)((0,wording/* fieldPhrase */.w8)(field))} "${name}" is not an organization name.`);
 }
-function inputs_readConfig(getInput, env) {
-    const clientId = required(getInput, 'client-id', "the OAuth consumer's Key (Workspace settings → OAuth consumers).");
-    const clientSecret = required(getInput, 'client-secret', "the OAuth consumer's Secret.");
-    const refreshToken = getInput('refresh-token') || undefined;
-    const bitbucketUrl = parseBaseUrl(getInput('bitbucket-url') || 'https://bitbucket.org', 'bitbucket-url');
-    const apiUrl = parseBaseUrl(getInput('api-url') || 'https://api.bitbucket.org/2.0', 'api-url');
-    const exportEnv = getInput('export-env') || undefined;
-    if (exportEnv && !NAME.test(exportEnv)) {
-        throw new ActionError(`Input \`export-env\` "${exportEnv}" is not a valid environment variable name (letters, digits, _); leave it empty to export nothing.`);
+/** `form` is how the field's help writes the value: "owner/repo", "OWNER/REPO". */
+function validateRepository(repository, field, form) {
+    if (!REPOSITORY.test(repository)) {
+        throw new errors/* ActionError */.l(`${(0,wording/* capitalize */.ZH)((0,wording/* fieldPhrase */.w8)(field))} "${repository}" is not of the form ${form}.`);
     }
-    const workspace = path.resolve(env.GITHUB_WORKSPACE || process.cwd());
-    const runnerTemp = path.resolve(env.RUNNER_TEMP || os.tmpdir());
-    return {
-        clientId,
-        clientSecret,
-        refreshToken,
-        bitbucketUrl,
-        tokenUrl: joinUrl(bitbucketUrl, 'site/oauth2/access_token'),
-        apiUrl,
-        exportEnv,
-        requiredScopes: parseScopes(getInput('required-scopes')),
-        secret: readSecretTarget(getInput, refreshToken !== undefined),
-        archives: parseArchives(getInput('archives'), workspace),
-        cache: parseBoolean(getInput, 'cache'),
-        gitCredentials: parseBoolean(getInput, 'git-credentials'),
-        workspace,
-        runnerTemp,
-    };
 }
+
+;// CONCATENATED MODULE: ./src/login/wording.ts
+/**
+ * How the messages of `bitbucket-oauth login` name what the user sets: its
+ * options and environment variables, where the action names its inputs.
+ */
+
+const CLI_WORDING = {
+    clientCredentials: '--client-id and --client-secret (BITBUCKET_CLIENT_ID, BITBUCKET_CLIENT_SECRET)',
+    bitbucketUrl: (0,wording/* option */.uK)('--bitbucket-url'),
+    githubToken: 'the GitHub token in GH_TOKEN/GITHUB_TOKEN',
+    githubApiUrl: (0,wording/* variable */.bv)('GITHUB_API_URL'),
+    secretName: (0,wording/* option */.uK)('--secret'),
+    // The token comes from the user, not from a workflow.
+    githubTokenNote: '',
+    retryAdvice: 'run bitbucket-oauth login again',
+    network: 'the network',
+};
+/** The same, when the GitHub token is the GitHub CLI's (neither GH_TOKEN nor GITHUB_TOKEN was set). */
+const GH_CLI_WORDING = {
+    ...CLI_WORDING,
+    githubToken: "the GitHub CLI's token (gh auth token)",
+    githubTokenNote: "The GitHub CLI's token carries the scopes gh was logged in with: `gh auth refresh --scopes repo` adds what a repository or environment secret needs (admin:org for an organization secret); or set GH_TOKEN to another token.",
+};
+/** The options that only the command's own checks name. */
+const CLI_OPTIONS = {
+    repo: (0,wording/* option */.uK)('--repo'),
+    organization: (0,wording/* option */.uK)('--organization'),
+    clientIdSecret: (0,wording/* option */.uK)('--client-id-secret'),
+    clientSecretSecret: (0,wording/* option */.uK)('--client-secret-secret'),
+};
 
 ;// CONCATENATED MODULE: ./src/login/args.ts
 /**
- * The options of `bitbucket-oauth login` (interface.md, "The `login` command"),
- * read from argv and the environment, validated before anything listens or
- * opens a browser.
+ * The options of `bitbucket-oauth login` (README: "Getting the first refresh
+ * token"), read from argv and the environment, validated before anything
+ * listens or opens a browser.
  */
+
 
 
 
@@ -28694,6 +28962,8 @@ class UsageError extends errors/* ActionError */.l {
         this.name = 'UsageError';
     }
 }
+const DEFAULT_CLIENT_ID_SECRET = 'BITBUCKET_CLIENT_ID';
+const DEFAULT_CLIENT_SECRET_SECRET = 'BITBUCKET_CLIENT_SECRET';
 const DEFAULT_PORT = 8976;
 const DEFAULT_TIMEOUT_SECONDS = 300;
 const LOGIN_HELP = `Usage: bitbucket-oauth login [options]
@@ -28701,25 +28971,32 @@ const LOGIN_HELP = `Usage: bitbucket-oauth login [options]
 Gets the first Bitbucket refresh token for an OAuth consumer, once, in your
 browser. It listens on http://localhost:PORT/, prints an authorize URL (on
 stderr) and opens it; you click "Grant access" in Bitbucket; Bitbucket sends
-your browser back to the command, which exchanges the code and prints ONLY
-the refresh token on stdout:
+your browser back to the command, which exchanges the code.
 
-  export BITBUCKET_CLIENT_ID=<consumer Key>
-  read -rs BITBUCKET_CLIENT_SECRET && export BITBUCKET_CLIENT_SECRET
+From a new consumer to a working workflow, in the repository's clone:
+
+  bitbucket-oauth login --secret BITBUCKET_REFRESH_TOKEN --store-consumer
+
+It asks for the consumer's Key and Secret (the Secret is not shown), stores
+the refresh token, the Key and the Secret as GitHub secrets of the origin
+remote's repository (with the GitHub CLI's token, or $GH_TOKEN), and prints
+the workflow step that uses them.
+
+Without --secret it prints ONLY the refresh token on stdout:
+
   bitbucket-oauth login | gh secret set BITBUCKET_REFRESH_TOKEN
 
-or stores it as a GitHub secret itself:
-
-  GH_TOKEN=$(gh auth token) bitbucket-oauth login --secret BITBUCKET_REFRESH_TOKEN
-
 The consumer (Bitbucket: Workspace settings > OAuth consumers) must have the
-callback URL http://localhost:8976 (or http://localhost:PORT with --port).
+callback URL http://localhost:${DEFAULT_PORT} (or http://localhost:PORT with --port).
 
 Options:
-  --client-id KEY        the consumer's Key (default: $BITBUCKET_CLIENT_ID)
-  --client-secret SECRET the consumer's Secret (default: $BITBUCKET_CLIENT_SECRET).
-                         Prefer the environment variable: a command line is
-                         visible to other processes (ps) and kept in shell history.
+  --client-id KEY        the consumer's Key (default: $BITBUCKET_CLIENT_ID;
+                         asked for on a terminal when neither is given)
+  --client-secret SECRET the consumer's Secret (default: $BITBUCKET_CLIENT_SECRET;
+                         asked for on a terminal, without echo, when neither
+                         is given). Prefer the prompt or the environment
+                         variable: a command line is visible to other
+                         processes (ps) and kept in shell history.
   --bitbucket-url URL    site root (default: https://bitbucket.org); plain
                          http:// only for loopback hosts
   --port N               callback port (default: ${DEFAULT_PORT}); must match the
@@ -28728,12 +29005,20 @@ Options:
                          (on another machine: forward the port, ssh -L N:localhost:N)
   --timeout SECONDS      how long to wait for the browser (default: ${DEFAULT_TIMEOUT_SECONDS})
   --secret NAME          store the refresh token as this GitHub Actions secret
-                         instead of printing it; needs a token allowed to write
-                         secrets in $GH_TOKEN or $GITHUB_TOKEN (e.g. gh auth token)
+                         instead of printing it, then print the workflow step
+                         that uses it; the GitHub token that writes it comes
+                         from $GH_TOKEN, $GITHUB_TOKEN, or the GitHub CLI
+                         (gh auth token) when gh is installed and logged in
   --repo OWNER/REPO      repository of the secret (default: the GitHub
                          repository of this directory's "origin" remote)
   --environment NAME     make it a secret of this deployment environment
   --organization ORG     make it an organization secret instead
+  --store-consumer       with --secret: also store the consumer's Key and
+                         Secret as secrets ${DEFAULT_CLIENT_ID_SECRET} and
+                         ${DEFAULT_CLIENT_SECRET_SECRET}, in the same place, after the
+                         refresh token
+  --client-id-secret NAME      the secret for the Key (with --store-consumer)
+  --client-secret-secret NAME  the secret for the Secret (with --store-consumer)
   -h, --help             show this help
 
 Environment: BITBUCKET_CLIENT_ID, BITBUCKET_CLIENT_SECRET, GH_TOKEN or
@@ -28742,9 +29027,24 @@ Enterprise Server: https://HOST/api/v3), BROWSER (command that opens the URL),
 HTTPS_PROXY / NO_PROXY.
 
 Exit status: 0 with the token printed (or stored); 1 when the authorization
-failed (denied, wrong state, failed exchange, timeout, port in use); 2 for a
-usage error. Nothing is printed on stdout unless it succeeded.
+failed (denied, failed exchange, timeout, port in use, a secret not stored);
+2 for a usage error (also: no consumer given and no terminal to ask on); 130
+when stopped at a prompt. Nothing is printed on stdout unless it succeeded.
 `;
+/**
+ * The consumer's Key or Secret is missing and there is no terminal to ask
+ * on: names the options and the variables that give them.
+ */
+function missingConsumerError(options) {
+    const where = '(Bitbucket: Workspace settings > OAuth consumers > click the consumer)';
+    if (!options.clientId && !options.clientSecret) {
+        return new UsageError(`No OAuth consumer Key and Secret, and no terminal to ask for them on: set BITBUCKET_CLIENT_ID and BITBUCKET_CLIENT_SECRET (or pass --client-id and --client-secret) to the consumer's Key and Secret ${where}, or run the command on a terminal.`);
+    }
+    const [what, variable, flag] = options.clientId
+        ? ['Secret', 'BITBUCKET_CLIENT_SECRET', '--client-secret']
+        : ['Key', 'BITBUCKET_CLIENT_ID', '--client-id'];
+    return new UsageError(`No OAuth consumer ${what}, and no terminal to ask for it on: set ${variable} (or pass ${flag}) to the consumer's ${what} ${where}, or run the command on a terminal.`);
+}
 function positiveNumber(value, option, { integer, max }) {
     const n = Number(value);
     if (value.trim() === '' || !Number.isFinite(n) || n <= 0 || n > max || (integer && !Number.isInteger(n))) {
@@ -28752,34 +29052,44 @@ function positiveNumber(value, option, { integer, max }) {
     }
     return n;
 }
-function parseLoginArgs(argv, env) {
-    let values;
+const OPTIONS = {
+    help: { type: 'boolean', short: 'h' },
+    'client-id': { type: 'string' },
+    'client-secret': { type: 'string' },
+    'bitbucket-url': { type: 'string' },
+    port: { type: 'string' },
+    'no-open': { type: 'boolean' },
+    timeout: { type: 'string' },
+    secret: { type: 'string' },
+    repo: { type: 'string' },
+    environment: { type: 'string' },
+    organization: { type: 'string' },
+    'store-consumer': { type: 'boolean' },
+    'client-id-secret': { type: 'string' },
+    'client-secret-secret': { type: 'string' },
+};
+/** argv as parseArgs reads it; its errors become usage errors. */
+function readArgv(argv) {
     try {
-        ;
-        ({ values } = (0,external_node_util_.parseArgs)({
-            args: argv,
-            allowPositionals: false,
-            strict: true,
-            options: {
-                help: { type: 'boolean', short: 'h' },
-                'client-id': { type: 'string' },
-                'client-secret': { type: 'string' },
-                'bitbucket-url': { type: 'string' },
-                port: { type: 'string' },
-                'no-open': { type: 'boolean' },
-                timeout: { type: 'string' },
-                secret: { type: 'string' },
-                repo: { type: 'string' },
-                environment: { type: 'string' },
-                organization: { type: 'string' },
-            },
-        }));
+        return (0,external_node_util_.parseArgs)({ args: argv, allowPositionals: false, strict: true, options: OPTIONS }).values;
     }
     catch (err) {
         // parseArgs's messages name the option; drop its own advice (`--` for positionals).
         const message = err.message.split('\n')[0].replace(/\. To specify a positional argument.*$/, '.');
         throw new UsageError(message.endsWith('.') ? message : `${message}.`);
     }
+}
+/** A shared check (validate.ts) whose failure is a usage error. */
+function usage(check) {
+    try {
+        return check();
+    }
+    catch (err) {
+        throw new UsageError(err.message);
+    }
+}
+function parseLoginArgs(argv, env) {
+    const values = readArgv(argv);
     const help = values.help === true;
     const clientId = values['client-id'] ?? env.BITBUCKET_CLIENT_ID ?? '';
     const clientSecret = values['client-secret'] ?? env.BITBUCKET_CLIENT_SECRET ?? '';
@@ -28796,60 +29106,59 @@ function parseLoginArgs(argv, env) {
     };
     if (help)
         return options;
-    if (!clientId)
-        throw new UsageError("No OAuth consumer Key: set BITBUCKET_CLIENT_ID (or pass --client-id) to the consumer's Key (Bitbucket: Workspace settings > OAuth consumers).");
-    if (!clientSecret)
-        throw new UsageError("No OAuth consumer Secret: set BITBUCKET_CLIENT_SECRET to the consumer's Secret.");
-    options.bitbucketUrl = parseOptionUrl(values['bitbucket-url'] ?? 'https://bitbucket.org');
+    options.bitbucketUrl = usage(() => parseBaseUrl(values['bitbucket-url'] ?? 'https://bitbucket.org', CLI_WORDING.bitbucketUrl));
     if (values.port !== undefined)
         options.port = positiveNumber(values.port, '--port', { integer: true, max: 65535 });
     if (values.timeout !== undefined)
         options.timeoutMs = Math.round(positiveNumber(values.timeout, '--timeout', { integer: false, max: 86_400 }) * 1000);
-    const secretName = values.secret;
-    const scoped = ['repo', 'environment', 'organization'].filter((k) => values[k] !== undefined);
-    if (secretName === undefined) {
-        if (scoped.length)
-            throw new UsageError(`Option --${scoped[0]} only goes with --secret NAME.`);
-        return options;
-    }
-    try {
-        validateSecretName(secretName, 'secret');
-    }
-    catch (err) {
-        throw new UsageError(err.message.replace('Input `secret`', 'Option --secret'));
-    }
-    if (values.environment !== undefined && values.organization !== undefined) {
-        throw new UsageError('Options --environment and --organization exclude each other: a secret belongs to an environment of a repository or to an organization.');
-    }
-    if (values.repo !== undefined && values.organization !== undefined) {
-        throw new UsageError('Options --repo and --organization exclude each other: an organization secret belongs to no single repository.');
-    }
-    if (values.repo !== undefined && !REPOSITORY.test(values.repo)) {
-        throw new UsageError(`Option --repo "${values.repo}" is not of the form OWNER/REPO.`);
-    }
-    if (values.organization !== undefined && !OWNER.test(values.organization)) {
-        throw new UsageError(`Option --organization "${values.organization}" is not an organization name.`);
-    }
-    if (values.environment !== undefined && values.environment.trim() === '') {
-        throw new UsageError('Option --environment needs the name of a deployment environment.');
-    }
-    options.secret = {
-        name: secretName,
-        repository: values.repo,
-        environment: values.environment,
-        organization: values.organization,
-    };
+    options.secret = parseSecretRequest(values);
     return options;
 }
-function parseOptionUrl(value) {
-    try {
-        return parseBaseUrl(value, 'bitbucket-url');
+/** `--secret NAME` and the options that place it; undefined without --secret. */
+function parseSecretRequest(values) {
+    const name = values.secret;
+    const renamed = ['client-id-secret', 'client-secret-secret'].find((k) => values[k] !== undefined);
+    if (renamed && values['store-consumer'] !== true)
+        throw new UsageError(`Option --${renamed} only goes with --secret NAME --store-consumer.`);
+    const scoped = ['repo', 'environment', 'organization', 'store-consumer'].filter((k) => values[k] !== undefined);
+    if (name === undefined) {
+        if (scoped.length)
+            throw new UsageError(`Option --${scoped[0]} only goes with --secret NAME.`);
+        return undefined;
     }
-    catch (err) {
-        throw new UsageError(err.message
-            .replace('Input `bitbucket-url`', 'Option --bitbucket-url')
-            .replace('input `bitbucket-url`', 'option --bitbucket-url'));
+    const { repo, environment, organization } = values;
+    usage(() => validateSecretName(name, CLI_WORDING.secretName));
+    if (environment !== undefined && organization !== undefined) {
+        throw new UsageError('Options --environment and --organization exclude each other: a secret belongs to an environment of a repository or to an organization.');
     }
+    if (repo !== undefined && organization !== undefined) {
+        throw new UsageError('Options --repo and --organization exclude each other: an organization secret belongs to no single repository.');
+    }
+    if (repo !== undefined)
+        usage(() => validateRepository(repo, CLI_OPTIONS.repo, 'OWNER/REPO'));
+    if (organization !== undefined)
+        usage(() => validateOrganization(organization, CLI_OPTIONS.organization));
+    if (environment !== undefined && environment.trim() === '') {
+        throw new UsageError('Option --environment needs the name of a deployment environment.');
+    }
+    return { name, repository: repo, environment, organization, consumer: parseConsumerNames(values, name) };
+}
+/** `--store-consumer` with the names it stores under; every name a valid secret name, the three all different. */
+function parseConsumerNames(values, refreshTokenName) {
+    if (values['store-consumer'] !== true)
+        return undefined;
+    const names = {
+        clientId: values['client-id-secret'] ?? DEFAULT_CLIENT_ID_SECRET,
+        clientSecret: values['client-secret-secret'] ?? DEFAULT_CLIENT_SECRET_SECRET,
+    };
+    usage(() => validateSecretName(names.clientId, CLI_OPTIONS.clientIdSecret));
+    usage(() => validateSecretName(names.clientSecret, CLI_OPTIONS.clientSecretSecret));
+    const all = [refreshTokenName, names.clientId, names.clientSecret];
+    const twice = all.find((n, i) => all.findIndex((m) => m.toUpperCase() === n.toUpperCase()) !== i);
+    if (twice !== undefined) {
+        throw new UsageError(`The refresh token (--secret), the consumer's Key (--client-id-secret, default ${DEFAULT_CLIENT_ID_SECRET}) and its Secret (--client-secret-secret, default ${DEFAULT_CLIENT_SECRET_SECRET}) need three different secret names, but ${twice} is used twice (GitHub ignores case in secret names).`);
+    }
+    return names;
 }
 
 ;// CONCATENATED MODULE: external "node:child_process"
@@ -28991,18 +29300,47 @@ function portError(err, port, host) {
 }
 /** Errors that mean "this machine has no IPv6 loopback", not "someone else has the port". */
 const NO_IPV6 = new Set(['EADDRNOTAVAIL', 'EAFNOSUPPORT', 'EINVAL', 'EPROTONOSUPPORT']);
-async function startCallbackServer(port) {
-    const allowedHosts = new Set([`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`]);
-    let delivered = false;
-    let deliver;
-    let pending;
-    const handler = (req, res) => {
-        const send = (status, html) => new Promise((resolve) => {
-            if (res.writableEnded || res.destroyed)
-                return resolve();
-            res.writeHead(status, { ...HEADERS, 'content-length': String(Buffer.byteLength(html)) });
-            res.end(html, () => resolve());
+/** Holds the first callback until the flow waits for it; later ones are refused. */
+class CallbackSlot {
+    taken = false;
+    #pending;
+    #deliver;
+    put(callback) {
+        this.taken = true;
+        if (this.#deliver)
+            this.#deliver(callback);
+        else
+            this.#pending = callback;
+    }
+    wait(timeoutMs) {
+        if (this.#pending)
+            return Promise.resolve(this.#pending);
+        return new Promise((resolve) => {
+            const timer = setTimeout(() => {
+                this.#deliver = undefined;
+                resolve(undefined);
+            }, timeoutMs);
+            this.#deliver = (cb) => {
+                clearTimeout(timer);
+                resolve(cb);
+            };
         });
+    }
+}
+/** Answers with a page (once); resolves when it is sent, or at once when the browser is gone. */
+function responder(res) {
+    return (status, html) => new Promise((resolve) => {
+        if (res.writableEnded || res.destroyed)
+            return resolve();
+        res.writeHead(status, { ...HEADERS, 'content-length': String(Buffer.byteLength(html)) });
+        res.end(html, () => resolve());
+    });
+}
+/** GET / with a loopback Host: the callback goes into the slot; anything else gets a short answer. */
+function callbackHandler(port, slot) {
+    const allowedHosts = new Set([`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`]);
+    return (req, res) => {
+        const send = responder(res);
         if (!allowedHosts.has((req.headers.host ?? '').toLowerCase())) {
             void send(400, 'Unexpected Host header.\n');
             return;
@@ -29021,23 +29359,23 @@ async function startCallbackServer(port) {
             void send(200, waitingPage());
             return;
         }
-        if (delivered) {
+        if (slot.taken) {
             void send(409, alreadyAnsweredPage());
             return;
         }
-        delivered = true;
-        const callback = { params: url.searchParams, respond: send };
-        if (deliver)
-            deliver(callback);
-        else
-            pending = callback;
+        slot.put({ params: url.searchParams, respond: send });
     };
-    const servers = [];
-    const addresses = [];
-    const closeAll = () => Promise.all(servers.map((s) => new Promise((resolve) => {
+}
+function closeServers(servers) {
+    return Promise.all(servers.map((s) => new Promise((resolve) => {
         s.closeAllConnections();
         s.close(() => resolve());
     }))).then(() => undefined);
+}
+/** Listens on 127.0.0.1 and, when the machine has it, on ::1. */
+async function listenOnLoopback(port, handler) {
+    const servers = [];
+    const addresses = [];
     for (const host of ['127.0.0.1', '::1']) {
         const server = external_node_http_default().createServer({ requestTimeout: 30_000 }, handler);
         try {
@@ -29047,49 +29385,71 @@ async function startCallbackServer(port) {
             const e = err;
             if (host === '::1' && e.code && NO_IPV6.has(e.code))
                 continue;
-            await closeAll();
+            await closeServers(servers);
             throw portError(e, port, host);
         }
         server.keepAliveTimeout = 1000;
         servers.push(server);
         addresses.push(host);
     }
+    return { addresses, close: () => closeServers(servers) };
+}
+async function startCallbackServer(port) {
+    const slot = new CallbackSlot();
+    const { addresses, close } = await listenOnLoopback(port, callbackHandler(port, slot));
     return {
         port,
         redirectUri: `http://localhost:${port}/`,
         addresses,
-        wait(timeoutMs) {
-            if (pending)
-                return Promise.resolve(pending);
-            return new Promise((resolve) => {
-                const timer = setTimeout(() => {
-                    deliver = undefined;
-                    resolve(undefined);
-                }, timeoutMs);
-                deliver = (cb) => {
-                    clearTimeout(timer);
-                    resolve(cb);
-                };
-            });
-        },
-        close: closeAll,
+        wait: (timeoutMs) => slot.wait(timeoutMs),
+        close,
     };
 }
 
 // EXTERNAL MODULE: ./src/shared/format.ts
 var format = __nccwpck_require__(6338);
+;// CONCATENATED MODULE: ./src/bitbucket/scopes.ts
+/** Scopes: which required ones a token lacks, and the one advice for getting them. */
+/** `required-scopes`: which of them the granted scopes lack. A granted `X:write` satisfies a required `X`. */
+function missingScopes(required, granted) {
+    const have = new Set(granted);
+    return required.filter((scope) => {
+        if (have.has(scope))
+            return false;
+        if (!scope.includes(':') && have.has(`${scope}:write`))
+            return false;
+        return true;
+    });
+}
+/** A refresh token keeps the scopes it was issued with: newly ticked permissions need a new one. */
+const NEW_REFRESH_TOKEN = 'get a new refresh token with `bitbucket-oauth login`';
+/**
+ * What to do when a token lacks permissions: `what` names them ("the
+ * permission", "them"), `then` says how to get a token that has them.
+ */
+function tickPermissions(what, then = NEW_REFRESH_TOKEN) {
+    return `Tick ${what} on the OAuth consumer, then ${then}.`;
+}
+
 ;// CONCATENATED MODULE: ./src/bitbucket/oauth.ts
 /**
  * Bitbucket's OAuth 2.0 token endpoint: the three grants the action and the
  * login command use, and the mapping of each refusal to a message that says
- * what to do. Tokens are masked the moment they are parsed.
+ * what to do, in the caller's wording. Tokens are masked the moment they are
+ * parsed.
  */
 
 
 
-const LOGIN_HINT = 'Get a new refresh token with the `bitbucket-oauth login` command (README: "Getting the first refresh token"), store it in the secret, and set `refresh-token-secret` so that the action saves every rotated token.';
+
+/** For a refresh token that no longer works. */
+function loginHint(wording) {
+    return `Get a new refresh token with the \`bitbucket-oauth login\` command (README: "Getting the first refresh token"), store it in the secret, and set ${wording.secretName.name} so that the action saves every rotated token.`;
+}
 /** For a refresh whose answer was lost: the token may have rotated all the same. */
-const SPENT_HINT = 'If Bitbucket processed the refresh, the stored refresh token was spent: it keeps working for about 10 minutes, so re-run the job now.';
+function spentHint(wording) {
+    return `If Bitbucket processed the refresh, the stored refresh token was spent: it keeps working for about 10 minutes, so ${wording.retryAdvice} now.`;
+}
 /** HTTP Basic client authentication, RFC 6749 §2.3.1 (id and secret form-urlencoded first). */
 function basicAuthorization(clientId, clientSecret, masker) {
     const encode = (s) => new URLSearchParams({ s }).toString().slice(2);
@@ -29110,7 +29470,7 @@ function grantBody(grant) {
     }
     return body;
 }
-async function oauth_requestToken(deps, req) {
+async function requestToken(deps, req) {
     const what = 'the Bitbucket token endpoint';
     let result;
     try {
@@ -29129,14 +29489,15 @@ async function oauth_requestToken(deps, req) {
     }
     catch (err) {
         // No token was read: a refresh may still have been processed, and so spent the refresh token.
-        if (err instanceof net_http/* HttpError */.j$ &&
+        if (err instanceof net_errors/* HttpError */.j$ &&
             req.grant.type === 'refresh_token' &&
             (err.status === undefined || err.phase === 'body')) {
-            throw new errors/* ActionError */.l(`${err.message} ${SPENT_HINT}`, { cause: err });
+            throw new errors/* ActionError */.l(`${err.message} ${spentHint(deps.wording)}`, { cause: err });
         }
         throw err;
     }
     const { response, text } = result;
+    const { wording } = deps;
     const contentType = response.headers['content-type'] ?? 'no content type';
     const json = (0,format/* parseJsonObject */.d)(text);
     // Mask before anything about the answer is logged.
@@ -29148,15 +29509,16 @@ async function oauth_requestToken(deps, req) {
     }
     if (response.status >= 200 && response.status < 300) {
         if (!json) {
-            throw new errors/* ActionError */.l(`${what} (${response.url.host}) answered HTTP ${response.status} with ${contentType} that is not a JSON token (${text.length} bytes${text.length === 0 ? '' : ', possibly truncated'}). Check that \`bitbucket-url\` is the Bitbucket site root (e.g. https://bitbucket.org) and that no proxy rewrites the answer.${req.grant.type === 'refresh_token' ? ` ${SPENT_HINT}` : ''}`, { detail: deps.masker.redact(text.slice(0, 200)) });
+            throw new errors/* ActionError */.l(`${what} (${response.url.host}) answered HTTP ${response.status} with ${contentType} that is not a JSON token (${text.length} bytes${text.length === 0 ? '' : ', possibly truncated'}). Check that ${wording.bitbucketUrl.name} is the Bitbucket site root (e.g. https://bitbucket.org) and that no proxy rewrites the answer.${req.grant.type === 'refresh_token' ? ` ${spentHint(wording)}` : ''}`, { detail: deps.masker.redact(text.slice(0, 200)) });
         }
-        return parseToken(json, deps.now?.() ?? Date.now(), what);
+        return parseToken(json, deps.now?.() ?? Date.now(), what, wording);
     }
-    throw tokenError(response.status, json, contentType, req.grant.type, response.headers['www-authenticate']);
+    const wwwAuthenticate = response.headers['www-authenticate'];
+    throw tokenError({ status: response.status, json, contentType, grant: req.grant.type, wwwAuthenticate }, wording);
 }
-function parseToken(json, now, what) {
+function parseToken(json, now, what, wording) {
     if (typeof json.access_token !== 'string' || json.access_token.length === 0) {
-        throw new errors/* ActionError */.l(`${what} answered without an access_token (fields: ${Object.keys(json).join(', ') || 'none'}). Check that \`bitbucket-url\` points at Bitbucket Cloud.`);
+        throw new errors/* ActionError */.l(`${what} answered without an access_token (fields: ${Object.keys(json).join(', ') || 'none'}). Check that ${wording.bitbucketUrl.name} points at Bitbucket Cloud.`);
     }
     const expiresRaw = json.expires_in;
     const expiresIn = typeof expiresRaw === 'number'
@@ -29175,125 +29537,41 @@ function parseToken(json, now, what) {
     };
 }
 /** Maps a refusal from the token endpoint to what the user should do. */
-function tokenError(status, json, contentType, grant, wwwAuthenticate) {
+function tokenError(refusal, wording) {
+    const { status, json, contentType, grant, wwwAuthenticate } = refusal;
     const code = typeof json?.error === 'string' ? json.error : undefined;
     const description = typeof json?.error_description === 'string' ? json.error_description : undefined;
     const said = code ? ` (${code}${description ? `: ${description}` : ''})` : '';
     const desc = (description ?? '').toLowerCase();
     if (!json) {
-        return new errors/* ActionError */.l(`The Bitbucket token endpoint answered HTTP ${status} with ${contentType}, not a JSON OAuth error. Check that \`bitbucket-url\` is the Bitbucket site root (e.g. https://bitbucket.org).`);
+        return new errors/* ActionError */.l(`The Bitbucket token endpoint answered HTTP ${status} with ${contentType}, not a JSON OAuth error. Check that ${wording.bitbucketUrl.name} is the Bitbucket site root (e.g. https://bitbucket.org).`);
     }
     if (code === 'invalid_client' ||
         code === 'unauthorized_client' ||
         (status === 401 && !code) ||
         (status === 401 && wwwAuthenticate)) {
-        return new errors/* ActionError */.l(`Bitbucket refused the OAuth consumer${said}. Check the \`client-id\` and \`client-secret\` inputs: they must be the consumer's Key and Secret (Workspace settings → OAuth consumers).`);
+        return new errors/* ActionError */.l(`Bitbucket refused the OAuth consumer${said}. Check ${wording.clientCredentials}: they must be the consumer's Key and Secret (Workspace settings → OAuth consumers).`);
     }
     if (grant === 'client_credentials' && (desc.includes('public') || desc.includes('callback'))) {
         return new errors/* ActionError */.l(`Bitbucket refused the client_credentials grant${said}. It works only for a consumer marked "This is a private consumer" that has a callback URL: edit the consumer, or pass a \`refresh-token\` instead.`);
     }
     if (grant === 'refresh_token' && (code === 'invalid_grant' || code === 'invalid_request')) {
-        return new errors/* ActionError */.l(`Bitbucket refused the refresh token${said}: it was revoked, expired (unused for 3 months), or already rotated by an earlier run (a used refresh token keeps working only about 10 minutes). ${LOGIN_HINT}`);
+        return new errors/* ActionError */.l(`Bitbucket refused the refresh token${said}: it was revoked, expired (unused for 3 months), or already rotated by an earlier run (a used refresh token keeps working only about 10 minutes). ${loginHint(wording)}`);
     }
     if (grant === 'authorization_code' && (code === 'invalid_grant' || code === 'invalid_request')) {
         return new errors/* ActionError */.l(`Bitbucket refused the authorization code${said}. Codes are single-use and short-lived, and the redirect URI must match the consumer's callback URL; run the login again.`);
     }
     if (code === 'invalid_scope') {
-        return new errors/* ActionError */.l(`Bitbucket refused the requested scopes${said}. Tick the permissions the workflow needs on the OAuth consumer.`);
+        return new errors/* ActionError */.l(`Bitbucket refused the requested scopes${said}. ${tickPermissions('the permissions the workflow needs', grant === 'authorization_code' ? 'run the login again' : undefined)}`);
     }
     if (status === 429 || status >= 500) {
-        return new errors/* ActionError */.l(`The Bitbucket token endpoint answered HTTP ${status}${said} after retries. Bitbucket may be degraded; re-run the job later.`);
+        return new errors/* ActionError */.l(`The Bitbucket token endpoint answered HTTP ${status}${said} after retries. Bitbucket may be degraded; ${wording.retryAdvice} later.`);
     }
     return new errors/* ActionError */.l(`The Bitbucket token endpoint answered HTTP ${status}${said}. Check the consumer's settings and the inputs.`);
 }
 
-;// CONCATENATED MODULE: ./src/action/run.ts
-/**
- * The order of work of the main step (interface.md, "Behaviour details"):
- * validate every input → token grant → save the rotated refresh token →
- * outputs and export → scope check → archives → git credentials → summary.
- * Nothing that can fail after the grant may lose a rotated refresh token.
- */
-
-
-
-
-
-
-async function runStep(deps) {
-    const { core, masker } = deps;
-    maskSecretInputs(core.getInput, masker);
-    const config = readConfig(core.getInput, deps.env);
-    const grant = config.refreshToken
-        ? { type: 'refresh_token', refreshToken: config.refreshToken }
-        : { type: 'client_credentials' };
-    core.info(`Requesting a Bitbucket access token (${grant.type} grant) from ${config.tokenUrl.origin}`);
-    const token = await requestToken({ http: deps.http, masker, debug: (m) => core.debug(masker.redact(m)) }, { tokenUrl: config.tokenUrl, clientId: config.clientId, clientSecret: config.clientSecret, grant });
-    const rotated = grant.type === 'refresh_token' && token.refreshToken !== undefined && token.refreshToken !== config.refreshToken;
-    const validRefreshToken = grant.type === 'refresh_token' ? (token.refreshToken ?? config.refreshToken) : undefined;
-    // Save first; whatever happens, the token is output before any failure is raised.
-    let saveError;
-    let saved = false;
-    if (rotated && config.secret) {
-        try {
-            await deps.saveSecret(deps.http, config.secret, token.refreshToken, (m) => core.debug(masker.redact(m)));
-            saved = true;
-            core.info(`Saved the rotated refresh token to secret ${describeSecret(config.secret)}`);
-        }
-        catch (err) {
-            saveError = err;
-        }
-    }
-    setTokenOutputs(core, token, validRefreshToken, rotated);
-    if (config.exportEnv) {
-        core.exportVariable(config.exportEnv, token.accessToken);
-        core.info(`Exported the access token as ${config.exportEnv} for later steps`);
-    }
-    core.info(`Got a ${token.tokenType} token${token.expiresAt ? ` valid until ${isoSeconds(token.expiresAt)}` : ''}` +
-        `${token.scopes.length ? ` with scopes: ${token.scopes.join(' ')}` : ''}`);
-    if (saveError) {
-        throw new ActionError(`Bitbucket rotated the refresh token, but the new one was NOT saved to secret ${describeSecret(config.secret)}: ${errorMessage(saveError)} The stored refresh token stops working within minutes; the new one is in this step's \`refresh-token\` output. Fix the cause and re-run this job within about 10 minutes: the stored token still works until then, and the re-run saves a fresh one. After that, store a new one from \`bitbucket-oauth login\` (README: "Refresh tokens rotate").`, { cause: saveError });
-    }
-    if (rotated && !config.secret) {
-        core.warning('Bitbucket rotated the refresh token: the one stored in your secret stops working about 10 minutes after this run. Set `refresh-token-secret` and `github-token` so that the action saves the new one (README: "Refresh tokens rotate"), or the next run fails.');
-    }
-    checkScopes(core, config.requiredScopes, token);
-    const ctx = { core, http: deps.http, masker, config, accessToken: token.accessToken };
-    const archives = config.archives.length ? await deps.fetchArchives(ctx) : [];
-    core.setOutput('archives', JSON.stringify(archives));
-    if (config.gitCredentials)
-        await deps.setupGitCredentials(ctx);
-    await core.appendSummary(tokenSummary({ token, grant: grant.type, rotated, saved, secret: config.secret, exportEnv: config.exportEnv }));
-}
-function setTokenOutputs(core, token, refreshToken, rotated) {
-    core.setOutput('access-token', token.accessToken);
-    core.setOutput('token-type', token.tokenType);
-    core.setOutput('expires-in', token.expiresIn === undefined ? '' : String(token.expiresIn));
-    core.setOutput('expires-at', token.expiresAt ? isoSeconds(token.expiresAt) : '');
-    core.setOutput('scopes', token.scopes.join(' '));
-    core.setOutput('refresh-token', refreshToken ?? '');
-    core.setOutput('refresh-token-rotated', String(rotated));
-}
-function checkScopes(core, required, token) {
-    if (required.length === 0)
-        return;
-    if (token.scopes.length === 0) {
-        core.warning(`Bitbucket named no granted scopes, so \`required-scopes\` (${required.join(' ')}) could not be checked.`);
-        return;
-    }
-    const missing = missingScopes(required, token.scopes);
-    if (missing.length) {
-        throw new ActionError(`The token lacks the required scope${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (granted: ${token.scopes.join(' ')}). Tick ${missing.length > 1 ? 'them' : 'it'} in the OAuth consumer's permissions, then get a new refresh token with \`bitbucket-oauth login\`.`);
-    }
-}
-function describeSecret(target) {
-    if (target.organization)
-        return `${target.name} of organization ${target.organization}`;
-    if (target.environment)
-        return `${target.name} of environment ${target.environment} in ${target.repository}`;
-    return `${target.name} in ${target.repository}`;
-}
-
+// EXTERNAL MODULE: ./src/github/secret-target.ts
+var secret_target = __nccwpck_require__(4017);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/login/pkce.ts
@@ -29339,32 +29617,107 @@ function oneLine(text) {
     return out.trim();
 }
 
-;// CONCATENATED MODULE: ./src/login/wording.ts
+;// CONCATENATED MODULE: ./src/login/store-secrets.ts
 /**
- * Messages from the shared modules (oauth.ts, github-secrets.ts) name the
- * action's inputs; the command's user sets options and environment variables
- * instead. This rewrites those names, and leaves everything else as it is.
+ * `--secret` (and `--store-consumer`): writes the refresh token, then the
+ * consumer's Key and Secret, as GitHub secrets of one repository,
+ * environment or organization, in that order. A failure says which secrets
+ * were stored and which were not, and how to finish by hand.
  */
-const REWRITES = [
-    [
-        'the `client-id` and `client-secret` inputs',
-        '--client-id and --client-secret (BITBUCKET_CLIENT_ID, BITBUCKET_CLIENT_SECRET)',
-    ],
-    ['The `github-token`', 'The GitHub token in GH_TOKEN/GITHUB_TOKEN'],
-    ['the `github-token`', 'the GitHub token in GH_TOKEN/GITHUB_TOKEN'],
-    ['`github-api-url`', 'GITHUB_API_URL'],
-    ['`bitbucket-url`', '--bitbucket-url'],
-    ['`refresh-token-secret`', '--secret'],
-    [" The workflow's own GITHUB_TOKEN cannot write secrets.", ''],
-    ["the runner's network", 'the network'],
-    ['then re-run the job', 'then run bitbucket-oauth login again'],
-    ['re-run the job later', 'run bitbucket-oauth login again later'],
-];
-function forTheCommand(message) {
-    let out = message;
-    for (const [from, to] of REWRITES)
-        out = out.split(from).join(to);
-    return out;
+
+
+/** The secrets of a plan, in the order they are written. */
+function planItems(plan, values) {
+    const items = [{ name: plan.target.name, what: 'the refresh token', value: values.refreshToken }];
+    if (plan.consumer) {
+        items.push({ name: plan.consumer.clientId, what: "the consumer's Key", value: values.clientId });
+        items.push({ name: plan.consumer.clientSecret, what: "the consumer's Secret", value: values.clientSecret });
+    }
+    return items;
+}
+/** `gh secret set NAME` with the options that place it, for storing a secret by hand. */
+function ghSecretSet(target, name) {
+    if (target.organization)
+        return `gh secret set ${name} --org ${target.organization}`;
+    const env = target.environment ? ` --env ${JSON.stringify(target.environment)}` : '';
+    return `gh secret set ${name} --repo ${target.repository}${env}`;
+}
+async function storeSecrets(plan, values, deps) {
+    const items = planItems(plan, values);
+    for (const [i, item] of items.entries()) {
+        const target = { ...plan.target, name: item.name };
+        try {
+            await deps.saveSecret(deps.http, target, item.value, deps.debug, plan.wording);
+        }
+        catch (err) {
+            throw new errors/* ActionError */.l(failureMessage(plan, items, i, err), { cause: err });
+        }
+    }
+}
+function failureMessage(plan, items, failed, err) {
+    const item = items[failed];
+    const place = (0,secret_target/* secretPlace */.M)(plan.target);
+    if (failed === 0) {
+        const also = items.length > 1 ? ` Not stored either: ${names(items.slice(1))}.` : '';
+        return `Got a refresh token, but could not store it as secret ${(0,secret_target/* describeSecretTarget */.Z)(plan.target)}: ${(0,errors/* errorMessage */.g)(err)}${also} The token was not printed; fix that and run bitbucket-oauth login again.`;
+    }
+    const stored = items.slice(0, failed);
+    const missing = items.slice(failed);
+    const storedText = stored.map((s) => `${s.what} as secret ${s.name}`).join(' and ');
+    const byHand = missing.map((m) => `\`${ghSecretSet(plan.target, m.name)}\``).join(', ');
+    return `Stored ${storedText} of ${place}, but could not store ${item.what} as secret ${item.name}: ${(0,errors/* errorMessage */.g)(err)} Not stored: ${names(missing)}. Fix that and run bitbucket-oauth login --store-consumer again, or store ${missing.length > 1 ? 'them' : 'it'} yourself: ${byHand} (gh asks for the value).`;
+}
+function names(items) {
+    return items.map((i) => `${i.name} (${i.what})`).join(', ');
+}
+
+;// CONCATENATED MODULE: ./src/login/workflow-step.ts
+
+/** The action as a workflow names it. The owner is filled in when the action is published (README says OWNER too). */
+const ACTION_REPOSITORY = 'OWNER/bitbucket-oauth-action';
+const ACTION_USES = `${ACTION_REPOSITORY}@v1`;
+/** README's section on the token that may write the secret. */
+const WRITER_TOKEN_HELP = `https://github.com/${ACTION_REPOSITORY}#the-token-that-writes-the-secret`;
+/** The secret the printed step reads `github-token` from: the user creates it. */
+const WRITER_TOKEN_SECRET = 'SECRETS_WRITER_TOKEN';
+const DEFAULT_BITBUCKET_URL = 'https://bitbucket.org';
+/** A value as a YAML scalar: plain when that reads back as the same string, else double-quoted (JSON's escapes). */
+function yamlScalar(value) {
+    const plain = /^[A-Za-z0-9_][A-Za-z0-9_./:-]*$/.test(value) &&
+        !/:(\s|$)/.test(value) &&
+        !/^(true|false|yes|no|on|off|y|n|null|~|[-+]?[0-9._]+(e[-+]?[0-9]+)?|0x[0-9a-f]+|0o[0-7]+)$/i.test(value);
+    return plain ? value : JSON.stringify(value);
+}
+/** The site root as the user would write it: no trailing slash. */
+function siteRoot(url) {
+    return url.href.replace(/\/+$/, '');
+}
+/** The step, as lines indented for a job's `steps:` list (six spaces before `- uses:`). */
+function workflowStep(req) {
+    const { target } = req;
+    const clientId = req.consumer?.clientId ?? DEFAULT_CLIENT_ID_SECRET;
+    const clientSecret = req.consumer?.clientSecret ?? DEFAULT_CLIENT_SECRET_SECRET;
+    const secret = (name) => `\${{ secrets.${name} }}`;
+    const lines = [];
+    if (target.environment) {
+        lines.push(`# The job needs \`environment: ${yamlScalar(target.environment)}\`: these are its secrets.`);
+    }
+    lines.push(`- uses: ${ACTION_USES}`, '  with:');
+    const input = (name, value) => lines.push(`    ${name}: ${value}`);
+    input('client-id', secret(clientId));
+    input('client-secret', secret(clientSecret));
+    input('refresh-token', secret(target.name));
+    input('refresh-token-secret', target.name);
+    if (target.organization)
+        input('secret-organization', yamlScalar(target.organization));
+    if (target.environment)
+        input('secret-environment', yamlScalar(target.environment));
+    if (siteRoot(req.bitbucketUrl) !== DEFAULT_BITBUCKET_URL)
+        input('bitbucket-url', yamlScalar(siteRoot(req.bitbucketUrl)));
+    lines.push(`    # a token that may write the secret ${target.name} (not the workflow's GITHUB_TOKEN): README,`);
+    lines.push(`    # "The token that writes the secret", ${WRITER_TOKEN_HELP}`);
+    input('github-token', secret(WRITER_TOKEN_SECRET));
+    return lines.map((line) => `      ${line}`);
 }
 
 ;// CONCATENATED MODULE: ./src/login/flow.ts
@@ -29384,8 +29737,11 @@ function forTheCommand(message) {
 
 
 
+
+
+
 function authorizeUrl(bitbucketUrl, params) {
-    const url = (0,net_http/* joinUrl */.we)(bitbucketUrl, 'site/oauth2/authorize');
+    const url = (0,net_url/* joinUrl */.we)(bitbucketUrl, 'site/oauth2/authorize');
     url.search = new URLSearchParams({
         client_id: params.clientId,
         response_type: 'code',
@@ -29412,7 +29768,7 @@ function checkCallback(params, expectedState, port) {
             throw new errors/* ActionError */.l(`Access was denied in the browser (${said}), so no token was issued. Run bitbucket-oauth login again and click "Grant access".`);
         }
         if (code === 'invalid_scope') {
-            throw new errors/* ActionError */.l(`Bitbucket refused the authorization (${said}). Check the permissions ticked on the OAuth consumer, then run the login again.`);
+            throw new errors/* ActionError */.l(`Bitbucket refused the authorization (${said}). ${tickPermissions('the permissions the workflow needs', 'run the login again')}`);
         }
         if (code === 'server_error' || code === 'temporarily_unavailable') {
             throw new errors/* ActionError */.l(`Bitbucket could not authorize now (${said}). Run the login again in a few minutes.`);
@@ -29469,29 +29825,25 @@ async function finish(req, deps, callback, state, pkce, redirectUri) {
     deps.masker.add(code);
     try {
         deps.info('Got the authorization code; exchanging it for tokens...');
-        const token = await oauth_requestToken({ http: deps.http, masker: deps.masker, debug: deps.debug }, {
-            tokenUrl: (0,net_http/* joinUrl */.we)(req.bitbucketUrl, 'site/oauth2/access_token'),
+        const token = await requestToken({ http: deps.http, masker: deps.masker, debug: deps.debug, wording: CLI_WORDING }, {
+            tokenUrl: (0,net_url/* joinUrl */.we)(req.bitbucketUrl, 'site/oauth2/access_token'),
             clientId: req.clientId,
             clientSecret: req.clientSecret,
             grant: { type: 'authorization_code', code, redirectUri, codeVerifier: pkce.verifier },
         });
         const refreshToken = token.refreshToken;
         if (!refreshToken) {
-            throw new errors/* ActionError */.l('Bitbucket answered the code exchange without a refresh token, so there is nothing to store. Check that --bitbucket-url is the Bitbucket site root (https://bitbucket.org).');
+            throw new errors/* ActionError */.l(`Bitbucket answered the code exchange without a refresh token, so there is nothing to store. Check that ${CLI_WORDING.bitbucketUrl.name} is the Bitbucket site root (https://bitbucket.org).`);
         }
         if (req.secret) {
-            try {
-                await deps.saveSecret(deps.http, req.secret, refreshToken, deps.debug);
-            }
-            catch (err) {
-                throw new errors/* ActionError */.l(`Got a refresh token, but could not store it as secret ${describeSecret(req.secret)}: ${(0,errors/* errorMessage */.g)(err)} The token was not printed; fix that and run bitbucket-oauth login again.`, { cause: err });
-            }
+            const values = { refreshToken, clientId: req.clientId, clientSecret: req.clientSecret };
+            await storeSecrets(req.secret, values, { http: deps.http, saveSecret: deps.saveSecret, debug: deps.debug });
         }
-        await callback.respond(200, successPage(req.secret ? `it is stored as GitHub secret ${describeSecret(req.secret)}` : 'the terminal has it'));
+        await callback.respond(200, successPage(req.secret ? storedWhere(req.secret) : 'the terminal has it'));
         return { ...token, refreshToken };
     }
     catch (err) {
-        await callback.respond(502, failurePage(deps.masker.redact(forTheCommand((0,errors/* errorMessage */.g)(err)))));
+        await callback.respond(502, failurePage(deps.masker.redact((0,errors/* errorMessage */.g)(err))));
         throw err;
     }
 }
@@ -29501,12 +29853,71 @@ function report(req, deps, token) {
         deps.info(`The access token issued with it (not shown) expires at ${(0,format/* isoSeconds */.n)(token.expiresAt)}; the action mints fresh ones from the refresh token.`);
     deps.info('The refresh token rotates on each use and expires after 3 months unused; set `refresh-token-secret` in the workflow so the action saves each new one.');
     if (req.secret) {
-        deps.info(`Stored the refresh token as GitHub secret ${describeSecret(req.secret)}.`);
+        reportStored(req, deps, req.secret);
         return;
     }
     if (deps.outputIsTerminal)
         deps.info('The refresh token follows on stdout; --secret BITBUCKET_REFRESH_TOKEN would store it as a GitHub secret instead.');
     deps.output(`${token.refreshToken}\n`);
+}
+/** For the browser's page: where the secrets went. */
+function storedWhere(plan) {
+    const consumer = plan.consumer
+        ? `, with the consumer's Key and Secret as ${plan.consumer.clientId} and ${plan.consumer.clientSecret}`
+        : '';
+    return `it is stored as GitHub secret ${(0,secret_target/* describeSecretTarget */.Z)(plan.target)}${consumer}`;
+}
+/** What was stored, and the workflow step that uses it, on stderr. */
+function reportStored(req, deps, plan) {
+    const { target, consumer } = plan;
+    deps.info(`Stored the refresh token as GitHub secret ${(0,secret_target/* describeSecretTarget */.Z)(target)}.`);
+    if (consumer) {
+        deps.info(`Stored the consumer's Key as GitHub secret ${consumer.clientId} and its Secret as ${consumer.clientSecret}, in the same place.`);
+    }
+    const where = target.organization
+        ? `a repository of organization ${target.organization} that may use its secrets`
+        : `repository ${target.repository}`;
+    deps.info('');
+    deps.info(`Paste this step into a workflow of ${where}, under the job's steps:`);
+    deps.info('');
+    for (const line of workflowStep({ target, consumer, bitbucketUrl: req.bitbucketUrl }))
+        deps.info(line);
+    deps.info('');
+    if (!consumer) {
+        deps.info(`It reads the consumer's Key and Secret from the secrets BITBUCKET_CLIENT_ID and BITBUCKET_CLIENT_SECRET of ${(0,secret_target/* secretPlace */.M)(target)}: store them there (or run the login with --store-consumer next time).`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/login/gh-token.ts
+/**
+ * The GitHub CLI's token, for `--secret` when neither GH_TOKEN nor
+ * GITHUB_TOKEN is set: `gh auth token --hostname HOST`, read from its stdout
+ * and kept in memory (never printed, never on another command line). gh runs
+ * with a scrubbed environment (no Bitbucket secret, no GitHub token
+ * variables) and no stdin, so it can neither prompt nor learn more than it
+ * needs.
+ */
+
+
+
+const GH_TIMEOUT_MS = 15_000;
+const runGh = (args, env) => new Promise((resolve) => {
+    const child = (0,external_node_child_process_namespaceObject.execFile)('gh', args, { env, timeout: GH_TIMEOUT_MS, windowsHide: true, encoding: 'utf8', maxBuffer: 64 * 1024 }, (error, stdout, stderr) => resolve({ error: error ?? undefined, stdout, stderr }));
+    child.stdin?.end();
+});
+/** `host` as GitHub's web host (github.com, or a GitHub Enterprise Server host). */
+async function ghAuthToken(host, env, run = runGh) {
+    const { error, stdout, stderr } = await run(['auth', 'token', '--hostname', host], childEnv(env));
+    if (error?.code === 'ENOENT')
+        return { token: undefined, notInstalled: true, detail: 'gh is not installed' };
+    const token = stdout.trim();
+    if (!error && token && !/\s/.test(token))
+        return { token };
+    const said = oneLine(stderr).slice(0, 200);
+    const why = error?.killed
+        ? `no answer within ${GH_TIMEOUT_MS / 1000} s`
+        : said || (error ? `exit status ${String(error.code)}` : 'it printed no token');
+    return { token: undefined, notInstalled: false, detail: why };
 }
 
 ;// CONCATENATED MODULE: ./src/login/git-remote.ts
@@ -29515,6 +29926,7 @@ function report(req, deps, token) {
  * default of `--repo`. Understands https and ssh remote URLs of github.com,
  * or of the GitHub Enterprise host that GITHUB_API_URL points at.
  */
+
 
 /** The web host of a GitHub API root: api.github.com → github.com, https://ghe.example/api/v3 → ghe.example. */
 function githubHost(apiUrl) {
@@ -29556,13 +29968,141 @@ function parseGitHubRemote(remote, host = 'github.com') {
         return undefined;
     return `${m[1]}/${m[2]}`;
 }
-/** The URL of the `origin` remote of the repository around `cwd`, or undefined. */
-function readOriginUrl(cwd) {
+/** The URL of the `origin` remote of the repository around `cwd`, or undefined; git gets no secret of `env`. */
+function readOriginUrl(cwd, env) {
     return new Promise((resolve) => {
-        (0,external_node_child_process_namespaceObject.execFile)('git', ['config', '--get', 'remote.origin.url'], { cwd, timeout: 10_000, windowsHide: true }, (err, stdout) => {
+        (0,external_node_child_process_namespaceObject.execFile)('git', ['config', '--get', 'remote.origin.url'], { cwd, env: childEnv(env), timeout: 10_000, windowsHide: true }, (err, stdout) => {
             resolve(err ? undefined : stdout.trim() || undefined);
         });
     });
+}
+
+;// CONCATENATED MODULE: ./src/login/prompt.ts
+/**
+ * Asks for the consumer's Key and Secret on the terminal when neither the
+ * options nor the variables gave them. The terminal is in raw mode for the
+ * whole exchange, so the driver echoes nothing: the Key is echoed by us, the
+ * Secret never is. What is typed goes to this process only, never into a
+ * shell's history or onto a command line.
+ */
+
+/** Ctrl-C or Ctrl-D at a prompt: the command stops (exit 130) before anything was done. */
+class PromptCancelled extends errors/* ActionError */.l {
+    constructor(key) {
+        super(`Stopped at the prompt (${key}); nothing was done.`);
+        this.name = 'PromptCancelled';
+    }
+}
+/** The index of the last character of the escape sequence that starts at `i` (arrows, bracketed-paste marks). */
+function escapeEnd(keys, i) {
+    const next = keys[i + 1];
+    if (next === 'O')
+        return Math.min(i + 2, keys.length - 1);
+    if (next !== '[')
+        return i;
+    let j = i + 2;
+    while (j < keys.length && !/[@-~]/.test(keys[j]))
+        j++;
+    return Math.min(j, keys.length - 1);
+}
+/**
+ * Applies typed keys to a line: printable characters are added, Backspace
+ * and Ctrl-U erase, Enter ends the line, Ctrl-C stops, Ctrl-D on an empty
+ * line stops; escape sequences and other control keys are ignored.
+ */
+function editLine(text, typed, hidden) {
+    const keys = Array.from(typed);
+    let line = Array.from(text);
+    let echo = '';
+    const erase = (n) => {
+        if (!hidden)
+            echo += '\b \b'.repeat(n);
+    };
+    for (let i = 0; i < keys.length; i++) {
+        const key = keys[i];
+        if (key === '\r' || key === '\n') {
+            const next = key === '\r' && keys[i + 1] === '\n' ? i + 2 : i + 1;
+            return { text: line.join(''), echo, end: 'enter', rest: keys.slice(next).join('') };
+        }
+        if (key === '\x03')
+            return { text: line.join(''), echo, end: 'interrupt', rest: '' };
+        if (key === '\x04' && line.length === 0)
+            return { text: '', echo, end: 'eof', rest: '' };
+        if (key === '\x7f' || key === '\b') {
+            if (line.length)
+                erase(1);
+            line = line.slice(0, -1);
+        }
+        else if (key === '\x15') {
+            erase(line.length);
+            line = [];
+        }
+        else if (key === '\x1b') {
+            i = escapeEnd(keys, i);
+        }
+        else if (key >= ' ' && !(key >= '\x7f' && key <= '\x9f')) {
+            line.push(key);
+            if (!hidden)
+                echo += key;
+        }
+    }
+    return { text: line.join(''), echo, rest: '' };
+}
+/** One question after another on a terminal held in raw mode; open() first, close() always. */
+class Prompter {
+    #terminal;
+    #pending = '';
+    constructor(terminal) {
+        this.#terminal = terminal;
+    }
+    open() {
+        this.#terminal.input.setRawMode(true);
+    }
+    close() {
+        this.#terminal.input.setRawMode(false);
+        this.#terminal.input.pause();
+    }
+    /** Asks until the answer is not blank; the answer is trimmed. Rejects with PromptCancelled on Ctrl-C/Ctrl-D. */
+    async askNonEmpty(question, { hidden, again }) {
+        for (;;) {
+            const answer = (await this.ask(question, hidden)).trim();
+            if (answer)
+                return answer;
+            this.#terminal.write(`${again}\n`);
+        }
+    }
+    ask(question, hidden) {
+        const terminal = this.#terminal;
+        terminal.write(question);
+        return new Promise((resolve, reject) => {
+            let text = '';
+            let done = false;
+            const onKeys = (chunk) => {
+                const edit = editLine(text, typeof chunk === 'string' ? chunk : chunk.toString('utf8'), hidden);
+                text = edit.text;
+                if (edit.echo)
+                    terminal.write(edit.echo);
+                if (!edit.end)
+                    return;
+                done = true;
+                terminal.input.removeListener('data', onKeys);
+                terminal.input.pause();
+                terminal.write('\n');
+                this.#pending = edit.rest;
+                if (edit.end === 'enter')
+                    resolve(text);
+                else
+                    reject(new PromptCancelled(edit.end === 'interrupt' ? 'Ctrl-C' : 'Ctrl-D'));
+            };
+            terminal.input.on('data', onKeys);
+            const typedAhead = this.#pending;
+            this.#pending = '';
+            if (typedAhead)
+                onKeys(typedAhead);
+            if (!done)
+                terminal.input.resume();
+        });
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/login/secret-target.ts
@@ -29570,25 +30110,18 @@ function readOriginUrl(cwd) {
  * Turns `--secret NAME` (with --repo/--environment/--organization) and the
  * environment into the SecretTarget that saveSecret writes to. Checked before
  * the browser opens, so that a missing GitHub token does not cost a login.
+ * The GitHub token is GH_TOKEN, else GITHUB_TOKEN, else the GitHub CLI's
+ * (`gh auth token`) when gh is installed and logged in.
  */
+
 
 
 
 async function resolveSecretTarget(request, deps) {
     const { env } = deps;
-    const githubToken = env.GH_TOKEN || env.GITHUB_TOKEN || '';
-    if (!githubToken) {
-        throw new errors/* ActionError */.l(`--secret ${request.name} needs a GitHub token allowed to write Actions secrets in GH_TOKEN or GITHUB_TOKEN: with the GitHub CLI, run \`GH_TOKEN=$(gh auth token) bitbucket-oauth login --secret ${request.name}\`; or a fine-grained token with "Secrets: read and write".`);
-    }
-    let githubApiUrl;
-    try {
-        githubApiUrl = parseBaseUrl(env.GITHUB_API_URL || 'https://api.github.com', 'GITHUB_API_URL');
-    }
-    catch (err) {
-        throw new errors/* ActionError */.l(err.message
-            .replace('Input `GITHUB_API_URL`', 'GITHUB_API_URL')
-            .replace('input `GITHUB_API_URL`', 'GITHUB_API_URL'));
-    }
+    const githubApiUrl = parseBaseUrl(env.GITHUB_API_URL || 'https://api.github.com', CLI_WORDING.githubApiUrl);
+    const fromEnv = env.GH_TOKEN || env.GITHUB_TOKEN || '';
+    const githubToken = fromEnv || (await tokenOfGh(request.name, githubHost(githubApiUrl), deps));
     let repository = request.repository;
     if (!request.organization && !repository) {
         const host = githubHost(githubApiUrl);
@@ -29607,7 +30140,19 @@ async function resolveSecretTarget(request, deps) {
         organization: request.organization,
         githubToken,
         githubApiUrl,
+        githubTokenFrom: fromEnv ? 'environment' : 'gh',
     };
+}
+/** `gh auth token`, or an error that says how to give the command a GitHub token. */
+async function tokenOfGh(secretName, host, deps) {
+    const gh = await deps.ghAuthToken(host);
+    if (gh.token !== undefined)
+        return gh.token;
+    const cli = gh.notInstalled
+        ? 'the GitHub CLI (gh) is not installed'
+        : `the GitHub CLI has no token for ${host} (gh auth token: ${gh.detail})`;
+    const fix = gh.notInstalled ? 'install gh and run `gh auth login`' : `run \`gh auth login --hostname ${host}\``;
+    throw new errors/* ActionError */.l(`--secret ${secretName} needs a GitHub token allowed to write Actions secrets: GH_TOKEN and GITHUB_TOKEN are not set, and ${cli}. Either ${fix}, or set GH_TOKEN to a fine-grained token with "Secrets: read and write"; then run the login again.`);
 }
 /** A remote URL for a message: without any user info (https remotes may embed a token). */
 function redactRemote(remote) {
@@ -29624,11 +30169,14 @@ function redactRemote(remote) {
 
 ;// CONCATENATED MODULE: ./src/login/command.ts
 /**
- * `bitbucket-oauth login`: reads the options, wires the real dependencies
- * into the flow, and turns any failure into one line on stderr and an exit
- * status (0 done, 1 failed, 2 usage error). Nothing reaches stdout but the
- * refresh token.
+ * `bitbucket-oauth login`: reads the options, asks for the consumer on a
+ * terminal when they do not give it, wires the real dependencies into the
+ * flow, and turns any failure into one line on stderr and an exit status (0
+ * done, 1 failed, 2 usage error, 130 stopped at a prompt). Nothing reaches
+ * stdout but the refresh token.
  */
+
+
 
 
 
@@ -29645,8 +30193,8 @@ async function loginCommand(argv, io) {
     const masker = new Masker(() => { });
     const fail = (err) => {
         const message = err instanceof errors/* ActionError */.l ? err.message : `unexpected error: ${(0,errors/* errorMessage */.g)(err)}`;
-        io.stderr(`bitbucket-oauth login: ${oneLine(masker.redact(forTheCommand(message)))}\n`);
-        return err instanceof UsageError ? 2 : 1;
+        io.stderr(`bitbucket-oauth login: ${oneLine(masker.redact(message))}\n`);
+        return err instanceof UsageError ? 2 : err instanceof PromptCancelled ? 130 : 1;
     };
     let options;
     try {
@@ -29659,6 +30207,8 @@ async function loginCommand(argv, io) {
         io.stdout(LOGIN_HELP);
         return 0;
     }
+    if ((!options.clientId || !options.clientSecret) && !io.terminal)
+        return fail(missingConsumerError(options));
     // Redaction guards the terminal against echoes of a secret; a value this short would blank ordinary words.
     const mask = (value) => {
         if (value.length >= 6)
@@ -29668,32 +30218,12 @@ async function loginCommand(argv, io) {
     if (options.clientSecretOnCommandLine) {
         io.stderr('Warning: --client-secret on the command line is visible to other processes and kept in shell history; set BITBUCKET_CLIENT_SECRET instead.\n');
     }
-    const http = new net_http/* HttpClient */.Qq({ ...tuningFromEnv(io.env) });
+    const http = new HttpClient({
+        ...tuningFromEnv(io.env),
+        wording: CLI_WORDING,
+    });
     try {
-        const secret = options.secret
-            ? await resolveSecretTarget(options.secret, { env: io.env, readOriginUrl: () => readOriginUrl(io.cwd) })
-            : undefined;
-        if (secret)
-            mask(secret.githubToken);
-        await login({
-            clientId: options.clientId,
-            clientSecret: options.clientSecret,
-            bitbucketUrl: options.bitbucketUrl,
-            port: options.port,
-            open: options.open,
-            timeoutMs: options.timeoutMs,
-            secret,
-        }, {
-            http,
-            masker,
-            info: (line) => io.stderr(`${masker.redact(line)}\n`),
-            output: io.stdout,
-            outputIsTerminal: io.stdoutIsTerminal,
-            openBrowser: (url) => openBrowser(url, { platform: io.platform, env: io.env, warn: (m) => io.stderr(`Warning: ${m}\n`) }),
-            startCallbackServer: startCallbackServer,
-            saveSecret: io.saveSecret,
-            debug: () => { },
-        });
+        await run(options, io, { http, masker, mask });
         return 0;
     }
     catch (err) {
@@ -29703,74 +30233,123 @@ async function loginCommand(argv, io) {
         await http.close().catch(() => { });
     }
 }
+/** Resolves where the token goes (before any browser step), then runs the flow with the real dependencies. */
+async function run(options, io, { http, masker, mask }) {
+    const secret = await secretPlan(options, io, mask);
+    await askForConsumer(options, io.terminal);
+    mask(options.clientSecret);
+    await login({
+        clientId: options.clientId,
+        clientSecret: options.clientSecret,
+        bitbucketUrl: options.bitbucketUrl,
+        port: options.port,
+        open: options.open,
+        timeoutMs: options.timeoutMs,
+        secret,
+    }, {
+        http,
+        masker,
+        info: (line) => io.stderr(`${masker.redact(line)}\n`),
+        output: io.stdout,
+        outputIsTerminal: io.stdoutIsTerminal,
+        openBrowser: (url) => openBrowser(url, { platform: io.platform, env: io.env, warn: (m) => io.stderr(`Warning: ${m}\n`) }),
+        startCallbackServer: startCallbackServer,
+        saveSecret: io.saveSecret,
+        debug: () => { },
+    });
+}
+/** Where --secret stores, with a GitHub token from the environment or the GitHub CLI; undefined without --secret. */
+async function secretPlan(options, io, mask) {
+    if (!options.secret)
+        return undefined;
+    const target = await resolveSecretTarget(options.secret, {
+        env: io.env,
+        readOriginUrl: () => readOriginUrl(io.cwd, io.env),
+        ghAuthToken: (host) => ghAuthToken(host, io.env),
+    });
+    mask(target.githubToken);
+    const fromGh = target.githubTokenFrom === 'gh';
+    if (fromGh)
+        io.stderr("Using the GitHub CLI's token (gh auth token) to store the secrets; it is not shown.\n");
+    return { target, consumer: options.secret.consumer, wording: fromGh ? GH_CLI_WORDING : CLI_WORDING };
+}
+/** The consumer's Key and Secret that neither the options nor the variables gave, asked on the terminal. */
+async function askForConsumer(options, terminal) {
+    if (options.clientId && options.clientSecret)
+        return;
+    if (!terminal)
+        throw missingConsumerError(options);
+    const prompter = new Prompter(terminal);
+    terminal.write("The OAuth consumer's Key and Secret (Bitbucket: Workspace settings > OAuth consumers > click the consumer):\n");
+    prompter.open();
+    try {
+        if (!options.clientId)
+            options.clientId = await prompter.askNonEmpty('  Key: ', {
+                hidden: false,
+                again: '  Paste the Key (Ctrl-C stops).',
+            });
+        if (!options.clientSecret)
+            options.clientSecret = await prompter.askNonEmpty('  Secret (not shown as you type or paste): ', {
+                hidden: true,
+                again: '  Paste the Secret (Ctrl-C stops).',
+            });
+    }
+    finally {
+        prompter.close();
+    }
+}
 
 
 /***/ }),
 
-/***/ 4320:
+/***/ 3688:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  Qq: () => (/* binding */ HttpClient),
-  j$: () => (/* binding */ HttpError),
-  be: () => (/* binding */ assertSecureUrl),
-  we: () => (/* binding */ joinUrl)
-});
-
-// UNUSED EXPORTS: DEFAULT_TIMEOUTS, isLoopbackHost, redactUrl
-
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(6752);
-// EXTERNAL MODULE: ./src/shared/errors.ts
-var errors = __nccwpck_require__(8382);
-;// CONCATENATED MODULE: ./src/net/retry.ts
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   CA: () => (/* binding */ errorCode),
+/* harmony export */   gl: () => (/* binding */ describeNetworkError),
+/* harmony export */   j$: () => (/* binding */ HttpError),
+/* harmony export */   j3: () => (/* binding */ DeadlineError),
+/* harmony export */   n2: () => (/* binding */ checkNetworkAdvice),
+/* harmony export */   pI: () => (/* binding */ retryLaterAdvice)
+/* harmony export */ });
+/* harmony import */ var _shared_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8382);
 /**
- * When to try an HTTP request again, and how long to wait first.
- *
- * Only transient faults are retried: network errors, 408, 429 and 5xx. A
- * request that is not safe to repeat (a refresh-token grant spends the token)
- * is retried only when it cannot have been processed: the connection was
- * never made, or the server answered with 429/5xx. A timeout or a reset after
- * the request was sent is final for it.
+ * How a request fails: HttpError for the user (what, where, why, and what to
+ * do), DeadlineError inside the client only, and network errors described in
+ * words. The advice that ends a message depends on who runs the client (a
+ * workflow job, or someone at a terminal): that is its HttpWording.
  */
-const DEFAULT_RETRY = {
-    attempts: 4,
-    baseDelayMs: 1000,
-    maxDelayMs: 8000,
-    maxRetryAfterMs: 30_000,
-};
-/** 408, 429 and 5xx but 501 (Not Implemented) and 505 (HTTP Version Not Supported), which no retry mends. */
-function isRetryableStatus(status) {
-    if (status === 408 || status === 429)
-        return true;
-    return status >= 500 && status < 600 && status !== 501 && status !== 505;
+
+/** Ends the message when a service could not be reached: "Check the URL, …, then re-run the job." */
+function checkNetworkAdvice(w) {
+    return `Check the URL, ${w.network} and any HTTPS_PROXY setting, then ${w.retryAdvice}.`;
 }
-/** Error codes meaning the request never reached the server. */
-const NOT_SENT_CODES = new Set([
-    'ECONNREFUSED',
-    'EAI_AGAIN',
-    'EHOSTUNREACH',
-    'ENETUNREACH',
-    'UND_ERR_CONNECT_TIMEOUT',
-    'ECONNABORTED_BEFORE_SEND',
-]);
-/** Error codes meaning the request may have been processed; safe only to repeat idempotent requests. */
-const MAYBE_SENT_CODES = new Set([
-    'ECONNRESET',
-    'EPIPE',
-    'ETIMEDOUT',
-    'UND_ERR_SOCKET',
-    'UND_ERR_HEADERS_TIMEOUT',
-    'UND_ERR_BODY_TIMEOUT',
-    'UND_ERR_CLOSED',
-    'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
-    'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH',
-    'ERR_STREAM_PREMATURE_CLOSE',
-    'Z_BUF_ERROR',
-    'TRUNCATED',
-]);
+/** Ends a sentence when a service is degraded or asks for a long wait: "re-run the job later". */
+function retryLaterAdvice(w) {
+    return `${w.retryAdvice} later`;
+}
+/** The failure of a request after its retries: what, where, why, and what to do. */
+class HttpError extends _shared_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .l {
+    status;
+    code;
+    /** Where it failed: before any answer, or while reading an answer's body (status set). */
+    phase;
+    constructor(message, options = {}) {
+        super(message, { cause: options.cause, detail: options.detail });
+        this.name = 'HttpError';
+        this.status = options.status;
+        this.code = options.code;
+        this.phase = options.phase ?? 'request';
+    }
+}
+/** The request's deadline passed. Internal to the client: it becomes an HttpError before anyone sees it. */
+class DeadlineError extends Error {
+    constructor() {
+        super('deadline exceeded');
+        this.name = 'DeadlineError';
+    }
+}
 /** The innermost `code` in an error's cause chain. */
 function errorCode(err) {
     let e = err;
@@ -29782,98 +30361,7 @@ function errorCode(err) {
     }
     return undefined;
 }
-function classifyNetworkError(err) {
-    const code = errorCode(err);
-    if (code && NOT_SENT_CODES.has(code))
-        return 'not-sent';
-    if (code && MAYBE_SENT_CODES.has(code))
-        return 'maybe-sent';
-    return 'fatal';
-}
-function shouldRetryError(err, idempotent) {
-    const fault = classifyNetworkError(err);
-    return fault === 'not-sent' || (fault === 'maybe-sent' && idempotent);
-}
-/**
- * `Retry-After` in milliseconds: delta-seconds or an HTTP date.
- * Undefined when absent or unreadable.
- */
-function parseRetryAfter(value, now) {
-    if (value === undefined)
-        return undefined;
-    const trimmed = value.trim();
-    if (/^\d+$/.test(trimmed))
-        return Number(trimmed) * 1000;
-    // An HTTP date names its day or month; bare numbers such as "-3" are not dates.
-    const date = /[A-Za-z]/.test(trimmed) ? Date.parse(trimmed) : Number.NaN;
-    if (Number.isNaN(date))
-        return undefined;
-    return Math.max(0, date - now);
-}
-/**
- * Backoff before retry number `retry` (1 for the first retry): exponential,
- * capped, with "equal jitter" (half fixed, half random) so that parallel jobs
- * spread out without ever retrying at once.
- */
-function backoffDelay(policy, retry, random) {
-    const exp = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
-    return Math.round(exp / 2 + random() * (exp / 2));
-}
-
-;// CONCATENATED MODULE: ./src/net/http.ts
-/**
- * The one HTTP client every request goes through (Bitbucket, its archives,
- * the GitHub API): undici with timeouts on by default, an overall deadline,
- * retries decided by error type (see retry.ts), `HTTPS_PROXY`/`HTTP_PROXY`/
- * `NO_PROXY` honoured, plain http refused except to loopback hosts, and
- * credentials never forwarded to another origin on a redirect.
- */
-
-
-
-const DEFAULT_TIMEOUTS = {
-    connectMs: 10_000,
-    headersMs: 30_000,
-    bodyMs: 30_000,
-    deadlineMs: 50_000,
-};
-/** The failure of a request after its retries: what, where, why, and what to do. */
-class HttpError extends errors/* ActionError */.l {
-    status;
-    code;
-    /** Where it failed: before any answer, or while reading an answer's body (status set). */
-    phase;
-    constructor(message, options = {}) {
-        super(message, { cause: options.cause });
-        this.name = 'HttpError';
-        this.status = options.status;
-        this.code = options.code;
-        this.phase = options.phase ?? 'request';
-    }
-}
-const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\]|::1)$/i;
-function isLoopbackHost(hostname) {
-    return LOOPBACK_HOSTS.test(hostname);
-}
-/** Throws unless the URL is https, or http to a loopback host. */
-function assertSecureUrl(url, what) {
-    if (url.protocol === 'https:')
-        return;
-    if (url.protocol === 'http:' && isLoopbackHost(url.hostname))
-        return;
-    if (url.protocol === 'http:') {
-        throw new errors/* ActionError */.l(`Refusing plain http:// for ${what} (${url.host}): tokens would cross the network unencrypted. Use an https:// URL (plain http is accepted only for loopback hosts).`);
-    }
-    throw new errors/* ActionError */.l(`${what} must be an https:// URL, got "${url.protocol}" (${url.host}).`);
-}
-const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
-function flattenHeaders(headers) {
-    const out = {};
-    for (const [key, value] of Object.entries(headers)) {
-        out[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
-    }
-    return out;
-}
+/** A network error in words: "connection refused", "no answer within 30 s". */
 function describeNetworkError(err, timeouts) {
     const code = errorCode(err);
     switch (code) {
@@ -29896,211 +30384,8 @@ function describeNetworkError(err, timeouts) {
             if (code?.startsWith('ERR_TLS') || code?.includes('CERT') || code === 'DEPTH_ZERO_SELF_SIGNED_CERT') {
                 return `TLS certificate not trusted (${code}); for a private CA set NODE_EXTRA_CA_CERTS`;
             }
-            return code ? `${code}: ${(0,errors/* errorMessage */.g)(err)}` : (0,errors/* errorMessage */.g)(err);
+            return code ? `${code}: ${(0,_shared_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .g)(err)}` : (0,_shared_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .g)(err);
     }
-}
-class HttpClient {
-    timeouts;
-    retry;
-    /** Through HTTPS_PROXY/HTTP_PROXY unless NO_PROXY says otherwise. */
-    #proxied;
-    /** Loopback hosts: never through a proxy (the proxy's loopback is another machine). */
-    #direct;
-    #debug;
-    #sleep;
-    #random;
-    #now;
-    constructor(deps = {}) {
-        this.timeouts = { ...DEFAULT_TIMEOUTS, ...deps.timeouts };
-        this.retry = { ...DEFAULT_RETRY, ...deps.retry };
-        const agentOptions = {
-            connect: { timeout: this.timeouts.connectMs },
-            headersTimeout: this.timeouts.headersMs,
-            bodyTimeout: this.timeouts.bodyMs,
-        };
-        this.#proxied = deps.dispatcher ?? new undici/* EnvHttpProxyAgent */.J2(agentOptions);
-        this.#direct = deps.dispatcher ?? new undici/* Agent */.g6(agentOptions);
-        this.#debug = deps.debug ?? (() => { });
-        this.#sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-        this.#random = deps.random ?? Math.random;
-        this.#now = deps.now ?? Date.now;
-    }
-    /**
-     * Sends a request, following redirects and retrying transient faults, and
-     * resolves with the final response whatever its status (callers decide what
-     * a 4xx means). A retryable status on the last attempt is returned too.
-     * Rejects with an HttpError when no response could be had.
-     */
-    async request(input, options) {
-        const method = options.method ?? 'GET';
-        const idempotent = options.idempotent ?? !['POST', 'PATCH'].includes(method);
-        const started = this.#now();
-        const deadline = started + this.timeouts.deadlineMs;
-        let lastError;
-        let lastStatus;
-        for (let attempt = 1; attempt <= this.retry.attempts; attempt++) {
-            let waitMs;
-            try {
-                const response = await this.#followRedirects(new URL(input), options, method, deadline);
-                response.attempts = attempt;
-                if (!isRetryableStatus(response.status) || attempt === this.retry.attempts)
-                    return response;
-                lastStatus = response.status;
-                const retryAfter = parseRetryAfter(response.headers['retry-after'], this.#now());
-                await response.body.dump().catch(() => { });
-                if (retryAfter !== undefined && retryAfter > this.retry.maxRetryAfterMs) {
-                    throw new HttpError(`${options.what} answered HTTP ${response.status} and asked to retry after ${Math.ceil(retryAfter / 1000)} s, longer than the ${this.retry.maxRetryAfterMs / 1000} s this action waits. Re-run the job later.`, { status: response.status });
-                }
-                waitMs = retryAfter ?? backoffDelay(this.retry, attempt, this.#random);
-                this.#debug(`${method} ${redactUrl(input)}: HTTP ${response.status}, retry ${attempt} in ${waitMs} ms`);
-            }
-            catch (err) {
-                if (err instanceof HttpError || (err instanceof errors/* ActionError */.l && !(err instanceof DeadlineError)))
-                    throw err;
-                lastError = err;
-                const deadlineHit = err instanceof DeadlineError;
-                if (deadlineHit || !shouldRetryError(err, idempotent) || attempt === this.retry.attempts) {
-                    throw this.#networkFailure(options.what, input, err, attempt, idempotent);
-                }
-                waitMs = backoffDelay(this.retry, attempt, this.#random);
-                this.#debug(`${method} ${redactUrl(input)}: ${describeNetworkError(err, this.timeouts)}, retry ${attempt} in ${waitMs} ms`);
-            }
-            if (this.#now() + waitMs >= deadline) {
-                throw lastStatus !== undefined
-                    ? new HttpError(`${options.what} kept answering HTTP ${lastStatus} for ${Math.round((this.#now() - started) / 1000)} s (${attempt} attempts): the service may be degraded; re-run the job later.`, { status: lastStatus })
-                    : this.#networkFailure(options.what, input, lastError, attempt, idempotent);
-            }
-            await this.#sleep(waitMs);
-        }
-        /* c8 ignore next */
-        throw new Error('unreachable');
-    }
-    /**
-     * A request whose body is read as text (small JSON answers). The body too
-     * must arrive within the request's deadline (or `bodyMs` after the headers,
-     * if later); an idempotent request whose body is cut short is tried again.
-     */
-    async text(input, options) {
-        const idempotent = options.idempotent ?? !['POST', 'PATCH'].includes(options.method ?? 'GET');
-        const started = this.#now();
-        for (let attempt = 1;; attempt++) {
-            const response = await this.request(input, options);
-            const limit = Math.max(started + this.timeouts.deadlineMs, this.#now() + this.timeouts.bodyMs) - this.#now();
-            const timer = setTimeout(() => response.body.destroy(new DeadlineError()), limit);
-            try {
-                return { response, text: await response.text() };
-            }
-            catch (err) {
-                const why = err instanceof DeadlineError
-                    ? `it did not arrive within ${+(limit / 1000).toFixed(1)} s`
-                    : describeNetworkError(err, this.timeouts);
-                const again = idempotent &&
-                    !(err instanceof DeadlineError) &&
-                    attempt < this.retry.attempts &&
-                    this.#now() - started < this.timeouts.deadlineMs;
-                this.#debug(`${options.method ?? 'GET'} ${redactUrl(input)}: the body could not be read (${why})${again ? ', trying again' : ''}`);
-                if (again) {
-                    await this.#sleep(backoffDelay(this.retry, attempt, this.#random));
-                    continue;
-                }
-                throw new HttpError(`${options.what} (${response.url.host}) answered HTTP ${response.status} but the body could not be read: ${why}.`, { status: response.status, code: errorCode(err), cause: err, phase: 'body' });
-            }
-            finally {
-                clearTimeout(timer);
-            }
-        }
-    }
-    async close() {
-        await Promise.all([this.#proxied.close(), this.#direct === this.#proxied ? undefined : this.#direct.close()]);
-    }
-    #networkFailure(what, input, err, attempts, idempotent) {
-        const url = new URL(input);
-        const why = err instanceof DeadlineError
-            ? `no answer within the ${this.timeouts.deadlineMs / 1000} s deadline`
-            : describeNetworkError(err, this.timeouts);
-        const notRetried = classifyNetworkError(err) === 'maybe-sent' && !idempotent
-            ? ' (not retried: the request may have been processed)'
-            : '';
-        const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
-        return new HttpError(`Could not reach ${what} at ${url.origin}: ${why}${tries}${notRetried}. Check the URL, the runner's network and any HTTPS_PROXY setting, then re-run the job.`, { code: errorCode(err), cause: err });
-    }
-    async #followRedirects(url, options, method, deadline) {
-        const origin = url.origin;
-        let maxRedirects = options.maxRedirects ?? (method === 'GET' || method === 'HEAD' ? 5 : 0);
-        let current = url;
-        let currentMethod = method;
-        let body = options.body;
-        for (;;) {
-            assertSecureUrl(current, options.what);
-            const headers = { 'user-agent': 'bitbucket-oauth-action', ...options.headers };
-            if (options.authorization && current.origin === origin)
-                headers.authorization = options.authorization;
-            const response = await this.#once(current, currentMethod, headers, body, deadline);
-            const location = response.headers.location;
-            if (!REDIRECT_STATUS.has(response.status) || !location || maxRedirects <= 0)
-                return response;
-            await response.body.dump().catch(() => { });
-            const next = new URL(location, current);
-            this.#debug(`${currentMethod} ${redactUrl(current)}: HTTP ${response.status} to ${redactUrl(next)}${next.origin === origin ? '' : ' (another origin: credentials not forwarded)'}`);
-            if (response.status === 303 ||
-                ((response.status === 301 || response.status === 302) && currentMethod === 'POST')) {
-                currentMethod = 'GET';
-                body = undefined;
-            }
-            current = next;
-            maxRedirects--;
-        }
-    }
-    async #once(url, method, headers, body, deadline) {
-        const remaining = deadline - this.#now();
-        if (remaining <= 0)
-            throw new DeadlineError();
-        const controller = new AbortController();
-        const timer = setTimeout(() => controller.abort(new DeadlineError()), remaining);
-        try {
-            const dispatcher = isLoopbackHost(url.hostname) ? this.#direct : this.#proxied;
-            const res = await dispatcher.request({
-                origin: url.origin,
-                path: url.pathname + url.search,
-                method,
-                headers,
-                body,
-                signal: controller.signal,
-            });
-            this.#debug(`${method} ${redactUrl(url)}: HTTP ${res.statusCode}`);
-            const flat = flattenHeaders(res.headers);
-            return {
-                status: res.statusCode,
-                headers: flat,
-                url,
-                attempts: 1,
-                body: res.body,
-                text: () => res.body.text(),
-            };
-        }
-        catch (err) {
-            if (controller.signal.aborted)
-                throw new DeadlineError();
-            throw err;
-        }
-        finally {
-            clearTimeout(timer);
-        }
-    }
-}
-class DeadlineError extends errors/* ActionError */.l {
-    constructor() {
-        super('deadline exceeded');
-    }
-}
-/** `base` joined with a path below it (keeps a base path such as `/2.0`). */
-function joinUrl(base, suffix) {
-    return new URL(base.href.replace(/\/+$/, '') + '/' + suffix.replace(/^\/+/, ''));
-}
-/** A URL for logs: no query string, no user info. */
-function redactUrl(input) {
-    const url = new URL(input);
-    return `${url.origin}${url.pathname}${url.search ? '?…' : ''}`;
 }
 
 
@@ -30123,6 +30408,46 @@ process.on('warning', (warning) => {
             listener(warning);
 });
 
+
+
+/***/ }),
+
+/***/ 486:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   BO: () => (/* binding */ redactUrl),
+/* harmony export */   be: () => (/* binding */ assertSecureUrl),
+/* harmony export */   cW: () => (/* binding */ isLoopbackHost),
+/* harmony export */   we: () => (/* binding */ joinUrl)
+/* harmony export */ });
+/* harmony import */ var _shared_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8382);
+/** URL rules of the HTTP client: https only (plain http to loopback hosts), joining below a base, and URLs fit for logs. */
+
+const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\]|::1)$/i;
+function isLoopbackHost(hostname) {
+    return LOOPBACK_HOSTS.test(hostname);
+}
+/** Throws unless the URL is https, or http to a loopback host. */
+function assertSecureUrl(url, what) {
+    if (url.protocol === 'https:')
+        return;
+    if (url.protocol === 'http:' && isLoopbackHost(url.hostname))
+        return;
+    if (url.protocol === 'http:') {
+        throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .l(`Refusing plain http:// for ${what} (${url.host}): tokens would cross the network unencrypted. Use an https:// URL (plain http is accepted only for loopback hosts).`);
+    }
+    throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .l(`${what} must be an https:// URL, got "${url.protocol}" (${url.host}).`);
+}
+/** `base` joined with a path below it (keeps a base path such as `/2.0`). */
+function joinUrl(base, suffix) {
+    return new URL(base.href.replace(/\/+$/, '') + '/' + suffix.replace(/^\/+/, ''));
+}
+/** A URL for logs: no query string, no user info. */
+function redactUrl(input) {
+    const url = new URL(input);
+    return `${url.origin}${url.pathname}${url.search ? '?…' : ''}`;
+}
 
 
 /***/ }),
@@ -30178,6 +30503,41 @@ function parseJsonObject(text) {
     catch {
         return undefined;
     }
+}
+
+
+/***/ }),
+
+/***/ 8273:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   ZH: () => (/* binding */ capitalize),
+/* harmony export */   bv: () => (/* binding */ variable),
+/* harmony export */   uK: () => (/* binding */ option),
+/* harmony export */   w8: () => (/* binding */ fieldPhrase)
+/* harmony export */ });
+/* unused harmony export input */
+/**
+ * How messages name what the user sets. The modules that both the action and
+ * `bitbucket-oauth login` use (oauth.ts, github/secrets.ts, validate.ts) talk
+ * about fields: the action calls them inputs, the command options and
+ * environment variables. Each caller passes its own names in (the action's in
+ * src/action/wording.ts, the command's in src/login/wording.ts).
+ */
+/** An input of the action: `input('api-url')` → "input `api-url`". */
+const input = (name) => ({ name: `\`${name}\``, kind: 'input' });
+/** An option of the command: `option('--port')` → "option --port". */
+const option = (flag) => ({ name: flag, kind: 'option' });
+/** An environment variable: `variable('GITHUB_API_URL')` → "GITHUB_API_URL". */
+const variable = (name) => ({ name, kind: '' });
+/** The text with its first letter in upper case, for the start of a sentence. */
+function capitalize(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
+}
+/** The field with its kind, inside a sentence: "input `api-url`", "option --port", "GITHUB_API_URL". */
+function fieldPhrase(field) {
+    return field.kind ? `${field.kind} ${field.name}` : field.name;
 }
 
 
@@ -30285,6 +30645,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
+
+/***/ }),
+
+/***/ 7066:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tty");
 
 /***/ }),
 

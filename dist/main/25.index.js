@@ -17,8 +17,12 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./src/shared/errors.ts
 var errors = __webpack_require__(8382);
-// EXTERNAL MODULE: ./src/net/http.ts
-var http = __webpack_require__(9663);
+// EXTERNAL MODULE: ./src/net/errors.ts
+var net_errors = __webpack_require__(3688);
+// EXTERNAL MODULE: ./src/net/url.ts
+var net_url = __webpack_require__(486);
+// EXTERNAL MODULE: ./src/github/secret-target.ts
+var secret_target = __webpack_require__(4017);
 ;// CONCATENATED MODULE: ./src/github/sealed-box.ts
 /**
  * Encryption for GitHub secrets: a libsodium sealed box (X25519 +
@@ -63,20 +67,24 @@ async function sealBase64(value, publicKeyBase64) {
 
 // EXTERNAL MODULE: ./src/shared/format.ts
 var format = __webpack_require__(6338);
+// EXTERNAL MODULE: ./src/shared/wording.ts
+var shared_wording = __webpack_require__(8273);
 ;// CONCATENATED MODULE: ./src/github/secrets.ts
 /**
  * Writes a GitHub Actions secret (repository, environment or organization)
  * through GitHub's REST API: fetch the scope's public key, seal the value to
  * it (libsodium sealed box, see sealed-box.ts), PUT it.
  *
- *   saveSecret(http, target, value, debug)
+ *   saveSecret(http, target, value, debug, wording)
  *
  * - `http`: the shared HttpClient (retries 5xx/429/network faults; http only
- *   to loopback hosts, which is how tests point it at emulator/github.ts).
- * - `target`: a SecretTarget from inputs.ts: `name`, `repository`
+ *   to loopback hosts, which is how tests point it at emulator/github/).
+ * - `target`: a SecretTarget (secret-target.ts): `name`, `repository`
  *   (`owner/repo`, unused for an organization secret), `environment`,
  *   `organization`, `githubToken`, `githubApiUrl` (REST root, e.g.
  *   https://api.github.com or https://ghes.example/api/v3).
+ * - `wording`: how the messages name the token, the API root and the secret
+ *   name (the action's inputs or the command's options).
  * - An organization secret that exists keeps its visibility and, for
  *   `selected`, its selected repositories; a new one gets `private`.
  * - Failures reject with an ActionError whose message says what the token
@@ -87,48 +95,44 @@ var format = __webpack_require__(6338);
 
 
 
+
+
+
 const GITHUB_API_VERSION = '2022-11-28';
 const segment = (s) => encodeURIComponent(s);
 function secretScope(target) {
+    const label = (0,secret_target/* secretPlace */.M)(target);
     if (target.organization) {
-        return {
-            kind: 'organization',
-            collection: `orgs/${segment(target.organization)}/actions/secrets`,
-            label: `organization ${target.organization}`,
-        };
+        return { kind: 'organization', collection: `orgs/${segment(target.organization)}/actions/secrets`, label };
     }
-    const repository = target.repository ?? '';
-    const [owner = '', repo = ''] = repository.split('/');
+    const [owner = '', repo = ''] = (target.repository ?? '').split('/');
     const repoPath = `repos/${segment(owner)}/${segment(repo)}`;
     if (target.environment) {
-        return {
-            kind: 'environment',
-            collection: `${repoPath}/environments/${segment(target.environment)}/secrets`,
-            label: `environment ${target.environment} of repository ${repository}`,
-        };
+        return { kind: 'environment', collection: `${repoPath}/environments/${segment(target.environment)}/secrets`, label };
     }
-    return { kind: 'repository', collection: `${repoPath}/actions/secrets`, label: `repository ${repository}` };
+    return { kind: 'repository', collection: `${repoPath}/actions/secrets`, label };
 }
-async function saveSecret(http, target, value, debug) {
+const saveSecret = async (http, target, value, debug, wording) => {
     const scope = secretScope(target);
-    const api = new GitHubApi(http, target, scope);
+    const api = new GitHubApi(http, target, scope, wording);
     const key = await api.call('GET', `${scope.collection}/public-key`, 'read the public key of');
     const keyId = key.json?.key_id;
     const publicKey = key.json?.key;
     if ((typeof keyId !== 'string' && typeof keyId !== 'number') || typeof publicKey !== 'string') {
-        throw new errors/* ActionError */.l(`GitHub's answer for the public key of ${scope.label} has no key_id and key; check that \`github-api-url\` (${target.githubApiUrl.href}) is the GitHub REST API root.`);
+        throw new errors/* ActionError */.l(`GitHub's answer for the public key of ${scope.label} has no key_id and key; check that ${wording.githubApiUrl.name} (${target.githubApiUrl.href}) is the GitHub REST API root.`);
     }
     debug(`GitHub secret ${target.name}: public key ${keyId} of ${scope.label}`);
     const body = {};
     if (scope.kind === 'organization')
-        Object.assign(body, await organizationAccess(api, scope, target.name, debug));
+        Object.assign(body, await organizationAccess(api, target.name, debug));
     body.encrypted_value = await sealBase64(value, publicKey);
     body.key_id = String(keyId);
     const put = await api.call('PUT', `${scope.collection}/${segment(target.name)}`, 'write secret ' + target.name + ' of', JSON.stringify(body));
     debug(`GitHub secret ${target.name} of ${scope.label}: HTTP ${put.response.status} (${put.response.status === 201 ? 'created' : 'updated'})`);
-}
+};
 /** An existing organization secret's visibility (and selected repositories), or `private` for a new one. */
-async function organizationAccess(api, scope, name, debug) {
+async function organizationAccess(api, name, debug) {
+    const { scope, wording } = api;
     const existing = await api.call('GET', `${scope.collection}/${segment(name)}`, `read secret ${name} of`, undefined, [404]);
     if (existing.response.status === 404) {
         debug(`GitHub secret ${name} does not exist in ${scope.label} yet: it is created with visibility private`);
@@ -136,7 +140,7 @@ async function organizationAccess(api, scope, name, debug) {
     }
     const visibility = existing.json?.visibility;
     if (visibility !== 'all' && visibility !== 'private' && visibility !== 'selected') {
-        throw new errors/* ActionError */.l(`GitHub's answer for secret ${name} of ${scope.label} names no visibility (all, private or selected), so it cannot be kept; check \`github-api-url\`.`);
+        throw new errors/* ActionError */.l(`GitHub's answer for secret ${name} of ${scope.label} names no visibility (all, private or selected), so it cannot be kept; check ${wording.githubApiUrl.name}.`);
     }
     if (visibility !== 'selected') {
         debug(`GitHub secret ${name} of ${scope.label} exists with visibility ${visibility}: kept`);
@@ -148,7 +152,7 @@ async function organizationAccess(api, scope, name, debug) {
         const repos = list.json?.repositories;
         const total = list.json?.total_count;
         if (!Array.isArray(repos)) {
-            throw new errors/* ActionError */.l(`GitHub's answer listing the repositories selected for secret ${name} of ${scope.label} has no repositories; check \`github-api-url\`.`);
+            throw new errors/* ActionError */.l(`GitHub's answer listing the repositories selected for secret ${name} of ${scope.label} has no repositories; check ${wording.githubApiUrl.name}.`);
         }
         for (const r of repos) {
             if (typeof r?.id === 'number')
@@ -164,15 +168,17 @@ async function organizationAccess(api, scope, name, debug) {
 class GitHubApi {
     #http;
     #target;
-    #scope;
-    constructor(http, target, scope) {
+    scope;
+    wording;
+    constructor(http, target, scope, wording) {
         this.#http = http;
         this.#target = target;
-        this.#scope = scope;
+        this.scope = scope;
+        this.wording = wording;
     }
     /** `action` completes "could not ... {scope label}", e.g. "read the public key of". */
     async call(method, path, action, body, accept = []) {
-        const url = (0,http/* joinUrl */.we)(this.#target.githubApiUrl, path);
+        const url = (0,net_url/* joinUrl */.we)(this.#target.githubApiUrl, path);
         const headers = {
             accept: 'application/vnd.github+json',
             'x-github-api-version': GITHUB_API_VERSION,
@@ -192,8 +198,8 @@ class GitHubApi {
             });
         }
         catch (err) {
-            if (err instanceof http/* HttpError */.j$ && err.status !== undefined && err.phase === 'request') {
-                throw new errors/* ActionError */.l(`The GitHub API (${url.host}) kept answering HTTP ${err.status} when asked to ${action} ${this.#scope.label}; GitHub may be degraded (https://www.githubstatus.com).`, { cause: err });
+            if (err instanceof net_errors/* HttpError */.j$ && err.status !== undefined && err.phase === 'request') {
+                throw new errors/* ActionError */.l(`The GitHub API (${url.host}) kept answering HTTP ${err.status} when asked to ${action} ${this.scope.label}; GitHub may be degraded (https://www.githubstatus.com).`, { cause: err });
             }
             throw err;
         }
@@ -205,7 +211,8 @@ class GitHubApi {
     }
     #failure(response, json, action) {
         const status = response.status;
-        const scope = this.#scope;
+        const { scope, wording } = this;
+        const token = wording.githubToken;
         const message = typeof json?.message === 'string' ? json.message.replace(/\s+/g, ' ').slice(0, 200) : undefined;
         const said = `HTTP ${status}${message ? `: "${message}"` : ''}`;
         const rateLimited = (status === 403 || status === 429) &&
@@ -213,39 +220,41 @@ class GitHubApi {
         if (rateLimited) {
             const reset = Number(response.headers['x-ratelimit-reset']);
             const when = Number.isFinite(reset) && reset > 0 ? ` (it resets at ${(0,format/* isoSeconds */.n)(new Date(reset * 1000))})` : '';
-            return new errors/* ActionError */.l(`The \`github-token\` hit GitHub's API rate limit (${said})${when} when asked to ${action} ${scope.label}.`);
+            return new errors/* ActionError */.l(`${(0,shared_wording/* capitalize */.ZH)(token)} hit GitHub's API rate limit (${said})${when} when asked to ${action} ${scope.label}.`);
         }
         if (status === 401) {
-            return new errors/* ActionError */.l(`GitHub refused the \`github-token\` (${said}): it is invalid, expired or revoked. Create a new one (a fine-grained personal access token with "Secrets: read and write", or a GitHub App token) and update the secret that the workflow passes as \`github-token\`.`);
+            return new errors/* ActionError */.l(`GitHub refused ${token} (${said}): it is invalid, expired or revoked. Create a new one (a fine-grained personal access token with "Secrets: read and write", or a GitHub App token) and update the secret that the workflow passes as \`github-token\`.`);
         }
         if (status === 403)
-            return new errors/* ActionError */.l(`The \`github-token\` may not ${action} ${scope.label} (${said}). ${permissionHint(scope, this.#target)}`);
+            return new errors/* ActionError */.l(`${(0,shared_wording/* capitalize */.ZH)(token)} may not ${action} ${scope.label} (${said}). ${permissionHint(scope, this.#target, wording)}`);
         if (status === 404)
-            return new errors/* ActionError */.l(notFoundHint(scope, this.#target, said));
+            return new errors/* ActionError */.l(notFoundHint(scope, this.#target, said, token));
         if (status === 422) {
-            return new errors/* ActionError */.l(`GitHub refused to ${action} ${scope.label} (${said}). Check \`refresh-token-secret\` and the secret's settings in GitHub.`);
+            return new errors/* ActionError */.l(`GitHub refused to ${action} ${scope.label} (${said}). Check ${wording.secretName.name} and the secret's settings in GitHub.`);
         }
         if (status === 429 || status >= 500) {
             return new errors/* ActionError */.l(`The GitHub API answered ${said} after ${response.attempts} attempts when asked to ${action} ${scope.label}; GitHub may be degraded (https://www.githubstatus.com).`);
         }
-        return new errors/* ActionError */.l(`The GitHub API answered ${said} when asked to ${action} ${scope.label}; check \`github-api-url\` and \`github-token\`.`);
+        return new errors/* ActionError */.l(`The GitHub API answered ${said} when asked to ${action} ${scope.label}; check ${wording.githubApiUrl.name} and \`github-token\`.`);
     }
 }
-function permissionHint(scope, target) {
+function permissionHint(scope, target, wording) {
     if (scope.kind === 'organization') {
         return `Give it the organization permission "Secrets: read and write" on ${target.organization}: a fine-grained personal access token of an organization owner with resource owner ${target.organization} and Organization permissions → Secrets: Read and write (a classic token needs the admin:org scope), or a GitHub App installed on ${target.organization} with the organization Secrets permission set to Read and write.`;
     }
     const extra = scope.kind === 'environment' ? ' and Environments: Read and write' : '';
-    return `Give it "Secrets: read and write" on ${target.repository}: a fine-grained personal access token with ${target.repository} under Repository access and Repository permissions → Secrets: Read and write${extra} (a classic token needs the repo scope), or a GitHub App installed on ${target.repository} with the same permission${extra ? 's' : ''}. The workflow's own GITHUB_TOKEN cannot write secrets.`;
+    const hint = `Give it "Secrets: read and write" on ${target.repository}: a fine-grained personal access token with ${target.repository} under Repository access and Repository permissions → Secrets: Read and write${extra} (a classic token needs the repo scope), or a GitHub App installed on ${target.repository} with the same permission${extra ? 's' : ''}.`;
+    return wording.githubTokenNote ? `${hint} ${wording.githubTokenNote}` : hint;
 }
-function notFoundHint(scope, target, said) {
+/** `token`: how the messages name the GitHub token ("the `github-token`"). */
+function notFoundHint(scope, target, said, token) {
     switch (scope.kind) {
         case 'organization':
-            return `GitHub answered ${said} for organization ${target.organization}: it does not exist or is not visible to the \`github-token\`. Check \`secret-organization\`, and that the token's resource owner is that organization (for a GitHub App: that it is installed there).`;
+            return `GitHub answered ${said} for ${scope.label}: it does not exist or is not visible to ${token}. Check \`secret-organization\`, and that the token's resource owner is that organization (for a GitHub App: that it is installed there).`;
         case 'environment':
-            return `GitHub answered ${said} for environment ${target.environment} of repository ${target.repository}: the repository or the environment does not exist, or is not visible to the \`github-token\`. Check \`secret-repository\` and \`secret-environment\` (Settings → Environments; the name must match exactly), and that the token may access ${target.repository}.`;
+            return `GitHub answered ${said} for ${scope.label}: the repository or the environment does not exist, or is not visible to ${token}. Check \`secret-repository\` and \`secret-environment\` (Settings → Environments; the name must match exactly), and that the token may access ${target.repository}.`;
         default:
-            return `GitHub answered ${said} for repository ${target.repository}: it does not exist or is not visible to the \`github-token\`. Check \`secret-repository\`, and that the token may access it (a fine-grained token must list it under Repository access; a GitHub App must be installed on it).`;
+            return `GitHub answered ${said} for ${scope.label}: it does not exist or is not visible to ${token}. Check \`secret-repository\`, and that the token may access it (a fine-grained token must list it under Repository access; a GitHub App must be installed on it).`;
     }
 }
 

@@ -28370,11 +28370,355 @@ module.exports = {
 
 /***/ }),
 
+/***/ 1812:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   bu: () => (/* binding */ parseArchives),
+/* harmony export */   rz: () => (/* binding */ archiveLabel),
+/* harmony export */   u: () => (/* binding */ destProblem)
+/* harmony export */ });
+/* unused harmony export ARCHIVE_FORM */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _shared_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8382);
+/* harmony import */ var _shared_fs_safe_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2774);
+/**
+ * The `archives` input: one `WORKSPACE/REPO@REF [-> DEST] [sha256:HEX64]` a
+ * line, blank lines and `#` comments ignored. Parsed and checked (DEST inside
+ * the workspace) before any network call.
+ */
+
+
+
+
+/** `WORKSPACE/REPO@REF`, as the line names the archive: how messages name it. */
+function archiveLabel(a) {
+    return `${a.workspace}/${a.repo}@${a.ref}`;
+}
+const ARCHIVE_FORM = 'WORKSPACE/REPO@REF [-> DEST] [sha256:HEX64]';
+// Bitbucket workspace IDs and repository slugs: letters, digits, `-`, `_`, `.`.
+const SLUG = '[A-Za-z0-9][A-Za-z0-9._-]*';
+const LINE = new RegExp(`^(${SLUG})/(${SLUG})@(\\S+?)(?:\\s+->\\s+(\\S+))?(?:\\s+sha256:([0-9a-fA-F]{64}))?$`);
+// A git ref name: no spaces, no `..`, no control characters, none of ~^:?*[\ and no leading `-`.
+// eslint-disable-next-line no-control-regex -- refusing control characters is the point
+const REF = /^(?!-)(?!.*\.\.)(?!.*\/\/)(?!.*@\{)[^\s~^:?*[\\\x00-\x1f\x7f]+(?<![./])$/;
+function parseArchives(text, workspaceDir) {
+    const specs = [];
+    const root = node_path__WEBPACK_IMPORTED_MODULE_1___default().resolve(workspaceDir);
+    const lines = text.split(/\r?\n/);
+    for (let i = 0; i < lines.length; i++) {
+        const raw = lines[i].trim();
+        if (raw === '' || raw.startsWith('#'))
+            continue;
+        const lineNo = i + 1;
+        const m = LINE.exec(raw);
+        if (!m) {
+            throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l(`archives line ${lineNo} ("${raw}") is not of the form ${ARCHIVE_FORM}, e.g. "myteam/shared-lib@v1.2.0 -> vendor/shared-lib".`);
+        }
+        const [, workspace, repo, ref, destRaw, sha] = m;
+        if (!REF.test(ref)) {
+            throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l(`archives line ${lineNo}: "${ref}" is not a valid tag, branch or commit name (expected ${ARCHIVE_FORM}).`);
+        }
+        if (ref.includes('->')) {
+            throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l(`archives line ${lineNo} ("${raw}"): put spaces around "->" (expected ${ARCHIVE_FORM}).`);
+        }
+        const dest = node_path__WEBPACK_IMPORTED_MODULE_1___default().resolve(root, destRaw ?? repo);
+        const problem = destProblem(dest, root);
+        if (problem)
+            throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l(`archives line ${lineNo}: DEST "${destRaw ?? repo}" ${problem}; name a folder inside it.`);
+        specs.push({ line: lineNo, workspace, repo, ref, dest, sha256: sha?.toLowerCase() });
+    }
+    const seen = new Map();
+    for (const spec of specs) {
+        for (const [other, line] of seen) {
+            if (other === spec.dest || spec.dest.startsWith(other + (node_path__WEBPACK_IMPORTED_MODULE_1___default().sep)) || other.startsWith(spec.dest + (node_path__WEBPACK_IMPORTED_MODULE_1___default().sep))) {
+                throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l(`archives lines ${line} and ${spec.line} write to overlapping folders (${node_path__WEBPACK_IMPORTED_MODULE_1___default().relative(root, other)}, ${node_path__WEBPACK_IMPORTED_MODULE_1___default().relative(root, spec.dest)}); give each its own DEST.`);
+            }
+        }
+        seen.set(spec.dest, spec.line);
+    }
+    return specs;
+}
+/** The real path of `p`, or of its deepest existing ancestor joined with the rest. */
+function realish(p) {
+    const missing = [];
+    let current = p;
+    for (;;) {
+        try {
+            return node_path__WEBPACK_IMPORTED_MODULE_1___default().join(node_fs__WEBPACK_IMPORTED_MODULE_0___default().realpathSync(current), ...missing.reverse());
+        }
+        catch {
+            const parent = node_path__WEBPACK_IMPORTED_MODULE_1___default().dirname(current);
+            if (parent === current)
+                return p;
+            missing.push(node_path__WEBPACK_IMPORTED_MODULE_1___default().basename(current));
+            current = parent;
+        }
+    }
+}
+/**
+ * Why `dest` may not receive an archive, or undefined: it must lie strictly
+ * inside the workspace, also once symbolic links are followed, and not in
+ * the checkout's `.git`. Checked when parsing and again before extracting.
+ */
+function destProblem(dest, workspace) {
+    const root = node_path__WEBPACK_IMPORTED_MODULE_1___default().resolve(workspace);
+    const inside = (p, base) => node_path__WEBPACK_IMPORTED_MODULE_1___default().relative(base, p) !== '' && (0,_shared_fs_safe_js__WEBPACK_IMPORTED_MODULE_3__/* .isInside */ .FK)(p, base);
+    if (node_path__WEBPACK_IMPORTED_MODULE_1___default().resolve(dest) === root)
+        return 'is the workspace itself, which would be replaced as a whole';
+    if (!inside(node_path__WEBPACK_IMPORTED_MODULE_1___default().resolve(dest), root))
+        return `leaves the workspace (${root})`;
+    const realRoot = realish(root);
+    if (!inside(realish(dest), realRoot))
+        return `leaves the workspace through a symbolic link (${root})`;
+    if (node_path__WEBPACK_IMPORTED_MODULE_1___default().relative(realRoot, realish(dest)).split((node_path__WEBPACK_IMPORTED_MODULE_1___default().sep))[0] === '.git')
+        return "is inside the checkout's .git folder";
+    return undefined;
+}
+
+
+/***/ }),
+
+/***/ 6844:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   _: () => (/* binding */ tickPermissions),
+/* harmony export */   i: () => (/* binding */ missingScopes)
+/* harmony export */ });
+/** Scopes: which required ones a token lacks, and the one advice for getting them. */
+/** `required-scopes`: which of them the granted scopes lack. A granted `X:write` satisfies a required `X`. */
+function missingScopes(required, granted) {
+    const have = new Set(granted);
+    return required.filter((scope) => {
+        if (have.has(scope))
+            return false;
+        if (!scope.includes(':') && have.has(`${scope}:write`))
+            return false;
+        return true;
+    });
+}
+/** A refresh token keeps the scopes it was issued with: newly ticked permissions need a new one. */
+const NEW_REFRESH_TOKEN = 'get a new refresh token with `bitbucket-oauth login`';
+/**
+ * What to do when a token lacks permissions: `what` names them ("the
+ * permission", "them"), `then` says how to get a token that has them.
+ */
+function tickPermissions(what, then = NEW_REFRESH_TOKEN) {
+    return `Tick ${what} on the OAuth consumer, then ${then}.`;
+}
+
+
+/***/ }),
+
+/***/ 5726:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   N8: () => (/* binding */ parseDownloads),
+/* harmony export */   SP: () => (/* binding */ shown),
+/* harmony export */   ng: () => (/* binding */ assertNoOverlap),
+/* harmony export */   yK: () => (/* binding */ downloadDestProblem)
+/* harmony export */ });
+/* unused harmony exports DOWNLOAD_FORM, realish */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _shared_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8382);
+/* harmony import */ var _archives_spec_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1812);
+/**
+ * The `downloads` input: one `WORKSPACE/REPO/FILENAME [-> DEST] [sha256:HEX64]`
+ * a line, blank lines and `#` comments ignored. FILENAME may hold spaces (not
+ * `/`); a `*` in it matches any run of characters. Parsed and checked with
+ * every other input, before any request: the grammar, each DEST (a file inside
+ * the workspace, also once symbolic links are followed, never in a `.git`
+ * folder), and that no two DESTs of `downloads` and `archives` overlap.
+ */
+
+
+
+
+const DOWNLOAD_FORM = 'WORKSPACE/REPO/FILENAME [-> DEST] [sha256:HEX64]';
+const EXAMPLE = 'e.g. "myteam/app/app 1.2.0.tar.gz -> dist/app.tar.gz"';
+// Bitbucket workspace IDs and repository slugs: letters, digits, `-`, `_`, `.`.
+const SLUG = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+// eslint-disable-next-line no-control-regex -- refusing control characters is the point
+const CONTROL = /[\x00-\x1f\x7f]/;
+/** A string as it may be shown in a log line: control characters escaped, so it can never start a workflow command. */
+function shown(s) {
+    // eslint-disable-next-line no-control-regex -- escaping control characters is the point
+    return s.replace(/[\x00-\x1f\x7f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+function parseDownloads(text, workspaceDir, archives = []) {
+    const root = node_path__WEBPACK_IMPORTED_MODULE_1___default().resolve(workspaceDir);
+    const specs = [];
+    const lines = text.split(/\r?\n/);
+    for (let i = 0; i < lines.length; i++) {
+        const raw = lines[i].trim();
+        if (raw === '' || raw.startsWith('#'))
+            continue;
+        specs.push(parseLine(raw, i + 1, root));
+    }
+    const claims = specs.flatMap((s) => (s.dest ? [{ what: `downloads line ${s.line}`, dest: s.dest }] : []));
+    assertNoOverlap([...archives, ...claims], root);
+    return specs;
+}
+function parseLine(raw, lineNo, root) {
+    const bad = (why) => new _shared_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l(`downloads line ${lineNo} ("${shown(raw)}") ${why}; expected ${DOWNLOAD_FORM}, ${EXAMPLE}.`);
+    const m = /^([^/]*)\/([^/]*)\/(.*)$/s.exec(raw);
+    if (!m)
+        throw bad('is not of the form');
+    const [, workspace, repo] = m;
+    let rest = m[3];
+    if (workspace === '' || repo === '')
+        throw bad('has an empty part');
+    if (!SLUG.test(workspace) || !SLUG.test(repo))
+        throw bad('names no Bitbucket WORKSPACE/REPO (letters, digits, ".", "_" and "-")');
+    let sha256;
+    const pin = /(?:^|\s)sha256:(\S*)$/.exec(rest);
+    if (pin) {
+        if (!/^[0-9a-fA-F]{64}$/.test(pin[1]))
+            throw bad('has a sha256: that is not 64 hex digits');
+        sha256 = pin[1].toLowerCase();
+        rest = rest.slice(0, pin.index);
+    }
+    if (/(?:^|\s)sha256:/.test(rest))
+        throw bad('has a sha256: pin that is not at the end of the line');
+    let name = rest;
+    let destRaw;
+    const arrows = rest.split('->').length - 1;
+    if (arrows > 1)
+        throw bad('has a second "->"');
+    if (arrows === 1) {
+        const at = rest.indexOf('->');
+        const before = rest.slice(0, at);
+        const after = rest.slice(at + 2);
+        if (after.trim() === '')
+            throw bad('has a "->" without a DEST');
+        if (!/\s$/.test(before) || !/^\s/.test(after))
+            throw bad('needs spaces around "->"');
+        name = before;
+        destRaw = after.trim();
+    }
+    name = name.trim();
+    if (name === '')
+        throw bad('has an empty FILENAME');
+    if (name.includes('/'))
+        throw bad('has a "/" in FILENAME (the Downloads section has no folders)');
+    if (CONTROL.test(name) || (destRaw !== undefined && CONTROL.test(destRaw)))
+        throw bad('holds a control character');
+    if (name === '.' || name === '..')
+        throw bad(`has "${name}" as FILENAME`);
+    const pattern = name.includes('*');
+    let dest;
+    if (destRaw !== undefined) {
+        if (/[\\/]$/.test(destRaw))
+            throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l(`downloads line ${lineNo}: DEST "${shown(destRaw)}" ends with a slash, but DEST is a file path; name the file, e.g. "${destRaw}${pattern ? 'app.zip' : name}".`);
+        dest = node_path__WEBPACK_IMPORTED_MODULE_1___default().resolve(root, destRaw);
+    }
+    else if (!pattern) {
+        dest = node_path__WEBPACK_IMPORTED_MODULE_1___default().resolve(root, name);
+    }
+    if (dest) {
+        const problem = downloadDestProblem(dest, root);
+        if (problem)
+            throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l(`downloads line ${lineNo}: DEST "${shown(destRaw ?? name)}" ${problem}; name a file inside the workspace.`);
+    }
+    return { line: lineNo, workspace, repo, name, pattern, dest, sha256 };
+}
+/**
+ * Why a file may not be written at `dest`, or undefined: strictly inside the
+ * workspace (also through symbolic links), no `.git` component at any depth
+ * (any case), and not an existing folder. Checked when parsing and again just
+ * before the file is moved into place.
+ */
+function downloadDestProblem(dest, workspace) {
+    const problem = (0,_archives_spec_js__WEBPACK_IMPORTED_MODULE_3__/* .destProblem */ .u)(dest, workspace);
+    if (problem)
+        return problem;
+    const root = node_path__WEBPACK_IMPORTED_MODULE_1___default().resolve(workspace);
+    const parts = [node_path__WEBPACK_IMPORTED_MODULE_1___default().relative(root, node_path__WEBPACK_IMPORTED_MODULE_1___default().resolve(dest)), node_path__WEBPACK_IMPORTED_MODULE_1___default().relative(realish(root), realish(dest))];
+    if (parts.some((rel) => rel.split(/[\\/]/).some((c) => c.toLowerCase() === '.git')))
+        return 'has a .git folder in its path';
+    try {
+        if (node_fs__WEBPACK_IMPORTED_MODULE_0___default().statSync(dest).isDirectory())
+            return 'is an existing folder, but DEST is a file path';
+    }
+    catch {
+        // Not there yet (or a dangling link, which the rename replaces): fine.
+    }
+    return undefined;
+}
+/** The real path of `p`, or of its deepest existing ancestor joined with the rest. */
+function realish(p) {
+    const missing = [];
+    let current = node_path__WEBPACK_IMPORTED_MODULE_1___default().resolve(p);
+    for (;;) {
+        try {
+            return node_path__WEBPACK_IMPORTED_MODULE_1___default().join(node_fs__WEBPACK_IMPORTED_MODULE_0___default().realpathSync(current), ...missing.reverse());
+        }
+        catch {
+            const parent = node_path__WEBPACK_IMPORTED_MODULE_1___default().dirname(current);
+            if (parent === current)
+                return node_path__WEBPACK_IMPORTED_MODULE_1___default().resolve(p);
+            missing.push(node_path__WEBPACK_IMPORTED_MODULE_1___default().basename(current));
+            current = parent;
+        }
+    }
+}
+const CASE_INSENSITIVE_FS = process.platform === 'win32' || process.platform === 'darwin';
+/** Throws when two DESTs are the same or one lies inside the other, once symbolic links are resolved. */
+function assertNoOverlap(claims, workspace) {
+    const key = (p) => (CASE_INSENSITIVE_FS ? realish(p).toLowerCase() : realish(p));
+    const seen = [];
+    for (const claim of claims) {
+        const real = key(claim.dest);
+        for (const other of seen) {
+            if (other.real === real || real.startsWith(other.real + (node_path__WEBPACK_IMPORTED_MODULE_1___default().sep)) || other.real.startsWith(real + (node_path__WEBPACK_IMPORTED_MODULE_1___default().sep))) {
+                const rel = (p) => node_path__WEBPACK_IMPORTED_MODULE_1___default().relative(workspace, p) || '.';
+                throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l(`${other.claim.what} and ${claim.what} write to overlapping paths (${shown(rel(other.claim.dest))}, ${shown(rel(claim.dest))}); give each its own DEST.`);
+            }
+        }
+        seen.push({ claim, real });
+    }
+}
+
+
+/***/ }),
+
+/***/ 4017:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   M: () => (/* binding */ secretPlace),
+/* harmony export */   Z: () => (/* binding */ describeSecretTarget)
+/* harmony export */ });
+/** Where a GitHub Actions secret is written, and the one way messages describe it. */
+/** Where the secret lives: `repository o/r`, `environment prod of repository o/r`, `organization o`. */
+function secretPlace(target) {
+    if (target.organization)
+        return `organization ${target.organization}`;
+    if (target.environment)
+        return `environment ${target.environment} of repository ${target.repository}`;
+    return `repository ${target.repository}`;
+}
+/** The secret and where it lives, after "secret": `BB of repository o/r`. */
+function describeSecretTarget(target) {
+    return `${target.name} of ${secretPlace(target)}`;
+}
+
+
+/***/ }),
+
 /***/ 9407:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(946);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1281);
 /** The main step's bundle entry (dist/main): runs the step. */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -28384,7 +28728,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 946:
+/***/ 1281:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28414,19 +28758,38 @@ var core = __nccwpck_require__(6058);
 ;// CONCATENATED MODULE: ./src/action/core.ts
 /** The real @actions/core behind the ActionCore interface. */
 
-const actionsCore = {
-    getInput: (name) => core/* getInput */.V4(name),
-    setOutput: core/* setOutput */.uH,
-    exportVariable: core/* exportVariable */.dN,
-    saveState: core/* saveState */.LZ,
-    info: core/* info */.pq,
-    warning: core/* warning */.$e,
-    debug: core/* debug */.Yz,
-    async appendSummary(markdown) {
-        if (!process.env.GITHUB_STEP_SUMMARY)
-            return;
-        await core/* summary */.z.addRaw(markdown, true).write();
-    },
+/** `summaryFile`: the runner's GITHUB_STEP_SUMMARY; without one, the summary is skipped. */
+function actionsCore(summaryFile) {
+    return {
+        getInput: (name) => core/* getInput */.V4(name),
+        setOutput: core/* setOutput */.uH,
+        exportVariable: core/* exportVariable */.dN,
+        saveState: core/* saveState */.LZ,
+        info: core/* info */.pq,
+        warning: core/* warning */.$e,
+        debug: core/* debug */.Yz,
+        async appendSummary(markdown) {
+            if (!summaryFile)
+                return;
+            await core/* summary */.z.addRaw(markdown, true).write();
+        },
+    };
+}
+
+// EXTERNAL MODULE: ./src/shared/wording.ts
+var wording = __nccwpck_require__(8273);
+;// CONCATENATED MODULE: ./src/action/wording.ts
+/** How the action's messages name what the user sets: the inputs of action.yml. */
+
+const ACTION_WORDING = {
+    clientCredentials: 'the `client-id` and `client-secret` inputs',
+    bitbucketUrl: (0,wording/* input */.hF)('bitbucket-url'),
+    githubToken: 'the `github-token`',
+    githubApiUrl: (0,wording/* input */.hF)('github-api-url'),
+    secretName: (0,wording/* input */.hF)('refresh-token-secret'),
+    githubTokenNote: "The workflow's own GITHUB_TOKEN cannot write secrets.",
+    retryAdvice: 're-run the job',
+    network: "the runner's network",
 };
 
 // EXTERNAL MODULE: ./src/shared/errors.ts
@@ -28437,109 +28800,76 @@ var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-// EXTERNAL MODULE: ./src/net/http.ts
-var net_http = __nccwpck_require__(9663);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-var external_node_fs_default = /*#__PURE__*/__nccwpck_require__.n(external_node_fs_);
-;// CONCATENATED MODULE: ./src/archives/spec.ts
+// EXTERNAL MODULE: ./src/net/url.ts
+var net_url = __nccwpck_require__(486);
+// EXTERNAL MODULE: ./src/archives/spec.ts
+var spec = __nccwpck_require__(1812);
+;// CONCATENATED MODULE: ./src/shared/validate.ts
 /**
- * The `archives` input: one `WORKSPACE/REPO@REF [-> DEST] [sha256:HEX64]` a
- * line, blank lines and `#` comments ignored. Parsed and checked (DEST inside
- * the workspace) before any network call.
+ * Checks of values that the action's inputs and the command's options share.
+ * Each takes the field the value came from, so that its message names it as
+ * the user set it (see wording.ts).
  */
 
 
 
-const ARCHIVE_FORM = 'WORKSPACE/REPO@REF [-> DEST] [sha256:HEX64]';
-// Bitbucket workspace IDs and repository slugs: letters, digits, `-`, `_`, `.`.
-const SLUG = '[A-Za-z0-9][A-Za-z0-9._-]*';
-const LINE = new RegExp(`^(${SLUG})/(${SLUG})@(\\S+?)(?:\\s+->\\s+(\\S+))?(?:\\s+sha256:([0-9a-fA-F]{64}))?$`);
-// A git ref name: no spaces, no `..`, no control characters, none of ~^:?*[\ and no leading `-`.
-// eslint-disable-next-line no-control-regex -- refusing control characters is the point
-const REF = /^(?!-)(?!.*\.\.)(?!.*\/\/)(?!.*@\{)[^\s~^:?*[\\\x00-\x1f\x7f]+(?<![./])$/;
-function parseArchives(text, workspaceDir) {
-    const specs = [];
-    const root = external_node_path_default().resolve(workspaceDir);
-    const lines = text.split(/\r?\n/);
-    for (let i = 0; i < lines.length; i++) {
-        const raw = lines[i].trim();
-        if (raw === '' || raw.startsWith('#'))
-            continue;
-        const lineNo = i + 1;
-        const m = LINE.exec(raw);
-        if (!m) {
-            throw new errors/* ActionError */.l(`archives line ${lineNo} ("${raw}") is not of the form ${ARCHIVE_FORM}, e.g. "myteam/shared-lib@v1.2.0 -> vendor/shared-lib".`);
-        }
-        const [, workspace, repo, ref, destRaw, sha] = m;
-        if (!REF.test(ref)) {
-            throw new errors/* ActionError */.l(`archives line ${lineNo}: "${ref}" is not a valid tag, branch or commit name (expected ${ARCHIVE_FORM}).`);
-        }
-        if (ref.includes('->')) {
-            throw new errors/* ActionError */.l(`archives line ${lineNo} ("${raw}"): put spaces around "->" (expected ${ARCHIVE_FORM}).`);
-        }
-        const dest = external_node_path_default().resolve(root, destRaw ?? repo);
-        const problem = destProblem(dest, root);
-        if (problem)
-            throw new errors/* ActionError */.l(`archives line ${lineNo}: DEST "${destRaw ?? repo}" ${problem}; name a folder inside it.`);
-        specs.push({ line: lineNo, workspace, repo, ref, dest, sha256: sha?.toLowerCase() });
-    }
-    const seen = new Map();
-    for (const spec of specs) {
-        for (const [other, line] of seen) {
-            if (other === spec.dest || spec.dest.startsWith(other + (external_node_path_default()).sep) || other.startsWith(spec.dest + (external_node_path_default()).sep)) {
-                throw new errors/* ActionError */.l(`archives lines ${line} and ${spec.line} write to overlapping folders (${external_node_path_default().relative(root, other)}, ${external_node_path_default().relative(root, spec.dest)}); give each its own DEST.`);
-            }
-        }
-        seen.set(spec.dest, spec.line);
-    }
-    return specs;
+/** A secret or environment variable name: letters, digits and `_`, not starting with a digit. */
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** A GitHub `owner/repo`. */
+const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+/** A GitHub user or organization name. */
+const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/;
+function isVariableName(name) {
+    return NAME.test(name);
 }
-/** The real path of `p`, or of its deepest existing ancestor joined with the rest. */
-function realish(p) {
-    const missing = [];
-    let current = p;
-    for (;;) {
-        try {
-            return external_node_path_default().join(external_node_fs_default().realpathSync(current), ...missing.reverse());
-        }
-        catch {
-            const parent = external_node_path_default().dirname(current);
-            if (parent === current)
-                return p;
-            missing.push(external_node_path_default().basename(current));
-            current = parent;
-        }
+/** Parses a site or API root; the path is kept, without a trailing slash. */
+function parseBaseUrl(value, field) {
+    const subject = (0,wording/* capitalize */.ZH)((0,wording/* fieldPhrase */.w8)(field));
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        throw new errors/* ActionError */.l(`${subject} is not a URL: "${value}".`);
+    }
+    if (url.username || url.password)
+        throw new errors/* ActionError */.l(`${subject} must not carry credentials in the URL.`);
+    if (url.search || url.hash)
+        throw new errors/* ActionError */.l(`${subject} must be a plain root URL, without "?" or "#".`);
+    (0,net_url/* assertSecureUrl */.be)(url, (0,wording/* fieldPhrase */.w8)(field));
+    url.pathname = url.pathname.replace(/\/+$/, '');
+    return url;
+}
+function validateSecretName(name, field) {
+    if (!NAME.test(name) || /^GITHUB_/i.test(name)) {
+        throw new errors/* ActionError */.l(`${(0,wording/* capitalize */.ZH)((0,wording/* fieldPhrase */.w8)(field))} "${name}" is not a valid GitHub secret name: letters, digits and _ only, not starting with a digit or GITHUB_.`);
     }
 }
-/**
- * Why `dest` may not receive an archive, or undefined: it must lie strictly
- * inside the workspace, also once symbolic links are followed, and not in
- * the checkout's `.git`. Checked when parsing and again before extracting.
- */
-function destProblem(dest, workspace) {
-    const root = external_node_path_default().resolve(workspace);
-    const inside = (p, base) => {
-        const rel = external_node_path_default().relative(base, p);
-        return rel !== '' && rel !== '..' && !rel.startsWith(`..${(external_node_path_default()).sep}`) && !external_node_path_default().isAbsolute(rel);
-    };
-    if (external_node_path_default().resolve(dest) === root)
-        return 'is the workspace itself, which would be replaced as a whole';
-    if (!inside(external_node_path_default().resolve(dest), root))
-        return `leaves the workspace (${root})`;
-    const realRoot = realish(root);
-    if (!inside(realish(dest), realRoot))
-        return `leaves the workspace through a symbolic link (${root})`;
-    if (external_node_path_default().relative(realRoot, realish(dest)).split((external_node_path_default()).sep)[0] === '.git')
-        return "is inside the checkout's .git folder";
-    return undefined;
+function validateOrganization(name, field) {
+    if (!OWNER.test(name))
+        throw new errors/* ActionError */.l(`${(0,wording/* capitalize */.ZH)((0,wording/* fieldPhrase */.w8)(field))} "${name}" is not an organization name.`);
+}
+/** `form` is how the field's help writes the value: "owner/repo", "OWNER/REPO". */
+function validateRepository(repository, field, form) {
+    if (!REPOSITORY.test(repository)) {
+        throw new errors/* ActionError */.l(`${(0,wording/* capitalize */.ZH)((0,wording/* fieldPhrase */.w8)(field))} "${repository}" is not of the form ${form}.`);
+    }
 }
 
+// EXTERNAL MODULE: ./src/downloads/spec.ts
+var downloads_spec = __nccwpck_require__(5726);
+// EXTERNAL MODULE: ./src/package-managers/names.ts
+var names = __nccwpck_require__(731);
 ;// CONCATENATED MODULE: ./src/action/inputs.ts
 /**
  * Reads and validates every input before any network call. Secret inputs are
  * masked first, before anything else can print them.
  */
+
+
+
+
+
 
 
 
@@ -28557,23 +28887,6 @@ function required(getInput, name, hint) {
         throw new errors/* ActionError */.l(`Input \`${name}\` is required: ${hint}`);
     return value;
 }
-/** Parses a site or API root; the path is kept, without a trailing slash. */
-function parseBaseUrl(value, input) {
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        throw new errors/* ActionError */.l(`Input \`${input}\` is not a URL: "${value}".`);
-    }
-    if (url.username || url.password)
-        throw new errors/* ActionError */.l(`Input \`${input}\` must not carry credentials in the URL.`);
-    if (url.search || url.hash)
-        throw new errors/* ActionError */.l(`Input \`${input}\` must be a plain root URL, without "?" or "#".`);
-    (0,net_http/* assertSecureUrl */.be)(url, `input \`${input}\``);
-    url.pathname = url.pathname.replace(/\/+$/, '');
-    return url;
-}
 function parseBoolean(getInput, name) {
     const value = getInput(name);
     if (value === '' || /^(false|False|FALSE)$/.test(value))
@@ -28585,22 +28898,11 @@ function parseBoolean(getInput, name) {
 function parseScopes(value) {
     return [...new Set(value.split(/[\s,]+/).filter(Boolean))];
 }
-/** A secret or environment variable name: letters, digits and `_`, not starting with a digit. */
-const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** A GitHub `owner/repo`. */
-const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
-/** A GitHub user or organization name. */
-const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/;
-function validateSecretName(name, input) {
-    if (!NAME.test(name) || /^GITHUB_/i.test(name)) {
-        throw new errors/* ActionError */.l(`Input \`${input}\` "${name}" is not a valid GitHub secret name: letters, digits and _ only, not starting with a digit or GITHUB_.`);
-    }
-}
 function readSecretTarget(getInput, hasRefreshToken) {
     const name = getInput('refresh-token-secret');
     if (!name)
         return undefined;
-    validateSecretName(name, 'refresh-token-secret');
+    validateSecretName(name, ACTION_WORDING.secretName);
     if (!hasRefreshToken) {
         throw new errors/* ActionError */.l('Input `refresh-token-secret` needs a `refresh-token`: without one the client_credentials grant is used, which issues no refresh token to save.');
     }
@@ -28610,66 +28912,80 @@ function readSecretTarget(getInput, hasRefreshToken) {
     if (environment && organization) {
         throw new errors/* ActionError */.l('Inputs `secret-environment` and `secret-organization` exclude each other: a secret belongs to an environment or to an organization, not both.');
     }
-    if (organization && !OWNER.test(organization)) {
-        throw new errors/* ActionError */.l(`Input \`secret-organization\` "${organization}" is not an organization name.`);
-    }
+    if (organization)
+        validateOrganization(organization, (0,wording/* input */.hF)('secret-organization'));
     let repository = getInput('secret-repository') || undefined;
     if (!organization) {
         if (!repository)
             throw new errors/* ActionError */.l('Input `secret-repository` is empty: name the `owner/repo` that holds the secret.');
-        if (!REPOSITORY.test(repository))
-            throw new errors/* ActionError */.l(`Input \`secret-repository\` "${repository}" is not of the form owner/repo.`);
+        validateRepository(repository, (0,wording/* input */.hF)('secret-repository'), 'owner/repo');
     }
     else {
         repository = undefined;
     }
-    const githubApiUrl = parseBaseUrl(getInput('github-api-url') || 'https://api.github.com', 'github-api-url');
+    const githubApiUrl = parseBaseUrl(getInput('github-api-url') || 'https://api.github.com', ACTION_WORDING.githubApiUrl);
     return { name, repository, environment, organization, githubToken, githubApiUrl };
 }
 function readConfig(getInput, env) {
     const clientId = required(getInput, 'client-id', "the OAuth consumer's Key (Workspace settings → OAuth consumers).");
     const clientSecret = required(getInput, 'client-secret', "the OAuth consumer's Secret.");
     const refreshToken = getInput('refresh-token') || undefined;
-    const bitbucketUrl = parseBaseUrl(getInput('bitbucket-url') || 'https://bitbucket.org', 'bitbucket-url');
-    const apiUrl = parseBaseUrl(getInput('api-url') || 'https://api.bitbucket.org/2.0', 'api-url');
+    const bitbucketUrl = parseBaseUrl(getInput('bitbucket-url') || 'https://bitbucket.org', ACTION_WORDING.bitbucketUrl);
+    const apiUrl = parseBaseUrl(getInput('api-url') || 'https://api.bitbucket.org/2.0', (0,wording/* input */.hF)('api-url'));
     const exportEnv = getInput('export-env') || undefined;
-    if (exportEnv && !NAME.test(exportEnv)) {
+    if (exportEnv && !isVariableName(exportEnv)) {
         throw new errors/* ActionError */.l(`Input \`export-env\` "${exportEnv}" is not a valid environment variable name (letters, digits, _); leave it empty to export nothing.`);
     }
     const workspace = external_node_path_default().resolve(env.GITHUB_WORKSPACE || process.cwd());
     const runnerTemp = external_node_path_default().resolve(env.RUNNER_TEMP || external_node_os_default().tmpdir());
+    const archives = (0,spec/* parseArchives */.bu)(getInput('archives'), workspace);
+    const packageManagers = (0,names/* parsePackageManagers */.s)(getInput('package-managers'), env);
     return {
         clientId,
         clientSecret,
         refreshToken,
+        sealedToken: getInput('sealed-token') || undefined,
         bitbucketUrl,
-        tokenUrl: (0,net_http/* joinUrl */.we)(bitbucketUrl, 'site/oauth2/access_token'),
+        tokenUrl: (0,net_url/* joinUrl */.we)(bitbucketUrl, 'site/oauth2/access_token'),
         apiUrl,
         exportEnv,
         requiredScopes: parseScopes(getInput('required-scopes')),
         secret: readSecretTarget(getInput, refreshToken !== undefined),
-        archives: parseArchives(getInput('archives'), workspace),
+        archives,
+        downloads: (0,downloads_spec/* parseDownloads */.N8)(getInput('downloads'), workspace, archives.map((a) => ({ what: `archives line ${a.line}`, dest: a.dest }))),
         cache: parseBoolean(getInput, 'cache'),
-        gitCredentials: parseBoolean(getInput, 'git-credentials'),
+        gitCredentials: parseBoolean(getInput, 'git-credentials') || packageManagers.length > 0,
+        packageManagers,
         workspace,
         runnerTemp,
     };
 }
 
+// EXTERNAL MODULE: ./src/net/errors.ts
+var net_errors = __nccwpck_require__(3688);
 // EXTERNAL MODULE: ./src/shared/format.ts
 var format = __nccwpck_require__(6338);
+// EXTERNAL MODULE: ./src/bitbucket/scopes.ts
+var scopes = __nccwpck_require__(6844);
 ;// CONCATENATED MODULE: ./src/bitbucket/oauth.ts
 /**
  * Bitbucket's OAuth 2.0 token endpoint: the three grants the action and the
  * login command use, and the mapping of each refusal to a message that says
- * what to do. Tokens are masked the moment they are parsed.
+ * what to do, in the caller's wording. Tokens are masked the moment they are
+ * parsed.
  */
 
 
 
-const LOGIN_HINT = 'Get a new refresh token with the `bitbucket-oauth login` command (README: "Getting the first refresh token"), store it in the secret, and set `refresh-token-secret` so that the action saves every rotated token.';
+
+/** For a refresh token that no longer works. */
+function loginHint(wording) {
+    return `Get a new refresh token with the \`bitbucket-oauth login\` command (README: "Getting the first refresh token"), store it in the secret, and set ${wording.secretName.name} so that the action saves every rotated token.`;
+}
 /** For a refresh whose answer was lost: the token may have rotated all the same. */
-const SPENT_HINT = 'If Bitbucket processed the refresh, the stored refresh token was spent: it keeps working for about 10 minutes, so re-run the job now.';
+function spentHint(wording) {
+    return `If Bitbucket processed the refresh, the stored refresh token was spent: it keeps working for about 10 minutes, so ${wording.retryAdvice} now.`;
+}
 /** HTTP Basic client authentication, RFC 6749 §2.3.1 (id and secret form-urlencoded first). */
 function basicAuthorization(clientId, clientSecret, masker) {
     const encode = (s) => new URLSearchParams({ s }).toString().slice(2);
@@ -28709,14 +29025,15 @@ async function requestToken(deps, req) {
     }
     catch (err) {
         // No token was read: a refresh may still have been processed, and so spent the refresh token.
-        if (err instanceof net_http/* HttpError */.j$ &&
+        if (err instanceof net_errors/* HttpError */.j$ &&
             req.grant.type === 'refresh_token' &&
             (err.status === undefined || err.phase === 'body')) {
-            throw new errors/* ActionError */.l(`${err.message} ${SPENT_HINT}`, { cause: err });
+            throw new errors/* ActionError */.l(`${err.message} ${spentHint(deps.wording)}`, { cause: err });
         }
         throw err;
     }
     const { response, text } = result;
+    const { wording } = deps;
     const contentType = response.headers['content-type'] ?? 'no content type';
     const json = (0,format/* parseJsonObject */.d)(text);
     // Mask before anything about the answer is logged.
@@ -28728,15 +29045,16 @@ async function requestToken(deps, req) {
     }
     if (response.status >= 200 && response.status < 300) {
         if (!json) {
-            throw new errors/* ActionError */.l(`${what} (${response.url.host}) answered HTTP ${response.status} with ${contentType} that is not a JSON token (${text.length} bytes${text.length === 0 ? '' : ', possibly truncated'}). Check that \`bitbucket-url\` is the Bitbucket site root (e.g. https://bitbucket.org) and that no proxy rewrites the answer.${req.grant.type === 'refresh_token' ? ` ${SPENT_HINT}` : ''}`, { detail: deps.masker.redact(text.slice(0, 200)) });
+            throw new errors/* ActionError */.l(`${what} (${response.url.host}) answered HTTP ${response.status} with ${contentType} that is not a JSON token (${text.length} bytes${text.length === 0 ? '' : ', possibly truncated'}). Check that ${wording.bitbucketUrl.name} is the Bitbucket site root (e.g. https://bitbucket.org) and that no proxy rewrites the answer.${req.grant.type === 'refresh_token' ? ` ${spentHint(wording)}` : ''}`, { detail: deps.masker.redact(text.slice(0, 200)) });
         }
-        return parseToken(json, deps.now?.() ?? Date.now(), what);
+        return parseToken(json, deps.now?.() ?? Date.now(), what, wording);
     }
-    throw tokenError(response.status, json, contentType, req.grant.type, response.headers['www-authenticate']);
+    const wwwAuthenticate = response.headers['www-authenticate'];
+    throw tokenError({ status: response.status, json, contentType, grant: req.grant.type, wwwAuthenticate }, wording);
 }
-function parseToken(json, now, what) {
+function parseToken(json, now, what, wording) {
     if (typeof json.access_token !== 'string' || json.access_token.length === 0) {
-        throw new errors/* ActionError */.l(`${what} answered without an access_token (fields: ${Object.keys(json).join(', ') || 'none'}). Check that \`bitbucket-url\` points at Bitbucket Cloud.`);
+        throw new errors/* ActionError */.l(`${what} answered without an access_token (fields: ${Object.keys(json).join(', ') || 'none'}). Check that ${wording.bitbucketUrl.name} points at Bitbucket Cloud.`);
     }
     const expiresRaw = json.expires_in;
     const expiresIn = typeof expiresRaw === 'number'
@@ -28755,62 +29073,64 @@ function parseToken(json, now, what) {
     };
 }
 /** Maps a refusal from the token endpoint to what the user should do. */
-function tokenError(status, json, contentType, grant, wwwAuthenticate) {
+function tokenError(refusal, wording) {
+    const { status, json, contentType, grant, wwwAuthenticate } = refusal;
     const code = typeof json?.error === 'string' ? json.error : undefined;
     const description = typeof json?.error_description === 'string' ? json.error_description : undefined;
     const said = code ? ` (${code}${description ? `: ${description}` : ''})` : '';
     const desc = (description ?? '').toLowerCase();
     if (!json) {
-        return new errors/* ActionError */.l(`The Bitbucket token endpoint answered HTTP ${status} with ${contentType}, not a JSON OAuth error. Check that \`bitbucket-url\` is the Bitbucket site root (e.g. https://bitbucket.org).`);
+        return new errors/* ActionError */.l(`The Bitbucket token endpoint answered HTTP ${status} with ${contentType}, not a JSON OAuth error. Check that ${wording.bitbucketUrl.name} is the Bitbucket site root (e.g. https://bitbucket.org).`);
     }
     if (code === 'invalid_client' ||
         code === 'unauthorized_client' ||
         (status === 401 && !code) ||
         (status === 401 && wwwAuthenticate)) {
-        return new errors/* ActionError */.l(`Bitbucket refused the OAuth consumer${said}. Check the \`client-id\` and \`client-secret\` inputs: they must be the consumer's Key and Secret (Workspace settings → OAuth consumers).`);
+        return new errors/* ActionError */.l(`Bitbucket refused the OAuth consumer${said}. Check ${wording.clientCredentials}: they must be the consumer's Key and Secret (Workspace settings → OAuth consumers).`);
     }
     if (grant === 'client_credentials' && (desc.includes('public') || desc.includes('callback'))) {
         return new errors/* ActionError */.l(`Bitbucket refused the client_credentials grant${said}. It works only for a consumer marked "This is a private consumer" that has a callback URL: edit the consumer, or pass a \`refresh-token\` instead.`);
     }
     if (grant === 'refresh_token' && (code === 'invalid_grant' || code === 'invalid_request')) {
-        return new errors/* ActionError */.l(`Bitbucket refused the refresh token${said}: it was revoked, expired (unused for 3 months), or already rotated by an earlier run (a used refresh token keeps working only about 10 minutes). ${LOGIN_HINT}`);
+        return new errors/* ActionError */.l(`Bitbucket refused the refresh token${said}: it was revoked, expired (unused for 3 months), or already rotated by an earlier run (a used refresh token keeps working only about 10 minutes). ${loginHint(wording)}`);
     }
     if (grant === 'authorization_code' && (code === 'invalid_grant' || code === 'invalid_request')) {
         return new errors/* ActionError */.l(`Bitbucket refused the authorization code${said}. Codes are single-use and short-lived, and the redirect URI must match the consumer's callback URL; run the login again.`);
     }
     if (code === 'invalid_scope') {
-        return new errors/* ActionError */.l(`Bitbucket refused the requested scopes${said}. Tick the permissions the workflow needs on the OAuth consumer.`);
+        return new errors/* ActionError */.l(`Bitbucket refused the requested scopes${said}. ${(0,scopes/* tickPermissions */._)('the permissions the workflow needs', grant === 'authorization_code' ? 'run the login again' : undefined)}`);
     }
     if (status === 429 || status >= 500) {
-        return new errors/* ActionError */.l(`The Bitbucket token endpoint answered HTTP ${status}${said} after retries. Bitbucket may be degraded; re-run the job later.`);
+        return new errors/* ActionError */.l(`The Bitbucket token endpoint answered HTTP ${status}${said} after retries. Bitbucket may be degraded; ${wording.retryAdvice} later.`);
     }
     return new errors/* ActionError */.l(`The Bitbucket token endpoint answered HTTP ${status}${said}. Check the consumer's settings and the inputs.`);
 }
 
-;// CONCATENATED MODULE: ./src/bitbucket/scopes.ts
-/** `required-scopes`: which of them the granted scopes lack. A granted `X:write` satisfies a required `X`. */
-function missingScopes(required, granted) {
-    const have = new Set(granted);
-    return required.filter((scope) => {
-        if (have.has(scope))
-            return false;
-        if (!scope.includes(':') && have.has(`${scope}:write`))
-            return false;
-        return true;
-    });
-}
-
+// EXTERNAL MODULE: ./src/github/secret-target.ts
+var secret_target = __nccwpck_require__(4017);
 ;// CONCATENATED MODULE: ./src/action/summary.ts
 
 const summary_escape = (s) => s.replace(/[|\\`*_<>]/g, (c) => `\\${c}`);
 function tokenSummary(f) {
     const rows = [
-        ['Grant', f.grant],
+        [
+            'Token',
+            f.reusedFrom
+                ? `reused from sealed-token (minted by an earlier job of this run at ${(0,format/* isoSeconds */.n)(f.reusedFrom)})`
+                : 'minted',
+        ],
+        ['Grant', f.reusedFrom ? 'none' : f.grant],
         ['Expires', f.token.expiresAt ? (0,format/* isoSeconds */.n)(f.token.expiresAt) : 'not stated'],
         ['Scopes', f.token.scopes.join(' ') || 'not stated'],
         [
             'Refresh token',
-            f.rotated ? (f.saved ? `rotated, saved to ${f.secret.name}` : 'rotated, **not saved**') : 'not rotated',
+            f.reusedFrom
+                ? 'not used'
+                : f.rotated
+                    ? f.saved
+                        ? `rotated, saved to ${f.secret.name}`
+                        : 'rotated, **not saved**'
+                    : 'not rotated',
         ],
         ['Exported as', f.exportEnv ?? 'not exported'],
     ];
@@ -28820,13 +29140,213 @@ function tokenSummary(f) {
     return md;
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/action/sealed-token.ts
+/**
+ * The `sealed-token` output and input: one job of a workflow run mints the
+ * access token, the other jobs of that run reuse it (interface.md, "Sharing
+ * one token with the other jobs of a workflow run").
+ *
+ * Format `v1.<base64url(nonce ‖ ciphertext ‖ tag)>`: AES-256-GCM under a key
+ * that HKDF-SHA256 derives from the consumer's secret, with the consumer's
+ * key (client id) in HKDF's info, and the `v1.` prefix as associated data.
+ * The plaintext holds the token with its type, expiry, scopes and minting
+ * time, and the repository and run id it is good for. So every byte is
+ * authenticated (the prefix as associated data, the rest by GCM; a
+ * non-canonical base64url spelling is refused too), and a reader without the
+ * client secret learns nothing but the length: not the token, not the
+ * repository or run, not the client id.
+ *
+ * Opening tells the reasons apart where it can: a value that opens but names
+ * another repository or run, or whose token expires too soon; anything else
+ * (altered, another consumer or secret, malformed, unknown version) cannot
+ * be opened.
+ */
+
+
+
+/** The format this version writes and reads. */
+const SEALED_VERSION = 'v1';
+const PREFIX = `${SEALED_VERSION}.`;
+const NONCE_BYTES = 12;
+const TAG_BYTES = 16;
+const HKDF_SALT = 'bitbucket-oauth-action sealed-token v1';
+/** A reused token must have at least this long left. */
+const MIN_LEFT_MS = 15 * 60_000;
+/** A token whose expiry the server did not state counts as expiring this long after it was minted. */
+const UNSTATED_LIFETIME_MS = 60 * 60_000;
+/** A run id, checked before sealing and after opening (the repository: `owner/repo`, REPOSITORY). */
+const RUN_ID = /^\d{1,20}$/;
+/** The run a job belongs to, from the runner's environment; undefined outside a GitHub Actions job. */
+function runContext(env) {
+    const repository = env.GITHUB_REPOSITORY ?? '';
+    const runId = env.GITHUB_RUN_ID ?? '';
+    return REPOSITORY.test(repository) && RUN_ID.test(runId) ? { repository, runId } : undefined;
+}
+function key(clientId, clientSecret) {
+    return Buffer.from((0,external_node_crypto_.hkdfSync)('sha256', clientSecret, HKDF_SALT, `client-id:${clientId}`, 32));
+}
+/**
+ * Seals `token` (minted at `mintedAt`) for the other jobs of this run.
+ * `avoid`: values the runner masks (secrets of this step); the value is
+ * sealed again, with a fresh nonce, in the astronomically unlikely case that
+ * it contains one, since the runner would drop a job output that does.
+ */
+function sealToken(ctx, token, mintedAt, avoid = []) {
+    const plain = {
+        r: ctx.repository,
+        i: ctx.runId,
+        a: token.accessToken,
+        t: token.tokenType,
+        x: token.expiresAt ? token.expiresAt.getTime() : null,
+        m: mintedAt.getTime(),
+        s: token.scopes.join(' '),
+    };
+    const k = key(ctx.clientId, ctx.clientSecret);
+    const forbidden = avoid.filter((v) => v.length > 0);
+    for (let attempt = 0;; attempt++) {
+        const nonce = (0,external_node_crypto_.randomBytes)(NONCE_BYTES);
+        const cipher = (0,external_node_crypto_.createCipheriv)('aes-256-gcm', k, nonce, { authTagLength: TAG_BYTES });
+        cipher.setAAD(Buffer.from(PREFIX, 'ascii'));
+        const body = Buffer.concat([
+            nonce,
+            cipher.update(JSON.stringify(plain), 'utf8'),
+            cipher.final(),
+            cipher.getAuthTag(),
+        ]);
+        const sealed = PREFIX + body.toString('base64url');
+        if (attempt >= 100 || !forbidden.some((v) => sealed.includes(v)))
+            return sealed;
+    }
+}
+/**
+ * Opens a `sealed-token` value for this job. `mask` is called with the access
+ * token as soon as it is decrypted, whatever the checks that follow say.
+ */
+function openSealedToken(value, ctx, now, mask) {
+    const fail = (f) => ({ ok: false, ...f });
+    const dot = value.indexOf('.');
+    const version = dot < 0 ? '' : value.slice(0, dot);
+    if (!/^v\d{1,6}$/.test(version))
+        return fail({ reason: 'malformed' });
+    if (version !== SEALED_VERSION)
+        return fail({ reason: 'unknown-version', version });
+    const text = value.slice(dot + 1);
+    if (!/^[A-Za-z0-9_-]+$/.test(text))
+        return fail({ reason: 'malformed' });
+    const body = Buffer.from(text, 'base64url');
+    // One spelling only: base64url may carry ignored bits in its last character.
+    if (body.toString('base64url') !== text)
+        return fail({ reason: 'malformed' });
+    if (body.length <= NONCE_BYTES + TAG_BYTES)
+        return fail({ reason: 'malformed' });
+    const nonce = body.subarray(0, NONCE_BYTES);
+    const tag = body.subarray(body.length - TAG_BYTES);
+    const ciphertext = body.subarray(NONCE_BYTES, body.length - TAG_BYTES);
+    let plain;
+    try {
+        const decipher = (0,external_node_crypto_.createDecipheriv)('aes-256-gcm', key(ctx.clientId, ctx.clientSecret), nonce, {
+            authTagLength: TAG_BYTES,
+        });
+        decipher.setAAD(Buffer.from(PREFIX, 'ascii'));
+        decipher.setAuthTag(tag);
+        const json = Buffer.concat([decipher.update(ciphertext), decipher.final()]).toString('utf8');
+        plain = JSON.parse(json);
+    }
+    catch {
+        return fail({ reason: 'unopenable' });
+    }
+    if (!isPlain(plain))
+        return fail({ reason: 'unopenable' });
+    mask(plain.a);
+    if (!ctx.repository || !ctx.runId)
+        return fail({ reason: 'no-context' });
+    if (plain.r.toLowerCase() !== ctx.repository.toLowerCase()) {
+        return fail({ reason: 'another-repository', sealedFor: plain.r });
+    }
+    if (plain.i !== ctx.runId)
+        return fail({ reason: 'another-run', sealedIn: plain.i });
+    const expiresAt = new Date(plain.x ?? plain.m + UNSTATED_LIFETIME_MS);
+    if (expiresAt.getTime() - now < MIN_LEFT_MS) {
+        return fail({ reason: 'expiring', expiresAt, stated: plain.x !== null });
+    }
+    return {
+        ok: true,
+        mintedAt: new Date(plain.m),
+        token: {
+            accessToken: plain.a,
+            tokenType: plain.t,
+            expiresIn: plain.x === null ? undefined : Math.floor((plain.x - now) / 1000),
+            expiresAt: plain.x === null ? undefined : new Date(plain.x),
+            scopes: plain.s.split(' ').filter(Boolean),
+            refreshToken: undefined,
+        },
+    };
+}
+function isPlain(p) {
+    if (!p || typeof p !== 'object')
+        return false;
+    const o = p;
+    const time = (v) => typeof v === 'number' && Number.isSafeInteger(v) && v > 0;
+    return (typeof o.r === 'string' &&
+        REPOSITORY.test(o.r) &&
+        typeof o.i === 'string' &&
+        RUN_ID.test(o.i) &&
+        typeof o.a === 'string' &&
+        o.a.length > 0 &&
+        typeof o.t === 'string' &&
+        (o.x === null || time(o.x)) &&
+        time(o.m) &&
+        typeof o.s === 'string');
+}
+/** The warning for a value that is not used; `fallback` names the grant the step falls back to. */
+function fallbackWarning(f, fallback, now) {
+    const head = 'The `sealed-token` input';
+    const unopenable = `${head} could not be opened (altered, or sealed with another consumer or secret)`;
+    let why;
+    switch (f.reason) {
+        case 'malformed':
+            why = `${unopenable}: it is not a \`sealed-token\` output of this action (expected one line \`${PREFIX}…\`); pass \`\${{ needs.<job>.outputs.<name> }}\` of the minting job unchanged.`;
+            break;
+        case 'unknown-version':
+            why = `${unopenable}: its format "${f.version}" is not one this version of the action reads (${SEALED_VERSION}); use the same version of the action in the minting job and in the jobs that reuse its token.`;
+            break;
+        case 'unopenable':
+            why = `${unopenable}. The jobs that reuse the token need the \`client-id\` and \`client-secret\` of the minting job.`;
+            break;
+        case 'another-repository':
+            why = `${head} was sealed for another repository (${f.sealedFor}): a sealed token is good only in the workflow run that minted it.`;
+            break;
+        case 'another-run':
+            why = `${head} was sealed in another workflow run (run ${f.sealedIn}): a sealed token is good only in the workflow run that minted it.`;
+            break;
+        case 'expiring': {
+            const minutes = Math.floor((f.expiresAt.getTime() - now) / 60_000);
+            const when = minutes < 0
+                ? `expired at ${(0,format/* isoSeconds */.n)(f.expiresAt)}`
+                : `expires at ${(0,format/* isoSeconds */.n)(f.expiresAt)}, in ${minutes} minute${minutes === 1 ? '' : 's'}`;
+            why = `${head} holds a token that ${when}${f.stated ? '' : ' (the server stated no expiry: it counts as expiring one hour after it was minted)'}; at least ${MIN_LEFT_MS / 60_000} minutes must be left. A re-run of failed jobs gets the outputs of the jobs that succeeded, however old they are.`;
+            break;
+        }
+        case 'no-context':
+            why = `${head} cannot be checked: GITHUB_REPOSITORY and GITHUB_RUN_ID do not name a workflow run (not a GitHub Actions job?).`;
+            break;
+    }
+    return `${why} Falling back to ${fallback}.`;
+}
+
 ;// CONCATENATED MODULE: ./src/action/run.ts
 /**
- * The order of work of the main step (interface.md, "Behaviour details"):
- * validate every input → token grant → save the rotated refresh token →
- * outputs and export → scope check → archives → git credentials → summary.
+ * The order of work of the main step (README: "How a run goes"):
+ * validate every input → token grant, or reuse of a `sealed-token` → save the
+ * rotated refresh token → outputs and export → scope check → archives →
+ * downloads → git credentials and package managers → summary.
  * Nothing that can fail after the grant may lose a rotated refresh token.
  */
+
+
+
 
 
 
@@ -28837,46 +29357,99 @@ async function runStep(deps) {
     const { core, masker } = deps;
     maskSecretInputs(core.getInput, masker);
     const config = readConfig(core.getInput, deps.env);
+    const now = deps.now ?? Date.now;
+    const run = runContext(deps.env);
     const grant = config.refreshToken
         ? { type: 'refresh_token', refreshToken: config.refreshToken }
         : { type: 'client_credentials' };
-    core.info(`Requesting a Bitbucket access token (${grant.type} grant) from ${config.tokenUrl.origin}`);
-    const token = await requestToken({ http: deps.http, masker, debug: (m) => core.debug(masker.redact(m)) }, { tokenUrl: config.tokenUrl, clientId: config.clientId, clientSecret: config.clientSecret, grant });
-    const rotated = grant.type === 'refresh_token' && token.refreshToken !== undefined && token.refreshToken !== config.refreshToken;
-    const validRefreshToken = grant.type === 'refresh_token' ? (token.refreshToken ?? config.refreshToken) : undefined;
+    const { token, mintedAt, reused } = reuseSealedToken(deps, config, run, grant, now) ?? (await mint(deps, config, grant, now));
+    const rotated = !reused &&
+        grant.type === 'refresh_token' &&
+        token.refreshToken !== undefined &&
+        token.refreshToken !== config.refreshToken;
+    const validRefreshToken = !reused && grant.type === 'refresh_token' ? (token.refreshToken ?? config.refreshToken) : undefined;
     // Save first; whatever happens, the token is output before any failure is raised.
-    let saveError;
-    let saved = false;
-    if (rotated && config.secret) {
-        try {
-            await deps.saveSecret(deps.http, config.secret, token.refreshToken, (m) => core.debug(masker.redact(m)));
-            saved = true;
-            core.info(`Saved the rotated refresh token to secret ${describeSecret(config.secret)}`);
-        }
-        catch (err) {
-            saveError = err;
-        }
-    }
+    const save = rotated && config.secret ? await saveRotated(deps, config.secret, token.refreshToken) : undefined;
     setTokenOutputs(core, token, validRefreshToken, rotated);
-    if (config.exportEnv) {
-        core.exportVariable(config.exportEnv, token.accessToken);
-        core.info(`Exported the access token as ${config.exportEnv} for later steps`);
-    }
-    core.info(`Got a ${token.tokenType} token${token.expiresAt ? ` valid until ${(0,format/* isoSeconds */.n)(token.expiresAt)}` : ''}` +
-        `${token.scopes.length ? ` with scopes: ${token.scopes.join(' ')}` : ''}`);
-    if (saveError) {
-        throw new errors/* ActionError */.l(`Bitbucket rotated the refresh token, but the new one was NOT saved to secret ${describeSecret(config.secret)}: ${(0,errors/* errorMessage */.g)(saveError)} The stored refresh token stops working within minutes; the new one is in this step's \`refresh-token\` output. Fix the cause and re-run this job within about 10 minutes: the stored token still works until then, and the re-run saves a fresh one. After that, store a new one from \`bitbucket-oauth login\` (README: "Refresh tokens rotate").`, { cause: saveError });
-    }
+    setSealedOutput(core, config, run, token, mintedAt);
+    exportToken(core, config.exportEnv, token);
+    if (save && !save.ok)
+        throw notSaved(config.secret, save.error);
     if (rotated && !config.secret) {
         core.warning('Bitbucket rotated the refresh token: the one stored in your secret stops working about 10 minutes after this run. Set `refresh-token-secret` and `github-token` so that the action saves the new one (README: "Refresh tokens rotate"), or the next run fails.');
     }
     checkScopes(core, config.requiredScopes, token);
-    const ctx = { core, http: deps.http, masker, config, accessToken: token.accessToken };
+    const ctx = { core, http: deps.http, masker, config, accessToken: token.accessToken, env: deps.env };
     const archives = config.archives.length ? await deps.fetchArchives(ctx) : [];
     core.setOutput('archives', JSON.stringify(archives));
+    const downloads = config.downloads.length ? await deps.fetchDownloads(ctx) : [];
+    core.setOutput('downloads', JSON.stringify(downloads));
     if (config.gitCredentials)
         await deps.setupGitCredentials(ctx);
-    await core.appendSummary(tokenSummary({ token, grant: grant.type, rotated, saved, secret: config.secret, exportEnv: config.exportEnv }));
+    if (config.packageManagers.length)
+        await deps.setupPackageManagers(ctx);
+    await core.appendSummary(tokenSummary({
+        token,
+        grant: grant.type,
+        rotated,
+        saved: save?.ok === true,
+        secret: config.secret,
+        exportEnv: config.exportEnv,
+        reusedFrom: reused ? mintedAt : undefined,
+    }));
+}
+/** The token of a `sealed-token` input that opens for this run; otherwise a warning, and undefined. */
+function reuseSealedToken(deps, config, run, grant, now) {
+    if (!config.sealedToken)
+        return undefined;
+    const opened = openSealedToken(config.sealedToken, { clientId: config.clientId, clientSecret: config.clientSecret, repository: run?.repository, runId: run?.runId }, now(), (secret) => deps.masker.add(secret));
+    if (!opened.ok) {
+        deps.core.warning(fallbackWarning(opened, `the ${grant.type} grant`, now()));
+        return undefined;
+    }
+    deps.core.info(`Reusing the access token from the \`sealed-token\` input, minted by an earlier job of this run at ${(0,format/* isoSeconds */.n)(opened.mintedAt)}: no request to the token endpoint, no rotation`);
+    return { token: opened.token, mintedAt: opened.mintedAt, reused: true };
+}
+/** A new token from the token endpoint. */
+async function mint(deps, config, grant, now) {
+    const { core, masker } = deps;
+    core.info(`Requesting a Bitbucket access token (${grant.type} grant) from ${config.tokenUrl.origin}`);
+    const token = await requestToken({ http: deps.http, masker, debug: (m) => core.debug(masker.redact(m)), wording: ACTION_WORDING, now }, { tokenUrl: config.tokenUrl, clientId: config.clientId, clientSecret: config.clientSecret, grant });
+    return { token, mintedAt: new Date(now()), reused: false };
+}
+/** The `sealed-token` output, sealed afresh (a new nonce) after a grant and after a reuse alike. */
+function setSealedOutput(core, config, run, token, mintedAt) {
+    if (!run) {
+        core.info('No `sealed-token` output: GITHUB_REPOSITORY and GITHUB_RUN_ID do not name a workflow run.');
+        return;
+    }
+    const stepSecrets = [config.clientId, config.clientSecret, config.refreshToken, config.secret?.githubToken];
+    const avoid = [...stepSecrets, token.accessToken, token.refreshToken].filter((v) => !!v);
+    core.setOutput('sealed-token', sealToken({ clientId: config.clientId, clientSecret: config.clientSecret, ...run }, token, mintedAt, avoid));
+}
+/** Writes the rotated refresh token to its secret; a failure is returned, to be raised after the outputs are set. */
+async function saveRotated(deps, secret, refreshToken) {
+    const { core, masker } = deps;
+    try {
+        await deps.saveSecret(deps.http, secret, refreshToken, (m) => core.debug(masker.redact(m)), ACTION_WORDING);
+        core.info(`Saved the rotated refresh token to secret ${(0,secret_target/* describeSecretTarget */.Z)(secret)}`);
+        return { ok: true };
+    }
+    catch (error) {
+        return { ok: false, error };
+    }
+}
+function notSaved(secret, saveError) {
+    return new errors/* ActionError */.l(`Bitbucket rotated the refresh token, but the new one was NOT saved to secret ${(0,secret_target/* describeSecretTarget */.Z)(secret)}: ${(0,errors/* errorMessage */.g)(saveError)} The stored refresh token stops working within minutes; the new one is in this step's \`refresh-token\` output. Fix the cause and re-run this job within about 10 minutes: the stored token still works until then, and the re-run saves a fresh one. After that, store a new one from \`bitbucket-oauth login\` (README: "Refresh tokens rotate").`, { cause: saveError });
+}
+/** The token for later steps (`export-env`), and one line saying what it is. */
+function exportToken(core, exportEnv, token) {
+    if (exportEnv) {
+        core.exportVariable(exportEnv, token.accessToken);
+        core.info(`Exported the access token as ${exportEnv} for later steps`);
+    }
+    core.info(`Got a ${token.tokenType} token${token.expiresAt ? ` valid until ${(0,format/* isoSeconds */.n)(token.expiresAt)}` : ''}` +
+        `${token.scopes.length ? ` with scopes: ${token.scopes.join(' ')}` : ''}`);
 }
 function setTokenOutputs(core, token, refreshToken, rotated) {
     core.setOutput('access-token', token.accessToken);
@@ -28894,17 +29467,258 @@ function checkScopes(core, required, token) {
         core.warning(`Bitbucket named no granted scopes, so \`required-scopes\` (${required.join(' ')}) could not be checked.`);
         return;
     }
-    const missing = missingScopes(required, token.scopes);
+    const missing = (0,scopes/* missingScopes */.i)(required, token.scopes);
     if (missing.length) {
-        throw new errors/* ActionError */.l(`The token lacks the required scope${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (granted: ${token.scopes.join(' ')}). Tick ${missing.length > 1 ? 'them' : 'it'} in the OAuth consumer's permissions, then get a new refresh token with \`bitbucket-oauth login\`.`);
+        throw new errors/* ActionError */.l(`The token lacks the required scope${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (granted: ${token.scopes.join(' ')}). ${(0,scopes/* tickPermissions */._)(missing.length > 1 ? 'them' : 'it')}`);
     }
 }
-function describeSecret(target) {
-    if (target.organization)
-        return `${target.name} of organization ${target.organization}`;
-    if (target.environment)
-        return `${target.name} of environment ${target.environment} in ${target.repository}`;
-    return `${target.name} in ${target.repository}`;
+
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(6752);
+// EXTERNAL MODULE: ./src/net/retry.ts
+var retry = __nccwpck_require__(7893);
+;// CONCATENATED MODULE: ./src/net/http.ts
+/**
+ * The one HTTP client every request goes through (Bitbucket, its archives,
+ * the GitHub API): undici with timeouts on by default, an overall deadline,
+ * retries decided by error type (see retry.ts), `HTTPS_PROXY`/`HTTP_PROXY`/
+ * `NO_PROXY` honoured, plain http refused except to loopback hosts (url.ts),
+ * and credentials never forwarded to another origin on a redirect.
+ */
+
+
+
+
+
+
+// Imported from here by modules that predate the split into errors.ts and url.ts.
+
+
+const DEFAULT_TIMEOUTS = {
+    connectMs: 10_000,
+    headersMs: 30_000,
+    bodyMs: 30_000,
+    deadlineMs: 50_000,
+};
+const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
+/** A retryable status before the last attempt (its body already drained). */
+class RetryableStatus extends Error {
+    status;
+    retryAfterMs;
+    constructor(status, retryAfterMs) {
+        super(`HTTP ${status}`);
+        this.status = status;
+        this.retryAfterMs = retryAfterMs;
+    }
+}
+/** A body that could not be read, after its headers had come. */
+class BodyFailure extends Error {
+    response;
+    why;
+    constructor(response, why, cause) {
+        super(why, { cause });
+        this.response = response;
+        this.why = why;
+    }
+}
+function flattenHeaders(headers) {
+    const out = {};
+    for (const [key, value] of Object.entries(headers)) {
+        out[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+    }
+    return out;
+}
+function isIdempotent(options) {
+    return options.idempotent ?? !['POST', 'PATCH'].includes(options.method ?? 'GET');
+}
+class HttpClient {
+    timeouts;
+    retry;
+    wording;
+    /** Through HTTPS_PROXY/HTTP_PROXY unless NO_PROXY says otherwise. */
+    #proxied;
+    /** Loopback hosts: never through a proxy (the proxy's loopback is another machine). */
+    #direct;
+    #debug;
+    #sleep;
+    #random;
+    #now;
+    constructor(deps) {
+        this.timeouts = { ...DEFAULT_TIMEOUTS, ...deps.timeouts };
+        this.retry = { ...retry/* DEFAULT_RETRY */.vI, ...deps.retry };
+        this.wording = deps.wording;
+        const agentOptions = {
+            connect: { timeout: this.timeouts.connectMs },
+            headersTimeout: this.timeouts.headersMs,
+            bodyTimeout: this.timeouts.bodyMs,
+        };
+        this.#proxied = deps.dispatcher ?? new undici/* EnvHttpProxyAgent */.J2(agentOptions);
+        this.#direct = deps.dispatcher ?? new undici/* Agent */.g6(agentOptions);
+        this.#debug = deps.debug ?? (() => { });
+        this.#sleep = deps.sleep;
+        this.#random = deps.random ?? Math.random;
+        this.#now = deps.now ?? Date.now;
+    }
+    /**
+     * Sends a request, following redirects and retrying transient faults, and
+     * resolves with the final response whatever its status (callers decide what
+     * a 4xx means). A retryable status on the last attempt is returned too.
+     * Rejects with an HttpError when no response could be had.
+     */
+    async request(input, options) {
+        const method = options.method ?? 'GET';
+        const idempotent = isIdempotent(options);
+        const started = this.#now();
+        const deadline = started + this.timeouts.deadlineMs;
+        const attempt = async (n) => {
+            const response = await this.#followRedirects(new URL(input), options, method, deadline);
+            response.attempts = n;
+            if (!(0,retry/* isRetryableStatus */.PS)(response.status) || n === this.retry.attempts)
+                return response;
+            const retryAfter = (0,retry/* parseRetryAfter */.mu)(response.headers['retry-after'], this.#now());
+            await response.body.dump().catch(() => { });
+            if (retryAfter !== undefined && retryAfter > this.retry.maxRetryAfterMs) {
+                throw new net_errors/* HttpError */.j$(`${options.what} answered HTTP ${response.status} and asked to retry after ${Math.ceil(retryAfter / 1000)} s, longer than the ${this.retry.maxRetryAfterMs / 1000} s this action waits. ${(0,wording/* capitalize */.ZH)((0,net_errors/* retryLaterAdvice */.pI)(this.wording))}.`, { status: response.status });
+            }
+            throw new RetryableStatus(response.status, retryAfter);
+        };
+        return (0,retry/* withRetries */.LH)(attempt, {
+            ...this.#retryOptions(`${method} ${(0,net_url/* redactUrl */.BO)(input)}`),
+            deadline,
+            decide: (err) => {
+                if (err instanceof RetryableStatus)
+                    return { retry: true, why: err.message, waitMs: err.retryAfterMs };
+                // An ActionError (a refused URL, an HttpError) and the deadline are final; network errors depend.
+                if (err instanceof errors/* ActionError */.l || err instanceof net_errors/* DeadlineError */.j3 || !(0,retry/* shouldRetryError */.wE)(err, idempotent))
+                    return { retry: false };
+                return { retry: true, why: (0,net_errors/* describeNetworkError */.gl)(err, this.timeouts) };
+            },
+            giveUp: (err, attempts) => {
+                if (err instanceof RetryableStatus) {
+                    return new net_errors/* HttpError */.j$(`${options.what} kept answering HTTP ${err.status} for ${Math.round((this.#now() - started) / 1000)} s (${attempts} attempts): the service may be degraded; ${(0,net_errors/* retryLaterAdvice */.pI)(this.wording)}.`, { status: err.status });
+                }
+                if (err instanceof errors/* ActionError */.l)
+                    return err;
+                return this.#networkFailure(options.what, input, err, attempts, idempotent);
+            },
+        });
+    }
+    /**
+     * A request whose body is read as text (small JSON answers). The body too
+     * must arrive within the request's deadline (or `bodyMs` after the headers,
+     * if later); an idempotent request whose body is cut short is tried again,
+     * a request that may have been processed never.
+     */
+    async text(input, options) {
+        const idempotent = isIdempotent(options);
+        const started = this.#now();
+        const attempt = async () => {
+            const response = await this.request(input, options);
+            const limit = Math.max(started + this.timeouts.deadlineMs, this.#now() + this.timeouts.bodyMs) - this.#now();
+            const timer = setTimeout(() => response.body.destroy(new net_errors/* DeadlineError */.j3()), limit);
+            try {
+                return { response, text: await response.text() };
+            }
+            catch (err) {
+                const why = err instanceof net_errors/* DeadlineError */.j3
+                    ? `it did not arrive within ${+(limit / 1000).toFixed(1)} s`
+                    : (0,net_errors/* describeNetworkError */.gl)(err, this.timeouts);
+                throw new BodyFailure(response, why, err);
+            }
+            finally {
+                clearTimeout(timer);
+            }
+        };
+        return (0,retry/* withRetries */.LH)(attempt, {
+            ...this.#retryOptions(`${options.method ?? 'GET'} ${(0,net_url/* redactUrl */.BO)(input)}`),
+            deadline: started + this.timeouts.deadlineMs,
+            decide: (err) => err instanceof BodyFailure && idempotent && !(err.cause instanceof net_errors/* DeadlineError */.j3)
+                ? { retry: true, why: `the body could not be read (${err.why})` }
+                : { retry: false },
+            giveUp: (err) => err instanceof BodyFailure
+                ? new net_errors/* HttpError */.j$(`${options.what} (${err.response.url.host}) answered HTTP ${err.response.status} but the body could not be read: ${err.why}.`, { status: err.response.status, code: (0,net_errors/* errorCode */.CA)(err.cause), cause: err.cause, phase: 'body' })
+                : err,
+        });
+    }
+    async close() {
+        await Promise.all([this.#proxied.close(), this.#direct === this.#proxied ? undefined : this.#direct.close()]);
+    }
+    #retryOptions(label) {
+        return { policy: this.retry, label, debug: this.#debug, sleep: this.#sleep, random: this.#random, now: this.#now };
+    }
+    #networkFailure(what, input, err, attempts, idempotent) {
+        const url = new URL(input);
+        const why = err instanceof net_errors/* DeadlineError */.j3
+            ? `no answer within the ${this.timeouts.deadlineMs / 1000} s deadline`
+            : (0,net_errors/* describeNetworkError */.gl)(err, this.timeouts);
+        const notRetried = (0,retry/* classifyNetworkError */.LW)(err) === 'maybe-sent' && !idempotent
+            ? ' (not retried: the request may have been processed)'
+            : '';
+        const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
+        return new net_errors/* HttpError */.j$(`Could not reach ${what} at ${url.origin}: ${why}${tries}${notRetried}. ${(0,net_errors/* checkNetworkAdvice */.n2)(this.wording)}`, { code: (0,net_errors/* errorCode */.CA)(err), cause: err });
+    }
+    async #followRedirects(url, options, method, deadline) {
+        const origin = url.origin;
+        let maxRedirects = options.maxRedirects ?? (method === 'GET' || method === 'HEAD' ? 5 : 0);
+        let current = url;
+        let currentMethod = method;
+        let body = options.body;
+        for (;;) {
+            (0,net_url/* assertSecureUrl */.be)(current, options.what);
+            const headers = { 'user-agent': 'bitbucket-oauth-action', ...options.headers };
+            if (options.authorization && current.origin === origin)
+                headers.authorization = options.authorization;
+            const response = await this.#once(current, currentMethod, headers, body, deadline);
+            const location = response.headers.location;
+            if (!REDIRECT_STATUS.has(response.status) || !location || maxRedirects <= 0)
+                return response;
+            await response.body.dump().catch(() => { });
+            const next = new URL(location, current);
+            this.#debug(`${currentMethod} ${(0,net_url/* redactUrl */.BO)(current)}: HTTP ${response.status} to ${(0,net_url/* redactUrl */.BO)(next)}${next.origin === origin ? '' : ' (another origin: credentials not forwarded)'}`);
+            if (response.status === 303 ||
+                ((response.status === 301 || response.status === 302) && currentMethod === 'POST')) {
+                currentMethod = 'GET';
+                body = undefined;
+            }
+            current = next;
+            maxRedirects--;
+        }
+    }
+    async #once(url, method, headers, body, deadline) {
+        const remaining = deadline - this.#now();
+        if (remaining <= 0)
+            throw new net_errors/* DeadlineError */.j3();
+        const controller = new AbortController();
+        const timer = setTimeout(() => controller.abort(new net_errors/* DeadlineError */.j3()), remaining);
+        try {
+            const dispatcher = (0,net_url/* isLoopbackHost */.cW)(url.hostname) ? this.#direct : this.#proxied;
+            const res = await dispatcher.request({
+                origin: url.origin,
+                path: url.pathname + url.search,
+                method,
+                headers,
+                body,
+                signal: controller.signal,
+            });
+            this.#debug(`${method} ${(0,net_url/* redactUrl */.BO)(url)}: HTTP ${res.statusCode}`);
+            return {
+                status: res.statusCode,
+                headers: flattenHeaders(res.headers),
+                url,
+                attempts: 1,
+                body: res.body,
+                text: () => res.body.text(),
+            };
+        }
+        catch (err) {
+            if (controller.signal.aborted)
+                throw new net_errors/* DeadlineError */.j3();
+            throw err;
+        }
+        finally {
+            clearTimeout(timer);
+        }
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/net/tuning.ts
@@ -28972,9 +29786,10 @@ class Masker {
  * the one failure. Importing it does nothing; `index.ts` (the bundle's entry)
  * calls `run()`, and so does `@github/local-action`.
  *
- * Only the token path is loaded up front: saving a secret, archives and git
- * credentials are imported when a run needs them (separate chunks in dist/).
+ * Only the token path is loaded up front: saving a secret, archives, downloads
+ * and git credentials are imported when a run needs them (separate chunks in dist/).
  */
+
 
 
 
@@ -28985,15 +29800,21 @@ class Masker {
 
 async function run() {
     const masker = new Masker(core/* setSecret */.Pq);
-    const http = new net_http/* HttpClient */.Qq({ ...tuningFromEnv(process.env), debug: (m) => core/* debug */.Yz(masker.redact(m)) });
+    const http = new HttpClient({
+        ...tuningFromEnv(process.env),
+        wording: ACTION_WORDING,
+        debug: (m) => core/* debug */.Yz(masker.redact(m)),
+    });
     const deps = {
-        core: actionsCore,
+        core: actionsCore(process.env.GITHUB_STEP_SUMMARY),
         masker,
         env: process.env,
         http,
         saveSecret: async (...args) => (await Promise.all(/* import() */[__nccwpck_require__.e(768), __nccwpck_require__.e(25)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7025))).saveSecret(...args),
-        fetchArchives: async (ctx) => (await Promise.all(/* import() */[__nccwpck_require__.e(805), __nccwpck_require__.e(66)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9066))).fetchArchives(ctx),
-        setupGitCredentials: async (ctx) => (await __nccwpck_require__.e(/* import() */ 540).then(__nccwpck_require__.bind(__nccwpck_require__, 8540))).setupGitCredentials(ctx),
+        fetchArchives: async (ctx) => (await Promise.all(/* import() */[__nccwpck_require__.e(805), __nccwpck_require__.e(897)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4897))).fetchArchives(ctx),
+        fetchDownloads: async (ctx) => (await __nccwpck_require__.e(/* import() */ 135).then(__nccwpck_require__.bind(__nccwpck_require__, 8135))).fetchDownloads(ctx),
+        setupGitCredentials: async (ctx) => (await __nccwpck_require__.e(/* import() */ 277).then(__nccwpck_require__.bind(__nccwpck_require__, 277))).setupGitCredentials(ctx),
+        setupPackageManagers: async (ctx) => (await __nccwpck_require__.e(/* import() */ 441).then(__nccwpck_require__.bind(__nccwpck_require__, 9441))).setupPackageManagers(ctx),
     };
     try {
         await runStep(deps);
@@ -29013,74 +29834,68 @@ async function run() {
 
 /***/ }),
 
-/***/ 9663:
+/***/ 3688:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Qq: () => (/* binding */ HttpClient),
-/* harmony export */   be: () => (/* binding */ assertSecureUrl),
+/* harmony export */   CA: () => (/* binding */ errorCode),
+/* harmony export */   gl: () => (/* binding */ describeNetworkError),
 /* harmony export */   j$: () => (/* binding */ HttpError),
-/* harmony export */   we: () => (/* binding */ joinUrl)
+/* harmony export */   j3: () => (/* binding */ DeadlineError),
+/* harmony export */   n2: () => (/* binding */ checkNetworkAdvice),
+/* harmony export */   pI: () => (/* binding */ retryLaterAdvice)
 /* harmony export */ });
-/* unused harmony exports DEFAULT_TIMEOUTS, isLoopbackHost, redactUrl */
-/* harmony import */ var undici__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6752);
-/* harmony import */ var _shared_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8382);
-/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7893);
+/* harmony import */ var _shared_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8382);
 /**
- * The one HTTP client every request goes through (Bitbucket, its archives,
- * the GitHub API): undici with timeouts on by default, an overall deadline,
- * retries decided by error type (see retry.ts), `HTTPS_PROXY`/`HTTP_PROXY`/
- * `NO_PROXY` honoured, plain http refused except to loopback hosts, and
- * credentials never forwarded to another origin on a redirect.
+ * How a request fails: HttpError for the user (what, where, why, and what to
+ * do), DeadlineError inside the client only, and network errors described in
+ * words. The advice that ends a message depends on who runs the client (a
+ * workflow job, or someone at a terminal): that is its HttpWording.
  */
 
-
-
-const DEFAULT_TIMEOUTS = {
-    connectMs: 10_000,
-    headersMs: 30_000,
-    bodyMs: 30_000,
-    deadlineMs: 50_000,
-};
+/** Ends the message when a service could not be reached: "Check the URL, …, then re-run the job." */
+function checkNetworkAdvice(w) {
+    return `Check the URL, ${w.network} and any HTTPS_PROXY setting, then ${w.retryAdvice}.`;
+}
+/** Ends a sentence when a service is degraded or asks for a long wait: "re-run the job later". */
+function retryLaterAdvice(w) {
+    return `${w.retryAdvice} later`;
+}
 /** The failure of a request after its retries: what, where, why, and what to do. */
-class HttpError extends _shared_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .l {
+class HttpError extends _shared_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .l {
     status;
     code;
     /** Where it failed: before any answer, or while reading an answer's body (status set). */
     phase;
     constructor(message, options = {}) {
-        super(message, { cause: options.cause });
+        super(message, { cause: options.cause, detail: options.detail });
         this.name = 'HttpError';
         this.status = options.status;
         this.code = options.code;
         this.phase = options.phase ?? 'request';
     }
 }
-const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\]|::1)$/i;
-function isLoopbackHost(hostname) {
-    return LOOPBACK_HOSTS.test(hostname);
-}
-/** Throws unless the URL is https, or http to a loopback host. */
-function assertSecureUrl(url, what) {
-    if (url.protocol === 'https:')
-        return;
-    if (url.protocol === 'http:' && isLoopbackHost(url.hostname))
-        return;
-    if (url.protocol === 'http:') {
-        throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .l(`Refusing plain http:// for ${what} (${url.host}): tokens would cross the network unencrypted. Use an https:// URL (plain http is accepted only for loopback hosts).`);
+/** The request's deadline passed. Internal to the client: it becomes an HttpError before anyone sees it. */
+class DeadlineError extends Error {
+    constructor() {
+        super('deadline exceeded');
+        this.name = 'DeadlineError';
     }
-    throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .l(`${what} must be an https:// URL, got "${url.protocol}" (${url.host}).`);
 }
-const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
-function flattenHeaders(headers) {
-    const out = {};
-    for (const [key, value] of Object.entries(headers)) {
-        out[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+/** The innermost `code` in an error's cause chain. */
+function errorCode(err) {
+    let e = err;
+    for (let depth = 0; e && depth < 5; depth++) {
+        const code = e.code;
+        if (typeof code === 'string' && code !== 'UND_ERR')
+            return code;
+        e = e.cause;
     }
-    return out;
+    return undefined;
 }
+/** A network error in words: "connection refused", "no answer within 30 s". */
 function describeNetworkError(err, timeouts) {
-    const code = (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .errorCode */ .CA)(err);
+    const code = errorCode(err);
     switch (code) {
         case 'ECONNREFUSED':
             return 'connection refused';
@@ -29101,211 +29916,8 @@ function describeNetworkError(err, timeouts) {
             if (code?.startsWith('ERR_TLS') || code?.includes('CERT') || code === 'DEPTH_ZERO_SELF_SIGNED_CERT') {
                 return `TLS certificate not trusted (${code}); for a private CA set NODE_EXTRA_CA_CERTS`;
             }
-            return code ? `${code}: ${(0,_shared_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .g)(err)}` : (0,_shared_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .g)(err);
+            return code ? `${code}: ${(0,_shared_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .g)(err)}` : (0,_shared_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .g)(err);
     }
-}
-class HttpClient {
-    timeouts;
-    retry;
-    /** Through HTTPS_PROXY/HTTP_PROXY unless NO_PROXY says otherwise. */
-    #proxied;
-    /** Loopback hosts: never through a proxy (the proxy's loopback is another machine). */
-    #direct;
-    #debug;
-    #sleep;
-    #random;
-    #now;
-    constructor(deps = {}) {
-        this.timeouts = { ...DEFAULT_TIMEOUTS, ...deps.timeouts };
-        this.retry = { ..._retry_js__WEBPACK_IMPORTED_MODULE_2__/* .DEFAULT_RETRY */ .vI, ...deps.retry };
-        const agentOptions = {
-            connect: { timeout: this.timeouts.connectMs },
-            headersTimeout: this.timeouts.headersMs,
-            bodyTimeout: this.timeouts.bodyMs,
-        };
-        this.#proxied = deps.dispatcher ?? new undici__WEBPACK_IMPORTED_MODULE_0__/* .EnvHttpProxyAgent */ .J2(agentOptions);
-        this.#direct = deps.dispatcher ?? new undici__WEBPACK_IMPORTED_MODULE_0__/* .Agent */ .g6(agentOptions);
-        this.#debug = deps.debug ?? (() => { });
-        this.#sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-        this.#random = deps.random ?? Math.random;
-        this.#now = deps.now ?? Date.now;
-    }
-    /**
-     * Sends a request, following redirects and retrying transient faults, and
-     * resolves with the final response whatever its status (callers decide what
-     * a 4xx means). A retryable status on the last attempt is returned too.
-     * Rejects with an HttpError when no response could be had.
-     */
-    async request(input, options) {
-        const method = options.method ?? 'GET';
-        const idempotent = options.idempotent ?? !['POST', 'PATCH'].includes(method);
-        const started = this.#now();
-        const deadline = started + this.timeouts.deadlineMs;
-        let lastError;
-        let lastStatus;
-        for (let attempt = 1; attempt <= this.retry.attempts; attempt++) {
-            let waitMs;
-            try {
-                const response = await this.#followRedirects(new URL(input), options, method, deadline);
-                response.attempts = attempt;
-                if (!(0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .isRetryableStatus */ .PS)(response.status) || attempt === this.retry.attempts)
-                    return response;
-                lastStatus = response.status;
-                const retryAfter = (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .parseRetryAfter */ .mu)(response.headers['retry-after'], this.#now());
-                await response.body.dump().catch(() => { });
-                if (retryAfter !== undefined && retryAfter > this.retry.maxRetryAfterMs) {
-                    throw new HttpError(`${options.what} answered HTTP ${response.status} and asked to retry after ${Math.ceil(retryAfter / 1000)} s, longer than the ${this.retry.maxRetryAfterMs / 1000} s this action waits. Re-run the job later.`, { status: response.status });
-                }
-                waitMs = retryAfter ?? (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .backoffDelay */ .EY)(this.retry, attempt, this.#random);
-                this.#debug(`${method} ${redactUrl(input)}: HTTP ${response.status}, retry ${attempt} in ${waitMs} ms`);
-            }
-            catch (err) {
-                if (err instanceof HttpError || (err instanceof _shared_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .l && !(err instanceof DeadlineError)))
-                    throw err;
-                lastError = err;
-                const deadlineHit = err instanceof DeadlineError;
-                if (deadlineHit || !(0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .shouldRetryError */ .wE)(err, idempotent) || attempt === this.retry.attempts) {
-                    throw this.#networkFailure(options.what, input, err, attempt, idempotent);
-                }
-                waitMs = (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .backoffDelay */ .EY)(this.retry, attempt, this.#random);
-                this.#debug(`${method} ${redactUrl(input)}: ${describeNetworkError(err, this.timeouts)}, retry ${attempt} in ${waitMs} ms`);
-            }
-            if (this.#now() + waitMs >= deadline) {
-                throw lastStatus !== undefined
-                    ? new HttpError(`${options.what} kept answering HTTP ${lastStatus} for ${Math.round((this.#now() - started) / 1000)} s (${attempt} attempts): the service may be degraded; re-run the job later.`, { status: lastStatus })
-                    : this.#networkFailure(options.what, input, lastError, attempt, idempotent);
-            }
-            await this.#sleep(waitMs);
-        }
-        /* c8 ignore next */
-        throw new Error('unreachable');
-    }
-    /**
-     * A request whose body is read as text (small JSON answers). The body too
-     * must arrive within the request's deadline (or `bodyMs` after the headers,
-     * if later); an idempotent request whose body is cut short is tried again.
-     */
-    async text(input, options) {
-        const idempotent = options.idempotent ?? !['POST', 'PATCH'].includes(options.method ?? 'GET');
-        const started = this.#now();
-        for (let attempt = 1;; attempt++) {
-            const response = await this.request(input, options);
-            const limit = Math.max(started + this.timeouts.deadlineMs, this.#now() + this.timeouts.bodyMs) - this.#now();
-            const timer = setTimeout(() => response.body.destroy(new DeadlineError()), limit);
-            try {
-                return { response, text: await response.text() };
-            }
-            catch (err) {
-                const why = err instanceof DeadlineError
-                    ? `it did not arrive within ${+(limit / 1000).toFixed(1)} s`
-                    : describeNetworkError(err, this.timeouts);
-                const again = idempotent &&
-                    !(err instanceof DeadlineError) &&
-                    attempt < this.retry.attempts &&
-                    this.#now() - started < this.timeouts.deadlineMs;
-                this.#debug(`${options.method ?? 'GET'} ${redactUrl(input)}: the body could not be read (${why})${again ? ', trying again' : ''}`);
-                if (again) {
-                    await this.#sleep((0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .backoffDelay */ .EY)(this.retry, attempt, this.#random));
-                    continue;
-                }
-                throw new HttpError(`${options.what} (${response.url.host}) answered HTTP ${response.status} but the body could not be read: ${why}.`, { status: response.status, code: (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .errorCode */ .CA)(err), cause: err, phase: 'body' });
-            }
-            finally {
-                clearTimeout(timer);
-            }
-        }
-    }
-    async close() {
-        await Promise.all([this.#proxied.close(), this.#direct === this.#proxied ? undefined : this.#direct.close()]);
-    }
-    #networkFailure(what, input, err, attempts, idempotent) {
-        const url = new URL(input);
-        const why = err instanceof DeadlineError
-            ? `no answer within the ${this.timeouts.deadlineMs / 1000} s deadline`
-            : describeNetworkError(err, this.timeouts);
-        const notRetried = (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .classifyNetworkError */ .LW)(err) === 'maybe-sent' && !idempotent
-            ? ' (not retried: the request may have been processed)'
-            : '';
-        const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
-        return new HttpError(`Could not reach ${what} at ${url.origin}: ${why}${tries}${notRetried}. Check the URL, the runner's network and any HTTPS_PROXY setting, then re-run the job.`, { code: (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .errorCode */ .CA)(err), cause: err });
-    }
-    async #followRedirects(url, options, method, deadline) {
-        const origin = url.origin;
-        let maxRedirects = options.maxRedirects ?? (method === 'GET' || method === 'HEAD' ? 5 : 0);
-        let current = url;
-        let currentMethod = method;
-        let body = options.body;
-        for (;;) {
-            assertSecureUrl(current, options.what);
-            const headers = { 'user-agent': 'bitbucket-oauth-action', ...options.headers };
-            if (options.authorization && current.origin === origin)
-                headers.authorization = options.authorization;
-            const response = await this.#once(current, currentMethod, headers, body, deadline);
-            const location = response.headers.location;
-            if (!REDIRECT_STATUS.has(response.status) || !location || maxRedirects <= 0)
-                return response;
-            await response.body.dump().catch(() => { });
-            const next = new URL(location, current);
-            this.#debug(`${currentMethod} ${redactUrl(current)}: HTTP ${response.status} to ${redactUrl(next)}${next.origin === origin ? '' : ' (another origin: credentials not forwarded)'}`);
-            if (response.status === 303 ||
-                ((response.status === 301 || response.status === 302) && currentMethod === 'POST')) {
-                currentMethod = 'GET';
-                body = undefined;
-            }
-            current = next;
-            maxRedirects--;
-        }
-    }
-    async #once(url, method, headers, body, deadline) {
-        const remaining = deadline - this.#now();
-        if (remaining <= 0)
-            throw new DeadlineError();
-        const controller = new AbortController();
-        const timer = setTimeout(() => controller.abort(new DeadlineError()), remaining);
-        try {
-            const dispatcher = isLoopbackHost(url.hostname) ? this.#direct : this.#proxied;
-            const res = await dispatcher.request({
-                origin: url.origin,
-                path: url.pathname + url.search,
-                method,
-                headers,
-                body,
-                signal: controller.signal,
-            });
-            this.#debug(`${method} ${redactUrl(url)}: HTTP ${res.statusCode}`);
-            const flat = flattenHeaders(res.headers);
-            return {
-                status: res.statusCode,
-                headers: flat,
-                url,
-                attempts: 1,
-                body: res.body,
-                text: () => res.body.text(),
-            };
-        }
-        catch (err) {
-            if (controller.signal.aborted)
-                throw new DeadlineError();
-            throw err;
-        }
-        finally {
-            clearTimeout(timer);
-        }
-    }
-}
-class DeadlineError extends _shared_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .l {
-    constructor() {
-        super('deadline exceeded');
-    }
-}
-/** `base` joined with a path below it (keeps a base path such as `/2.0`). */
-function joinUrl(base, suffix) {
-    return new URL(base.href.replace(/\/+$/, '') + '/' + suffix.replace(/^\/+/, ''));
-}
-/** A URL for logs: no query string, no user info. */
-function redactUrl(input) {
-    const url = new URL(input);
-    return `${url.origin}${url.pathname}${url.search ? '?…' : ''}`;
 }
 
 
@@ -29315,16 +29927,18 @@ function redactUrl(input) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   CA: () => (/* binding */ errorCode),
 /* harmony export */   EY: () => (/* binding */ backoffDelay),
+/* harmony export */   LH: () => (/* binding */ withRetries),
 /* harmony export */   LW: () => (/* binding */ classifyNetworkError),
 /* harmony export */   PS: () => (/* binding */ isRetryableStatus),
 /* harmony export */   mu: () => (/* binding */ parseRetryAfter),
 /* harmony export */   vI: () => (/* binding */ DEFAULT_RETRY),
 /* harmony export */   wE: () => (/* binding */ shouldRetryError)
 /* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3688);
 /**
- * When to try an HTTP request again, and how long to wait first.
+ * When to try again, how long to wait first, and the one loop that does it
+ * (withRetries), used by every request, every body read and every download.
  *
  * Only transient faults are retried: network errors, 408, 429 and 5xx. A
  * request that is not safe to repeat (a refresh-token grant spends the token)
@@ -29332,6 +29946,7 @@ function redactUrl(input) {
  * never made, or the server answered with 429/5xx. A timeout or a reset after
  * the request was sent is final for it.
  */
+
 const DEFAULT_RETRY = {
     attempts: 4,
     baseDelayMs: 1000,
@@ -29368,19 +29983,8 @@ const MAYBE_SENT_CODES = new Set([
     'Z_BUF_ERROR',
     'TRUNCATED',
 ]);
-/** The innermost `code` in an error's cause chain. */
-function errorCode(err) {
-    let e = err;
-    for (let depth = 0; e && depth < 5; depth++) {
-        const code = e.code;
-        if (typeof code === 'string' && code !== 'UND_ERR')
-            return code;
-        e = e.cause;
-    }
-    return undefined;
-}
 function classifyNetworkError(err) {
-    const code = errorCode(err);
+    const code = (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorCode */ .CA)(err);
     if (code && NOT_SENT_CODES.has(code))
         return 'not-sent';
     if (code && MAYBE_SENT_CODES.has(code))
@@ -29415,6 +30019,178 @@ function parseRetryAfter(value, now) {
 function backoffDelay(policy, retry, random) {
     const exp = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
     return Math.round(exp / 2 + random() * (exp / 2));
+}
+const realSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * Runs `attempt` (given its number, from 1) until it resolves, or until the
+ * policy's attempts, the deadline or `decide` end it. Between attempts it
+ * waits the backoff of `backoffDelay` (or what `decide` names) and writes one
+ * debug line: "LABEL: WHY, retry N in MS ms".
+ */
+async function withRetries(attempt, options) {
+    const { policy } = options;
+    const now = options.now ?? Date.now;
+    const giveUp = (err, n, reason) => options.giveUp ? options.giveUp(err, n, reason) : err;
+    for (let n = 1;; n++) {
+        try {
+            return await attempt(n);
+        }
+        catch (err) {
+            const decision = options.decide(err, n);
+            if (!decision.retry)
+                throw giveUp(err, n, 'final');
+            if (n >= policy.attempts)
+                throw giveUp(err, n, 'attempts');
+            const waitMs = decision.waitMs ?? backoffDelay(policy, n, options.random ?? Math.random);
+            if (options.deadline !== undefined && now() + waitMs >= options.deadline)
+                throw giveUp(err, n, 'deadline');
+            options.debug(`${options.label}: ${decision.why}, retry ${n} in ${waitMs} ms`);
+            options.onRetry?.(err, n, waitMs);
+            await (options.sleep ?? realSleep)(waitMs);
+        }
+    }
+}
+
+
+/***/ }),
+
+/***/ 486:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   BO: () => (/* binding */ redactUrl),
+/* harmony export */   be: () => (/* binding */ assertSecureUrl),
+/* harmony export */   cW: () => (/* binding */ isLoopbackHost),
+/* harmony export */   we: () => (/* binding */ joinUrl)
+/* harmony export */ });
+/* harmony import */ var _shared_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8382);
+/** URL rules of the HTTP client: https only (plain http to loopback hosts), joining below a base, and URLs fit for logs. */
+
+const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\]|::1)$/i;
+function isLoopbackHost(hostname) {
+    return LOOPBACK_HOSTS.test(hostname);
+}
+/** Throws unless the URL is https, or http to a loopback host. */
+function assertSecureUrl(url, what) {
+    if (url.protocol === 'https:')
+        return;
+    if (url.protocol === 'http:' && isLoopbackHost(url.hostname))
+        return;
+    if (url.protocol === 'http:') {
+        throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .l(`Refusing plain http:// for ${what} (${url.host}): tokens would cross the network unencrypted. Use an https:// URL (plain http is accepted only for loopback hosts).`);
+    }
+    throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .l(`${what} must be an https:// URL, got "${url.protocol}" (${url.host}).`);
+}
+/** `base` joined with a path below it (keeps a base path such as `/2.0`). */
+function joinUrl(base, suffix) {
+    return new URL(base.href.replace(/\/+$/, '') + '/' + suffix.replace(/^\/+/, ''));
+}
+/** A URL for logs: no query string, no user info. */
+function redactUrl(input) {
+    const url = new URL(input);
+    return `${url.origin}${url.pathname}${url.search ? '?…' : ''}`;
+}
+
+
+/***/ }),
+
+/***/ 6605:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   LJ: () => (/* binding */ readComposerAuth),
+/* harmony export */   hW: () => (/* binding */ composerAuth),
+/* harmony export */   um: () => (/* binding */ composerAuthKey)
+/* harmony export */ });
+/* unused harmony export COMPOSER_USER */
+/* harmony import */ var _shared_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8382);
+/**
+ * `composer`: `COMPOSER_AUTH` gains `http-basic` for the site with the user
+ * `x-token-auth` and the access token; entries already there are kept.
+ *
+ * Composer looks credentials up by the URL's host, plus `:port` when the URL
+ * names one (Composer\Util\Url::getOrigin), which is the WHATWG `host` of a URL
+ * without its scheme's default port. For the origins `bitbucket.org` and
+ * `api.bitbucket.org` (which falls back to `bitbucket.org`), Composer's
+ * AuthHelper sends `http-basic` with the user `x-token-auth` as
+ * `Authorization: Bearer <password>`: its Bitbucket driver then reads the REST
+ * API and downloads zips with the token. Other hosts get Basic
+ * `x-token-auth:<token>`, which Bitbucket's git and archive URLs accept.
+ * `COMPOSER_AUTH` is merged over the auth.json files, so the user's own
+ * auth.json still applies for every other host.
+ */
+
+const COMPOSER_USER = 'x-token-auth';
+const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+const FIX = 'Set it to a JSON object in the format of auth.json (e.g. {"http-basic":{"example.com":{"username":"u","password":"p"}}}) or unset it before this step.';
+/** The `COMPOSER_AUTH` of the environment as an object (empty when unset); anything else is an input error. */
+function readComposerAuth(env) {
+    const raw = env.COMPOSER_AUTH;
+    if (raw === undefined || raw.trim() === '')
+        return {};
+    let value;
+    try {
+        value = JSON.parse(raw);
+    }
+    catch {
+        // Not the parser's message: it quotes the value, which holds credentials.
+        throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .l(`The environment variable COMPOSER_AUTH is set but is not valid JSON, so \`package-managers: composer\` cannot add the Bitbucket credential to it. ${FIX}`);
+    }
+    if (!isObject(value)) {
+        throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .l(`The environment variable COMPOSER_AUTH is not a JSON object, so \`package-managers: composer\` cannot add the Bitbucket credential to it. ${FIX}`);
+    }
+    if (value['http-basic'] !== undefined && !isObject(value['http-basic'])) {
+        throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .l(`The "http-basic" entry of the environment variable COMPOSER_AUTH is not a JSON object, so \`package-managers: composer\` cannot add the Bitbucket credential to it. ${FIX}`);
+    }
+    return value;
+}
+/** How Composer names the site when it looks credentials up: `host`, or `host:port` for a port that is not the scheme's default. */
+function composerAuthKey(site) {
+    return site.host;
+}
+/** The new `COMPOSER_AUTH`: the existing one with the site's `http-basic` entry set (replaced if there was one). */
+function composerAuth(existing, site, accessToken) {
+    const httpBasic = isObject(existing['http-basic']) ? existing['http-basic'] : {};
+    return JSON.stringify({
+        ...existing,
+        'http-basic': { ...httpBasic, [composerAuthKey(site)]: { username: COMPOSER_USER, password: accessToken } },
+    });
+}
+
+
+/***/ }),
+
+/***/ 731:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   A: () => (/* binding */ PACKAGE_MANAGERS),
+/* harmony export */   s: () => (/* binding */ parsePackageManagers)
+/* harmony export */ });
+/* harmony import */ var _shared_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8382);
+/* harmony import */ var _composer_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6605);
+/**
+ * The `package-managers` input: the tools that later steps use to fetch
+ * private dependencies from `bitbucket-url`. Read and checked with every other
+ * input, before any request (an existing `COMPOSER_AUTH` too, since the action
+ * must extend it).
+ */
+
+
+const PACKAGE_MANAGERS = ['npm', 'pip', 'go', 'cargo', 'composer', 'bundler', 'poetry'];
+const isKnown = (name) => PACKAGE_MANAGERS.includes(name);
+/** The names of the input (case-insensitive, separated by spaces or commas), once each, in a fixed order. */
+function parsePackageManagers(value, env) {
+    const words = value.split(/[\s,]+/).filter(Boolean);
+    const unknown = words.filter((w) => !isKnown(w.toLowerCase()));
+    if (unknown.length) {
+        throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .l(`Input \`package-managers\`: ${unknown.map((w) => `"${w}"`).join(', ')} ${unknown.length > 1 ? 'are not package managers' : 'is not a package manager'} the action knows. Use any of ${PACKAGE_MANAGERS.join(', ')}, separated by spaces or commas.`);
+    }
+    const names = new Set(words.map((w) => w.toLowerCase()));
+    const chosen = PACKAGE_MANAGERS.filter((n) => names.has(n));
+    if (chosen.includes('composer'))
+        (0,_composer_js__WEBPACK_IMPORTED_MODULE_1__/* .readComposerAuth */ .LJ)(env);
+    return chosen;
 }
 
 
@@ -29471,6 +30247,91 @@ function parseJsonObject(text) {
     catch {
         return undefined;
     }
+}
+
+
+/***/ }),
+
+/***/ 2774:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   AK: () => (/* binding */ writeSecretFile),
+/* harmony export */   FK: () => (/* binding */ isInside),
+/* harmony export */   Ye: () => (/* binding */ realPath)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/**
+ * Files that hold a secret: created fresh (never through a symlink or over an
+ * existing file), mode 0600. And whether a path lies inside a folder.
+ */
+
+
+/** Creates `file` with `content`, readable by the owner only; fails if anything (even a symlink) is already there. */
+function writeSecretFile(file, content) {
+    const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW } = (node_fs__WEBPACK_IMPORTED_MODULE_0___default().constants);
+    const fd = node_fs__WEBPACK_IMPORTED_MODULE_0___default().openSync(file, O_WRONLY | O_CREAT | O_EXCL | (O_NOFOLLOW ?? 0), 0o600);
+    try {
+        node_fs__WEBPACK_IMPORTED_MODULE_0___default().fchmodSync(fd, 0o600);
+        node_fs__WEBPACK_IMPORTED_MODULE_0___default().writeFileSync(fd, content);
+    }
+    finally {
+        node_fs__WEBPACK_IMPORTED_MODULE_0___default().closeSync(fd);
+    }
+}
+/** The real path of `p` when it exists, else `p` resolved. */
+function realPath(p) {
+    try {
+        return node_fs__WEBPACK_IMPORTED_MODULE_0___default().realpathSync(p);
+    }
+    catch {
+        return node_path__WEBPACK_IMPORTED_MODULE_1___default().resolve(p);
+    }
+}
+/**
+ * Whether `child` is `parent` or lies below it, by name (a folder named
+ * `..x` is inside). Pass real paths (realPath) where symlinks matter.
+ */
+function isInside(child, parent) {
+    const rel = node_path__WEBPACK_IMPORTED_MODULE_1___default().relative(parent, child);
+    return rel === '' || (rel !== '..' && !rel.startsWith(`..${(node_path__WEBPACK_IMPORTED_MODULE_1___default().sep)}`) && !node_path__WEBPACK_IMPORTED_MODULE_1___default().isAbsolute(rel));
+}
+
+
+/***/ }),
+
+/***/ 8273:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   ZH: () => (/* binding */ capitalize),
+/* harmony export */   hF: () => (/* binding */ input),
+/* harmony export */   w8: () => (/* binding */ fieldPhrase)
+/* harmony export */ });
+/* unused harmony exports option, variable */
+/**
+ * How messages name what the user sets. The modules that both the action and
+ * `bitbucket-oauth login` use (oauth.ts, github/secrets.ts, validate.ts) talk
+ * about fields: the action calls them inputs, the command options and
+ * environment variables. Each caller passes its own names in (the action's in
+ * src/action/wording.ts, the command's in src/login/wording.ts).
+ */
+/** An input of the action: `input('api-url')` → "input `api-url`". */
+const input = (name) => ({ name: `\`${name}\``, kind: 'input' });
+/** An option of the command: `option('--port')` → "option --port". */
+const option = (flag) => ({ name: flag, kind: 'option' });
+/** An environment variable: `variable('GITHUB_API_URL')` → "GITHUB_API_URL". */
+const variable = (name) => ({ name, kind: '' });
+/** The text with its first letter in upper case, for the start of a sentence. */
+function capitalize(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
+}
+/** The field with its kind, inside a sentence: "input `api-url`", "option --port", "GITHUB_API_URL". */
+function fieldPhrase(field) {
+    return field.kind ? `${field.kind} ${field.name}` : field.name;
 }
 
 
@@ -29697,6 +30558,20 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
+
+/***/ }),
+
+/***/ 8877:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
+
+/***/ }),
+
+/***/ 714:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:vm");
 
 /***/ }),
 

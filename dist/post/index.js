@@ -28370,7 +28370,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4304:
+/***/ 5526:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28379,14 +28379,14 @@ __nccwpck_require__.d(__webpack_exports__, {
   p: () => (/* binding */ cleanupGitCredentials)
 });
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-var external_node_fs_default = /*#__PURE__*/__nccwpck_require__.n(external_node_fs_namespaceObject);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+var external_node_fs_default = /*#__PURE__*/__nccwpck_require__.n(external_node_fs_);
 // EXTERNAL MODULE: ./src/git/runner.ts + 2 modules
 var runner = __nccwpck_require__(6364);
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
 ;// CONCATENATED MODULE: ./src/git/state.ts
 /**
  * What the main step added for `git-credentials`, handed to the post step
@@ -28553,7 +28553,7 @@ class GitNotFoundError extends Error {
         this.name = 'GitNotFoundError';
     }
 }
-function gitRunner(env = process.env) {
+function gitRunner(env) {
     return (args) => new Promise((resolve, reject) => {
         (0,external_node_child_process_namespaceObject.execFile)('git', args, {
             env: { ...childEnv(env), GIT_TERMINAL_PROMPT: '0' },
@@ -28582,14 +28582,109 @@ function describeGitFailure(args, result) {
 
 /***/ }),
 
+/***/ 2823:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  V: () => (/* binding */ cleanupPackageManagers)
+});
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+var external_node_fs_default = /*#__PURE__*/__nccwpck_require__.n(external_node_fs_);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+;// CONCATENATED MODULE: ./src/package-managers/state.ts
+/**
+ * What `package-managers` wrote, handed to the post step through `saveState`.
+ * The post step deletes exactly these files and nothing else. (Variables
+ * exported for later steps cannot be taken back; they stay, naming files that
+ * are gone or holding a token that no tool is given any more.)
+ */
+
+const PACKAGE_MANAGERS_STATE_KEY = 'package-managers';
+/** Files the action writes for package managers are named like this (the post step deletes nothing else). */
+const PACKAGE_MANAGER_FILE = /^bitbucket-oauth-npm-[0-9a-f-]{36}\.npmrc$/;
+function serializePackageManagersState(state) {
+    return JSON.stringify(state);
+}
+/** Parses the saved state; throws with a plain message when it is not what the main step writes. */
+function parsePackageManagersState(raw) {
+    let value;
+    try {
+        value = JSON.parse(raw);
+    }
+    catch {
+        throw new Error('the saved state is not JSON');
+    }
+    const v = value;
+    if (!v || typeof v !== 'object' || v.version !== 1 || !Array.isArray(v.files))
+        throw new Error('the saved state has an unknown shape');
+    for (const f of v.files) {
+        if (typeof f !== 'string' || !external_node_path_default().isAbsolute(f) || !PACKAGE_MANAGER_FILE.test(external_node_path_default().basename(f)))
+            throw new Error('the saved state names a file the action does not write');
+    }
+    return { version: 1, files: v.files };
+}
+
+;// CONCATENATED MODULE: ./src/package-managers/cleanup.ts
+/**
+ * The post step's half of `package-managers`: deletes the files the main step
+ * recorded. It never fails the job: a problem becomes a warning that names
+ * the file to delete by hand.
+ */
+
+
+function cleanupPackageManagers(deps) {
+    const raw = deps.getState(PACKAGE_MANAGERS_STATE_KEY);
+    if (!raw) {
+        deps.debug('No package manager files to remove.');
+        return;
+    }
+    let state;
+    try {
+        state = parsePackageManagersState(raw);
+    }
+    catch (err) {
+        deps.warning(`Could not remove the package manager files: ${err.message}. Check RUNNER_TEMP for bitbucket-oauth-npm-*.npmrc files and delete them.`);
+        return;
+    }
+    const problems = [];
+    for (const file of state.files) {
+        try {
+            external_node_fs_default().unlinkSync(file);
+            deps.debug(`package-managers: deleted ${file}`);
+        }
+        catch (err) {
+            const code = err.code;
+            if (code === 'ENOENT')
+                deps.debug(`package-managers: ${file} is already gone`);
+            else
+                problems.push(`could not delete ${file} (${code ?? err.message}); delete it by hand`);
+        }
+    }
+    if (problems.length)
+        deps.warning(`Package manager cleanup: ${problems.join('; ')}.`);
+    else if (state.files.length)
+        deps.info('Removed the package manager configuration that this action wrote for later steps.');
+}
+
+
+/***/ }),
+
 /***/ 6661:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
-/* harmony import */ var _git_cleanup_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4304);
+/* harmony import */ var _git_cleanup_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5526);
 /* harmony import */ var _git_runner_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6364);
+/* harmony import */ var _package_managers_cleanup_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2823);
 /** Entry point of the post step: removes what the main step left on the runner. Failures are warnings. */
+
 
 
 
@@ -28604,6 +28699,12 @@ try {
 }
 catch (err) {
     _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Cleanup failed: ${err instanceof Error ? err.message : String(err)}`);
+}
+try {
+    (0,_package_managers_cleanup_js__WEBPACK_IMPORTED_MODULE_3__/* .cleanupPackageManagers */ .V)({ getState: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu, info: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq, warning: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e, debug: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz });
+}
+catch (err) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Package manager cleanup failed: ${err instanceof Error ? err.message : String(err)}`);
 }
 
 __webpack_async_result__();
@@ -28702,6 +28803,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events"
 
 /***/ }),
 
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
 /***/ 7067:
 /***/ ((module) => {
 
@@ -28720,6 +28828,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2")
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+
+/***/ }),
+
+/***/ 6760:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 
 /***/ }),
 

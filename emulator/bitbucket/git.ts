@@ -42,7 +42,7 @@ export function registerGit({ router, state, git }: Site): void {
   )
 }
 
-async function serveGit(
+export async function serveGit(
   state: EmulatorState,
   repos: GitRepos,
   req: IncomingMessage,

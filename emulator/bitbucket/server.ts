@@ -14,6 +14,10 @@
  *   refs.ts        `GET /2.0/repositories/{ws}/{repo}`, its refs and commits (store: archive-store.ts)
  *   archives.ts    `GET /{ws}/{repo}/get/{ref}.tar.gz` and the login page it redirects to
  *   mirror.ts      a second origin serving archives like signed download URLs (`startMirror`)
+ *   package-managers.ts  what Composer's Bitbucket driver reads (repository, refs, src, zips) and
+ *                  git without the `.git` suffix (go), for repositories served over git
+ *   downloads.ts   the Downloads sections (`/2.0/repositories/{ws}/{repo}/downloads…`) and the
+ *                  storage host their files redirect to (signed URLs on a second loopback address)
  *
  * A new concern is a new file with its register function, added to
  * `registerSite` below; options it needs go in EmulatorOptions and reach it
@@ -29,9 +33,11 @@ import { archivesOf } from './archive-store.ts'
 import { registerArchives } from './archives.ts'
 import { registerAuthorize } from './authorize.ts'
 import { registerControl } from './control.ts'
+import { registerDownloads } from './downloads.ts'
 import { registerGit } from './git.ts'
 import { GitRepos } from './git-repos.ts'
 import { registerOAuth } from './oauth.ts'
+import { registerPackageManagerRoutes } from './package-managers.ts'
 import { registerRefs } from './refs.ts'
 import type { Site } from './site.ts'
 import { EmulatorState, type StateOptions } from './state.ts'
@@ -53,6 +59,8 @@ function registerSite(site: Site): void {
   registerApi(site)
   registerAuthorize(site)
   registerGit(site)
+  // Before the refs' and archives' routes: Composer's endpoints and git without `.git`, for repositories served over git.
+  registerPackageManagerRoutes(site)
   registerRefs(site)
   registerArchives(site)
 }
@@ -68,12 +76,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     archives: archivesOf(state),
   }
   registerSite(site)
+  const storage = await registerDownloads(site.router, state, { tls: options.tls })
   const server = await listen((req, res) => void site.router.handle(req, res), options)
   return {
     ...site,
     url: server.origin,
     apiUrl: `${server.origin}/2.0`,
     faults,
-    close: () => server.close().finally(() => site.git.dispose()),
+    close: () =>
+      server
+        .close()
+        .finally(() => site.git.dispose())
+        .finally(() => storage.close()),
   }
 }

@@ -19,6 +19,8 @@ import {
 } from '../shared/validate.ts'
 import { input } from '../shared/wording.ts'
 import { ACTION_WORDING } from './wording.ts'
+import { parseDownloads, type DownloadSpec } from '../downloads/spec.ts'
+import { parsePackageManagers, type PackageManager } from '../package-managers/names.ts'
 
 export interface Config {
   /** Bitbucket Cloud or Data Center (`bitbucket-type`): what differs between them. */
@@ -27,6 +29,8 @@ export interface Config {
   clientSecret: string
   /** Empty: the client_credentials grant. */
   refreshToken: string | undefined
+  /** A `sealed-token` output of an earlier job of this run (opened by sealed-token.ts, before any request). */
+  sealedToken: string | undefined
   bitbucketUrl: URL
   tokenUrl: URL
   apiUrl: URL
@@ -36,8 +40,11 @@ export interface Config {
   requiredScopes: string[]
   secret: SecretTarget | undefined
   archives: ArchiveSpec[]
+  downloads: DownloadSpec[]
   cache: boolean
   gitCredentials: boolean
+  /** `package-managers`: each implies `gitCredentials`. */
+  packageManagers: PackageManager[]
   workspace: string
   runnerTemp: string
 }
@@ -149,11 +156,14 @@ export function readConfig(getInput: GetInput, env: NodeJS.ProcessEnv, providers
   }
   const workspace = path.resolve(env.GITHUB_WORKSPACE || process.cwd())
   const runnerTemp = path.resolve(env.RUNNER_TEMP || os.tmpdir())
+  const archives = parseArchives(getInput('archives'), workspace, provider.wording.archiveOwner)
+  const packageManagers = parsePackageManagers(getInput('package-managers'), env)
   return {
     provider,
     clientId,
     clientSecret,
     refreshToken,
+    sealedToken: getInput('sealed-token') || undefined,
     bitbucketUrl,
     tokenUrl: provider.tokenUrl(bitbucketUrl),
     apiUrl,
@@ -161,9 +171,15 @@ export function readConfig(getInput: GetInput, env: NodeJS.ProcessEnv, providers
     exportEnv,
     requiredScopes: parseScopes(getInput('required-scopes')),
     secret: readSecretTarget(getInput, refreshToken !== undefined),
-    archives: parseArchives(getInput('archives'), workspace, provider.wording.archiveOwner),
+    archives,
+    downloads: parseDownloads(
+      getInput('downloads'),
+      workspace,
+      archives.map((a) => ({ what: `archives line ${a.line}`, dest: a.dest })),
+    ),
     cache: parseBoolean(getInput, 'cache'),
-    gitCredentials: parseBoolean(getInput, 'git-credentials'),
+    gitCredentials: parseBoolean(getInput, 'git-credentials') || packageManagers.length > 0,
+    packageManagers,
     workspace,
     runnerTemp,
   }

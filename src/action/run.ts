@@ -1,7 +1,8 @@
 /**
  * The order of work of the main step (README: "How a run goes"):
- * validate every input → token grant → save the rotated refresh token →
- * outputs and export → scope check → archives → git credentials → summary.
+ * validate every input → token grant, or reuse of a `sealed-token` → save the
+ * rotated refresh token → outputs and export → scope check → archives →
+ * downloads → git credentials and package managers → summary.
  * Nothing that can fail after the grant may lose a rotated refresh token.
  */
 import { ActionError, errorMessage } from '../shared/errors.ts'
@@ -16,6 +17,8 @@ import type { SaveSecret } from '../github/secrets.ts'
 import { tokenSummary } from './summary.ts'
 import { isoSeconds } from '../shared/format.ts'
 import { ACTION_WORDING } from './wording.ts'
+import { fallbackWarning, openSealedToken, runContext, sealToken, type RunContext } from './sealed-token.ts'
+import type { DownloadResult } from '../downloads/index.ts'
 
 /** The part of @actions/core the main step uses (tests pass their own). */
 export interface ActionCore {
@@ -61,8 +64,23 @@ export interface RunDeps {
   saveSecret: SaveSecret
   /** Downloads and extracts `archives`; resolves with one result a line, in order. */
   fetchArchives(ctx: StepContext): Promise<ArchiveResult[]>
+  /** Downloads the `downloads` files; resolves with one result a line, in order. */
+  fetchDownloads(ctx: StepContext): Promise<DownloadResult[]>
   /** Makes later steps' git use the token; records in the state what the post step must remove. */
   setupGitCredentials(ctx: StepContext): Promise<void>
+  /** Sets later steps' package managers up (`package-managers`), after the git credentials. */
+  setupPackageManagers(ctx: StepContext): Promise<void>
+  /** The clock (ms since the epoch); tests pass their own. */
+  now?: () => number
+}
+
+type Grant = { type: 'refresh_token'; refreshToken: string; redirectUri?: string } | { type: 'client_credentials' }
+
+/** The step's token: minted by a grant, or reused from a `sealed-token` of an earlier job of this run. */
+interface StepToken {
+  token: Token
+  mintedAt: Date
+  reused: boolean
 }
 
 export async function runStep(deps: RunDeps): Promise<void> {
@@ -70,36 +88,33 @@ export async function runStep(deps: RunDeps): Promise<void> {
   maskSecretInputs(core.getInput, masker)
   const config = readConfig(core.getInput, deps.env, deps.providers)
   const { provider } = config
+  const now = deps.now ?? Date.now
+  const run = runContext(deps.env)
 
-  const grant = config.refreshToken
-    ? ({
+  const grant: Grant = config.refreshToken
+    ? {
         type: 'refresh_token',
         refreshToken: config.refreshToken,
         redirectUri: provider.refreshSendsRedirectUri ? config.redirectUri : undefined,
-      } as const)
-    : ({ type: 'client_credentials' } as const)
-  core.info(`Requesting a Bitbucket access token (${grant.type} grant) from ${config.tokenUrl.origin}`)
-  const token = await requestToken(
-    { http: deps.http, masker, debug: (m) => core.debug(masker.redact(m)), wording: ACTION_WORDING },
-    { tokenUrl: config.tokenUrl, clientId: config.clientId, clientSecret: config.clientSecret, grant, provider },
-  )
+      }
+    : { type: 'client_credentials' }
+  const { token, mintedAt, reused } =
+    reuseSealedToken(deps, config, run, grant, now) ?? (await mint(deps, config, grant, now))
 
   const rotated =
-    grant.type === 'refresh_token' && token.refreshToken !== undefined && token.refreshToken !== config.refreshToken
-  const validRefreshToken = grant.type === 'refresh_token' ? (token.refreshToken ?? config.refreshToken) : undefined
+    !reused &&
+    grant.type === 'refresh_token' &&
+    token.refreshToken !== undefined &&
+    token.refreshToken !== config.refreshToken
+  const validRefreshToken =
+    !reused && grant.type === 'refresh_token' ? (token.refreshToken ?? config.refreshToken) : undefined
 
   // Save first; whatever happens, the token is output before any failure is raised.
   const save = rotated && config.secret ? await saveRotated(deps, config.secret, token.refreshToken!) : undefined
 
   setTokenOutputs(core, token, validRefreshToken, rotated)
-  if (config.exportEnv) {
-    core.exportVariable(config.exportEnv, token.accessToken)
-    core.info(`Exported the access token as ${config.exportEnv} for later steps`)
-  }
-  core.info(
-    `Got a ${token.tokenType} token${token.expiresAt ? ` valid until ${isoSeconds(token.expiresAt)}` : ''}` +
-      `${token.scopes.length ? ` with scopes: ${token.scopes.join(' ')}` : ''}`,
-  )
+  setSealedOutput(core, config, run, token, mintedAt)
+  exportToken(core, config.exportEnv, token)
 
   if (save && !save.ok) throw notSaved(config.secret!, save.error, provider)
   if (rotated && !config.secret) core.warning(provider.wording.rotatedUnsaved)
@@ -109,8 +124,11 @@ export async function runStep(deps: RunDeps): Promise<void> {
   const ctx: StepContext = { core, http: deps.http, masker, config, accessToken: token.accessToken, env: deps.env }
   const archives = config.archives.length ? await deps.fetchArchives(ctx) : []
   core.setOutput('archives', JSON.stringify(archives))
+  const downloads = config.downloads.length ? await deps.fetchDownloads(ctx) : []
+  core.setOutput('downloads', JSON.stringify(downloads))
 
   if (config.gitCredentials) await deps.setupGitCredentials(ctx)
+  if (config.packageManagers.length) await deps.setupPackageManagers(ctx)
 
   await core.appendSummary(
     tokenSummary({
@@ -120,7 +138,70 @@ export async function runStep(deps: RunDeps): Promise<void> {
       saved: save?.ok === true,
       secret: config.secret,
       exportEnv: config.exportEnv,
+      reusedFrom: reused ? mintedAt : undefined,
     }),
+  )
+}
+
+/** The token of a `sealed-token` input that opens for this run; otherwise a warning, and undefined. */
+function reuseSealedToken(
+  deps: RunDeps,
+  config: Config,
+  run: RunContext | undefined,
+  grant: Grant,
+  now: () => number,
+): StepToken | undefined {
+  if (!config.sealedToken) return undefined
+  const opened = openSealedToken(
+    config.sealedToken,
+    { clientId: config.clientId, clientSecret: config.clientSecret, repository: run?.repository, runId: run?.runId },
+    now(),
+    (secret) => deps.masker.add(secret),
+  )
+  if (!opened.ok) {
+    deps.core.warning(fallbackWarning(opened, `the ${grant.type} grant`, now()))
+    return undefined
+  }
+  deps.core.info(
+    `Reusing the access token from the \`sealed-token\` input, minted by an earlier job of this run at ${isoSeconds(opened.mintedAt)}: no request to the token endpoint, no rotation`,
+  )
+  return { token: opened.token, mintedAt: opened.mintedAt, reused: true }
+}
+
+/** A new token from the token endpoint. */
+async function mint(deps: RunDeps, config: Config, grant: Grant, now: () => number): Promise<StepToken> {
+  const { core, masker } = deps
+  core.info(`Requesting a Bitbucket access token (${grant.type} grant) from ${config.tokenUrl.origin}`)
+  const token = await requestToken(
+    { http: deps.http, masker, debug: (m) => core.debug(masker.redact(m)), wording: ACTION_WORDING, now },
+    {
+      tokenUrl: config.tokenUrl,
+      clientId: config.clientId,
+      clientSecret: config.clientSecret,
+      grant,
+      provider: config.provider,
+    },
+  )
+  return { token, mintedAt: new Date(now()), reused: false }
+}
+
+/** The `sealed-token` output, sealed afresh (a new nonce) after a grant and after a reuse alike. */
+function setSealedOutput(
+  core: ActionCore,
+  config: Config,
+  run: RunContext | undefined,
+  token: Token,
+  mintedAt: Date,
+): void {
+  if (!run) {
+    core.info('No `sealed-token` output: GITHUB_REPOSITORY and GITHUB_RUN_ID do not name a workflow run.')
+    return
+  }
+  const stepSecrets = [config.clientId, config.clientSecret, config.refreshToken, config.secret?.githubToken]
+  const avoid = [...stepSecrets, token.accessToken, token.refreshToken].filter((v): v is string => !!v)
+  core.setOutput(
+    'sealed-token',
+    sealToken({ clientId: config.clientId, clientSecret: config.clientSecret, ...run }, token, mintedAt, avoid),
   )
 }
 
@@ -144,6 +225,18 @@ function notSaved(secret: SecretTarget, saveError: unknown, provider: Provider):
   return new ActionError(
     `${provider.wording.product} rotated the refresh token, but the new one was NOT saved to secret ${describeSecretTarget(secret)}: ${errorMessage(saveError)} ${provider.wording.notSaved}`,
     { cause: saveError },
+  )
+}
+
+/** The token for later steps (`export-env`), and one line saying what it is. */
+function exportToken(core: ActionCore, exportEnv: string | undefined, token: Token): void {
+  if (exportEnv) {
+    core.exportVariable(exportEnv, token.accessToken)
+    core.info(`Exported the access token as ${exportEnv} for later steps`)
+  }
+  core.info(
+    `Got a ${token.tokenType} token${token.expiresAt ? ` valid until ${isoSeconds(token.expiresAt)}` : ''}` +
+      `${token.scopes.length ? ` with scopes: ${token.scopes.join(' ')}` : ''}`,
   )
 }
 

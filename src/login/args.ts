@@ -18,16 +18,28 @@ export class UsageError extends ActionError {
   }
 }
 
+/** The names under which `--store-consumer` stores the consumer's Key and Secret. */
+export interface ConsumerSecretNames {
+  clientId: string
+  clientSecret: string
+}
+
 /** Where `--secret` stores the token; the repository may still come from the origin remote. */
 export interface SecretRequest {
   name: string
   repository: string | undefined
   environment: string | undefined
   organization: string | undefined
+  /** With --store-consumer: also store the consumer there, after the refresh token. */
+  consumer: ConsumerSecretNames | undefined
 }
+
+export const DEFAULT_CLIENT_ID_SECRET = 'BITBUCKET_CLIENT_ID'
+export const DEFAULT_CLIENT_SECRET_SECRET = 'BITBUCKET_CLIENT_SECRET'
 
 export interface LoginOptions {
   help: boolean
+  /** Empty when neither the option nor the variable gave it: the command asks on a terminal, or fails. */
   clientId: string
   clientSecret: string
   /** The secret came from argv, where other processes can read it. */
@@ -51,25 +63,32 @@ export const LOGIN_HELP = `Usage: bitbucket-oauth login [options]
 Gets the first Bitbucket refresh token for an OAuth consumer, once, in your
 browser. It listens on http://localhost:PORT/, prints an authorize URL (on
 stderr) and opens it; you click "Grant access" in Bitbucket; Bitbucket sends
-your browser back to the command, which exchanges the code and prints ONLY
-the refresh token on stdout:
+your browser back to the command, which exchanges the code.
 
-  export BITBUCKET_CLIENT_ID=<consumer Key>
-  read -rs BITBUCKET_CLIENT_SECRET && export BITBUCKET_CLIENT_SECRET
+From a new consumer to a working workflow, in the repository's clone:
+
+  bitbucket-oauth login --secret BITBUCKET_REFRESH_TOKEN --store-consumer
+
+It asks for the consumer's Key and Secret (the Secret is not shown), stores
+the refresh token, the Key and the Secret as GitHub secrets of the origin
+remote's repository (with the GitHub CLI's token, or $GH_TOKEN), and prints
+the workflow step that uses them.
+
+Without --secret it prints ONLY the refresh token on stdout:
+
   bitbucket-oauth login | gh secret set BITBUCKET_REFRESH_TOKEN
 
-or stores it as a GitHub secret itself:
-
-  GH_TOKEN=$(gh auth token) bitbucket-oauth login --secret BITBUCKET_REFRESH_TOKEN
-
 The consumer (Bitbucket: Workspace settings > OAuth consumers) must have the
-callback URL http://localhost:8976 (or http://localhost:PORT with --port).
+callback URL http://localhost:${DEFAULT_PORT} (or http://localhost:PORT with --port).
 
 Options:
-  --client-id KEY        the consumer's Key (default: $BITBUCKET_CLIENT_ID)
-  --client-secret SECRET the consumer's Secret (default: $BITBUCKET_CLIENT_SECRET).
-                         Prefer the environment variable: a command line is
-                         visible to other processes (ps) and kept in shell history.
+  --client-id KEY        the consumer's Key (default: $BITBUCKET_CLIENT_ID;
+                         asked for on a terminal when neither is given)
+  --client-secret SECRET the consumer's Secret (default: $BITBUCKET_CLIENT_SECRET;
+                         asked for on a terminal, without echo, when neither
+                         is given). Prefer the prompt or the environment
+                         variable: a command line is visible to other
+                         processes (ps) and kept in shell history.
   --bitbucket-url URL    site root (default: https://bitbucket.org); plain
                          http:// only for loopback hosts
   --bitbucket-type TYPE  cloud (default) or datacenter: a self-hosted Bitbucket
@@ -83,12 +102,20 @@ Options:
                          (on another machine: forward the port, ssh -L N:localhost:N)
   --timeout SECONDS      how long to wait for the browser (default: ${DEFAULT_TIMEOUT_SECONDS})
   --secret NAME          store the refresh token as this GitHub Actions secret
-                         instead of printing it; needs a token allowed to write
-                         secrets in $GH_TOKEN or $GITHUB_TOKEN (e.g. gh auth token)
+                         instead of printing it, then print the workflow step
+                         that uses it; the GitHub token that writes it comes
+                         from $GH_TOKEN, $GITHUB_TOKEN, or the GitHub CLI
+                         (gh auth token) when gh is installed and logged in
   --repo OWNER/REPO      repository of the secret (default: the GitHub
                          repository of this directory's "origin" remote)
   --environment NAME     make it a secret of this deployment environment
   --organization ORG     make it an organization secret instead
+  --store-consumer       with --secret: also store the consumer's Key and
+                         Secret as secrets ${DEFAULT_CLIENT_ID_SECRET} and
+                         ${DEFAULT_CLIENT_SECRET_SECRET}, in the same place, after the
+                         refresh token
+  --client-id-secret NAME      the secret for the Key (with --store-consumer)
+  --client-secret-secret NAME  the secret for the Secret (with --store-consumer)
   -h, --help             show this help
 
 Environment: BITBUCKET_CLIENT_ID, BITBUCKET_CLIENT_SECRET, GH_TOKEN or
@@ -97,9 +124,29 @@ Enterprise Server: https://HOST/api/v3), BROWSER (command that opens the URL),
 HTTPS_PROXY / NO_PROXY.
 
 Exit status: 0 with the token printed (or stored); 1 when the authorization
-failed (denied, wrong state, failed exchange, timeout, port in use); 2 for a
-usage error. Nothing is printed on stdout unless it succeeded.
+failed (denied, failed exchange, timeout, port in use, a secret not stored);
+2 for a usage error (also: no consumer given and no terminal to ask on); 130
+when stopped at a prompt. Nothing is printed on stdout unless it succeeded.
 `
+
+/**
+ * The consumer's Key or Secret is missing and there is no terminal to ask
+ * on: names the options and the variables that give them.
+ */
+export function missingConsumerError(options: Pick<LoginOptions, 'clientId' | 'clientSecret'>): UsageError {
+  const where = '(Bitbucket: Workspace settings > OAuth consumers > click the consumer)'
+  if (!options.clientId && !options.clientSecret) {
+    return new UsageError(
+      `No OAuth consumer Key and Secret, and no terminal to ask for them on: set BITBUCKET_CLIENT_ID and BITBUCKET_CLIENT_SECRET (or pass --client-id and --client-secret) to the consumer's Key and Secret ${where}, or run the command on a terminal.`,
+    )
+  }
+  const [what, variable, flag] = options.clientId
+    ? ['Secret', 'BITBUCKET_CLIENT_SECRET', '--client-secret']
+    : ['Key', 'BITBUCKET_CLIENT_ID', '--client-id']
+  return new UsageError(
+    `No OAuth consumer ${what}, and no terminal to ask for it on: set ${variable} (or pass ${flag}) to the consumer's ${what} ${where}, or run the command on a terminal.`,
+  )
+}
 
 function positiveNumber(value: string, option: string, { integer, max }: { integer: boolean; max: number }): number {
   const n = Number(value)
@@ -125,6 +172,9 @@ const OPTIONS = {
   repo: { type: 'string' },
   environment: { type: 'string' },
   organization: { type: 'string' },
+  'store-consumer': { type: 'boolean' },
+  'client-id-secret': { type: 'string' },
+  'client-secret-secret': { type: 'string' },
 } as const
 
 type Values = ReturnType<typeof parseArgs<{ args: string[]; options: typeof OPTIONS; strict: true }>>['values']
@@ -170,12 +220,6 @@ export function parseLoginArgs(argv: string[], env: NodeJS.ProcessEnv): LoginOpt
   if (help) return options
 
   options.bitbucketType = usage(() => parseBitbucketType(values['bitbucket-type'] ?? '', CLI_OPTIONS.bitbucketType))
-  if (!clientId)
-    throw new UsageError(
-      "No OAuth consumer Key: set BITBUCKET_CLIENT_ID (or pass --client-id) to the consumer's Key (Bitbucket: Workspace settings > OAuth consumers).",
-    )
-  if (!clientSecret)
-    throw new UsageError("No OAuth consumer Secret: set BITBUCKET_CLIENT_SECRET to the consumer's Secret.")
   options.bitbucketUrl = usage(() =>
     parseBaseUrl(values['bitbucket-url'] ?? 'https://bitbucket.org', CLI_WORDING.bitbucketUrl),
   )
@@ -189,7 +233,12 @@ export function parseLoginArgs(argv: string[], env: NodeJS.ProcessEnv): LoginOpt
 /** `--secret NAME` and the options that place it; undefined without --secret. */
 function parseSecretRequest(values: Values): SecretRequest | undefined {
   const name = values.secret
-  const scoped = (['repo', 'environment', 'organization'] as const).filter((k) => values[k] !== undefined)
+  const renamed = (['client-id-secret', 'client-secret-secret'] as const).find((k) => values[k] !== undefined)
+  if (renamed && values['store-consumer'] !== true)
+    throw new UsageError(`Option --${renamed} only goes with --secret NAME --store-consumer.`)
+  const scoped = (['repo', 'environment', 'organization', 'store-consumer'] as const).filter(
+    (k) => values[k] !== undefined,
+  )
   if (name === undefined) {
     if (scoped.length) throw new UsageError(`Option --${scoped[0]} only goes with --secret NAME.`)
     return undefined
@@ -211,5 +260,24 @@ function parseSecretRequest(values: Values): SecretRequest | undefined {
   if (environment !== undefined && environment.trim() === '') {
     throw new UsageError('Option --environment needs the name of a deployment environment.')
   }
-  return { name, repository: repo, environment, organization }
+  return { name, repository: repo, environment, organization, consumer: parseConsumerNames(values, name) }
+}
+
+/** `--store-consumer` with the names it stores under; every name a valid secret name, the three all different. */
+function parseConsumerNames(values: Values, refreshTokenName: string): ConsumerSecretNames | undefined {
+  if (values['store-consumer'] !== true) return undefined
+  const names = {
+    clientId: values['client-id-secret'] ?? DEFAULT_CLIENT_ID_SECRET,
+    clientSecret: values['client-secret-secret'] ?? DEFAULT_CLIENT_SECRET_SECRET,
+  }
+  usage(() => validateSecretName(names.clientId, CLI_OPTIONS.clientIdSecret))
+  usage(() => validateSecretName(names.clientSecret, CLI_OPTIONS.clientSecretSecret))
+  const all = [refreshTokenName, names.clientId, names.clientSecret]
+  const twice = all.find((n, i) => all.findIndex((m) => m.toUpperCase() === n.toUpperCase()) !== i)
+  if (twice !== undefined) {
+    throw new UsageError(
+      `The refresh token (--secret), the consumer's Key (--client-id-secret, default ${DEFAULT_CLIENT_ID_SECRET}) and its Secret (--client-secret-secret, default ${DEFAULT_CLIENT_SECRET_SECRET}) need three different secret names, but ${twice} is used twice (GitHub ignores case in secret names).`,
+    )
+  }
+  return names
 }

@@ -1,23 +1,27 @@
 /**
- * `bitbucket-oauth login`: reads the options, wires the real dependencies
- * into the flow, and turns any failure into one line on stderr and an exit
- * status (0 done, 1 failed, 2 usage error). Nothing reaches stdout but the
- * refresh token.
+ * `bitbucket-oauth login`: reads the options, asks for the consumer on a
+ * terminal when they do not give it, wires the real dependencies into the
+ * flow, and turns any failure into one line on stderr and an exit status (0
+ * done, 1 failed, 2 usage error, 130 stopped at a prompt). Nothing reaches
+ * stdout but the refresh token.
  */
 import { ActionError, errorMessage } from '../shared/errors.ts'
-import { CLI_WORDING } from './wording.ts'
 import { HttpClient } from '../net/http.ts'
 import { Masker } from '../shared/mask.ts'
 import { tuningFromEnv } from '../net/tuning.ts'
 import type { SaveSecret } from '../github/secrets.ts'
-import type { Providers } from '../bitbucket/providers.ts'
-import { LOGIN_HELP, UsageError, parseLoginArgs, type LoginOptions } from './args.ts'
+import { PROVIDERS, type Providers } from '../bitbucket/providers.ts'
+import { LOGIN_HELP, UsageError, missingConsumerError, parseLoginArgs, type LoginOptions } from './args.ts'
 import { openBrowser } from './browser.ts'
 import { startCallbackServer } from './callback-server.ts'
 import { login } from './flow.ts'
+import { ghAuthToken } from './gh-token.ts'
 import { readOriginUrl } from './git-remote.ts'
+import { PromptCancelled, Prompter, type PromptTerminal } from './prompt.ts'
 import { resolveSecretTarget } from './secret-target.ts'
+import type { SecretPlan } from './store-secrets.ts'
 import { oneLine } from './terminal.ts'
+import { CLI_WORDING, GH_CLI_WORDING } from './wording.ts'
 
 export interface CliIo {
   env: NodeJS.ProcessEnv
@@ -26,9 +30,11 @@ export interface CliIo {
   stdout(text: string): void
   stderr(text: string): void
   stdoutIsTerminal: boolean
+  /** Set when stdin and stderr are a terminal: the command may ask there for what is missing. */
+  terminal: PromptTerminal | undefined
   saveSecret: SaveSecret
-  /** The Bitbucket implementations, by --bitbucket-type. */
-  providers: Providers
+  /** The Bitbucket implementations, by --bitbucket-type (default: all of src/bitbucket/providers.ts). */
+  providers?: Providers
 }
 
 export async function loginCommand(argv: string[], io: CliIo): Promise<number> {
@@ -36,7 +42,7 @@ export async function loginCommand(argv: string[], io: CliIo): Promise<number> {
   const fail = (err: unknown): number => {
     const message = err instanceof ActionError ? err.message : `unexpected error: ${errorMessage(err)}`
     io.stderr(`bitbucket-oauth login: ${oneLine(masker.redact(message))}\n`)
-    return err instanceof UsageError ? 2 : 1
+    return err instanceof UsageError ? 2 : err instanceof PromptCancelled ? 130 : 1
   }
 
   let options
@@ -49,6 +55,7 @@ export async function loginCommand(argv: string[], io: CliIo): Promise<number> {
     io.stdout(LOGIN_HELP)
     return 0
   }
+  if ((!options.clientId || !options.clientSecret) && !io.terminal) return fail(missingConsumerError(options))
   // Redaction guards the terminal against echoes of a secret; a value this short would blank ordinary words.
   const mask = (value: string) => {
     if (value.length >= 6) masker.add(value)
@@ -80,15 +87,14 @@ async function run(
   io: CliIo,
   { http, masker, mask }: { http: HttpClient; masker: Masker; mask: (value: string) => void },
 ): Promise<void> {
-  const secret = options.secret
-    ? await resolveSecretTarget(options.secret, { env: io.env, readOriginUrl: () => readOriginUrl(io.cwd) })
-    : undefined
-  if (secret) mask(secret.githubToken)
+  const secret = await secretPlan(options, io, mask)
+  await askForConsumer(options, io.terminal)
+  mask(options.clientSecret)
   await login(
     {
       clientId: options.clientId,
       clientSecret: options.clientSecret,
-      provider: io.providers[options.bitbucketType],
+      provider: (io.providers ?? PROVIDERS)[options.bitbucketType],
       scope: options.scope,
       bitbucketUrl: options.bitbucketUrl,
       port: options.port,
@@ -109,4 +115,47 @@ async function run(
       debug: () => {},
     },
   )
+}
+
+/** Where --secret stores, with a GitHub token from the environment or the GitHub CLI; undefined without --secret. */
+async function secretPlan(
+  options: LoginOptions,
+  io: CliIo,
+  mask: (value: string) => void,
+): Promise<SecretPlan | undefined> {
+  if (!options.secret) return undefined
+  const target = await resolveSecretTarget(options.secret, {
+    env: io.env,
+    readOriginUrl: () => readOriginUrl(io.cwd, io.env),
+    ghAuthToken: (host) => ghAuthToken(host, io.env),
+  })
+  mask(target.githubToken)
+  const fromGh = target.githubTokenFrom === 'gh'
+  if (fromGh) io.stderr("Using the GitHub CLI's token (gh auth token) to store the secrets; it is not shown.\n")
+  return { target, consumer: options.secret.consumer, wording: fromGh ? GH_CLI_WORDING : CLI_WORDING }
+}
+
+/** The consumer's Key and Secret that neither the options nor the variables gave, asked on the terminal. */
+async function askForConsumer(options: LoginOptions, terminal: PromptTerminal | undefined): Promise<void> {
+  if (options.clientId && options.clientSecret) return
+  if (!terminal) throw missingConsumerError(options)
+  const prompter = new Prompter(terminal)
+  terminal.write(
+    "The OAuth consumer's Key and Secret (Bitbucket: Workspace settings > OAuth consumers > click the consumer):\n",
+  )
+  prompter.open()
+  try {
+    if (!options.clientId)
+      options.clientId = await prompter.askNonEmpty('  Key: ', {
+        hidden: false,
+        again: '  Paste the Key (Ctrl-C stops).',
+      })
+    if (!options.clientSecret)
+      options.clientSecret = await prompter.askNonEmpty('  Secret (not shown as you type or paste): ', {
+        hidden: true,
+        again: '  Paste the Secret (Ctrl-C stops).',
+      })
+  } finally {
+    prompter.close()
+  }
 }

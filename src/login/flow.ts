@@ -12,13 +12,15 @@ import { requestToken, type Token } from '../bitbucket/oauth.ts'
 import { tickPermissions } from '../bitbucket/scopes.ts'
 import { CLOUD } from '../bitbucket/cloud/provider.ts'
 import type { Provider } from '../bitbucket/provider.ts'
-import { describeSecretTarget, type SecretTarget } from '../github/secret-target.ts'
+import { describeSecretTarget, secretPlace } from '../github/secret-target.ts'
 import type { SaveSecret } from '../github/secrets.ts'
 import type { Callback, CallbackServer } from './callback-server.ts'
 import { failurePage, successPage } from './pages.ts'
 import { createPkce, createState, sameState, type Pkce } from './pkce.ts'
 import { oneLine } from './terminal.ts'
 import { CLI_WORDING } from './wording.ts'
+import { storeSecrets, type SecretPlan } from './store-secrets.ts'
+import { workflowStep } from './workflow-step.ts'
 import { isoSeconds } from '../shared/format.ts'
 
 export interface LoginRequest {
@@ -32,8 +34,8 @@ export interface LoginRequest {
   port: number
   open: boolean
   timeoutMs: number
-  /** Store the token there instead of printing it. */
-  secret: SecretTarget | undefined
+  /** Store the token there (and with --store-consumer the consumer) instead of printing it. */
+  secret: SecretPlan | undefined
 }
 
 export interface LoginDeps {
@@ -188,21 +190,10 @@ async function finish(
       )
     }
     if (req.secret) {
-      try {
-        await deps.saveSecret(deps.http, req.secret, refreshToken, deps.debug, CLI_WORDING)
-      } catch (err) {
-        throw new ActionError(
-          `Got a refresh token, but could not store it as secret ${describeSecretTarget(req.secret)}: ${errorMessage(err)} The token was not printed; fix that and run bitbucket-oauth login again.`,
-          { cause: err },
-        )
-      }
+      const values = { refreshToken, clientId: req.clientId, clientSecret: req.clientSecret }
+      await storeSecrets(req.secret, values, { http: deps.http, saveSecret: deps.saveSecret, debug: deps.debug })
     }
-    await callback.respond(
-      200,
-      successPage(
-        req.secret ? `it is stored as GitHub secret ${describeSecretTarget(req.secret)}` : 'the terminal has it',
-      ),
-    )
+    await callback.respond(200, successPage(req.secret ? storedWhere(req.secret) : 'the terminal has it'))
     return { ...token, refreshToken }
   } catch (err) {
     await callback.respond(502, failurePage(deps.masker.redact(errorMessage(err))))
@@ -218,7 +209,7 @@ function report(req: LoginRequest, deps: LoginDeps, token: Token & { refreshToke
     )
   deps.info(req.provider.wording.rotationNote)
   if (req.secret) {
-    deps.info(`Stored the refresh token as GitHub secret ${describeSecretTarget(req.secret)}.`)
+    reportStored(req, deps, req.secret)
     return
   }
   if (deps.outputIsTerminal)
@@ -226,4 +217,36 @@ function report(req: LoginRequest, deps: LoginDeps, token: Token & { refreshToke
       'The refresh token follows on stdout; --secret BITBUCKET_REFRESH_TOKEN would store it as a GitHub secret instead.',
     )
   deps.output(`${token.refreshToken}\n`)
+}
+
+/** For the browser's page: where the secrets went. */
+function storedWhere(plan: SecretPlan): string {
+  const consumer = plan.consumer
+    ? `, with the consumer's Key and Secret as ${plan.consumer.clientId} and ${plan.consumer.clientSecret}`
+    : ''
+  return `it is stored as GitHub secret ${describeSecretTarget(plan.target)}${consumer}`
+}
+
+/** What was stored, and the workflow step that uses it, on stderr. */
+function reportStored(req: LoginRequest, deps: LoginDeps, plan: SecretPlan): void {
+  const { target, consumer } = plan
+  deps.info(`Stored the refresh token as GitHub secret ${describeSecretTarget(target)}.`)
+  if (consumer) {
+    deps.info(
+      `Stored the consumer's Key as GitHub secret ${consumer.clientId} and its Secret as ${consumer.clientSecret}, in the same place.`,
+    )
+  }
+  const where = target.organization
+    ? `a repository of organization ${target.organization} that may use its secrets`
+    : `repository ${target.repository}`
+  deps.info('')
+  deps.info(`Paste this step into a workflow of ${where}, under the job's steps:`)
+  deps.info('')
+  for (const line of workflowStep({ target, consumer, bitbucketUrl: req.bitbucketUrl })) deps.info(line)
+  deps.info('')
+  if (!consumer) {
+    deps.info(
+      `It reads the consumer's Key and Secret from the secrets BITBUCKET_CLIENT_ID and BITBUCKET_CLIENT_SECRET of ${secretPlace(target)}: store them there (or run the login with --store-consumer next time).`,
+    )
+  }
 }

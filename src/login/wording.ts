@@ -16,9 +16,19 @@ export const CLI_WORDING: Wording = {
   network: 'the network',
 }
 
+/** The same, when the GitHub token is the GitHub CLI's (neither GH_TOKEN nor GITHUB_TOKEN was set). */
+export const GH_CLI_WORDING: Wording = {
+  ...CLI_WORDING,
+  githubToken: "the GitHub CLI's token (gh auth token)",
+  githubTokenNote:
+    "The GitHub CLI's token carries the scopes gh was logged in with: `gh auth refresh --scopes repo` adds what a repository or environment secret needs (admin:org for an organization secret); or set GH_TOKEN to another token.",
+}
+
 /** The options that only the command's own checks name. */
 export const CLI_OPTIONS = {
   repo: option('--repo'),
   bitbucketType: option('--bitbucket-type'),
   organization: option('--organization'),
+  clientIdSecret: option('--client-id-secret'),
+  clientSecretSecret: option('--client-secret-secret'),
 }

@@ -10,7 +10,7 @@ import { capitalize, fieldPhrase, type Field } from './wording.ts'
 /** A secret or environment variable name: letters, digits and `_`, not starting with a digit. */
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
 /** A GitHub `owner/repo`. */
-const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/
+export const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/
 /** A GitHub user or organization name. */
 const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/
 

@@ -19,7 +19,9 @@ type Event =
   | { kind: 'export'; name: string; value: string }
   | { kind: 'save'; value: string }
   | { kind: 'archives' }
+  | { kind: 'downloads' }
   | { kind: 'git' }
+  | { kind: 'package-managers' }
   | { kind: 'summary' }
   | { kind: 'warning'; message: string }
 
@@ -70,7 +72,12 @@ function fakeStep(inputs: Record<string, string>, overrides: Partial<RunDeps> = 
       events.push({ kind: 'archives' })
       return []
     },
+    fetchDownloads: async () => {
+      events.push({ kind: 'downloads' })
+      return []
+    },
     setupGitCredentials: async () => void events.push({ kind: 'git' }),
+    setupPackageManagers: async () => void events.push({ kind: 'package-managers' }),
     ...overrides,
   }
   const index = (predicate: (e: Event) => boolean) => events.findIndex(predicate)
@@ -111,6 +118,7 @@ describe('runStep: order of work', () => {
     const { deps, events, index, output } = fakeStep({
       ...WITH_SECRET,
       archives: 'ws/lib@v1',
+      downloads: 'ws/lib/tool.zip',
       'git-credentials': 'true',
     })
     await runStep(deps)
@@ -120,7 +128,8 @@ describe('runStep: order of work', () => {
     expect(save).toBeLessThan(output('access-token'))
     expect(output('refresh-token')).toBeLessThan(exported)
     expect(exported).toBeLessThan(index((e) => e.kind === 'archives'))
-    expect(index((e) => e.kind === 'archives')).toBeLessThan(index((e) => e.kind === 'git'))
+    expect(index((e) => e.kind === 'archives')).toBeLessThan(index((e) => e.kind === 'downloads'))
+    expect(index((e) => e.kind === 'downloads')).toBeLessThan(index((e) => e.kind === 'git'))
     expect(index((e) => e.kind === 'git')).toBeLessThan(index((e) => e.kind === 'summary'))
   })
 
@@ -131,7 +140,7 @@ describe('runStep: order of work', () => {
         throw new ActionError('GitHub answered HTTP 403.')
       },
     })
-    await expect(runStep(deps)).rejects.toThrow(/NOT saved to secret BITBUCKET_REFRESH_TOKEN in octo\/app/)
+    await expect(runStep(deps)).rejects.toThrow(/NOT saved to secret BITBUCKET_REFRESH_TOKEN of repository octo\/app/)
     for (const name of [
       'access-token',
       'token-type',

@@ -1,6 +1,6 @@
 /** `bitbucket-oauth login` options: argv and the environment, checked before anything listens. */
 import { describe, expect, test } from '@jest/globals'
-import { parseLoginArgs, UsageError } from '../../../src/login/args.ts'
+import { missingConsumerError, parseLoginArgs, UsageError } from '../../../src/login/args.ts'
 
 const ENV = { BITBUCKET_CLIENT_ID: 'key', BITBUCKET_CLIENT_SECRET: 'secret' }
 
@@ -53,13 +53,72 @@ describe('parseLoginArgs', () => {
       repository: 'o/r',
       environment: 'prod',
       organization: undefined,
+      consumer: undefined,
     })
     expect(parseLoginArgs(['--secret', 'BB_TOKEN', '--organization', 'octo-org'], ENV).secret).toEqual({
       name: 'BB_TOKEN',
       repository: undefined,
       environment: undefined,
       organization: 'octo-org',
+      consumer: undefined,
     })
+  })
+})
+
+describe('parseLoginArgs: --store-consumer', () => {
+  test('default names, or the ones given', () => {
+    expect(parseLoginArgs(['--secret', 'R', '--store-consumer'], ENV).secret?.consumer).toEqual({
+      clientId: 'BITBUCKET_CLIENT_ID',
+      clientSecret: 'BITBUCKET_CLIENT_SECRET',
+    })
+    const argv = ['--secret', 'R', '--store-consumer', '--client-id-secret', 'BB_ID', '--client-secret-secret', 'BB_S']
+    expect(parseLoginArgs(argv, ENV).secret?.consumer).toEqual({ clientId: 'BB_ID', clientSecret: 'BB_S' })
+  })
+
+  test.each([
+    [['--store-consumer'], /^Option --store-consumer only goes with --secret NAME\./],
+    [
+      ['--secret', 'R', '--client-id-secret', 'X'],
+      /^Option --client-id-secret only goes with --secret NAME --store-consumer\./,
+    ],
+    [['--client-secret-secret', 'X'], /^Option --client-secret-secret only goes with --secret NAME --store-consumer\./],
+    [
+      ['--secret', 'R', '--store-consumer', '--client-id-secret', 'GITHUB_ID'],
+      /^Option --client-id-secret "GITHUB_ID" is not a valid GitHub secret name/,
+    ],
+    [
+      ['--secret', 'R', '--store-consumer', '--client-secret-secret', '9S'],
+      /^Option --client-secret-secret "9S" is not a valid/,
+    ],
+    [
+      ['--secret', 'BITBUCKET_CLIENT_ID', '--store-consumer'],
+      /three different secret names, but BITBUCKET_CLIENT_ID is used twice/,
+    ],
+    [
+      ['--secret', 'R', '--store-consumer', '--client-secret-secret', 'r'],
+      /three different secret names, but r is used twice \(GitHub ignores case/,
+    ],
+  ])('%j is a usage error', (argv, message) => {
+    expect(() => parseLoginArgs(argv, ENV)).toThrow(UsageError)
+    expect(() => parseLoginArgs(argv, ENV)).toThrow(message)
+  })
+})
+
+describe('the consumer missing', () => {
+  test('parseLoginArgs leaves it empty: the command asks on a terminal', () => {
+    expect(parseLoginArgs([], {})).toMatchObject({ clientId: '', clientSecret: '' })
+    expect(parseLoginArgs([], { BITBUCKET_CLIENT_ID: 'k' })).toMatchObject({ clientId: 'k', clientSecret: '' })
+  })
+  test('without a terminal: a usage error naming the options and the variables', () => {
+    expect(missingConsumerError({ clientId: '', clientSecret: '' }).message).toBe(
+      "No OAuth consumer Key and Secret, and no terminal to ask for them on: set BITBUCKET_CLIENT_ID and BITBUCKET_CLIENT_SECRET (or pass --client-id and --client-secret) to the consumer's Key and Secret (Bitbucket: Workspace settings > OAuth consumers > click the consumer), or run the command on a terminal. Run `bitbucket-oauth login --help` for the options.",
+    )
+    expect(missingConsumerError({ clientId: 'k', clientSecret: '' }).message).toMatch(
+      /^No OAuth consumer Secret, and no terminal to ask for it on: set BITBUCKET_CLIENT_SECRET \(or pass --client-secret\)/,
+    )
+    expect(missingConsumerError({ clientId: '', clientSecret: 's' }).message).toMatch(
+      /^No OAuth consumer Key, and no terminal to ask for it on: set BITBUCKET_CLIENT_ID \(or pass --client-id\)/,
+    )
   })
 })
 

@@ -1,6 +1,8 @@
 /** The repository of the origin remote: the default of --repo. */
 import { describe, expect, test } from '@jest/globals'
-import { githubHost, parseGitHubRemote } from '../../../src/login/git-remote.ts'
+import os from 'node:os'
+import { githubHost, parseGitHubRemote, readOriginUrl } from '../../../src/login/git-remote.ts'
+import { standIn } from '../../helpers/stand-in.ts'
 
 describe('parseGitHubRemote', () => {
   test.each([
@@ -26,5 +28,26 @@ describe('parseGitHubRemote', () => {
     expect(githubHost(new URL('https://ghe.example.com/api/v3'))).toBe('ghe.example.com')
     expect(parseGitHubRemote('git@ghe.example.com:team/app.git', 'ghe.example.com')).toBe('team/app')
     expect(parseGitHubRemote('git@github.com:team/app.git', 'ghe.example.com')).toBeUndefined()
+  })
+})
+
+describe('readOriginUrl', () => {
+  test('asks git for remote.origin.url; git gets no GitHub token or Bitbucket secret in its environment', async () => {
+    const git = standIn('git', `printf 'git@github.com:o/r.git\\n'`)
+    try {
+      const env = {
+        PATH: `${git.dir}:/usr/bin:/bin`,
+        GH_TOKEN: 'ght',
+        GITHUB_TOKEN: 'gt',
+        BITBUCKET_CLIENT_SECRET: 'cs',
+      }
+      await expect(readOriginUrl(os.tmpdir(), env)).resolves.toBe('git@github.com:o/r.git')
+      expect(git.args()).toEqual(['config', '--get', 'remote.origin.url'])
+      expect(git.env().PATH).toBe(env.PATH)
+      for (const name of ['GH_TOKEN', 'GITHUB_TOKEN', 'BITBUCKET_CLIENT_SECRET'])
+        expect(git.env()[name]).toBeUndefined()
+    } finally {
+      git.remove()
+    }
   })
 })

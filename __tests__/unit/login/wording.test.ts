@@ -1,6 +1,6 @@
 /** The command's wording: the shared modules' messages name its options and environment variables. */
 import { describe, expect, test } from '@jest/globals'
-import { CLI_WORDING } from '../../../src/login/wording.ts'
+import { CLI_WORDING, GH_CLI_WORDING } from '../../../src/login/wording.ts'
 import {
   REPOSITORY_PERMISSION,
   degraded,
@@ -34,5 +34,13 @@ describe('CLI_WORDING', () => {
       `Could not reach the Bitbucket token endpoint at http://127.0.0.1:${port}: connection refused. Check the URL, the network and any HTTPS_PROXY setting, then run bitbucket-oauth login again.`,
     )
     expect(message).not.toMatch(/runner|re-run the job/)
+  })
+})
+
+describe('GH_CLI_WORDING', () => {
+  test("a GitHub 403 with the GitHub CLI's token: names it and says how to give it the scope", async () => {
+    expect(await readOnlyTokenSaves(GH_CLI_WORDING)).toBe(
+      `The GitHub CLI's token (gh auth token) may not write secret BB of repository octo-org/octo-repo (HTTP 403: "Resource not accessible by personal access token"). ${REPOSITORY_PERMISSION} The GitHub CLI's token carries the scopes gh was logged in with: \`gh auth refresh --scopes repo\` adds what a repository or environment secret needs (admin:org for an organization secret); or set GH_TOKEN to another token.`,
+    )
   })
 })

@@ -1,0 +1,142 @@
+/**
+ * Real package managers as a later step of the job runs them, kept off the
+ * internet: `bitbucket.org` and `api.bitbucket.org` are the emulator, reached
+ * through a loopback CONNECT proxy that refuses every other destination, and
+ * each tool gets fresh cache directories of its own under the job's root (so
+ * that "fails after cleanup" is not answered from a warm cache).
+ */
+import { spawnSync } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { test } from '@jest/globals'
+import type { Job } from './action.ts'
+import { laterStepEnv, run, type ProcResult } from './git.ts'
+import type { TestCert } from './tls.ts'
+import { makeCaSignedCert } from './ca.ts'
+import { startProxy, type TestProxy } from './proxy.ts'
+import { startFixture, type Fixture } from './emulator.ts'
+
+/** Whether `cmd args` runs (exit 0). */
+export function available(cmd: string, args: string[] = ['--version']): boolean {
+  const r = spawnSync(cmd, args, { stdio: 'ignore', timeout: 30_000, env: { ...process.env, HOME: os.homedir() } })
+  return r.status === 0
+}
+
+/**
+ * A test that needs `tool`: it runs when the tool is installed; otherwise it
+ * is skipped with a message saying so, except under CI=true, where a missing
+ * tool fails the test (the CI script installs every one of them).
+ */
+export function toolTest(
+  tool: string,
+  isAvailable: boolean,
+  name: string,
+  fn: () => Promise<void>,
+  timeoutMs = 180_000,
+): void {
+  if (isAvailable) return test(name, fn, timeoutMs)
+  if (process.env.CI === 'true') {
+    return test(name, () => {
+      throw new Error(`${tool} is not installed, and under CI=true this test must run: install it (.ci/run does).`)
+    })
+  }
+  test.skip(`${name} [skipped: ${tool} is not installed]`, fn)
+}
+
+/** The emulator as `https://bitbucket.org` and `https://api.bitbucket.org`, through a proxy, with a private CA. */
+export interface BitbucketOrg {
+  fx: Fixture
+  proxy: TestProxy
+  tls: TestCert
+  /** Inputs pointing the action at `https://bitbucket.org`. */
+  inputs: Record<string, string>
+  /** Environment of the action's steps: the proxy and the CA for Node. */
+  actionEnv: Record<string, string>
+  /** Environment of later steps: the proxy, and the CA for git, curl, PHP, Node, Python, Ruby. */
+  toolEnv: Record<string, string>
+  close(): Promise<void>
+}
+
+export async function startBitbucketOrg(): Promise<BitbucketOrg> {
+  const certDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bboa-pm-cert-'))
+  const tls = makeCaSignedCert(certDir, ['bitbucket.org', 'api.bitbucket.org'])
+  const fx = await startFixture({ tls })
+  const emu = new URL(fx.emu.url).host
+  const proxy = await startProxy({ 'bitbucket.org:443': emu, 'api.bitbucket.org:443': emu })
+  const viaProxy = { HTTPS_PROXY: proxy.url, https_proxy: proxy.url, NO_PROXY: '127.0.0.1', no_proxy: '127.0.0.1' }
+  return {
+    fx,
+    proxy,
+    tls,
+    inputs: { ...fx.inputs, 'bitbucket-url': 'https://bitbucket.org', 'api-url': 'https://api.bitbucket.org/2.0' },
+    actionEnv: { ...viaProxy, NODE_EXTRA_CA_CERTS: tls.certFile, BITBUCKET_OAUTH_RETRY_BASE_MS: '20' },
+    toolEnv: {
+      ...viaProxy,
+      GIT_SSL_CAINFO: tls.certFile,
+      SSL_CERT_FILE: tls.certFile,
+      NODE_EXTRA_CA_CERTS: tls.certFile,
+      REQUESTS_CA_BUNDLE: tls.certFile,
+    },
+    close: async () => {
+      await proxy.close()
+      await fx.emu.close()
+      fs.rmSync(certDir, { recursive: true, force: true })
+    },
+  }
+}
+
+let cacheCount = 0
+/** A fresh, empty directory under the job's root for a tool's caches. */
+export function freshDir(job: Job, name: string): string {
+  const dir = path.join(job.root, 'caches', `${name}-${++cacheCount}`)
+  fs.mkdirSync(dir, { recursive: true })
+  return dir
+}
+
+/** Where the runner's toolchains live, which a later step inherits (the job's HOME is not the image's). */
+const TOOLCHAINS: Record<string, string> = Object.fromEntries(
+  [
+    ['RUSTUP_HOME', process.env.RUSTUP_HOME ?? path.join(os.homedir(), '.rustup')],
+    ['PYENV_ROOT', process.env.PYENV_ROOT],
+  ].filter((e): e is [string, string] => typeof e[1] === 'string' && fs.existsSync(e[1])),
+)
+
+/** The environment of a later step: toolchains, what earlier steps exported (GITHUB_ENV), then `extra`. */
+export function stepEnv(job: Job, extra: Record<string, string> = {}): Record<string, string> {
+  return laterStepEnv(job, { ...TOOLCHAINS, ...job.env, ...extra })
+}
+
+export function tool(
+  job: Job,
+  cmd: string,
+  args: string[],
+  cwd: string,
+  env: Record<string, string>,
+  timeoutMs = 120_000,
+): Promise<ProcResult> {
+  return run(cmd, args, { cwd, env: stepEnv(job, env), timeoutMs })
+}
+
+/** Writes `files` (path → content) under `dir`. */
+export function writeTree(dir: string, files: Record<string, string>): string {
+  for (const [name, content] of Object.entries(files)) {
+    const file = path.join(dir, name)
+    fs.mkdirSync(path.dirname(file), { recursive: true })
+    fs.writeFileSync(file, content)
+  }
+  return dir
+}
+
+/** Requests the emulator received for the repository `ws/repo` (git, API, archives), with the scheme of their Authorization. */
+export function repoRequests(b: BitbucketOrg, repo: string): { path: string; host: string; auth: string }[] {
+  return b.fx.emu.router.requests
+    .filter((r) => r.path.includes(`/${repo}`))
+    .map((r) => ({
+      path: r.path,
+      host: r.host,
+      auth: String(r.headers.authorization ?? 'none')
+        .split(' ')[0]!
+        .toLowerCase(),
+    }))
+}
