@@ -4,6 +4,8 @@
  * workspace. Shows the step log as the runner displays it (masked values as
  * ***), the outputs and the exported variables. Nothing leaves loopback.
  *
+ * Then the same against a Bitbucket Data Center emulator (demo-datacenter.ts).
+ *
  *   npm run demo            the step log without debug lines
  *   npm run demo -- --debug with ::debug:: lines (RUNNER_DEBUG=1)
  */
@@ -14,6 +16,7 @@ import { downloadsOf } from '../emulator/bitbucket/downloads.ts'
 import { startEmulator } from '../emulator/bitbucket/server.ts'
 import { newJob, removeJob, runStep, type Job, type StepResult } from '../__tests__/helpers/action.ts'
 import { git } from '../__tests__/helpers/git.ts'
+import { dataCenterDemo } from './demo-datacenter.ts'
 import { startGitHubFixture } from '../__tests__/helpers/github.ts'
 
 const debug = process.argv.includes('--debug')
@@ -211,7 +214,12 @@ try {
     !masked &&
     /^v1\./.test(sealed)
 
-  const ok = tokenOk && gitOk && shareOk
+  const dcOk = await dataCenterDemo({ bold, debug, show: (title, r) => show(title, r, masksOf(r)) })
+  console.log(
+    `\n${dcOk ? 'As expected' : 'NOT as expected'}: on Data Center run 1 succeeds and git works until the post step; the replayed token fails at once.`,
+  )
+
+  const ok = tokenOk && gitOk && shareOk && dcOk
   console.log(`\n${ok ? 'Demo finished as expected.' : 'Demo did NOT behave as expected.'}`)
   process.exitCode = ok ? 0 : 1
 } finally {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** The `bitbucket-oauth` command: dispatches to its subcommands (today: `login`). */
 import './net/quiet-warnings.ts'
+import { PROVIDERS } from './bitbucket/providers.ts'
 import { isatty } from 'node:tty'
 import { saveSecret } from './github/secrets.ts'
 import { loginCommand } from './login/command.ts'
@@ -28,6 +29,7 @@ if (command === 'login') {
     // Questions go to stderr (stdout is the token's), so both must be the terminal.
     terminal: isatty(0) && isatty(2) ? { input: process.stdin, write: write(process.stderr) } : undefined,
     saveSecret,
+    providers: PROVIDERS,
   })
 } else if (command === '--help' || command === '-h' || command === 'help') {
   process.stdout.write(HELP)

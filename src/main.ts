@@ -11,6 +11,7 @@ import * as core from '@actions/core'
 import { actionsCore } from './action/core.ts'
 import { ACTION_WORDING } from './action/wording.ts'
 import { runStep, type RunDeps } from './action/run.ts'
+import { PROVIDERS } from './bitbucket/providers.ts'
 import { HttpClient } from './net/http.ts'
 import { tuningFromEnv } from './net/tuning.ts'
 import { ActionError } from './shared/errors.ts'
@@ -27,6 +28,7 @@ export async function run(): Promise<void> {
     core: actionsCore(process.env.GITHUB_STEP_SUMMARY),
     masker,
     env: process.env,
+    providers: PROVIDERS,
     http,
     saveSecret: async (...args) => (await import('./github/secrets.ts')).saveSecret(...args),
     fetchArchives: async (ctx) => (await import('./archives/index.ts')).fetchArchives(ctx),

@@ -8,6 +8,7 @@ import { gitRunner, type GitRunner } from '../../src/git/runner.ts'
 import type { Config } from '../../src/action/inputs.ts'
 import type { ActionCore, StepContext } from '../../src/action/run.ts'
 import { Masker } from '../../src/shared/mask.ts'
+import { CLOUD } from '../../src/bitbucket/cloud/provider.ts'
 
 export const TOKEN = 'tok_' + 'A1b2C3d4'.repeat(12)
 
@@ -57,6 +58,7 @@ export class GitFixture {
       appendSummary: async () => {},
     }
     const config = {
+      provider: CLOUD,
       bitbucketUrl: new URL(bitbucketUrl),
       workspace: this.workspace,
       runnerTemp: this.runnerTemp,

@@ -73,7 +73,7 @@ export function runLogin(
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString('utf8')))
   child.stderr!.on('data', (d: Buffer) => {
     stderr += d.toString('utf8')
-    const m = /^\s+(https?:\/\/\S+\/site\/oauth2\/authorize\?\S+)$/m.exec(stderr)
+    const m = /^\s+(https?:\/\/\S+\/(?:site\/oauth2|rest\/oauth2\/latest)\/authorize\?\S+)$/m.exec(stderr)
     if (m) urlResolve(m[1]!)
   })
   const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000)

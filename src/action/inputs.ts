@@ -5,7 +5,8 @@
 import os from 'node:os'
 import path from 'node:path'
 import { ActionError } from '../shared/errors.ts'
-import { joinUrl } from '../net/url.ts'
+import type { Provider } from '../bitbucket/provider.ts'
+import { PROVIDERS, parseBitbucketType, type Providers } from '../bitbucket/providers.ts'
 import type { Masker } from '../shared/mask.ts'
 import { parseArchives, type ArchiveSpec } from '../archives/spec.ts'
 import type { SecretTarget } from '../github/secret-target.ts'
@@ -22,6 +23,8 @@ import { parseDownloads, type DownloadSpec } from '../downloads/spec.ts'
 import { parsePackageManagers, type PackageManager } from '../package-managers/names.ts'
 
 export interface Config {
+  /** Bitbucket Cloud or Data Center (`bitbucket-type`): what differs between them. */
+  provider: Provider
   clientId: string
   clientSecret: string
   /** Empty: the client_credentials grant. */
@@ -31,6 +34,8 @@ export interface Config {
   bitbucketUrl: URL
   tokenUrl: URL
   apiUrl: URL
+  /** Sent again with every refresh where the provider asks for it (Data Center). */
+  redirectUri: string
   exportEnv: string | undefined
   requiredScopes: string[]
   secret: SecretTarget | undefined
@@ -104,12 +109,45 @@ function readSecretTarget(getInput: GetInput, hasRefreshToken: boolean): SecretT
   return { name, repository, environment, organization, githubToken, githubApiUrl }
 }
 
-export function readConfig(getInput: GetInput, env: NodeJS.ProcessEnv): Config {
-  const clientId = required(getInput, 'client-id', "the OAuth consumer's Key (Workspace settings → OAuth consumers).")
-  const clientSecret = required(getInput, 'client-secret', "the OAuth consumer's Secret.")
+/** The redirect URI a Data Center refresh token was authorized with (sent again with each refresh). */
+function readRedirectUri(getInput: GetInput): string {
+  const value = getInput('redirect-uri') || 'http://localhost:8976/'
+  let url: URL | undefined
+  try {
+    url = new URL(value)
+  } catch {
+    url = undefined
+  }
+  if (!url || !/^https?:$/.test(url.protocol)) {
+    throw new ActionError(
+      `Input \`redirect-uri\` "${value}" is not an http(s) URL: give the redirect URL of the incoming application link that the refresh token was authorized with (by default http://localhost:8976/).`,
+    )
+  }
+  return value
+}
+
+/** What Data Center cannot do, refused before any request. */
+function checkProvider(getInput: GetInput, provider: Provider, refreshToken: string | undefined): void {
+  if (!refreshToken && !provider.clientCredentials) {
+    throw new ActionError(
+      'Input `refresh-token` is empty, and Bitbucket Data Center has no client_credentials grant: get a refresh token with `bitbucket-oauth login --bitbucket-type datacenter --bitbucket-url URL` (README: "Bitbucket Data Center") and pass it from a secret.',
+    )
+  }
+  if (getInput('downloads') && !provider.downloads) {
+    throw new ActionError(
+      'Input `downloads` cannot be used with `bitbucket-type: datacenter`: Bitbucket Data Center has no Downloads section. Publish the files elsewhere (e.g. as archives of a repository, with `archives`), or drop `downloads`.',
+    )
+  }
+}
+
+export function readConfig(getInput: GetInput, env: NodeJS.ProcessEnv, providers: Providers = PROVIDERS): Config {
+  const provider = providers[parseBitbucketType(getInput('bitbucket-type'), input('bitbucket-type'))]
+  const clientId = required(getInput, 'client-id', provider.wording.clientFields.id)
+  const clientSecret = required(getInput, 'client-secret', provider.wording.clientFields.secret)
   const refreshToken = getInput('refresh-token') || undefined
+  checkProvider(getInput, provider, refreshToken)
   const bitbucketUrl = parseBaseUrl(getInput('bitbucket-url') || 'https://bitbucket.org', ACTION_WORDING.bitbucketUrl)
-  const apiUrl = parseBaseUrl(getInput('api-url') || 'https://api.bitbucket.org/2.0', input('api-url'))
+  const apiUrl = provider.apiUrl(bitbucketUrl, getInput('api-url'))
   const exportEnv = getInput('export-env') || undefined
   if (exportEnv && !isVariableName(exportEnv)) {
     throw new ActionError(
@@ -118,16 +156,18 @@ export function readConfig(getInput: GetInput, env: NodeJS.ProcessEnv): Config {
   }
   const workspace = path.resolve(env.GITHUB_WORKSPACE || process.cwd())
   const runnerTemp = path.resolve(env.RUNNER_TEMP || os.tmpdir())
-  const archives = parseArchives(getInput('archives'), workspace)
+  const archives = parseArchives(getInput('archives'), workspace, provider.wording.archiveOwner)
   const packageManagers = parsePackageManagers(getInput('package-managers'), env)
   return {
+    provider,
     clientId,
     clientSecret,
     refreshToken,
     sealedToken: getInput('sealed-token') || undefined,
     bitbucketUrl,
-    tokenUrl: joinUrl(bitbucketUrl, 'site/oauth2/access_token'),
+    tokenUrl: provider.tokenUrl(bitbucketUrl),
     apiUrl,
+    redirectUri: readRedirectUri(getInput),
     exportEnv,
     requiredScopes: parseScopes(getInput('required-scopes')),
     secret: readSecretTarget(getInput, refreshToken !== undefined),

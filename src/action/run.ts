@@ -10,7 +10,8 @@ import type { HttpClient } from '../net/http.ts'
 import { readConfig, maskSecretInputs, type Config, type GetInput } from './inputs.ts'
 import type { Masker } from '../shared/mask.ts'
 import { requestToken, type Token } from '../bitbucket/oauth.ts'
-import { missingScopes, tickPermissions } from '../bitbucket/scopes.ts'
+import type { Provider } from '../bitbucket/provider.ts'
+import type { Providers } from '../bitbucket/providers.ts'
 import { describeSecretTarget, type SecretTarget } from '../github/secret-target.ts'
 import type { SaveSecret } from '../github/secrets.ts'
 import { tokenSummary } from './summary.ts'
@@ -55,6 +56,8 @@ export interface RunDeps {
   core: ActionCore
   masker: Masker
   env: NodeJS.ProcessEnv
+  /** The Bitbucket implementations, by `bitbucket-type` (default: all of src/bitbucket/providers.ts). */
+  providers?: Providers
   /** Creates the HTTP client once the secrets are masked (its debug lines are redacted). */
   http: HttpClient
   /** Writes the rotated refresh token to the configured GitHub secret. */
@@ -71,7 +74,7 @@ export interface RunDeps {
   now?: () => number
 }
 
-type Grant = { type: 'refresh_token'; refreshToken: string } | { type: 'client_credentials' }
+type Grant = { type: 'refresh_token'; refreshToken: string; redirectUri?: string } | { type: 'client_credentials' }
 
 /** The step's token: minted by a grant, or reused from a `sealed-token` of an earlier job of this run. */
 interface StepToken {
@@ -83,12 +86,17 @@ interface StepToken {
 export async function runStep(deps: RunDeps): Promise<void> {
   const { core, masker } = deps
   maskSecretInputs(core.getInput, masker)
-  const config = readConfig(core.getInput, deps.env)
+  const config = readConfig(core.getInput, deps.env, deps.providers)
+  const { provider } = config
   const now = deps.now ?? Date.now
   const run = runContext(deps.env)
 
   const grant: Grant = config.refreshToken
-    ? { type: 'refresh_token', refreshToken: config.refreshToken }
+    ? {
+        type: 'refresh_token',
+        refreshToken: config.refreshToken,
+        redirectUri: provider.refreshSendsRedirectUri ? config.redirectUri : undefined,
+      }
     : { type: 'client_credentials' }
   const { token, mintedAt, reused } =
     reuseSealedToken(deps, config, run, grant, now) ?? (await mint(deps, config, grant, now))
@@ -108,14 +116,10 @@ export async function runStep(deps: RunDeps): Promise<void> {
   setSealedOutput(core, config, run, token, mintedAt)
   exportToken(core, config.exportEnv, token)
 
-  if (save && !save.ok) throw notSaved(config.secret!, save.error)
-  if (rotated && !config.secret) {
-    core.warning(
-      'Bitbucket rotated the refresh token: the one stored in your secret stops working about 10 minutes after this run. Set `refresh-token-secret` and `github-token` so that the action saves the new one (README: "Refresh tokens rotate"), or the next run fails.',
-    )
-  }
+  if (save && !save.ok) throw notSaved(config.secret!, save.error, provider)
+  if (rotated && !config.secret) core.warning(provider.wording.rotatedUnsaved)
 
-  checkScopes(core, config.requiredScopes, token)
+  checkScopes(core, config.requiredScopes, token, provider)
 
   const ctx: StepContext = { core, http: deps.http, masker, config, accessToken: token.accessToken, env: deps.env }
   const archives = config.archives.length ? await deps.fetchArchives(ctx) : []
@@ -170,7 +174,13 @@ async function mint(deps: RunDeps, config: Config, grant: Grant, now: () => numb
   core.info(`Requesting a Bitbucket access token (${grant.type} grant) from ${config.tokenUrl.origin}`)
   const token = await requestToken(
     { http: deps.http, masker, debug: (m) => core.debug(masker.redact(m)), wording: ACTION_WORDING, now },
-    { tokenUrl: config.tokenUrl, clientId: config.clientId, clientSecret: config.clientSecret, grant },
+    {
+      tokenUrl: config.tokenUrl,
+      clientId: config.clientId,
+      clientSecret: config.clientSecret,
+      grant,
+      provider: config.provider,
+    },
   )
   return { token, mintedAt: new Date(now()), reused: false }
 }
@@ -211,9 +221,9 @@ async function saveRotated(
   }
 }
 
-function notSaved(secret: SecretTarget, saveError: unknown): ActionError {
+function notSaved(secret: SecretTarget, saveError: unknown, provider: Provider): ActionError {
   return new ActionError(
-    `Bitbucket rotated the refresh token, but the new one was NOT saved to secret ${describeSecretTarget(secret)}: ${errorMessage(saveError)} The stored refresh token stops working within minutes; the new one is in this step's \`refresh-token\` output. Fix the cause and re-run this job within about 10 minutes: the stored token still works until then, and the re-run saves a fresh one. After that, store a new one from \`bitbucket-oauth login\` (README: "Refresh tokens rotate").`,
+    `${provider.wording.product} rotated the refresh token, but the new one was NOT saved to secret ${describeSecretTarget(secret)}: ${errorMessage(saveError)} ${provider.wording.notSaved}`,
     { cause: saveError },
   )
 }
@@ -240,7 +250,7 @@ function setTokenOutputs(core: ActionCore, token: Token, refreshToken: string | 
   core.setOutput('refresh-token-rotated', String(rotated))
 }
 
-function checkScopes(core: ActionCore, required: string[], token: Token): void {
+function checkScopes(core: ActionCore, required: string[], token: Token, provider: Provider): void {
   if (required.length === 0) return
   if (token.scopes.length === 0) {
     core.warning(
@@ -248,10 +258,10 @@ function checkScopes(core: ActionCore, required: string[], token: Token): void {
     )
     return
   }
-  const missing = missingScopes(required, token.scopes)
+  const missing = provider.missingScopes(required, token.scopes)
   if (missing.length) {
     throw new ActionError(
-      `The token lacks the required scope${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (granted: ${token.scopes.join(' ')}). ${tickPermissions(missing.length > 1 ? 'them' : 'it')}`,
+      `The token lacks the required scope${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (granted: ${token.scopes.join(' ')}). ${provider.wording.tickPermissions(missing.length > 1 ? 'them' : 'it')}`,
     )
   }
 }

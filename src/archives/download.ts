@@ -22,6 +22,8 @@ import { archiveLabel } from './spec.ts'
 export interface DownloadDeps {
   http: HttpClient
   bitbucketUrl: URL
+  /** The archive's URL when the provider builds it (default: Cloud's, `archiveUrl`). */
+  url?: URL
   /** `Bearer …` */
   authorization: string
   info(message: string): void
@@ -169,7 +171,7 @@ export async function downloadArchive<T>(
 
 /** The answer to the archive's URL, once it is known to be the archive (its body not read yet). */
 async function fetchArchiveResponse(deps: DownloadDeps, a: ArchiveRef): Promise<HttpResponse> {
-  const response = await deps.http.request(archiveUrl(deps.bitbucketUrl, a), {
+  const response = await deps.http.request(deps.url ?? archiveUrl(deps.bitbucketUrl, a), {
     what: `the archive of ${archiveLabel(a)}`,
     authorization: deps.authorization,
     headers: { accept: 'application/x-gzip, application/octet-stream;q=0.9, */*;q=0.1' },

@@ -50,10 +50,14 @@ export interface KnownLinks {
 /** The entries of one archive, judged in order (the first one names the top-level folder). */
 export class EntryPolicy {
   readonly #links: KnownLinks
+  /** Leading components dropped: 1 below a top-level folder, 0 for entries at the archive's root. */
+  readonly #strip: 0 | 1
   #top: string | undefined
 
-  constructor(links: KnownLinks) {
+  /** `topFolder: false`: the entries sit at the archive's root (Bitbucket Data Center's archives). */
+  constructor(links: KnownLinks, topFolder = true) {
     this.#links = links
+    this.#strip = topFolder ? 1 : 0
   }
 
   /** The entry's path below the top-level folder ('' for the folder itself). */
@@ -61,17 +65,21 @@ export class EntryPolicy {
     const parts = components(name)
     if (parts === 'absolute') refuse(name, 'an absolute path')
     if (parts === 'dotdot') refuse(name, 'a ".." path component (it would land outside DEST)')
+    if (parts.length === 0 && this.#strip === 0 && type === 'directory') return ''
     if (parts.length === 0) refuse(name, 'an empty name')
-    this.#top ??= parts[0]
-    if (parts[0] !== this.#top || (parts.length === 1 && type !== 'directory')) {
-      throw new UnsafeArchiveError(
-        `the archive does not hold a single top-level folder (${showName(this.#top!)} and ${showName(name)}); a Bitbucket archive always does, so this is not one.`,
-      )
+    if (this.#strip) {
+      this.#top ??= parts[0]
+      if (parts[0] !== this.#top || (parts.length === 1 && type !== 'directory')) {
+        throw new UnsafeArchiveError(
+          `the archive does not hold a single top-level folder (${showName(this.#top!)} and ${showName(name)}); a Bitbucket archive always does, so this is not one.`,
+        )
+      }
     }
-    const rel = parts.slice(1).join('/')
+    const s = this.#strip
+    const rel = parts.slice(s).join('/')
     if (this.#links.size) {
-      for (let i = 1; i < parts.length - 1; i++) {
-        const prefix = parts.slice(1, i + 1).join('/')
+      for (let i = s; i < parts.length - 1; i++) {
+        const prefix = parts.slice(s, i + 1).join('/')
         if (this.#links.has(prefix)) refuse(name, `it lies below the symlink ${showName(prefix)}`)
       }
       if (this.#links.has(rel)) refuse(name, 'a second entry for a symlink')
@@ -92,14 +100,15 @@ export class EntryPolicy {
    */
   hardLinkTarget(name: string, linkname: string, isFile: (rel: string) => boolean): string {
     const parts = components(linkname)
-    if (parts === 'absolute' || parts === 'dotdot' || parts[0] !== this.#top) {
+    const s = this.#strip
+    if (parts === 'absolute' || parts === 'dotdot' || (s && parts[0] !== this.#top)) {
       refuse(name, `a hard link to ${showName(linkname)}, outside the archive's folder`)
     }
-    const target = parts.slice(1).join('/')
+    const target = parts.slice(s).join('/')
     if (
       target === '' ||
       this.#links.has(target) ||
-      parts.slice(1, -1).some((_, i) => this.#links.has(parts.slice(1, i + 2).join('/'))) ||
+      parts.slice(s, -1).some((_, i) => this.#links.has(parts.slice(s, s + i + 1).join('/'))) ||
       !isFile(target)
     ) {
       refuse(name, `a hard link to ${showName(linkname)}, which is not a file extracted before it`)

@@ -32,13 +32,18 @@ export interface ExtractStats {
 
 /**
  * Extracts the gzip-compressed tar `source` into the empty folder `dir`,
- * stripping the single top-level folder. Rejects (and stops reading) on the
+ * stripping the single top-level folder (unless `topFolder: false`: entries
+ * at the archive's root, as Bitbucket Data Center sends them). Rejects (and stops reading) on the
  * first unsafe entry; the caller removes `dir`.
  */
-export async function extractTarGz(source: Readable, dir: string): Promise<ExtractStats> {
+export async function extractTarGz(
+  source: Readable,
+  dir: string,
+  options: { topFolder?: boolean } = {},
+): Promise<ExtractStats> {
   const gunzip = zlib.createGunzip({ chunkSize: 256 * 1024 })
   const stream = pipeline(source, gunzip, () => {})
-  const x = new Extractor(dir)
+  const x = new Extractor(dir, options.topFolder ?? true)
   const parser = new TarParser(x)
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) parser.push(chunk)
@@ -58,11 +63,12 @@ class Extractor implements TarHandlers {
   readonly stats: ExtractStats = { files: 0, directories: 0, links: 0, bytes: 0, topMode: 0o755 }
   readonly #tree: StagingTree
   readonly #links = new Symlinks()
-  readonly #policy = new EntryPolicy(this.#links)
+  readonly #policy: EntryPolicy
   #current: FileWriter | undefined
 
-  constructor(root: string) {
+  constructor(root: string, topFolder: boolean) {
     this.#tree = new StagingTree(root)
+    this.#policy = new EntryPolicy(this.#links, topFolder)
   }
 
   /** Closes the file being written when extraction stops half-way. */

@@ -13,7 +13,7 @@ import fsp from 'node:fs/promises'
 import path from 'node:path'
 import { ActionError, errorMessage } from '../shared/errors.ts'
 import type { ArchiveResult, StepContext } from '../action/run.ts'
-import { resolveRef, type Resolved } from '../bitbucket/refs.ts'
+import type { Resolved } from '../bitbucket/provider.ts'
 import { CACHE_FILE, findCached, storeInCache } from './cache.ts'
 import { Destination } from './destination.ts'
 import { explain } from './errors.ts'
@@ -57,7 +57,7 @@ export async function fetchOne(ctx: StepContext, stager: Stager, spec: ArchiveSp
   const name = archiveLabel(spec)
   const authorization = `Bearer ${ctx.accessToken}`
   const refDeps = { http: ctx.http, apiUrl: config.apiUrl, authorization }
-  const { commit, kind } = await resolveRef(refDeps, spec.workspace, spec.repo, spec.ref)
+  const { commit, kind } = await config.provider.resolveRef(refDeps, spec.workspace, spec.repo, spec.ref)
   core.info(`${name}: ${kind} → commit ${commit}`)
   const relDest = path.relative(config.workspace, spec.dest) || '.'
   const dest = await Destination.open(spec.dest, config.workspace)
@@ -104,7 +104,7 @@ async function fromCache(line: Line): Promise<Staged | undefined> {
   ctx.core.info(`${name}: commit ${commit.slice(0, 12)} is in the tool cache; not downloading`)
   checkPin(spec, hit.sha256, commit, 'cached archive')
   const r = await line.stager.stage(
-    { source: { kind: 'file', file: hit.file }, staging: await line.dest.staging() },
+    { source: { kind: 'file', file: hit.file }, staging: await line.dest.staging(), flat: flat(line) },
     line.deps,
   )
   if (r.sha256 === hit.sha256) return { sha256: hit.sha256, bytes: hit.bytes, stats: extracted(r), cached: true }
@@ -120,22 +120,35 @@ async function throughFile(line: Line): Promise<Staged> {
   const file = path.join(line.tmp, CACHE_FILE)
   const d = await line.stager.stage({ source: download(line), saveTo: file }, line.deps)
   checkPin(line.spec, d.sha256, line.commit, 'archive')
-  const r = await line.stager.stage({ source: { kind: 'file', file }, staging: await line.dest.staging() }, line.deps)
+  const r = await line.stager.stage(
+    { source: { kind: 'file', file }, staging: await line.dest.staging(), flat: flat(line) },
+    line.deps,
+  )
   return { sha256: d.sha256, bytes: d.bytes, stats: extracted(r), cached: false }
 }
 
 /** Extracted as it downloads. */
 async function streamed(line: Line): Promise<Staged> {
-  const r = await line.stager.stage({ source: download(line), staging: await line.dest.staging() }, line.deps)
+  const r = await line.stager.stage(
+    { source: download(line), staging: await line.dest.staging(), flat: flat(line) },
+    line.deps,
+  )
   return { sha256: r.sha256, bytes: r.bytes, stats: extracted(r), cached: false }
+}
+
+/** Whether the provider's archives hold their entries at the root (no top-level folder). */
+function flat(line: Line): boolean {
+  return !line.ctx.config.provider.archiveHasTopFolder
 }
 
 function download(line: Line): Extract<StageSource, { kind: 'download' }> {
   const { spec, commit } = line
+  const { provider, bitbucketUrl, apiUrl } = line.ctx.config
   return {
     kind: 'download',
     archive: { workspace: spec.workspace, repo: spec.repo, ref: spec.ref, commit },
-    bitbucketUrl: line.ctx.config.bitbucketUrl.href,
+    bitbucketUrl: bitbucketUrl.href,
+    url: provider.archiveUrl({ bitbucketUrl, apiUrl }, spec.workspace, spec.repo, commit).href,
     authorization: line.authorization,
   }
 }

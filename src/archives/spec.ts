@@ -28,12 +28,17 @@ export const ARCHIVE_FORM = 'WORKSPACE/REPO@REF [-> DEST] [sha256:HEX64]'
 
 // Bitbucket workspace IDs and repository slugs: letters, digits, `-`, `_`, `.`.
 const SLUG = '[A-Za-z0-9][A-Za-z0-9._-]*'
-const LINE = new RegExp(`^(${SLUG})/(${SLUG})@(\\S+?)(?:\\s+->\\s+(\\S+))?(?:\\s+sha256:([0-9a-fA-F]{64}))?$`)
+const LINE = new RegExp(`^(~?${SLUG})/(${SLUG})@(\\S+?)(?:\\s+->\\s+(\\S+))?(?:\\s+sha256:([0-9a-fA-F]{64}))?$`)
 // A git ref name: no spaces, no `..`, no control characters, none of ~^:?*[\ and no leading `-`.
 // eslint-disable-next-line no-control-regex -- refusing control characters is the point
 const REF = /^(?!-)(?!.*\.\.)(?!.*\/\/)(?!.*@\{)[^\s~^:?*[\\\x00-\x1f\x7f]+(?<![./])$/
 
-export function parseArchives(text: string, workspaceDir: string): ArchiveSpec[] {
+/**
+ * `owner` names the line's first part as the provider does: `WORKSPACE` (Cloud) or
+ * `PROJECT` (Data Center, where `~USERSLUG` names a personal repository's owner).
+ */
+export function parseArchives(text: string, workspaceDir: string, owner = 'WORKSPACE'): ArchiveSpec[] {
+  const form = ARCHIVE_FORM.replace('WORKSPACE', owner)
   const specs: ArchiveSpec[] = []
   const root = path.resolve(workspaceDir)
   const lines = text.split(/\r?\n/)
@@ -42,9 +47,9 @@ export function parseArchives(text: string, workspaceDir: string): ArchiveSpec[]
     if (raw === '' || raw.startsWith('#')) continue
     const lineNo = i + 1
     const m = LINE.exec(raw)
-    if (!m) {
+    if (!m || (m[1]!.startsWith('~') && owner !== 'PROJECT')) {
       throw new ActionError(
-        `archives line ${lineNo} ("${raw}") is not of the form ${ARCHIVE_FORM}, e.g. "myteam/shared-lib@v1.2.0 -> vendor/shared-lib".`,
+        `archives line ${lineNo} ("${raw}") is not of the form ${form}, e.g. "${owner === 'PROJECT' ? 'PLAT' : 'myteam'}/shared-lib@v1.2.0 -> vendor/shared-lib".`,
       )
     }
     const [, workspace, repo, ref, destRaw, sha] = m as unknown as [
@@ -57,11 +62,11 @@ export function parseArchives(text: string, workspaceDir: string): ArchiveSpec[]
     ]
     if (!REF.test(ref)) {
       throw new ActionError(
-        `archives line ${lineNo}: "${ref}" is not a valid tag, branch or commit name (expected ${ARCHIVE_FORM}).`,
+        `archives line ${lineNo}: "${ref}" is not a valid tag, branch or commit name (expected ${form}).`,
       )
     }
     if (ref.includes('->')) {
-      throw new ActionError(`archives line ${lineNo} ("${raw}"): put spaces around "->" (expected ${ARCHIVE_FORM}).`)
+      throw new ActionError(`archives line ${lineNo} ("${raw}"): put spaces around "->" (expected ${form}).`)
     }
     const dest = path.resolve(root, destRaw ?? repo)
     const problem = destProblem(dest, root)

@@ -10,10 +10,11 @@ import type { HttpClient } from '../net/http.ts'
 import type { Masker } from '../shared/mask.ts'
 import { parseJsonObject } from '../shared/format.ts'
 import type { Wording } from '../shared/wording.ts'
-import { tickPermissions } from './scopes.ts'
+import { CLOUD } from './cloud/provider.ts'
+import type { Provider } from './provider.ts'
 
 export type Grant =
-  | { type: 'refresh_token'; refreshToken: string }
+  | { type: 'refresh_token'; refreshToken: string; redirectUri?: string }
   | { type: 'client_credentials' }
   | { type: 'authorization_code'; code: string; redirectUri?: string; codeVerifier?: string }
 
@@ -22,6 +23,8 @@ export interface TokenRequest {
   clientId: string
   clientSecret: string
   grant: Grant
+  /** Client authentication, extra fields and the wording of refusals (default: Bitbucket Cloud). */
+  provider?: Provider
 }
 
 export interface Token {
@@ -58,47 +61,46 @@ export interface Refusal {
 }
 
 /** For a refresh token that no longer works. */
-function loginHint(wording: OAuthWording): string {
-  return `Get a new refresh token with the \`bitbucket-oauth login\` command (README: "Getting the first refresh token"), store it in the secret, and set ${wording.secretName.name} so that the action saves every rotated token.`
+function loginHint(wording: OAuthWording, provider: Provider): string {
+  const { command, readme } = provider.wording.login
+  return `Get a new refresh token with the \`${command}\` command (README: "${readme}"), store it in the secret, and set ${wording.secretName.name} so that the action saves every rotated token.`
 }
 
 /** For a refresh whose answer was lost: the token may have rotated all the same. */
-function spentHint(wording: OAuthWording): string {
-  return `If Bitbucket processed the refresh, the stored refresh token was spent: it keeps working for about 10 minutes, so ${wording.retryAdvice} now.`
+function spentHint(wording: OAuthWording, provider: Provider): string {
+  return provider.wording.spentRefresh(wording.retryAdvice)
 }
 
-/** HTTP Basic client authentication, RFC 6749 §2.3.1 (id and secret form-urlencoded first). */
-export function basicAuthorization(clientId: string, clientSecret: string, masker: Masker): string {
-  const encode = (s: string) => new URLSearchParams({ s }).toString().slice(2)
-  const credentials = Buffer.from(`${encode(clientId)}:${encode(clientSecret)}`).toString('base64')
-  masker.add(credentials)
-  return `Basic ${credentials}`
-}
-
-function grantBody(grant: Grant): URLSearchParams {
+function grantBody(grant: Grant, form: Record<string, string>): URLSearchParams {
   const body = new URLSearchParams({ grant_type: grant.type })
-  if (grant.type === 'refresh_token') body.set('refresh_token', grant.refreshToken)
+  if (grant.type === 'refresh_token') {
+    body.set('refresh_token', grant.refreshToken)
+    if (grant.redirectUri) body.set('redirect_uri', grant.redirectUri)
+  }
   if (grant.type === 'authorization_code') {
     body.set('code', grant.code)
     if (grant.redirectUri) body.set('redirect_uri', grant.redirectUri)
     if (grant.codeVerifier) body.set('code_verifier', grant.codeVerifier)
   }
+  for (const [name, value] of Object.entries(form)) body.set(name, value)
   return body
 }
 
 export async function requestToken(deps: OAuthDeps, req: TokenRequest): Promise<Token> {
-  const what = 'the Bitbucket token endpoint'
+  const provider = req.provider ?? CLOUD
+  const what = `the ${provider.wording.product} token endpoint`
+  const client = provider.clientAuthentication(req.clientId, req.clientSecret, deps.masker)
   let result
   try {
     result = await deps.http.text(req.tokenUrl, {
       method: 'POST',
       what,
-      authorization: basicAuthorization(req.clientId, req.clientSecret, deps.masker),
+      authorization: client.authorization,
       headers: {
         'content-type': 'application/x-www-form-urlencoded',
         accept: 'application/json',
       },
-      body: grantBody(req.grant).toString(),
+      body: grantBody(req.grant, client.form).toString(),
       // A refresh spends the refresh token: repeat it only when it cannot have been processed.
       idempotent: false,
     })
@@ -109,7 +111,7 @@ export async function requestToken(deps: OAuthDeps, req: TokenRequest): Promise<
       req.grant.type === 'refresh_token' &&
       (err.status === undefined || err.phase === 'body')
     ) {
-      throw new ActionError(`${err.message} ${spentHint(deps.wording)}`, { cause: err })
+      throw new ActionError(`${err.message} ${spentHint(deps.wording, provider)}`, { cause: err })
     }
     throw err
   }
@@ -126,20 +128,29 @@ export async function requestToken(deps: OAuthDeps, req: TokenRequest): Promise<
   if (response.status >= 200 && response.status < 300) {
     if (!json) {
       throw new ActionError(
-        `${what} (${response.url.host}) answered HTTP ${response.status} with ${contentType} that is not a JSON token (${text.length} bytes${text.length === 0 ? '' : ', possibly truncated'}). Check that ${wording.bitbucketUrl.name} is the Bitbucket site root (e.g. https://bitbucket.org) and that no proxy rewrites the answer.${req.grant.type === 'refresh_token' ? ` ${spentHint(wording)}` : ''}`,
+        `${what} (${response.url.host}) answered HTTP ${response.status} with ${contentType} that is not a JSON token (${text.length} bytes${text.length === 0 ? '' : ', possibly truncated'}). Check that ${wording.bitbucketUrl.name} is ${provider.wording.siteRoot} and that no proxy rewrites the answer.${req.grant.type === 'refresh_token' ? ` ${spentHint(wording, provider)}` : ''}`,
         { detail: deps.masker.redact(text.slice(0, 200)) },
       )
     }
-    return parseToken(json, deps.now?.() ?? Date.now(), what, wording)
+    return parseToken(
+      json,
+      deps.now?.() ?? Date.now(),
+      what,
+      `${wording.bitbucketUrl.name} is ${provider.wording.siteRoot}`,
+    )
   }
   const wwwAuthenticate = response.headers['www-authenticate']
-  throw tokenError({ status: response.status, json, contentType, grant: req.grant.type, wwwAuthenticate }, wording)
+  throw tokenError(
+    { status: response.status, json, contentType, grant: req.grant.type, wwwAuthenticate },
+    wording,
+    provider,
+  )
 }
 
-function parseToken(json: Record<string, unknown>, now: number, what: string, wording: OAuthWording): Token {
+function parseToken(json: Record<string, unknown>, now: number, what: string, check: string): Token {
   if (typeof json.access_token !== 'string' || json.access_token.length === 0) {
     throw new ActionError(
-      `${what} answered without an access_token (fields: ${Object.keys(json).join(', ') || 'none'}). Check that ${wording.bitbucketUrl.name} points at Bitbucket Cloud.`,
+      `${what} answered without an access_token (fields: ${Object.keys(json).join(', ') || 'none'}). Check that ${check}.`,
     )
   }
   const expiresRaw = json.expires_in
@@ -162,7 +173,8 @@ function parseToken(json: Record<string, unknown>, now: number, what: string, wo
 }
 
 /** Maps a refusal from the token endpoint to what the user should do. */
-export function tokenError(refusal: Refusal, wording: OAuthWording): ActionError {
+export function tokenError(refusal: Refusal, wording: OAuthWording, provider: Provider = CLOUD): ActionError {
+  const { product, client, clientFix } = provider.wording
   const { status, json, contentType, grant, wwwAuthenticate } = refusal
   const code = typeof json?.error === 'string' ? json.error : undefined
   const description = typeof json?.error_description === 'string' ? json.error_description : undefined
@@ -171,7 +183,7 @@ export function tokenError(refusal: Refusal, wording: OAuthWording): ActionError
 
   if (!json) {
     return new ActionError(
-      `The Bitbucket token endpoint answered HTTP ${status} with ${contentType}, not a JSON OAuth error. Check that ${wording.bitbucketUrl.name} is the Bitbucket site root (e.g. https://bitbucket.org).`,
+      `The ${product} token endpoint answered HTTP ${status} with ${contentType}, not a JSON OAuth error. Check that ${wording.bitbucketUrl.name} is ${provider.wording.siteRoot}.`,
     )
   }
   if (
@@ -180,9 +192,7 @@ export function tokenError(refusal: Refusal, wording: OAuthWording): ActionError
     (status === 401 && !code) ||
     (status === 401 && wwwAuthenticate)
   ) {
-    return new ActionError(
-      `Bitbucket refused the OAuth consumer${said}. Check ${wording.clientCredentials}: they must be the consumer's Key and Secret (Workspace settings → OAuth consumers).`,
-    )
+    return new ActionError(`${product} refused ${client}${said}. Check ${wording.clientCredentials}: ${clientFix}.`)
   }
   if (grant === 'client_credentials' && (desc.includes('public') || desc.includes('callback'))) {
     return new ActionError(
@@ -191,25 +201,25 @@ export function tokenError(refusal: Refusal, wording: OAuthWording): ActionError
   }
   if (grant === 'refresh_token' && (code === 'invalid_grant' || code === 'invalid_request')) {
     return new ActionError(
-      `Bitbucket refused the refresh token${said}: it was revoked, expired (unused for 3 months), or already rotated by an earlier run (a used refresh token keeps working only about 10 minutes). ${loginHint(wording)}`,
+      `${product} refused the refresh token${said}: ${provider.wording.refusedRefresh(loginHint(wording, provider))}`,
     )
   }
   if (grant === 'authorization_code' && (code === 'invalid_grant' || code === 'invalid_request')) {
     return new ActionError(
-      `Bitbucket refused the authorization code${said}. Codes are single-use and short-lived, and the redirect URI must match the consumer's callback URL; run the login again.`,
+      `${product} refused the authorization code${said}. Codes are single-use and short-lived, and the redirect URI must match the consumer's callback URL; run the login again.`,
     )
   }
   if (code === 'invalid_scope') {
     return new ActionError(
-      `Bitbucket refused the requested scopes${said}. ${tickPermissions('the permissions the workflow needs', grant === 'authorization_code' ? 'run the login again' : undefined)}`,
+      `${product} refused the requested scopes${said}. ${provider.wording.tickPermissions('the permissions the workflow needs', grant === 'authorization_code' ? 'run the login again' : undefined)}`,
     )
   }
   if (status === 429 || status >= 500) {
     return new ActionError(
-      `The Bitbucket token endpoint answered HTTP ${status}${said} after retries. Bitbucket may be degraded; ${wording.retryAdvice} later.`,
+      `The ${product} token endpoint answered HTTP ${status}${said} after retries. ${product} may be degraded; ${wording.retryAdvice} later.`,
     )
   }
   return new ActionError(
-    `The Bitbucket token endpoint answered HTTP ${status}${said}. Check the consumer's settings and the inputs.`,
+    `The ${product} token endpoint answered HTTP ${status}${said}. Check the settings of ${client} and the inputs.`,
   )
 }

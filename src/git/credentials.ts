@@ -1,9 +1,10 @@
 /**
- * `git-credentials: true`: later steps' git authenticates to the scheme, host
- * and port of `bitbucket-url` (and nothing else) as `x-token-auth` with the
- * access token.
+ * `git-credentials: true`: later steps' git authenticates with the access
+ * token to the provider's URL (Cloud: the scheme, host and port of
+ * `bitbucket-url`, as `x-token-auth`; Data Center: `{bitbucket-url}/scm/`,
+ * with a Bearer header) and nothing else.
  *
- * The credential is an `http.<origin>/.extraheader` Basic header in a file of
+ * The credential is an `http.<url>.extraheader` header in a file of
  * its own under RUNNER_TEMP (0600, a fresh name per use), which the global git
  * configuration pulls in with one `include.path` line. Git is only ever given
  * that file's path; the secret goes from Node straight into the file. The
@@ -18,8 +19,7 @@ import { GitNotFoundError, describeGitFailure, gitRunner, type GitRunner } from 
 import { GIT_STATE_KEY, serializeGitState, type GitCredentialsState } from './state.ts'
 import type { StepContext } from '../action/run.ts'
 import { isInside, realPath, writeSecretFile } from '../shared/fs-safe.ts'
-
-export const GIT_USERNAME = 'x-token-auth'
+import type { GitCredential } from '../bitbucket/provider.ts'
 
 export interface GitAuthDeps {
   git: GitRunner
@@ -32,38 +32,18 @@ export async function setupGitCredentials(ctx: StepContext): Promise<void> {
   await configureGitCredentials(ctx, { git: gitRunner(ctx.env), env: ctx.env, newId: randomUUID })
 }
 
-/** `scheme://host[:port]/` of the site: what git's `http.<url>.*` matching keys on. */
-export function gitOrigin(bitbucketUrl: URL): string {
-  return `${bitbucketUrl.protocol}//${bitbucketUrl.host}/`
-}
-
-/** The base64 of `x-token-auth:TOKEN` sent in the Basic header (a derived form of the token: mask it). */
-export function basicCredential(accessToken: string): string {
-  return Buffer.from(`${GIT_USERNAME}:${accessToken}`, 'utf8').toString('base64')
-}
-
-/** SSH-style URLs are rewritten to HTTPS for bitbucket.org only. */
-export function rewritesSshUrls(bitbucketUrl: URL): boolean {
-  return bitbucketUrl.protocol === 'https:' && bitbucketUrl.host === 'bitbucket.org'
-}
-
-/** The content of the credential file. */
-export function credentialConfig(bitbucketUrl: URL, accessToken: string): string {
-  const origin = gitOrigin(bitbucketUrl)
+/** The content of the credential file: the provider's header for its URL, and its rewrites. */
+export function credentialConfig(credential: GitCredential): string {
   const lines = [
     '# Written by bitbucket-oauth-action (git-credentials: true); its post step deletes this file.',
-    `[http "${origin}"]`,
+    `[http "${credential.url}"]`,
     // The empty value resets the headers collected so far for this site, so that an
     // earlier use of the action in the same job does not add a second Authorization header.
     '\textraheader =',
-    `\textraheader = AUTHORIZATION: basic ${basicCredential(accessToken)}`,
+    `\textraheader = ${credential.header}`,
   ]
-  if (rewritesSshUrls(bitbucketUrl)) {
-    lines.push(
-      '[url "https://bitbucket.org/"]',
-      '\tinsteadOf = git@bitbucket.org:',
-      '\tinsteadOf = ssh://git@bitbucket.org/',
-    )
+  if (credential.rewrites) {
+    lines.push(`[url "${credential.rewrites.base}"]`, ...credential.rewrites.insteadOf.map((u) => `\tinsteadOf = ${u}`))
   }
   return lines.join('\n') + '\n'
 }
@@ -111,7 +91,8 @@ async function addInclude(git: GitRunner, file: string): Promise<void> {
 export async function configureGitCredentials(ctx: StepContext, deps: GitAuthDeps): Promise<void> {
   const { core, config, masker } = ctx
   masker.add(ctx.accessToken)
-  masker.add(basicCredential(ctx.accessToken))
+  const credential = config.provider.gitCredential(config.bitbucketUrl, ctx.accessToken)
+  for (const secret of credential.secrets) masker.add(secret)
 
   if (isInside(realPath(config.runnerTemp), realPath(config.workspace))) {
     throw new ActionError(
@@ -124,7 +105,7 @@ export async function configureGitCredentials(ctx: StepContext, deps: GitAuthDep
   // Saved before anything is written: if this step dies half-way, the post step still cleans up.
   core.saveState(GIT_STATE_KEY, serializeGitState(state))
   try {
-    writeSecretFile(file, credentialConfig(config.bitbucketUrl, ctx.accessToken))
+    writeSecretFile(file, credentialConfig(credential))
   } catch (err) {
     throw new ActionError(
       `Could not create the git credential file in RUNNER_TEMP (${config.runnerTemp}): ${(err as Error).message}. Check that RUNNER_TEMP is a writable directory.`,
@@ -143,13 +124,10 @@ export async function configureGitCredentials(ctx: StepContext, deps: GitAuthDep
   core.saveState(GIT_STATE_KEY, serializeGitState(state))
   core.debug(`git-credentials: include.path added to ${configFile ?? 'the global git configuration'}`)
 
-  const origin = gitOrigin(config.bitbucketUrl)
-  core.info(
-    `Git in later steps authenticates to ${origin} as ${GIT_USERNAME} with the access token (removed by the post step).`,
-  )
-  if (rewritesSshUrls(config.bitbucketUrl)) {
+  core.info(`Git in later steps authenticates to ${credential.url} ${credential.describe} (removed by the post step).`)
+  if (credential.rewrites) {
     core.info(
-      'Git rewrites git@bitbucket.org: and ssh://git@bitbucket.org/ URLs to https://bitbucket.org/ for later steps.',
+      `Git rewrites ${credential.rewrites.insteadOf.join(' and ')} URLs to ${credential.rewrites.base} for later steps.`,
     )
   }
 }

@@ -6,6 +6,8 @@
 import { parseArgs } from 'node:util'
 import { ActionError } from '../shared/errors.ts'
 import { parseBaseUrl, validateOrganization, validateRepository, validateSecretName } from '../shared/validate.ts'
+import type { BitbucketType } from '../bitbucket/provider.ts'
+import { parseBitbucketType } from '../bitbucket/providers.ts'
 import { CLI_OPTIONS, CLI_WORDING } from './wording.ts'
 
 /** A mistake in how the command was called: exit code 2 and a pointer to --help. */
@@ -42,7 +44,11 @@ export interface LoginOptions {
   clientSecret: string
   /** The secret came from argv, where other processes can read it. */
   clientSecretOnCommandLine: boolean
+  /** `--bitbucket-type`: Bitbucket Cloud (default) or Data Center. */
+  bitbucketType: BitbucketType
   bitbucketUrl: URL
+  /** `--scope`: the scopes to ask for (default: the provider's). */
+  scope: string | undefined
   port: number
   open: boolean
   timeoutMs: number
@@ -85,6 +91,11 @@ Options:
                          processes (ps) and kept in shell history.
   --bitbucket-url URL    site root (default: https://bitbucket.org); plain
                          http:// only for loopback hosts
+  --bitbucket-type TYPE  cloud (default) or datacenter: a self-hosted Bitbucket
+                         Data Center, whose --bitbucket-url is the server's base
+                         URL with its context path (the client id and secret
+                         come from an incoming application link)
+  --scope SCOPES         scopes to ask for (Data Center default: REPO_READ)
   --port N               callback port (default: ${DEFAULT_PORT}); must match the
                          consumer's callback URL http://localhost:N
   --no-open              do not open a browser; open the printed URL yourself
@@ -152,6 +163,8 @@ const OPTIONS = {
   'client-id': { type: 'string' },
   'client-secret': { type: 'string' },
   'bitbucket-url': { type: 'string' },
+  'bitbucket-type': { type: 'string' },
+  scope: { type: 'string' },
   port: { type: 'string' },
   'no-open': { type: 'boolean' },
   timeout: { type: 'string' },
@@ -196,7 +209,9 @@ export function parseLoginArgs(argv: string[], env: NodeJS.ProcessEnv): LoginOpt
     clientId,
     clientSecret,
     clientSecretOnCommandLine: values['client-secret'] !== undefined,
+    bitbucketType: 'cloud',
     bitbucketUrl: new URL('https://bitbucket.org'),
+    scope: values.scope?.trim() || undefined,
     port: DEFAULT_PORT,
     open: values['no-open'] !== true,
     timeoutMs: DEFAULT_TIMEOUT_SECONDS * 1000,
@@ -204,6 +219,7 @@ export function parseLoginArgs(argv: string[], env: NodeJS.ProcessEnv): LoginOpt
   }
   if (help) return options
 
+  options.bitbucketType = usage(() => parseBitbucketType(values['bitbucket-type'] ?? '', CLI_OPTIONS.bitbucketType))
   options.bitbucketUrl = usage(() =>
     parseBaseUrl(values['bitbucket-url'] ?? 'https://bitbucket.org', CLI_WORDING.bitbucketUrl),
   )

@@ -10,6 +10,7 @@ import { HttpClient } from '../net/http.ts'
 import { Masker } from '../shared/mask.ts'
 import { tuningFromEnv } from '../net/tuning.ts'
 import type { SaveSecret } from '../github/secrets.ts'
+import { PROVIDERS, type Providers } from '../bitbucket/providers.ts'
 import { LOGIN_HELP, UsageError, missingConsumerError, parseLoginArgs, type LoginOptions } from './args.ts'
 import { openBrowser } from './browser.ts'
 import { startCallbackServer } from './callback-server.ts'
@@ -32,6 +33,8 @@ export interface CliIo {
   /** Set when stdin and stderr are a terminal: the command may ask there for what is missing. */
   terminal: PromptTerminal | undefined
   saveSecret: SaveSecret
+  /** The Bitbucket implementations, by --bitbucket-type (default: all of src/bitbucket/providers.ts). */
+  providers?: Providers
 }
 
 export async function loginCommand(argv: string[], io: CliIo): Promise<number> {
@@ -91,6 +94,8 @@ async function run(
     {
       clientId: options.clientId,
       clientSecret: options.clientSecret,
+      provider: (io.providers ?? PROVIDERS)[options.bitbucketType],
+      scope: options.scope,
       bitbucketUrl: options.bitbucketUrl,
       port: options.port,
       open: options.open,

@@ -7,10 +7,11 @@
  */
 import { ActionError, errorMessage } from '../shared/errors.ts'
 import type { HttpClient } from '../net/http.ts'
-import { joinUrl } from '../net/url.ts'
 import type { Masker } from '../shared/mask.ts'
 import { requestToken, type Token } from '../bitbucket/oauth.ts'
 import { tickPermissions } from '../bitbucket/scopes.ts'
+import { CLOUD } from '../bitbucket/cloud/provider.ts'
+import type { Provider } from '../bitbucket/provider.ts'
 import { describeSecretTarget, secretPlace } from '../github/secret-target.ts'
 import type { SaveSecret } from '../github/secrets.ts'
 import type { Callback, CallbackServer } from './callback-server.ts'
@@ -25,6 +26,10 @@ import { isoSeconds } from '../shared/format.ts'
 export interface LoginRequest {
   clientId: string
   clientSecret: string
+  /** Bitbucket Cloud or Data Center: endpoints, client authentication, default scope. */
+  provider: Provider
+  /** Scopes to ask for; undefined: the provider's default (Cloud: the consumer's permissions). */
+  scope?: string
   bitbucketUrl: URL
   port: number
   open: boolean
@@ -52,9 +57,11 @@ export interface LoginDeps {
 
 export function authorizeUrl(
   bitbucketUrl: URL,
-  params: { clientId: string; state: string; redirectUri: string; pkce: Pkce },
+  params: { clientId: string; state: string; redirectUri: string; pkce: Pkce; scope?: string },
+  provider: Provider = CLOUD,
 ): URL {
-  const url = joinUrl(bitbucketUrl, 'site/oauth2/authorize')
+  const url = provider.authorizeUrl(bitbucketUrl)
+  const scope = params.scope ?? provider.defaultLoginScope
   url.search = new URLSearchParams({
     client_id: params.clientId,
     response_type: 'code',
@@ -62,6 +69,7 @@ export function authorizeUrl(
     redirect_uri: params.redirectUri,
     code_challenge: params.pkce.challenge,
     code_challenge_method: params.pkce.method,
+    ...(scope ? { scope } : {}),
   }).toString()
   return url
 }
@@ -114,7 +122,11 @@ export async function login(req: LoginRequest, deps: LoginDeps): Promise<void> {
   const pkce = (deps.createPkce ?? createPkce)()
   const server = await deps.startCallbackServer(req.port)
   try {
-    const url = authorizeUrl(req.bitbucketUrl, { clientId: req.clientId, state, redirectUri: server.redirectUri, pkce })
+    const url = authorizeUrl(
+      req.bitbucketUrl,
+      { clientId: req.clientId, state, redirectUri: server.redirectUri, pkce, scope: req.scope },
+      req.provider,
+    )
     const where = server.addresses.map((a) => (a.includes(':') ? `[${a}]` : a)).join(' and ')
     deps.info(`Listening for Bitbucket's redirect on ${server.redirectUri} (${where}).`)
     deps.info('Open this URL in a browser and grant access:')
@@ -159,14 +171,16 @@ async function finish(
   }
   deps.masker.add(code)
   try {
+    // At once: Data Center's codes live 10 seconds.
     deps.info('Got the authorization code; exchanging it for tokens...')
     const token = await requestToken(
       { http: deps.http, masker: deps.masker, debug: deps.debug, wording: CLI_WORDING },
       {
-        tokenUrl: joinUrl(req.bitbucketUrl, 'site/oauth2/access_token'),
+        tokenUrl: req.provider.tokenUrl(req.bitbucketUrl),
         clientId: req.clientId,
         clientSecret: req.clientSecret,
         grant: { type: 'authorization_code', code, redirectUri, codeVerifier: pkce.verifier },
+        provider: req.provider,
       },
     )
     const refreshToken = token.refreshToken
@@ -193,9 +207,7 @@ function report(req: LoginRequest, deps: LoginDeps, token: Token & { refreshToke
     deps.info(
       `The access token issued with it (not shown) expires at ${isoSeconds(token.expiresAt)}; the action mints fresh ones from the refresh token.`,
     )
-  deps.info(
-    'The refresh token rotates on each use and expires after 3 months unused; set `refresh-token-secret` in the workflow so the action saves each new one.',
-  )
+  deps.info(req.provider.wording.rotationNote)
   if (req.secret) {
     reportStored(req, deps, req.secret)
     return

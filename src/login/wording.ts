@@ -27,6 +27,7 @@ export const GH_CLI_WORDING: Wording = {
 /** The options that only the command's own checks name. */
 export const CLI_OPTIONS = {
   repo: option('--repo'),
+  bitbucketType: option('--bitbucket-type'),
   organization: option('--organization'),
   clientIdSecret: option('--client-id-secret'),
   clientSecretSecret: option('--client-secret-secret'),

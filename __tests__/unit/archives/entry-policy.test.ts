@@ -85,3 +85,25 @@ describe('EntryPolicy', () => {
     expect(() => policy().relative('/x', 'file')).toThrow(ActionError)
   })
 })
+
+describe('EntryPolicy without a top-level folder (Data Center archives)', () => {
+  const flat = (links: string[] = []) => {
+    const set = new Set(links)
+    return new EntryPolicy({ size: set.size, has: (rel) => set.has(rel) }, false)
+  }
+  test('entries keep their whole path; several names at the root are fine; "./" is the root', () => {
+    const p = flat()
+    expect(p.relative('README.md', 'file')).toBe('README.md')
+    expect(p.relative('src/', 'directory')).toBe('src')
+    expect(p.relative('src/index.js', 'file')).toBe('src/index.js')
+    expect(p.relative('./', 'directory')).toBe('')
+    expect(() => p.relative('../x', 'file')).toThrow(UnsafeArchiveError)
+    expect(() => p.relative('/etc/passwd', 'file')).toThrow(UnsafeArchiveError)
+  })
+  test('nothing below a symlink; hard links to files of the archive only', () => {
+    const p = flat(['docs'])
+    expect(() => p.relative('docs/x', 'file')).toThrow(/below the symlink/)
+    expect(p.hardLinkTarget('b', 'a.txt', (rel) => rel === 'a.txt')).toBe('a.txt')
+    expect(() => p.hardLinkTarget('b', '../a.txt', () => true)).toThrow(UnsafeArchiveError)
+  })
+})

@@ -14,6 +14,7 @@ import { Stager } from '../../../src/archives/worker/pool.ts'
 import { HttpClient } from '../../../src/net/http.ts'
 import { Masker } from '../../../src/shared/mask.ts'
 import { compareTree, listAll } from '../../helpers/archives.ts'
+import { CLOUD } from '../../../src/bitbucket/cloud/provider.ts'
 
 let emu: Emulator
 let store: ArchiveStore
@@ -46,6 +47,7 @@ afterEach(() => fs.rmSync(root, { recursive: true, force: true }))
 function context(): StepContext {
   const record = (prefix: string) => (m: string) => void lines.push(prefix + m)
   const config = {
+    provider: CLOUD,
     bitbucketUrl: new URL(emu.url),
     apiUrl: new URL(emu.apiUrl),
     workspace: path.join(root, 'ws'),

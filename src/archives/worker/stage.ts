@@ -9,12 +9,22 @@ import { downloadArchive, HashingStream, toFile, type ArchiveRef } from '../down
 import { extractTarGz, type ExtractStats } from '../extract.ts'
 
 export type StageSource =
-  | { kind: 'download'; archive: ArchiveRef; bitbucketUrl: string; authorization: string }
+  | {
+      kind: 'download'
+      archive: ArchiveRef
+      bitbucketUrl: string
+      authorization: string
+      /** The archive's URL as the provider builds it (default: Cloud's, from `bitbucketUrl`). */
+      url?: string
+    }
   | { kind: 'file'; file: string }
 
 export type StageJob =
-  /** Download and extract as the bytes arrive, into `staging` (emptied again before each attempt). */
-  | { source: StageSource; staging: string }
+  /**
+   * Download and extract as the bytes arrive, into `staging` (emptied again before each attempt);
+   * `flat`: the entries sit at the archive's root (no top-level folder to strip).
+   */
+  | { source: StageSource; staging: string; flat?: boolean }
   /** Download to `file` only (to be checked before anything is extracted). */
   | { source: Extract<StageSource, { kind: 'download' }>; saveTo: string }
 
@@ -43,6 +53,7 @@ export async function runStage(job: StageJob, deps: StageDeps): Promise<StageRes
   const downloadDeps = (s: Extract<StageSource, { kind: 'download' }>) => ({
     http: deps.http,
     bitbucketUrl: new URL(s.bitbucketUrl),
+    url: s.url === undefined ? undefined : new URL(s.url),
     authorization: s.authorization,
     info: deps.info,
     debug: deps.debug,
@@ -51,15 +62,19 @@ export async function runStage(job: StageJob, deps: StageDeps): Promise<StageRes
     const d = await downloadArchive(downloadDeps(job.source), job.source.archive, toFile(job.saveTo))
     return { sha256: d.sha256, bytes: d.bytes, stats: undefined }
   }
+  const options = { topFolder: !job.flat }
   if (source.kind === 'file') {
     const hashing = new HashingStream()
     const stats = await extractTarGz(
       fs.createReadStream(source.file, { highWaterMark: 256 * 1024 }).pipe(hashing),
       emptied(job.staging),
+      options,
     )
     return { sha256: hashing.digest(), bytes: hashing.bytes, stats }
   }
   const staging = job.staging
-  const d = await downloadArchive(downloadDeps(source), source.archive, (body) => extractTarGz(body, emptied(staging)))
+  const d = await downloadArchive(downloadDeps(source), source.archive, (body) =>
+    extractTarGz(body, emptied(staging), options),
+  )
   return { sha256: d.sha256, bytes: d.bytes, stats: d.result }
 }

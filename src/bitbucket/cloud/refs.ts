@@ -3,23 +3,11 @@
  * with the Bearer token: `refs/tags/{name}`, then `refs/branches/{name}`, then
  * `commit/{ref}` (a 40-hex ref goes straight to `commit/`).
  */
-import { ActionError } from '../shared/errors.ts'
-import { parseJsonObject } from '../shared/format.ts'
-import type { HttpClient } from '../net/http.ts'
-import { joinUrl } from '../net/url.ts'
-import { tickPermissions } from './scopes.ts'
-
-export interface ResolveDeps {
-  http: HttpClient
-  apiUrl: URL
-  /** `Bearer …` */
-  authorization: string
-}
-
-export interface Resolved {
-  commit: string
-  kind: 'tag' | 'branch' | 'commit'
-}
+import { ActionError } from '../../shared/errors.ts'
+import { parseJsonObject } from '../../shared/format.ts'
+import { joinUrl } from '../../net/url.ts'
+import type { ResolveDeps, Resolved } from '../provider.ts'
+import { tickPermissions } from '../scopes.ts'
 
 const FULL_HASH = /^[0-9a-f]{40}$/i
 

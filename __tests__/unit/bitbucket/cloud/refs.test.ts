@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
-import { archivesOf, sampleTree } from '../../../emulator/bitbucket/archive-store.ts'
-import { startEmulator, type Emulator } from '../../../emulator/bitbucket/server.ts'
-import { ACTION_WORDING as wording } from '../../../src/action/wording.ts'
-import { HttpClient } from '../../../src/net/http.ts'
-import { resolveRef } from '../../../src/bitbucket/refs.ts'
+import { archivesOf, sampleTree } from '../../../../emulator/bitbucket/archive-store.ts'
+import { startEmulator, type Emulator } from '../../../../emulator/bitbucket/server.ts'
+import { ACTION_WORDING as wording } from '../../../../src/action/wording.ts'
+import { HttpClient } from '../../../../src/net/http.ts'
+import { resolveRef } from '../../../../src/bitbucket/cloud/refs.ts'
 
 let emu: Emulator
 let http: HttpClient
