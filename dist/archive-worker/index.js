@@ -28920,11 +28920,16 @@ function archiveLabel(a) {
 const ARCHIVE_FORM = 'WORKSPACE/REPO@REF [-> DEST] [sha256:HEX64]';
 // Bitbucket workspace IDs and repository slugs: letters, digits, `-`, `_`, `.`.
 const SLUG = '[A-Za-z0-9][A-Za-z0-9._-]*';
-const LINE = new RegExp(`^(${SLUG})/(${SLUG})@(\\S+?)(?:\\s+->\\s+(\\S+))?(?:\\s+sha256:([0-9a-fA-F]{64}))?$`);
+const LINE = new RegExp(`^(~?${SLUG})/(${SLUG})@(\\S+?)(?:\\s+->\\s+(\\S+))?(?:\\s+sha256:([0-9a-fA-F]{64}))?$`);
 // A git ref name: no spaces, no `..`, no control characters, none of ~^:?*[\ and no leading `-`.
 // eslint-disable-next-line no-control-regex -- refusing control characters is the point
 const REF = /^(?!-)(?!.*\.\.)(?!.*\/\/)(?!.*@\{)[^\s~^:?*[\\\x00-\x1f\x7f]+(?<![./])$/;
-function parseArchives(text, workspaceDir) {
+/**
+ * `owner` names the line's first part as the provider does: `WORKSPACE` (Cloud) or
+ * `PROJECT` (Data Center, where `~USERSLUG` names a personal repository's owner).
+ */
+function parseArchives(text, workspaceDir, owner = 'WORKSPACE') {
+    const form = ARCHIVE_FORM.replace('WORKSPACE', owner);
     const specs = [];
     const root = path.resolve(workspaceDir);
     const lines = text.split(/\r?\n/);
@@ -28934,15 +28939,15 @@ function parseArchives(text, workspaceDir) {
             continue;
         const lineNo = i + 1;
         const m = LINE.exec(raw);
-        if (!m) {
-            throw new ActionError(`archives line ${lineNo} ("${raw}") is not of the form ${ARCHIVE_FORM}, e.g. "myteam/shared-lib@v1.2.0 -> vendor/shared-lib".`);
+        if (!m || (m[1].startsWith('~') && owner !== 'PROJECT')) {
+            throw new ActionError(`archives line ${lineNo} ("${raw}") is not of the form ${form}, e.g. "${owner === 'PROJECT' ? 'PLAT' : 'myteam'}/shared-lib@v1.2.0 -> vendor/shared-lib".`);
         }
         const [, workspace, repo, ref, destRaw, sha] = m;
         if (!REF.test(ref)) {
-            throw new ActionError(`archives line ${lineNo}: "${ref}" is not a valid tag, branch or commit name (expected ${ARCHIVE_FORM}).`);
+            throw new ActionError(`archives line ${lineNo}: "${ref}" is not a valid tag, branch or commit name (expected ${form}).`);
         }
         if (ref.includes('->')) {
-            throw new ActionError(`archives line ${lineNo} ("${raw}"): put spaces around "->" (expected ${ARCHIVE_FORM}).`);
+            throw new ActionError(`archives line ${lineNo} ("${raw}"): put spaces around "->" (expected ${form}).`);
         }
         const dest = path.resolve(root, destRaw ?? repo);
         const problem = destProblem(dest, root);
@@ -29113,7 +29118,7 @@ async function downloadArchive(deps, a, consume) {
 }
 /** The answer to the archive's URL, once it is known to be the archive (its body not read yet). */
 async function fetchArchiveResponse(deps, a) {
-    const response = await deps.http.request(archiveUrl(deps.bitbucketUrl, a), {
+    const response = await deps.http.request(deps.url ?? archiveUrl(deps.bitbucketUrl, a), {
         what: `the archive of ${archiveLabel(a)}`,
         authorization: deps.authorization,
         headers: { accept: 'application/x-gzip, application/octet-stream;q=0.9, */*;q=0.1' },
@@ -29192,9 +29197,13 @@ function components(name) {
 /** The entries of one archive, judged in order (the first one names the top-level folder). */
 class EntryPolicy {
     #links;
+    /** Leading components dropped: 1 below a top-level folder, 0 for entries at the archive's root. */
+    #strip;
     #top;
-    constructor(links) {
+    /** `topFolder: false`: the entries sit at the archive's root (Bitbucket Data Center's archives). */
+    constructor(links, topFolder = true) {
         this.#links = links;
+        this.#strip = topFolder ? 1 : 0;
     }
     /** The entry's path below the top-level folder ('' for the folder itself). */
     relative(name, type) {
@@ -29203,16 +29212,21 @@ class EntryPolicy {
             refuse(name, 'an absolute path');
         if (parts === 'dotdot')
             refuse(name, 'a ".." path component (it would land outside DEST)');
+        if (parts.length === 0 && this.#strip === 0 && type === 'directory')
+            return '';
         if (parts.length === 0)
             refuse(name, 'an empty name');
-        this.#top ??= parts[0];
-        if (parts[0] !== this.#top || (parts.length === 1 && type !== 'directory')) {
-            throw new entry_policy_UnsafeArchiveError(`the archive does not hold a single top-level folder (${showName(this.#top)} and ${showName(name)}); a Bitbucket archive always does, so this is not one.`);
+        if (this.#strip) {
+            this.#top ??= parts[0];
+            if (parts[0] !== this.#top || (parts.length === 1 && type !== 'directory')) {
+                throw new entry_policy_UnsafeArchiveError(`the archive does not hold a single top-level folder (${showName(this.#top)} and ${showName(name)}); a Bitbucket archive always does, so this is not one.`);
+            }
         }
-        const rel = parts.slice(1).join('/');
+        const s = this.#strip;
+        const rel = parts.slice(s).join('/');
         if (this.#links.size) {
-            for (let i = 1; i < parts.length - 1; i++) {
-                const prefix = parts.slice(1, i + 1).join('/');
+            for (let i = s; i < parts.length - 1; i++) {
+                const prefix = parts.slice(s, i + 1).join('/');
                 if (this.#links.has(prefix))
                     refuse(name, `it lies below the symlink ${showName(prefix)}`);
             }
@@ -29236,13 +29250,14 @@ class EntryPolicy {
      */
     hardLinkTarget(name, linkname, isFile) {
         const parts = components(linkname);
-        if (parts === 'absolute' || parts === 'dotdot' || parts[0] !== this.#top) {
+        const s = this.#strip;
+        if (parts === 'absolute' || parts === 'dotdot' || (s && parts[0] !== this.#top)) {
             refuse(name, `a hard link to ${showName(linkname)}, outside the archive's folder`);
         }
-        const target = parts.slice(1).join('/');
+        const target = parts.slice(s).join('/');
         if (target === '' ||
             this.#links.has(target) ||
-            parts.slice(1, -1).some((_, i) => this.#links.has(parts.slice(1, i + 2).join('/'))) ||
+            parts.slice(s, -1).some((_, i) => this.#links.has(parts.slice(s, s + i + 1).join('/'))) ||
             !isFile(target)) {
             refuse(name, `a hard link to ${showName(linkname)}, which is not a file extracted before it`);
         }
@@ -29736,13 +29751,14 @@ class StagingTree {
 
 /**
  * Extracts the gzip-compressed tar `source` into the empty folder `dir`,
- * stripping the single top-level folder. Rejects (and stops reading) on the
+ * stripping the single top-level folder (unless `topFolder: false`: entries
+ * at the archive's root, as Bitbucket Data Center sends them). Rejects (and stops reading) on the
  * first unsafe entry; the caller removes `dir`.
  */
-async function extractTarGz(source, dir) {
+async function extractTarGz(source, dir, options = {}) {
     const gunzip = external_node_zlib_default().createGunzip({ chunkSize: 256 * 1024 });
     const stream = (0,external_node_stream_.pipeline)(source, gunzip, () => { });
-    const x = new Extractor(dir);
+    const x = new Extractor(dir, options.topFolder ?? true);
     const parser = new TarParser(x);
     try {
         for await (const chunk of stream)
@@ -29763,10 +29779,11 @@ class Extractor {
     stats = { files: 0, directories: 0, links: 0, bytes: 0, topMode: 0o755 };
     #tree;
     #links = new Symlinks();
-    #policy = new EntryPolicy(this.#links);
+    #policy;
     #current;
-    constructor(root) {
+    constructor(root, topFolder) {
         this.#tree = new StagingTree(root);
+        this.#policy = new EntryPolicy(this.#links, topFolder);
     }
     /** Closes the file being written when extraction stops half-way. */
     closeCurrent() {
@@ -29854,6 +29871,7 @@ async function runStage(job, deps) {
     const downloadDeps = (s) => ({
         http: deps.http,
         bitbucketUrl: new URL(s.bitbucketUrl),
+        url: s.url === undefined ? undefined : new URL(s.url),
         authorization: s.authorization,
         info: deps.info,
         debug: deps.debug,
@@ -29862,13 +29880,14 @@ async function runStage(job, deps) {
         const d = await downloadArchive(downloadDeps(job.source), job.source.archive, toFile(job.saveTo));
         return { sha256: d.sha256, bytes: d.bytes, stats: undefined };
     }
+    const options = { topFolder: !job.flat };
     if (source.kind === 'file') {
         const hashing = new HashingStream();
-        const stats = await extractTarGz(external_node_fs_default().createReadStream(source.file, { highWaterMark: 256 * 1024 }).pipe(hashing), emptied(job.staging));
+        const stats = await extractTarGz(external_node_fs_default().createReadStream(source.file, { highWaterMark: 256 * 1024 }).pipe(hashing), emptied(job.staging), options);
         return { sha256: hashing.digest(), bytes: hashing.bytes, stats };
     }
     const staging = job.staging;
-    const d = await downloadArchive(downloadDeps(source), source.archive, (body) => extractTarGz(body, emptied(staging)));
+    const d = await downloadArchive(downloadDeps(source), source.archive, (body) => extractTarGz(body, emptied(staging), options));
     return { sha256: d.sha256, bytes: d.bytes, stats: d.result };
 }
 

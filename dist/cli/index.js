@@ -28091,16 +28091,273 @@ module.exports = {
 
 /***/ }),
 
+/***/ 9022:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   OZ: () => (/* binding */ CLOUD),
+/* harmony export */   ru: () => (/* binding */ CLOUD_API_URL)
+/* harmony export */ });
+/* unused harmony exports GIT_USERNAME, basicAuthorization, basicCredential, rewritesSshUrls */
+/* harmony import */ var _net_url_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(486);
+/* harmony import */ var _shared_validate_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4967);
+/* harmony import */ var _shared_wording_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8273);
+/* harmony import */ var _scopes_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6844);
+/**
+ * Bitbucket Cloud (bitbucket.org): Basic client authentication at
+ * `{bitbucket-url}/site/oauth2/access_token`, the 2.0 REST API, archives at
+ * `{bitbucket-url}/{ws}/{repo}/get/{commit}.tar.gz` below one top-level
+ * folder, git as `x-token-auth` with SSH-style URLs rewritten to HTTPS.
+ */
+
+
+
+
+const CLOUD_API_URL = 'https://api.bitbucket.org/2.0';
+const GIT_USERNAME = 'x-token-auth';
+/** HTTP Basic client authentication, RFC 6749 §2.3.1 (id and secret form-urlencoded first). */
+function basicAuthorization(clientId, clientSecret, masker) {
+    const encode = (s) => new URLSearchParams({ s }).toString().slice(2);
+    const credentials = Buffer.from(`${encode(clientId)}:${encode(clientSecret)}`).toString('base64');
+    masker.add(credentials);
+    return `Basic ${credentials}`;
+}
+/** The base64 of `x-token-auth:TOKEN` sent in the git Basic header (a derived form of the token: mask it). */
+function basicCredential(accessToken) {
+    return Buffer.from(`${GIT_USERNAME}:${accessToken}`, 'utf8').toString('base64');
+}
+/** SSH-style URLs are rewritten to HTTPS for bitbucket.org only. */
+function rewritesSshUrls(bitbucketUrl) {
+    return bitbucketUrl.protocol === 'https:' && bitbucketUrl.host === 'bitbucket.org';
+}
+function gitCredential(bitbucketUrl, accessToken) {
+    const credential = basicCredential(accessToken);
+    return {
+        url: `${bitbucketUrl.protocol}//${bitbucketUrl.host}/`,
+        header: `AUTHORIZATION: basic ${credential}`,
+        secrets: [credential],
+        rewrites: rewritesSshUrls(bitbucketUrl)
+            ? { base: 'https://bitbucket.org/', insteadOf: ['git@bitbucket.org:', 'ssh://git@bitbucket.org/'] }
+            : undefined,
+        describe: `as ${GIT_USERNAME} with the access token`,
+    };
+}
+const CLOUD = {
+    type: 'cloud',
+    wording: {
+        product: 'Bitbucket',
+        siteRoot: 'the Bitbucket site root (e.g. https://bitbucket.org)',
+        clientFields: {
+            id: "the OAuth consumer's Key (Workspace settings → OAuth consumers).",
+            secret: "the OAuth consumer's Secret.",
+        },
+        client: 'the OAuth consumer',
+        clientFix: "they must be the consumer's Key and Secret (Workspace settings → OAuth consumers)",
+        login: { command: 'bitbucket-oauth login', readme: 'Getting the first refresh token' },
+        rotationNote: 'The refresh token rotates on each use and expires after 3 months unused; set `refresh-token-secret` in the workflow so the action saves each new one.',
+        refusedRefresh: (login) => `it was revoked, expired (unused for 3 months), or already rotated by an earlier run (a used refresh token keeps working only about 10 minutes). ${login}`,
+        spentRefresh: (retryAdvice) => `If Bitbucket processed the refresh, the stored refresh token was spent: it keeps working for about 10 minutes, so ${retryAdvice} now.`,
+        notSaved: 'The stored refresh token stops working within minutes; the new one is in this step\'s `refresh-token` output. Fix the cause and re-run this job within about 10 minutes: the stored token still works until then, and the re-run saves a fresh one. After that, store a new one from `bitbucket-oauth login` (README: "Refresh tokens rotate").',
+        rotatedUnsaved: 'Bitbucket rotated the refresh token: the one stored in your secret stops working about 10 minutes after this run. Set `refresh-token-secret` and `github-token` so that the action saves the new one (README: "Refresh tokens rotate"), or the next run fails.',
+        tickPermissions: _scopes_js__WEBPACK_IMPORTED_MODULE_2__/* .tickPermissions */ ._,
+        readPermission: 'The OAuth consumer needs the Repositories: Read permission (scope `repository`), and its user (or workspace) must be able to read the repository.',
+        archiveOwner: 'WORKSPACE',
+    },
+    apiUrl: (_bitbucketUrl, given) => (0,_shared_validate_js__WEBPACK_IMPORTED_MODULE_1__/* .parseBaseUrl */ .Q2)(given || CLOUD_API_URL, (0,_shared_wording_js__WEBPACK_IMPORTED_MODULE_3__/* .input */ .hF)('api-url')),
+    tokenUrl: (bitbucketUrl) => (0,_net_url_js__WEBPACK_IMPORTED_MODULE_0__/* .joinUrl */ .we)(bitbucketUrl, 'site/oauth2/access_token'),
+    authorizeUrl: (bitbucketUrl) => (0,_net_url_js__WEBPACK_IMPORTED_MODULE_0__/* .joinUrl */ .we)(bitbucketUrl, 'site/oauth2/authorize'),
+    clientAuthentication: (clientId, clientSecret, masker) => ({
+        authorization: basicAuthorization(clientId, clientSecret, masker),
+        form: {},
+    }),
+    refreshSendsRedirectUri: false,
+    clientCredentials: true,
+    defaultLoginScope: undefined,
+    missingScopes: _scopes_js__WEBPACK_IMPORTED_MODULE_2__/* .missingScopes */ .i,
+    resolveRef: async (deps, owner, repo, ref) => (await __nccwpck_require__.e(/* import() */ 457).then(__nccwpck_require__.bind(__nccwpck_require__, 3457))).resolveRef(deps, owner, repo, ref),
+    archiveUrl: ({ bitbucketUrl }, owner, repo, commit) => (0,_net_url_js__WEBPACK_IMPORTED_MODULE_0__/* .joinUrl */ .we)(bitbucketUrl, `${encodeURIComponent(owner)}/${encodeURIComponent(repo)}/get/${commit}.tar.gz`),
+    archiveHasTopFolder: true,
+    gitCredential,
+    downloads: true,
+};
+
+
+/***/ }),
+
+/***/ 8750:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   I3: () => (/* binding */ DATACENTER),
+/* harmony export */   _M: () => (/* binding */ tickPermissions)
+/* harmony export */ });
+/* unused harmony exports SCOPE_ORDER, missingScopes */
+/* harmony import */ var _net_url_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(486);
+/* harmony import */ var _shared_validate_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4967);
+/* harmony import */ var _shared_wording_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8273);
+/* harmony import */ var _cloud_provider_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9022);
+/**
+ * Bitbucket Data Center (self-hosted, OAuth 2.0 provider since 7.20): the
+ * base URL carries the context path; client credentials travel in the form
+ * body; the refresh grant sends `redirect_uri` again; no client_credentials;
+ * refresh tokens rotate with no grace window; the REST API below
+ * `rest/api/latest`; archives without a top-level folder; git with a Bearer
+ * header below `{bitbucket-url}/scm/`.
+ */
+
+
+
+
+/** Data Center's scopes from strongest to weakest: each one covers those after it. */
+const SCOPE_ORDER = ['SYSTEM_ADMIN', 'PROJECT_ADMIN', 'REPO_ADMIN', 'REPO_WRITE', 'REPO_READ', 'PUBLIC_REPOS'];
+/** `required-scopes` on Data Center: a granted scope covers every scope below it in SCOPE_ORDER. */
+function missingScopes(required, granted) {
+    const have = new Set(granted.map((s) => s.toUpperCase()));
+    return required.filter((scope) => {
+        const s = scope.toUpperCase();
+        if (have.has(s))
+            return false;
+        const rank = SCOPE_ORDER.indexOf(s);
+        return rank < 0 || !SCOPE_ORDER.slice(0, rank).some((above) => have.has(above));
+    });
+}
+const NEW_REFRESH_TOKEN = 'get a new refresh token with `bitbucket-oauth login --bitbucket-type datacenter`';
+function tickPermissions(what, then = NEW_REFRESH_TOKEN) {
+    return `Allow ${what} on the incoming application link (Administration › Application links; scopes \`REPO_READ\`/\`REPO_WRITE\`) and check that its user has access, then ${then}.`;
+}
+const ONE_REFRESH = 'On Data Center, run one refresh per workflow run (a `sealed-token` for the other jobs) and give the workflow `concurrency` with `queue: max` (README: "Bitbucket Data Center").';
+/** An empty `api-url`, or the Cloud default, means the server's own REST API. */
+function apiUrl(bitbucketUrl, given) {
+    const cloud = given.replace(/\/+$/, '') === _cloud_provider_js__WEBPACK_IMPORTED_MODULE_2__/* .CLOUD_API_URL */ .ru;
+    return given && !cloud ? (0,_shared_validate_js__WEBPACK_IMPORTED_MODULE_1__/* .parseBaseUrl */ .Q2)(given, (0,_shared_wording_js__WEBPACK_IMPORTED_MODULE_3__/* .input */ .hF)('api-url')) : (0,_net_url_js__WEBPACK_IMPORTED_MODULE_0__/* .joinUrl */ .we)(bitbucketUrl, 'rest/api/latest');
+}
+function gitCredential(bitbucketUrl, accessToken) {
+    return {
+        url: (0,_net_url_js__WEBPACK_IMPORTED_MODULE_0__/* .joinUrl */ .we)(bitbucketUrl, 'scm/').href,
+        header: `Authorization: Bearer ${accessToken}`,
+        secrets: [],
+        rewrites: undefined,
+        describe: 'with a Bearer header (the access token)',
+    };
+}
+const DATACENTER = {
+    type: 'datacenter',
+    wording: {
+        product: 'Bitbucket Data Center',
+        siteRoot: "the server's base URL with its context path (e.g. https://git.example.com/bitbucket)",
+        clientFields: {
+            id: 'the client ID of the incoming application link (Administration › Application links).',
+            secret: 'the client secret of the incoming application link.',
+        },
+        client: 'the client of the incoming application link',
+        clientFix: 'they must be the client ID and client secret of the incoming application link (Administration › Application links)',
+        login: { command: 'bitbucket-oauth login --bitbucket-type datacenter', readme: 'Bitbucket Data Center' },
+        rotationNote: `The refresh token rotates on each use with no grace window (the used one dies at once); set \`refresh-token-secret\` and \`redirect-uri\` (if not http://localhost:8976/) in the workflow so the action saves each new one. ${ONE_REFRESH}`,
+        refusedRefresh: (login) => `Data Center says so both when the refresh token was already used (refresh tokens rotate with no grace window: a replayed or concurrent refresh ends the token for good) and when \`redirect-uri\` is not the redirect URL the token was authorized with (by default http://localhost:8976/). Check \`redirect-uri\`; if it is right, the token is spent. ${login} ${ONE_REFRESH}`,
+        spentRefresh: (retryAdvice) => `If Bitbucket Data Center processed the refresh, the stored refresh token is already dead (no grace window) and a re-run cannot use it: get a new one with \`bitbucket-oauth login --bitbucket-type datacenter\`. If it did not, ${retryAdvice} now. ${ONE_REFRESH}`,
+        notSaved: `On Data Center the stored refresh token died with this refresh (no grace window), so a re-run with it fails: fix the cause, then store a new one from \`bitbucket-oauth login --bitbucket-type datacenter\`. ${ONE_REFRESH}`,
+        rotatedUnsaved: `Bitbucket Data Center rotated the refresh token: the one stored in your secret is already dead (no grace window), so the next run fails. Set \`refresh-token-secret\` and \`github-token\` so that the action saves the new one. ${ONE_REFRESH}`,
+        tickPermissions,
+        readPermission: 'The token needs the scope `REPO_READ` (allowed on the incoming application link and asked for by the login), and its user must be able to read the repository.',
+        archiveOwner: 'PROJECT',
+    },
+    apiUrl,
+    tokenUrl: (bitbucketUrl) => (0,_net_url_js__WEBPACK_IMPORTED_MODULE_0__/* .joinUrl */ .we)(bitbucketUrl, 'rest/oauth2/latest/token'),
+    authorizeUrl: (bitbucketUrl) => (0,_net_url_js__WEBPACK_IMPORTED_MODULE_0__/* .joinUrl */ .we)(bitbucketUrl, 'rest/oauth2/latest/authorize'),
+    clientAuthentication: (clientId, clientSecret) => ({
+        authorization: undefined,
+        form: { client_id: clientId, client_secret: clientSecret },
+    }),
+    refreshSendsRedirectUri: true,
+    clientCredentials: false,
+    defaultLoginScope: 'REPO_READ',
+    missingScopes,
+    resolveRef: async (deps, owner, repo, ref) => (await __nccwpck_require__.e(/* import() */ 385).then(__nccwpck_require__.bind(__nccwpck_require__, 4385))).resolveRef(deps, owner, repo, ref),
+    archiveUrl: ({ apiUrl }, owner, repo, commit) => {
+        const url = (0,_net_url_js__WEBPACK_IMPORTED_MODULE_0__/* .joinUrl */ .we)(apiUrl, `projects/${encodeURIComponent(owner)}/repos/${encodeURIComponent(repo)}/archive`);
+        url.search = new URLSearchParams({ at: commit, format: 'tar.gz' }).toString();
+        return url;
+    },
+    archiveHasTopFolder: false,
+    gitCredential,
+    downloads: false,
+};
+
+
+/***/ }),
+
+/***/ 2307:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   j: () => (/* binding */ parseBitbucketType),
+/* harmony export */   x: () => (/* binding */ PROVIDERS)
+/* harmony export */ });
+/* harmony import */ var _shared_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8382);
+/* harmony import */ var _cloud_provider_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9022);
+/* harmony import */ var _datacenter_provider_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8750);
+/** The providers by `bitbucket-type`, and the parsing of that field. */
+
+
+
+const PROVIDERS = { cloud: _cloud_provider_js__WEBPACK_IMPORTED_MODULE_1__/* .CLOUD */ .OZ, datacenter: _datacenter_provider_js__WEBPACK_IMPORTED_MODULE_2__/* .DATACENTER */ .I3 };
+/** `cloud` (also when empty) or `datacenter`, case-insensitive; anything else is an error naming `field`. */
+function parseBitbucketType(value, field) {
+    const v = value.trim().toLowerCase();
+    if (v === '' || v === 'cloud')
+        return 'cloud';
+    if (v === 'datacenter')
+        return 'datacenter';
+    throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .l(`${field.kind ? `${field.kind.charAt(0).toUpperCase()}${field.kind.slice(1)} ` : ''}${field.name} must be \`cloud\` (bitbucket.org) or \`datacenter\` (a self-hosted Bitbucket Data Center), got "${value}".`);
+}
+
+
+/***/ }),
+
+/***/ 6844:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   _: () => (/* binding */ tickPermissions),
+/* harmony export */   i: () => (/* binding */ missingScopes)
+/* harmony export */ });
+/** Scopes: which required ones a token lacks, and the one advice for getting them. */
+/** `required-scopes`: which of them the granted scopes lack. A granted `X:write` satisfies a required `X`. */
+function missingScopes(required, granted) {
+    const have = new Set(granted);
+    return required.filter((scope) => {
+        if (have.has(scope))
+            return false;
+        if (!scope.includes(':') && have.has(`${scope}:write`))
+            return false;
+        return true;
+    });
+}
+/** A refresh token keeps the scopes it was issued with: newly ticked permissions need a new one. */
+const NEW_REFRESH_TOKEN = 'get a new refresh token with `bitbucket-oauth login`';
+/**
+ * What to do when a token lacks permissions: `what` names them ("the
+ * permission", "them"), `then` says how to get a token that has them.
+ */
+function tickPermissions(what, then = NEW_REFRESH_TOKEN) {
+    return `Tick ${what} on the OAuth consumer, then ${then}.`;
+}
+
+
+/***/ }),
+
 /***/ 5581:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _net_quiet_warnings_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8125);
-/* harmony import */ var node_tty__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7066);
-/* harmony import */ var node_tty__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_tty__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _github_secrets_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7025);
-/* harmony import */ var _login_command_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(694);
+/* harmony import */ var _bitbucket_providers_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2307);
+/* harmony import */ var node_tty__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7066);
+/* harmony import */ var node_tty__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_tty__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var _github_secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7025);
+/* harmony import */ var _login_command_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1582);
 /** The `bitbucket-oauth` command: dispatches to its subcommands (today: `login`). */
+
 
 
 
@@ -28116,7 +28373,7 @@ Run \`bitbucket-oauth login --help\` for its options.
 const write = (stream) => (text) => void stream.write(text);
 const [command, ...rest] = process.argv.slice(2);
 if (command === 'login') {
-    process.exitCode = await (0,_login_command_js__WEBPACK_IMPORTED_MODULE_3__/* .loginCommand */ .n)(rest, {
+    process.exitCode = await (0,_login_command_js__WEBPACK_IMPORTED_MODULE_4__/* .loginCommand */ .n)(rest, {
         env: process.env,
         cwd: process.cwd(),
         platform: process.platform,
@@ -28124,8 +28381,9 @@ if (command === 'login') {
         stderr: write(process.stderr),
         stdoutIsTerminal: process.stdout.isTTY === true,
         // Questions go to stderr (stdout is the token's), so both must be the terminal.
-        terminal: (0,node_tty__WEBPACK_IMPORTED_MODULE_1__.isatty)(0) && (0,node_tty__WEBPACK_IMPORTED_MODULE_1__.isatty)(2) ? { input: process.stdin, write: write(process.stderr) } : undefined,
-        saveSecret: _github_secrets_js__WEBPACK_IMPORTED_MODULE_2__/* .saveSecret */ .Ip,
+        terminal: (0,node_tty__WEBPACK_IMPORTED_MODULE_2__.isatty)(0) && (0,node_tty__WEBPACK_IMPORTED_MODULE_2__.isatty)(2) ? { input: process.stdin, write: write(process.stderr) } : undefined,
+        saveSecret: _github_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .saveSecret */ .Ip,
+        providers: _bitbucket_providers_js__WEBPACK_IMPORTED_MODULE_1__/* .PROVIDERS */ .x,
     });
 }
 else if (command === '--help' || command === '-h' || command === 'help') {
@@ -28422,7 +28680,7 @@ function notFoundHint(scope, target, said, token) {
 
 /***/ }),
 
-/***/ 694:
+/***/ 1582:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28860,60 +29118,12 @@ function tuningFromEnv(env) {
     return { timeouts, retry };
 }
 
+// EXTERNAL MODULE: ./src/bitbucket/providers.ts
+var providers = __nccwpck_require__(2307);
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
-;// CONCATENATED MODULE: ./src/shared/validate.ts
-/**
- * Checks of values that the action's inputs and the command's options share.
- * Each takes the field the value came from, so that its message names it as
- * the user set it (see wording.ts).
- */
-
-
-
-/** A secret or environment variable name: letters, digits and `_`, not starting with a digit. */
-const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** A GitHub `owner/repo`. */
-const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
-/** A GitHub user or organization name. */
-const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/;
-function isVariableName(name) {
-    return NAME.test(name);
-}
-/** Parses a site or API root; the path is kept, without a trailing slash. */
-function parseBaseUrl(value, field) {
-    const subject = (0,wording/* capitalize */.ZH)((0,wording/* fieldPhrase */.w8)(field));
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        throw new errors/* ActionError */.l(`${subject} is not a URL: "${value}".`);
-    }
-    if (url.username || url.password)
-        throw new errors/* ActionError */.l(`${subject} must not carry credentials in the URL.`);
-    if (url.search || url.hash)
-        throw new errors/* ActionError */.l(`${subject} must be a plain root URL, without "?" or "#".`);
-    (0,net_url/* assertSecureUrl */.be)(url, (0,wording/* fieldPhrase */.w8)(field));
-    url.pathname = url.pathname.replace(/\/+$/, '');
-    return url;
-}
-function validateSecretName(name, field) {
-    if (!NAME.test(name) || /^GITHUB_/i.test(name)) {
-        throw new errors/* ActionError */.l(`${(0,wording/* capitalize */.ZH)((0,wording/* fieldPhrase */.w8)(field))} "${name}" is not a valid GitHub secret name: letters, digits and _ only, not starting with a digit or GITHUB_.`);
-    }
-}
-function validateOrganization(name, field) {
-    if (!OWNER.test(name))
-        throw new errors/* ActionError */.l(`${(0,wording/* capitalize */.ZH)((0,wording/* fieldPhrase */.w8)(field))} "${name}" is not an organization name.`);
-}
-/** `form` is how the field's help writes the value: "owner/repo", "OWNER/REPO". */
-function validateRepository(repository, field, form) {
-    if (!REPOSITORY.test(repository)) {
-        throw new errors/* ActionError */.l(`${(0,wording/* capitalize */.ZH)((0,wording/* fieldPhrase */.w8)(field))} "${repository}" is not of the form ${form}.`);
-    }
-}
-
+// EXTERNAL MODULE: ./src/shared/validate.ts
+var validate = __nccwpck_require__(4967);
 ;// CONCATENATED MODULE: ./src/login/wording.ts
 /**
  * How the messages of `bitbucket-oauth login` name what the user sets: its
@@ -28940,6 +29150,7 @@ const GH_CLI_WORDING = {
 /** The options that only the command's own checks name. */
 const CLI_OPTIONS = {
     repo: (0,wording/* option */.uK)('--repo'),
+    bitbucketType: (0,wording/* option */.uK)('--bitbucket-type'),
     organization: (0,wording/* option */.uK)('--organization'),
     clientIdSecret: (0,wording/* option */.uK)('--client-id-secret'),
     clientSecretSecret: (0,wording/* option */.uK)('--client-secret-secret'),
@@ -28951,6 +29162,7 @@ const CLI_OPTIONS = {
  * token"), read from argv and the environment, validated before anything
  * listens or opens a browser.
  */
+
 
 
 
@@ -28999,6 +29211,11 @@ Options:
                          processes (ps) and kept in shell history.
   --bitbucket-url URL    site root (default: https://bitbucket.org); plain
                          http:// only for loopback hosts
+  --bitbucket-type TYPE  cloud (default) or datacenter: a self-hosted Bitbucket
+                         Data Center, whose --bitbucket-url is the server's base
+                         URL with its context path (the client id and secret
+                         come from an incoming application link)
+  --scope SCOPES         scopes to ask for (Data Center default: REPO_READ)
   --port N               callback port (default: ${DEFAULT_PORT}); must match the
                          consumer's callback URL http://localhost:N
   --no-open              do not open a browser; open the printed URL yourself
@@ -29057,6 +29274,8 @@ const OPTIONS = {
     'client-id': { type: 'string' },
     'client-secret': { type: 'string' },
     'bitbucket-url': { type: 'string' },
+    'bitbucket-type': { type: 'string' },
+    scope: { type: 'string' },
     port: { type: 'string' },
     'no-open': { type: 'boolean' },
     timeout: { type: 'string' },
@@ -29098,7 +29317,9 @@ function parseLoginArgs(argv, env) {
         clientId,
         clientSecret,
         clientSecretOnCommandLine: values['client-secret'] !== undefined,
+        bitbucketType: 'cloud',
         bitbucketUrl: new URL('https://bitbucket.org'),
+        scope: values.scope?.trim() || undefined,
         port: DEFAULT_PORT,
         open: values['no-open'] !== true,
         timeoutMs: DEFAULT_TIMEOUT_SECONDS * 1000,
@@ -29106,7 +29327,8 @@ function parseLoginArgs(argv, env) {
     };
     if (help)
         return options;
-    options.bitbucketUrl = usage(() => parseBaseUrl(values['bitbucket-url'] ?? 'https://bitbucket.org', CLI_WORDING.bitbucketUrl));
+    options.bitbucketType = usage(() => (0,providers/* parseBitbucketType */.j)(values['bitbucket-type'] ?? '', CLI_OPTIONS.bitbucketType));
+    options.bitbucketUrl = usage(() => (0,validate/* parseBaseUrl */.Q2)(values['bitbucket-url'] ?? 'https://bitbucket.org', CLI_WORDING.bitbucketUrl));
     if (values.port !== undefined)
         options.port = positiveNumber(values.port, '--port', { integer: true, max: 65535 });
     if (values.timeout !== undefined)
@@ -29127,7 +29349,7 @@ function parseSecretRequest(values) {
         return undefined;
     }
     const { repo, environment, organization } = values;
-    usage(() => validateSecretName(name, CLI_WORDING.secretName));
+    usage(() => (0,validate/* validateSecretName */.K6)(name, CLI_WORDING.secretName));
     if (environment !== undefined && organization !== undefined) {
         throw new UsageError('Options --environment and --organization exclude each other: a secret belongs to an environment of a repository or to an organization.');
     }
@@ -29135,9 +29357,9 @@ function parseSecretRequest(values) {
         throw new UsageError('Options --repo and --organization exclude each other: an organization secret belongs to no single repository.');
     }
     if (repo !== undefined)
-        usage(() => validateRepository(repo, CLI_OPTIONS.repo, 'OWNER/REPO'));
+        usage(() => (0,validate/* validateRepository */.FL)(repo, CLI_OPTIONS.repo, 'OWNER/REPO'));
     if (organization !== undefined)
-        usage(() => validateOrganization(organization, CLI_OPTIONS.organization));
+        usage(() => (0,validate/* validateOrganization */.EX)(organization, CLI_OPTIONS.organization));
     if (environment !== undefined && environment.trim() === '') {
         throw new UsageError('Option --environment needs the name of a deployment environment.');
     }
@@ -29151,8 +29373,8 @@ function parseConsumerNames(values, refreshTokenName) {
         clientId: values['client-id-secret'] ?? DEFAULT_CLIENT_ID_SECRET,
         clientSecret: values['client-secret-secret'] ?? DEFAULT_CLIENT_SECRET_SECRET,
     };
-    usage(() => validateSecretName(names.clientId, CLI_OPTIONS.clientIdSecret));
-    usage(() => validateSecretName(names.clientSecret, CLI_OPTIONS.clientSecretSecret));
+    usage(() => (0,validate/* validateSecretName */.K6)(names.clientId, CLI_OPTIONS.clientIdSecret));
+    usage(() => (0,validate/* validateSecretName */.K6)(names.clientSecret, CLI_OPTIONS.clientSecretSecret));
     const all = [refreshTokenName, names.clientId, names.clientSecret];
     const twice = all.find((n, i) => all.findIndex((m) => m.toUpperCase() === n.toUpperCase()) !== i);
     if (twice !== undefined) {
@@ -29408,29 +29630,8 @@ async function startCallbackServer(port) {
 
 // EXTERNAL MODULE: ./src/shared/format.ts
 var format = __nccwpck_require__(6338);
-;// CONCATENATED MODULE: ./src/bitbucket/scopes.ts
-/** Scopes: which required ones a token lacks, and the one advice for getting them. */
-/** `required-scopes`: which of them the granted scopes lack. A granted `X:write` satisfies a required `X`. */
-function missingScopes(required, granted) {
-    const have = new Set(granted);
-    return required.filter((scope) => {
-        if (have.has(scope))
-            return false;
-        if (!scope.includes(':') && have.has(`${scope}:write`))
-            return false;
-        return true;
-    });
-}
-/** A refresh token keeps the scopes it was issued with: newly ticked permissions need a new one. */
-const NEW_REFRESH_TOKEN = 'get a new refresh token with `bitbucket-oauth login`';
-/**
- * What to do when a token lacks permissions: `what` names them ("the
- * permission", "them"), `then` says how to get a token that has them.
- */
-function tickPermissions(what, then = NEW_REFRESH_TOKEN) {
-    return `Tick ${what} on the OAuth consumer, then ${then}.`;
-}
-
+// EXTERNAL MODULE: ./src/bitbucket/cloud/provider.ts
+var cloud_provider = __nccwpck_require__(9022);
 ;// CONCATENATED MODULE: ./src/bitbucket/oauth.ts
 /**
  * Bitbucket's OAuth 2.0 token endpoint: the three grants the action and the
@@ -29443,24 +29644,21 @@ function tickPermissions(what, then = NEW_REFRESH_TOKEN) {
 
 
 /** For a refresh token that no longer works. */
-function loginHint(wording) {
-    return `Get a new refresh token with the \`bitbucket-oauth login\` command (README: "Getting the first refresh token"), store it in the secret, and set ${wording.secretName.name} so that the action saves every rotated token.`;
+function loginHint(wording, provider) {
+    const { command, readme } = provider.wording.login;
+    return `Get a new refresh token with the \`${command}\` command (README: "${readme}"), store it in the secret, and set ${wording.secretName.name} so that the action saves every rotated token.`;
 }
 /** For a refresh whose answer was lost: the token may have rotated all the same. */
-function spentHint(wording) {
-    return `If Bitbucket processed the refresh, the stored refresh token was spent: it keeps working for about 10 minutes, so ${wording.retryAdvice} now.`;
+function spentHint(wording, provider) {
+    return provider.wording.spentRefresh(wording.retryAdvice);
 }
-/** HTTP Basic client authentication, RFC 6749 §2.3.1 (id and secret form-urlencoded first). */
-function basicAuthorization(clientId, clientSecret, masker) {
-    const encode = (s) => new URLSearchParams({ s }).toString().slice(2);
-    const credentials = Buffer.from(`${encode(clientId)}:${encode(clientSecret)}`).toString('base64');
-    masker.add(credentials);
-    return `Basic ${credentials}`;
-}
-function grantBody(grant) {
+function grantBody(grant, form) {
     const body = new URLSearchParams({ grant_type: grant.type });
-    if (grant.type === 'refresh_token')
+    if (grant.type === 'refresh_token') {
         body.set('refresh_token', grant.refreshToken);
+        if (grant.redirectUri)
+            body.set('redirect_uri', grant.redirectUri);
+    }
     if (grant.type === 'authorization_code') {
         body.set('code', grant.code);
         if (grant.redirectUri)
@@ -29468,21 +29666,25 @@ function grantBody(grant) {
         if (grant.codeVerifier)
             body.set('code_verifier', grant.codeVerifier);
     }
+    for (const [name, value] of Object.entries(form))
+        body.set(name, value);
     return body;
 }
 async function requestToken(deps, req) {
-    const what = 'the Bitbucket token endpoint';
+    const provider = req.provider ?? cloud_provider/* CLOUD */.OZ;
+    const what = `the ${provider.wording.product} token endpoint`;
+    const client = provider.clientAuthentication(req.clientId, req.clientSecret, deps.masker);
     let result;
     try {
         result = await deps.http.text(req.tokenUrl, {
             method: 'POST',
             what,
-            authorization: basicAuthorization(req.clientId, req.clientSecret, deps.masker),
+            authorization: client.authorization,
             headers: {
                 'content-type': 'application/x-www-form-urlencoded',
                 accept: 'application/json',
             },
-            body: grantBody(req.grant).toString(),
+            body: grantBody(req.grant, client.form).toString(),
             // A refresh spends the refresh token: repeat it only when it cannot have been processed.
             idempotent: false,
         });
@@ -29492,7 +29694,7 @@ async function requestToken(deps, req) {
         if (err instanceof net_errors/* HttpError */.j$ &&
             req.grant.type === 'refresh_token' &&
             (err.status === undefined || err.phase === 'body')) {
-            throw new errors/* ActionError */.l(`${err.message} ${spentHint(deps.wording)}`, { cause: err });
+            throw new errors/* ActionError */.l(`${err.message} ${spentHint(deps.wording, provider)}`, { cause: err });
         }
         throw err;
     }
@@ -29509,16 +29711,16 @@ async function requestToken(deps, req) {
     }
     if (response.status >= 200 && response.status < 300) {
         if (!json) {
-            throw new errors/* ActionError */.l(`${what} (${response.url.host}) answered HTTP ${response.status} with ${contentType} that is not a JSON token (${text.length} bytes${text.length === 0 ? '' : ', possibly truncated'}). Check that ${wording.bitbucketUrl.name} is the Bitbucket site root (e.g. https://bitbucket.org) and that no proxy rewrites the answer.${req.grant.type === 'refresh_token' ? ` ${spentHint(wording)}` : ''}`, { detail: deps.masker.redact(text.slice(0, 200)) });
+            throw new errors/* ActionError */.l(`${what} (${response.url.host}) answered HTTP ${response.status} with ${contentType} that is not a JSON token (${text.length} bytes${text.length === 0 ? '' : ', possibly truncated'}). Check that ${wording.bitbucketUrl.name} is ${provider.wording.siteRoot} and that no proxy rewrites the answer.${req.grant.type === 'refresh_token' ? ` ${spentHint(wording, provider)}` : ''}`, { detail: deps.masker.redact(text.slice(0, 200)) });
         }
-        return parseToken(json, deps.now?.() ?? Date.now(), what, wording);
+        return parseToken(json, deps.now?.() ?? Date.now(), what, `${wording.bitbucketUrl.name} is ${provider.wording.siteRoot}`);
     }
     const wwwAuthenticate = response.headers['www-authenticate'];
-    throw tokenError({ status: response.status, json, contentType, grant: req.grant.type, wwwAuthenticate }, wording);
+    throw tokenError({ status: response.status, json, contentType, grant: req.grant.type, wwwAuthenticate }, wording, provider);
 }
-function parseToken(json, now, what, wording) {
+function parseToken(json, now, what, check) {
     if (typeof json.access_token !== 'string' || json.access_token.length === 0) {
-        throw new errors/* ActionError */.l(`${what} answered without an access_token (fields: ${Object.keys(json).join(', ') || 'none'}). Check that ${wording.bitbucketUrl.name} points at Bitbucket Cloud.`);
+        throw new errors/* ActionError */.l(`${what} answered without an access_token (fields: ${Object.keys(json).join(', ') || 'none'}). Check that ${check}.`);
     }
     const expiresRaw = json.expires_in;
     const expiresIn = typeof expiresRaw === 'number'
@@ -29537,39 +29739,42 @@ function parseToken(json, now, what, wording) {
     };
 }
 /** Maps a refusal from the token endpoint to what the user should do. */
-function tokenError(refusal, wording) {
+function tokenError(refusal, wording, provider = cloud_provider/* CLOUD */.OZ) {
+    const { product, client, clientFix } = provider.wording;
     const { status, json, contentType, grant, wwwAuthenticate } = refusal;
     const code = typeof json?.error === 'string' ? json.error : undefined;
     const description = typeof json?.error_description === 'string' ? json.error_description : undefined;
     const said = code ? ` (${code}${description ? `: ${description}` : ''})` : '';
     const desc = (description ?? '').toLowerCase();
     if (!json) {
-        return new errors/* ActionError */.l(`The Bitbucket token endpoint answered HTTP ${status} with ${contentType}, not a JSON OAuth error. Check that ${wording.bitbucketUrl.name} is the Bitbucket site root (e.g. https://bitbucket.org).`);
+        return new errors/* ActionError */.l(`The ${product} token endpoint answered HTTP ${status} with ${contentType}, not a JSON OAuth error. Check that ${wording.bitbucketUrl.name} is ${provider.wording.siteRoot}.`);
     }
     if (code === 'invalid_client' ||
         code === 'unauthorized_client' ||
         (status === 401 && !code) ||
         (status === 401 && wwwAuthenticate)) {
-        return new errors/* ActionError */.l(`Bitbucket refused the OAuth consumer${said}. Check ${wording.clientCredentials}: they must be the consumer's Key and Secret (Workspace settings → OAuth consumers).`);
+        return new errors/* ActionError */.l(`${product} refused ${client}${said}. Check ${wording.clientCredentials}: ${clientFix}.`);
     }
     if (grant === 'client_credentials' && (desc.includes('public') || desc.includes('callback'))) {
         return new errors/* ActionError */.l(`Bitbucket refused the client_credentials grant${said}. It works only for a consumer marked "This is a private consumer" that has a callback URL: edit the consumer, or pass a \`refresh-token\` instead.`);
     }
     if (grant === 'refresh_token' && (code === 'invalid_grant' || code === 'invalid_request')) {
-        return new errors/* ActionError */.l(`Bitbucket refused the refresh token${said}: it was revoked, expired (unused for 3 months), or already rotated by an earlier run (a used refresh token keeps working only about 10 minutes). ${loginHint(wording)}`);
+        return new errors/* ActionError */.l(`${product} refused the refresh token${said}: ${provider.wording.refusedRefresh(loginHint(wording, provider))}`);
     }
     if (grant === 'authorization_code' && (code === 'invalid_grant' || code === 'invalid_request')) {
-        return new errors/* ActionError */.l(`Bitbucket refused the authorization code${said}. Codes are single-use and short-lived, and the redirect URI must match the consumer's callback URL; run the login again.`);
+        return new errors/* ActionError */.l(`${product} refused the authorization code${said}. Codes are single-use and short-lived, and the redirect URI must match the consumer's callback URL; run the login again.`);
     }
     if (code === 'invalid_scope') {
-        return new errors/* ActionError */.l(`Bitbucket refused the requested scopes${said}. ${tickPermissions('the permissions the workflow needs', grant === 'authorization_code' ? 'run the login again' : undefined)}`);
+        return new errors/* ActionError */.l(`${product} refused the requested scopes${said}. ${provider.wording.tickPermissions('the permissions the workflow needs', grant === 'authorization_code' ? 'run the login again' : undefined)}`);
     }
     if (status === 429 || status >= 500) {
-        return new errors/* ActionError */.l(`The Bitbucket token endpoint answered HTTP ${status}${said} after retries. Bitbucket may be degraded; ${wording.retryAdvice} later.`);
+        return new errors/* ActionError */.l(`The ${product} token endpoint answered HTTP ${status}${said} after retries. ${product} may be degraded; ${wording.retryAdvice} later.`);
     }
-    return new errors/* ActionError */.l(`The Bitbucket token endpoint answered HTTP ${status}${said}. Check the consumer's settings and the inputs.`);
+    return new errors/* ActionError */.l(`The ${product} token endpoint answered HTTP ${status}${said}. Check the settings of ${client} and the inputs.`);
 }
 
+// EXTERNAL MODULE: ./src/bitbucket/scopes.ts
+var scopes = __nccwpck_require__(6844);
 // EXTERNAL MODULE: ./src/github/secret-target.ts
 var secret_target = __nccwpck_require__(4017);
 // EXTERNAL MODULE: external "node:crypto"
@@ -29740,8 +29945,9 @@ function workflowStep(req) {
 
 
 
-function authorizeUrl(bitbucketUrl, params) {
-    const url = (0,net_url/* joinUrl */.we)(bitbucketUrl, 'site/oauth2/authorize');
+function authorizeUrl(bitbucketUrl, params, provider = cloud_provider/* CLOUD */.OZ) {
+    const url = provider.authorizeUrl(bitbucketUrl);
+    const scope = params.scope ?? provider.defaultLoginScope;
     url.search = new URLSearchParams({
         client_id: params.clientId,
         response_type: 'code',
@@ -29749,6 +29955,7 @@ function authorizeUrl(bitbucketUrl, params) {
         redirect_uri: params.redirectUri,
         code_challenge: params.pkce.challenge,
         code_challenge_method: params.pkce.method,
+        ...(scope ? { scope } : {}),
     }).toString();
     return url;
 }
@@ -29768,7 +29975,7 @@ function checkCallback(params, expectedState, port) {
             throw new errors/* ActionError */.l(`Access was denied in the browser (${said}), so no token was issued. Run bitbucket-oauth login again and click "Grant access".`);
         }
         if (code === 'invalid_scope') {
-            throw new errors/* ActionError */.l(`Bitbucket refused the authorization (${said}). ${tickPermissions('the permissions the workflow needs', 'run the login again')}`);
+            throw new errors/* ActionError */.l(`Bitbucket refused the authorization (${said}). ${(0,scopes/* tickPermissions */._)('the permissions the workflow needs', 'run the login again')}`);
         }
         if (code === 'server_error' || code === 'temporarily_unavailable') {
             throw new errors/* ActionError */.l(`Bitbucket could not authorize now (${said}). Run the login again in a few minutes.`);
@@ -29788,7 +29995,7 @@ async function login(req, deps) {
     const pkce = (deps.createPkce ?? createPkce)();
     const server = await deps.startCallbackServer(req.port);
     try {
-        const url = authorizeUrl(req.bitbucketUrl, { clientId: req.clientId, state, redirectUri: server.redirectUri, pkce });
+        const url = authorizeUrl(req.bitbucketUrl, { clientId: req.clientId, state, redirectUri: server.redirectUri, pkce, scope: req.scope }, req.provider);
         const where = server.addresses.map((a) => (a.includes(':') ? `[${a}]` : a)).join(' and ');
         deps.info(`Listening for Bitbucket's redirect on ${server.redirectUri} (${where}).`);
         deps.info('Open this URL in a browser and grant access:');
@@ -29824,12 +30031,14 @@ async function finish(req, deps, callback, state, pkce, redirectUri) {
     }
     deps.masker.add(code);
     try {
+        // At once: Data Center's codes live 10 seconds.
         deps.info('Got the authorization code; exchanging it for tokens...');
         const token = await requestToken({ http: deps.http, masker: deps.masker, debug: deps.debug, wording: CLI_WORDING }, {
-            tokenUrl: (0,net_url/* joinUrl */.we)(req.bitbucketUrl, 'site/oauth2/access_token'),
+            tokenUrl: req.provider.tokenUrl(req.bitbucketUrl),
             clientId: req.clientId,
             clientSecret: req.clientSecret,
             grant: { type: 'authorization_code', code, redirectUri, codeVerifier: pkce.verifier },
+            provider: req.provider,
         });
         const refreshToken = token.refreshToken;
         if (!refreshToken) {
@@ -29851,7 +30060,7 @@ function report(req, deps, token) {
     deps.info(token.scopes.length ? `Granted scopes: ${token.scopes.join(' ')}` : 'Bitbucket named no granted scopes.');
     if (token.expiresAt)
         deps.info(`The access token issued with it (not shown) expires at ${(0,format/* isoSeconds */.n)(token.expiresAt)}; the action mints fresh ones from the refresh token.`);
-    deps.info('The refresh token rotates on each use and expires after 3 months unused; set `refresh-token-secret` in the workflow so the action saves each new one.');
+    deps.info(req.provider.wording.rotationNote);
     if (req.secret) {
         reportStored(req, deps, req.secret);
         return;
@@ -30119,7 +30328,7 @@ class Prompter {
 
 async function resolveSecretTarget(request, deps) {
     const { env } = deps;
-    const githubApiUrl = parseBaseUrl(env.GITHUB_API_URL || 'https://api.github.com', CLI_WORDING.githubApiUrl);
+    const githubApiUrl = (0,validate/* parseBaseUrl */.Q2)(env.GITHUB_API_URL || 'https://api.github.com', CLI_WORDING.githubApiUrl);
     const fromEnv = env.GH_TOKEN || env.GITHUB_TOKEN || '';
     const githubToken = fromEnv || (await tokenOfGh(request.name, githubHost(githubApiUrl), deps));
     let repository = request.repository;
@@ -30189,6 +30398,7 @@ function redactRemote(remote) {
 
 
 
+
 async function loginCommand(argv, io) {
     const masker = new Masker(() => { });
     const fail = (err) => {
@@ -30241,6 +30451,8 @@ async function run(options, io, { http, masker, mask }) {
     await login({
         clientId: options.clientId,
         clientSecret: options.clientSecret,
+        provider: (io.providers ?? providers/* PROVIDERS */.x)[options.bitbucketType],
+        scope: options.scope,
         bitbucketUrl: options.bitbucketUrl,
         port: options.port,
         open: options.open,
@@ -30508,16 +30720,83 @@ function parseJsonObject(text) {
 
 /***/ }),
 
+/***/ 4967:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   EX: () => (/* binding */ validateOrganization),
+/* harmony export */   FL: () => (/* binding */ validateRepository),
+/* harmony export */   K6: () => (/* binding */ validateSecretName),
+/* harmony export */   Q2: () => (/* binding */ parseBaseUrl)
+/* harmony export */ });
+/* unused harmony exports REPOSITORY, isVariableName */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8382);
+/* harmony import */ var _net_url_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(486);
+/* harmony import */ var _wording_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8273);
+/**
+ * Checks of values that the action's inputs and the command's options share.
+ * Each takes the field the value came from, so that its message names it as
+ * the user set it (see wording.ts).
+ */
+
+
+
+/** A secret or environment variable name: letters, digits and `_`, not starting with a digit. */
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** A GitHub `owner/repo`. */
+const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+/** A GitHub user or organization name. */
+const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/;
+function isVariableName(name) {
+    return NAME.test(name);
+}
+/** Parses a site or API root; the path is kept, without a trailing slash. */
+function parseBaseUrl(value, field) {
+    const subject = (0,_wording_js__WEBPACK_IMPORTED_MODULE_2__/* .capitalize */ .ZH)((0,_wording_js__WEBPACK_IMPORTED_MODULE_2__/* .fieldPhrase */ .w8)(field));
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .l(`${subject} is not a URL: "${value}".`);
+    }
+    if (url.username || url.password)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .l(`${subject} must not carry credentials in the URL.`);
+    if (url.search || url.hash)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .l(`${subject} must be a plain root URL, without "?" or "#".`);
+    (0,_net_url_js__WEBPACK_IMPORTED_MODULE_1__/* .assertSecureUrl */ .be)(url, (0,_wording_js__WEBPACK_IMPORTED_MODULE_2__/* .fieldPhrase */ .w8)(field));
+    url.pathname = url.pathname.replace(/\/+$/, '');
+    return url;
+}
+function validateSecretName(name, field) {
+    if (!NAME.test(name) || /^GITHUB_/i.test(name)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .l(`${(0,_wording_js__WEBPACK_IMPORTED_MODULE_2__/* .capitalize */ .ZH)((0,_wording_js__WEBPACK_IMPORTED_MODULE_2__/* .fieldPhrase */ .w8)(field))} "${name}" is not a valid GitHub secret name: letters, digits and _ only, not starting with a digit or GITHUB_.`);
+    }
+}
+function validateOrganization(name, field) {
+    if (!OWNER.test(name))
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .l(`${(0,_wording_js__WEBPACK_IMPORTED_MODULE_2__/* .capitalize */ .ZH)((0,_wording_js__WEBPACK_IMPORTED_MODULE_2__/* .fieldPhrase */ .w8)(field))} "${name}" is not an organization name.`);
+}
+/** `form` is how the field's help writes the value: "owner/repo", "OWNER/REPO". */
+function validateRepository(repository, field, form) {
+    if (!REPOSITORY.test(repository)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .l(`${(0,_wording_js__WEBPACK_IMPORTED_MODULE_2__/* .capitalize */ .ZH)((0,_wording_js__WEBPACK_IMPORTED_MODULE_2__/* .fieldPhrase */ .w8)(field))} "${repository}" is not of the form ${form}.`);
+    }
+}
+
+
+/***/ }),
+
 /***/ 8273:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   ZH: () => (/* binding */ capitalize),
 /* harmony export */   bv: () => (/* binding */ variable),
+/* harmony export */   hF: () => (/* binding */ input),
 /* harmony export */   uK: () => (/* binding */ option),
 /* harmony export */   w8: () => (/* binding */ fieldPhrase)
 /* harmony export */ });
-/* unused harmony export input */
 /**
  * How messages name what the user sets. The modules that both the action and
  * `bitbucket-oauth login` use (oauth.ts, github/secrets.ts, validate.ts) talk
@@ -30768,6 +31047,9 @@ let r;const t={};if(void 0===globalThis.crypto||"function"!=typeof globalThis.cr
 /******/ 	return module.exports;
 /******/ }
 /******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
+/******/ 
 /************************************************************************/
 /******/ /* webpack/runtime/asset-relocator-loader */
 /******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
@@ -30865,6 +31147,28 @@ let r;const t={};if(void 0===globalThis.crypto||"function"!=typeof globalThis.cr
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
@@ -30879,6 +31183,69 @@ let r;const t={};if(void 0===globalThis.crypto||"function"!=typeof globalThis.cr
 /******/ 		}
 /******/ 		Object.defineProperty(exports, '__esModule', { value: true });
 /******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
 /******/ })();
 /******/ 
 /************************************************************************/

@@ -10,13 +10,9 @@ __webpack_require__.r(__webpack_exports__);
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  GIT_USERNAME: () => (/* binding */ GIT_USERNAME),
-  basicCredential: () => (/* binding */ basicCredential),
   configureGitCredentials: () => (/* binding */ configureGitCredentials),
   credentialConfig: () => (/* binding */ credentialConfig),
-  gitOrigin: () => (/* binding */ gitOrigin),
   globalConfigCandidates: () => (/* binding */ globalConfigCandidates),
-  rewritesSshUrls: () => (/* binding */ rewritesSshUrls),
   setupGitCredentials: () => (/* binding */ setupGitCredentials)
 });
 
@@ -132,11 +128,12 @@ function parseGitState(raw) {
 var fs_safe = __webpack_require__(2774);
 ;// CONCATENATED MODULE: ./src/git/credentials.ts
 /**
- * `git-credentials: true`: later steps' git authenticates to the scheme, host
- * and port of `bitbucket-url` (and nothing else) as `x-token-auth` with the
- * access token.
+ * `git-credentials: true`: later steps' git authenticates with the access
+ * token to the provider's URL (Cloud: the scheme, host and port of
+ * `bitbucket-url`, as `x-token-auth`; Data Center: `{bitbucket-url}/scm/`,
+ * with a Bearer header) and nothing else.
  *
- * The credential is an `http.<origin>/.extraheader` Basic header in a file of
+ * The credential is an `http.<url>.extraheader` header in a file of
  * its own under RUNNER_TEMP (0600, a fresh name per use), which the global git
  * configuration pulls in with one `include.path` line. Git is only ever given
  * that file's path; the secret goes from Node straight into the file. The
@@ -150,35 +147,21 @@ var fs_safe = __webpack_require__(2774);
 
 
 
-const GIT_USERNAME = 'x-token-auth';
 async function setupGitCredentials(ctx) {
     await configureGitCredentials(ctx, { git: gitRunner(ctx.env), env: ctx.env, newId: external_node_crypto_.randomUUID });
 }
-/** `scheme://host[:port]/` of the site: what git's `http.<url>.*` matching keys on. */
-function gitOrigin(bitbucketUrl) {
-    return `${bitbucketUrl.protocol}//${bitbucketUrl.host}/`;
-}
-/** The base64 of `x-token-auth:TOKEN` sent in the Basic header (a derived form of the token: mask it). */
-function basicCredential(accessToken) {
-    return Buffer.from(`${GIT_USERNAME}:${accessToken}`, 'utf8').toString('base64');
-}
-/** SSH-style URLs are rewritten to HTTPS for bitbucket.org only. */
-function rewritesSshUrls(bitbucketUrl) {
-    return bitbucketUrl.protocol === 'https:' && bitbucketUrl.host === 'bitbucket.org';
-}
-/** The content of the credential file. */
-function credentialConfig(bitbucketUrl, accessToken) {
-    const origin = gitOrigin(bitbucketUrl);
+/** The content of the credential file: the provider's header for its URL, and its rewrites. */
+function credentialConfig(credential) {
     const lines = [
         '# Written by bitbucket-oauth-action (git-credentials: true); its post step deletes this file.',
-        `[http "${origin}"]`,
+        `[http "${credential.url}"]`,
         // The empty value resets the headers collected so far for this site, so that an
         // earlier use of the action in the same job does not add a second Authorization header.
         '\textraheader =',
-        `\textraheader = AUTHORIZATION: basic ${basicCredential(accessToken)}`,
+        `\textraheader = ${credential.header}`,
     ];
-    if (rewritesSshUrls(bitbucketUrl)) {
-        lines.push('[url "https://bitbucket.org/"]', '\tinsteadOf = git@bitbucket.org:', '\tinsteadOf = ssh://git@bitbucket.org/');
+    if (credential.rewrites) {
+        lines.push(`[url "${credential.rewrites.base}"]`, ...credential.rewrites.insteadOf.map((u) => `\tinsteadOf = ${u}`));
     }
     return lines.join('\n') + '\n';
 }
@@ -222,7 +205,9 @@ async function addInclude(git, file) {
 async function configureGitCredentials(ctx, deps) {
     const { core, config, masker } = ctx;
     masker.add(ctx.accessToken);
-    masker.add(basicCredential(ctx.accessToken));
+    const credential = config.provider.gitCredential(config.bitbucketUrl, ctx.accessToken);
+    for (const secret of credential.secrets)
+        masker.add(secret);
     if ((0,fs_safe/* isInside */.FK)((0,fs_safe/* realPath */.Ye)(config.runnerTemp), (0,fs_safe/* realPath */.Ye)(config.workspace))) {
         throw new errors/* ActionError */.l(`RUNNER_TEMP (${config.runnerTemp}) lies inside the workspace (${config.workspace}), so the git credential would land in the workspace. Point RUNNER_TEMP outside GITHUB_WORKSPACE, or drop \`git-credentials\`.`);
     }
@@ -232,7 +217,7 @@ async function configureGitCredentials(ctx, deps) {
     // Saved before anything is written: if this step dies half-way, the post step still cleans up.
     core.saveState(GIT_STATE_KEY, serializeGitState(state));
     try {
-        (0,fs_safe/* writeSecretFile */.AK)(file, credentialConfig(config.bitbucketUrl, ctx.accessToken));
+        (0,fs_safe/* writeSecretFile */.AK)(file, credentialConfig(credential));
     }
     catch (err) {
         throw new errors/* ActionError */.l(`Could not create the git credential file in RUNNER_TEMP (${config.runnerTemp}): ${err.message}. Check that RUNNER_TEMP is a writable directory.`);
@@ -248,10 +233,9 @@ async function configureGitCredentials(ctx, deps) {
     }
     core.saveState(GIT_STATE_KEY, serializeGitState(state));
     core.debug(`git-credentials: include.path added to ${configFile ?? 'the global git configuration'}`);
-    const origin = gitOrigin(config.bitbucketUrl);
-    core.info(`Git in later steps authenticates to ${origin} as ${GIT_USERNAME} with the access token (removed by the post step).`);
-    if (rewritesSshUrls(config.bitbucketUrl)) {
-        core.info('Git rewrites git@bitbucket.org: and ssh://git@bitbucket.org/ URLs to https://bitbucket.org/ for later steps.');
+    core.info(`Git in later steps authenticates to ${credential.url} ${credential.describe} (removed by the post step).`);
+    if (credential.rewrites) {
+        core.info(`Git rewrites ${credential.rewrites.insteadOf.join(' and ')} URLs to ${credential.rewrites.base} for later steps.`);
     }
 }
 

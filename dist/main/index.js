@@ -28401,11 +28401,16 @@ function archiveLabel(a) {
 const ARCHIVE_FORM = 'WORKSPACE/REPO@REF [-> DEST] [sha256:HEX64]';
 // Bitbucket workspace IDs and repository slugs: letters, digits, `-`, `_`, `.`.
 const SLUG = '[A-Za-z0-9][A-Za-z0-9._-]*';
-const LINE = new RegExp(`^(${SLUG})/(${SLUG})@(\\S+?)(?:\\s+->\\s+(\\S+))?(?:\\s+sha256:([0-9a-fA-F]{64}))?$`);
+const LINE = new RegExp(`^(~?${SLUG})/(${SLUG})@(\\S+?)(?:\\s+->\\s+(\\S+))?(?:\\s+sha256:([0-9a-fA-F]{64}))?$`);
 // A git ref name: no spaces, no `..`, no control characters, none of ~^:?*[\ and no leading `-`.
 // eslint-disable-next-line no-control-regex -- refusing control characters is the point
 const REF = /^(?!-)(?!.*\.\.)(?!.*\/\/)(?!.*@\{)[^\s~^:?*[\\\x00-\x1f\x7f]+(?<![./])$/;
-function parseArchives(text, workspaceDir) {
+/**
+ * `owner` names the line's first part as the provider does: `WORKSPACE` (Cloud) or
+ * `PROJECT` (Data Center, where `~USERSLUG` names a personal repository's owner).
+ */
+function parseArchives(text, workspaceDir, owner = 'WORKSPACE') {
+    const form = ARCHIVE_FORM.replace('WORKSPACE', owner);
     const specs = [];
     const root = node_path__WEBPACK_IMPORTED_MODULE_1___default().resolve(workspaceDir);
     const lines = text.split(/\r?\n/);
@@ -28415,15 +28420,15 @@ function parseArchives(text, workspaceDir) {
             continue;
         const lineNo = i + 1;
         const m = LINE.exec(raw);
-        if (!m) {
-            throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l(`archives line ${lineNo} ("${raw}") is not of the form ${ARCHIVE_FORM}, e.g. "myteam/shared-lib@v1.2.0 -> vendor/shared-lib".`);
+        if (!m || (m[1].startsWith('~') && owner !== 'PROJECT')) {
+            throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l(`archives line ${lineNo} ("${raw}") is not of the form ${form}, e.g. "${owner === 'PROJECT' ? 'PLAT' : 'myteam'}/shared-lib@v1.2.0 -> vendor/shared-lib".`);
         }
         const [, workspace, repo, ref, destRaw, sha] = m;
         if (!REF.test(ref)) {
-            throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l(`archives line ${lineNo}: "${ref}" is not a valid tag, branch or commit name (expected ${ARCHIVE_FORM}).`);
+            throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l(`archives line ${lineNo}: "${ref}" is not a valid tag, branch or commit name (expected ${form}).`);
         }
         if (ref.includes('->')) {
-            throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l(`archives line ${lineNo} ("${raw}"): put spaces around "->" (expected ${ARCHIVE_FORM}).`);
+            throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l(`archives line ${lineNo} ("${raw}"): put spaces around "->" (expected ${form}).`);
         }
         const dest = node_path__WEBPACK_IMPORTED_MODULE_1___default().resolve(root, destRaw ?? repo);
         const problem = destProblem(dest, root);
@@ -28478,6 +28483,201 @@ function destProblem(dest, workspace) {
         return "is inside the checkout's .git folder";
     return undefined;
 }
+
+
+/***/ }),
+
+/***/ 9022:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   OZ: () => (/* binding */ CLOUD),
+/* harmony export */   ru: () => (/* binding */ CLOUD_API_URL)
+/* harmony export */ });
+/* unused harmony exports GIT_USERNAME, basicAuthorization, basicCredential, rewritesSshUrls */
+/* harmony import */ var _net_url_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(486);
+/* harmony import */ var _shared_validate_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4967);
+/* harmony import */ var _shared_wording_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8273);
+/* harmony import */ var _scopes_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6844);
+/**
+ * Bitbucket Cloud (bitbucket.org): Basic client authentication at
+ * `{bitbucket-url}/site/oauth2/access_token`, the 2.0 REST API, archives at
+ * `{bitbucket-url}/{ws}/{repo}/get/{commit}.tar.gz` below one top-level
+ * folder, git as `x-token-auth` with SSH-style URLs rewritten to HTTPS.
+ */
+
+
+
+
+const CLOUD_API_URL = 'https://api.bitbucket.org/2.0';
+const GIT_USERNAME = 'x-token-auth';
+/** HTTP Basic client authentication, RFC 6749 §2.3.1 (id and secret form-urlencoded first). */
+function basicAuthorization(clientId, clientSecret, masker) {
+    const encode = (s) => new URLSearchParams({ s }).toString().slice(2);
+    const credentials = Buffer.from(`${encode(clientId)}:${encode(clientSecret)}`).toString('base64');
+    masker.add(credentials);
+    return `Basic ${credentials}`;
+}
+/** The base64 of `x-token-auth:TOKEN` sent in the git Basic header (a derived form of the token: mask it). */
+function basicCredential(accessToken) {
+    return Buffer.from(`${GIT_USERNAME}:${accessToken}`, 'utf8').toString('base64');
+}
+/** SSH-style URLs are rewritten to HTTPS for bitbucket.org only. */
+function rewritesSshUrls(bitbucketUrl) {
+    return bitbucketUrl.protocol === 'https:' && bitbucketUrl.host === 'bitbucket.org';
+}
+function gitCredential(bitbucketUrl, accessToken) {
+    const credential = basicCredential(accessToken);
+    return {
+        url: `${bitbucketUrl.protocol}//${bitbucketUrl.host}/`,
+        header: `AUTHORIZATION: basic ${credential}`,
+        secrets: [credential],
+        rewrites: rewritesSshUrls(bitbucketUrl)
+            ? { base: 'https://bitbucket.org/', insteadOf: ['git@bitbucket.org:', 'ssh://git@bitbucket.org/'] }
+            : undefined,
+        describe: `as ${GIT_USERNAME} with the access token`,
+    };
+}
+const CLOUD = {
+    type: 'cloud',
+    wording: {
+        product: 'Bitbucket',
+        siteRoot: 'the Bitbucket site root (e.g. https://bitbucket.org)',
+        clientFields: {
+            id: "the OAuth consumer's Key (Workspace settings → OAuth consumers).",
+            secret: "the OAuth consumer's Secret.",
+        },
+        client: 'the OAuth consumer',
+        clientFix: "they must be the consumer's Key and Secret (Workspace settings → OAuth consumers)",
+        login: { command: 'bitbucket-oauth login', readme: 'Getting the first refresh token' },
+        rotationNote: 'The refresh token rotates on each use and expires after 3 months unused; set `refresh-token-secret` in the workflow so the action saves each new one.',
+        refusedRefresh: (login) => `it was revoked, expired (unused for 3 months), or already rotated by an earlier run (a used refresh token keeps working only about 10 minutes). ${login}`,
+        spentRefresh: (retryAdvice) => `If Bitbucket processed the refresh, the stored refresh token was spent: it keeps working for about 10 minutes, so ${retryAdvice} now.`,
+        notSaved: 'The stored refresh token stops working within minutes; the new one is in this step\'s `refresh-token` output. Fix the cause and re-run this job within about 10 minutes: the stored token still works until then, and the re-run saves a fresh one. After that, store a new one from `bitbucket-oauth login` (README: "Refresh tokens rotate").',
+        rotatedUnsaved: 'Bitbucket rotated the refresh token: the one stored in your secret stops working about 10 minutes after this run. Set `refresh-token-secret` and `github-token` so that the action saves the new one (README: "Refresh tokens rotate"), or the next run fails.',
+        tickPermissions: _scopes_js__WEBPACK_IMPORTED_MODULE_2__/* .tickPermissions */ ._,
+        readPermission: 'The OAuth consumer needs the Repositories: Read permission (scope `repository`), and its user (or workspace) must be able to read the repository.',
+        archiveOwner: 'WORKSPACE',
+    },
+    apiUrl: (_bitbucketUrl, given) => (0,_shared_validate_js__WEBPACK_IMPORTED_MODULE_1__/* .parseBaseUrl */ .Q2)(given || CLOUD_API_URL, (0,_shared_wording_js__WEBPACK_IMPORTED_MODULE_3__/* .input */ .hF)('api-url')),
+    tokenUrl: (bitbucketUrl) => (0,_net_url_js__WEBPACK_IMPORTED_MODULE_0__/* .joinUrl */ .we)(bitbucketUrl, 'site/oauth2/access_token'),
+    authorizeUrl: (bitbucketUrl) => (0,_net_url_js__WEBPACK_IMPORTED_MODULE_0__/* .joinUrl */ .we)(bitbucketUrl, 'site/oauth2/authorize'),
+    clientAuthentication: (clientId, clientSecret, masker) => ({
+        authorization: basicAuthorization(clientId, clientSecret, masker),
+        form: {},
+    }),
+    refreshSendsRedirectUri: false,
+    clientCredentials: true,
+    defaultLoginScope: undefined,
+    missingScopes: _scopes_js__WEBPACK_IMPORTED_MODULE_2__/* .missingScopes */ .i,
+    resolveRef: async (deps, owner, repo, ref) => (await __nccwpck_require__.e(/* import() */ 457).then(__nccwpck_require__.bind(__nccwpck_require__, 3457))).resolveRef(deps, owner, repo, ref),
+    archiveUrl: ({ bitbucketUrl }, owner, repo, commit) => (0,_net_url_js__WEBPACK_IMPORTED_MODULE_0__/* .joinUrl */ .we)(bitbucketUrl, `${encodeURIComponent(owner)}/${encodeURIComponent(repo)}/get/${commit}.tar.gz`),
+    archiveHasTopFolder: true,
+    gitCredential,
+    downloads: true,
+};
+
+
+/***/ }),
+
+/***/ 8750:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   I3: () => (/* binding */ DATACENTER),
+/* harmony export */   _M: () => (/* binding */ tickPermissions)
+/* harmony export */ });
+/* unused harmony exports SCOPE_ORDER, missingScopes */
+/* harmony import */ var _net_url_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(486);
+/* harmony import */ var _shared_validate_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4967);
+/* harmony import */ var _shared_wording_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8273);
+/* harmony import */ var _cloud_provider_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9022);
+/**
+ * Bitbucket Data Center (self-hosted, OAuth 2.0 provider since 7.20): the
+ * base URL carries the context path; client credentials travel in the form
+ * body; the refresh grant sends `redirect_uri` again; no client_credentials;
+ * refresh tokens rotate with no grace window; the REST API below
+ * `rest/api/latest`; archives without a top-level folder; git with a Bearer
+ * header below `{bitbucket-url}/scm/`.
+ */
+
+
+
+
+/** Data Center's scopes from strongest to weakest: each one covers those after it. */
+const SCOPE_ORDER = ['SYSTEM_ADMIN', 'PROJECT_ADMIN', 'REPO_ADMIN', 'REPO_WRITE', 'REPO_READ', 'PUBLIC_REPOS'];
+/** `required-scopes` on Data Center: a granted scope covers every scope below it in SCOPE_ORDER. */
+function missingScopes(required, granted) {
+    const have = new Set(granted.map((s) => s.toUpperCase()));
+    return required.filter((scope) => {
+        const s = scope.toUpperCase();
+        if (have.has(s))
+            return false;
+        const rank = SCOPE_ORDER.indexOf(s);
+        return rank < 0 || !SCOPE_ORDER.slice(0, rank).some((above) => have.has(above));
+    });
+}
+const NEW_REFRESH_TOKEN = 'get a new refresh token with `bitbucket-oauth login --bitbucket-type datacenter`';
+function tickPermissions(what, then = NEW_REFRESH_TOKEN) {
+    return `Allow ${what} on the incoming application link (Administration › Application links; scopes \`REPO_READ\`/\`REPO_WRITE\`) and check that its user has access, then ${then}.`;
+}
+const ONE_REFRESH = 'On Data Center, run one refresh per workflow run (a `sealed-token` for the other jobs) and give the workflow `concurrency` with `queue: max` (README: "Bitbucket Data Center").';
+/** An empty `api-url`, or the Cloud default, means the server's own REST API. */
+function apiUrl(bitbucketUrl, given) {
+    const cloud = given.replace(/\/+$/, '') === _cloud_provider_js__WEBPACK_IMPORTED_MODULE_2__/* .CLOUD_API_URL */ .ru;
+    return given && !cloud ? (0,_shared_validate_js__WEBPACK_IMPORTED_MODULE_1__/* .parseBaseUrl */ .Q2)(given, (0,_shared_wording_js__WEBPACK_IMPORTED_MODULE_3__/* .input */ .hF)('api-url')) : (0,_net_url_js__WEBPACK_IMPORTED_MODULE_0__/* .joinUrl */ .we)(bitbucketUrl, 'rest/api/latest');
+}
+function gitCredential(bitbucketUrl, accessToken) {
+    return {
+        url: (0,_net_url_js__WEBPACK_IMPORTED_MODULE_0__/* .joinUrl */ .we)(bitbucketUrl, 'scm/').href,
+        header: `Authorization: Bearer ${accessToken}`,
+        secrets: [],
+        rewrites: undefined,
+        describe: 'with a Bearer header (the access token)',
+    };
+}
+const DATACENTER = {
+    type: 'datacenter',
+    wording: {
+        product: 'Bitbucket Data Center',
+        siteRoot: "the server's base URL with its context path (e.g. https://git.example.com/bitbucket)",
+        clientFields: {
+            id: 'the client ID of the incoming application link (Administration › Application links).',
+            secret: 'the client secret of the incoming application link.',
+        },
+        client: 'the client of the incoming application link',
+        clientFix: 'they must be the client ID and client secret of the incoming application link (Administration › Application links)',
+        login: { command: 'bitbucket-oauth login --bitbucket-type datacenter', readme: 'Bitbucket Data Center' },
+        rotationNote: `The refresh token rotates on each use with no grace window (the used one dies at once); set \`refresh-token-secret\` and \`redirect-uri\` (if not http://localhost:8976/) in the workflow so the action saves each new one. ${ONE_REFRESH}`,
+        refusedRefresh: (login) => `Data Center says so both when the refresh token was already used (refresh tokens rotate with no grace window: a replayed or concurrent refresh ends the token for good) and when \`redirect-uri\` is not the redirect URL the token was authorized with (by default http://localhost:8976/). Check \`redirect-uri\`; if it is right, the token is spent. ${login} ${ONE_REFRESH}`,
+        spentRefresh: (retryAdvice) => `If Bitbucket Data Center processed the refresh, the stored refresh token is already dead (no grace window) and a re-run cannot use it: get a new one with \`bitbucket-oauth login --bitbucket-type datacenter\`. If it did not, ${retryAdvice} now. ${ONE_REFRESH}`,
+        notSaved: `On Data Center the stored refresh token died with this refresh (no grace window), so a re-run with it fails: fix the cause, then store a new one from \`bitbucket-oauth login --bitbucket-type datacenter\`. ${ONE_REFRESH}`,
+        rotatedUnsaved: `Bitbucket Data Center rotated the refresh token: the one stored in your secret is already dead (no grace window), so the next run fails. Set \`refresh-token-secret\` and \`github-token\` so that the action saves the new one. ${ONE_REFRESH}`,
+        tickPermissions,
+        readPermission: 'The token needs the scope `REPO_READ` (allowed on the incoming application link and asked for by the login), and its user must be able to read the repository.',
+        archiveOwner: 'PROJECT',
+    },
+    apiUrl,
+    tokenUrl: (bitbucketUrl) => (0,_net_url_js__WEBPACK_IMPORTED_MODULE_0__/* .joinUrl */ .we)(bitbucketUrl, 'rest/oauth2/latest/token'),
+    authorizeUrl: (bitbucketUrl) => (0,_net_url_js__WEBPACK_IMPORTED_MODULE_0__/* .joinUrl */ .we)(bitbucketUrl, 'rest/oauth2/latest/authorize'),
+    clientAuthentication: (clientId, clientSecret) => ({
+        authorization: undefined,
+        form: { client_id: clientId, client_secret: clientSecret },
+    }),
+    refreshSendsRedirectUri: true,
+    clientCredentials: false,
+    defaultLoginScope: 'REPO_READ',
+    missingScopes,
+    resolveRef: async (deps, owner, repo, ref) => (await __nccwpck_require__.e(/* import() */ 385).then(__nccwpck_require__.bind(__nccwpck_require__, 4385))).resolveRef(deps, owner, repo, ref),
+    archiveUrl: ({ apiUrl }, owner, repo, commit) => {
+        const url = (0,_net_url_js__WEBPACK_IMPORTED_MODULE_0__/* .joinUrl */ .we)(apiUrl, `projects/${encodeURIComponent(owner)}/repos/${encodeURIComponent(repo)}/archive`);
+        url.search = new URLSearchParams({ at: commit, format: 'tar.gz' }).toString();
+        return url;
+    },
+    archiveHasTopFolder: false,
+    gitCredential,
+    downloads: false,
+};
 
 
 /***/ }),
@@ -28718,7 +28918,7 @@ function describeSecretTarget(target) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1281);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3263);
 /** The main step's bundle entry (dist/main): runs the step. */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -28728,7 +28928,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1281:
+/***/ 3263:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28800,62 +29000,30 @@ var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-// EXTERNAL MODULE: ./src/net/url.ts
-var net_url = __nccwpck_require__(486);
+// EXTERNAL MODULE: ./src/bitbucket/cloud/provider.ts
+var cloud_provider = __nccwpck_require__(9022);
+// EXTERNAL MODULE: ./src/bitbucket/datacenter/provider.ts
+var provider = __nccwpck_require__(8750);
+;// CONCATENATED MODULE: ./src/bitbucket/providers.ts
+/** The providers by `bitbucket-type`, and the parsing of that field. */
+
+
+
+const PROVIDERS = { cloud: cloud_provider/* CLOUD */.OZ, datacenter: provider/* DATACENTER */.I3 };
+/** `cloud` (also when empty) or `datacenter`, case-insensitive; anything else is an error naming `field`. */
+function parseBitbucketType(value, field) {
+    const v = value.trim().toLowerCase();
+    if (v === '' || v === 'cloud')
+        return 'cloud';
+    if (v === 'datacenter')
+        return 'datacenter';
+    throw new errors/* ActionError */.l(`${field.kind ? `${field.kind.charAt(0).toUpperCase()}${field.kind.slice(1)} ` : ''}${field.name} must be \`cloud\` (bitbucket.org) or \`datacenter\` (a self-hosted Bitbucket Data Center), got "${value}".`);
+}
+
 // EXTERNAL MODULE: ./src/archives/spec.ts
 var spec = __nccwpck_require__(1812);
-;// CONCATENATED MODULE: ./src/shared/validate.ts
-/**
- * Checks of values that the action's inputs and the command's options share.
- * Each takes the field the value came from, so that its message names it as
- * the user set it (see wording.ts).
- */
-
-
-
-/** A secret or environment variable name: letters, digits and `_`, not starting with a digit. */
-const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** A GitHub `owner/repo`. */
-const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
-/** A GitHub user or organization name. */
-const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/;
-function isVariableName(name) {
-    return NAME.test(name);
-}
-/** Parses a site or API root; the path is kept, without a trailing slash. */
-function parseBaseUrl(value, field) {
-    const subject = (0,wording/* capitalize */.ZH)((0,wording/* fieldPhrase */.w8)(field));
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        throw new errors/* ActionError */.l(`${subject} is not a URL: "${value}".`);
-    }
-    if (url.username || url.password)
-        throw new errors/* ActionError */.l(`${subject} must not carry credentials in the URL.`);
-    if (url.search || url.hash)
-        throw new errors/* ActionError */.l(`${subject} must be a plain root URL, without "?" or "#".`);
-    (0,net_url/* assertSecureUrl */.be)(url, (0,wording/* fieldPhrase */.w8)(field));
-    url.pathname = url.pathname.replace(/\/+$/, '');
-    return url;
-}
-function validateSecretName(name, field) {
-    if (!NAME.test(name) || /^GITHUB_/i.test(name)) {
-        throw new errors/* ActionError */.l(`${(0,wording/* capitalize */.ZH)((0,wording/* fieldPhrase */.w8)(field))} "${name}" is not a valid GitHub secret name: letters, digits and _ only, not starting with a digit or GITHUB_.`);
-    }
-}
-function validateOrganization(name, field) {
-    if (!OWNER.test(name))
-        throw new errors/* ActionError */.l(`${(0,wording/* capitalize */.ZH)((0,wording/* fieldPhrase */.w8)(field))} "${name}" is not an organization name.`);
-}
-/** `form` is how the field's help writes the value: "owner/repo", "OWNER/REPO". */
-function validateRepository(repository, field, form) {
-    if (!REPOSITORY.test(repository)) {
-        throw new errors/* ActionError */.l(`${(0,wording/* capitalize */.ZH)((0,wording/* fieldPhrase */.w8)(field))} "${repository}" is not of the form ${form}.`);
-    }
-}
-
+// EXTERNAL MODULE: ./src/shared/validate.ts
+var validate = __nccwpck_require__(4967);
 // EXTERNAL MODULE: ./src/downloads/spec.ts
 var downloads_spec = __nccwpck_require__(5726);
 // EXTERNAL MODULE: ./src/package-managers/names.ts
@@ -28902,7 +29070,7 @@ function readSecretTarget(getInput, hasRefreshToken) {
     const name = getInput('refresh-token-secret');
     if (!name)
         return undefined;
-    validateSecretName(name, ACTION_WORDING.secretName);
+    (0,validate/* validateSecretName */.K6)(name, ACTION_WORDING.secretName);
     if (!hasRefreshToken) {
         throw new errors/* ActionError */.l('Input `refresh-token-secret` needs a `refresh-token`: without one the client_credentials grant is used, which issues no refresh token to save.');
     }
@@ -28913,41 +29081,69 @@ function readSecretTarget(getInput, hasRefreshToken) {
         throw new errors/* ActionError */.l('Inputs `secret-environment` and `secret-organization` exclude each other: a secret belongs to an environment or to an organization, not both.');
     }
     if (organization)
-        validateOrganization(organization, (0,wording/* input */.hF)('secret-organization'));
+        (0,validate/* validateOrganization */.EX)(organization, (0,wording/* input */.hF)('secret-organization'));
     let repository = getInput('secret-repository') || undefined;
     if (!organization) {
         if (!repository)
             throw new errors/* ActionError */.l('Input `secret-repository` is empty: name the `owner/repo` that holds the secret.');
-        validateRepository(repository, (0,wording/* input */.hF)('secret-repository'), 'owner/repo');
+        (0,validate/* validateRepository */.FL)(repository, (0,wording/* input */.hF)('secret-repository'), 'owner/repo');
     }
     else {
         repository = undefined;
     }
-    const githubApiUrl = parseBaseUrl(getInput('github-api-url') || 'https://api.github.com', ACTION_WORDING.githubApiUrl);
+    const githubApiUrl = (0,validate/* parseBaseUrl */.Q2)(getInput('github-api-url') || 'https://api.github.com', ACTION_WORDING.githubApiUrl);
     return { name, repository, environment, organization, githubToken, githubApiUrl };
 }
-function readConfig(getInput, env) {
-    const clientId = required(getInput, 'client-id', "the OAuth consumer's Key (Workspace settings → OAuth consumers).");
-    const clientSecret = required(getInput, 'client-secret', "the OAuth consumer's Secret.");
+/** The redirect URI a Data Center refresh token was authorized with (sent again with each refresh). */
+function readRedirectUri(getInput) {
+    const value = getInput('redirect-uri') || 'http://localhost:8976/';
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        url = undefined;
+    }
+    if (!url || !/^https?:$/.test(url.protocol)) {
+        throw new errors/* ActionError */.l(`Input \`redirect-uri\` "${value}" is not an http(s) URL: give the redirect URL of the incoming application link that the refresh token was authorized with (by default http://localhost:8976/).`);
+    }
+    return value;
+}
+/** What Data Center cannot do, refused before any request. */
+function checkProvider(getInput, provider, refreshToken) {
+    if (!refreshToken && !provider.clientCredentials) {
+        throw new errors/* ActionError */.l('Input `refresh-token` is empty, and Bitbucket Data Center has no client_credentials grant: get a refresh token with `bitbucket-oauth login --bitbucket-type datacenter --bitbucket-url URL` (README: "Bitbucket Data Center") and pass it from a secret.');
+    }
+    if (getInput('downloads') && !provider.downloads) {
+        throw new errors/* ActionError */.l('Input `downloads` cannot be used with `bitbucket-type: datacenter`: Bitbucket Data Center has no Downloads section. Publish the files elsewhere (e.g. as archives of a repository, with `archives`), or drop `downloads`.');
+    }
+}
+function readConfig(getInput, env, providers = PROVIDERS) {
+    const provider = providers[parseBitbucketType(getInput('bitbucket-type'), (0,wording/* input */.hF)('bitbucket-type'))];
+    const clientId = required(getInput, 'client-id', provider.wording.clientFields.id);
+    const clientSecret = required(getInput, 'client-secret', provider.wording.clientFields.secret);
     const refreshToken = getInput('refresh-token') || undefined;
-    const bitbucketUrl = parseBaseUrl(getInput('bitbucket-url') || 'https://bitbucket.org', ACTION_WORDING.bitbucketUrl);
-    const apiUrl = parseBaseUrl(getInput('api-url') || 'https://api.bitbucket.org/2.0', (0,wording/* input */.hF)('api-url'));
+    checkProvider(getInput, provider, refreshToken);
+    const bitbucketUrl = (0,validate/* parseBaseUrl */.Q2)(getInput('bitbucket-url') || 'https://bitbucket.org', ACTION_WORDING.bitbucketUrl);
+    const apiUrl = provider.apiUrl(bitbucketUrl, getInput('api-url'));
     const exportEnv = getInput('export-env') || undefined;
-    if (exportEnv && !isVariableName(exportEnv)) {
+    if (exportEnv && !(0,validate/* isVariableName */.KL)(exportEnv)) {
         throw new errors/* ActionError */.l(`Input \`export-env\` "${exportEnv}" is not a valid environment variable name (letters, digits, _); leave it empty to export nothing.`);
     }
     const workspace = external_node_path_default().resolve(env.GITHUB_WORKSPACE || process.cwd());
     const runnerTemp = external_node_path_default().resolve(env.RUNNER_TEMP || external_node_os_default().tmpdir());
-    const archives = (0,spec/* parseArchives */.bu)(getInput('archives'), workspace);
+    const archives = (0,spec/* parseArchives */.bu)(getInput('archives'), workspace, provider.wording.archiveOwner);
     const packageManagers = (0,names/* parsePackageManagers */.s)(getInput('package-managers'), env);
     return {
+        provider,
         clientId,
         clientSecret,
         refreshToken,
         sealedToken: getInput('sealed-token') || undefined,
         bitbucketUrl,
-        tokenUrl: (0,net_url/* joinUrl */.we)(bitbucketUrl, 'site/oauth2/access_token'),
+        tokenUrl: provider.tokenUrl(bitbucketUrl),
         apiUrl,
+        redirectUri: readRedirectUri(getInput),
         exportEnv,
         requiredScopes: parseScopes(getInput('required-scopes')),
         secret: readSecretTarget(getInput, refreshToken !== undefined),
@@ -28965,8 +29161,6 @@ function readConfig(getInput, env) {
 var net_errors = __nccwpck_require__(3688);
 // EXTERNAL MODULE: ./src/shared/format.ts
 var format = __nccwpck_require__(6338);
-// EXTERNAL MODULE: ./src/bitbucket/scopes.ts
-var scopes = __nccwpck_require__(6844);
 ;// CONCATENATED MODULE: ./src/bitbucket/oauth.ts
 /**
  * Bitbucket's OAuth 2.0 token endpoint: the three grants the action and the
@@ -28979,24 +29173,21 @@ var scopes = __nccwpck_require__(6844);
 
 
 /** For a refresh token that no longer works. */
-function loginHint(wording) {
-    return `Get a new refresh token with the \`bitbucket-oauth login\` command (README: "Getting the first refresh token"), store it in the secret, and set ${wording.secretName.name} so that the action saves every rotated token.`;
+function loginHint(wording, provider) {
+    const { command, readme } = provider.wording.login;
+    return `Get a new refresh token with the \`${command}\` command (README: "${readme}"), store it in the secret, and set ${wording.secretName.name} so that the action saves every rotated token.`;
 }
 /** For a refresh whose answer was lost: the token may have rotated all the same. */
-function spentHint(wording) {
-    return `If Bitbucket processed the refresh, the stored refresh token was spent: it keeps working for about 10 minutes, so ${wording.retryAdvice} now.`;
+function spentHint(wording, provider) {
+    return provider.wording.spentRefresh(wording.retryAdvice);
 }
-/** HTTP Basic client authentication, RFC 6749 §2.3.1 (id and secret form-urlencoded first). */
-function basicAuthorization(clientId, clientSecret, masker) {
-    const encode = (s) => new URLSearchParams({ s }).toString().slice(2);
-    const credentials = Buffer.from(`${encode(clientId)}:${encode(clientSecret)}`).toString('base64');
-    masker.add(credentials);
-    return `Basic ${credentials}`;
-}
-function grantBody(grant) {
+function grantBody(grant, form) {
     const body = new URLSearchParams({ grant_type: grant.type });
-    if (grant.type === 'refresh_token')
+    if (grant.type === 'refresh_token') {
         body.set('refresh_token', grant.refreshToken);
+        if (grant.redirectUri)
+            body.set('redirect_uri', grant.redirectUri);
+    }
     if (grant.type === 'authorization_code') {
         body.set('code', grant.code);
         if (grant.redirectUri)
@@ -29004,21 +29195,25 @@ function grantBody(grant) {
         if (grant.codeVerifier)
             body.set('code_verifier', grant.codeVerifier);
     }
+    for (const [name, value] of Object.entries(form))
+        body.set(name, value);
     return body;
 }
 async function requestToken(deps, req) {
-    const what = 'the Bitbucket token endpoint';
+    const provider = req.provider ?? cloud_provider/* CLOUD */.OZ;
+    const what = `the ${provider.wording.product} token endpoint`;
+    const client = provider.clientAuthentication(req.clientId, req.clientSecret, deps.masker);
     let result;
     try {
         result = await deps.http.text(req.tokenUrl, {
             method: 'POST',
             what,
-            authorization: basicAuthorization(req.clientId, req.clientSecret, deps.masker),
+            authorization: client.authorization,
             headers: {
                 'content-type': 'application/x-www-form-urlencoded',
                 accept: 'application/json',
             },
-            body: grantBody(req.grant).toString(),
+            body: grantBody(req.grant, client.form).toString(),
             // A refresh spends the refresh token: repeat it only when it cannot have been processed.
             idempotent: false,
         });
@@ -29028,7 +29223,7 @@ async function requestToken(deps, req) {
         if (err instanceof net_errors/* HttpError */.j$ &&
             req.grant.type === 'refresh_token' &&
             (err.status === undefined || err.phase === 'body')) {
-            throw new errors/* ActionError */.l(`${err.message} ${spentHint(deps.wording)}`, { cause: err });
+            throw new errors/* ActionError */.l(`${err.message} ${spentHint(deps.wording, provider)}`, { cause: err });
         }
         throw err;
     }
@@ -29045,16 +29240,16 @@ async function requestToken(deps, req) {
     }
     if (response.status >= 200 && response.status < 300) {
         if (!json) {
-            throw new errors/* ActionError */.l(`${what} (${response.url.host}) answered HTTP ${response.status} with ${contentType} that is not a JSON token (${text.length} bytes${text.length === 0 ? '' : ', possibly truncated'}). Check that ${wording.bitbucketUrl.name} is the Bitbucket site root (e.g. https://bitbucket.org) and that no proxy rewrites the answer.${req.grant.type === 'refresh_token' ? ` ${spentHint(wording)}` : ''}`, { detail: deps.masker.redact(text.slice(0, 200)) });
+            throw new errors/* ActionError */.l(`${what} (${response.url.host}) answered HTTP ${response.status} with ${contentType} that is not a JSON token (${text.length} bytes${text.length === 0 ? '' : ', possibly truncated'}). Check that ${wording.bitbucketUrl.name} is ${provider.wording.siteRoot} and that no proxy rewrites the answer.${req.grant.type === 'refresh_token' ? ` ${spentHint(wording, provider)}` : ''}`, { detail: deps.masker.redact(text.slice(0, 200)) });
         }
-        return parseToken(json, deps.now?.() ?? Date.now(), what, wording);
+        return parseToken(json, deps.now?.() ?? Date.now(), what, `${wording.bitbucketUrl.name} is ${provider.wording.siteRoot}`);
     }
     const wwwAuthenticate = response.headers['www-authenticate'];
-    throw tokenError({ status: response.status, json, contentType, grant: req.grant.type, wwwAuthenticate }, wording);
+    throw tokenError({ status: response.status, json, contentType, grant: req.grant.type, wwwAuthenticate }, wording, provider);
 }
-function parseToken(json, now, what, wording) {
+function parseToken(json, now, what, check) {
     if (typeof json.access_token !== 'string' || json.access_token.length === 0) {
-        throw new errors/* ActionError */.l(`${what} answered without an access_token (fields: ${Object.keys(json).join(', ') || 'none'}). Check that ${wording.bitbucketUrl.name} points at Bitbucket Cloud.`);
+        throw new errors/* ActionError */.l(`${what} answered without an access_token (fields: ${Object.keys(json).join(', ') || 'none'}). Check that ${check}.`);
     }
     const expiresRaw = json.expires_in;
     const expiresIn = typeof expiresRaw === 'number'
@@ -29073,37 +29268,38 @@ function parseToken(json, now, what, wording) {
     };
 }
 /** Maps a refusal from the token endpoint to what the user should do. */
-function tokenError(refusal, wording) {
+function tokenError(refusal, wording, provider = cloud_provider/* CLOUD */.OZ) {
+    const { product, client, clientFix } = provider.wording;
     const { status, json, contentType, grant, wwwAuthenticate } = refusal;
     const code = typeof json?.error === 'string' ? json.error : undefined;
     const description = typeof json?.error_description === 'string' ? json.error_description : undefined;
     const said = code ? ` (${code}${description ? `: ${description}` : ''})` : '';
     const desc = (description ?? '').toLowerCase();
     if (!json) {
-        return new errors/* ActionError */.l(`The Bitbucket token endpoint answered HTTP ${status} with ${contentType}, not a JSON OAuth error. Check that ${wording.bitbucketUrl.name} is the Bitbucket site root (e.g. https://bitbucket.org).`);
+        return new errors/* ActionError */.l(`The ${product} token endpoint answered HTTP ${status} with ${contentType}, not a JSON OAuth error. Check that ${wording.bitbucketUrl.name} is ${provider.wording.siteRoot}.`);
     }
     if (code === 'invalid_client' ||
         code === 'unauthorized_client' ||
         (status === 401 && !code) ||
         (status === 401 && wwwAuthenticate)) {
-        return new errors/* ActionError */.l(`Bitbucket refused the OAuth consumer${said}. Check ${wording.clientCredentials}: they must be the consumer's Key and Secret (Workspace settings → OAuth consumers).`);
+        return new errors/* ActionError */.l(`${product} refused ${client}${said}. Check ${wording.clientCredentials}: ${clientFix}.`);
     }
     if (grant === 'client_credentials' && (desc.includes('public') || desc.includes('callback'))) {
         return new errors/* ActionError */.l(`Bitbucket refused the client_credentials grant${said}. It works only for a consumer marked "This is a private consumer" that has a callback URL: edit the consumer, or pass a \`refresh-token\` instead.`);
     }
     if (grant === 'refresh_token' && (code === 'invalid_grant' || code === 'invalid_request')) {
-        return new errors/* ActionError */.l(`Bitbucket refused the refresh token${said}: it was revoked, expired (unused for 3 months), or already rotated by an earlier run (a used refresh token keeps working only about 10 minutes). ${loginHint(wording)}`);
+        return new errors/* ActionError */.l(`${product} refused the refresh token${said}: ${provider.wording.refusedRefresh(loginHint(wording, provider))}`);
     }
     if (grant === 'authorization_code' && (code === 'invalid_grant' || code === 'invalid_request')) {
-        return new errors/* ActionError */.l(`Bitbucket refused the authorization code${said}. Codes are single-use and short-lived, and the redirect URI must match the consumer's callback URL; run the login again.`);
+        return new errors/* ActionError */.l(`${product} refused the authorization code${said}. Codes are single-use and short-lived, and the redirect URI must match the consumer's callback URL; run the login again.`);
     }
     if (code === 'invalid_scope') {
-        return new errors/* ActionError */.l(`Bitbucket refused the requested scopes${said}. ${(0,scopes/* tickPermissions */._)('the permissions the workflow needs', grant === 'authorization_code' ? 'run the login again' : undefined)}`);
+        return new errors/* ActionError */.l(`${product} refused the requested scopes${said}. ${provider.wording.tickPermissions('the permissions the workflow needs', grant === 'authorization_code' ? 'run the login again' : undefined)}`);
     }
     if (status === 429 || status >= 500) {
-        return new errors/* ActionError */.l(`The Bitbucket token endpoint answered HTTP ${status}${said} after retries. Bitbucket may be degraded; ${wording.retryAdvice} later.`);
+        return new errors/* ActionError */.l(`The ${product} token endpoint answered HTTP ${status}${said} after retries. ${product} may be degraded; ${wording.retryAdvice} later.`);
     }
-    return new errors/* ActionError */.l(`The Bitbucket token endpoint answered HTTP ${status}${said}. Check the consumer's settings and the inputs.`);
+    return new errors/* ActionError */.l(`The ${product} token endpoint answered HTTP ${status}${said}. Check the settings of ${client} and the inputs.`);
 }
 
 // EXTERNAL MODULE: ./src/github/secret-target.ts
@@ -29182,7 +29378,7 @@ const RUN_ID = /^\d{1,20}$/;
 function runContext(env) {
     const repository = env.GITHUB_REPOSITORY ?? '';
     const runId = env.GITHUB_RUN_ID ?? '';
-    return REPOSITORY.test(repository) && RUN_ID.test(runId) ? { repository, runId } : undefined;
+    return validate/* REPOSITORY */.Bw.test(repository) && RUN_ID.test(runId) ? { repository, runId } : undefined;
 }
 function key(clientId, clientSecret) {
     return Buffer.from((0,external_node_crypto_.hkdfSync)('sha256', clientSecret, HKDF_SALT, `client-id:${clientId}`, 32));
@@ -29290,7 +29486,7 @@ function isPlain(p) {
     const o = p;
     const time = (v) => typeof v === 'number' && Number.isSafeInteger(v) && v > 0;
     return (typeof o.r === 'string' &&
-        REPOSITORY.test(o.r) &&
+        validate/* REPOSITORY */.Bw.test(o.r) &&
         typeof o.i === 'string' &&
         RUN_ID.test(o.i) &&
         typeof o.a === 'string' &&
@@ -29352,15 +29548,19 @@ function fallbackWarning(f, fallback, now) {
 
 
 
-
 async function runStep(deps) {
     const { core, masker } = deps;
     maskSecretInputs(core.getInput, masker);
-    const config = readConfig(core.getInput, deps.env);
+    const config = readConfig(core.getInput, deps.env, deps.providers);
+    const { provider } = config;
     const now = deps.now ?? Date.now;
     const run = runContext(deps.env);
     const grant = config.refreshToken
-        ? { type: 'refresh_token', refreshToken: config.refreshToken }
+        ? {
+            type: 'refresh_token',
+            refreshToken: config.refreshToken,
+            redirectUri: provider.refreshSendsRedirectUri ? config.redirectUri : undefined,
+        }
         : { type: 'client_credentials' };
     const { token, mintedAt, reused } = reuseSealedToken(deps, config, run, grant, now) ?? (await mint(deps, config, grant, now));
     const rotated = !reused &&
@@ -29374,11 +29574,10 @@ async function runStep(deps) {
     setSealedOutput(core, config, run, token, mintedAt);
     exportToken(core, config.exportEnv, token);
     if (save && !save.ok)
-        throw notSaved(config.secret, save.error);
-    if (rotated && !config.secret) {
-        core.warning('Bitbucket rotated the refresh token: the one stored in your secret stops working about 10 minutes after this run. Set `refresh-token-secret` and `github-token` so that the action saves the new one (README: "Refresh tokens rotate"), or the next run fails.');
-    }
-    checkScopes(core, config.requiredScopes, token);
+        throw notSaved(config.secret, save.error, provider);
+    if (rotated && !config.secret)
+        core.warning(provider.wording.rotatedUnsaved);
+    checkScopes(core, config.requiredScopes, token, provider);
     const ctx = { core, http: deps.http, masker, config, accessToken: token.accessToken, env: deps.env };
     const archives = config.archives.length ? await deps.fetchArchives(ctx) : [];
     core.setOutput('archives', JSON.stringify(archives));
@@ -29414,7 +29613,13 @@ function reuseSealedToken(deps, config, run, grant, now) {
 async function mint(deps, config, grant, now) {
     const { core, masker } = deps;
     core.info(`Requesting a Bitbucket access token (${grant.type} grant) from ${config.tokenUrl.origin}`);
-    const token = await requestToken({ http: deps.http, masker, debug: (m) => core.debug(masker.redact(m)), wording: ACTION_WORDING, now }, { tokenUrl: config.tokenUrl, clientId: config.clientId, clientSecret: config.clientSecret, grant });
+    const token = await requestToken({ http: deps.http, masker, debug: (m) => core.debug(masker.redact(m)), wording: ACTION_WORDING, now }, {
+        tokenUrl: config.tokenUrl,
+        clientId: config.clientId,
+        clientSecret: config.clientSecret,
+        grant,
+        provider: config.provider,
+    });
     return { token, mintedAt: new Date(now()), reused: false };
 }
 /** The `sealed-token` output, sealed afresh (a new nonce) after a grant and after a reuse alike. */
@@ -29439,8 +29644,8 @@ async function saveRotated(deps, secret, refreshToken) {
         return { ok: false, error };
     }
 }
-function notSaved(secret, saveError) {
-    return new errors/* ActionError */.l(`Bitbucket rotated the refresh token, but the new one was NOT saved to secret ${(0,secret_target/* describeSecretTarget */.Z)(secret)}: ${(0,errors/* errorMessage */.g)(saveError)} The stored refresh token stops working within minutes; the new one is in this step's \`refresh-token\` output. Fix the cause and re-run this job within about 10 minutes: the stored token still works until then, and the re-run saves a fresh one. After that, store a new one from \`bitbucket-oauth login\` (README: "Refresh tokens rotate").`, { cause: saveError });
+function notSaved(secret, saveError, provider) {
+    return new errors/* ActionError */.l(`${provider.wording.product} rotated the refresh token, but the new one was NOT saved to secret ${(0,secret_target/* describeSecretTarget */.Z)(secret)}: ${(0,errors/* errorMessage */.g)(saveError)} ${provider.wording.notSaved}`, { cause: saveError });
 }
 /** The token for later steps (`export-env`), and one line saying what it is. */
 function exportToken(core, exportEnv, token) {
@@ -29460,16 +29665,16 @@ function setTokenOutputs(core, token, refreshToken, rotated) {
     core.setOutput('refresh-token', refreshToken ?? '');
     core.setOutput('refresh-token-rotated', String(rotated));
 }
-function checkScopes(core, required, token) {
+function checkScopes(core, required, token, provider) {
     if (required.length === 0)
         return;
     if (token.scopes.length === 0) {
         core.warning(`Bitbucket named no granted scopes, so \`required-scopes\` (${required.join(' ')}) could not be checked.`);
         return;
     }
-    const missing = (0,scopes/* missingScopes */.i)(required, token.scopes);
+    const missing = provider.missingScopes(required, token.scopes);
     if (missing.length) {
-        throw new errors/* ActionError */.l(`The token lacks the required scope${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (granted: ${token.scopes.join(' ')}). ${(0,scopes/* tickPermissions */._)(missing.length > 1 ? 'them' : 'it')}`);
+        throw new errors/* ActionError */.l(`The token lacks the required scope${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (granted: ${token.scopes.join(' ')}). ${provider.wording.tickPermissions(missing.length > 1 ? 'them' : 'it')}`);
     }
 }
 
@@ -29477,6 +29682,8 @@ function checkScopes(core, required, token) {
 var undici = __nccwpck_require__(6752);
 // EXTERNAL MODULE: ./src/net/retry.ts
 var retry = __nccwpck_require__(7893);
+// EXTERNAL MODULE: ./src/net/url.ts
+var net_url = __nccwpck_require__(486);
 ;// CONCATENATED MODULE: ./src/net/http.ts
 /**
  * The one HTTP client every request goes through (Bitbucket, its archives,
@@ -29798,6 +30005,7 @@ class Masker {
 
 
 
+
 async function run() {
     const masker = new Masker(core/* setSecret */.Pq);
     const http = new HttpClient({
@@ -29809,9 +30017,10 @@ async function run() {
         core: actionsCore(process.env.GITHUB_STEP_SUMMARY),
         masker,
         env: process.env,
+        providers: PROVIDERS,
         http,
         saveSecret: async (...args) => (await Promise.all(/* import() */[__nccwpck_require__.e(768), __nccwpck_require__.e(25)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7025))).saveSecret(...args),
-        fetchArchives: async (ctx) => (await Promise.all(/* import() */[__nccwpck_require__.e(805), __nccwpck_require__.e(897)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4897))).fetchArchives(ctx),
+        fetchArchives: async (ctx) => (await Promise.all(/* import() */[__nccwpck_require__.e(805), __nccwpck_require__.e(317)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8317))).fetchArchives(ctx),
         fetchDownloads: async (ctx) => (await __nccwpck_require__.e(/* import() */ 135).then(__nccwpck_require__.bind(__nccwpck_require__, 8135))).fetchDownloads(ctx),
         setupGitCredentials: async (ctx) => (await __nccwpck_require__.e(/* import() */ 277).then(__nccwpck_require__.bind(__nccwpck_require__, 277))).setupGitCredentials(ctx),
         setupPackageManagers: async (ctx) => (await __nccwpck_require__.e(/* import() */ 441).then(__nccwpck_require__.bind(__nccwpck_require__, 9441))).setupPackageManagers(ctx),
@@ -30298,6 +30507,74 @@ function realPath(p) {
 function isInside(child, parent) {
     const rel = node_path__WEBPACK_IMPORTED_MODULE_1___default().relative(parent, child);
     return rel === '' || (rel !== '..' && !rel.startsWith(`..${(node_path__WEBPACK_IMPORTED_MODULE_1___default().sep)}`) && !node_path__WEBPACK_IMPORTED_MODULE_1___default().isAbsolute(rel));
+}
+
+
+/***/ }),
+
+/***/ 4967:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Bw: () => (/* binding */ REPOSITORY),
+/* harmony export */   EX: () => (/* binding */ validateOrganization),
+/* harmony export */   FL: () => (/* binding */ validateRepository),
+/* harmony export */   K6: () => (/* binding */ validateSecretName),
+/* harmony export */   KL: () => (/* binding */ isVariableName),
+/* harmony export */   Q2: () => (/* binding */ parseBaseUrl)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8382);
+/* harmony import */ var _net_url_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(486);
+/* harmony import */ var _wording_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8273);
+/**
+ * Checks of values that the action's inputs and the command's options share.
+ * Each takes the field the value came from, so that its message names it as
+ * the user set it (see wording.ts).
+ */
+
+
+
+/** A secret or environment variable name: letters, digits and `_`, not starting with a digit. */
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** A GitHub `owner/repo`. */
+const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+/** A GitHub user or organization name. */
+const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/;
+function isVariableName(name) {
+    return NAME.test(name);
+}
+/** Parses a site or API root; the path is kept, without a trailing slash. */
+function parseBaseUrl(value, field) {
+    const subject = (0,_wording_js__WEBPACK_IMPORTED_MODULE_2__/* .capitalize */ .ZH)((0,_wording_js__WEBPACK_IMPORTED_MODULE_2__/* .fieldPhrase */ .w8)(field));
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .l(`${subject} is not a URL: "${value}".`);
+    }
+    if (url.username || url.password)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .l(`${subject} must not carry credentials in the URL.`);
+    if (url.search || url.hash)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .l(`${subject} must be a plain root URL, without "?" or "#".`);
+    (0,_net_url_js__WEBPACK_IMPORTED_MODULE_1__/* .assertSecureUrl */ .be)(url, (0,_wording_js__WEBPACK_IMPORTED_MODULE_2__/* .fieldPhrase */ .w8)(field));
+    url.pathname = url.pathname.replace(/\/+$/, '');
+    return url;
+}
+function validateSecretName(name, field) {
+    if (!NAME.test(name) || /^GITHUB_/i.test(name)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .l(`${(0,_wording_js__WEBPACK_IMPORTED_MODULE_2__/* .capitalize */ .ZH)((0,_wording_js__WEBPACK_IMPORTED_MODULE_2__/* .fieldPhrase */ .w8)(field))} "${name}" is not a valid GitHub secret name: letters, digits and _ only, not starting with a digit or GITHUB_.`);
+    }
+}
+function validateOrganization(name, field) {
+    if (!OWNER.test(name))
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .l(`${(0,_wording_js__WEBPACK_IMPORTED_MODULE_2__/* .capitalize */ .ZH)((0,_wording_js__WEBPACK_IMPORTED_MODULE_2__/* .fieldPhrase */ .w8)(field))} "${name}" is not an organization name.`);
+}
+/** `form` is how the field's help writes the value: "owner/repo", "OWNER/REPO". */
+function validateRepository(repository, field, form) {
+    if (!REPOSITORY.test(repository)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .l(`${(0,_wording_js__WEBPACK_IMPORTED_MODULE_2__/* .capitalize */ .ZH)((0,_wording_js__WEBPACK_IMPORTED_MODULE_2__/* .fieldPhrase */ .w8)(field))} "${repository}" is not of the form ${form}.`);
+    }
 }
 
 
