@@ -9,6 +9,7 @@ import { tarGz, type WriterEntry } from '../../../emulator/tar-writer.ts'
 import { UnsafeArchiveError } from '../../../src/archives/entry-policy.ts'
 import { extractTarGz, MAX_ENTRIES } from '../../../src/archives/extract.ts'
 import { fsRules } from '../../../src/archives/names.ts'
+import { listAll } from '../../helpers/archives.ts'
 
 let root: string
 beforeEach(() => {
@@ -98,9 +99,8 @@ async function outcome(entries: WriterEntry[], options = {}): Promise<string> {
     return (err as Error).message
   }
 }
-function listing(dir: string): string[] {
-  return fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort()
-}
+/** Every path below `dir` (symlinks not followed: a planted loop must not hang the test). */
+const listing = (dir: string): string[] => listAll(dir)
 const dir = (name: string): WriterEntry => ({ name, type: 'directory' })
 const file = (name: string, data = 'x'): WriterEntry => ({ name, type: 'file', data })
 const link = (name: string, linkname: string): WriterEntry => ({ name, type: 'symlink', linkname })
