@@ -4,6 +4,12 @@ import { UnsafeArchiveError } from './entry-policy.ts'
 import { archiveLabel, type ArchiveSpec } from './spec.ts'
 import { TarFormatError } from './tar-reader.ts'
 
+/** An error's message for an error line: at most 300 characters (a path can be thousands). */
+function short(err: unknown): string {
+  const m = errorMessage(err)
+  return m.length > 300 ? `${m.slice(0, 300)}…` : m
+}
+
 /** An extraction or file-system failure of one line (an ActionError passes as it is). */
 export function explain(err: unknown, spec: ArchiveSpec, commit: string, relDest: string): unknown {
   const name = archiveLabel(spec)
@@ -22,7 +28,7 @@ export function explain(err: unknown, spec: ArchiveSpec, commit: string, relDest
   }
   if (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR') {
     return new ActionError(
-      `The archive of ${name} is not a valid gzip file (${errorMessage(err)}); ${untouched} Check \`bitbucket-url\` and any proxy that may rewrite answers.`,
+      `The archive of ${name} is not a valid gzip file (${short(err)}); ${untouched} Check \`bitbucket-url\` and any proxy that may rewrite answers.`,
     )
   }
   if (code === 'ENOSPC')
@@ -31,13 +37,13 @@ export function explain(err: unknown, spec: ArchiveSpec, commit: string, relDest
     )
   if (code === 'EACCES' || code === 'EPERM') {
     return new ActionError(
-      `Could not write ${name} into ${relDest}: ${errorMessage(err)}. Check the permissions of the folder.`,
+      `Could not write ${name} into ${relDest}: ${short(err)}. Check the permissions of the folder.`,
     )
   }
   if (code === 'EEXIST' || code === 'ENOTDIR') {
-    return new ActionError(`The archive of ${name} has conflicting entries (${errorMessage(err)}); ${untouched}`)
+    return new ActionError(`The archive of ${name} has conflicting entries (${short(err)}); ${untouched}`)
   }
-  return new ActionError(`Fetching ${name} into ${relDest} failed: ${errorMessage(err)}. ${untouched}`, {
+  return new ActionError(`Fetching ${name} into ${relDest} failed: ${short(err)}. ${untouched}`, {
     detail: String((err as Error)?.stack ?? err),
   })
 }

@@ -1,25 +1,38 @@
 /**
  * A small streaming tar reader: ustar and GNU headers, pax extended headers
- * (`path`, `linkpath`, `size`), GNU long names (`L`, `K`). Bytes are pushed
- * in as they come (any chunking); entries and their data are handed to the
- * callbacks synchronously, data as views of the pushed chunks (no copy).
+ * (local `x` or Solaris `X`, and global `g`: `path`, `linkpath`, `size`), GNU long names
+ * (`L`, `K`). Bytes are pushed in as they come (any chunking); entries and
+ * their data are handed to the callbacks synchronously, data as views of the
+ * pushed chunks (no copy).
+ *
+ * Names and link targets are byte strings (one char per byte, latin1): a
+ * name that is not UTF-8 reaches the writer as it was stored.
+ *
+ * Where GNU tar and Python's tarfile read an archive the same way, so does
+ * this reader; where they disagree, or where GNU tar reports an error, the
+ * archive is refused as malformed (TarFormatError, never retried) rather
+ * than read a third way: two pax headers (or two GNU long names) for one
+ * entry, a pax record whose length is not plain decimal or does not end in a
+ * newline, a numeric field of blanks, a negative base-256 number, a pax
+ * `size` beyond 2^53. Sparse entries (old GNU `S`, pax `GNU.sparse.*`) are
+ * reported as type `sparse` with their name (their data skipped in step).
  *
  * It knows nothing about the file system: what is safe to write is decided
  * by extract.ts.
  */
 
 export type EntryType =
-  'file' | 'directory' | 'symlink' | 'hardlink' | 'char-device' | 'block-device' | 'fifo' | 'other'
+  'file' | 'directory' | 'symlink' | 'hardlink' | 'char-device' | 'block-device' | 'fifo' | 'sparse' | 'other'
 
 export interface TarEntry {
-  /** The member name as stored (pax/GNU long names applied), without trailing `/`. */
+  /** The member name's bytes (one char per byte), pax/GNU long names applied, without trailing `/`. */
   name: string
   type: EntryType
   /** The raw type flag, for messages. */
   flag: string
   mode: number
   size: number
-  /** Target of a symlink, or the member a hard link refers to. */
+  /** Target of a symlink, or the member a hard link refers to (bytes, like `name`). */
   linkname: string
 }
 
@@ -39,7 +52,11 @@ export class TarFormatError extends Error {
   }
 }
 
+const malformed = (what: string) => new TarFormatError(what)
+
 const BLOCK = 512
+/** The largest pax or GNU long-name header read (they are held in memory). */
+const MAX_META = 1 << 20
 
 const TYPES: Record<string, EntryType> = {
   '0': 'file',
@@ -51,9 +68,10 @@ const TYPES: Record<string, EntryType> = {
   '4': 'block-device',
   '5': 'directory',
   '6': 'fifo',
+  S: 'sparse',
 }
 
-type Phase = 'header' | 'data' | 'meta' | 'padding' | 'done'
+type Phase = 'header' | 'data' | 'meta' | 'sparse-map' | 'padding' | 'done'
 
 export class TarParser {
   readonly #h: TarHandlers
@@ -66,10 +84,11 @@ export class TarParser {
   #padding = 0
   #meta: Buffer[] = []
   #metaKind = ''
-  #pax: Record<string, string> = {}
+  /** The records of a pending local pax header (`x`), and of every global one (`g`) so far. */
+  #local: Map<string, string> | undefined
+  readonly #global = new Map<string, string>()
   #longName: string | undefined
   #longLink: string | undefined
-  #zeroBlocks = 0
   #entries = 0
 
   constructor(handlers: TarHandlers) {
@@ -87,88 +106,98 @@ export class TarParser {
 
   push(chunk: Buffer): void {
     let off = 0
-    const len = chunk.length
-    while (off < len && this.#phase !== 'done') {
-      switch (this.#phase) {
-        case 'header': {
-          if (this.#headerFill === 0 && len - off >= BLOCK) {
-            this.#onHeader(chunk.subarray(off, off + BLOCK))
-            off += BLOCK
-          } else {
-            const n = Math.min(BLOCK - this.#headerFill, len - off)
-            chunk.copy(this.#header, this.#headerFill, off, off + n)
-            this.#headerFill += n
-            off += n
-            if (this.#headerFill === BLOCK) {
-              this.#headerFill = 0
-              this.#onHeader(this.#header)
-            }
-          }
-          break
-        }
-        case 'data': {
-          const n = Math.min(this.#remaining, len - off)
-          this.#h.data(chunk.subarray(off, off + n))
-          off += n
-          this.#remaining -= n
-          if (this.#remaining === 0) {
-            this.#h.end()
-            this.#phase = this.#padding ? 'padding' : 'header'
-          }
-          break
-        }
-        case 'meta': {
-          const n = Math.min(this.#remaining, len - off)
-          this.#meta.push(Buffer.from(chunk.subarray(off, off + n)))
-          off += n
-          this.#remaining -= n
-          if (this.#remaining === 0) {
-            this.#onMeta(Buffer.concat(this.#meta))
-            this.#meta = []
-            this.#phase = this.#padding ? 'padding' : 'header'
-          }
-          break
-        }
-        case 'padding': {
-          const n = Math.min(this.#padding, len - off)
-          off += n
-          this.#padding -= n
-          if (this.#padding === 0) this.#phase = 'header'
-          break
-        }
-      }
+    while (off < chunk.length && this.#phase !== 'done') {
+      if (this.#phase === 'header' || this.#phase === 'sparse-map') off = this.#block(chunk, off)
+      else off = this.#body(chunk, off)
     }
   }
 
   /** Call at the end of input: throws when the archive stopped in the middle. */
   finish(): void {
     if (this.#phase === 'done') return
-    // Some writers end with one zero block or none; accept EOF on a header boundary after entries.
-    if (this.#phase === 'header' && this.#headerFill === 0 && this.#entries > 0 && this.#zeroBlocks <= 1) {
+    // Some writers end with no zero block at all; accept EOF on a header boundary after entries.
+    const boundary = this.#phase === 'header' && this.#headerFill === 0 && !this.#pending()
+    if (boundary && this.#entries > 0) {
       this.#phase = 'done'
       return
     }
     throw new TarFormatError('the archive ends in the middle of an entry (truncated download?)', 'TRUNCATED')
   }
 
+  /** Gathers one 512-byte block (a header, or an old GNU sparse map block) from `off`; the new offset. */
+  #block(chunk: Buffer, off: number): number {
+    const onBlock = (b: Buffer) => (this.#phase === 'header' ? this.#onHeader(b) : this.#onSparseMap(b))
+    if (this.#headerFill === 0 && chunk.length - off >= BLOCK) {
+      onBlock(chunk.subarray(off, off + BLOCK))
+      return off + BLOCK
+    }
+    const n = Math.min(BLOCK - this.#headerFill, chunk.length - off)
+    chunk.copy(this.#header, this.#headerFill, off, off + n)
+    this.#headerFill += n
+    if (this.#headerFill === BLOCK) {
+      this.#headerFill = 0
+      onBlock(this.#header)
+    }
+    return off + n
+  }
+
+  /** Data, meta or padding bytes from `off`; the new offset. */
+  #body(chunk: Buffer, off: number): number {
+    if (this.#phase === 'padding') {
+      const n = Math.min(this.#padding, chunk.length - off)
+      this.#padding -= n
+      if (this.#padding === 0) this.#phase = 'header'
+      return off + n
+    }
+    const n = Math.min(this.#remaining, chunk.length - off)
+    const part = chunk.subarray(off, off + n)
+    this.#remaining -= n
+    if (this.#phase === 'data') this.#h.data(part)
+    else this.#meta.push(Buffer.from(part))
+    if (this.#remaining === 0) {
+      if (this.#phase === 'data') this.#h.end()
+      else this.#onMeta(Buffer.concat(this.#meta))
+      this.#meta = []
+      this.#phase = this.#padding ? 'padding' : 'header'
+    }
+    return off + n
+  }
+
+  /** Whether a pax header or GNU long name waits for its entry. */
+  #pending(): boolean {
+    return this.#local !== undefined || this.#longName !== undefined || this.#longLink !== undefined
+  }
+
   #onHeader(block: Buffer): void {
     if (isZero(block)) {
-      this.#zeroBlocks++
-      if (this.#zeroBlocks >= 2) this.#phase = 'done'
+      if (this.#pending()) throw malformed('a pax header or GNU long name with no entry after it')
+      // The end-of-archive marker is two zero blocks, but GNU tar and Python's tarfile both stop at
+      // the first one (GNU tar warns of "a lone zero block"): whatever follows is not read.
+      this.#phase = 'done'
       return
     }
-    if (this.#zeroBlocks) throw new TarFormatError('a zero block in the middle of the archive')
     verifyChecksum(block)
+    checkNumbers(block)
     const flag = String.fromCharCode(block[156]!)
-    const size = readNumber(block, 124, 12)
-    if (size < 0 || !Number.isSafeInteger(size)) throw new TarFormatError('an entry with an impossible size')
-    if (flag === 'x' || flag === 'g' || flag === 'L' || flag === 'K') this.#startMeta(flag, size)
+    const size = readNumber(block, 124, 12, 'size')
+    // `X`: the local pax header of old Solaris tar, read as `x` by GNU tar and Python's tarfile.
+    if (flag === 'x' || flag === 'X' || flag === 'g' || flag === 'L' || flag === 'K')
+      this.#startMeta(flag === 'X' ? 'x' : flag, size)
     else this.#startEntry(block, flag, size)
   }
 
-  /** A header whose data describes the next entry (pax, GNU long name or link). */
+  /** A header whose data describes the next entry (pax, GNU long name or link) or all of them (`g`). */
   #startMeta(flag: string, size: number): void {
-    if (size > 1 << 20) throw new TarFormatError(`a ${flag} header of ${size} bytes`)
+    if (size > MAX_META) {
+      const what = flag === 'x' ? 'pax header' : flag === 'g' ? 'global pax header' : `GNU ${flag} header`
+      throw malformed(`a ${what} of ${size} bytes (more than the 1 MiB this reader takes)`)
+    }
+    const twice =
+      (flag === 'x' && this.#local) ||
+      (flag === 'L' && this.#longName !== undefined) ||
+      (flag === 'K' && this.#longLink !== undefined)
+    // GNU tar keeps the last of them, Python's tarfile the first: neither reading can be trusted.
+    if (twice) throw malformed(`two ${flag === 'x' ? 'pax headers' : `GNU ${flag} headers`} for one entry`)
     this.#metaKind = flag
     this.#remaining = size
     this.#padding = pad(size)
@@ -176,60 +205,69 @@ export class TarParser {
     if (!size) this.#onMeta(Buffer.alloc(0))
   }
 
-  #startEntry(block: Buffer, flag: string, size: number): void {
-    const { name, linkname, entrySize } = this.#names(block, size)
-    let type = TYPES[flag] ?? 'other'
+  #startEntry(block: Buffer, flag: string, headerSize: number): void {
+    const m = this.#member(block, headerSize)
+    let type = m.sparse ? 'sparse' : (TYPES[flag] ?? 'other')
     // Old tar: a regular file whose name ends in `/` is a directory.
-    if (type === 'file' && flag !== '7' && name.endsWith('/')) type = 'directory'
-    // Only regular files carry data that is theirs; skip anything else's.
-    const dataSize =
-      type === 'file' || type === 'other'
-        ? entrySize
-        : type === 'hardlink' || type === 'symlink' || type === 'directory'
-          ? 0
-          : entrySize
+    if (type === 'file' && flag !== '7' && m.name.endsWith('/')) type = 'directory'
+    // GNU tar and Python's tarfile both skip no data after a hard link or a `5` folder, whatever its size;
+    // after a symlink, a device, a fifo or an old-style folder (a file name ending in `/`) one of them does.
+    const unread = type === 'hardlink' || (type === 'directory' && flag === '5')
+    if (m.size > 0 && !unread && type !== 'file' && type !== 'sparse' && type !== 'other')
+      throw malformed(`a ${type} entry with a size of ${m.size} bytes (tar readers disagree on what follows it)`)
+    const dataSize = unread ? 0 : m.size
     const entry: TarEntry = {
-      name: name.replace(/\/+$/, ''),
+      name: m.name.replace(/\/+$/, ''),
       type,
       flag,
-      mode: readNumber(block, 100, 8) & 0o7777,
-      size: type === 'file' ? entrySize : 0,
-      linkname,
+      mode: readNumber(block, 100, 8, 'mode') & 0o7777,
+      size: type === 'file' ? m.size : 0,
+      linkname: m.linkname,
     }
     this.#entries++
     this.#h.entry(entry)
     this.#remaining = dataSize
     this.#padding = pad(dataSize)
-    if (dataSize > 0) this.#phase = 'data'
+    // An old GNU sparse header may be followed by more blocks of its map, before the data.
+    if (flag === 'S' && block[482] !== 0) this.#phase = 'sparse-map'
+    else this.#afterHeader()
+  }
+
+  #afterHeader(): void {
+    if (this.#remaining > 0) this.#phase = 'data'
     else {
       this.#h.end()
       this.#phase = this.#padding ? 'padding' : 'header'
     }
   }
 
+  /** One extension block of an old GNU sparse map: byte 504 says whether another follows. */
+  #onSparseMap(block: Buffer): void {
+    if (block[504] === 0) this.#afterHeader()
+  }
+
   /** The entry's name, link name and size: the header's, unless a pax or GNU header before it said otherwise. */
-  #names(block: Buffer, size: number): { name: string; linkname: string; entrySize: number } {
-    const ustar = block.toString('latin1', 257, 262) === 'ustar'
-    const gnu = block.toString('latin1', 257, 265) === 'ustar  \0'
+  #member(block: Buffer, headerSize: number): { name: string; linkname: string; size: number; sparse: boolean } {
     let name = cString(block, 0, 100)
-    if (ustar && !gnu) {
+    // The prefix field is POSIX ustar's only (magic "ustar\0"); GNU headers keep other things there.
+    if (block.toString('latin1', 257, 263) === 'ustar\0') {
       const prefix = cString(block, 345, 155)
       if (prefix) name = `${prefix}/${name}`
     }
     let linkname = cString(block, 157, 100)
-    let entrySize = size
     if (this.#longName !== undefined) name = this.#longName
     if (this.#longLink !== undefined) linkname = this.#longLink
-    if (this.#pax.path !== undefined) name = this.#pax.path
-    if (this.#pax.linkpath !== undefined) linkname = this.#pax.linkpath
-    if (this.#pax.size !== undefined) {
-      if (!/^\d+$/.test(this.#pax.size)) throw new TarFormatError('a pax size that is not a number')
-      entrySize = Number(this.#pax.size)
-    }
+    const local = this.#local
+    const pax = (key: string) => local?.get(key) ?? this.#global.get(key)
+    const sparse = [...(local?.keys() ?? []), ...this.#global.keys()].some((k) => k.startsWith('GNU.sparse.'))
+    name = (sparse ? pax('GNU.sparse.name') : undefined) ?? pax('path') ?? name
+    linkname = pax('linkpath') ?? linkname
+    const paxSize = pax('size')
+    const size = paxSize === undefined ? headerSize : sizeOf(paxSize)
     this.#longName = undefined
     this.#longLink = undefined
-    this.#pax = {}
-    return { name, linkname, entrySize }
+    this.#local = undefined
+    return { name, linkname, size, sparse }
   }
 
   #onMeta(buf: Buffer): void {
@@ -241,12 +279,23 @@ export class TarParser {
         this.#longLink = cString(buf, 0, buf.length)
         break
       case 'x':
-        Object.assign(this.#pax, parsePax(buf))
+        this.#local = parsePax(buf)
         break
       case 'g':
-        break // global: a comment (git archive puts the commit there); nothing we use
+        // Global records apply to every entry after them (git archive puts the commit in one, as a comment).
+        for (const [key, value] of parsePax(buf)) this.#global.set(key, value)
+        if ([...this.#global].reduce((n, [k, v]) => n + k.length + v.length, 0) > MAX_META)
+          throw malformed('global pax headers of more than 1 MiB')
+        break
     }
   }
+}
+
+function sizeOf(value: string): number {
+  if (!/^\d+$/.test(value)) throw malformed('a pax size that is not a number')
+  const size = Number(value)
+  if (!Number.isSafeInteger(size)) throw malformed(`a pax size of ${value.slice(0, 30)} bytes, beyond 2^53`)
+  return size
 }
 
 function pad(size: number): number {
@@ -259,53 +308,88 @@ function isZero(block: Buffer): boolean {
   return true
 }
 
+/** The bytes up to the first NUL, one char per byte. */
 function cString(buf: Buffer, off: number, len: number): string {
-  let end = off
-  const max = off + len
-  while (end < max && buf[end] !== 0) end++
-  return buf.toString('utf8', off, end)
+  const nul = buf.indexOf(0, off)
+  const end = nul < 0 || nul > off + len ? off + len : nul
+  return buf.toString('latin1', off, end)
 }
 
-/** Octal (NUL/space terminated), or GNU base-256 when the high bit is set. */
-function readNumber(buf: Buffer, off: number, len: number): number {
-  if (buf[off]! & 0x80) {
-    let n = buf[off]! & 0x7f
+const NUMBER_FIELDS: [number, number, string][] = [
+  [100, 8, 'mode'],
+  [108, 8, 'uid'],
+  [116, 8, 'gid'],
+  [124, 12, 'size'],
+  [136, 12, 'mtime'],
+]
+
+/** Every numeric field of the header must read (GNU tar refuses blanks and out-of-range values too). */
+function checkNumbers(block: Buffer): void {
+  for (const [off, len, what] of NUMBER_FIELDS) readNumber(block, off, len, what)
+}
+
+/**
+ * Octal (leading spaces, then digits, ended by a NUL, a space or the field's
+ * end; all NULs read as 0, all blanks are refused, as by GNU tar), or
+ * base-256 when the first byte is 0x80 (0xff, negative, is refused).
+ */
+function readNumber(buf: Buffer, off: number, len: number, what: string): number {
+  const first = buf[off]!
+  if (first & 0x80) {
+    if (first !== 0x80) throw malformed(`a ${first === 0xff ? 'negative' : 'malformed'} base-256 ${what} field`)
+    let n = 0
     for (let i = 1; i < len; i++) n = n * 256 + buf[off + i]!
+    if (!Number.isSafeInteger(n)) throw malformed(`a base-256 ${what} field beyond 2^53`)
     return n
   }
+  const end = off + len
+  let i = off
+  while (i < end && buf[i] === 0x20) i++
+  if (i === end) throw malformed(`a ${what} field of blanks only`)
   let n = 0
-  let seen = false
-  for (let i = off; i < off + len; i++) {
-    const c = buf[i]!
-    if (c === 0 || (c === 0x20 && seen)) break
-    if (c === 0x20) continue
-    if (c < 0x30 || c > 0x37) throw new TarFormatError('a header with a malformed number (not a tar archive?)')
-    n = n * 8 + (c - 0x30)
-    seen = true
-  }
+  for (; i < end && buf[i]! >= 0x30 && buf[i]! <= 0x37; i++) n = n * 8 + (buf[i]! - 0x30)
+  if (i < end && buf[i] !== 0 && buf[i] !== 0x20)
+    throw malformed(`a header with a malformed ${what} field (not a tar archive?)`)
   return n
 }
 
+/** The stored checksum must be the sum of the header's bytes, taken unsigned or signed (both are written). */
 function verifyChecksum(block: Buffer): void {
-  const stored = readNumber(block, 148, 8)
-  let sum = 0
-  for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 0x20 : block[i]!
-  if (sum !== stored) throw new TarFormatError('a header with a bad checksum (corrupt archive, or not a tar archive)')
+  const stored = readNumber(block, 148, 8, 'checksum')
+  let unsigned = 0
+  let signed = 0
+  for (let i = 0; i < BLOCK; i++) {
+    const b = i >= 148 && i < 156 ? 0x20 : block[i]!
+    unsigned += b
+    signed += b > 127 ? b - 256 : b
+  }
+  if (stored !== unsigned && stored !== signed)
+    throw malformed('a header with a bad checksum (corrupt archive, or not a tar archive)')
 }
 
-/** pax records: `LEN KEY=VALUE\n`, LEN counting the whole record in bytes. */
-export function parsePax(buf: Buffer): Record<string, string> {
-  const out: Record<string, string> = {}
+/**
+ * pax records: `LEN KEY=VALUE\n`, LEN in plain decimal counting the whole
+ * record in bytes; keys and values as byte strings. NUL bytes after the last
+ * record end the header (GNU tar stops there too); anything else that is not
+ * a whole record is refused.
+ */
+export function parsePax(buf: Buffer): Map<string, string> {
+  const out = new Map<string, string>()
   let off = 0
-  while (off < buf.length) {
+  while (off < buf.length && buf[off] !== 0) {
     const space = buf.indexOf(0x20, off)
-    if (space < 0) break
-    const len = Number(buf.toString('latin1', off, space))
-    if (!Number.isInteger(len) || len <= 0 || off + len > buf.length) throw new TarFormatError('a malformed pax header')
-    const record = buf.toString('utf8', space + 1, off + len - 1)
-    const eq = record.indexOf('=')
-    if (eq > 0) out[record.slice(0, eq)] = record.slice(eq + 1)
+    const digits = space < 0 ? '' : buf.toString('latin1', off, space)
+    const len = Number(digits)
+    if (!/^\d{1,9}$/.test(digits) || off + len > buf.length || len <= digits.length + 1)
+      throw malformed('a pax header with a malformed record length')
+    if (buf[off + len - 1] !== 0x0a) throw malformed('a pax record that does not end where its length says')
+    const eq = buf.indexOf(0x3d, space + 1)
+    if (eq <= space + 1 || eq >= off + len - 1) throw malformed('a pax record without a key')
+    // GNU tar stops reading a key at a NUL, Python's tarfile does not: refused, as GNU tar does.
+    if (buf.subarray(space + 1, eq).includes(0)) throw malformed('a pax record with a NUL in its key')
+    out.set(buf.toString('latin1', space + 1, eq), buf.toString('latin1', eq + 1, off + len - 1))
     off += len
   }
+  for (; off < buf.length; off++) if (buf[off] !== 0) throw malformed('a pax header with bytes after a NUL')
   return out
 }

@@ -1,12 +1,21 @@
 /**
  * Writing an archive's entries into its staging folder, by their path below
- * the top-level folder. Files are created with O_EXCL (`wx`: never through an
- * existing file or link) and keep their mode bits (umask applied,
- * setuid/setgid dropped).
+ * the top-level folder (byte strings, joined with `/`). Files are created
+ * with O_EXCL (`wx`: never through an existing file or link) and keep their
+ * mode bits (umask applied, setuid/setgid dropped).
+ *
+ * Names reach the file system byte for byte on POSIX (Buffer paths); on
+ * Windows, where Node passes UTF-16, as the UTF-8 they hold (the policy
+ * refuses other names there). Folders are made one component at a time, and
+ * a component that is already there must be a real folder (`lstat`): the
+ * file system cannot lead a write through a link, whatever it takes for the
+ * same name (case, normalisation).
  */
 import fs from 'node:fs'
 import fsp from 'node:fs/promises'
 import path from 'node:path'
+import { refuse, showName } from './entry-policy.ts'
+import { bytesOf } from './names.ts'
 
 const isWindows = process.platform === 'win32'
 
@@ -20,7 +29,7 @@ const isWindows = process.platform === 'win32'
 export class FileWriter {
   #fd: number | undefined
 
-  constructor(abs: string, mode: number) {
+  constructor(abs: fs.PathLike, mode: number) {
     this.#fd = fs.openSync(abs, 'wx', mode)
   }
 
@@ -37,44 +46,62 @@ export class FileWriter {
   }
 }
 
-/** The staging folder being filled. Folders are made on demand and remembered (a bounded set). */
-export class StagingTree {
-  readonly #root: string
-  readonly #dirs = new Set<string>()
+/** Folders known to exist, as a tree of ids (0: the root); bounded, so memory does not grow with the archive. */
+class KnownDirs {
+  readonly #ids = new Map<string, number>()
+  #next = 1
 
-  constructor(root: string) {
-    this.#root = root
-    this.#dirs.add(root)
+  child(parent: number, component: string): number | undefined {
+    return this.#ids.get(`${parent}/${component}`)
   }
 
-  abs(rel: string): string {
-    return isWindows ? path.join(this.#root, ...rel.split('/')) : `${this.#root}/${rel}`
+  add(parent: number, component: string): number {
+    if (this.#ids.size >= 4096) this.#ids.clear() // ids already handed out stay unique: #next goes on
+    const id = this.#next++
+    this.#ids.set(`${parent}/${component}`, id)
+    return id
+  }
+}
+
+/** Counts what the writing costs (a folder made, with the length of its path). */
+export type WorkMeter = (pathBytes: number) => void
+
+/** The staging folder being filled. */
+export class StagingTree {
+  readonly #root: string
+  readonly #known = new KnownDirs()
+  readonly #meter: WorkMeter
+
+  constructor(root: string, meter: WorkMeter = () => {}) {
+    this.#root = root
+    this.#meter = meter
+  }
+
+  /** The file-system path of `rel` (components joined with `/`). */
+  abs(rel: string): string | Buffer {
+    if (isWindows) return path.join(this.#root, ...bytesOf(rel).toString('utf8').split('/'))
+    return Buffer.concat([Buffer.from(`${this.#root}/`), bytesOf(rel)])
   }
 
   /** A new regular file (its folder made if needed), open for writing. */
-  openFile(rel: string, mode: number): FileWriter {
-    const abs = this.abs(rel)
-    this.#ensureParent(abs)
-    return new FileWriter(abs, mode & 0o777)
+  openFile(parts: readonly string[], mode: number, name: string): FileWriter {
+    this.#ensureDir(parts, parts.length - 1, name)
+    return new FileWriter(this.abs(parts.join('/')), mode & 0o777)
   }
 
-  mkdir(rel: string, mode: number): void {
-    const abs = this.abs(rel)
-    if (this.#dirs.has(abs)) return
-    fs.mkdirSync(abs, { recursive: true, mode: (mode & 0o777) | 0o700 })
-    this.#remember(abs)
+  mkdir(parts: readonly string[], mode: number, name: string): void {
+    this.#ensureDir(parts, parts.length, name, mode)
   }
 
-  hardLink(targetRel: string, rel: string): void {
-    const abs = this.abs(rel)
-    this.#ensureParent(abs)
-    fs.linkSync(this.abs(targetRel), abs)
+  hardLink(target: readonly string[], parts: readonly string[], name: string): void {
+    this.#ensureDir(parts, parts.length - 1, name)
+    fs.linkSync(this.abs(target.join('/')), this.abs(parts.join('/')))
   }
 
-  async symlink(rel: string, target: string): Promise<void> {
-    const abs = this.abs(rel)
-    this.#ensureParent(abs)
-    await fsp.symlink(target, abs)
+  async symlink(parts: readonly string[], target: string, name: string): Promise<void> {
+    this.#ensureDir(parts, parts.length - 1, name)
+    // A string on Windows: Node turns its `/` into `\` there (a Buffer would be taken as it is).
+    await fsp.symlink(isWindows ? bytesOf(target).toString('utf8') : bytesOf(target), this.abs(parts.join('/')))
   }
 
   /** Whether anything (a link included) is at `rel`. */
@@ -96,19 +123,41 @@ export class StagingTree {
     }
   }
 
-  #ensureParent(abs: string): void {
-    const parent = path.dirname(abs)
-    if (this.#dirs.has(parent)) return
-    fs.mkdirSync(parent, { recursive: true })
-    this.#remember(parent)
+  /** The entries of the folder at `parts`, names as byte strings, read as a stream (nothing held). */
+  *list(parts: readonly string[]): Generator<{ name: string; isDirectory: boolean }> {
+    // Node takes `encoding: 'buffer'` here (names as bytes), though its types say otherwise.
+    const dir = fs.opendirSync(this.abs(parts.join('/')), { encoding: 'buffer' } as unknown as fs.OpenDirOptions)
+    try {
+      for (let d = dir.readSync(); d; d = dir.readSync()) {
+        const raw = d.name as unknown as Buffer | string
+        yield { name: typeof raw === 'string' ? raw : raw.toString('latin1'), isDirectory: d.isDirectory() }
+      }
+    } finally {
+      dir.closeSync()
+    }
   }
 
-  /** Folders known to exist; bounded, so memory does not grow with the archive (mkdir is cheap to repeat). */
-  #remember(dir: string): void {
-    if (this.#dirs.size >= 4096) {
-      this.#dirs.clear()
-      this.#dirs.add(this.#root)
+  /**
+   * Makes the folder of the first `count` components of `parts`, one
+   * component at a time; each one already there must be a real folder.
+   */
+  #ensureDir(parts: readonly string[], count: number, name: string, mode = 0o755): void {
+    let id = 0
+    let i = 0
+    for (let next; i < count && (next = this.#known.child(id, parts[i]!)) !== undefined; i++) id = next
+    for (; i < count; i++) {
+      const rel = parts.slice(0, i + 1).join('/')
+      const abs = this.abs(rel)
+      try {
+        fs.mkdirSync(abs, { mode: ((i === parts.length - 1 ? mode : 0o755) & 0o777) | 0o700 })
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
+        const st = fs.lstatSync(abs)
+        if (st.isSymbolicLink()) refuse(name, `its folder ${showName(rel)} is a symlink on disk`)
+        if (!st.isDirectory()) throw err
+      }
+      this.#meter(rel.length)
+      id = this.#known.add(id, parts[i]!)
     }
-    this.#dirs.add(dir)
   }
 }

@@ -33,6 +33,16 @@ describe('explain', () => {
     expect(e).toBeInstanceOf(ActionError)
     expect((e as Error).message).toMatch(message)
   })
+  test('an error line stays short, however long the message it explains (a path can be 400 KB)', () => {
+    const long = Object.assign(
+      new Error(`ENOTDIR: not a directory, open '/ws/.lib.partial-x/${'a/'.repeat(200_000)}'`),
+      {
+        code: 'ENOTDIR',
+      },
+    )
+    expect(say(long).length).toBeLessThan(450)
+    expect(say(new Error('x'.repeat(10_000))).length).toBeLessThan(450)
+  })
   test('an unexpected error keeps its stack for the debug log', () => {
     expect((explain(new Error('odd'), spec, commit, 'lib') as ActionError).detail).toMatch(/Error: odd/)
   })

@@ -33,7 +33,16 @@ function readOurs(bytes: Buffer): Seen[] {
   const parser = new TarParser({
     entry: (e) => {
       chunks = []
-      seen.push({ name: e.name, type: e.type, size: e.size, mode: e.mode, linkname: e.linkname, sha256: '' })
+      // Names come as bytes (one char per byte); node-tar decodes them as UTF-8.
+      const text = (b: string) => Buffer.from(b, 'latin1').toString('utf8')
+      seen.push({
+        name: text(e.name),
+        type: e.type,
+        size: e.size,
+        mode: e.mode,
+        linkname: text(e.linkname),
+        sha256: '',
+      })
     },
     data: (c) => chunks.push(Buffer.from(c)),
     end: () => {
