@@ -21,8 +21,12 @@ export class SlowBodyError extends Error {
   readonly bytes: number
   readonly windowMs: number
   constructor(bytes: number, windowMs: number, minBytes: number) {
+    const seconds = +(windowMs / 1000).toFixed(1)
+    // Nothing at all is what the body timeout reports too, in the same words (errors.ts).
     super(
-      `the answer came too slowly: ${bytes} byte${bytes === 1 ? '' : 's'} in ${+(windowMs / 1000).toFixed(1)} s (at least ${minBytes} expected)`,
+      bytes === 0
+        ? `the answer stalled for ${seconds} s`
+        : `the answer came too slowly: ${bytes} byte${bytes === 1 ? '' : 's'} in ${seconds} s (at least ${minBytes} expected)`,
     )
     this.name = 'SlowBodyError'
     this.bytes = bytes

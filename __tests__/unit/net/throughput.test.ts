@@ -87,3 +87,12 @@ describe('ThroughputGuard', () => {
     expect(sink.bytes).toBe(50 * 65_536)
   })
 })
+
+describe('SlowBodyError', () => {
+  test('nothing at all is said as a stall, in the words of the body timeout', () => {
+    expect(new SlowBodyError(0, 30_000, 30_720).message).toBe('the answer stalled for 30 s')
+    expect(new SlowBodyError(1, 30_000, 30_720).message).toBe(
+      'the answer came too slowly: 1 byte in 30 s (at least 30720 expected)',
+    )
+  })
+})
