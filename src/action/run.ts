@@ -13,7 +13,7 @@ import { missingScopes, tickPermissions } from '../bitbucket/scopes.ts'
 import { describeSecretTarget, type SecretTarget } from '../github/secret-target.ts'
 import type { SaveSecret } from '../github/secrets.ts'
 import { tokenSummary } from './summary.ts'
-import { isoSeconds } from '../shared/format.ts'
+import { isoSeconds, printable } from '../shared/format.ts'
 import { ACTION_WORDING } from './wording.ts'
 
 /** The part of @actions/core the main step uses (tests pass their own). */
@@ -88,10 +88,16 @@ export async function runStep(deps: RunDeps): Promise<void> {
     core.exportVariable(config.exportEnv, token.accessToken)
     core.info(`Exported the access token as ${config.exportEnv} for later steps`)
   }
+  // Server strings on one line each, so that none can start a workflow command.
   core.info(
-    `Got a ${token.tokenType} token${token.expiresAt ? ` valid until ${isoSeconds(token.expiresAt)}` : ''}` +
-      `${token.scopes.length ? ` with scopes: ${token.scopes.join(' ')}` : ''}`,
+    `Got a ${printable(token.tokenType, 40)} token${token.expiresAt ? ` valid until ${isoSeconds(token.expiresAt)}` : ''}` +
+      `${token.scopes.length ? ` with scopes: ${printable(token.scopes.join(' '), 500)}` : ''}`,
   )
+  if (token.unusableExpiresIn !== undefined) {
+    core.warning(
+      `Bitbucket stated the token's lifetime as expires_in ${token.unusableExpiresIn}, which is no sane number of seconds: the outputs \`expires-in\` and \`expires-at\` are left empty. The token itself is unaffected.`,
+    )
+  }
 
   if (save && !save.ok) throw notSaved(config.secret!, save.error)
   if (rotated && !config.secret) {
@@ -164,7 +170,7 @@ function checkScopes(core: ActionCore, required: string[], token: Token): void {
   const missing = missingScopes(required, token.scopes)
   if (missing.length) {
     throw new ActionError(
-      `The token lacks the required scope${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (granted: ${token.scopes.join(' ')}). ${tickPermissions(missing.length > 1 ? 'them' : 'it')}`,
+      `The token lacks the required scope${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (granted: ${printable(token.scopes.join(' '), 500)}). ${tickPermissions(missing.length > 1 ? 'them' : 'it')}`,
     )
   }
 }
