@@ -117,6 +117,16 @@ describe('login: grant', () => {
     }
   })
 
+  test('scopes from the token endpoint cannot put control sequences on the terminal', async () => {
+    fx.emu.state.options.tokenAnswerOverrides = { scope: 'repository\x1b]0;pwned\x07\x1b[2J\r\naccount\u202e' }
+    const run = runLogin(args(), env)
+    await get(await consent(await run.authorizeUrl, 'grant'))
+    const r = await run.done
+    expect(r.code).toBe(0)
+    expect(r.stderr).toMatch(/^Granted scopes: repository ]0;pwned \[2J account$/m)
+    for (const c of ['\x1b', '\x07', '\r', '\u202e']) expect(r.stderr).not.toContain(c)
+  })
+
   test('a missing browser opener is a warning, not a failure', async () => {
     const run = runLogin(
       args().filter((a) => a !== '--no-open'),
@@ -131,35 +141,51 @@ describe('login: grant', () => {
   })
 })
 
-describe('login: failures end with one line on stderr, a non-zero exit, nothing on stdout', () => {
-  test('wrong state: the code is never exchanged', async () => {
+describe("login: callbacks without this login's state", () => {
+  test('a callback with a wrong or no state is ignored (said on stderr) and the login waits for the right one', async () => {
     const run = runLogin(args(), env)
-    const callback = new URL(await consent(await run.authorizeUrl, 'grant'))
-    callback.searchParams.set('state', 'forged-state-value-of-another-login')
+    const authorize = await run.authorizeUrl
+    const callback = new URL(await consent(authorize, 'grant'))
+    // Any web page can do this: <img src="http://localhost:PORT/?error=access_denied">.
+    const drive = await get(`http://localhost:${port}/?error=access_denied`)
+    expect(drive.status).toBe(400)
+    expect(drive.text).toMatch(/does not belong to the login that is waiting/)
+    // A code with a forged state is never exchanged.
+    const forged = new URL(callback)
+    forged.searchParams.set('state', 'forged-state-value-of-another-login')
+    expect((await get(forged.href)).status).toBe(400)
+    const stateless = new URL(callback)
+    stateless.searchParams.delete('state')
+    expect((await get(stateless.href)).status).toBe(400)
+    expect(tokenRequests(fx.emu.router.requests)).toEqual([])
+
     const page = await get(callback.href)
-    expect(page.status).toBe(400)
-    expect(page.text).toMatch(/wrong state/)
+    expect(page.status).toBe(200)
+    const r = await run.done
+    expect(r.code).toBe(0)
+    expect(fx.emu.state.acceptsRefreshToken(r.stdout.trim())).toBe(true)
+    const said = r.stderr.split('\n').filter((l) => l.startsWith('Ignored a callback'))
+    expect(said).toEqual([
+      "Ignored a callback with no state (error=access_denied): it did not come from this login's authorize URL (an old browser tab, or another page). Still waiting for the right one.",
+      "Ignored a callback with a wrong state: it did not come from this login's authorize URL (an old browser tab, or another page). Still waiting for the right one.",
+      "Ignored a callback with no state: it did not come from this login's authorize URL (an old browser tab, or another page). Still waiting for the right one.",
+    ])
+    expect(tokenRequests(fx.emu.router.requests)).toHaveLength(1)
+  })
+
+  test('only callbacks without the state until the timeout: the timeout, no exchange', async () => {
+    const run = runLogin(args('--timeout', '2'), env)
+    await run.authorizeUrl
+    expect((await get(`http://localhost:${port}/?error=access_denied&state=nope`)).status).toBe(400)
     const r = await run.done
     expect(r.code).toBe(1)
     expect(r.stdout).toBe('')
-    expect(lastLine(r.stderr)).toMatch(
-      /^bitbucket-oauth login: The callback carried a wrong state, so its code was not used/,
-    )
+    expect(lastLine(r.stderr)).toMatch(/^bitbucket-oauth login: No answer from the browser within 2 s/)
     expect(tokenRequests(fx.emu.router.requests)).toEqual([])
   })
+})
 
-  test('a callback without state is refused the same way', async () => {
-    const run = runLogin(args(), env)
-    const callback = new URL(await consent(await run.authorizeUrl, 'grant'))
-    callback.searchParams.delete('state')
-    expect((await get(callback.href)).status).toBe(400)
-    const r = await run.done
-    expect(r.code).toBe(1)
-    expect(r.stdout).toBe('')
-    expect(lastLine(r.stderr)).toMatch(/wrong state/)
-    expect(tokenRequests(fx.emu.router.requests)).toEqual([])
-  })
-
+describe('login: failures end with one line on stderr, a non-zero exit, nothing on stdout', () => {
   test('denial (error=access_denied)', async () => {
     const run = runLogin(args(), env)
     const callback = await consent(await run.authorizeUrl, 'deny')
@@ -178,9 +204,9 @@ describe('login: failures end with one line on stderr, a non-zero exit, nothing 
 
   test('an error description cannot put control characters on the terminal', async () => {
     const run = runLogin(args(), env)
-    await run.authorizeUrl
+    const state = new URL(await run.authorizeUrl).searchParams.get('state')!
     const page = await get(
-      `http://localhost:${port}/?error=invalid_request&error_description=${encodeURIComponent('bad\x1b[31m\nred<script>')}`,
+      `http://localhost:${port}/?error=invalid_request&error_description=${encodeURIComponent('bad\x1b[31m\nred<script>')}&state=${encodeURIComponent(state)}`,
     )
     expect(page.text).toContain('&lt;script&gt;')
     const r = await run.done

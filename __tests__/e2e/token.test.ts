@@ -286,6 +286,17 @@ describe('transient faults', () => {
     expect(tokenRequests()).toHaveLength(1)
   })
 
+  test('a refresh whose answer stalls after the headers is not replayed', async () => {
+    // Bitbucket processed the refresh (the token rotated), sent 200 and its headers, then nothing.
+    fx.emu.faults.add({ kind: 'silence', path: TOKEN_PATH, times: Infinity })
+    const r = await run({}, { BITBUCKET_OAUTH_HTTP_TIMEOUT_MS: '400' })
+    expectFailure(
+      r,
+      /^the Bitbucket token endpoint \(127\.0\.0\.1:\d+\) answered HTTP 200 but the body could not be read: the answer stalled for 0\.4 s\. If Bitbucket processed the refresh, the stored refresh token was spent: it keeps working for about 10 minutes, so re-run the job now\.$/,
+    )
+    expect(tokenRequests()).toHaveLength(1)
+  })
+
   test('a stalled server on client_credentials is retried until the deadline', async () => {
     fx.emu.faults.add({ kind: 'stall', path: TOKEN_PATH, times: Infinity })
     const r = await run(

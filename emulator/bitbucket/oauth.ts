@@ -55,7 +55,7 @@ export function tokenAnswer(
   if (state.options.scopeField === 'scope' || state.options.scopeField === 'both') body.scope = scope
   if (state.options.scopeField === 'scopes' || state.options.scopeField === 'both') body.scopes = scope
   if (refreshToken) body.refresh_token = refreshToken
-  return body
+  return { ...body, ...state.options.tokenAnswerOverrides }
 }
 
 /** refresh_token: a live refresh token of this consumer; a new one when rotation is on. */

@@ -47,6 +47,8 @@ export interface StateOptions {
   refreshTokenLength: number
   /** RFC 6749 errors (401 invalid_client) instead of Bitbucket's 400 unauthorized_client. */
   strictErrors: boolean
+  /** Fields set in every token answer over the usual ones (a hostile or broken server: `token_type`, `expires_in`...). */
+  tokenAnswerOverrides: Record<string, unknown>
 }
 
 export const DEFAULT_STATE_OPTIONS: StateOptions = {
@@ -57,6 +59,7 @@ export const DEFAULT_STATE_OPTIONS: StateOptions = {
   scopeField: 'scope',
   refreshTokenLength: 2600,
   strictErrors: false,
+  tokenAnswerOverrides: {},
 }
 
 export function randomToken(length: number): string {

@@ -5,13 +5,18 @@
  * - `stall`: never answer;
  * - `reset`: close the connection without an answer;
  * - `truncate`: the handler sends only `fraction` of the body, then closes;
+ * - `silence`: the handler runs (a refresh is processed), its status and
+ *   headers are sent, then nothing more: headers, then silence;
+ * - `drip`: the handler's answer is sent `chunkBytes` (default 1) every
+ *   `intervalMs` (default 1000), headers first: never silent for long, never
+ *   fast;
  * - `delay`: answer normally after `delayMs` (also combines with the others).
  *
  * Arm them with `faults.add(...)` or `POST /_emulator/faults` (control.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 
-export type FaultKind = 'status' | 'stall' | 'reset' | 'truncate' | 'delay'
+export type FaultKind = 'status' | 'stall' | 'reset' | 'truncate' | 'silence' | 'drip' | 'delay'
 
 export interface Fault {
   kind: FaultKind
@@ -26,6 +31,10 @@ export interface Fault {
   contentType?: string
   delayMs?: number
   fraction?: number
+  /** `drip`: bytes per tick. */
+  chunkBytes?: number
+  /** `drip`: time between ticks. */
+  intervalMs?: number
 }
 
 interface Armed extends Fault {
@@ -67,9 +76,62 @@ export class Faults {
 }
 
 /**
+ * Takes over the body of `res`: its status and headers go out as soon as the
+ * handler sets them, and what the handler writes is passed to `sendBody` once
+ * the handler ends, instead of being sent.
+ */
+function holdBody(res: ServerResponse, sendBody: (body: Buffer, write: (b: Buffer) => void, end: () => void) => void) {
+  const chunks: Buffer[] = []
+  const write = res.write.bind(res) as (b: Buffer) => boolean
+  const end = res.end.bind(res) as () => ServerResponse
+  const writeHead = res.writeHead.bind(res)
+  const take = (chunk: unknown) => {
+    if (chunk !== undefined && chunk !== null && typeof chunk !== 'function')
+      chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string))
+  }
+  Object.assign(res, {
+    writeHead: (...args: Parameters<ServerResponse['writeHead']>) => {
+      writeHead(...args)
+      res.flushHeaders()
+      return res
+    },
+    write: (chunk: unknown) => (take(chunk), true),
+    end: (chunk?: unknown) => {
+      take(chunk)
+      if (!res.headersSent) res.flushHeaders()
+      sendBody(
+        Buffer.concat(chunks),
+        (b) => void write(b),
+        () => void end(),
+      )
+      return res
+    },
+  })
+}
+
+/** `drip`: the held body, `chunkBytes` every `intervalMs`, until it is all out or the client leaves. */
+function drip(res: ServerResponse, fault: Fault): void {
+  const size = Math.max(1, fault.chunkBytes ?? 1)
+  holdBody(res, (body, write, end) => {
+    let offset = 0
+    const timer = setInterval(() => {
+      if (res.destroyed || offset >= body.length) {
+        clearInterval(timer)
+        if (!res.destroyed) end()
+        return
+      }
+      write(body.subarray(offset, offset + size))
+      offset += size
+    }, fault.intervalMs ?? 1000)
+    res.on('close', () => clearInterval(timer))
+  })
+}
+
+/**
  * Applies a fault that came out of the queue: waits `delayMs`, then stalls,
  * resets or answers. True when the request is done with; false when the
- * handler must run (`delay`, and `truncate`, which the handler applies).
+ * handler must run (`delay`, `silence` and `drip`, which take over its
+ * answer, and `truncate`, which the handler applies).
  */
 export async function applyFault(fault: Fault, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
   if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs))
@@ -90,6 +152,12 @@ export async function applyFault(fault: Fault, req: IncomingMessage, res: Server
       )
       return true
     }
+    case 'silence':
+      holdBody(res, () => {}) // the body never comes; the server closes the socket on shutdown
+      return false
+    case 'drip':
+      drip(res, fault)
+      return false
     default:
       return false // 'delay' and 'truncate' go on to the handler
   }

@@ -15,7 +15,7 @@ import type { Providers } from '../bitbucket/providers.ts'
 import { describeSecretTarget, type SecretTarget } from '../github/secret-target.ts'
 import type { SaveSecret } from '../github/secrets.ts'
 import { tokenSummary } from './summary.ts'
-import { isoSeconds } from '../shared/format.ts'
+import { isoSeconds, printable } from '../shared/format.ts'
 import { ACTION_WORDING } from './wording.ts'
 import { fallbackWarning, openSealedToken, runContext, sealToken, type RunContext } from './sealed-token.ts'
 import type { DownloadResult } from '../downloads/index.ts'
@@ -234,10 +234,16 @@ function exportToken(core: ActionCore, exportEnv: string | undefined, token: Tok
     core.exportVariable(exportEnv, token.accessToken)
     core.info(`Exported the access token as ${exportEnv} for later steps`)
   }
+  // Server strings on one line each, so that none can start a workflow command.
   core.info(
-    `Got a ${token.tokenType} token${token.expiresAt ? ` valid until ${isoSeconds(token.expiresAt)}` : ''}` +
-      `${token.scopes.length ? ` with scopes: ${token.scopes.join(' ')}` : ''}`,
+    `Got a ${printable(token.tokenType, 40)} token${token.expiresAt ? ` valid until ${isoSeconds(token.expiresAt)}` : ''}` +
+      `${token.scopes.length ? ` with scopes: ${printable(token.scopes.join(' '), 500)}` : ''}`,
   )
+  if (token.unusableExpiresIn !== undefined) {
+    core.warning(
+      `Bitbucket stated the token's lifetime as expires_in ${token.unusableExpiresIn}, which is no sane number of seconds: the outputs \`expires-in\` and \`expires-at\` are left empty. The token itself is unaffected.`,
+    )
+  }
 }
 
 function setTokenOutputs(core: ActionCore, token: Token, refreshToken: string | undefined, rotated: boolean): void {
@@ -261,7 +267,7 @@ function checkScopes(core: ActionCore, required: string[], token: Token, provide
   const missing = provider.missingScopes(required, token.scopes)
   if (missing.length) {
     throw new ActionError(
-      `The token lacks the required scope${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (granted: ${token.scopes.join(' ')}). ${provider.wording.tickPermissions(missing.length > 1 ? 'them' : 'it')}`,
+      `The token lacks the required scope${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (granted: ${printable(token.scopes.join(' '), 500)}). ${provider.wording.tickPermissions(missing.length > 1 ? 'them' : 'it')}`,
     )
   }
 }

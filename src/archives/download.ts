@@ -13,7 +13,7 @@ import fs from 'node:fs'
 import { Transform, type Readable, type TransformCallback } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { ActionError, errorMessage } from '../shared/errors.ts'
-import { errorCode } from '../net/errors.ts'
+import { errorCode, isStall } from '../net/errors.ts'
 import type { HttpClient, HttpResponse } from '../net/http.ts'
 import { shouldRetryError, withRetries } from '../net/retry.ts'
 import { joinUrl } from '../net/url.ts'
@@ -152,7 +152,7 @@ export async function downloadArchive<T>(
       if (err instanceof ActionError || !shouldRetryError(err, true)) return { retry: false }
       // A stall already cost a full body timeout: one more try at most, so that a server that stops
       // answering ends the step within about two minutes.
-      if (errorCode(err) === 'UND_ERR_BODY_TIMEOUT' && ++stalls >= 2) return { retry: false }
+      if (isStall(err) && ++stalls >= 2) return { retry: false }
       return { retry: true, why: `${got}: ${errorMessage(err)}` }
     },
     onRetry: (err, _n, waitMs) =>
@@ -192,6 +192,7 @@ function describeBreak(err: unknown): string {
     case 'ERR_STREAM_PREMATURE_CLOSE':
       return 'the connection was reset or closed early'
     case 'UND_ERR_BODY_TIMEOUT':
+    case 'BODY_TOO_SLOW':
       return 'the download stalled'
     case 'TRUNCATED':
     case 'Z_BUF_ERROR':

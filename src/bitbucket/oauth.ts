@@ -8,7 +8,7 @@ import { ActionError } from '../shared/errors.ts'
 import { HttpError } from '../net/errors.ts'
 import type { HttpClient } from '../net/http.ts'
 import type { Masker } from '../shared/mask.ts'
-import { parseJsonObject } from '../shared/format.ts'
+import { parseJsonObject, printable } from '../shared/format.ts'
 import type { Wording } from '../shared/wording.ts'
 import { CLOUD } from './cloud/provider.ts'
 import type { Provider } from './provider.ts'
@@ -31,9 +31,11 @@ export interface Token {
   accessToken: string
   /** As the server sent it (`bearer`). */
   tokenType: string
-  /** Seconds, as returned; undefined when the server sent none. */
+  /** Seconds, as returned; undefined when the server sent none, or no sane number (see `unusableExpiresIn`). */
   expiresIn: number | undefined
   expiresAt: Date | undefined
+  /** An `expires_in` that was sent but is no sane number of seconds, as inert text for a warning. */
+  unusableExpiresIn?: string
   /** Granted scopes; empty when the server named none. */
   scopes: string[]
   /** A refresh token the server issued with this answer, if any. */
@@ -147,6 +149,15 @@ export async function requestToken(deps: OAuthDeps, req: TokenRequest): Promise<
   )
 }
 
+/** The longest lifetime taken as stated: ten years (Bitbucket's tokens live two hours). */
+export const MAX_EXPIRES_IN = 10 * 365 * 24 * 3600
+
+/** `expires_in` as whole seconds from 0 to MAX_EXPIRES_IN (a number, or a string of digits); undefined otherwise. */
+export function saneExpiresIn(raw: unknown): number | undefined {
+  const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d{1,12}$/.test(raw) ? Number(raw) : NaN
+  return Number.isInteger(n) && n >= 0 && n <= MAX_EXPIRES_IN ? n : undefined
+}
+
 function parseToken(json: Record<string, unknown>, now: number, what: string, check: string): Token {
   if (typeof json.access_token !== 'string' || json.access_token.length === 0) {
     throw new ActionError(
@@ -154,12 +165,8 @@ function parseToken(json: Record<string, unknown>, now: number, what: string, ch
     )
   }
   const expiresRaw = json.expires_in
-  const expiresIn =
-    typeof expiresRaw === 'number'
-      ? expiresRaw
-      : typeof expiresRaw === 'string' && /^\d+$/.test(expiresRaw)
-        ? Number(expiresRaw)
-        : undefined
+  const expiresIn = saneExpiresIn(expiresRaw)
+  const unusable = expiresRaw !== undefined && expiresRaw !== null && expiresIn === undefined
   const scopeRaw = typeof json.scope === 'string' ? json.scope : typeof json.scopes === 'string' ? json.scopes : ''
   return {
     accessToken: json.access_token,
@@ -169,6 +176,7 @@ function parseToken(json: Record<string, unknown>, now: number, what: string, ch
     scopes: scopeRaw.split(/[\s,]+/).filter(Boolean),
     refreshToken:
       typeof json.refresh_token === 'string' && json.refresh_token.length > 0 ? json.refresh_token : undefined,
+    ...(unusable ? { unusableExpiresIn: printable(JSON.stringify(expiresRaw), 40) } : {}),
   }
 }
 

@@ -4,11 +4,16 @@
  * ::1, so the callback arrives whichever address the browser resolves
  * `localhost` to (::1 is skipped when the machine has no IPv6 loopback).
  * It accepts only GET / with a loopback Host header (no DNS rebinding) and
- * hands the first callback to the flow, which answers it.
+ * hands the first callback that carries this login's `state` to the flow,
+ * which answers it. A callback with a wrong or no `state` (an old tab, or any
+ * web page pointing an image at localhost) is ignored, said on stderr, and
+ * the server keeps waiting for the right one.
  */
 import http from 'node:http'
 import { ActionError } from '../shared/errors.ts'
+import { oneLine } from '../shared/format.ts'
 import { alreadyAnsweredPage, waitingPage } from './pages.ts'
+import { sameState } from './pkce.ts'
 
 export interface Callback {
   /** The query of the redirect: code, state, or error and error_description. */
@@ -17,13 +22,20 @@ export interface Callback {
   respond(status: number, html: string): Promise<void>
 }
 
+export interface CallbackOptions {
+  /** The `state` of this login's authorize URL: only a callback carrying it is handed over. */
+  state: string
+  /** Told, in one line for the terminal, when a callback is ignored. */
+  ignored(message: string): void
+}
+
 export interface CallbackServer {
   port: number
   /** `http://localhost:PORT/`: sent as redirect_uri at authorize and at the exchange. */
   redirectUri: string
   /** The loopback addresses listened on. */
   addresses: string[]
-  /** The first callback, or undefined when none came within `timeoutMs`. */
+  /** The first callback with the right state, or undefined when none came within `timeoutMs`. */
   wait(timeoutMs: number): Promise<Callback | undefined>
   close(): Promise<void>
 }
@@ -106,9 +118,33 @@ function responder(res: http.ServerResponse): (status: number, html: string) => 
     })
 }
 
+/** Ignored callbacks said on the terminal; past this many, once that more are not. */
+const MAX_REPORTED = 5
+
+const IGNORED_PAGE =
+  'This answer does not belong to the login that is waiting (its state is wrong or missing), so it was ignored. Open the authorize URL that the command printed.\n'
+
+/** Tells `options.ignored` about a callback without this login's state (the first few of them). */
+function ignoredReporter(options: CallbackOptions): (params: URLSearchParams) => void {
+  let count = 0
+  return (params) => {
+    if (++count > MAX_REPORTED) return
+    if (count === MAX_REPORTED) {
+      options.ignored(`Ignored ${MAX_REPORTED} callbacks without this login's state; further ones are not reported.`)
+      return
+    }
+    const error = params.get('error')
+    const said = error === null ? '' : ` (error=${oneLine(error).slice(0, 60)})`
+    options.ignored(
+      `Ignored a callback with ${params.has('state') ? 'a wrong' : 'no'} state${said}: it did not come from this login's authorize URL (an old browser tab, or another page). Still waiting for the right one.`,
+    )
+  }
+}
+
 /** GET / with a loopback Host: the callback goes into the slot; anything else gets a short answer. */
-function callbackHandler(port: number, slot: CallbackSlot): http.RequestListener {
+function callbackHandler(port: number, slot: CallbackSlot, options: CallbackOptions): http.RequestListener {
   const allowedHosts = new Set([`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`])
+  const reportIgnored = ignoredReporter(options)
   return (req, res) => {
     const send = responder(res)
     if (!allowedHosts.has((req.headers.host ?? '').toLowerCase())) {
@@ -127,6 +163,11 @@ function callbackHandler(port: number, slot: CallbackSlot): http.RequestListener
     }
     if (!isCallback(url.searchParams)) {
       void send(200, waitingPage())
+      return
+    }
+    if (!sameState(options.state, url.searchParams.get('state'))) {
+      reportIgnored(url.searchParams)
+      void send(400, IGNORED_PAGE)
       return
     }
     if (slot.taken) {
@@ -173,9 +214,9 @@ async function listenOnLoopback(
   return { addresses, close: () => closeServers(servers) }
 }
 
-export async function startCallbackServer(port: number): Promise<CallbackServer> {
+export async function startCallbackServer(port: number, options: CallbackOptions): Promise<CallbackServer> {
   const slot = new CallbackSlot()
-  const { addresses, close } = await listenOnLoopback(port, callbackHandler(port, slot))
+  const { addresses, close } = await listenOnLoopback(port, callbackHandler(port, slot, options))
   return {
     port,
     redirectUri: `http://localhost:${port}/`,

@@ -14,7 +14,7 @@ import { CLOUD } from '../bitbucket/cloud/provider.ts'
 import type { Provider } from '../bitbucket/provider.ts'
 import { describeSecretTarget, secretPlace } from '../github/secret-target.ts'
 import type { SaveSecret } from '../github/secrets.ts'
-import type { Callback, CallbackServer } from './callback-server.ts'
+import type { Callback, CallbackOptions, CallbackServer } from './callback-server.ts'
 import { failurePage, successPage } from './pages.ts'
 import { createPkce, createState, sameState, type Pkce } from './pkce.ts'
 import { oneLine } from './terminal.ts'
@@ -48,7 +48,7 @@ export interface LoginDeps {
   /** Whether stdout is a terminal (then a hint about piping goes to stderr). */
   outputIsTerminal: boolean
   openBrowser(url: string): void
-  startCallbackServer(port: number): Promise<CallbackServer>
+  startCallbackServer(port: number, options: CallbackOptions): Promise<CallbackServer>
   saveSecret: SaveSecret
   debug(message: string): void
   createState?: () => string
@@ -120,7 +120,7 @@ export function checkCallback(params: URLSearchParams, expectedState: string, po
 export async function login(req: LoginRequest, deps: LoginDeps): Promise<void> {
   const state = (deps.createState ?? createState)()
   const pkce = (deps.createPkce ?? createPkce)()
-  const server = await deps.startCallbackServer(req.port)
+  const server = await deps.startCallbackServer(req.port, { state, ignored: (line) => deps.info(line) })
   try {
     const url = authorizeUrl(
       req.bitbucketUrl,
@@ -202,7 +202,11 @@ async function finish(
 }
 
 function report(req: LoginRequest, deps: LoginDeps, token: Token & { refreshToken: string }): void {
-  deps.info(token.scopes.length ? `Granted scopes: ${token.scopes.join(' ')}` : 'Bitbucket named no granted scopes.')
+  deps.info(
+    token.scopes.length
+      ? `Granted scopes: ${clean(token.scopes.join(' '), 500)}`
+      : 'Bitbucket named no granted scopes.',
+  )
   if (token.expiresAt)
     deps.info(
       `The access token issued with it (not shown) expires at ${isoSeconds(token.expiresAt)}; the action mints fresh ones from the refresh token.`,

@@ -7,6 +7,7 @@
 import { ActionError, errorMessage } from '../shared/errors.ts'
 import type { Wording } from '../shared/wording.ts'
 import type { Timeouts } from './http.ts'
+import { SLOW_BODY } from './throughput.ts'
 
 /** What network-failure messages need of the caller's wording (the action's or the command's). */
 export type HttpWording = Pick<Wording, 'network' | 'retryAdvice'>
@@ -58,6 +59,22 @@ export function errorCode(err: unknown): string | undefined {
   return undefined
 }
 
+/** A body that stalled: silent for the body timeout, or below the throughput rule (throughput.ts). */
+export function isStall(err: unknown): boolean {
+  const code = errorCode(err)
+  return code === 'UND_ERR_BODY_TIMEOUT' || code === SLOW_BODY
+}
+
+/** The innermost error in the cause chain that carries `code`. */
+function withCode(err: unknown, code: string): unknown {
+  let e: unknown = err
+  for (let depth = 0; e && depth < 5; depth++) {
+    if ((e as { code?: unknown }).code === code) return e
+    e = (e as { cause?: unknown }).cause
+  }
+  return err
+}
+
 /** A network error in words: "connection refused", "no answer within 30 s". */
 export function describeNetworkError(err: unknown, timeouts: Timeouts): string {
   const code = errorCode(err)
@@ -74,6 +91,8 @@ export function describeNetworkError(err: unknown, timeouts: Timeouts): string {
       return `no answer within ${timeouts.headersMs / 1000} s`
     case 'UND_ERR_BODY_TIMEOUT':
       return `the answer stalled for ${timeouts.bodyMs / 1000} s`
+    case SLOW_BODY:
+      return errorMessage(withCode(err, SLOW_BODY))
     case 'ECONNRESET':
     case 'UND_ERR_SOCKET':
       return 'the connection was reset'

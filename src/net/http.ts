@@ -2,9 +2,12 @@
  * The one HTTP client every request goes through (Bitbucket, its archives,
  * the GitHub API): undici with timeouts on by default, an overall deadline,
  * retries decided by error type (see retry.ts), `HTTPS_PROXY`/`HTTP_PROXY`/
- * `NO_PROXY` honoured, plain http refused except to loopback hosts (url.ts),
- * and credentials never forwarded to another origin on a redirect.
+ * `NO_PROXY` honoured (proxy.ts), plain http refused except to loopback hosts
+ * (url.ts), and credentials never forwarded to another origin on a redirect.
+ * Work is bounded: every body must keep a minimum throughput
+ * (throughput.ts), and a body read as text holds at most 1 MiB.
  */
+import type { Readable } from 'node:stream'
 import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici'
 import { ActionError } from '../shared/errors.ts'
 import {
@@ -28,6 +31,8 @@ import {
   type RetryPolicy,
 } from './retry.ts'
 import { assertSecureUrl, isLoopbackHost, redactUrl } from './url.ts'
+import type { ProxyConfig } from './proxy.ts'
+import { ThroughputGuard, throughputRule } from './throughput.ts'
 
 // Imported from here by modules that predate the split into errors.ts and url.ts.
 export { HttpError, type HttpWording } from './errors.ts'
@@ -38,7 +43,7 @@ export interface Timeouts {
   connectMs: number
   /** From request sent to response headers. */
   headersMs: number
-  /** Longest silence while reading a body. */
+  /** Longest silence while reading a body; also the window of the throughput rule (throughput.ts). */
   bodyMs: number
   /** All attempts of one request, until its response headers, retries and waits included. */
   deadlineMs: number
@@ -67,6 +72,15 @@ export interface RequestOptions {
   what: string
 }
 
+/** The most a body read as text (a JSON answer) may hold. */
+export const MAX_TEXT_BYTES = 1024 * 1024
+
+/** A response body: a stream behind the throughput guard. */
+export interface ResponseBody extends Readable {
+  /** Discards the body (what is left of a small one is read, so the connection can be reused). */
+  dump(): Promise<void>
+}
+
 export interface HttpResponse {
   status: number
   headers: Record<string, string | undefined>
@@ -74,13 +88,16 @@ export interface HttpResponse {
   url: URL
   /** How many attempts it took. */
   attempts: number
-  body: Dispatcher.ResponseData['body']
+  body: ResponseBody
+  /** The body as UTF-8 text; rejects with BodyTooLarge beyond MAX_TEXT_BYTES. */
   text(): Promise<string>
 }
 
 export interface HttpClientDeps {
   /** The advice that ends network-failure messages: the caller's (a job's, a command's). */
   wording: HttpWording
+  /** Proxy settings (tuningFromEnv reads them); without them, no proxy. An invalid one fails every request. */
+  proxy?: ProxyConfig
   dispatcher?: Dispatcher
   timeouts?: Partial<Timeouts>
   retry?: Partial<RetryPolicy>
@@ -101,6 +118,48 @@ class RetryableStatus extends Error {
     this.status = status
     this.retryAfterMs = retryAfterMs
   }
+}
+
+/** A body read as text that holds more than MAX_TEXT_BYTES. */
+class BodyTooLarge extends Error {
+  constructor() {
+    super(`more than ${MAX_TEXT_BYTES} bytes`)
+    this.name = 'BodyTooLarge'
+  }
+}
+
+/** The body as text, refused past `max` bytes (read no further than that). */
+async function readText(body: Readable, max: number): Promise<string> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    size += chunk.length
+    if (size > max) {
+      body.destroy()
+      throw new BodyTooLarge()
+    }
+    chunks.push(chunk)
+  }
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+/** The raw body behind a throughput guard; destroying either ends both. */
+function guardedBody(raw: Dispatcher.ResponseData['body'], bodyMs: number): ResponseBody {
+  const guard = new ThroughputGuard(throughputRule(bodyMs))
+  let dumping = false
+  raw.on('error', (err) => guard.destroy(err))
+  guard.on('close', () => {
+    if (!dumping && !raw.readableEnded) raw.destroy()
+  })
+  raw.pipe(guard)
+  return Object.assign(guard, {
+    async dump() {
+      dumping = true
+      raw.unpipe(guard)
+      guard.destroy()
+      await raw.dump()
+    },
+  })
 }
 
 /** A body that could not be read, after its headers had come. */
@@ -134,6 +193,8 @@ export class HttpClient {
   readonly #proxied: Dispatcher
   /** Loopback hosts: never through a proxy (the proxy's loopback is another machine). */
   readonly #direct: Dispatcher
+  /** An invalid proxy variable: every request fails with it. */
+  readonly #setupError: ActionError | undefined
   readonly #debug: (message: string) => void
   readonly #sleep: ((ms: number) => Promise<void>) | undefined
   readonly #random: () => number
@@ -148,8 +209,11 @@ export class HttpClient {
       headersTimeout: this.timeouts.headersMs,
       bodyTimeout: this.timeouts.bodyMs,
     }
-    this.#proxied = deps.dispatcher ?? new EnvHttpProxyAgent(agentOptions)
+    const proxy = deps.proxy ?? { httpProxy: '', httpsProxy: '', noProxy: '' }
+    this.#setupError = 'invalid' in proxy ? proxy.invalid : undefined
     this.#direct = deps.dispatcher ?? new Agent(agentOptions)
+    this.#proxied =
+      deps.dispatcher ?? ('invalid' in proxy ? this.#direct : new EnvHttpProxyAgent({ ...agentOptions, ...proxy }))
     this.#debug = deps.debug ?? (() => {})
     this.#sleep = deps.sleep
     this.#random = deps.random ?? Math.random
@@ -163,6 +227,7 @@ export class HttpClient {
    * Rejects with an HttpError when no response could be had.
    */
   async request(input: string | URL, options: RequestOptions): Promise<HttpResponse> {
+    if (this.#setupError) throw this.#setupError
     const method = options.method ?? 'GET'
     const idempotent = isIdempotent(options)
     const started = this.#now()
@@ -205,21 +270,27 @@ export class HttpClient {
   }
 
   /**
-   * A request whose body is read as text (small JSON answers). The body too
-   * must arrive within the request's deadline (or `bodyMs` after the headers,
-   * if later); an idempotent request whose body is cut short is tried again,
-   * a request that may have been processed never.
+   * A request whose body is read as text (small JSON answers, at most
+   * MAX_TEXT_BYTES). The body too must arrive within the request's deadline
+   * (or `bodyMs` after the headers, if later); an idempotent request whose
+   * body is cut short is tried again, a request that may have been processed
+   * never, and a body that is too large never.
    */
   async text(input: string | URL, options: RequestOptions): Promise<{ response: HttpResponse; text: string }> {
     const idempotent = isIdempotent(options)
     const started = this.#now()
     const attempt = async () => {
       const response = await this.request(input, options)
+      if (Number(response.headers['content-length']) > MAX_TEXT_BYTES) {
+        response.body.destroy()
+        throw this.#tooLarge(options.what, response)
+      }
       const limit = Math.max(started + this.timeouts.deadlineMs, this.#now() + this.timeouts.bodyMs) - this.#now()
       const timer = setTimeout(() => response.body.destroy(new DeadlineError()), limit)
       try {
         return { response, text: await response.text() }
       } catch (err) {
+        if (err instanceof BodyTooLarge) throw this.#tooLarge(options.what, response)
         const why =
           err instanceof DeadlineError
             ? `it did not arrive within ${+(limit / 1000).toFixed(1)} s`
@@ -244,6 +315,13 @@ export class HttpClient {
             )
           : err,
     })
+  }
+
+  #tooLarge(what: string, response: HttpResponse): HttpError {
+    return new HttpError(
+      `${what} (${response.url.host}) answered HTTP ${response.status} with more than ${MAX_TEXT_BYTES / 1024 / 1024} MiB, far more than such an answer holds: the URL may not point at the right service, or something in between rewrites the answer. ${checkNetworkAdvice(this.wording)}`,
+      { status: response.status, phase: 'body', code: 'BODY_TOO_LARGE' },
+    )
   }
 
   async close(): Promise<void> {
@@ -323,13 +401,14 @@ export class HttpClient {
         signal: controller.signal,
       })
       this.#debug(`${method} ${redactUrl(url)}: HTTP ${res.statusCode}`)
+      const guarded = guardedBody(res.body, this.timeouts.bodyMs)
       return {
         status: res.statusCode,
         headers: flattenHeaders(res.headers),
         url,
         attempts: 1,
-        body: res.body,
-        text: () => res.body.text(),
+        body: guarded,
+        text: () => readText(guarded, MAX_TEXT_BYTES),
       }
     } catch (err) {
       if (controller.signal.aborted) throw new DeadlineError()

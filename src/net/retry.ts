@@ -9,6 +9,7 @@
  * the request was sent is final for it.
  */
 import { errorCode } from './errors.ts'
+import { SLOW_BODY } from './throughput.ts'
 
 export interface RetryPolicy {
   /** Total attempts, the first included. */
@@ -52,6 +53,7 @@ const MAYBE_SENT_CODES = new Set([
   'UND_ERR_SOCKET',
   'UND_ERR_HEADERS_TIMEOUT',
   'UND_ERR_BODY_TIMEOUT',
+  SLOW_BODY,
   'UND_ERR_CLOSED',
   'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
   'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH',

@@ -1,6 +1,7 @@
 /**
- * Timeouts and retry delays from the environment, for tests and unusual
- * networks. Unset, the defaults of http.ts and retry.ts apply.
+ * The HTTP client's settings from the environment: the proxy variables
+ * (proxy.ts), and timeouts and retry delays for tests and unusual networks.
+ * Unset, the defaults of http.ts and retry.ts apply.
  *
  *   BITBUCKET_OAUTH_HTTP_TIMEOUT_MS   connect, headers and body-silence timeouts
  *   BITBUCKET_OAUTH_HTTP_DEADLINE_MS  one request, all its attempts included
@@ -8,6 +9,7 @@
  *   BITBUCKET_OAUTH_RETRY_AFTER_MAX_MS longest Retry-After honoured
  */
 import type { HttpClientDeps } from './http.ts'
+import { proxyFromEnv } from './proxy.ts'
 
 function ms(env: NodeJS.ProcessEnv, name: string): number | undefined {
   const raw = env[name]
@@ -16,7 +18,8 @@ function ms(env: NodeJS.ProcessEnv, name: string): number | undefined {
   return Number.isFinite(n) && n >= 0 ? n : undefined
 }
 
-export function tuningFromEnv(env: NodeJS.ProcessEnv): Pick<HttpClientDeps, 'timeouts' | 'retry'> {
+/** Never throws: a malformed proxy variable fails the client's first request instead (proxy.ts). */
+export function tuningFromEnv(env: NodeJS.ProcessEnv): Pick<HttpClientDeps, 'timeouts' | 'retry' | 'proxy'> {
   const timeout = ms(env, 'BITBUCKET_OAUTH_HTTP_TIMEOUT_MS')
   const deadline = ms(env, 'BITBUCKET_OAUTH_HTTP_DEADLINE_MS')
   const base = ms(env, 'BITBUCKET_OAUTH_RETRY_BASE_MS')
@@ -27,5 +30,5 @@ export function tuningFromEnv(env: NodeJS.ProcessEnv): Pick<HttpClientDeps, 'tim
   const retry: HttpClientDeps['retry'] = {}
   if (base !== undefined) Object.assign(retry, { baseDelayMs: base, maxDelayMs: Math.max(base * 8, 1) })
   if (retryAfterMax !== undefined) retry.maxRetryAfterMs = retryAfterMax
-  return { timeouts, retry }
+  return { timeouts, retry, proxy: proxyFromEnv(env) }
 }

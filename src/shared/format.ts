@@ -16,3 +16,39 @@ export function parseJsonObject(text: string): Record<string, unknown> | undefin
     return undefined
   }
 }
+
+/**
+ * Characters that must never reach a log line or a terminal from a server:
+ * C0 and C1 controls (newlines start workflow commands, escape sequences
+ * drive terminals), DEL, the Unicode line and paragraph separators, and the
+ * bidirectional overrides that make text read differently from what it is.
+ */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]+/gu
+
+/** Text for one line of a log or a terminal: every run of control characters becomes one space. */
+export function oneLine(text: string): string {
+  return text.replace(CONTROL, ' ').trim()
+}
+
+/**
+ * A string from a server, made inert for one log line: on one line (so it can
+ * never start a workflow command such as `::warning::` or `::stop-commands::`),
+ * and at most `max` characters.
+ */
+export function printable(text: string, max = 200): string {
+  const line = oneLine(text)
+  return line.length > max ? `${line.slice(0, max)}…` : line
+}
+
+const HTML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
+
+/**
+ * Text for Markdown (a job summary's table cell) that renders as itself: on
+ * one line, HTML's special characters as entities, and every other ASCII
+ * punctuation character backslash-escaped, so that no link, image, emphasis,
+ * autolink, mention or table cell break can come of it.
+ */
+export function markdownText(text: string): string {
+  return oneLine(text).replace(/[!-/:-@[-`{-~]/g, (c) => HTML_ENTITIES[c] ?? `\\${c}`)
+}

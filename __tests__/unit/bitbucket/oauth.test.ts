@@ -3,7 +3,7 @@ import nock from 'nock'
 import { ACTION_WORDING as wording } from '../../../src/action/wording.ts'
 import { HttpClient } from '../../../src/net/http.ts'
 import { Masker } from '../../../src/shared/mask.ts'
-import { requestToken, tokenError, type Grant } from '../../../src/bitbucket/oauth.ts'
+import { MAX_EXPIRES_IN, requestToken, saneExpiresIn, tokenError, type Grant } from '../../../src/bitbucket/oauth.ts'
 import { basicAuthorization } from '../../../src/bitbucket/cloud/provider.ts'
 import { ACTION_WORDING } from '../../../src/action/wording.ts'
 
@@ -238,5 +238,58 @@ describe('basicAuthorization', () => {
     const header = basicAuthorization('a b', 'c:d', new Masker((v) => masked.push(v)))
     expect(Buffer.from(header.slice(6), 'base64').toString()).toBe('a+b:c%3Ad')
     expect(masked).toEqual([header.slice(6)])
+  })
+})
+
+describe('expires_in', () => {
+  test.each([
+    [7200, 7200],
+    ['7200', 7200],
+    [0, 0],
+    [MAX_EXPIRES_IN, MAX_EXPIRES_IN],
+    [MAX_EXPIRES_IN + 1, undefined],
+    [1e20, undefined],
+    [-5, undefined],
+    [7200.5, undefined],
+    [Number.NaN, undefined],
+    ['1e3', undefined],
+    ['0x10', undefined],
+    ['+22', undefined],
+    [' 7200', undefined],
+    [true, undefined],
+    [null, undefined],
+  ])('%p → %p', (raw, seconds) => expect(saneExpiresIn(raw)).toBe(seconds))
+
+  test('an absurd value leaves no expiry and is reported inert; the token is still returned', async () => {
+    const d = deps()
+    nock(SITE)
+      .post('/site/oauth2/access_token')
+      .reply(200, '{"access_token":"AT-1","token_type":"bearer","expires_in":1e20}', {
+        'content-type': 'application/json',
+      })
+    const token = await requestToken(d, {
+      tokenUrl: TOKEN_URL,
+      clientId: 'key',
+      clientSecret: 'secret',
+      grant: { type: 'client_credentials' },
+    })
+    expect(token).toMatchObject({ accessToken: 'AT-1', expiresIn: undefined, expiresAt: undefined })
+    expect(token.unusableExpiresIn).toBe('100000000000000000000')
+    nock(SITE).post('/site/oauth2/access_token').reply(200, { access_token: 'AT-2', expires_in: 'soon\n::warning::x' })
+    const other = await requestToken(d, {
+      tokenUrl: TOKEN_URL,
+      clientId: 'key',
+      clientSecret: 'secret',
+      grant: { type: 'client_credentials' },
+    })
+    expect(other.unusableExpiresIn).toBe('"soon\\n::warning::x"')
+    nock(SITE).post('/site/oauth2/access_token').reply(200, { access_token: 'AT-3' })
+    const none = await requestToken(d, {
+      tokenUrl: TOKEN_URL,
+      clientId: 'key',
+      clientSecret: 'secret',
+      grant: { type: 'client_credentials' },
+    })
+    expect(none.unusableExpiresIn).toBeUndefined()
   })
 })

@@ -4,7 +4,10 @@ import type { AddressInfo } from 'node:net'
 import { MockAgent } from 'undici'
 import { ACTION_WORDING as wording } from '../../../src/action/wording.ts'
 import { HttpError } from '../../../src/net/errors.ts'
-import { HttpClient } from '../../../src/net/http.ts'
+import { HttpClient, MAX_TEXT_BYTES } from '../../../src/net/http.ts'
+import { proxyFromEnv } from '../../../src/net/proxy.ts'
+import { tuningFromEnv } from '../../../src/net/tuning.ts'
+import { ActionError } from '../../../src/shared/errors.ts'
 
 const ORIGIN = 'https://bitbucket.test'
 let agent: MockAgent
@@ -244,7 +247,8 @@ describe('reading a body', () => {
   test('a body that trickles in past the deadline is cut off', async () => {
     const s = await server((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' })
-      const timer = setInterval(() => res.write(' '), 50)
+      // 300 bytes every 50 ms: fast enough for the throughput rule, but never done.
+      const timer = setInterval(() => res.write(' '.repeat(300)), 50)
       res.on('close', () => clearInterval(timer))
     })
     const c = new HttpClient({ wording, timeouts: { deadlineMs: 300, bodyMs: 200 } })
@@ -304,5 +308,157 @@ describe('reading a body', () => {
       await c.close()
       await s.close()
     }
+  })
+
+  test('a drip that is never silent for a whole body timeout fails on throughput: a POST once, a GET retried', async () => {
+    let calls = 0
+    const s = await server((_req, res) => {
+      calls++
+      res.writeHead(200, { 'content-type': 'application/json' })
+      // One byte every 150 ms: the 200 ms silence timeout never fires.
+      const timer = setInterval(() => res.write(' '), 150)
+      res.on('close', () => clearInterval(timer))
+    })
+    const c = new HttpClient({ wording, timeouts: { bodyMs: 200, deadlineMs: 10_000 }, retry: { baseDelayMs: 1 } })
+    try {
+      const started = Date.now()
+      const post = await c
+        .text(`${s.url}/token`, { what: 'the token endpoint', method: 'POST' })
+        .catch((e: unknown) => e)
+      expect(post).toBeInstanceOf(HttpError)
+      expect((post as Error).message).toMatch(
+        /^the token endpoint \(127\.0\.0\.1:\d+\) answered HTTP 200 but the body could not be read: the answer came too slowly: [1-2] bytes? in 0\.2 s \(at least 205 expected\)\.$/,
+      )
+      expect(calls).toBe(1)
+      expect(Date.now() - started).toBeLessThan(2000)
+      const get = await c.text(`${s.url}/x`, { what: 'x' }).catch((e: unknown) => e)
+      expect((get as HttpError).phase).toBe('body')
+      expect(calls).toBe(1 + 4)
+    } finally {
+      await c.close()
+      await s.close()
+    }
+  })
+})
+
+describe('bounded bodies', () => {
+  async function serve(body: (res: http.ServerResponse) => void) {
+    let calls = 0
+    const srv = http.createServer((_req, res) => {
+      calls++
+      body(res)
+    })
+    await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve))
+    return {
+      url: `http://127.0.0.1:${(srv.address() as AddressInfo).port}`,
+      calls: () => calls,
+      close: () => new Promise<void>((resolve) => (srv.closeAllConnections(), srv.close(() => resolve()))),
+    }
+  }
+
+  test('a JSON answer of exactly 1 MiB is read', async () => {
+    const s = await serve((res) => res.end('x'.repeat(MAX_TEXT_BYTES)))
+    const c = new HttpClient({ wording })
+    try {
+      expect((await c.text(`${s.url}/x`, { what: 'x' })).text).toHaveLength(1024 * 1024)
+    } finally {
+      await c.close()
+      await s.close()
+    }
+  })
+
+  test.each([
+    ['chunked, no length', false],
+    ['with a content-length', true],
+  ])('one byte more (%s) is refused at once, never retried', async (_name, withLength) => {
+    const size = MAX_TEXT_BYTES + 1
+    const s = await serve((res) => {
+      res.writeHead(200, withLength ? { 'content-length': String(size) } : {})
+      res.end(Buffer.alloc(size, 'x'))
+    })
+    const c = new HttpClient({ wording, retry: { baseDelayMs: 1 } })
+    try {
+      const err = await c.text(`${s.url}/big`, { what: 'the REST API' }).catch((e: unknown) => e)
+      expect(err).toBeInstanceOf(HttpError)
+      expect(err).toMatchObject({ status: 200, phase: 'body', code: 'BODY_TOO_LARGE' })
+      expect((err as Error).message).toMatch(
+        /^the REST API \(127\.0\.0\.1:\d+\) answered HTTP 200 with more than 1 MiB, far more than such an answer holds: .* Check the URL, the runner's network and any HTTPS_PROXY setting, then re-run the job\.$/,
+      )
+      expect(s.calls()).toBe(1)
+    } finally {
+      await c.close()
+      await s.close()
+    }
+  })
+
+  test('an endless JSON answer is cut off after 1 MiB, not read to its end', async () => {
+    let sent = 0
+    const s = await serve((res) => {
+      res.writeHead(200, { 'content-type': 'application/json' })
+      const chunk = Buffer.alloc(64 * 1024, ' ')
+      const pump = () => {
+        while (!res.destroyed && sent < 64 * 1024 * 1024) {
+          sent += chunk.length
+          if (!res.write(chunk)) return void res.once('drain', pump)
+        }
+      }
+      pump()
+    })
+    const c = new HttpClient({ wording })
+    try {
+      await expect(c.text(`${s.url}/endless`, { what: 'x' })).rejects.toThrow(/more than 1 MiB/)
+      expect(sent).toBeLessThan(16 * 1024 * 1024)
+    } finally {
+      await c.close()
+      await s.close()
+    }
+  })
+})
+
+describe('proxy variables', () => {
+  test.each([
+    ['HTTPS_PROXY', 'http://user:p#ss@proxy.example:3128'],
+    ['https_proxy', 'user:s3cr3t-pw@proxy.example:3128'],
+    ['HTTP_PROXY', 'proxy.example:3128'],
+  ])('a malformed %s fails every request with one clear error that shows no password', async (name, value) => {
+    const settings = tuningFromEnv({ [name]: value })
+    const c = new HttpClient({ wording, ...settings })
+    try {
+      const err = await c.request('https://bitbucket.org/x', { what: 'x' }).catch((e: unknown) => e)
+      expect(err).toBeInstanceOf(ActionError)
+      const message = (err as Error).message
+      expect(message).toBe(
+        `The proxy variable ${name} is not a valid URL (its value is not shown: it may hold a password). Write it as http://[user:password@]host:port, with reserved characters of the user name and password percent-encoded (# as %23, @ as %40, : as %3A, / as %2F), or unset it.`,
+      )
+      expect((err as Error).cause).toBeUndefined()
+      for (const part of ['p#ss', 's3cr3t', 'proxy.example']) expect(message).not.toContain(part)
+      // Not only requests through the proxy: the settings are wrong, so nothing is tried.
+      await expect(c.text('http://127.0.0.1:9/x', { what: 'x' })).rejects.toThrow(/proxy variable/)
+    } finally {
+      await c.close()
+    }
+  })
+
+  test('a SOCKS proxy is named as unsupported; the lower-case variable wins, as in curl', async () => {
+    const c = new HttpClient({
+      wording,
+      ...tuningFromEnv({ https_proxy: 'socks5://u:pw@h:1080', HTTPS_PROXY: 'http://fine:3128' }),
+    })
+    try {
+      await expect(c.request('https://bitbucket.org/', { what: 'x' })).rejects.toThrow(
+        /^The proxy variable https_proxy names a socks5:\/\/ proxy; only http:\/\/ and https:\/\/ proxies are supported\./,
+      )
+    } finally {
+      await c.close()
+    }
+  })
+
+  test('percent-encoded credentials are a valid proxy URL', () => {
+    expect(proxyFromEnv({ HTTPS_PROXY: 'http://user:p%23ss@proxy:3128', NO_PROXY: 'internal' })).toEqual({
+      httpsProxy: 'http://user:p%23ss@proxy:3128',
+      httpProxy: '',
+      noProxy: 'internal',
+    })
+    expect(proxyFromEnv({})).toEqual({ httpsProxy: '', httpProxy: '', noProxy: '' })
   })
 })
