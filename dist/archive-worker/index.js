@@ -28365,6 +28365,86 @@ function errorMessage(err) {
     return err instanceof Error ? err.message : String(err);
 }
 
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+;// CONCATENATED MODULE: ./src/net/throughput.ts
+/**
+ * A body is judged by its throughput, not by silence alone: a server that
+ * sends one byte every 29 s never trips a 30 s silence timeout, yet would
+ * hold a step for days. ThroughputGuard is a pass-through stream that counts
+ * the bytes arriving in each window of `windowMs`; a window in which fewer
+ * than `minBytes` came while the reader was waiting for them ends the stream
+ * with a SlowBodyError. A window in which the reader was the slow side (the
+ * guard had to hold data back: backpressure) is not held against the sender.
+ *
+ * The HTTP client puts one in front of every response body (http.ts), so
+ * JSON answers, archives and downloads all get the rule.
+ */
+
+/** The code of SlowBodyError: the retry rules take it as a body that broke off (retry.ts). */
+const SLOW_BODY = 'BODY_TOO_SLOW';
+class SlowBodyError extends Error {
+    code = SLOW_BODY;
+    /** Bytes that came in the window that failed. */
+    bytes;
+    windowMs;
+    constructor(bytes, windowMs, minBytes) {
+        const seconds = +(windowMs / 1000).toFixed(1);
+        // Nothing at all is what the body timeout reports too, in the same words (errors.ts).
+        super(bytes === 0
+            ? `the answer stalled for ${seconds} s`
+            : `the answer came too slowly: ${bytes} byte${bytes === 1 ? '' : 's'} in ${seconds} s (at least ${minBytes} expected)`);
+        this.name = 'SlowBodyError';
+        this.bytes = bytes;
+        this.windowMs = windowMs;
+    }
+}
+/** The rule of a body timeout of `windowMs`: windows of that length, at least 1 KiB per second of it. */
+function throughputRule(windowMs) {
+    return { windowMs, minBytes: Math.max(1, Math.round((windowMs / 1000) * 1024)) };
+}
+class ThroughputGuard extends external_node_stream_.Transform {
+    rule;
+    #bytes = 0;
+    /** The reader was slower than the sender at some point in this window. */
+    #readerBusy = false;
+    #timer;
+    constructor(rule) {
+        super();
+        this.rule = rule;
+        if (rule.windowMs > 0) {
+            this.#timer = setInterval(() => this.#judge(), rule.windowMs);
+            this.#timer.unref();
+        }
+    }
+    _transform(chunk, _enc, cb) {
+        this.#bytes += chunk.length;
+        if (!this.push(chunk))
+            this.#readerBusy = true;
+        cb();
+    }
+    _flush(cb) {
+        this.#stop();
+        cb();
+    }
+    _destroy(err, cb) {
+        this.#stop();
+        cb(err);
+    }
+    #judge() {
+        const busy = this.#readerBusy || this.readableLength > 0 || this.writableLength > 0;
+        const bytes = this.#bytes;
+        this.#bytes = 0;
+        this.#readerBusy = false;
+        if (!busy && bytes < this.rule.minBytes)
+            this.destroy(new SlowBodyError(bytes, this.rule.windowMs, this.rule.minBytes));
+    }
+    #stop() {
+        clearInterval(this.#timer);
+        this.#timer = undefined;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/net/errors.ts
 /**
  * How a request fails: HttpError for the user (what, where, why, and what to
@@ -28372,6 +28452,7 @@ function errorMessage(err) {
  * words. The advice that ends a message depends on who runs the client (a
  * workflow job, or someone at a terminal): that is its HttpWording.
  */
+
 
 /** Ends the message when a service could not be reached: "Check the URL, …, then re-run the job." */
 function checkNetworkAdvice(w) {
@@ -28413,6 +28494,21 @@ function errorCode(err) {
     }
     return undefined;
 }
+/** A body that stalled: silent for the body timeout, or below the throughput rule (throughput.ts). */
+function isStall(err) {
+    const code = errorCode(err);
+    return code === 'UND_ERR_BODY_TIMEOUT' || code === SLOW_BODY;
+}
+/** The innermost error in the cause chain that carries `code`. */
+function withCode(err, code) {
+    let e = err;
+    for (let depth = 0; e && depth < 5; depth++) {
+        if (e.code === code)
+            return e;
+        e = e.cause;
+    }
+    return err;
+}
 /** A network error in words: "connection refused", "no answer within 30 s". */
 function describeNetworkError(err, timeouts) {
     const code = errorCode(err);
@@ -28429,6 +28525,8 @@ function describeNetworkError(err, timeouts) {
             return `no answer within ${timeouts.headersMs / 1000} s`;
         case 'UND_ERR_BODY_TIMEOUT':
             return `the answer stalled for ${timeouts.bodyMs / 1000} s`;
+        case SLOW_BODY:
+            return errorMessage(withCode(err, SLOW_BODY));
         case 'ECONNRESET':
         case 'UND_ERR_SOCKET':
             return 'the connection was reset';
@@ -28451,6 +28549,7 @@ function describeNetworkError(err, timeouts) {
  * never made, or the server answered with 429/5xx. A timeout or a reset after
  * the request was sent is final for it.
  */
+
 
 const DEFAULT_RETRY = {
     attempts: 4,
@@ -28481,6 +28580,7 @@ const MAYBE_SENT_CODES = new Set([
     'UND_ERR_SOCKET',
     'UND_ERR_HEADERS_TIMEOUT',
     'UND_ERR_BODY_TIMEOUT',
+    SLOW_BODY,
     'UND_ERR_CLOSED',
     'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
     'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH',
@@ -28585,13 +28685,7 @@ function redactUrl(input) {
 }
 
 ;// CONCATENATED MODULE: ./src/net/http.ts
-/**
- * The one HTTP client every request goes through (Bitbucket, its archives,
- * the GitHub API): undici with timeouts on by default, an overall deadline,
- * retries decided by error type (see retry.ts), `HTTPS_PROXY`/`HTTP_PROXY`/
- * `NO_PROXY` honoured, plain http refused except to loopback hosts (url.ts),
- * and credentials never forwarded to another origin on a redirect.
- */
+
 
 
 
@@ -28607,6 +28701,8 @@ const DEFAULT_TIMEOUTS = {
     bodyMs: 30_000,
     deadlineMs: 50_000,
 };
+/** The most a body read as text (a JSON answer) may hold. */
+const MAX_TEXT_BYTES = 1024 * 1024;
 const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
 /** A retryable status before the last attempt (its body already drained). */
 class RetryableStatus extends Error {
@@ -28617,6 +28713,46 @@ class RetryableStatus extends Error {
         this.status = status;
         this.retryAfterMs = retryAfterMs;
     }
+}
+/** A body read as text that holds more than MAX_TEXT_BYTES. */
+class BodyTooLarge extends Error {
+    constructor() {
+        super(`more than ${MAX_TEXT_BYTES} bytes`);
+        this.name = 'BodyTooLarge';
+    }
+}
+/** The body as text, refused past `max` bytes (read no further than that). */
+async function readText(body, max) {
+    const chunks = [];
+    let size = 0;
+    for await (const chunk of body) {
+        size += chunk.length;
+        if (size > max) {
+            body.destroy();
+            throw new BodyTooLarge();
+        }
+        chunks.push(chunk);
+    }
+    return Buffer.concat(chunks).toString('utf8');
+}
+/** The raw body behind a throughput guard; destroying either ends both. */
+function guardedBody(raw, bodyMs) {
+    const guard = new ThroughputGuard(throughputRule(bodyMs));
+    let dumping = false;
+    raw.on('error', (err) => guard.destroy(err));
+    guard.on('close', () => {
+        if (!dumping && !raw.readableEnded)
+            raw.destroy();
+    });
+    raw.pipe(guard);
+    return Object.assign(guard, {
+        async dump() {
+            dumping = true;
+            raw.unpipe(guard);
+            guard.destroy();
+            await raw.dump();
+        },
+    });
 }
 /** A body that could not be read, after its headers had come. */
 class BodyFailure extends Error {
@@ -28646,6 +28782,8 @@ class HttpClient {
     #proxied;
     /** Loopback hosts: never through a proxy (the proxy's loopback is another machine). */
     #direct;
+    /** An invalid proxy variable: every request fails with it. */
+    #setupError;
     #debug;
     #sleep;
     #random;
@@ -28659,8 +28797,11 @@ class HttpClient {
             headersTimeout: this.timeouts.headersMs,
             bodyTimeout: this.timeouts.bodyMs,
         };
-        this.#proxied = deps.dispatcher ?? new undici/* EnvHttpProxyAgent */.J2(agentOptions);
+        const proxy = deps.proxy ?? { httpProxy: '', httpsProxy: '', noProxy: '' };
+        this.#setupError = 'invalid' in proxy ? proxy.invalid : undefined;
         this.#direct = deps.dispatcher ?? new undici/* Agent */.g6(agentOptions);
+        this.#proxied =
+            deps.dispatcher ?? ('invalid' in proxy ? this.#direct : new undici/* EnvHttpProxyAgent */.J2({ ...agentOptions, ...proxy }));
         this.#debug = deps.debug ?? (() => { });
         this.#sleep = deps.sleep;
         this.#random = deps.random ?? Math.random;
@@ -28673,6 +28814,8 @@ class HttpClient {
      * Rejects with an HttpError when no response could be had.
      */
     async request(input, options) {
+        if (this.#setupError)
+            throw this.#setupError;
         const method = options.method ?? 'GET';
         const idempotent = isIdempotent(options);
         const started = this.#now();
@@ -28711,22 +28854,29 @@ class HttpClient {
         });
     }
     /**
-     * A request whose body is read as text (small JSON answers). The body too
-     * must arrive within the request's deadline (or `bodyMs` after the headers,
-     * if later); an idempotent request whose body is cut short is tried again,
-     * a request that may have been processed never.
+     * A request whose body is read as text (small JSON answers, at most
+     * MAX_TEXT_BYTES). The body too must arrive within the request's deadline
+     * (or `bodyMs` after the headers, if later); an idempotent request whose
+     * body is cut short is tried again, a request that may have been processed
+     * never, and a body that is too large never.
      */
     async text(input, options) {
         const idempotent = isIdempotent(options);
         const started = this.#now();
         const attempt = async () => {
             const response = await this.request(input, options);
+            if (Number(response.headers['content-length']) > MAX_TEXT_BYTES) {
+                response.body.destroy();
+                throw this.#tooLarge(options.what, response);
+            }
             const limit = Math.max(started + this.timeouts.deadlineMs, this.#now() + this.timeouts.bodyMs) - this.#now();
             const timer = setTimeout(() => response.body.destroy(new DeadlineError()), limit);
             try {
                 return { response, text: await response.text() };
             }
             catch (err) {
+                if (err instanceof BodyTooLarge)
+                    throw this.#tooLarge(options.what, response);
                 const why = err instanceof DeadlineError
                     ? `it did not arrive within ${+(limit / 1000).toFixed(1)} s`
                     : describeNetworkError(err, this.timeouts);
@@ -28746,6 +28896,9 @@ class HttpClient {
                 ? new errors_HttpError(`${options.what} (${err.response.url.host}) answered HTTP ${err.response.status} but the body could not be read: ${err.why}.`, { status: err.response.status, code: errorCode(err.cause), cause: err.cause, phase: 'body' })
                 : err,
         });
+    }
+    #tooLarge(what, response) {
+        return new errors_HttpError(`${what} (${response.url.host}) answered HTTP ${response.status} with more than ${MAX_TEXT_BYTES / 1024 / 1024} MiB, far more than such an answer holds: the URL may not point at the right service, or something in between rewrites the answer. ${checkNetworkAdvice(this.wording)}`, { status: response.status, phase: 'body', code: 'BODY_TOO_LARGE' });
     }
     async close() {
         await Promise.all([this.#proxied.close(), this.#direct === this.#proxied ? undefined : this.#direct.close()]);
@@ -28808,13 +28961,14 @@ class HttpClient {
                 signal: controller.signal,
             });
             this.#debug(`${method} ${redactUrl(url)}: HTTP ${res.statusCode}`);
+            const guarded = guardedBody(res.body, this.timeouts.bodyMs);
             return {
                 status: res.statusCode,
                 headers: flattenHeaders(res.headers),
                 url,
                 attempts: 1,
-                body: res.body,
-                text: () => res.body.text(),
+                body: guarded,
+                text: () => readText(guarded, MAX_TEXT_BYTES),
             };
         }
         catch (err) {
@@ -28828,7 +28982,55 @@ class HttpClient {
     }
 }
 
+;// CONCATENATED MODULE: ./src/net/proxy.ts
+/**
+ * The proxy settings of the HTTP client, from the environment it is given:
+ * `https_proxy`/`HTTPS_PROXY`, `http_proxy`/`HTTP_PROXY` and
+ * `no_proxy`/`NO_PROXY` (the lower-case name first, as curl and undici read
+ * them). A value that is not an http(s) URL becomes one clear error that
+ * never shows the value: it may hold a password.
+ */
+
+function pick(env, upper) {
+    const lower = upper.toLowerCase();
+    const value = env[lower] ?? env[upper];
+    return { name: env[lower] !== undefined ? lower : upper, value: value ?? '' };
+}
+const FORM = 'Write it as http://[user:password@]host:port, with reserved characters of the user name and password percent-encoded (# as %23, @ as %40, : as %3A, / as %2F), or unset it.';
+/** Throws an ActionError naming the variable (never its value) unless it is empty or an http(s) URL. */
+function checkProxyUrl(name, value) {
+    if (value === '')
+        return;
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        url = undefined;
+    }
+    if (!url || !/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
+        throw new errors_ActionError(`The proxy variable ${name} is not a valid URL (its value is not shown: it may hold a password). ${FORM}`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        throw new errors_ActionError(`The proxy variable ${name} names a ${url.protocol.slice(0, -1)}:// proxy; only http:// and https:// proxies are supported. ${FORM}`);
+    }
+}
+/** The proxy settings of `env`, checked; never throws. */
+function proxyFromEnv(env) {
+    const https = pick(env, 'HTTPS_PROXY');
+    const http = pick(env, 'HTTP_PROXY');
+    try {
+        checkProxyUrl(https.name, https.value);
+        checkProxyUrl(http.name, http.value);
+    }
+    catch (err) {
+        return { invalid: err };
+    }
+    return { httpsProxy: https.value, httpProxy: http.value, noProxy: pick(env, 'NO_PROXY').value };
+}
+
 ;// CONCATENATED MODULE: ./src/net/tuning.ts
+
 function ms(env, name) {
     const raw = env[name];
     if (raw === undefined || raw === '')
@@ -28836,6 +29038,7 @@ function ms(env, name) {
     const n = Number(raw);
     return Number.isFinite(n) && n >= 0 ? n : undefined;
 }
+/** Never throws: a malformed proxy variable fails the client's first request instead (proxy.ts). */
 function tuningFromEnv(env) {
     const timeout = ms(env, 'BITBUCKET_OAUTH_HTTP_TIMEOUT_MS');
     const deadline = ms(env, 'BITBUCKET_OAUTH_HTTP_DEADLINE_MS');
@@ -28851,7 +29054,7 @@ function tuningFromEnv(env) {
         Object.assign(retry, { baseDelayMs: base, maxDelayMs: Math.max(base * 8, 1) });
     if (retryAfterMax !== undefined)
         retry.maxRetryAfterMs = retryAfterMax;
-    return { timeouts, retry };
+    return { timeouts, retry, proxy: proxyFromEnv(env) };
 }
 
 ;// CONCATENATED MODULE: external "node:fs"
@@ -28859,8 +29062,6 @@ const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 var external_node_fs_default = /*#__PURE__*/__nccwpck_require__.n(external_node_fs_namespaceObject);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 ;// CONCATENATED MODULE: external "node:path"
@@ -29106,7 +29307,7 @@ async function downloadArchive(deps, a, consume) {
                 return { retry: false };
             // A stall already cost a full body timeout: one more try at most, so that a server that stops
             // answering ends the step within about two minutes.
-            if (errorCode(err) === 'UND_ERR_BODY_TIMEOUT' && ++stalls >= 2)
+            if (isStall(err) && ++stalls >= 2)
                 return { retry: false };
             return { retry: true, why: `${got}: ${errorMessage(err)}` };
         },
@@ -29139,6 +29340,7 @@ function describeBreak(err) {
         case 'ERR_STREAM_PREMATURE_CLOSE':
             return 'the connection was reset or closed early';
         case 'UND_ERR_BODY_TIMEOUT':
+        case 'BODY_TOO_SLOW':
             return 'the download stalled';
         case 'TRUNCATED':
         case 'Z_BUF_ERROR':
@@ -29156,14 +29358,99 @@ function toFile(file) {
 // EXTERNAL MODULE: external "node:zlib"
 var external_node_zlib_ = __nccwpck_require__(8522);
 var external_node_zlib_default = /*#__PURE__*/__nccwpck_require__.n(external_node_zlib_);
+// EXTERNAL MODULE: external "node:buffer"
+var external_node_buffer_ = __nccwpck_require__(4573);
+;// CONCATENATED MODULE: ./src/archives/names.ts
+/**
+ * Member names and link targets as the runner's file system will take them.
+ *
+ * Names are byte strings: one char per byte (latin1), as the tar reader
+ * hands them over, so that a name that is not UTF-8 is written byte for byte
+ * (as GNU tar does) where the OS allows it. Comparisons that the file system
+ * may make loosely (case, Unicode normalisation) use `fold`; what the OS
+ * refuses or rewrites (Windows: `\`, `<>:"|?*`, trailing dots and spaces,
+ * device names) is told by `FsRules`, so that the Windows and macOS logic
+ * runs in the unit tests on any OS.
+ */
+
+/** The longest member path or link target accepted, in bytes (Linux's PATH_MAX). */
+const MAX_PATH_BYTES = 4096;
+function fsRules(platform) {
+    const windows = platform === 'win32';
+    const darwin = platform === 'darwin';
+    return { windows, caseInsensitive: windows || darwin, utf8Only: windows || darwin };
+}
+/** The rules of the OS this runs on. */
+const HOST_RULES = fsRules(process.platform);
+/** The bytes of a byte string. */
+function bytesOf(s) {
+    return Buffer.from(s, 'latin1');
+}
+/** A byte string holding UTF-8 (or plain ASCII). */
+function isUtf8Name(s) {
+    // eslint-disable-next-line no-control-regex -- the ASCII range as a fast path
+    return /^[\x00-\x7f]*$/.test(s) || (0,external_node_buffer_.isUtf8)(bytesOf(s));
+}
+/** A byte string as text: UTF-8 decoded when it is UTF-8, else every byte above 0x7f as `\xNN`. */
+function nameText(s) {
+    if (isUtf8Name(s))
+        return bytesOf(s).toString('utf8');
+    return s.replace(/[\x80-\xff]/g, (c) => `\\x${c.charCodeAt(0).toString(16)}`);
+}
+/**
+ * A path component as a case-insensitive file system compares it: NFC, then
+ * case folded (upper then lower case, so that `ſ`, `K` and `ß` meet their
+ * ASCII look-alikes). Folding more than a file system does only refuses more.
+ */
+function fold(component) {
+    // eslint-disable-next-line no-control-regex -- the ASCII range as a fast path
+    if (/^[\x00-\x7f]*$/.test(component))
+        return component.toLowerCase();
+    return nameText(component).normalize('NFC').toUpperCase().toLowerCase();
+}
+// Code points that HFS+ ignores in names (git's is_hfs_dotgit list).
+const HFS_IGNORED = /[\u200c-\u200f\u202a-\u202e\u206a-\u206f\ufeff]/g;
+/**
+ * Whether a path component names a `.git` folder on some file system: any
+ * case, with characters that HFS+ ignores, with the trailing dots and spaces
+ * or the `:stream` that NTFS drops, or as NTFS's short name `git~1` (what git
+ * itself refuses to check out).
+ */
+function isDotGit(component) {
+    if (!/g/i.test(component))
+        return false;
+    const s = nameText(component).replace(HFS_IGNORED, '').normalize('NFC').toLowerCase();
+    const base = s.replace(/:.*$/s, '').replace(/[. ]+$/, '');
+    return base === '.git' || base === 'git~1';
+}
+// eslint-disable-next-line no-control-regex -- control characters are what Windows refuses
+const WINDOWS_CHARS = /[<>:"|?*\x00-\x1f]/;
+const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)(\..*)?$/i;
+/** Why Windows cannot hold the path component `c` as it is, or undefined. */
+function windowsProblem(c) {
+    if (WINDOWS_CHARS.test(c))
+        return 'a character that Windows does not allow in names (<>:"|?* or a control character)';
+    if (/[. ]$/.test(c))
+        return 'a name ending in a dot or a space, which Windows drops';
+    if (WINDOWS_DEVICE.test(nameText(c).replace(/[ .]+$/, '')))
+        return 'a Windows device name (CON, NUL, COM1, …)';
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/archives/entry-policy.ts
 /**
- * Which tar entries may be extracted, judged by their names: every entry
- * below the archive's single top-level folder (which is stripped), no
- * absolute name, no `..` component, nothing below one of the archive's
- * symlinks, symlink targets relative and non-empty, hard links only to files
- * of the same folder. Where a symlink finally leads is links.ts's job.
+ * Which tar entries may be extracted, judged by their names, on every OS:
+ * every entry below the archive's single top-level folder (which is
+ * stripped); no absolute name, no `..` component, no `.git` component (any
+ * case, any spelling a file system takes for it), no name longer than 4,096
+ * bytes or holding a NUL; nothing at or below one of the archive's symlinks,
+ * compared case-insensitively after NFC (where `L` and `l` are one folder,
+ * a path below `l` runs through the link `L`); symlink targets relative,
+ * non-empty and without `\`; hard links only to files of the same folder.
+ * Where the runner's OS cannot hold a name as it is (names.ts), it is
+ * refused too. Where a symlink finally leads is links.ts's job.
  */
+
 
 /** An archive that breaks the rules of extract.ts. Never retried. */
 class entry_policy_UnsafeArchiveError extends errors_ActionError {
@@ -29172,75 +29459,81 @@ class entry_policy_UnsafeArchiveError extends errors_ActionError {
         this.name = 'UnsafeArchiveError';
     }
 }
-/** A member name for a message: control characters escaped, length capped. */
+/** A member name (a byte string) for a message: decoded, control characters escaped, length capped. */
 function showName(name) {
-    const s = JSON.stringify(name.length > 200 ? name.slice(0, 200) + '…' : name);
+    const text = nameText(name);
+    const s = JSON.stringify(text.length > 100 ? text.slice(0, 100) + '…' : text);
     return s.replace(/::/g, ':\u200b:');
 }
 /** Refuses the entry `name`, saying why. */
 function refuse(name, why) {
     throw new entry_policy_UnsafeArchiveError(`the archive has an unsafe entry ${showName(name)}: ${why}`);
 }
-const isWindows = process.platform === 'win32';
 function isAbsoluteName(name) {
     return name.startsWith('/') || /^[A-Za-z]:/.test(name) || name.startsWith('\\');
 }
 /** A member name's path components (`.` and empty ones dropped), or why it has none that may be used. */
-function components(name) {
+function components(name, rules) {
     if (isAbsoluteName(name))
         return 'absolute';
-    const parts = name.split(isWindows ? /[\\/]+/ : /\/+/).filter((c) => c !== '' && c !== '.');
+    const parts = name.split(rules.windows ? /[\\/]+/ : /\/+/).filter((c) => c !== '' && c !== '.');
     if (parts.includes('..'))
         return 'dotdot';
     return parts;
 }
+/** Why a path (a member name, a hard link's member) may not be used as it is, or undefined. */
+function pathProblem(name) {
+    if (name.length > MAX_PATH_BYTES)
+        return `a path longer than ${MAX_PATH_BYTES.toLocaleString('en-US')} bytes`;
+    if (name.includes('\0'))
+        return 'a name holding a NUL byte';
+    return undefined;
+}
+/** Why the path component `c` may not be written on this OS, or undefined. */
+function componentProblem(c, rules) {
+    if (isDotGit(c))
+        return 'a .git path component (a planted .git folder would make later git commands run its configuration)';
+    if (rules.utf8Only && !isUtf8Name(c))
+        return "a name that is not UTF-8, which this runner's file system cannot store";
+    if (rules.windows)
+        return windowsProblem(c);
+    return undefined;
+}
 /** The entries of one archive, judged in order (the first one names the top-level folder). */
 class EntryPolicy {
     #links;
-    /** Leading components dropped: 1 below a top-level folder, 0 for entries at the archive's root. */
-    #strip;
+    #rules;
+    #topFolder;
     #top;
-    /** `topFolder: false`: the entries sit at the archive's root (Bitbucket Data Center's archives). */
-    constructor(links, topFolder = true) {
+    /** `topFolder`: the entries sit in a single top-level folder, which is stripped; else at the root. */
+    constructor(links, rules, topFolder = true) {
         this.#links = links;
-        this.#strip = topFolder ? 1 : 0;
+        this.#rules = rules;
+        this.#topFolder = topFolder;
     }
-    /** The entry's path below the top-level folder ('' for the folder itself). */
+    /** The entry's path below the top-level folder (no parts for the folder itself). */
     relative(name, type) {
-        const parts = components(name);
-        if (parts === 'absolute')
-            refuse(name, 'an absolute path');
-        if (parts === 'dotdot')
-            refuse(name, 'a ".." path component (it would land outside DEST)');
-        if (parts.length === 0 && this.#strip === 0 && type === 'directory')
-            return '';
-        if (parts.length === 0)
+        const parts = this.#parts(name);
+        if (parts.length === 0 && !(type === 'directory' && !this.#topFolder))
             refuse(name, 'an empty name');
-        if (this.#strip) {
-            this.#top ??= parts[0];
-            if (parts[0] !== this.#top || (parts.length === 1 && type !== 'directory')) {
-                throw new entry_policy_UnsafeArchiveError(`the archive does not hold a single top-level folder (${showName(this.#top)} and ${showName(name)}); a Bitbucket archive always does, so this is not one.`);
-            }
-        }
-        const s = this.#strip;
-        const rel = parts.slice(s).join('/');
-        if (this.#links.size) {
-            for (let i = s; i < parts.length - 1; i++) {
-                const prefix = parts.slice(s, i + 1).join('/');
-                if (this.#links.has(prefix))
-                    refuse(name, `it lies below the symlink ${showName(prefix)}`);
-            }
-            if (this.#links.has(rel))
-                refuse(name, 'a second entry for a symlink');
-        }
-        return rel;
+        const rel = this.#topFolder ? this.#strip(name, parts, type) : parts;
+        const hit = this.#links.runsInto(rel);
+        if (hit === rel.length && hit > 0)
+            refuse(name, 'a second entry for a symlink');
+        if (hit > 0)
+            refuse(name, `it lies below the symlink ${showName(rel.slice(0, hit).join('/'))}`);
+        return { parts: rel, path: rel.join('/') };
     }
-    /** Refuses a symlink that is the top-level folder, or whose target is empty, invalid or absolute. */
+    /** Refuses a symlink that is the top-level folder, or whose target is empty, too long, invalid or absolute. */
     checkSymlink(name, rel, target) {
-        if (rel === '')
+        if (rel.parts.length === 0)
             refuse(name, 'the top-level folder is a symlink');
         if (target === '' || target.includes('\0'))
             refuse(name, 'a symlink with an empty or invalid target');
+        if (target.length > MAX_PATH_BYTES)
+            refuse(name, `a symlink whose target is longer than ${MAX_PATH_BYTES.toLocaleString('en-US')} bytes`);
+        if (target.includes('\\'))
+            refuse(name, `a symlink to ${showName(target)}: a target holding "\\" (Windows reads it as a folder separator)`);
         if (isAbsoluteName(target))
             refuse(name, `a symlink to the absolute path ${showName(target)}`);
     }
@@ -29249,19 +29542,42 @@ class EntryPolicy {
      * which must be a file extracted before it (`isFile`), reached through no symlink.
      */
     hardLinkTarget(name, linkname, isFile) {
-        const parts = components(linkname);
-        const s = this.#strip;
-        if (parts === 'absolute' || parts === 'dotdot' || (s && parts[0] !== this.#top)) {
+        const problem = pathProblem(linkname);
+        const parts = problem ? 'absolute' : components(linkname, this.#rules);
+        if (parts === 'absolute' || parts === 'dotdot' || (this.#topFolder && parts[0] !== this.#top)) {
             refuse(name, `a hard link to ${showName(linkname)}, outside the archive's folder`);
         }
-        const target = parts.slice(s).join('/');
-        if (target === '' ||
-            this.#links.has(target) ||
-            parts.slice(s, -1).some((_, i) => this.#links.has(parts.slice(s, s + i + 1).join('/'))) ||
-            !isFile(target)) {
+        const rel = this.#topFolder ? parts.slice(1) : parts;
+        const target = { parts: rel, path: rel.join('/') };
+        if (rel.length === 0 || this.#links.runsInto(rel) > 0 || !isFile(target)) {
             refuse(name, `a hard link to ${showName(linkname)}, which is not a file extracted before it`);
         }
         return target;
+    }
+    /** The components below the single top-level folder (named by the first entry). */
+    #strip(name, parts, type) {
+        this.#top ??= parts[0];
+        if (parts[0] !== this.#top || (parts.length === 1 && type !== 'directory')) {
+            throw new entry_policy_UnsafeArchiveError(`the archive does not hold a single top-level folder (${showName(this.#top)} and ${showName(name)}); a Bitbucket archive always does, so this is not one.`);
+        }
+        return parts.slice(1);
+    }
+    /** The name's components, each checked; refuses what may not be written. */
+    #parts(name) {
+        const problem = pathProblem(name);
+        if (problem)
+            refuse(name, problem);
+        const parts = components(name, this.#rules);
+        if (parts === 'absolute')
+            refuse(name, 'an absolute path');
+        if (parts === 'dotdot')
+            refuse(name, 'a ".." path component (it would land outside DEST)');
+        for (const c of parts) {
+            const why = componentProblem(c, this.#rules);
+            if (why)
+                refuse(name, why);
+        }
+        return parts;
     }
 }
 
@@ -29271,76 +29587,245 @@ class EntryPolicy {
  * written and created last, so nothing is ever written through one. Each is
  * checked when it comes, against the links so far, and all again at the end:
  * a chain may leave the tree only once it is complete.
+ *
+ * Links are looked up twice: by their exact names (what Linux does) and by
+ * folded names (`fold`: what macOS and Windows do, where `L` and `l` are one
+ * file), and a link must stay inside under both readings, on every OS. The
+ * work is linear in the length of the names: paths are walked component by
+ * component through a tree of the links' folders (no prefix is joined and
+ * looked up again), and all the resolving of one archive shares a budget of
+ * steps, so that no archive can keep the worker busy for long.
  */
 
-/**
- * Where the symlink at `rel` leads, following the archive's other symlinks
- * (in memory: they are created only at the end): 'inside' the tree, 'outside',
- * or a 'loop'.
- */
-function resolveLink(links, rel) {
-    const cur = rel.split('/').slice(0, -1);
-    let queue = links.get(rel).split(/\/+/);
-    let hops = 0;
-    while (queue.length) {
-        const c = queue.shift();
-        if (c === '' || c === '.')
-            continue;
-        if (c === '..') {
-            if (cur.length === 0)
-                return 'outside';
-            cur.pop();
-            continue;
-        }
-        cur.push(c);
-        const target = links.get(cur.join('/'));
-        if (target !== undefined) {
-            if (++hops > 40)
-                return 'loop';
-            if (target.startsWith('/'))
-                return 'outside';
-            cur.pop();
-            queue = [...target.split(/\/+/), ...queue];
-        }
-    }
-    return 'inside';
-}
-class Symlinks {
+
+/** Symlinks followed in one resolution before it counts as a loop (Linux's limit). */
+const MAX_HOPS = 40;
+/** Path components walked while resolving the links of one archive, all of them together. */
+const RESOLVE_BUDGET = 10_000_000;
+/** The links of an archive as a tree of path components, keyed one way (exact or folded). */
+class LinkIndex {
+    #key;
+    #ids = new Map();
+    /** Link targets, by the id of the link's own node. */
     #targets = new Map();
-    #pending = [];
+    /** Nodes with a node below them (so with a link below them: only links' paths are inserted). */
+    #parents = new Set();
+    #next = 1;
+    constructor(key) {
+        this.#key = key;
+    }
     get size() {
         return this.#targets.size;
     }
-    has(rel) {
-        return this.#targets.has(rel);
+    /** The node below `parent` named `component`; -1 when there is none (nothing below it is a link). */
+    child(parent, component) {
+        if (parent < 0)
+            return -1;
+        return this.#ids.get(`${parent}/${this.#key(component)}`) ?? -1;
     }
-    /** Records the symlink entry `name` at `rel`; refuses one that leads outside the archive's folder. */
-    add(name, rel, target) {
-        this.#targets.set(rel, target);
-        if (resolveLink(this.#targets, rel) !== 'inside')
+    target(id) {
+        return this.#targets.get(id);
+    }
+    /** The node of `parts` (created with its ancestors); the top-level folder is node 0. */
+    insert(parts) {
+        let id = 0;
+        for (const c of parts) {
+            const k = `${id}/${this.#key(c)}`;
+            let next = this.#ids.get(k);
+            if (next === undefined) {
+                this.#ids.set(k, (next = this.#next++));
+                this.#parents.add(id);
+            }
+            id = next;
+        }
+        return id;
+    }
+    /** The node of `parts`, or -1 when no link lies at or below it. */
+    find(parts, end = parts.length) {
+        let id = 0;
+        for (let i = 0; i < end && id >= 0; i++)
+            id = this.child(id, parts[i]);
+        return id;
+    }
+    /** How many leading components of `parts` end on a link (1-based), or 0 when the path meets none. */
+    firstLink(parts) {
+        let id = 0;
+        for (let i = 0; i < parts.length; i++) {
+            id = this.child(id, parts[i]);
+            if (id < 0)
+                return 0;
+            if (this.#targets.has(id))
+                return i + 1;
+        }
+        return 0;
+    }
+    setTarget(id, target) {
+        this.#targets.set(id, target);
+    }
+    /** Whether a link lies strictly below node `id`. */
+    hasBelow(id) {
+        return this.#parents.has(id);
+    }
+}
+/** A work budget shared by every resolution of one archive. */
+class Budget {
+    #left;
+    constructor(steps) {
+        this.#left = steps;
+    }
+    spend(name) {
+        if (--this.#left < 0)
+            throw new entry_policy_UnsafeArchiveError(`the archive's symlinks take too long to check (more than ${RESOLVE_BUDGET.toLocaleString('en-US')} steps, at ${showName(name)})`);
+    }
+}
+/**
+ * Where the link at `parts` (below the top-level folder) leads, following
+ * the other links of `index`: 'inside' the tree, 'outside', or a 'loop'.
+ */
+function resolve(index, parts, budget, name) {
+    // The folder being walked, as node ids of `index` (-1: a folder with no link at or below it).
+    const dir = [];
+    for (let i = 0; i < parts.length - 1; i++)
+        dir.push(index.child(dir.length ? dir.at(-1) : 0, parts[i]));
+    // What is left to walk: targets being followed, innermost last.
+    const frames = [{ parts: splitTarget(index.target(index.find(parts))), at: 0 }];
+    let hops = 0;
+    while (frames.length) {
+        const frame = frames.at(-1);
+        if (frame.at === frame.parts.length) {
+            frames.pop();
+            continue;
+        }
+        const c = frame.parts[frame.at++];
+        budget.spend(name);
+        if (c === '' || c === '.')
+            continue;
+        if (c === '..') {
+            if (dir.length === 0)
+                return 'outside';
+            dir.pop();
+            continue;
+        }
+        const id = index.child(dir.length ? dir.at(-1) : 0, c);
+        const target = id < 0 ? undefined : index.target(id);
+        if (target === undefined)
+            dir.push(id);
+        else if (++hops > MAX_HOPS)
+            return 'loop';
+        else if (target.startsWith('/'))
+            return 'outside';
+        else
+            frames.push({ parts: splitTarget(target), at: 0 });
+    }
+    return 'inside';
+}
+function splitTarget(target) {
+    return target.split('/');
+}
+class Symlinks {
+    #exact = new LinkIndex((c) => c);
+    #folded = new LinkIndex(fold);
+    #pending = [];
+    #budget = new Budget(RESOLVE_BUDGET);
+    get size() {
+        return this.#folded.size;
+    }
+    /**
+     * How many leading components of `parts` name a symlink of the archive,
+     * compared case-insensitively after NFC (0: none does): the path runs
+     * through that link, or is that link when it is all of `parts`.
+     */
+    runsInto(parts) {
+        return this.#folded.size ? this.#folded.firstLink(parts) : 0;
+    }
+    /** Records the symlink entry `name` at `parts`; refuses one that leads outside the archive's folder. */
+    add(name, parts, target) {
+        const id = this.#folded.insert(parts);
+        if (this.#folded.target(id) !== undefined)
+            refuse(name, 'a second entry for a symlink');
+        if (this.#folded.hasBelow(id))
+            refuse(name, 'a symlink above another symlink of the archive');
+        this.#folded.setTarget(id, target);
+        this.#exact.setTarget(this.#exact.insert(parts), target);
+        const where = this.#where(parts, name);
+        if (where === 'loop')
+            refuse(name, 'a symlink loop');
+        if (where !== 'inside')
             refuse(name, `a symlink to ${showName(target)}, outside the archive's folder`);
-        this.#pending.push({ rel, target, name });
+        this.#pending.push({ parts, target, name });
     }
-    /** Checks every link again against the whole set, then has each created. */
-    async createAll(create) {
+    /**
+     * Checks every link again against the whole set and against what was
+     * written (nothing may lie at or below a link, compared case-insensitively),
+     * then has each created.
+     */
+    async createAll(list, create) {
         for (const link of this.#pending) {
-            const where = resolveLink(this.#targets, link.rel);
+            const where = this.#where(link.parts, link.name);
             if (where !== 'inside')
                 refuse(link.name, where === 'loop'
                     ? 'a symlink loop'
                     : `a symlink to ${showName(link.target)}, which leads outside the archive's folder through other symlinks`);
         }
+        if (this.#pending.length)
+            this.#checkWritten(list);
         for (const link of this.#pending)
-            await create(link.rel, link.target);
+            await create(link.parts, link.target, link.name);
+    }
+    /** The link's reading by exact names and by folded names: the worse of the two. */
+    #where(parts, name) {
+        const exact = resolve(this.#exact, parts, this.#budget, name);
+        return exact !== 'inside' ? exact : resolve(this.#folded, parts, this.#budget, name);
+    }
+    /**
+     * Walks the written tree along the links' folders (each folder listed once
+     * at most): an entry whose folded path is a link's, or lies below one, was
+     * written before the link came.
+     */
+    #checkWritten(list) {
+        const todo = [{ parts: [], id: 0 }];
+        while (todo.length) {
+            const { parts, id } = todo.pop();
+            for (const entry of list(parts)) {
+                this.#budget.spend(entry.name);
+                const child = this.#folded.child(id, entry.name);
+                if (child < 0)
+                    continue;
+                const at = [...parts, entry.name];
+                const link = this.#folded.target(child);
+                if (link === undefined) {
+                    if (entry.isDirectory)
+                        todo.push({ parts: at, id: child });
+                    continue;
+                }
+                const linkName = this.#pending.find((l) => this.#folded.find(l.parts) === child).name;
+                refuse(linkName, entry.isDirectory
+                    ? `entries of the archive lie below this symlink (in ${showName(at.join('/'))})`
+                    : `a second entry for a symlink (${showName(at.join('/'))})`);
+            }
+        }
     }
 }
 
 ;// CONCATENATED MODULE: ./src/archives/tar-reader.ts
 /**
  * A small streaming tar reader: ustar and GNU headers, pax extended headers
- * (`path`, `linkpath`, `size`), GNU long names (`L`, `K`). Bytes are pushed
- * in as they come (any chunking); entries and their data are handed to the
- * callbacks synchronously, data as views of the pushed chunks (no copy).
+ * (local `x` or Solaris `X`, and global `g`: `path`, `linkpath`, `size`), GNU long names
+ * (`L`, `K`). Bytes are pushed in as they come (any chunking); entries and
+ * their data are handed to the callbacks synchronously, data as views of the
+ * pushed chunks (no copy).
+ *
+ * Names and link targets are byte strings (one char per byte, latin1): a
+ * name that is not UTF-8 reaches the writer as it was stored.
+ *
+ * Where GNU tar and Python's tarfile read an archive the same way, so does
+ * this reader; where they disagree, or where GNU tar reports an error, the
+ * archive is refused as malformed (TarFormatError, never retried) rather
+ * than read a third way: two pax headers (or two GNU long names) for one
+ * entry, a pax record whose length is not plain decimal or does not end in a
+ * newline, a numeric field of blanks, a negative base-256 number, a pax
+ * `size` beyond 2^53. Sparse entries (old GNU `S`, pax `GNU.sparse.*`) are
+ * reported as type `sparse` with their name (their data skipped in step).
  *
  * It knows nothing about the file system: what is safe to write is decided
  * by extract.ts.
@@ -29353,7 +29838,10 @@ class tar_reader_TarFormatError extends Error {
         this.code = code;
     }
 }
+const malformed = (what) => new tar_reader_TarFormatError(what);
 const BLOCK = 512;
+/** The largest pax or GNU long-name header read (they are held in memory). */
+const MAX_META = 1 << 20;
 const TYPES = {
     '0': 'file',
     '\0': 'file',
@@ -29364,6 +29852,7 @@ const TYPES = {
     '4': 'block-device',
     '5': 'directory',
     '6': 'fifo',
+    S: 'sparse',
 };
 class TarParser {
     #h;
@@ -29376,10 +29865,11 @@ class TarParser {
     #padding = 0;
     #meta = [];
     #metaKind = '';
-    #pax = {};
+    /** The records of a pending local pax header (`x`), and of every global one (`g`) so far. */
+    #local;
+    #global = new Map();
     #longName;
     #longLink;
-    #zeroBlocks = 0;
     #entries = 0;
     constructor(handlers) {
         this.#h = handlers;
@@ -29393,94 +29883,102 @@ class TarParser {
     }
     push(chunk) {
         let off = 0;
-        const len = chunk.length;
-        while (off < len && this.#phase !== 'done') {
-            switch (this.#phase) {
-                case 'header': {
-                    if (this.#headerFill === 0 && len - off >= BLOCK) {
-                        this.#onHeader(chunk.subarray(off, off + BLOCK));
-                        off += BLOCK;
-                    }
-                    else {
-                        const n = Math.min(BLOCK - this.#headerFill, len - off);
-                        chunk.copy(this.#header, this.#headerFill, off, off + n);
-                        this.#headerFill += n;
-                        off += n;
-                        if (this.#headerFill === BLOCK) {
-                            this.#headerFill = 0;
-                            this.#onHeader(this.#header);
-                        }
-                    }
-                    break;
-                }
-                case 'data': {
-                    const n = Math.min(this.#remaining, len - off);
-                    this.#h.data(chunk.subarray(off, off + n));
-                    off += n;
-                    this.#remaining -= n;
-                    if (this.#remaining === 0) {
-                        this.#h.end();
-                        this.#phase = this.#padding ? 'padding' : 'header';
-                    }
-                    break;
-                }
-                case 'meta': {
-                    const n = Math.min(this.#remaining, len - off);
-                    this.#meta.push(Buffer.from(chunk.subarray(off, off + n)));
-                    off += n;
-                    this.#remaining -= n;
-                    if (this.#remaining === 0) {
-                        this.#onMeta(Buffer.concat(this.#meta));
-                        this.#meta = [];
-                        this.#phase = this.#padding ? 'padding' : 'header';
-                    }
-                    break;
-                }
-                case 'padding': {
-                    const n = Math.min(this.#padding, len - off);
-                    off += n;
-                    this.#padding -= n;
-                    if (this.#padding === 0)
-                        this.#phase = 'header';
-                    break;
-                }
-            }
+        while (off < chunk.length && this.#phase !== 'done') {
+            if (this.#phase === 'header' || this.#phase === 'sparse-map')
+                off = this.#block(chunk, off);
+            else
+                off = this.#body(chunk, off);
         }
     }
     /** Call at the end of input: throws when the archive stopped in the middle. */
     finish() {
         if (this.#phase === 'done')
             return;
-        // Some writers end with one zero block or none; accept EOF on a header boundary after entries.
-        if (this.#phase === 'header' && this.#headerFill === 0 && this.#entries > 0 && this.#zeroBlocks <= 1) {
+        // Some writers end with no zero block at all; accept EOF on a header boundary after entries.
+        const boundary = this.#phase === 'header' && this.#headerFill === 0 && !this.#pending();
+        if (boundary && this.#entries > 0) {
             this.#phase = 'done';
             return;
         }
         throw new tar_reader_TarFormatError('the archive ends in the middle of an entry (truncated download?)', 'TRUNCATED');
     }
+    /** Gathers one 512-byte block (a header, or an old GNU sparse map block) from `off`; the new offset. */
+    #block(chunk, off) {
+        const onBlock = (b) => (this.#phase === 'header' ? this.#onHeader(b) : this.#onSparseMap(b));
+        if (this.#headerFill === 0 && chunk.length - off >= BLOCK) {
+            onBlock(chunk.subarray(off, off + BLOCK));
+            return off + BLOCK;
+        }
+        const n = Math.min(BLOCK - this.#headerFill, chunk.length - off);
+        chunk.copy(this.#header, this.#headerFill, off, off + n);
+        this.#headerFill += n;
+        if (this.#headerFill === BLOCK) {
+            this.#headerFill = 0;
+            onBlock(this.#header);
+        }
+        return off + n;
+    }
+    /** Data, meta or padding bytes from `off`; the new offset. */
+    #body(chunk, off) {
+        if (this.#phase === 'padding') {
+            const n = Math.min(this.#padding, chunk.length - off);
+            this.#padding -= n;
+            if (this.#padding === 0)
+                this.#phase = 'header';
+            return off + n;
+        }
+        const n = Math.min(this.#remaining, chunk.length - off);
+        const part = chunk.subarray(off, off + n);
+        this.#remaining -= n;
+        if (this.#phase === 'data')
+            this.#h.data(part);
+        else
+            this.#meta.push(Buffer.from(part));
+        if (this.#remaining === 0) {
+            if (this.#phase === 'data')
+                this.#h.end();
+            else
+                this.#onMeta(Buffer.concat(this.#meta));
+            this.#meta = [];
+            this.#phase = this.#padding ? 'padding' : 'header';
+        }
+        return off + n;
+    }
+    /** Whether a pax header or GNU long name waits for its entry. */
+    #pending() {
+        return this.#local !== undefined || this.#longName !== undefined || this.#longLink !== undefined;
+    }
     #onHeader(block) {
         if (isZero(block)) {
-            this.#zeroBlocks++;
-            if (this.#zeroBlocks >= 2)
-                this.#phase = 'done';
+            if (this.#pending())
+                throw malformed('a pax header or GNU long name with no entry after it');
+            // The end-of-archive marker is two zero blocks, but GNU tar and Python's tarfile both stop at
+            // the first one (GNU tar warns of "a lone zero block"): whatever follows is not read.
+            this.#phase = 'done';
             return;
         }
-        if (this.#zeroBlocks)
-            throw new tar_reader_TarFormatError('a zero block in the middle of the archive');
         verifyChecksum(block);
+        checkNumbers(block);
         const flag = String.fromCharCode(block[156]);
-        const size = readNumber(block, 124, 12);
-        if (size < 0 || !Number.isSafeInteger(size))
-            throw new tar_reader_TarFormatError('an entry with an impossible size');
-        if (flag === 'x' || flag === 'g' || flag === 'L' || flag === 'K')
-            this.#startMeta(flag, size);
+        const size = readNumber(block, 124, 12, 'size');
+        // `X`: the local pax header of old Solaris tar, read as `x` by GNU tar and Python's tarfile.
+        if (flag === 'x' || flag === 'X' || flag === 'g' || flag === 'L' || flag === 'K')
+            this.#startMeta(flag === 'X' ? 'x' : flag, size);
         else
             this.#startEntry(block, flag, size);
     }
-    /** A header whose data describes the next entry (pax, GNU long name or link). */
+    /** A header whose data describes the next entry (pax, GNU long name or link) or all of them (`g`). */
     #startMeta(flag, size) {
-        if (size > 1 << 20)
-            throw new tar_reader_TarFormatError(`a ${flag} header of ${size} bytes`);
+        if (size > MAX_META) {
+            const what = flag === 'x' ? 'pax header' : flag === 'g' ? 'global pax header' : `GNU ${flag} header`;
+            throw malformed(`a ${what} of ${size} bytes (more than the 1 MiB this reader takes)`);
+        }
+        const twice = (flag === 'x' && this.#local) ||
+            (flag === 'L' && this.#longName !== undefined) ||
+            (flag === 'K' && this.#longLink !== undefined);
+        // GNU tar keeps the last of them, Python's tarfile the first: neither reading can be trusted.
+        if (twice)
+            throw malformed(`two ${flag === 'x' ? 'pax headers' : `GNU ${flag} headers`} for one entry`);
         this.#metaKind = flag;
         this.#remaining = size;
         this.#padding = pad(size);
@@ -29488,66 +29986,74 @@ class TarParser {
         if (!size)
             this.#onMeta(Buffer.alloc(0));
     }
-    #startEntry(block, flag, size) {
-        const { name, linkname, entrySize } = this.#names(block, size);
-        let type = TYPES[flag] ?? 'other';
+    #startEntry(block, flag, headerSize) {
+        const m = this.#member(block, headerSize);
+        let type = m.sparse ? 'sparse' : (TYPES[flag] ?? 'other');
         // Old tar: a regular file whose name ends in `/` is a directory.
-        if (type === 'file' && flag !== '7' && name.endsWith('/'))
+        if (type === 'file' && flag !== '7' && m.name.endsWith('/'))
             type = 'directory';
-        // Only regular files carry data that is theirs; skip anything else's.
-        const dataSize = type === 'file' || type === 'other'
-            ? entrySize
-            : type === 'hardlink' || type === 'symlink' || type === 'directory'
-                ? 0
-                : entrySize;
+        // GNU tar and Python's tarfile both skip no data after a hard link or a `5` folder, whatever its size;
+        // after a symlink, a device, a fifo or an old-style folder (a file name ending in `/`) one of them does.
+        const unread = type === 'hardlink' || (type === 'directory' && flag === '5');
+        if (m.size > 0 && !unread && type !== 'file' && type !== 'sparse' && type !== 'other')
+            throw malformed(`a ${type} entry with a size of ${m.size} bytes (tar readers disagree on what follows it)`);
+        const dataSize = unread ? 0 : m.size;
         const entry = {
-            name: name.replace(/\/+$/, ''),
+            name: m.name.replace(/\/+$/, ''),
             type,
             flag,
-            mode: readNumber(block, 100, 8) & 0o7777,
-            size: type === 'file' ? entrySize : 0,
-            linkname,
+            mode: readNumber(block, 100, 8, 'mode') & 0o7777,
+            size: type === 'file' ? m.size : 0,
+            linkname: m.linkname,
         };
         this.#entries++;
         this.#h.entry(entry);
         this.#remaining = dataSize;
         this.#padding = pad(dataSize);
-        if (dataSize > 0)
+        // An old GNU sparse header may be followed by more blocks of its map, before the data.
+        if (flag === 'S' && block[482] !== 0)
+            this.#phase = 'sparse-map';
+        else
+            this.#afterHeader();
+    }
+    #afterHeader() {
+        if (this.#remaining > 0)
             this.#phase = 'data';
         else {
             this.#h.end();
             this.#phase = this.#padding ? 'padding' : 'header';
         }
     }
+    /** One extension block of an old GNU sparse map: byte 504 says whether another follows. */
+    #onSparseMap(block) {
+        if (block[504] === 0)
+            this.#afterHeader();
+    }
     /** The entry's name, link name and size: the header's, unless a pax or GNU header before it said otherwise. */
-    #names(block, size) {
-        const ustar = block.toString('latin1', 257, 262) === 'ustar';
-        const gnu = block.toString('latin1', 257, 265) === 'ustar  \0';
+    #member(block, headerSize) {
         let name = cString(block, 0, 100);
-        if (ustar && !gnu) {
+        // The prefix field is POSIX ustar's only (magic "ustar\0"); GNU headers keep other things there.
+        if (block.toString('latin1', 257, 263) === 'ustar\0') {
             const prefix = cString(block, 345, 155);
             if (prefix)
                 name = `${prefix}/${name}`;
         }
         let linkname = cString(block, 157, 100);
-        let entrySize = size;
         if (this.#longName !== undefined)
             name = this.#longName;
         if (this.#longLink !== undefined)
             linkname = this.#longLink;
-        if (this.#pax.path !== undefined)
-            name = this.#pax.path;
-        if (this.#pax.linkpath !== undefined)
-            linkname = this.#pax.linkpath;
-        if (this.#pax.size !== undefined) {
-            if (!/^\d+$/.test(this.#pax.size))
-                throw new tar_reader_TarFormatError('a pax size that is not a number');
-            entrySize = Number(this.#pax.size);
-        }
+        const local = this.#local;
+        const pax = (key) => local?.get(key) ?? this.#global.get(key);
+        const sparse = [...(local?.keys() ?? []), ...this.#global.keys()].some((k) => k.startsWith('GNU.sparse.'));
+        name = (sparse ? pax('GNU.sparse.name') : undefined) ?? pax('path') ?? name;
+        linkname = pax('linkpath') ?? linkname;
+        const paxSize = pax('size');
+        const size = paxSize === undefined ? headerSize : sizeOf(paxSize);
         this.#longName = undefined;
         this.#longLink = undefined;
-        this.#pax = {};
-        return { name, linkname, entrySize };
+        this.#local = undefined;
+        return { name, linkname, size, sparse };
     }
     #onMeta(buf) {
         switch (this.#metaKind) {
@@ -29558,12 +30064,25 @@ class TarParser {
                 this.#longLink = cString(buf, 0, buf.length);
                 break;
             case 'x':
-                Object.assign(this.#pax, parsePax(buf));
+                this.#local = parsePax(buf);
                 break;
             case 'g':
-                break; // global: a comment (git archive puts the commit there); nothing we use
+                // Global records apply to every entry after them (git archive puts the commit in one, as a comment).
+                for (const [key, value] of parsePax(buf))
+                    this.#global.set(key, value);
+                if ([...this.#global].reduce((n, [k, v]) => n + k.length + v.length, 0) > MAX_META)
+                    throw malformed('global pax headers of more than 1 MiB');
+                break;
         }
     }
+}
+function sizeOf(value) {
+    if (!/^\d+$/.test(value))
+        throw malformed('a pax size that is not a number');
+    const size = Number(value);
+    if (!Number.isSafeInteger(size))
+        throw malformed(`a pax size of ${value.slice(0, 30)} bytes, beyond 2^53`);
+    return size;
 }
 function pad(size) {
     const r = size % BLOCK;
@@ -29575,61 +30094,96 @@ function isZero(block) {
             return false;
     return true;
 }
+/** The bytes up to the first NUL, one char per byte. */
 function cString(buf, off, len) {
-    let end = off;
-    const max = off + len;
-    while (end < max && buf[end] !== 0)
-        end++;
-    return buf.toString('utf8', off, end);
+    const nul = buf.indexOf(0, off);
+    const end = nul < 0 || nul > off + len ? off + len : nul;
+    return buf.toString('latin1', off, end);
 }
-/** Octal (NUL/space terminated), or GNU base-256 when the high bit is set. */
-function readNumber(buf, off, len) {
-    if (buf[off] & 0x80) {
-        let n = buf[off] & 0x7f;
+const NUMBER_FIELDS = [
+    [100, 8, 'mode'],
+    [108, 8, 'uid'],
+    [116, 8, 'gid'],
+    [124, 12, 'size'],
+    [136, 12, 'mtime'],
+];
+/** Every numeric field of the header must read (GNU tar refuses blanks and out-of-range values too). */
+function checkNumbers(block) {
+    for (const [off, len, what] of NUMBER_FIELDS)
+        readNumber(block, off, len, what);
+}
+/**
+ * Octal (leading spaces, then digits, ended by a NUL, a space or the field's
+ * end; all NULs read as 0, all blanks are refused, as by GNU tar), or
+ * base-256 when the first byte is 0x80 (0xff, negative, is refused).
+ */
+function readNumber(buf, off, len, what) {
+    const first = buf[off];
+    if (first & 0x80) {
+        if (first !== 0x80)
+            throw malformed(`a ${first === 0xff ? 'negative' : 'malformed'} base-256 ${what} field`);
+        let n = 0;
         for (let i = 1; i < len; i++)
             n = n * 256 + buf[off + i];
+        if (!Number.isSafeInteger(n))
+            throw malformed(`a base-256 ${what} field beyond 2^53`);
         return n;
     }
+    const end = off + len;
+    let i = off;
+    while (i < end && buf[i] === 0x20)
+        i++;
+    if (i === end)
+        throw malformed(`a ${what} field of blanks only`);
     let n = 0;
-    let seen = false;
-    for (let i = off; i < off + len; i++) {
-        const c = buf[i];
-        if (c === 0 || (c === 0x20 && seen))
-            break;
-        if (c === 0x20)
-            continue;
-        if (c < 0x30 || c > 0x37)
-            throw new tar_reader_TarFormatError('a header with a malformed number (not a tar archive?)');
-        n = n * 8 + (c - 0x30);
-        seen = true;
-    }
+    for (; i < end && buf[i] >= 0x30 && buf[i] <= 0x37; i++)
+        n = n * 8 + (buf[i] - 0x30);
+    if (i < end && buf[i] !== 0 && buf[i] !== 0x20)
+        throw malformed(`a header with a malformed ${what} field (not a tar archive?)`);
     return n;
 }
+/** The stored checksum must be the sum of the header's bytes, taken unsigned or signed (both are written). */
 function verifyChecksum(block) {
-    const stored = readNumber(block, 148, 8);
-    let sum = 0;
-    for (let i = 0; i < BLOCK; i++)
-        sum += i >= 148 && i < 156 ? 0x20 : block[i];
-    if (sum !== stored)
-        throw new tar_reader_TarFormatError('a header with a bad checksum (corrupt archive, or not a tar archive)');
+    const stored = readNumber(block, 148, 8, 'checksum');
+    let unsigned = 0;
+    let signed = 0;
+    for (let i = 0; i < BLOCK; i++) {
+        const b = i >= 148 && i < 156 ? 0x20 : block[i];
+        unsigned += b;
+        signed += b > 127 ? b - 256 : b;
+    }
+    if (stored !== unsigned && stored !== signed)
+        throw malformed('a header with a bad checksum (corrupt archive, or not a tar archive)');
 }
-/** pax records: `LEN KEY=VALUE\n`, LEN counting the whole record in bytes. */
+/**
+ * pax records: `LEN KEY=VALUE\n`, LEN in plain decimal counting the whole
+ * record in bytes; keys and values as byte strings. NUL bytes after the last
+ * record end the header (GNU tar stops there too); anything else that is not
+ * a whole record is refused.
+ */
 function parsePax(buf) {
-    const out = {};
+    const out = new Map();
     let off = 0;
-    while (off < buf.length) {
+    while (off < buf.length && buf[off] !== 0) {
         const space = buf.indexOf(0x20, off);
-        if (space < 0)
-            break;
-        const len = Number(buf.toString('latin1', off, space));
-        if (!Number.isInteger(len) || len <= 0 || off + len > buf.length)
-            throw new tar_reader_TarFormatError('a malformed pax header');
-        const record = buf.toString('utf8', space + 1, off + len - 1);
-        const eq = record.indexOf('=');
-        if (eq > 0)
-            out[record.slice(0, eq)] = record.slice(eq + 1);
+        const digits = space < 0 ? '' : buf.toString('latin1', off, space);
+        const len = Number(digits);
+        if (!/^\d{1,9}$/.test(digits) || off + len > buf.length || len <= digits.length + 1)
+            throw malformed('a pax header with a malformed record length');
+        if (buf[off + len - 1] !== 0x0a)
+            throw malformed('a pax record that does not end where its length says');
+        const eq = buf.indexOf(0x3d, space + 1);
+        if (eq <= space + 1 || eq >= off + len - 1)
+            throw malformed('a pax record without a key');
+        // GNU tar stops reading a key at a NUL, Python's tarfile does not: refused, as GNU tar does.
+        if (buf.subarray(space + 1, eq).includes(0))
+            throw malformed('a pax record with a NUL in its key');
+        out.set(buf.toString('latin1', space + 1, eq), buf.toString('latin1', eq + 1, off + len - 1));
         off += len;
     }
+    for (; off < buf.length; off++)
+        if (buf[off] !== 0)
+            throw malformed('a pax header with bytes after a NUL');
     return out;
 }
 
@@ -29639,14 +30193,23 @@ var external_node_fs_promises_default = /*#__PURE__*/__nccwpck_require__.n(exter
 ;// CONCATENATED MODULE: ./src/archives/writer.ts
 /**
  * Writing an archive's entries into its staging folder, by their path below
- * the top-level folder. Files are created with O_EXCL (`wx`: never through an
- * existing file or link) and keep their mode bits (umask applied,
- * setuid/setgid dropped).
+ * the top-level folder (byte strings, joined with `/`). Files are created
+ * with O_EXCL (`wx`: never through an existing file or link) and keep their
+ * mode bits (umask applied, setuid/setgid dropped).
+ *
+ * Names reach the file system byte for byte on POSIX (Buffer paths); on
+ * Windows, where Node passes UTF-16, as the UTF-8 they hold (the policy
+ * refuses other names there). Folders are made one component at a time, and
+ * a component that is already there must be a real folder (`lstat`): the
+ * file system cannot lead a write through a link, whatever it takes for the
+ * same name (case, normalisation).
  */
 
 
 
-const writer_isWindows = process.platform === 'win32';
+
+
+const isWindows = process.platform === 'win32';
 /**
  * Writes one regular file with synchronous calls on the JavaScript thread (the archive worker), each
  * chunk as it comes: measured faster than the thread pool's round trips for
@@ -29672,39 +30235,52 @@ class FileWriter {
         external_node_fs_default().closeSync(fd);
     }
 }
-/** The staging folder being filled. Folders are made on demand and remembered (a bounded set). */
+/** Folders known to exist, as a tree of ids (0: the root); bounded, so memory does not grow with the archive. */
+class KnownDirs {
+    #ids = new Map();
+    #next = 1;
+    child(parent, component) {
+        return this.#ids.get(`${parent}/${component}`);
+    }
+    add(parent, component) {
+        if (this.#ids.size >= 4096)
+            this.#ids.clear(); // ids already handed out stay unique: #next goes on
+        const id = this.#next++;
+        this.#ids.set(`${parent}/${component}`, id);
+        return id;
+    }
+}
+/** The staging folder being filled. */
 class StagingTree {
     #root;
-    #dirs = new Set();
-    constructor(root) {
+    #known = new KnownDirs();
+    #meter;
+    constructor(root, meter = () => { }) {
         this.#root = root;
-        this.#dirs.add(root);
+        this.#meter = meter;
     }
+    /** The file-system path of `rel` (components joined with `/`). */
     abs(rel) {
-        return writer_isWindows ? external_node_path_default().join(this.#root, ...rel.split('/')) : `${this.#root}/${rel}`;
+        if (isWindows)
+            return external_node_path_default().join(this.#root, ...bytesOf(rel).toString('utf8').split('/'));
+        return Buffer.concat([Buffer.from(`${this.#root}/`), bytesOf(rel)]);
     }
     /** A new regular file (its folder made if needed), open for writing. */
-    openFile(rel, mode) {
-        const abs = this.abs(rel);
-        this.#ensureParent(abs);
-        return new FileWriter(abs, mode & 0o777);
+    openFile(parts, mode, name) {
+        this.#ensureDir(parts, parts.length - 1, name);
+        return new FileWriter(this.abs(parts.join('/')), mode & 0o777);
     }
-    mkdir(rel, mode) {
-        const abs = this.abs(rel);
-        if (this.#dirs.has(abs))
-            return;
-        external_node_fs_default().mkdirSync(abs, { recursive: true, mode: (mode & 0o777) | 0o700 });
-        this.#remember(abs);
+    mkdir(parts, mode, name) {
+        this.#ensureDir(parts, parts.length, name, mode);
     }
-    hardLink(targetRel, rel) {
-        const abs = this.abs(rel);
-        this.#ensureParent(abs);
-        external_node_fs_default().linkSync(this.abs(targetRel), abs);
+    hardLink(target, parts, name) {
+        this.#ensureDir(parts, parts.length - 1, name);
+        external_node_fs_default().linkSync(this.abs(target.join('/')), this.abs(parts.join('/')));
     }
-    async symlink(rel, target) {
-        const abs = this.abs(rel);
-        this.#ensureParent(abs);
-        await external_node_fs_promises_default().symlink(target, abs);
+    async symlink(parts, target, name) {
+        this.#ensureDir(parts, parts.length - 1, name);
+        // A string on Windows: Node turns its `/` into `\` there (a Buffer would be taken as it is).
+        await external_node_fs_promises_default().symlink(isWindows ? bytesOf(target).toString('utf8') : bytesOf(target), this.abs(parts.join('/')));
     }
     /** Whether anything (a link included) is at `rel`. */
     exists(rel) {
@@ -29725,20 +30301,47 @@ class StagingTree {
             return false;
         }
     }
-    #ensureParent(abs) {
-        const parent = external_node_path_default().dirname(abs);
-        if (this.#dirs.has(parent))
-            return;
-        external_node_fs_default().mkdirSync(parent, { recursive: true });
-        this.#remember(parent);
-    }
-    /** Folders known to exist; bounded, so memory does not grow with the archive (mkdir is cheap to repeat). */
-    #remember(dir) {
-        if (this.#dirs.size >= 4096) {
-            this.#dirs.clear();
-            this.#dirs.add(this.#root);
+    /** The entries of the folder at `parts`, names as byte strings, read as a stream (nothing held). */
+    *list(parts) {
+        // Node takes `encoding: 'buffer'` here (names as bytes), though its types say otherwise.
+        const dir = external_node_fs_default().opendirSync(this.abs(parts.join('/')), { encoding: 'buffer' });
+        try {
+            for (let d = dir.readSync(); d; d = dir.readSync()) {
+                const raw = d.name;
+                yield { name: typeof raw === 'string' ? raw : raw.toString('latin1'), isDirectory: d.isDirectory() };
+            }
         }
-        this.#dirs.add(dir);
+        finally {
+            dir.closeSync();
+        }
+    }
+    /**
+     * Makes the folder of the first `count` components of `parts`, one
+     * component at a time; each one already there must be a real folder.
+     */
+    #ensureDir(parts, count, name, mode = 0o755) {
+        let id = 0;
+        let i = 0;
+        for (let next; i < count && (next = this.#known.child(id, parts[i])) !== undefined; i++)
+            id = next;
+        for (; i < count; i++) {
+            const rel = parts.slice(0, i + 1).join('/');
+            const abs = this.abs(rel);
+            try {
+                external_node_fs_default().mkdirSync(abs, { mode: ((i === parts.length - 1 ? mode : 0o755) & 0o777) | 0o700 });
+            }
+            catch (err) {
+                if (err.code !== 'EEXIST')
+                    throw err;
+                const st = external_node_fs_default().lstatSync(abs);
+                if (st.isSymbolicLink())
+                    refuse(name, `its folder ${showName(rel)} is a symlink on disk`);
+                if (!st.isDirectory())
+                    throw err;
+            }
+            this.#meter(rel.length);
+            id = this.#known.add(id, parts[i]);
+        }
     }
 }
 
@@ -29749,6 +30352,11 @@ class StagingTree {
 
 
 
+
+/** The most entries (and folders made for them) one archive may have. */
+const MAX_ENTRIES = 1_000_000;
+/** The most bytes of names (entries and folders made) one archive may write. */
+const MAX_NAME_BYTES = 256 * 1024 * 1024;
 /**
  * Extracts the gzip-compressed tar `source` into the empty folder `dir`,
  * stripping the single top-level folder (unless `topFolder: false`: entries
@@ -29758,7 +30366,7 @@ class StagingTree {
 async function extractTarGz(source, dir, options = {}) {
     const gunzip = external_node_zlib_default().createGunzip({ chunkSize: 256 * 1024 });
     const stream = (0,external_node_stream_.pipeline)(source, gunzip, () => { });
-    const x = new Extractor(dir, options.topFolder ?? true);
+    const x = new Extractor(dir, options);
     const parser = new TarParser(x);
     try {
         for await (const chunk of stream)
@@ -29774,6 +30382,17 @@ async function extractTarGz(source, dir, options = {}) {
     }
     return x.stats;
 }
+/** A file-system error at the entry `name`, with a short message that names the entry (not the staging path). */
+function entryFailure(err, name) {
+    const e = err;
+    if (err instanceof entry_policy_UnsafeArchiveError || typeof e?.code !== 'string' || !e.syscall)
+        return err;
+    if (e.code === 'ENAMETOOLONG')
+        refuse(name, 'a name longer than the file system allows');
+    if (e.code === 'EILSEQ')
+        refuse(name, "a name that this runner's file system cannot store");
+    return Object.assign(new Error(`${e.code} (${e.syscall}) at ${showName(name)}`), { code: e.code });
+}
 /** The tar parser's handlers: each entry judged, then written. */
 class Extractor {
     stats = { files: 0, directories: 0, links: 0, bytes: 0, topMode: 0o755 };
@@ -29781,9 +30400,16 @@ class Extractor {
     #links = new Symlinks();
     #policy;
     #current;
-    constructor(root, topFolder) {
-        this.#tree = new StagingTree(root);
-        this.#policy = new EntryPolicy(this.#links, topFolder);
+    #name = '';
+    #entries = 0;
+    #nameBytes = 0;
+    #maxEntries;
+    #maxNameBytes;
+    constructor(root, options) {
+        this.#maxEntries = Math.min(options.limits?.entries ?? MAX_ENTRIES, MAX_ENTRIES);
+        this.#maxNameBytes = Math.min(options.limits?.nameBytes ?? MAX_NAME_BYTES, MAX_NAME_BYTES);
+        this.#tree = new StagingTree(root, (bytes) => this.#count(bytes));
+        this.#policy = new EntryPolicy(this.#links, options.rules ?? HOST_RULES, options.topFolder ?? true);
     }
     /** Closes the file being written when extraction stops half-way. */
     closeCurrent() {
@@ -29791,6 +30417,44 @@ class Extractor {
         this.#current = undefined;
     }
     entry(e) {
+        this.#name = e.name;
+        this.#count(e.name.length);
+        try {
+            this.#write(e);
+        }
+        catch (err) {
+            throw entryFailure(err, e.name);
+        }
+    }
+    data(chunk) {
+        try {
+            this.#current?.data(chunk);
+        }
+        catch (err) {
+            throw entryFailure(err, this.#name);
+        }
+    }
+    end() {
+        this.closeCurrent();
+    }
+    async finish() {
+        const tree = this.#tree;
+        let name = '';
+        try {
+            await this.#links.createAll((parts) => tree.list(parts), (parts, target, linkName) => tree.symlink(parts, target, (name = linkName)));
+        }
+        catch (err) {
+            throw entryFailure(err, name);
+        }
+    }
+    /** One more entry or folder, and the bytes of its name: refused beyond the bounds. */
+    #count(nameBytes) {
+        if (++this.#entries > this.#maxEntries)
+            throw new entry_policy_UnsafeArchiveError(`it holds more than ${this.#maxEntries.toLocaleString('en-US')} entries (folders made for them included), more than this action extracts`);
+        if ((this.#nameBytes += nameBytes) > this.#maxNameBytes)
+            throw new entry_policy_UnsafeArchiveError(`its names add up to more than ${this.#maxNameBytes.toLocaleString('en-US')} bytes, more than this action extracts`);
+    }
+    #write(e) {
         switch (e.type) {
             case 'file':
                 return this.#file(e);
@@ -29805,49 +30469,42 @@ class Extractor {
                 return refuse(e.name, 'a device file');
             case 'fifo':
                 return refuse(e.name, 'a fifo (named pipe)');
+            case 'sparse':
+                return refuse(e.name, 'a sparse file (git never writes one; its data would not be what the file holds)');
             default:
                 return refuse(e.name, `an unsupported entry type ${JSON.stringify(e.flag)}`);
         }
-    }
-    data(chunk) {
-        this.#current?.data(chunk);
-    }
-    end() {
-        this.closeCurrent();
-    }
-    async finish() {
-        await this.#links.createAll((rel, target) => this.#tree.symlink(rel, target));
     }
     #file(e) {
         const rel = this.#policy.relative(e.name, e.type);
         this.stats.files++;
         this.stats.bytes += e.size;
-        this.#current = this.#tree.openFile(rel, e.mode);
+        this.#current = this.#tree.openFile(rel.parts, e.mode, e.name);
     }
     #directory(e) {
         const rel = this.#policy.relative(e.name, e.type);
-        if (rel === '') {
+        if (rel.parts.length === 0) {
             if (e.mode)
                 this.stats.topMode = e.mode & 0o777;
             return;
         }
-        this.#tree.mkdir(rel, e.mode);
+        this.#tree.mkdir(rel.parts, e.mode, e.name);
         this.stats.directories++;
     }
     #symlink(e) {
         const rel = this.#policy.relative(e.name, e.type);
         this.#policy.checkSymlink(e.name, rel, e.linkname);
-        if (this.#links.has(rel) || this.#tree.exists(rel))
+        if (this.#tree.exists(rel.path))
             refuse(e.name, 'a symlink over another entry');
-        this.#links.add(e.name, rel, e.linkname);
+        this.#links.add(e.name, rel.parts, e.linkname);
         this.stats.links++;
     }
     #hardLink(e) {
         const rel = this.#policy.relative(e.name, e.type);
         // Nothing but extracted files and folders exists in the staging folder yet (symlinks come last),
         // so a regular file there is one this archive wrote, complete and closed.
-        const target = this.#policy.hardLinkTarget(e.name, e.linkname, (t) => this.#tree.isFile(t));
-        this.#tree.hardLink(target, rel);
+        const target = this.#policy.hardLinkTarget(e.name, e.linkname, (t) => this.#tree.isFile(t.path));
+        this.#tree.hardLink(target.parts, rel.parts, e.name);
         this.stats.links++;
     }
 }

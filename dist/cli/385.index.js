@@ -10,9 +10,9 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   resolveRef: () => (/* binding */ resolveRef)
 /* harmony export */ });
 /* harmony import */ var _shared_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8382);
-/* harmony import */ var _shared_format_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6338);
-/* harmony import */ var _net_url_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(486);
-/* harmony import */ var _provider_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8750);
+/* harmony import */ var _shared_format_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6338);
+/* harmony import */ var _net_url_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(486);
+/* harmony import */ var _provider_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8750);
 /**
  * A ref (tag, branch or commit) to the full commit hash on Bitbucket Data
  * Center, through `{api-url}/projects/{KEY}/repos/{slug}/…` with the Bearer
@@ -29,7 +29,7 @@ const FULL_HASH = /^[0-9a-f]{40}$/i;
 const MAX_PAGES = 20;
 const SCOPE_HINT = 'The token needs the scope `REPO_READ` (allowed on the incoming application link and asked for by the login), and its user must be able to read the repository.';
 async function get(l, path, query) {
-    const url = (0,_net_url_js__WEBPACK_IMPORTED_MODULE_1__/* .joinUrl */ .we)(l.deps.apiUrl, `${l.base}${path}`);
+    const url = (0,_net_url_js__WEBPACK_IMPORTED_MODULE_2__/* .joinUrl */ .we)(l.deps.apiUrl, `${l.base}${path}`);
     if (query)
         url.search = new URLSearchParams(query).toString();
     const { response, text } = await l.deps.http.text(url, {
@@ -37,7 +37,7 @@ async function get(l, path, query) {
         authorization: l.deps.authorization,
         headers: { accept: 'application/json' },
     });
-    const answer = { status: response.status, json: (0,_shared_format_js__WEBPACK_IMPORTED_MODULE_3__/* .parseJsonObject */ .d)(text) };
+    const answer = { status: response.status, json: (0,_shared_format_js__WEBPACK_IMPORTED_MODULE_1__/* .parseJsonObject */ .dw)(text) };
     const refused = refusal(answer, l);
     if (refused)
         throw refused;
@@ -56,7 +56,7 @@ function refusal(a, l) {
         return new _shared_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .l(`Bitbucket Data Center refused the access token while resolving ${at} (HTTP 401${said}). The token may have expired or been revoked; re-run the job, and check that \`api-url\` (empty: {bitbucket-url}/rest/api/latest) belongs to the same server as \`bitbucket-url\`.`);
     }
     if (a.status === 403) {
-        return new _shared_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .l(`The token may not read ${l.full} (HTTP 403${said} while resolving ${l.ref}). ${SCOPE_HINT} ${(0,_provider_js__WEBPACK_IMPORTED_MODULE_2__/* .tickPermissions */ ._M)('`REPO_READ`')}`);
+        return new _shared_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .l(`The token may not read ${l.full} (HTTP 403${said} while resolving ${l.ref}). ${SCOPE_HINT} ${(0,_provider_js__WEBPACK_IMPORTED_MODULE_3__/* .tickPermissions */ ._M)('`REPO_READ`')}`);
     }
     if (a.status !== 200 && a.status !== 404) {
         return new _shared_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .l(`The Bitbucket Data Center REST API answered HTTP ${a.status}${said} while resolving ${at}. ${a.status >= 500 || a.status === 429 ? 'The server may be degraded; re-run the job later.' : 'Check `api-url`.'}`);

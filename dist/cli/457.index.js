@@ -10,8 +10,8 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   resolveRef: () => (/* binding */ resolveRef)
 /* harmony export */ });
 /* harmony import */ var _shared_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8382);
-/* harmony import */ var _shared_format_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6338);
-/* harmony import */ var _net_url_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(486);
+/* harmony import */ var _shared_format_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6338);
+/* harmony import */ var _net_url_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(486);
 /* harmony import */ var _scopes_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6844);
 /**
  * A ref (tag, branch or commit) to the full commit hash, through the REST API
@@ -28,12 +28,12 @@ function repoPath(workspace, repo) {
     return `repositories/${encodeURIComponent(workspace)}/${encodeURIComponent(repo)}`;
 }
 async function get(deps, path, what) {
-    const { response, text } = await deps.http.text((0,_net_url_js__WEBPACK_IMPORTED_MODULE_1__/* .joinUrl */ .we)(deps.apiUrl, path), {
+    const { response, text } = await deps.http.text((0,_net_url_js__WEBPACK_IMPORTED_MODULE_2__/* .joinUrl */ .we)(deps.apiUrl, path), {
         what,
         authorization: deps.authorization,
         headers: { accept: 'application/json' },
     });
-    return { status: response.status, json: (0,_shared_format_js__WEBPACK_IMPORTED_MODULE_2__/* .parseJsonObject */ .d)(text) };
+    return { status: response.status, json: (0,_shared_format_js__WEBPACK_IMPORTED_MODULE_1__/* .parseJsonObject */ .dw)(text) };
 }
 function apiMessage(json) {
     const error = json?.error;

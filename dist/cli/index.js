@@ -28355,7 +28355,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_tty__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7066);
 /* harmony import */ var node_tty__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_tty__WEBPACK_IMPORTED_MODULE_2__);
 /* harmony import */ var _github_secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7025);
-/* harmony import */ var _login_command_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1582);
+/* harmony import */ var _login_command_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6279);
 /** The `bitbucket-oauth` command: dispatches to its subcommands (today: `login`). */
 
 
@@ -28623,7 +28623,7 @@ class GitHubApi {
             throw err;
         }
         const { response, text } = result;
-        const json = (0,format/* parseJsonObject */.d)(text);
+        const json = (0,format/* parseJsonObject */.dw)(text);
         if ((response.status >= 200 && response.status < 300) || accept.includes(response.status))
             return { response, json };
         throw this.#failure(response, json, action);
@@ -28638,7 +28638,7 @@ class GitHubApi {
             (response.headers['x-ratelimit-remaining'] === '0' || /rate limit/i.test(message ?? ''));
         if (rateLimited) {
             const reset = Number(response.headers['x-ratelimit-reset']);
-            const when = Number.isFinite(reset) && reset > 0 ? ` (it resets at ${(0,format/* isoSeconds */.n)(new Date(reset * 1000))})` : '';
+            const when = Number.isFinite(reset) && reset > 0 ? ` (it resets at ${(0,format/* isoSeconds */.nE)(new Date(reset * 1000))})` : '';
             return new errors/* ActionError */.l(`${(0,shared_wording/* capitalize */.ZH)(token)} hit GitHub's API rate limit (${said})${when} when asked to ${action} ${scope.label}.`);
         }
         if (status === 401) {
@@ -28680,7 +28680,7 @@ function notFoundHint(scope, target, said, token) {
 
 /***/ }),
 
-/***/ 1582:
+/***/ 6279:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28697,6 +28697,8 @@ var undici = __nccwpck_require__(6752);
 var net_errors = __nccwpck_require__(3688);
 // EXTERNAL MODULE: ./src/shared/wording.ts
 var wording = __nccwpck_require__(8273);
+// EXTERNAL MODULE: ./src/net/throughput.ts
+var throughput = __nccwpck_require__(5493);
 ;// CONCATENATED MODULE: ./src/net/retry.ts
 /**
  * When to try again, how long to wait first, and the one loop that does it
@@ -28708,6 +28710,7 @@ var wording = __nccwpck_require__(8273);
  * never made, or the server answered with 429/5xx. A timeout or a reset after
  * the request was sent is final for it.
  */
+
 
 const DEFAULT_RETRY = {
     attempts: 4,
@@ -28738,6 +28741,7 @@ const MAYBE_SENT_CODES = new Set([
     'UND_ERR_SOCKET',
     'UND_ERR_HEADERS_TIMEOUT',
     'UND_ERR_BODY_TIMEOUT',
+    throughput/* SLOW_BODY */.RE,
     'UND_ERR_CLOSED',
     'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
     'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH',
@@ -28816,13 +28820,7 @@ async function withRetries(attempt, options) {
 // EXTERNAL MODULE: ./src/net/url.ts
 var net_url = __nccwpck_require__(486);
 ;// CONCATENATED MODULE: ./src/net/http.ts
-/**
- * The one HTTP client every request goes through (Bitbucket, its archives,
- * the GitHub API): undici with timeouts on by default, an overall deadline,
- * retries decided by error type (see retry.ts), `HTTPS_PROXY`/`HTTP_PROXY`/
- * `NO_PROXY` honoured, plain http refused except to loopback hosts (url.ts),
- * and credentials never forwarded to another origin on a redirect.
- */
+
 
 
 
@@ -28838,6 +28836,8 @@ const DEFAULT_TIMEOUTS = {
     bodyMs: 30_000,
     deadlineMs: 50_000,
 };
+/** The most a body read as text (a JSON answer) may hold. */
+const MAX_TEXT_BYTES = 1024 * 1024;
 const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
 /** A retryable status before the last attempt (its body already drained). */
 class RetryableStatus extends Error {
@@ -28848,6 +28848,46 @@ class RetryableStatus extends Error {
         this.status = status;
         this.retryAfterMs = retryAfterMs;
     }
+}
+/** A body read as text that holds more than MAX_TEXT_BYTES. */
+class BodyTooLarge extends Error {
+    constructor() {
+        super(`more than ${MAX_TEXT_BYTES} bytes`);
+        this.name = 'BodyTooLarge';
+    }
+}
+/** The body as text, refused past `max` bytes (read no further than that). */
+async function readText(body, max) {
+    const chunks = [];
+    let size = 0;
+    for await (const chunk of body) {
+        size += chunk.length;
+        if (size > max) {
+            body.destroy();
+            throw new BodyTooLarge();
+        }
+        chunks.push(chunk);
+    }
+    return Buffer.concat(chunks).toString('utf8');
+}
+/** The raw body behind a throughput guard; destroying either ends both. */
+function guardedBody(raw, bodyMs) {
+    const guard = new throughput/* ThroughputGuard */.G_((0,throughput/* throughputRule */.Z4)(bodyMs));
+    let dumping = false;
+    raw.on('error', (err) => guard.destroy(err));
+    guard.on('close', () => {
+        if (!dumping && !raw.readableEnded)
+            raw.destroy();
+    });
+    raw.pipe(guard);
+    return Object.assign(guard, {
+        async dump() {
+            dumping = true;
+            raw.unpipe(guard);
+            guard.destroy();
+            await raw.dump();
+        },
+    });
 }
 /** A body that could not be read, after its headers had come. */
 class BodyFailure extends Error {
@@ -28877,6 +28917,8 @@ class HttpClient {
     #proxied;
     /** Loopback hosts: never through a proxy (the proxy's loopback is another machine). */
     #direct;
+    /** An invalid proxy variable: every request fails with it. */
+    #setupError;
     #debug;
     #sleep;
     #random;
@@ -28890,8 +28932,11 @@ class HttpClient {
             headersTimeout: this.timeouts.headersMs,
             bodyTimeout: this.timeouts.bodyMs,
         };
-        this.#proxied = deps.dispatcher ?? new undici/* EnvHttpProxyAgent */.J2(agentOptions);
+        const proxy = deps.proxy ?? { httpProxy: '', httpsProxy: '', noProxy: '' };
+        this.#setupError = 'invalid' in proxy ? proxy.invalid : undefined;
         this.#direct = deps.dispatcher ?? new undici/* Agent */.g6(agentOptions);
+        this.#proxied =
+            deps.dispatcher ?? ('invalid' in proxy ? this.#direct : new undici/* EnvHttpProxyAgent */.J2({ ...agentOptions, ...proxy }));
         this.#debug = deps.debug ?? (() => { });
         this.#sleep = deps.sleep;
         this.#random = deps.random ?? Math.random;
@@ -28904,6 +28949,8 @@ class HttpClient {
      * Rejects with an HttpError when no response could be had.
      */
     async request(input, options) {
+        if (this.#setupError)
+            throw this.#setupError;
         const method = options.method ?? 'GET';
         const idempotent = isIdempotent(options);
         const started = this.#now();
@@ -28942,22 +28989,29 @@ class HttpClient {
         });
     }
     /**
-     * A request whose body is read as text (small JSON answers). The body too
-     * must arrive within the request's deadline (or `bodyMs` after the headers,
-     * if later); an idempotent request whose body is cut short is tried again,
-     * a request that may have been processed never.
+     * A request whose body is read as text (small JSON answers, at most
+     * MAX_TEXT_BYTES). The body too must arrive within the request's deadline
+     * (or `bodyMs` after the headers, if later); an idempotent request whose
+     * body is cut short is tried again, a request that may have been processed
+     * never, and a body that is too large never.
      */
     async text(input, options) {
         const idempotent = isIdempotent(options);
         const started = this.#now();
         const attempt = async () => {
             const response = await this.request(input, options);
+            if (Number(response.headers['content-length']) > MAX_TEXT_BYTES) {
+                response.body.destroy();
+                throw this.#tooLarge(options.what, response);
+            }
             const limit = Math.max(started + this.timeouts.deadlineMs, this.#now() + this.timeouts.bodyMs) - this.#now();
             const timer = setTimeout(() => response.body.destroy(new net_errors/* DeadlineError */.j3()), limit);
             try {
                 return { response, text: await response.text() };
             }
             catch (err) {
+                if (err instanceof BodyTooLarge)
+                    throw this.#tooLarge(options.what, response);
                 const why = err instanceof net_errors/* DeadlineError */.j3
                     ? `it did not arrive within ${+(limit / 1000).toFixed(1)} s`
                     : (0,net_errors/* describeNetworkError */.gl)(err, this.timeouts);
@@ -28977,6 +29031,9 @@ class HttpClient {
                 ? new net_errors/* HttpError */.j$(`${options.what} (${err.response.url.host}) answered HTTP ${err.response.status} but the body could not be read: ${err.why}.`, { status: err.response.status, code: (0,net_errors/* errorCode */.CA)(err.cause), cause: err.cause, phase: 'body' })
                 : err,
         });
+    }
+    #tooLarge(what, response) {
+        return new net_errors/* HttpError */.j$(`${what} (${response.url.host}) answered HTTP ${response.status} with more than ${MAX_TEXT_BYTES / 1024 / 1024} MiB, far more than such an answer holds: the URL may not point at the right service, or something in between rewrites the answer. ${(0,net_errors/* checkNetworkAdvice */.n2)(this.wording)}`, { status: response.status, phase: 'body', code: 'BODY_TOO_LARGE' });
     }
     async close() {
         await Promise.all([this.#proxied.close(), this.#direct === this.#proxied ? undefined : this.#direct.close()]);
@@ -29039,13 +29096,14 @@ class HttpClient {
                 signal: controller.signal,
             });
             this.#debug(`${method} ${(0,net_url/* redactUrl */.BO)(url)}: HTTP ${res.statusCode}`);
+            const guarded = guardedBody(res.body, this.timeouts.bodyMs);
             return {
                 status: res.statusCode,
                 headers: flattenHeaders(res.headers),
                 url,
                 attempts: 1,
-                body: res.body,
-                text: () => res.body.text(),
+                body: guarded,
+                text: () => readText(guarded, MAX_TEXT_BYTES),
             };
         }
         catch (err) {
@@ -29092,7 +29150,55 @@ class Masker {
     }
 }
 
+;// CONCATENATED MODULE: ./src/net/proxy.ts
+/**
+ * The proxy settings of the HTTP client, from the environment it is given:
+ * `https_proxy`/`HTTPS_PROXY`, `http_proxy`/`HTTP_PROXY` and
+ * `no_proxy`/`NO_PROXY` (the lower-case name first, as curl and undici read
+ * them). A value that is not an http(s) URL becomes one clear error that
+ * never shows the value: it may hold a password.
+ */
+
+function pick(env, upper) {
+    const lower = upper.toLowerCase();
+    const value = env[lower] ?? env[upper];
+    return { name: env[lower] !== undefined ? lower : upper, value: value ?? '' };
+}
+const FORM = 'Write it as http://[user:password@]host:port, with reserved characters of the user name and password percent-encoded (# as %23, @ as %40, : as %3A, / as %2F), or unset it.';
+/** Throws an ActionError naming the variable (never its value) unless it is empty or an http(s) URL. */
+function checkProxyUrl(name, value) {
+    if (value === '')
+        return;
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        url = undefined;
+    }
+    if (!url || !/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
+        throw new errors/* ActionError */.l(`The proxy variable ${name} is not a valid URL (its value is not shown: it may hold a password). ${FORM}`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        throw new errors/* ActionError */.l(`The proxy variable ${name} names a ${url.protocol.slice(0, -1)}:// proxy; only http:// and https:// proxies are supported. ${FORM}`);
+    }
+}
+/** The proxy settings of `env`, checked; never throws. */
+function proxyFromEnv(env) {
+    const https = pick(env, 'HTTPS_PROXY');
+    const http = pick(env, 'HTTP_PROXY');
+    try {
+        checkProxyUrl(https.name, https.value);
+        checkProxyUrl(http.name, http.value);
+    }
+    catch (err) {
+        return { invalid: err };
+    }
+    return { httpsProxy: https.value, httpProxy: http.value, noProxy: pick(env, 'NO_PROXY').value };
+}
+
 ;// CONCATENATED MODULE: ./src/net/tuning.ts
+
 function ms(env, name) {
     const raw = env[name];
     if (raw === undefined || raw === '')
@@ -29100,6 +29206,7 @@ function ms(env, name) {
     const n = Number(raw);
     return Number.isFinite(n) && n >= 0 ? n : undefined;
 }
+/** Never throws: a malformed proxy variable fails the client's first request instead (proxy.ts). */
 function tuningFromEnv(env) {
     const timeout = ms(env, 'BITBUCKET_OAUTH_HTTP_TIMEOUT_MS');
     const deadline = ms(env, 'BITBUCKET_OAUTH_HTTP_DEADLINE_MS');
@@ -29115,7 +29222,7 @@ function tuningFromEnv(env) {
         Object.assign(retry, { baseDelayMs: base, maxDelayMs: Math.max(base * 8, 1) });
     if (retryAfterMax !== undefined)
         retry.maxRetryAfterMs = retryAfterMax;
-    return { timeouts, retry };
+    return { timeouts, retry, proxy: proxyFromEnv(env) };
 }
 
 // EXTERNAL MODULE: ./src/bitbucket/providers.ts
@@ -29447,6 +29554,8 @@ function openBrowser(url, deps) {
 // EXTERNAL MODULE: external "node:http"
 var external_node_http_ = __nccwpck_require__(7067);
 var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_node_http_);
+// EXTERNAL MODULE: ./src/shared/format.ts
+var format = __nccwpck_require__(6338);
 ;// CONCATENATED MODULE: ./src/login/pages.ts
 /** The small pages the browser sees at the end of a login. They never contain a token. */
 function escapeHtml(text) {
@@ -29478,6 +29587,31 @@ function alreadyAnsweredPage() {
     return page('This login is already answered', '<p>The command has already received an answer from Bitbucket; see the terminal.</p>', false);
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/login/pkce.ts
+/** The random `state` and the PKCE (RFC 7636, S256) pair of one login. */
+
+function s256(verifier) {
+    return (0,external_node_crypto_.createHash)('sha256').update(verifier, 'ascii').digest('base64url');
+}
+function createPkce() {
+    // 32 random bytes → 43 characters of [A-Za-z0-9_-], within RFC 7636's 43..128.
+    const verifier = (0,external_node_crypto_.randomBytes)(32).toString('base64url');
+    return { verifier, challenge: s256(verifier), method: 'S256' };
+}
+function createState() {
+    return (0,external_node_crypto_.randomBytes)(24).toString('base64url');
+}
+/** Compares a received state with ours without leaking where they differ. */
+function sameState(expected, received) {
+    if (received === null)
+        return false;
+    const a = Buffer.from(expected);
+    const b = Buffer.from(received);
+    return a.length === b.length && (0,external_node_crypto_.timingSafeEqual)(a, b);
+}
+
 ;// CONCATENATED MODULE: ./src/login/callback-server.ts
 /**
  * The loopback server that receives Bitbucket's redirect
@@ -29485,8 +29619,13 @@ function alreadyAnsweredPage() {
  * ::1, so the callback arrives whichever address the browser resolves
  * `localhost` to (::1 is skipped when the machine has no IPv6 loopback).
  * It accepts only GET / with a loopback Host header (no DNS rebinding) and
- * hands the first callback to the flow, which answers it.
+ * hands the first callback that carries this login's `state` to the flow,
+ * which answers it. A callback with a wrong or no `state` (an old tab, or any
+ * web page pointing an image at localhost) is ignored, said on stderr, and
+ * the server keeps waiting for the right one.
  */
+
+
 
 
 
@@ -29558,9 +29697,28 @@ function responder(res) {
         res.end(html, () => resolve());
     });
 }
+/** Ignored callbacks said on the terminal; past this many, once that more are not. */
+const MAX_REPORTED = 5;
+const IGNORED_PAGE = 'This answer does not belong to the login that is waiting (its state is wrong or missing), so it was ignored. Open the authorize URL that the command printed.\n';
+/** Tells `options.ignored` about a callback without this login's state (the first few of them). */
+function ignoredReporter(options) {
+    let count = 0;
+    return (params) => {
+        if (++count > MAX_REPORTED)
+            return;
+        if (count === MAX_REPORTED) {
+            options.ignored(`Ignored ${MAX_REPORTED} callbacks without this login's state; further ones are not reported.`);
+            return;
+        }
+        const error = params.get('error');
+        const said = error === null ? '' : ` (error=${(0,format/* oneLine */.TN)(error).slice(0, 60)})`;
+        options.ignored(`Ignored a callback with ${params.has('state') ? 'a wrong' : 'no'} state${said}: it did not come from this login's authorize URL (an old browser tab, or another page). Still waiting for the right one.`);
+    };
+}
 /** GET / with a loopback Host: the callback goes into the slot; anything else gets a short answer. */
-function callbackHandler(port, slot) {
+function callbackHandler(port, slot, options) {
     const allowedHosts = new Set([`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`]);
+    const reportIgnored = ignoredReporter(options);
     return (req, res) => {
         const send = responder(res);
         if (!allowedHosts.has((req.headers.host ?? '').toLowerCase())) {
@@ -29579,6 +29737,11 @@ function callbackHandler(port, slot) {
         }
         if (!isCallback(url.searchParams)) {
             void send(200, waitingPage());
+            return;
+        }
+        if (!sameState(options.state, url.searchParams.get('state'))) {
+            reportIgnored(url.searchParams);
+            void send(400, IGNORED_PAGE);
             return;
         }
         if (slot.taken) {
@@ -29616,9 +29779,9 @@ async function listenOnLoopback(port, handler) {
     }
     return { addresses, close: () => closeServers(servers) };
 }
-async function startCallbackServer(port) {
+async function startCallbackServer(port, options) {
     const slot = new CallbackSlot();
-    const { addresses, close } = await listenOnLoopback(port, callbackHandler(port, slot));
+    const { addresses, close } = await listenOnLoopback(port, callbackHandler(port, slot, options));
     return {
         port,
         redirectUri: `http://localhost:${port}/`,
@@ -29628,8 +29791,6 @@ async function startCallbackServer(port) {
     };
 }
 
-// EXTERNAL MODULE: ./src/shared/format.ts
-var format = __nccwpck_require__(6338);
 // EXTERNAL MODULE: ./src/bitbucket/cloud/provider.ts
 var cloud_provider = __nccwpck_require__(9022);
 ;// CONCATENATED MODULE: ./src/bitbucket/oauth.ts
@@ -29701,7 +29862,7 @@ async function requestToken(deps, req) {
     const { response, text } = result;
     const { wording } = deps;
     const contentType = response.headers['content-type'] ?? 'no content type';
-    const json = (0,format/* parseJsonObject */.d)(text);
+    const json = (0,format/* parseJsonObject */.dw)(text);
     // Mask before anything about the answer is logged.
     if (json) {
         if (typeof json.access_token === 'string')
@@ -29718,16 +29879,20 @@ async function requestToken(deps, req) {
     const wwwAuthenticate = response.headers['www-authenticate'];
     throw tokenError({ status: response.status, json, contentType, grant: req.grant.type, wwwAuthenticate }, wording, provider);
 }
+/** The longest lifetime taken as stated: ten years (Bitbucket's tokens live two hours). */
+const MAX_EXPIRES_IN = 10 * 365 * 24 * 3600;
+/** `expires_in` as whole seconds from 0 to MAX_EXPIRES_IN (a number, or a string of digits); undefined otherwise. */
+function saneExpiresIn(raw) {
+    const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d{1,12}$/.test(raw) ? Number(raw) : NaN;
+    return Number.isInteger(n) && n >= 0 && n <= MAX_EXPIRES_IN ? n : undefined;
+}
 function parseToken(json, now, what, check) {
     if (typeof json.access_token !== 'string' || json.access_token.length === 0) {
         throw new errors/* ActionError */.l(`${what} answered without an access_token (fields: ${Object.keys(json).join(', ') || 'none'}). Check that ${check}.`);
     }
     const expiresRaw = json.expires_in;
-    const expiresIn = typeof expiresRaw === 'number'
-        ? expiresRaw
-        : typeof expiresRaw === 'string' && /^\d+$/.test(expiresRaw)
-            ? Number(expiresRaw)
-            : undefined;
+    const expiresIn = saneExpiresIn(expiresRaw);
+    const unusable = expiresRaw !== undefined && expiresRaw !== null && expiresIn === undefined;
     const scopeRaw = typeof json.scope === 'string' ? json.scope : typeof json.scopes === 'string' ? json.scopes : '';
     return {
         accessToken: json.access_token,
@@ -29736,6 +29901,7 @@ function parseToken(json, now, what, check) {
         expiresAt: expiresIn === undefined ? undefined : new Date(now + expiresIn * 1000),
         scopes: scopeRaw.split(/[\s,]+/).filter(Boolean),
         refreshToken: typeof json.refresh_token === 'string' && json.refresh_token.length > 0 ? json.refresh_token : undefined,
+        ...(unusable ? { unusableExpiresIn: (0,format/* printable */.g$)(JSON.stringify(expiresRaw), 40) } : {}),
     };
 }
 /** Maps a refusal from the token endpoint to what the user should do. */
@@ -29777,50 +29943,9 @@ function tokenError(refusal, wording, provider = cloud_provider/* CLOUD */.OZ) {
 var scopes = __nccwpck_require__(6844);
 // EXTERNAL MODULE: ./src/github/secret-target.ts
 var secret_target = __nccwpck_require__(4017);
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/login/pkce.ts
-/** The random `state` and the PKCE (RFC 7636, S256) pair of one login. */
-
-function s256(verifier) {
-    return (0,external_node_crypto_.createHash)('sha256').update(verifier, 'ascii').digest('base64url');
-}
-function createPkce() {
-    // 32 random bytes → 43 characters of [A-Za-z0-9_-], within RFC 7636's 43..128.
-    const verifier = (0,external_node_crypto_.randomBytes)(32).toString('base64url');
-    return { verifier, challenge: s256(verifier), method: 'S256' };
-}
-function createState() {
-    return (0,external_node_crypto_.randomBytes)(24).toString('base64url');
-}
-/** Compares a received state with ours without leaking where they differ. */
-function sameState(expected, received) {
-    if (received === null)
-        return false;
-    const a = Buffer.from(expected);
-    const b = Buffer.from(received);
-    return a.length === b.length && (0,external_node_crypto_.timingSafeEqual)(a, b);
-}
-
 ;// CONCATENATED MODULE: ./src/login/terminal.ts
 /** Text for one terminal line: control characters (escape sequences, newlines) become one space. */
-function oneLine(text) {
-    let out = '';
-    let inControl = false;
-    for (const ch of text) {
-        const c = ch.codePointAt(0);
-        if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
-            if (!inControl)
-                out += ' ';
-            inControl = true;
-        }
-        else {
-            out += ch;
-            inControl = false;
-        }
-    }
-    return out.trim();
-}
+
 
 ;// CONCATENATED MODULE: ./src/login/store-secrets.ts
 /**
@@ -29961,7 +30086,7 @@ function authorizeUrl(bitbucketUrl, params, provider = cloud_provider/* CLOUD */
 }
 /** Text from the callback's query, safe for a terminal line: no control characters, bounded. */
 function clean(value, max = 200) {
-    const text = oneLine(value ?? '');
+    const text = (0,format/* oneLine */.TN)(value ?? '');
     return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 /** What the redirect says, checked: the code to exchange, or an ActionError. */
@@ -29993,7 +30118,7 @@ function checkCallback(params, expectedState, port) {
 async function login(req, deps) {
     const state = (deps.createState ?? createState)();
     const pkce = (deps.createPkce ?? createPkce)();
-    const server = await deps.startCallbackServer(req.port);
+    const server = await deps.startCallbackServer(req.port, { state, ignored: (line) => deps.info(line) });
     try {
         const url = authorizeUrl(req.bitbucketUrl, { clientId: req.clientId, state, redirectUri: server.redirectUri, pkce, scope: req.scope }, req.provider);
         const where = server.addresses.map((a) => (a.includes(':') ? `[${a}]` : a)).join(' and ');
@@ -30057,9 +30182,11 @@ async function finish(req, deps, callback, state, pkce, redirectUri) {
     }
 }
 function report(req, deps, token) {
-    deps.info(token.scopes.length ? `Granted scopes: ${token.scopes.join(' ')}` : 'Bitbucket named no granted scopes.');
+    deps.info(token.scopes.length
+        ? `Granted scopes: ${clean(token.scopes.join(' '), 500)}`
+        : 'Bitbucket named no granted scopes.');
     if (token.expiresAt)
-        deps.info(`The access token issued with it (not shown) expires at ${(0,format/* isoSeconds */.n)(token.expiresAt)}; the action mints fresh ones from the refresh token.`);
+        deps.info(`The access token issued with it (not shown) expires at ${(0,format/* isoSeconds */.nE)(token.expiresAt)}; the action mints fresh ones from the refresh token.`);
     deps.info(req.provider.wording.rotationNote);
     if (req.secret) {
         reportStored(req, deps, req.secret);
@@ -30122,7 +30249,7 @@ async function ghAuthToken(host, env, run = runGh) {
     const token = stdout.trim();
     if (!error && token && !/\s/.test(token))
         return { token };
-    const said = oneLine(stderr).slice(0, 200);
+    const said = (0,format/* oneLine */.TN)(stderr).slice(0, 200);
     const why = error?.killed
         ? `no answer within ${GH_TIMEOUT_MS / 1000} s`
         : said || (error ? `exit status ${String(error.code)}` : 'it printed no token');
@@ -30403,7 +30530,7 @@ async function loginCommand(argv, io) {
     const masker = new Masker(() => { });
     const fail = (err) => {
         const message = err instanceof errors/* ActionError */.l ? err.message : `unexpected error: ${(0,errors/* errorMessage */.g)(err)}`;
-        io.stderr(`bitbucket-oauth login: ${oneLine(masker.redact(message))}\n`);
+        io.stderr(`bitbucket-oauth login: ${(0,format/* oneLine */.TN)(masker.redact(message))}\n`);
         return err instanceof UsageError ? 2 : err instanceof PromptCancelled ? 130 : 1;
     };
     let options;
@@ -30525,13 +30652,16 @@ async function askForConsumer(options, terminal) {
 /* harmony export */   n2: () => (/* binding */ checkNetworkAdvice),
 /* harmony export */   pI: () => (/* binding */ retryLaterAdvice)
 /* harmony export */ });
+/* unused harmony export isStall */
 /* harmony import */ var _shared_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8382);
+/* harmony import */ var _throughput_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5493);
 /**
  * How a request fails: HttpError for the user (what, where, why, and what to
  * do), DeadlineError inside the client only, and network errors described in
  * words. The advice that ends a message depends on who runs the client (a
  * workflow job, or someone at a terminal): that is its HttpWording.
  */
+
 
 /** Ends the message when a service could not be reached: "Check the URL, …, then re-run the job." */
 function checkNetworkAdvice(w) {
@@ -30573,6 +30703,21 @@ function errorCode(err) {
     }
     return undefined;
 }
+/** A body that stalled: silent for the body timeout, or below the throughput rule (throughput.ts). */
+function isStall(err) {
+    const code = errorCode(err);
+    return code === 'UND_ERR_BODY_TIMEOUT' || code === SLOW_BODY;
+}
+/** The innermost error in the cause chain that carries `code`. */
+function withCode(err, code) {
+    let e = err;
+    for (let depth = 0; e && depth < 5; depth++) {
+        if (e.code === code)
+            return e;
+        e = e.cause;
+    }
+    return err;
+}
 /** A network error in words: "connection refused", "no answer within 30 s". */
 function describeNetworkError(err, timeouts) {
     const code = errorCode(err);
@@ -30589,6 +30734,8 @@ function describeNetworkError(err, timeouts) {
             return `no answer within ${timeouts.headersMs / 1000} s`;
         case 'UND_ERR_BODY_TIMEOUT':
             return `the answer stalled for ${timeouts.bodyMs / 1000} s`;
+        case _throughput_js__WEBPACK_IMPORTED_MODULE_1__/* .SLOW_BODY */ .RE:
+            return (0,_shared_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .g)(withCode(err, _throughput_js__WEBPACK_IMPORTED_MODULE_1__/* .SLOW_BODY */ .RE));
         case 'ECONNRESET':
         case 'UND_ERR_SOCKET':
             return 'the connection was reset';
@@ -30620,6 +30767,97 @@ process.on('warning', (warning) => {
             listener(warning);
 });
 
+
+
+/***/ }),
+
+/***/ 5493:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   G_: () => (/* binding */ ThroughputGuard),
+/* harmony export */   RE: () => (/* binding */ SLOW_BODY),
+/* harmony export */   Z4: () => (/* binding */ throughputRule)
+/* harmony export */ });
+/* unused harmony export SlowBodyError */
+/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7075);
+/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_stream__WEBPACK_IMPORTED_MODULE_0__);
+/**
+ * A body is judged by its throughput, not by silence alone: a server that
+ * sends one byte every 29 s never trips a 30 s silence timeout, yet would
+ * hold a step for days. ThroughputGuard is a pass-through stream that counts
+ * the bytes arriving in each window of `windowMs`; a window in which fewer
+ * than `minBytes` came while the reader was waiting for them ends the stream
+ * with a SlowBodyError. A window in which the reader was the slow side (the
+ * guard had to hold data back: backpressure) is not held against the sender.
+ *
+ * The HTTP client puts one in front of every response body (http.ts), so
+ * JSON answers, archives and downloads all get the rule.
+ */
+
+/** The code of SlowBodyError: the retry rules take it as a body that broke off (retry.ts). */
+const SLOW_BODY = 'BODY_TOO_SLOW';
+class SlowBodyError extends Error {
+    code = SLOW_BODY;
+    /** Bytes that came in the window that failed. */
+    bytes;
+    windowMs;
+    constructor(bytes, windowMs, minBytes) {
+        const seconds = +(windowMs / 1000).toFixed(1);
+        // Nothing at all is what the body timeout reports too, in the same words (errors.ts).
+        super(bytes === 0
+            ? `the answer stalled for ${seconds} s`
+            : `the answer came too slowly: ${bytes} byte${bytes === 1 ? '' : 's'} in ${seconds} s (at least ${minBytes} expected)`);
+        this.name = 'SlowBodyError';
+        this.bytes = bytes;
+        this.windowMs = windowMs;
+    }
+}
+/** The rule of a body timeout of `windowMs`: windows of that length, at least 1 KiB per second of it. */
+function throughputRule(windowMs) {
+    return { windowMs, minBytes: Math.max(1, Math.round((windowMs / 1000) * 1024)) };
+}
+class ThroughputGuard extends node_stream__WEBPACK_IMPORTED_MODULE_0__.Transform {
+    rule;
+    #bytes = 0;
+    /** The reader was slower than the sender at some point in this window. */
+    #readerBusy = false;
+    #timer;
+    constructor(rule) {
+        super();
+        this.rule = rule;
+        if (rule.windowMs > 0) {
+            this.#timer = setInterval(() => this.#judge(), rule.windowMs);
+            this.#timer.unref();
+        }
+    }
+    _transform(chunk, _enc, cb) {
+        this.#bytes += chunk.length;
+        if (!this.push(chunk))
+            this.#readerBusy = true;
+        cb();
+    }
+    _flush(cb) {
+        this.#stop();
+        cb();
+    }
+    _destroy(err, cb) {
+        this.#stop();
+        cb(err);
+    }
+    #judge() {
+        const busy = this.#readerBusy || this.readableLength > 0 || this.writableLength > 0;
+        const bytes = this.#bytes;
+        this.#bytes = 0;
+        this.#readerBusy = false;
+        if (!busy && bytes < this.rule.minBytes)
+            this.destroy(new SlowBodyError(bytes, this.rule.windowMs, this.rule.minBytes));
+    }
+    #stop() {
+        clearInterval(this.#timer);
+        this.#timer = undefined;
+    }
+}
 
 
 /***/ }),
@@ -30696,9 +30934,12 @@ function errorMessage(err) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   d: () => (/* binding */ parseJsonObject),
-/* harmony export */   n: () => (/* binding */ isoSeconds)
+/* harmony export */   TN: () => (/* binding */ oneLine),
+/* harmony export */   dw: () => (/* binding */ parseJsonObject),
+/* harmony export */   g$: () => (/* binding */ printable),
+/* harmony export */   nE: () => (/* binding */ isoSeconds)
 /* harmony export */ });
+/* unused harmony export markdownText */
 /** Small formats shared by the action and the login command. */
 /** ISO 8601 UTC to the second: `2026-11-22T10:00:00Z`. */
 function isoSeconds(date) {
@@ -30715,6 +30956,37 @@ function parseJsonObject(text) {
     catch {
         return undefined;
     }
+}
+/**
+ * Characters that must never reach a log line or a terminal from a server:
+ * C0 and C1 controls (newlines start workflow commands, escape sequences
+ * drive terminals), DEL, the Unicode line and paragraph separators, and the
+ * bidirectional overrides that make text read differently from what it is.
+ */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]+/gu;
+/** Text for one line of a log or a terminal: every run of control characters becomes one space. */
+function oneLine(text) {
+    return text.replace(CONTROL, ' ').trim();
+}
+/**
+ * A string from a server, made inert for one log line: on one line (so it can
+ * never start a workflow command such as `::warning::` or `::stop-commands::`),
+ * and at most `max` characters.
+ */
+function printable(text, max = 200) {
+    const line = oneLine(text);
+    return line.length > max ? `${line.slice(0, max)}…` : line;
+}
+const HTML_ENTITIES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+/**
+ * Text for Markdown (a job summary's table cell) that renders as itself: on
+ * one line, HTML's special characters as entities, and every other ASCII
+ * punctuation character backslash-escaped, so that no link, image, emphasis,
+ * autolink, mention or table cell break can come of it.
+ */
+function markdownText(text) {
+    return oneLine(text).replace(/[!-/:-@[-`{-~]/g, (c) => HTML_ENTITIES[c] ?? `\\${c}`);
 }
 
 

@@ -149,7 +149,7 @@ async function listDownloads(deps, workspace, repo, options) {
             authorization: deps.authorization,
             headers: { accept: 'application/json' },
         });
-        const json = (0,format/* parseJsonObject */.d)(text);
+        const json = (0,format/* parseJsonObject */.dw)(text);
         const said = apiSaid(json);
         const refused = refusal(response.status, said, full, doing);
         if (refused)
@@ -368,7 +368,7 @@ async function notTheFile(response, job, fromStorage) {
     const label = `${full}/${(0,downloads_spec/* shown */.SP)(job.name)}`;
     const status = response.status;
     // A storage host's error body may quote the signature: never read into a message.
-    const said = fromStorage ? '' : apiSaid((0,format/* parseJsonObject */.d)(await response.text().catch(() => '')));
+    const said = fromStorage ? '' : apiSaid((0,format/* parseJsonObject */.dw)(await response.text().catch(() => '')));
     if (!fromStorage) {
         const refused = refusal(status, said, full, `fetching ${(0,downloads_spec/* shown */.SP)(job.name)}`);
         if (refused)

@@ -204,7 +204,7 @@ class GitHubApi {
             throw err;
         }
         const { response, text } = result;
-        const json = (0,format/* parseJsonObject */.d)(text);
+        const json = (0,format/* parseJsonObject */.dw)(text);
         if ((response.status >= 200 && response.status < 300) || accept.includes(response.status))
             return { response, json };
         throw this.#failure(response, json, action);
@@ -219,7 +219,7 @@ class GitHubApi {
             (response.headers['x-ratelimit-remaining'] === '0' || /rate limit/i.test(message ?? ''));
         if (rateLimited) {
             const reset = Number(response.headers['x-ratelimit-reset']);
-            const when = Number.isFinite(reset) && reset > 0 ? ` (it resets at ${(0,format/* isoSeconds */.n)(new Date(reset * 1000))})` : '';
+            const when = Number.isFinite(reset) && reset > 0 ? ` (it resets at ${(0,format/* isoSeconds */.nE)(new Date(reset * 1000))})` : '';
             return new errors/* ActionError */.l(`${(0,shared_wording/* capitalize */.ZH)(token)} hit GitHub's API rate limit (${said})${when} when asked to ${action} ${scope.label}.`);
         }
         if (status === 401) {

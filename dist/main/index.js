@@ -28918,7 +28918,7 @@ function describeSecretTarget(target) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3263);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4651);
 /** The main step's bundle entry (dist/main): runs the step. */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -28928,7 +28928,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3263:
+/***/ 4651:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29230,7 +29230,7 @@ async function requestToken(deps, req) {
     const { response, text } = result;
     const { wording } = deps;
     const contentType = response.headers['content-type'] ?? 'no content type';
-    const json = (0,format/* parseJsonObject */.d)(text);
+    const json = (0,format/* parseJsonObject */.dw)(text);
     // Mask before anything about the answer is logged.
     if (json) {
         if (typeof json.access_token === 'string')
@@ -29247,16 +29247,20 @@ async function requestToken(deps, req) {
     const wwwAuthenticate = response.headers['www-authenticate'];
     throw tokenError({ status: response.status, json, contentType, grant: req.grant.type, wwwAuthenticate }, wording, provider);
 }
+/** The longest lifetime taken as stated: ten years (Bitbucket's tokens live two hours). */
+const MAX_EXPIRES_IN = 10 * 365 * 24 * 3600;
+/** `expires_in` as whole seconds from 0 to MAX_EXPIRES_IN (a number, or a string of digits); undefined otherwise. */
+function saneExpiresIn(raw) {
+    const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d{1,12}$/.test(raw) ? Number(raw) : NaN;
+    return Number.isInteger(n) && n >= 0 && n <= MAX_EXPIRES_IN ? n : undefined;
+}
 function parseToken(json, now, what, check) {
     if (typeof json.access_token !== 'string' || json.access_token.length === 0) {
         throw new errors/* ActionError */.l(`${what} answered without an access_token (fields: ${Object.keys(json).join(', ') || 'none'}). Check that ${check}.`);
     }
     const expiresRaw = json.expires_in;
-    const expiresIn = typeof expiresRaw === 'number'
-        ? expiresRaw
-        : typeof expiresRaw === 'string' && /^\d+$/.test(expiresRaw)
-            ? Number(expiresRaw)
-            : undefined;
+    const expiresIn = saneExpiresIn(expiresRaw);
+    const unusable = expiresRaw !== undefined && expiresRaw !== null && expiresIn === undefined;
     const scopeRaw = typeof json.scope === 'string' ? json.scope : typeof json.scopes === 'string' ? json.scopes : '';
     return {
         accessToken: json.access_token,
@@ -29265,6 +29269,7 @@ function parseToken(json, now, what, check) {
         expiresAt: expiresIn === undefined ? undefined : new Date(now + expiresIn * 1000),
         scopes: scopeRaw.split(/[\s,]+/).filter(Boolean),
         refreshToken: typeof json.refresh_token === 'string' && json.refresh_token.length > 0 ? json.refresh_token : undefined,
+        ...(unusable ? { unusableExpiresIn: (0,format/* printable */.g$)(JSON.stringify(expiresRaw), 40) } : {}),
     };
 }
 /** Maps a refusal from the token endpoint to what the user should do. */
@@ -29306,33 +29311,41 @@ function tokenError(refusal, wording, provider = cloud_provider/* CLOUD */.OZ) {
 var secret_target = __nccwpck_require__(4017);
 ;// CONCATENATED MODULE: ./src/action/summary.ts
 
-const summary_escape = (s) => s.replace(/[|\\`*_<>]/g, (c) => `\\${c}`);
+/** The longest scope list the table shows (a server could send a megabyte of them). */
+const MAX_SCOPES_CHARS = 500;
+function scopesCell(scopes) {
+    const text = scopes.join(' ');
+    if (!text)
+        return 'not stated';
+    return text.length > MAX_SCOPES_CHARS ? `${(0,format/* markdownText */.p7)(text.slice(0, MAX_SCOPES_CHARS))}…` : (0,format/* markdownText */.p7)(text);
+}
 function tokenSummary(f) {
+    // Each cell is Markdown: every value from a server or an input goes through markdownText.
     const rows = [
         [
             'Token',
             f.reusedFrom
-                ? `reused from sealed-token (minted by an earlier job of this run at ${(0,format/* isoSeconds */.n)(f.reusedFrom)})`
+                ? `reused from sealed-token (minted by an earlier job of this run at ${(0,format/* isoSeconds */.nE)(f.reusedFrom)})`
                 : 'minted',
         ],
-        ['Grant', f.reusedFrom ? 'none' : f.grant],
-        ['Expires', f.token.expiresAt ? (0,format/* isoSeconds */.n)(f.token.expiresAt) : 'not stated'],
-        ['Scopes', f.token.scopes.join(' ') || 'not stated'],
+        ['Grant', f.reusedFrom ? 'none' : (0,format/* markdownText */.p7)(f.grant)],
+        ['Expires', f.token.expiresAt ? (0,format/* isoSeconds */.nE)(f.token.expiresAt) : 'not stated'],
+        ['Scopes', scopesCell(f.token.scopes)],
         [
             'Refresh token',
             f.reusedFrom
                 ? 'not used'
                 : f.rotated
                     ? f.saved
-                        ? `rotated, saved to ${f.secret.name}`
+                        ? `rotated, saved to ${(0,format/* markdownText */.p7)(f.secret.name)}`
                         : 'rotated, **not saved**'
                     : 'not rotated',
         ],
-        ['Exported as', f.exportEnv ?? 'not exported'],
+        ['Exported as', f.exportEnv ? (0,format/* markdownText */.p7)(f.exportEnv) : 'not exported'],
     ];
     let md = '### Bitbucket access token\n\n| | |\n|---|---|\n';
     for (const [k, v] of rows)
-        md += `| ${k} | ${summary_escape(v).replace(/\\\*\\\*(.*)\\\*\\\*/, '**$1**')} |\n`;
+        md += `| ${k} | ${v} |\n`;
     return md;
 }
 
@@ -29520,8 +29533,8 @@ function fallbackWarning(f, fallback, now) {
         case 'expiring': {
             const minutes = Math.floor((f.expiresAt.getTime() - now) / 60_000);
             const when = minutes < 0
-                ? `expired at ${(0,format/* isoSeconds */.n)(f.expiresAt)}`
-                : `expires at ${(0,format/* isoSeconds */.n)(f.expiresAt)}, in ${minutes} minute${minutes === 1 ? '' : 's'}`;
+                ? `expired at ${(0,format/* isoSeconds */.nE)(f.expiresAt)}`
+                : `expires at ${(0,format/* isoSeconds */.nE)(f.expiresAt)}, in ${minutes} minute${minutes === 1 ? '' : 's'}`;
             why = `${head} holds a token that ${when}${f.stated ? '' : ' (the server stated no expiry: it counts as expiring one hour after it was minted)'}; at least ${MIN_LEFT_MS / 60_000} minutes must be left. A re-run of failed jobs gets the outputs of the jobs that succeeded, however old they are.`;
             break;
         }
@@ -29606,7 +29619,7 @@ function reuseSealedToken(deps, config, run, grant, now) {
         deps.core.warning(fallbackWarning(opened, `the ${grant.type} grant`, now()));
         return undefined;
     }
-    deps.core.info(`Reusing the access token from the \`sealed-token\` input, minted by an earlier job of this run at ${(0,format/* isoSeconds */.n)(opened.mintedAt)}: no request to the token endpoint, no rotation`);
+    deps.core.info(`Reusing the access token from the \`sealed-token\` input, minted by an earlier job of this run at ${(0,format/* isoSeconds */.nE)(opened.mintedAt)}: no request to the token endpoint, no rotation`);
     return { token: opened.token, mintedAt: opened.mintedAt, reused: true };
 }
 /** A new token from the token endpoint. */
@@ -29653,14 +29666,18 @@ function exportToken(core, exportEnv, token) {
         core.exportVariable(exportEnv, token.accessToken);
         core.info(`Exported the access token as ${exportEnv} for later steps`);
     }
-    core.info(`Got a ${token.tokenType} token${token.expiresAt ? ` valid until ${(0,format/* isoSeconds */.n)(token.expiresAt)}` : ''}` +
-        `${token.scopes.length ? ` with scopes: ${token.scopes.join(' ')}` : ''}`);
+    // Server strings on one line each, so that none can start a workflow command.
+    core.info(`Got a ${(0,format/* printable */.g$)(token.tokenType, 40)} token${token.expiresAt ? ` valid until ${(0,format/* isoSeconds */.nE)(token.expiresAt)}` : ''}` +
+        `${token.scopes.length ? ` with scopes: ${(0,format/* printable */.g$)(token.scopes.join(' '), 500)}` : ''}`);
+    if (token.unusableExpiresIn !== undefined) {
+        core.warning(`Bitbucket stated the token's lifetime as expires_in ${token.unusableExpiresIn}, which is no sane number of seconds: the outputs \`expires-in\` and \`expires-at\` are left empty. The token itself is unaffected.`);
+    }
 }
 function setTokenOutputs(core, token, refreshToken, rotated) {
     core.setOutput('access-token', token.accessToken);
     core.setOutput('token-type', token.tokenType);
     core.setOutput('expires-in', token.expiresIn === undefined ? '' : String(token.expiresIn));
-    core.setOutput('expires-at', token.expiresAt ? (0,format/* isoSeconds */.n)(token.expiresAt) : '');
+    core.setOutput('expires-at', token.expiresAt ? (0,format/* isoSeconds */.nE)(token.expiresAt) : '');
     core.setOutput('scopes', token.scopes.join(' '));
     core.setOutput('refresh-token', refreshToken ?? '');
     core.setOutput('refresh-token-rotated', String(rotated));
@@ -29674,7 +29691,7 @@ function checkScopes(core, required, token, provider) {
     }
     const missing = provider.missingScopes(required, token.scopes);
     if (missing.length) {
-        throw new errors/* ActionError */.l(`The token lacks the required scope${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (granted: ${token.scopes.join(' ')}). ${provider.wording.tickPermissions(missing.length > 1 ? 'them' : 'it')}`);
+        throw new errors/* ActionError */.l(`The token lacks the required scope${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (granted: ${(0,format/* printable */.g$)(token.scopes.join(' '), 500)}). ${provider.wording.tickPermissions(missing.length > 1 ? 'them' : 'it')}`);
     }
 }
 
@@ -29684,14 +29701,10 @@ var undici = __nccwpck_require__(6752);
 var retry = __nccwpck_require__(7893);
 // EXTERNAL MODULE: ./src/net/url.ts
 var net_url = __nccwpck_require__(486);
+// EXTERNAL MODULE: ./src/net/throughput.ts
+var throughput = __nccwpck_require__(5493);
 ;// CONCATENATED MODULE: ./src/net/http.ts
-/**
- * The one HTTP client every request goes through (Bitbucket, its archives,
- * the GitHub API): undici with timeouts on by default, an overall deadline,
- * retries decided by error type (see retry.ts), `HTTPS_PROXY`/`HTTP_PROXY`/
- * `NO_PROXY` honoured, plain http refused except to loopback hosts (url.ts),
- * and credentials never forwarded to another origin on a redirect.
- */
+
 
 
 
@@ -29707,6 +29720,8 @@ const DEFAULT_TIMEOUTS = {
     bodyMs: 30_000,
     deadlineMs: 50_000,
 };
+/** The most a body read as text (a JSON answer) may hold. */
+const MAX_TEXT_BYTES = 1024 * 1024;
 const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
 /** A retryable status before the last attempt (its body already drained). */
 class RetryableStatus extends Error {
@@ -29717,6 +29732,46 @@ class RetryableStatus extends Error {
         this.status = status;
         this.retryAfterMs = retryAfterMs;
     }
+}
+/** A body read as text that holds more than MAX_TEXT_BYTES. */
+class BodyTooLarge extends Error {
+    constructor() {
+        super(`more than ${MAX_TEXT_BYTES} bytes`);
+        this.name = 'BodyTooLarge';
+    }
+}
+/** The body as text, refused past `max` bytes (read no further than that). */
+async function readText(body, max) {
+    const chunks = [];
+    let size = 0;
+    for await (const chunk of body) {
+        size += chunk.length;
+        if (size > max) {
+            body.destroy();
+            throw new BodyTooLarge();
+        }
+        chunks.push(chunk);
+    }
+    return Buffer.concat(chunks).toString('utf8');
+}
+/** The raw body behind a throughput guard; destroying either ends both. */
+function guardedBody(raw, bodyMs) {
+    const guard = new throughput/* ThroughputGuard */.G_((0,throughput/* throughputRule */.Z4)(bodyMs));
+    let dumping = false;
+    raw.on('error', (err) => guard.destroy(err));
+    guard.on('close', () => {
+        if (!dumping && !raw.readableEnded)
+            raw.destroy();
+    });
+    raw.pipe(guard);
+    return Object.assign(guard, {
+        async dump() {
+            dumping = true;
+            raw.unpipe(guard);
+            guard.destroy();
+            await raw.dump();
+        },
+    });
 }
 /** A body that could not be read, after its headers had come. */
 class BodyFailure extends Error {
@@ -29746,6 +29801,8 @@ class HttpClient {
     #proxied;
     /** Loopback hosts: never through a proxy (the proxy's loopback is another machine). */
     #direct;
+    /** An invalid proxy variable: every request fails with it. */
+    #setupError;
     #debug;
     #sleep;
     #random;
@@ -29759,8 +29816,11 @@ class HttpClient {
             headersTimeout: this.timeouts.headersMs,
             bodyTimeout: this.timeouts.bodyMs,
         };
-        this.#proxied = deps.dispatcher ?? new undici/* EnvHttpProxyAgent */.J2(agentOptions);
+        const proxy = deps.proxy ?? { httpProxy: '', httpsProxy: '', noProxy: '' };
+        this.#setupError = 'invalid' in proxy ? proxy.invalid : undefined;
         this.#direct = deps.dispatcher ?? new undici/* Agent */.g6(agentOptions);
+        this.#proxied =
+            deps.dispatcher ?? ('invalid' in proxy ? this.#direct : new undici/* EnvHttpProxyAgent */.J2({ ...agentOptions, ...proxy }));
         this.#debug = deps.debug ?? (() => { });
         this.#sleep = deps.sleep;
         this.#random = deps.random ?? Math.random;
@@ -29773,6 +29833,8 @@ class HttpClient {
      * Rejects with an HttpError when no response could be had.
      */
     async request(input, options) {
+        if (this.#setupError)
+            throw this.#setupError;
         const method = options.method ?? 'GET';
         const idempotent = isIdempotent(options);
         const started = this.#now();
@@ -29811,22 +29873,29 @@ class HttpClient {
         });
     }
     /**
-     * A request whose body is read as text (small JSON answers). The body too
-     * must arrive within the request's deadline (or `bodyMs` after the headers,
-     * if later); an idempotent request whose body is cut short is tried again,
-     * a request that may have been processed never.
+     * A request whose body is read as text (small JSON answers, at most
+     * MAX_TEXT_BYTES). The body too must arrive within the request's deadline
+     * (or `bodyMs` after the headers, if later); an idempotent request whose
+     * body is cut short is tried again, a request that may have been processed
+     * never, and a body that is too large never.
      */
     async text(input, options) {
         const idempotent = isIdempotent(options);
         const started = this.#now();
         const attempt = async () => {
             const response = await this.request(input, options);
+            if (Number(response.headers['content-length']) > MAX_TEXT_BYTES) {
+                response.body.destroy();
+                throw this.#tooLarge(options.what, response);
+            }
             const limit = Math.max(started + this.timeouts.deadlineMs, this.#now() + this.timeouts.bodyMs) - this.#now();
             const timer = setTimeout(() => response.body.destroy(new net_errors/* DeadlineError */.j3()), limit);
             try {
                 return { response, text: await response.text() };
             }
             catch (err) {
+                if (err instanceof BodyTooLarge)
+                    throw this.#tooLarge(options.what, response);
                 const why = err instanceof net_errors/* DeadlineError */.j3
                     ? `it did not arrive within ${+(limit / 1000).toFixed(1)} s`
                     : (0,net_errors/* describeNetworkError */.gl)(err, this.timeouts);
@@ -29846,6 +29915,9 @@ class HttpClient {
                 ? new net_errors/* HttpError */.j$(`${options.what} (${err.response.url.host}) answered HTTP ${err.response.status} but the body could not be read: ${err.why}.`, { status: err.response.status, code: (0,net_errors/* errorCode */.CA)(err.cause), cause: err.cause, phase: 'body' })
                 : err,
         });
+    }
+    #tooLarge(what, response) {
+        return new net_errors/* HttpError */.j$(`${what} (${response.url.host}) answered HTTP ${response.status} with more than ${MAX_TEXT_BYTES / 1024 / 1024} MiB, far more than such an answer holds: the URL may not point at the right service, or something in between rewrites the answer. ${(0,net_errors/* checkNetworkAdvice */.n2)(this.wording)}`, { status: response.status, phase: 'body', code: 'BODY_TOO_LARGE' });
     }
     async close() {
         await Promise.all([this.#proxied.close(), this.#direct === this.#proxied ? undefined : this.#direct.close()]);
@@ -29908,13 +29980,14 @@ class HttpClient {
                 signal: controller.signal,
             });
             this.#debug(`${method} ${(0,net_url/* redactUrl */.BO)(url)}: HTTP ${res.statusCode}`);
+            const guarded = guardedBody(res.body, this.timeouts.bodyMs);
             return {
                 status: res.statusCode,
                 headers: flattenHeaders(res.headers),
                 url,
                 attempts: 1,
-                body: res.body,
-                text: () => res.body.text(),
+                body: guarded,
+                text: () => readText(guarded, MAX_TEXT_BYTES),
             };
         }
         catch (err) {
@@ -29928,7 +30001,55 @@ class HttpClient {
     }
 }
 
+;// CONCATENATED MODULE: ./src/net/proxy.ts
+/**
+ * The proxy settings of the HTTP client, from the environment it is given:
+ * `https_proxy`/`HTTPS_PROXY`, `http_proxy`/`HTTP_PROXY` and
+ * `no_proxy`/`NO_PROXY` (the lower-case name first, as curl and undici read
+ * them). A value that is not an http(s) URL becomes one clear error that
+ * never shows the value: it may hold a password.
+ */
+
+function pick(env, upper) {
+    const lower = upper.toLowerCase();
+    const value = env[lower] ?? env[upper];
+    return { name: env[lower] !== undefined ? lower : upper, value: value ?? '' };
+}
+const FORM = 'Write it as http://[user:password@]host:port, with reserved characters of the user name and password percent-encoded (# as %23, @ as %40, : as %3A, / as %2F), or unset it.';
+/** Throws an ActionError naming the variable (never its value) unless it is empty or an http(s) URL. */
+function checkProxyUrl(name, value) {
+    if (value === '')
+        return;
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        url = undefined;
+    }
+    if (!url || !/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
+        throw new errors/* ActionError */.l(`The proxy variable ${name} is not a valid URL (its value is not shown: it may hold a password). ${FORM}`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        throw new errors/* ActionError */.l(`The proxy variable ${name} names a ${url.protocol.slice(0, -1)}:// proxy; only http:// and https:// proxies are supported. ${FORM}`);
+    }
+}
+/** The proxy settings of `env`, checked; never throws. */
+function proxyFromEnv(env) {
+    const https = pick(env, 'HTTPS_PROXY');
+    const http = pick(env, 'HTTP_PROXY');
+    try {
+        checkProxyUrl(https.name, https.value);
+        checkProxyUrl(http.name, http.value);
+    }
+    catch (err) {
+        return { invalid: err };
+    }
+    return { httpsProxy: https.value, httpProxy: http.value, noProxy: pick(env, 'NO_PROXY').value };
+}
+
 ;// CONCATENATED MODULE: ./src/net/tuning.ts
+
 function ms(env, name) {
     const raw = env[name];
     if (raw === undefined || raw === '')
@@ -29936,6 +30057,7 @@ function ms(env, name) {
     const n = Number(raw);
     return Number.isFinite(n) && n >= 0 ? n : undefined;
 }
+/** Never throws: a malformed proxy variable fails the client's first request instead (proxy.ts). */
 function tuningFromEnv(env) {
     const timeout = ms(env, 'BITBUCKET_OAUTH_HTTP_TIMEOUT_MS');
     const deadline = ms(env, 'BITBUCKET_OAUTH_HTTP_DEADLINE_MS');
@@ -29951,7 +30073,7 @@ function tuningFromEnv(env) {
         Object.assign(retry, { baseDelayMs: base, maxDelayMs: Math.max(base * 8, 1) });
     if (retryAfterMax !== undefined)
         retry.maxRetryAfterMs = retryAfterMax;
-    return { timeouts, retry };
+    return { timeouts, retry, proxy: proxyFromEnv(env) };
 }
 
 ;// CONCATENATED MODULE: ./src/shared/mask.ts
@@ -30020,7 +30142,7 @@ async function run() {
         providers: PROVIDERS,
         http,
         saveSecret: async (...args) => (await Promise.all(/* import() */[__nccwpck_require__.e(768), __nccwpck_require__.e(25)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7025))).saveSecret(...args),
-        fetchArchives: async (ctx) => (await Promise.all(/* import() */[__nccwpck_require__.e(805), __nccwpck_require__.e(317)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8317))).fetchArchives(ctx),
+        fetchArchives: async (ctx) => (await Promise.all(/* import() */[__nccwpck_require__.e(805), __nccwpck_require__.e(717)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9717))).fetchArchives(ctx),
         fetchDownloads: async (ctx) => (await __nccwpck_require__.e(/* import() */ 135).then(__nccwpck_require__.bind(__nccwpck_require__, 8135))).fetchDownloads(ctx),
         setupGitCredentials: async (ctx) => (await __nccwpck_require__.e(/* import() */ 277).then(__nccwpck_require__.bind(__nccwpck_require__, 277))).setupGitCredentials(ctx),
         setupPackageManagers: async (ctx) => (await __nccwpck_require__.e(/* import() */ 441).then(__nccwpck_require__.bind(__nccwpck_require__, 9441))).setupPackageManagers(ctx),
@@ -30048,6 +30170,7 @@ async function run() {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   CA: () => (/* binding */ errorCode),
+/* harmony export */   XF: () => (/* binding */ isStall),
 /* harmony export */   gl: () => (/* binding */ describeNetworkError),
 /* harmony export */   j$: () => (/* binding */ HttpError),
 /* harmony export */   j3: () => (/* binding */ DeadlineError),
@@ -30055,12 +30178,14 @@ async function run() {
 /* harmony export */   pI: () => (/* binding */ retryLaterAdvice)
 /* harmony export */ });
 /* harmony import */ var _shared_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8382);
+/* harmony import */ var _throughput_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5493);
 /**
  * How a request fails: HttpError for the user (what, where, why, and what to
  * do), DeadlineError inside the client only, and network errors described in
  * words. The advice that ends a message depends on who runs the client (a
  * workflow job, or someone at a terminal): that is its HttpWording.
  */
+
 
 /** Ends the message when a service could not be reached: "Check the URL, …, then re-run the job." */
 function checkNetworkAdvice(w) {
@@ -30102,6 +30227,21 @@ function errorCode(err) {
     }
     return undefined;
 }
+/** A body that stalled: silent for the body timeout, or below the throughput rule (throughput.ts). */
+function isStall(err) {
+    const code = errorCode(err);
+    return code === 'UND_ERR_BODY_TIMEOUT' || code === _throughput_js__WEBPACK_IMPORTED_MODULE_1__/* .SLOW_BODY */ .RE;
+}
+/** The innermost error in the cause chain that carries `code`. */
+function withCode(err, code) {
+    let e = err;
+    for (let depth = 0; e && depth < 5; depth++) {
+        if (e.code === code)
+            return e;
+        e = e.cause;
+    }
+    return err;
+}
 /** A network error in words: "connection refused", "no answer within 30 s". */
 function describeNetworkError(err, timeouts) {
     const code = errorCode(err);
@@ -30118,6 +30258,8 @@ function describeNetworkError(err, timeouts) {
             return `no answer within ${timeouts.headersMs / 1000} s`;
         case 'UND_ERR_BODY_TIMEOUT':
             return `the answer stalled for ${timeouts.bodyMs / 1000} s`;
+        case _throughput_js__WEBPACK_IMPORTED_MODULE_1__/* .SLOW_BODY */ .RE:
+            return (0,_shared_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .g)(withCode(err, _throughput_js__WEBPACK_IMPORTED_MODULE_1__/* .SLOW_BODY */ .RE));
         case 'ECONNRESET':
         case 'UND_ERR_SOCKET':
             return 'the connection was reset';
@@ -30145,6 +30287,7 @@ function describeNetworkError(err, timeouts) {
 /* harmony export */   wE: () => (/* binding */ shouldRetryError)
 /* harmony export */ });
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3688);
+/* harmony import */ var _throughput_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5493);
 /**
  * When to try again, how long to wait first, and the one loop that does it
  * (withRetries), used by every request, every body read and every download.
@@ -30155,6 +30298,7 @@ function describeNetworkError(err, timeouts) {
  * never made, or the server answered with 429/5xx. A timeout or a reset after
  * the request was sent is final for it.
  */
+
 
 const DEFAULT_RETRY = {
     attempts: 4,
@@ -30185,6 +30329,7 @@ const MAYBE_SENT_CODES = new Set([
     'UND_ERR_SOCKET',
     'UND_ERR_HEADERS_TIMEOUT',
     'UND_ERR_BODY_TIMEOUT',
+    _throughput_js__WEBPACK_IMPORTED_MODULE_1__/* .SLOW_BODY */ .RE,
     'UND_ERR_CLOSED',
     'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
     'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH',
@@ -30257,6 +30402,97 @@ async function withRetries(attempt, options) {
             options.onRetry?.(err, n, waitMs);
             await (options.sleep ?? realSleep)(waitMs);
         }
+    }
+}
+
+
+/***/ }),
+
+/***/ 5493:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   G_: () => (/* binding */ ThroughputGuard),
+/* harmony export */   RE: () => (/* binding */ SLOW_BODY),
+/* harmony export */   Z4: () => (/* binding */ throughputRule)
+/* harmony export */ });
+/* unused harmony export SlowBodyError */
+/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7075);
+/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_stream__WEBPACK_IMPORTED_MODULE_0__);
+/**
+ * A body is judged by its throughput, not by silence alone: a server that
+ * sends one byte every 29 s never trips a 30 s silence timeout, yet would
+ * hold a step for days. ThroughputGuard is a pass-through stream that counts
+ * the bytes arriving in each window of `windowMs`; a window in which fewer
+ * than `minBytes` came while the reader was waiting for them ends the stream
+ * with a SlowBodyError. A window in which the reader was the slow side (the
+ * guard had to hold data back: backpressure) is not held against the sender.
+ *
+ * The HTTP client puts one in front of every response body (http.ts), so
+ * JSON answers, archives and downloads all get the rule.
+ */
+
+/** The code of SlowBodyError: the retry rules take it as a body that broke off (retry.ts). */
+const SLOW_BODY = 'BODY_TOO_SLOW';
+class SlowBodyError extends Error {
+    code = SLOW_BODY;
+    /** Bytes that came in the window that failed. */
+    bytes;
+    windowMs;
+    constructor(bytes, windowMs, minBytes) {
+        const seconds = +(windowMs / 1000).toFixed(1);
+        // Nothing at all is what the body timeout reports too, in the same words (errors.ts).
+        super(bytes === 0
+            ? `the answer stalled for ${seconds} s`
+            : `the answer came too slowly: ${bytes} byte${bytes === 1 ? '' : 's'} in ${seconds} s (at least ${minBytes} expected)`);
+        this.name = 'SlowBodyError';
+        this.bytes = bytes;
+        this.windowMs = windowMs;
+    }
+}
+/** The rule of a body timeout of `windowMs`: windows of that length, at least 1 KiB per second of it. */
+function throughputRule(windowMs) {
+    return { windowMs, minBytes: Math.max(1, Math.round((windowMs / 1000) * 1024)) };
+}
+class ThroughputGuard extends node_stream__WEBPACK_IMPORTED_MODULE_0__.Transform {
+    rule;
+    #bytes = 0;
+    /** The reader was slower than the sender at some point in this window. */
+    #readerBusy = false;
+    #timer;
+    constructor(rule) {
+        super();
+        this.rule = rule;
+        if (rule.windowMs > 0) {
+            this.#timer = setInterval(() => this.#judge(), rule.windowMs);
+            this.#timer.unref();
+        }
+    }
+    _transform(chunk, _enc, cb) {
+        this.#bytes += chunk.length;
+        if (!this.push(chunk))
+            this.#readerBusy = true;
+        cb();
+    }
+    _flush(cb) {
+        this.#stop();
+        cb();
+    }
+    _destroy(err, cb) {
+        this.#stop();
+        cb(err);
+    }
+    #judge() {
+        const busy = this.#readerBusy || this.readableLength > 0 || this.writableLength > 0;
+        const bytes = this.#bytes;
+        this.#bytes = 0;
+        this.#readerBusy = false;
+        if (!busy && bytes < this.rule.minBytes)
+            this.destroy(new SlowBodyError(bytes, this.rule.windowMs, this.rule.minBytes));
+    }
+    #stop() {
+        clearInterval(this.#timer);
+        this.#timer = undefined;
     }
 }
 
@@ -30437,9 +30673,12 @@ function errorMessage(err) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   d: () => (/* binding */ parseJsonObject),
-/* harmony export */   n: () => (/* binding */ isoSeconds)
+/* harmony export */   dw: () => (/* binding */ parseJsonObject),
+/* harmony export */   g$: () => (/* binding */ printable),
+/* harmony export */   nE: () => (/* binding */ isoSeconds),
+/* harmony export */   p7: () => (/* binding */ markdownText)
 /* harmony export */ });
+/* unused harmony export oneLine */
 /** Small formats shared by the action and the login command. */
 /** ISO 8601 UTC to the second: `2026-11-22T10:00:00Z`. */
 function isoSeconds(date) {
@@ -30456,6 +30695,37 @@ function parseJsonObject(text) {
     catch {
         return undefined;
     }
+}
+/**
+ * Characters that must never reach a log line or a terminal from a server:
+ * C0 and C1 controls (newlines start workflow commands, escape sequences
+ * drive terminals), DEL, the Unicode line and paragraph separators, and the
+ * bidirectional overrides that make text read differently from what it is.
+ */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]+/gu;
+/** Text for one line of a log or a terminal: every run of control characters becomes one space. */
+function oneLine(text) {
+    return text.replace(CONTROL, ' ').trim();
+}
+/**
+ * A string from a server, made inert for one log line: on one line (so it can
+ * never start a workflow command such as `::warning::` or `::stop-commands::`),
+ * and at most `max` characters.
+ */
+function printable(text, max = 200) {
+    const line = oneLine(text);
+    return line.length > max ? `${line.slice(0, max)}…` : line;
+}
+const HTML_ENTITIES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+/**
+ * Text for Markdown (a job summary's table cell) that renders as itself: on
+ * one line, HTML's special characters as entities, and every other ASCII
+ * punctuation character backslash-escaped, so that no link, image, emphasis,
+ * autolink, mention or table cell break can come of it.
+ */
+function markdownText(text) {
+    return oneLine(text).replace(/[!-/:-@[-`{-~]/g, (c) => HTML_ENTITIES[c] ?? `\\${c}`);
 }
 
 
