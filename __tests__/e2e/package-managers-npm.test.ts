@@ -28,7 +28,7 @@ import {
 import { tagGitRepo } from '../../emulator/bitbucket/package-managers.ts'
 import { tarGz } from '../../emulator/tar-writer.ts'
 
-const PNPM = path.join(ROOT, 'node_modules/pnpm/bin/pnpm.mjs')
+const PNPM = path.join(ROOT, 'node_modules/pnpm/bin/pnpm.cjs')
 const HAS_NPM = available('npm', ['--version'])
 const HAS_PNPM = fs.existsSync(PNPM)
 
