@@ -10,7 +10,7 @@ import { pipeline } from 'node:stream/promises'
 import { Readable } from 'node:stream'
 import zlib from 'node:zlib'
 
-export type WriterEntryType = 'file' | 'directory' | 'symlink' | 'hardlink' | 'char-device' | 'fifo'
+export type WriterEntryType = 'file' | 'directory' | 'symlink' | 'hardlink' | 'char-device' | 'fifo' | 'sparse'
 
 export interface WriterEntry {
   name: string
@@ -18,6 +18,10 @@ export interface WriterEntry {
   mode?: number
   data?: Buffer | string
   linkname?: string
+  /** More pax records for this entry (hostile archives: a NUL in a path, raw bytes, a huge size). */
+  pax?: Record<string, string | Buffer>
+  /** Changes the header block before its checksum is computed (hostile archives: malformed numbers). */
+  edit?: (header: Buffer) => void
 }
 
 const FLAGS: Record<WriterEntryType, string> = {
@@ -27,13 +31,22 @@ const FLAGS: Record<WriterEntryType, string> = {
   'char-device': '3',
   directory: '5',
   fifo: '6',
+  sparse: 'S', // old GNU sparse: a sparse map no reader should ever get to
 }
 
 function octal(value: number, len: number): string {
   return value.toString(8).padStart(len - 1, '0') + '\0'
 }
 
-function header(name: string, flag: string, size: number, mode: number, linkname: string, mtime: number): Buffer {
+function header(
+  name: string,
+  flag: string,
+  size: number,
+  mode: number,
+  linkname: string,
+  mtime: number,
+  edit?: (header: Buffer) => void,
+): Buffer {
   const b = Buffer.alloc(512)
   b.write(name, 0, 100, 'utf8')
   b.write(octal(mode, 8), 100, 'latin1')
@@ -52,17 +65,19 @@ function header(name: string, flag: string, size: number, mode: number, linkname
     b.write(octal(1, 8), 329, 'latin1')
     b.write(octal(3, 8), 337, 'latin1')
   }
+  edit?.(b)
+  b.write('        ', 148, 'latin1')
   let sum = 0
   for (let i = 0; i < 512; i++) sum += b[i]!
   b.write(sum.toString(8).padStart(6, '0') + '\0 ', 148, 'latin1')
   return b
 }
 
-function paxRecord(key: string, value: string): Buffer {
-  const body = ` ${key}=${value}\n`
-  let len = Buffer.byteLength(body) + 1
-  while (String(len).length + Buffer.byteLength(body) !== len) len = String(len).length + Buffer.byteLength(body)
-  return Buffer.from(`${len}${body}`)
+function paxRecord(key: string, value: string | Buffer): Buffer {
+  const body = Buffer.concat([Buffer.from(` ${key}=`), Buffer.from(value), Buffer.from('\n')])
+  let len = body.length + 1
+  while (String(len).length + body.length !== len) len = String(len).length + body.length
+  return Buffer.concat([Buffer.from(String(len)), body])
 }
 
 function padding(size: number): Buffer {
@@ -71,6 +86,7 @@ function padding(size: number): Buffer {
 }
 
 function* blocks(
+  e: WriterEntry,
   name: string,
   flag: string,
   data: Buffer,
@@ -81,13 +97,14 @@ function* blocks(
   const pax: Buffer[] = []
   if (Buffer.byteLength(name) > 100) pax.push(paxRecord('path', name))
   if (Buffer.byteLength(linkname) > 100) pax.push(paxRecord('linkpath', linkname))
+  for (const [key, value] of Object.entries(e.pax ?? {})) pax.push(paxRecord(key, value))
   if (pax.length) {
     const body = Buffer.concat(pax)
     yield header('PaxHeader', 'x', body.length, 0o644, '', mtime)
     yield body
     yield padding(body.length)
   }
-  yield header(name.slice(0, 100), flag, data.length, mode, linkname.slice(0, 100), mtime)
+  yield header(name.slice(0, 100), flag, data.length, mode, linkname.slice(0, 100), mtime, e.edit)
   if (data.length) {
     yield data
     yield padding(data.length)
@@ -107,10 +124,15 @@ export function* tarChunks(
     yield padding(body.length)
   }
   for (const e of entries) {
-    const data = e.type === 'file' ? (Buffer.isBuffer(e.data) ? e.data : Buffer.from(e.data ?? '')) : Buffer.alloc(0)
+    const data =
+      e.type === 'file' || e.type === 'sparse'
+        ? Buffer.isBuffer(e.data)
+          ? e.data
+          : Buffer.from(e.data ?? '')
+        : Buffer.alloc(0)
     const name = e.type === 'directory' && !e.name.endsWith('/') ? `${e.name}/` : e.name
     const mode = e.mode ?? (e.type === 'directory' ? 0o775 : e.type === 'symlink' ? 0o777 : 0o664)
-    yield* blocks(name, FLAGS[e.type], data, mode, e.linkname ?? '', mtime)
+    yield* blocks(e, name, FLAGS[e.type], data, mode, e.linkname ?? '', mtime)
   }
   yield Buffer.alloc(1024)
 }

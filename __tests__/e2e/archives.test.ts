@@ -447,6 +447,76 @@ describe('hostile archives are refused: nothing written outside, DEST untouched'
       /a fifo/,
     ],
     [
+      'symlink chain that leaves, its links in reverse order (only the final check sees it)',
+      (top) => [
+        { name: `${top}/`, type: 'directory' },
+        { name: `${top}/d/`, type: 'directory' },
+        { name: `${top}/x`, type: 'symlink', linkname: 'd/l/..' },
+        { name: `${top}/d/l`, type: 'symlink', linkname: '..' },
+      ],
+      /"[^"]*\/x": a symlink to "d\/l\/\.\.", which leads outside the archive's folder through other symlinks/,
+    ],
+    [
+      'symlink target with backslashes (a way out on Windows)',
+      (top) => [
+        { name: `${top}/`, type: 'directory' },
+        { name: `${top}/home`, type: 'symlink', linkname: '..\\..\\..\\..\\Users\\runneradmin' },
+      ],
+      /a target holding "\\"/,
+    ],
+    [
+      '.git folder',
+      (top) => [
+        { name: `${top}/`, type: 'directory' },
+        file(`${top}/.git/config`, '[core]\n\tfsmonitor = touch PWNED\n'),
+      ],
+      /a \.git path component/,
+    ],
+    [
+      '.GIT folder deeper down',
+      (top) => [{ name: `${top}/`, type: 'directory' }, file(`${top}/sub/.GIT/hooks/post-checkout`)],
+      /a \.git path component/,
+    ],
+    [
+      'entries below a symlink under another case (link first)',
+      (top) => [
+        { name: `${top}/`, type: 'directory' },
+        { name: `${top}/top/L`, type: 'symlink', linkname: '.' },
+        file(`${top}/top/l/x`),
+      ],
+      /it lies below the symlink "top\/l"/,
+    ],
+    [
+      'entries below a symlink under another case (entries first)',
+      (top) => [
+        { name: `${top}/`, type: 'directory' },
+        file(`${top}/top/l/x`),
+        { name: `${top}/top/L`, type: 'symlink', linkname: '.' },
+      ],
+      /entries of the archive lie below this symlink/,
+    ],
+    [
+      'path longer than 4,096 bytes',
+      (top) => [{ name: `${top}/`, type: 'directory' }, file(`${top}/${'d/'.repeat(2100)}f`)],
+      /a path longer than 4,096 bytes/,
+    ],
+    [
+      'name holding NUL',
+      (top) => [
+        { name: `${top}/`, type: 'directory' },
+        { ...file(`${top}/ok`), pax: { path: `${top}/a\0b` } },
+      ],
+      /a name holding a NUL byte/,
+    ],
+    [
+      'sparse file',
+      (top) => [
+        { name: `${top}/`, type: 'directory' },
+        { name: `${top}/holes.bin`, type: 'sparse', data: 'x' },
+      ],
+      /"[^"]*\/holes\.bin": a sparse file/,
+    ],
+    [
       'two top-level folders',
       (top) => [
         { name: `${top}/`, type: 'directory' },
@@ -508,6 +578,105 @@ describe('hostile archives are refused: nothing written outside, DEST untouched'
   test('sanity: the hostile fixtures are real tar archives', () => {
     expect(tarGz([{ name: 'a/', type: 'directory' }]).subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]))
     expect(topFolder('ws', 'repo', 'abcdef0123456789')).toBe('ws-repo-abcdef012345')
+  })
+})
+
+describe('hardening: bounded work, malformed headers, names as git wrote them, DEST rules', () => {
+  test('a 1 MiB link target fails at once with a clear message (it used to keep the worker busy for ~30 min)', async () => {
+    const target = 'a/'.repeat(524_000) // 1,048,000 bytes: under the 1 MiB pax cap
+    store.addRawCommit(
+      'evil/repo',
+      'long-target',
+      (top) => [
+        { name: `${top}/`, type: 'directory' },
+        { name: `${top}/x`, type: 'symlink', linkname: target },
+      ],
+      { tags: ['v1'] },
+    )
+    const started = Date.now()
+    const r = await run('evil/repo@v1')
+    const ms = Date.now() - started
+    expect(r.errors).toEqual([
+      expect.stringMatching(/unsafe entry "[^"]*\/x": a symlink whose target is longer than 4,096 bytes/),
+    ])
+    expect(r.errors[0]!.length).toBeLessThan(500)
+    expect(ms).toBeLessThan(15_000) // the whole step, token grant and worker start included
+    expect(fs.existsSync(path.join(job.workspace, 'repo'))).toBe(false)
+  })
+
+  test.each([
+    [
+      'a pax size beyond 2^53',
+      { pax: { size: '99999999999999999999' } },
+      /is not a valid tar archive \(a pax size of 99999999999999999999 bytes, beyond 2\^53\)/,
+    ],
+    [
+      'a negative base-256 number',
+      { edit: (h: Buffer) => h.fill(0xff, 108, 116) },
+      /is not a valid tar archive \(a negative base-256 uid field\)/,
+    ],
+  ])('%s is a malformed archive, reported as such and not retried', async (_label, twist, message) => {
+    store.addRawCommit(
+      'evil/repo',
+      _label,
+      (top) => [
+        { name: `${top}/`, type: 'directory' },
+        { name: `${top}/f`, type: 'file', data: 'x', ...twist },
+      ],
+      { tags: ['v1'] },
+    )
+    const r = await run('evil/repo@v1')
+    expect(r.errors).toEqual([expect.stringMatching(message)])
+    expect(archiveRequests()).toHaveLength(1)
+    expect(r.stdout).not.toContain('trying again')
+    expect(fs.existsSync(path.join(job.workspace, 'repo'))).toBe(false)
+  })
+
+  test('a file name that is not UTF-8 is written byte for byte, next to one that differs only there', async () => {
+    const latin1 = (s: string) => Buffer.from(s, 'latin1')
+    store.addRawCommit(
+      'acme/latin',
+      'latin1',
+      (top) => [
+        { name: `${top}/`, type: 'directory' },
+        { name: `${top}/a`, type: 'file', data: 'e-acute', pax: { path: latin1(`${top}/caf\xe9`) } },
+        { name: `${top}/b`, type: 'file', data: 'e-grave', pax: { path: latin1(`${top}/caf\xe8`) } },
+      ],
+      { tags: ['v1'] },
+    )
+    const r = await run('acme/latin@v1')
+    expect(r.errors).toEqual([])
+    const dest = path.join(job.workspace, 'latin')
+    expect(
+      fs
+        .readdirSync(dest, { encoding: 'buffer' })
+        .map((b) => b.toString('hex'))
+        .sort(),
+    ).toEqual(['636166e8', '636166e9'])
+    expect(fs.readFileSync(Buffer.concat([Buffer.from(`${dest}/`), latin1('caf\xe9')]), 'utf8')).toBe('e-acute')
+  })
+
+  test.each(['sub/.git', 'vendor/.GIT/hooks', '.Git'])(
+    'a DEST with a .git component (%s) fails before any request',
+    async (dest) => {
+      const r = await run(`acme/shared-lib@v1.2.0 -> ${dest}`)
+      expect(r.errors).toEqual([
+        expect.stringContaining(`archives line 1: DEST "${dest}" has a .git folder in its path`),
+      ])
+      expect(fx.emu.router.requests).toEqual([])
+    },
+  )
+
+  test('two DESTs that overlap through a workspace symlink fail before any request', async () => {
+    fs.mkdirSync(path.join(job.workspace, 'x'))
+    fs.symlinkSync(path.join(job.workspace, 'x'), path.join(job.workspace, 'y'))
+    const r = await run('acme/shared-lib@v1.2.0 -> x\nacme/shared-lib@main -> y/z')
+    expect(r.errors).toEqual([
+      expect.stringContaining(
+        'archives lines 1 and 2 write to overlapping folders (x, y/z, once symbolic links are followed)',
+      ),
+    ])
+    expect(fx.emu.router.requests).toEqual([])
   })
 })
 

@@ -3,11 +3,19 @@
  * (`$RUNNER_TOOL_CACHE/bitbucket-archive/{ws}/{repo}/0.0.0-c{commit}/{arch}`),
  * as the `.tar.gz` itself plus `archive.json` with the sha256 and size of the
  * original download, so a hit reports (and a pin is checked against) the
- * same values, and the cached bytes are verified when they are extracted.
+ * same values. The cached file is hashed before anything is extracted from
+ * it: bytes that do not match the record are never read as an archive.
+ *
+ * Trust: whoever can write the runner's tool cache can change what later
+ * jobs extract (the record beside the file included); the cache is trusted
+ * as the runner itself is. Archives of private repositories stay readable
+ * there by anyone who can read the tool cache.
  */
+import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import fsp from 'node:fs/promises'
 import path from 'node:path'
+import { pipeline } from 'node:stream/promises'
 import * as tc from '@actions/tool-cache'
 
 export const CACHE_FILE = 'archive.tar.gz'
@@ -76,4 +84,17 @@ export async function storeInCache(
   await fsp.writeFile(path.join(dir, META_FILE), JSON.stringify(meta) + '\n')
   const { tool, version } = cacheKey(workspace, repo, commit)
   return tc.cacheDir(dir, tool, version, ARCH)
+}
+
+/** The sha256 and size of a file, read as a stream. */
+export async function hashFile(file: string): Promise<{ sha256: string; bytes: number }> {
+  const hash = createHash('sha256')
+  let bytes = 0
+  await pipeline(fs.createReadStream(file, { highWaterMark: 1024 * 1024 }), async (chunks: AsyncIterable<Buffer>) => {
+    for await (const chunk of chunks) {
+      hash.update(chunk)
+      bytes += chunk.length
+    }
+  })
+  return { sha256: hash.digest('hex'), bytes }
 }

@@ -65,16 +65,21 @@ export function fold(component: string): string {
 const HFS_IGNORED = /[\u200c-\u200f\u202a-\u202e\u206a-\u206f\ufeff]/g
 
 /**
- * Whether a path component names a `.git` folder on some file system: any
- * case, with characters that HFS+ ignores, with the trailing dots and spaces
- * or the `:stream` that NTFS drops, or as NTFS's short name `git~1` (what git
- * itself refuses to check out).
+ * Whether a path component (text) names a `.git` folder on some file
+ * system: any case, with characters that HFS+ ignores, with the trailing
+ * dots and spaces or the `:stream` that NTFS drops, or as NTFS's short name
+ * `git~1` (what git itself refuses to check out).
  */
-export function isDotGit(component: string): boolean {
+export function isDotGitText(component: string): boolean {
   if (!/g/i.test(component)) return false
-  const s = nameText(component).replace(HFS_IGNORED, '').normalize('NFC').toLowerCase()
+  const s = component.replace(HFS_IGNORED, '').normalize('NFC').toLowerCase()
   const base = s.replace(/:.*$/s, '').replace(/[. ]+$/, '')
   return base === '.git' || base === 'git~1'
+}
+
+/** `isDotGitText` for a component of a member name (a byte string). */
+export function isDotGit(component: string): boolean {
+  return /g/i.test(component) && isDotGitText(nameText(component))
 }
 
 // eslint-disable-next-line no-control-regex -- control characters are what Windows refuses

@@ -2,8 +2,8 @@
  * One line of `archives`: its ref resolved to a commit, the archive turned
  * into an extracted staging folder next to DEST, then swapped in. Three paths:
  *
- * - cached (`cache: true`, the commit in the tool cache): extracted from
- *   there, and used only when its bytes match the sha256 recorded with it;
+ * - cached (`cache: true`, the commit in the tool cache): hashed first, and
+ *   extracted only when its bytes match the sha256 recorded with it;
  * - through a file (a `sha256:` pin, or `cache: true`): downloaded to a temp
  *   file under RUNNER_TEMP and checked first, so a pin mismatch writes
  *   nothing; then extracted, and kept in the tool cache when asked;
@@ -14,7 +14,7 @@ import path from 'node:path'
 import { ActionError, errorMessage } from '../shared/errors.ts'
 import type { ArchiveResult, StepContext } from '../action/run.ts'
 import type { Resolved } from '../bitbucket/provider.ts'
-import { CACHE_FILE, findCached, storeInCache } from './cache.ts'
+import { CACHE_FILE, findCached, hashFile, storeInCache } from './cache.ts'
 import { Destination } from './destination.ts'
 import { explain } from './errors.ts'
 import type { ExtractStats } from './extract.ts'
@@ -95,23 +95,34 @@ export async function fetchOne(ctx: StepContext, stager: Stager, spec: ArchiveSp
   }
 }
 
-/** The commit's archive from the tool cache, if there and intact (else undefined: download it). */
+/**
+ * The commit's archive from the tool cache, if there and intact (else
+ * undefined: download it). Its bytes are hashed first: a pin is checked
+ * against them, and bytes that do not match the record are never extracted.
+ */
 async function fromCache(line: Line): Promise<Staged | undefined> {
   const { ctx, spec, commit } = line
   const hit = findCached(spec.workspace, spec.repo, commit)
   if (!hit) return undefined
   const name = archiveLabel(spec)
+  const actual = await hashFile(hit.file)
+  if (actual.sha256 !== hit.sha256 || actual.bytes !== hit.bytes) {
+    ctx.core.warning(
+      `${name}: the cached archive of commit ${commit.slice(0, 12)} does not match its recorded sha256; downloading it again.`,
+    )
+    return undefined
+  }
   ctx.core.info(`${name}: commit ${commit.slice(0, 12)} is in the tool cache; not downloading`)
-  checkPin(spec, hit.sha256, commit, 'cached archive')
+  checkPin(spec, actual.sha256, commit, 'cached archive')
   const r = await line.stager.stage(
     { source: { kind: 'file', file: hit.file }, staging: await line.dest.staging(), flat: flat(line) },
     line.deps,
   )
-  if (r.sha256 === hit.sha256) return { sha256: hit.sha256, bytes: hit.bytes, stats: extracted(r), cached: true }
-  ctx.core.warning(
-    `${name}: the cached archive of commit ${commit.slice(0, 12)} does not match its recorded sha256; downloading it again.`,
-  )
-  return undefined
+  if (r.sha256 !== actual.sha256)
+    throw new ActionError(
+      `The cached archive of ${name} changed while it was extracted (something else writes the runner's tool cache); ${path.relative(ctx.config.workspace, spec.dest)} was left as it was. Re-run the job.`,
+    )
+  return { sha256: actual.sha256, bytes: actual.bytes, stats: extracted(r), cached: true }
 }
 
 /** Downloaded to a temp file, checked against the pin, then extracted. */

@@ -323,9 +323,14 @@ const NUMBER_FIELDS: [number, number, string][] = [
   [136, 12, 'mtime'],
 ]
 
-/** Every numeric field of the header must read (GNU tar refuses blanks and out-of-range values too). */
+/**
+ * Every numeric field of the header must read (GNU tar refuses blanks and
+ * out-of-range values too); the device numbers, which many writers leave
+ * blank, must at least not be negative base-256.
+ */
 function checkNumbers(block: Buffer): void {
   for (const [off, len, what] of NUMBER_FIELDS) readNumber(block, off, len, what)
+  if (block[329] === 0xff || block[337] === 0xff) throw malformed('a negative base-256 device number')
 }
 
 /**

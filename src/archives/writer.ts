@@ -46,6 +46,16 @@ export class FileWriter {
   }
 }
 
+/**
+ * The file-system path of `rel` (a byte string, components joined with `/`)
+ * below `root`: its bytes as they are on POSIX (a Buffer path); on Windows,
+ * where Node passes UTF-16, the UTF-8 they hold, joined the Win32 way.
+ */
+export function stagingPath(root: string, rel: string, windows: boolean): string | Buffer {
+  if (windows) return path.win32.join(root, ...bytesOf(rel).toString('utf8').split('/'))
+  return Buffer.concat([Buffer.from(`${root}/`), bytesOf(rel)])
+}
+
 /** Folders known to exist, as a tree of ids (0: the root); bounded, so memory does not grow with the archive. */
 class KnownDirs {
   readonly #ids = new Map<string, number>()
@@ -79,8 +89,7 @@ export class StagingTree {
 
   /** The file-system path of `rel` (components joined with `/`). */
   abs(rel: string): string | Buffer {
-    if (isWindows) return path.join(this.#root, ...bytesOf(rel).toString('utf8').split('/'))
-    return Buffer.concat([Buffer.from(`${this.#root}/`), bytesOf(rel)])
+    return stagingPath(this.#root, rel, isWindows)
   }
 
   /** A new regular file (its folder made if needed), open for writing. */

@@ -28,9 +28,10 @@ export function realPath(p: string): string {
 
 /**
  * Whether `child` is `parent` or lies below it, by name (a folder named
- * `..x` is inside). Pass real paths (realPath) where symlinks matter.
+ * `..x` is inside). Pass real paths (realPath) where symlinks matter, and
+ * `paths` (path.win32) to judge Windows paths on another OS.
  */
-export function isInside(child: string, parent: string): boolean {
-  const rel = path.relative(parent, child)
-  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel))
+export function isInside(child: string, parent: string, paths: path.PlatformPath = path): boolean {
+  const rel = paths.relative(parent, child)
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${paths.sep}`) && !paths.isAbsolute(rel))
 }

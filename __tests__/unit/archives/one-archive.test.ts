@@ -3,6 +3,8 @@ import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import zlib from 'node:zlib'
+import { tarChunks } from '../../../emulator/tar-writer.ts'
 import { archivesOf, sampleTree, type ArchiveStore, type Tree } from '../../../emulator/bitbucket/archive-store.ts'
 import { startEmulator, type Emulator } from '../../../emulator/bitbucket/server.ts'
 import { ACTION_WORDING as wording } from '../../../src/action/wording.ts'
@@ -118,5 +120,74 @@ describe('fetchOne', () => {
     fs.writeFileSync(path.join(root, 'ws/lib/old.txt'), 'old')
     await fetchLine('acme/lib@v1')
     expect(compareTree(path.join(root, 'ws/lib'), tree)).toEqual([])
+  })
+})
+
+/** A gzip of `tar` exactly `size` bytes long (a gzip comment pads it), as a same-size forgery of a cached file. */
+function gzipOfSize(tar: Buffer, size: number): Buffer {
+  const deflated = zlib.deflateRawSync(tar)
+  const trailer = Buffer.alloc(8)
+  trailer.writeUInt32LE(zlib.crc32(tar), 0)
+  trailer.writeUInt32LE(tar.length, 4)
+  const comment = size - 10 - deflated.length - 8 - 1
+  if (comment < 0) throw new Error('the forgery does not fit')
+  // ID1 ID2 CM=8 FLG=FCOMMENT, MTIME, XFL, OS; then the comment, NUL-terminated.
+  const head = Buffer.from([0x1f, 0x8b, 8, 0x10, 0, 0, 0, 0, 0, 3])
+  return Buffer.concat([head, Buffer.alloc(comment, 0x61), Buffer.from([0]), deflated, trailer])
+}
+
+describe('fetchOne with cache: true', () => {
+  let saved: string | undefined
+  beforeEach(() => {
+    saved = process.env.RUNNER_TOOL_CACHE
+    process.env.RUNNER_TOOL_CACHE = path.join(root, 'toolcache')
+  })
+  afterEach(() => {
+    if (saved === undefined) delete process.env.RUNNER_TOOL_CACHE
+    else process.env.RUNNER_TOOL_CACHE = saved
+  })
+
+  async function fetchCached(line: string) {
+    const ctx = context()
+    const stager = new Stager(() => {}, {})
+    try {
+      return await fetchOne(ctx, stager, parseArchives(line, ctx.config.workspace)[0]!, true)
+    } finally {
+      await stager.close()
+    }
+  }
+
+  test('cached bytes that do not match the record are never extracted: the archive is downloaded again', async () => {
+    await fetchCached('acme/lib@v1 -> first')
+    const cached = path.join(root, 'toolcache/bitbucket-archive/acme/lib', `0.0.0-c${commit}`, 'any/archive.tar.gz')
+    const size = fs.statSync(cached).size
+    // Someone with write access to the tool cache swaps in a hostile archive of the same size.
+    const hostile = Buffer.concat([
+      ...tarChunks([
+        { name: 'top/', type: 'directory' },
+        { name: 'top/../../PLANTED', type: 'file', data: 'x' },
+      ]),
+    ])
+    fs.writeFileSync(cached, gzipOfSize(hostile, size))
+    expect(fs.statSync(cached).size).toBe(size)
+    const requests = emu.router.requests.length
+    const done = await fetchCached(`acme/lib@v1 -> second sha256:${sha256()}`)
+    expect(lines).toContainEqual(
+      `warning: acme/lib@v1: the cached archive of commit ${commit.slice(0, 12)} does not match its recorded sha256; downloading it again.`,
+    )
+    expect(done.cached).toBe(false)
+    expect(emu.router.requests.slice(requests).some((q) => q.path.includes('/get/'))).toBe(true)
+    expect(compareTree(path.join(root, 'ws/second'), tree)).toEqual([])
+    expect(fs.existsSync(path.join(root, 'PLANTED'))).toBe(false)
+  })
+
+  test('a cache hit checks a pin against the bytes of the cached file', async () => {
+    await fetchCached('acme/lib@v1 -> first')
+    await expect(fetchCached(`acme/lib@v1 -> second sha256:${'a'.repeat(64)}`)).rejects.toThrow(
+      new RegExp(
+        `^The cached archive of acme/lib@v1 \\(commit [0-9a-f]{12}\\) has sha256 ${sha256()}, but line 1 pins a{64}`,
+      ),
+    )
+    expect(fs.existsSync(path.join(root, 'ws/second'))).toBe(false)
   })
 })

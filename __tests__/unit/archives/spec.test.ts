@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { archiveLabel, parseArchives } from '../../../src/archives/spec.ts'
+import { archiveClaims, archiveLabel, checkDests, parseArchives, type DestRules } from '../../../src/archives/spec.ts'
 
 const ws = '/home/runner/work/app/app'
 
@@ -76,8 +76,29 @@ describe('DEST on disk', () => {
     expect(parseArchives('ws/repo@v1 -> inside/x', dir)).toHaveLength(1)
   })
 
-  test("the checkout's .git is refused", () => {
-    expect(() => parseArchives('ws/repo@v1 -> .git/x', dir)).toThrow(/inside the checkout's .git folder/)
+  test.each(['.git/x', 'sub/.git', 'sub/.GIT/hooks', 'a/b/.Git./c', 'x/git~1/y'])(
+    'a .git component at any depth, in any case, is refused: %s',
+    (dest) => {
+      expect(() => parseArchives(`ws/repo@v1 -> ${dest}`, dir)).toThrow(
+        /line 1: DEST ".*" has a \.git folder in its path \(any case\)/,
+      )
+    },
+  )
+
+  test('a .git reached through a workspace symlink is refused too', () => {
+    fs.mkdirSync(path.join(dir, '.git'), { recursive: true })
+    fs.symlinkSync(path.join(dir, '.git'), path.join(dir, 'meta'))
+    expect(() => parseArchives('ws/repo@v1 -> meta/hooks', dir)).toThrow(/has a \.git folder in its path/)
+  })
+
+  test('two lines that overlap once a workspace symlink is followed are refused', () => {
+    fs.mkdirSync(path.join(dir, 'x'))
+    fs.symlinkSync(path.join(dir, 'x'), path.join(dir, 'y'))
+    expect(() => parseArchives('ws/a@v1 -> x\nws/b@v1 -> y/z', dir)).toThrow(
+      /archives lines 1 and 2 write to overlapping folders \(x, y\/z, once symbolic links are followed\)/,
+    )
+    expect(() => parseArchives('ws/a@v1 -> y\nws/b@v1 -> x', dir)).toThrow(/lines 1 and 2 write to overlapping/)
+    expect(parseArchives('ws/a@v1 -> x/p\nws/b@v1 -> y/q', dir)).toHaveLength(2)
   })
 
   test('"->" without spaces is a malformed line, not part of the ref', () => {
@@ -87,4 +108,49 @@ describe('DEST on disk', () => {
 
 test('archiveLabel names an archive as its line does', () => {
   expect(archiveLabel({ workspace: 'acme', repo: 'lib', ref: 'v1' })).toBe('acme/lib@v1')
+})
+
+describe("DEST rules of archives and downloads together, with the runner's path semantics", () => {
+  const WINDOWS: DestRules = { path: path.win32, caseInsensitive: true }
+  const LINUX: DestRules = { path: path.posix, caseInsensitive: false }
+  const wsWin = 'C:\\a\\work\\app\\app'
+
+  test('Windows: backslashes separate, drive letters and case count as Windows counts them', () => {
+    expect(parseArchives('acme/lib@v1 -> vendor\\lib', wsWin, 'WORKSPACE', WINDOWS)[0]!.dest).toBe(
+      `${wsWin}\\vendor\\lib`,
+    )
+    expect(() => parseArchives('acme/lib@v1 -> sub\\.GIT\\x', wsWin, 'WORKSPACE', WINDOWS)).toThrow(
+      /has a \.git folder/,
+    )
+    expect(() => parseArchives('acme/lib@v1 -> ..\\x', wsWin, 'WORKSPACE', WINDOWS)).toThrow(/leaves the workspace/)
+    expect(() => parseArchives('acme/lib@v1 -> D:\\x', wsWin, 'WORKSPACE', WINDOWS)).toThrow(/leaves the workspace/)
+    expect(() => parseArchives('acme/a@v1 -> Lib\nacme/b@v1 -> lib\\x', wsWin, 'WORKSPACE', WINDOWS)).toThrow(
+      /archives lines 1 and 2 write to overlapping folders/,
+    )
+  })
+
+  test('case-sensitive file systems keep Lib and lib apart', () => {
+    expect(parseArchives('acme/a@v1 -> Lib\nacme/b@v1 -> lib/x', '/ws', 'WORKSPACE', LINUX)).toHaveLength(2)
+    expect(() =>
+      parseArchives('acme/a@v1 -> Lib\nacme/b@v1 -> lib/x', '/ws', 'WORKSPACE', { ...LINUX, caseInsensitive: true }),
+    ).toThrow(/overlapping/)
+  })
+
+  test('an archive line and a download line that overlap are refused, naming both', () => {
+    const archives = archiveClaims(parseArchives('acme/lib@v1 -> vendor', '/ws', 'WORKSPACE', LINUX), '/ws')
+    const download = {
+      input: 'downloads',
+      line: 2,
+      written: 'vendor/app.zip',
+      dest: '/ws/vendor/app.zip',
+      kind: 'file' as const,
+    }
+    expect(() => checkDests([...archives, download], '/ws', LINUX)).toThrow(
+      'archives line 1 and downloads line 2 write to overlapping paths (vendor, vendor/app.zip, once symbolic links are followed); give each its own DEST.',
+    )
+    const gitFile = { ...download, dest: '/ws/sub/.Git/config', written: 'sub/.Git/config' }
+    expect(() => checkDests([gitFile], '/ws', LINUX)).toThrow(
+      /^downloads line 2: DEST "sub\/\.Git\/config" has a \.git folder in its path .*; name a file inside the workspace\.$/,
+    )
+  })
 })

@@ -3,7 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals'
 import { UnsafeArchiveError } from '../../../src/archives/entry-policy.ts'
-import { FileWriter, StagingTree } from '../../../src/archives/writer.ts'
+import { FileWriter, StagingTree, stagingPath } from '../../../src/archives/writer.ts'
 
 let root: string
 beforeEach(() => {
@@ -85,5 +85,15 @@ describe('StagingTree', () => {
     fs.writeFileSync(path.join(root, 'f'), 'x')
     const t = new StagingTree(root)
     expect(() => t.openFile(p('f/x'), 0o644, 'top/f/x')).toThrow(expect.objectContaining({ code: 'EEXIST' }))
+  })
+})
+
+describe('stagingPath', () => {
+  test('POSIX: the bytes of the name, as they are', () => {
+    expect(stagingPath('/tmp/st', 'a/caf\xe9', false)).toEqual(Buffer.from('/tmp/st/a/caf\xe9', 'latin1'))
+  })
+  test('Windows: the UTF-8 the name holds, joined with backslashes', () => {
+    const utf8 = Buffer.from('a/café/b.txt', 'utf8').toString('latin1')
+    expect(stagingPath('C:\\w\\.lib.partial-x', utf8, true)).toBe('C:\\w\\.lib.partial-x\\a\\café\\b.txt')
   })
 })
