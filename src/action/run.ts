@@ -88,16 +88,7 @@ export async function runStep(deps: RunDeps): Promise<void> {
     core.exportVariable(config.exportEnv, token.accessToken)
     core.info(`Exported the access token as ${config.exportEnv} for later steps`)
   }
-  // Server strings on one line each, so that none can start a workflow command.
-  core.info(
-    `Got a ${printable(token.tokenType, 40)} token${token.expiresAt ? ` valid until ${isoSeconds(token.expiresAt)}` : ''}` +
-      `${token.scopes.length ? ` with scopes: ${printable(token.scopes.join(' '), 500)}` : ''}`,
-  )
-  if (token.unusableExpiresIn !== undefined) {
-    core.warning(
-      `Bitbucket stated the token's lifetime as expires_in ${token.unusableExpiresIn}, which is no sane number of seconds: the outputs \`expires-in\` and \`expires-at\` are left empty. The token itself is unaffected.`,
-    )
-  }
+  describeToken(core, token)
 
   if (save && !save.ok) throw notSaved(config.secret!, save.error)
   if (rotated && !config.secret) {
@@ -147,6 +138,19 @@ function notSaved(secret: SecretTarget, saveError: unknown): ActionError {
     `Bitbucket rotated the refresh token, but the new one was NOT saved to secret ${describeSecretTarget(secret)}: ${errorMessage(saveError)} The stored refresh token stops working within minutes; the new one is in this step's \`refresh-token\` output. Fix the cause and re-run this job within about 10 minutes: the stored token still works until then, and the re-run saves a fresh one. After that, store a new one from \`bitbucket-oauth login\` (README: "Refresh tokens rotate").`,
     { cause: saveError },
   )
+}
+
+/** What was minted, in the log: server strings on one line each, so that none can start a workflow command. */
+function describeToken(core: ActionCore, token: Token): void {
+  core.info(
+    `Got a ${printable(token.tokenType, 40)} token${token.expiresAt ? ` valid until ${isoSeconds(token.expiresAt)}` : ''}` +
+      `${token.scopes.length ? ` with scopes: ${printable(token.scopes.join(' '), 500)}` : ''}`,
+  )
+  if (token.unusableExpiresIn !== undefined) {
+    core.warning(
+      `Bitbucket stated the token's lifetime as expires_in ${token.unusableExpiresIn}, which is no sane number of seconds: the outputs \`expires-in\` and \`expires-at\` are left empty. The token itself is unaffected.`,
+    )
+  }
 }
 
 function setTokenOutputs(core: ActionCore, token: Token, refreshToken: string | undefined, rotated: boolean): void {
