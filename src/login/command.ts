@@ -78,7 +78,7 @@ async function run(
   { http, masker, mask }: { http: HttpClient; masker: Masker; mask: (value: string) => void },
 ): Promise<void> {
   const secret = options.secret
-    ? await resolveSecretTarget(options.secret, { env: io.env, readOriginUrl: () => readOriginUrl(io.cwd) })
+    ? await resolveSecretTarget(options.secret, { env: io.env, readOriginUrl: () => readOriginUrl(io.cwd, io.env) })
     : undefined
   if (secret) mask(secret.githubToken)
   await login(

@@ -4,6 +4,7 @@
  * or of the GitHub Enterprise host that GITHUB_API_URL points at.
  */
 import { execFile } from 'node:child_process'
+import { childEnv } from '../shared/child-env.ts'
 
 /** The web host of a GitHub API root: api.github.com → github.com, https://ghe.example/api/v3 → ghe.example. */
 export function githubHost(apiUrl: URL): string {
@@ -42,13 +43,13 @@ export function parseGitHubRemote(remote: string, host = 'github.com'): string |
   return `${m[1]}/${m[2]}`
 }
 
-/** The URL of the `origin` remote of the repository around `cwd`, or undefined. */
-export function readOriginUrl(cwd: string): Promise<string | undefined> {
+/** The URL of the `origin` remote of the repository around `cwd`, or undefined; git gets `env` less its secrets. */
+export function readOriginUrl(cwd: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
   return new Promise((resolve) => {
     execFile(
       'git',
       ['config', '--get', 'remote.origin.url'],
-      { cwd, timeout: 10_000, windowsHide: true },
+      { cwd, env: childEnv(env), timeout: 10_000, windowsHide: true },
       (err, stdout) => {
         resolve(err ? undefined : stdout.trim() || undefined)
       },

@@ -1,6 +1,9 @@
 /** The repository of the origin remote: the default of --repo. */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import { describe, expect, test } from '@jest/globals'
-import { githubHost, parseGitHubRemote } from '../../../src/login/git-remote.ts'
+import { githubHost, parseGitHubRemote, readOriginUrl } from '../../../src/login/git-remote.ts'
 
 describe('parseGitHubRemote', () => {
   test.each([
@@ -26,5 +29,32 @@ describe('parseGitHubRemote', () => {
     expect(githubHost(new URL('https://ghe.example.com/api/v3'))).toBe('ghe.example.com')
     expect(parseGitHubRemote('git@ghe.example.com:team/app.git', 'ghe.example.com')).toBe('team/app')
     expect(parseGitHubRemote('git@github.com:team/app.git', 'ghe.example.com')).toBeUndefined()
+  })
+})
+
+describe('readOriginUrl', () => {
+  test('git gets the environment less the tokens and the client secret', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bboa-remote-'))
+    try {
+      const seen = path.join(dir, 'env.txt')
+      fs.writeFileSync(path.join(dir, 'git'), `#!/bin/sh\nenv > '${seen}'\necho https://github.com/octo/app.git\n`, {
+        mode: 0o755,
+      })
+      const url = await readOriginUrl(dir, {
+        PATH: `${dir}${path.delimiter}${process.env.PATH}`,
+        HOME: dir,
+        GH_TOKEN: 'gho_secret1',
+        GITHUB_TOKEN: 'ghs_secret2',
+        BITBUCKET_CLIENT_SECRET: 'client-secret3',
+        BITBUCKET_ACCESS_TOKEN: 'access-token4',
+      })
+      expect(url).toBe('https://github.com/octo/app.git')
+      const env = fs.readFileSync(seen, 'utf8')
+      for (const secret of ['gho_secret1', 'ghs_secret2', 'client-secret3', 'access-token4'])
+        expect(env).not.toContain(secret)
+      expect(env).toContain(`HOME=${dir}`)
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
