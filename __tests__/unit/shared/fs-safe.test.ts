@@ -16,7 +16,8 @@ describe('writeSecretFile', () => {
     try {
       const file = path.join(root, 'secret')
       writeSecretFile(file, 'content')
-      expect(fs.statSync(file).mode & 0o777).toBe(0o600)
+      // Windows has no mode bits (RUNNER_TEMP is guarded by the runner profile's ACLs).
+      if (process.platform !== 'win32') expect(fs.statSync(file).mode & 0o777).toBe(0o600)
       expect(fs.readFileSync(file, 'utf8')).toBe('content')
     } finally {
       process.umask(old)
