@@ -1,13 +1,12 @@
 /** Entry point of the post step: removes what the main step left on the runner. Failures are warnings. */
 import * as core from '@actions/core'
 import { cleanupGitCredentials } from './git/cleanup.ts'
-import { gitRunner } from './git/runner.ts'
 import { cleanupPackageManagers } from './package-managers/cleanup.ts'
 
 try {
   await cleanupGitCredentials({
     getState: core.getState,
-    git: gitRunner(process.env),
+    exportVariable: core.exportVariable,
     info: core.info,
     warning: core.warning,
     debug: core.debug,

@@ -32,6 +32,11 @@ function credentialFile(result: StepResult): string {
   return (JSON.parse(result.state[STATE_KEY]!) as { file: string }).file
 }
 
+/** The job's global git configuration that the main step exported for later steps. */
+function jobConfig(result: StepResult): string {
+  return result.exported.GIT_CONFIG_GLOBAL!
+}
+
 function expectNoLeaks(result: StepResult, accessToken: string): void {
   expect(
     findLeaks(result, { ...tokenForms(accessToken), secret: fx.consumer.secret, refresh: fx.refreshToken }),
@@ -55,7 +60,7 @@ describe('git-credentials: true', () => {
       'index.js': 'module.exports = (s, n) => String(s).padStart(n)\n',
     })
 
-    // Every git call of the action goes through a shim that logs its command line.
+    // Every git call of the action goes through a shim that logs its command line and environment.
     const shim = gitShim(job)
     const main = await runStep(job, 'main', { ...withGit(), env: { ...FAST_RETRY, PATH: shim.path } })
     expect(main.errors).toEqual([])
@@ -66,18 +71,26 @@ describe('git-credentials: true', () => {
     expect(wasMasked(main.stdout, access)).toBe(true)
     expect(wasMasked(main.stdout, forms.basic)).toBe(true)
     expectNoLeaks(main, access)
-    expect(main.stdout).toContain(`Git in later steps authenticates to ${fx.emu.url}/ as x-token-auth`)
+    expect(main.stdout).toContain(`Git in later steps of this job authenticates to ${fx.emu.url}/ as x-token-auth`)
 
-    // The credential file: under RUNNER_TEMP, outside the workspace, 0600, pulled in by the global config.
+    // The credential file: under RUNNER_TEMP, outside the workspace, 0600, pulled in by the job's own
+    // global configuration, which GIT_CONFIG_GLOBAL names for later steps. ~/.gitconfig is not touched.
     const file = credentialFile(main)
     expect(path.dirname(file)).toBe(job.runnerTemp)
     expect(path.relative(job.workspace, file).startsWith('..')).toBe(true)
     expect(fs.statSync(file).mode & 0o777).toBe(0o600)
     expect(fs.readFileSync(file, 'utf8')).toContain(forms.basic)
+    const global = jobConfig(main)
+    expect(path.dirname(global)).toBe(job.runnerTemp)
     expect((await git(job, ['config', '--global', '--get-all', 'include.path'])).stdout.trim().split('\n')).toEqual([
-      userInclude,
+      '~/.config/git/config',
+      '~/.gitconfig',
       file,
     ])
+    expect(fs.readFileSync(gitconfig, 'utf8')).toBe(userConfig)
+    // The user's own settings, and their include, still apply.
+    expect((await git(job, ['config', 'user.name'])).stdout.trim()).toBe('Octo Cat')
+    expect((await git(job, ['config', 'core.autocrlf'])).stdout.trim()).toBe('false')
 
     // A later step: clone with no prompt possible.
     const cloned = await clone('private-lib', 'private-lib')
@@ -117,10 +130,13 @@ describe('git-credentials: true', () => {
     expect(post.warnings).toEqual([])
     expect(post.errors).toEqual([])
     expectNoLeaks(post, access)
+    // The action ran git once, to read its version; the post step did not need git at all.
     const argv = fs.readFileSync(shim.log, 'utf8')
-    expect(argv).toMatch(/^config --global --add include\.path \S+bitbucket-oauth-git-/m)
-    expect(argv).toMatch(/^config --file \S+ --fixed-value --unset-all include\.path /m)
-    for (const [name, value] of Object.entries(forms)) expect(`${name}: ${argv.includes(value)}`).toBe(`${name}: false`)
+    expect(argv).toBe('--version\n')
+    const childEnv = fs.readFileSync(shim.envLog, 'utf8')
+    for (const [name, value] of Object.entries({ ...forms, secret: fx.consumer.secret, refresh: fx.refreshToken }))
+      expect(`${name}: ${argv.includes(value) || childEnv.includes(value)}`).toBe(`${name}: false`)
+    expect(childEnv).not.toMatch(/^INPUT_/m)
     expect(post.stdout).toContain('Removed the git credentials')
 
     // The token is still valid: only the git configuration stops the clone now.
@@ -129,6 +145,7 @@ describe('git-credentials: true', () => {
     expect(after.code).not.toBe(0)
     expect(after.stderr).toMatch(/terminal prompts disabled|Authentication failed/)
     expect(fs.existsSync(file)).toBe(false)
+    expect(fs.existsSync(global)).toBe(false)
     expect(fs.readFileSync(gitconfig, 'utf8')).toBe(userConfig)
     expect(fs.readFileSync(userInclude, 'utf8')).toBe('[core]\n\tautocrlf = false\n')
     expect(filesContaining([job.home, job.runnerTemp, job.workspace], forms)).toEqual([])
@@ -184,9 +201,20 @@ describe('git-credentials: true', () => {
     expect(first.code).toBe(0)
     const firstState = first.state
     const firstToken = first.outputs['access-token']!
-    // The second use refreshes with the rotated token, as a later step of the same job would.
-    const second = await runStep(job, 'main', withGit({ 'refresh-token': first.outputs['refresh-token']! }))
+    // The second use refreshes with the rotated token, as a later step of the same job would; its
+    // environment holds the first token (exported), which the action's own git must not get.
+    const shim = gitShim(job)
+    const second = await runStep(job, 'main', {
+      ...withGit({ 'refresh-token': first.outputs['refresh-token']! }),
+      env: { ...FAST_RETRY, PATH: shim.path },
+    })
     expect(second.code).toBe(0)
+    expect(fs.readFileSync(shim.envLog, 'utf8')).not.toContain(firstToken)
+    expect(fs.readFileSync(shim.envLog, 'utf8')).not.toMatch(/^BITBUCKET_ACCESS_TOKEN=/m)
+    // The second's global configuration includes the first's, then its own credential.
+    expect(fs.readFileSync(jobConfig(second), 'utf8')).toContain(
+      `\tpath = "${jobConfig(first)}"\n\tpath = "${credentialFile(second)}"\n`,
+    )
     const secondState = second.state
     const secondToken = second.outputs['access-token']!
     expect(credentialFile(second)).not.toBe(credentialFile(first))
@@ -205,9 +233,13 @@ describe('git-credentials: true', () => {
     expect(post2.warnings).toEqual([])
     expect(fs.existsSync(credentialFile(second))).toBe(false)
     expect(fs.existsSync(credentialFile(first))).toBe(true)
-    expect((await git(job, ['config', '--global', '--get-all', 'include.path'])).stdout.trim()).toBe(
+    // The second's post step pointed GIT_CONFIG_GLOBAL back at the first's configuration.
+    expect(job.env.GIT_CONFIG_GLOBAL).toBe(jobConfig(first))
+    expect((await git(job, ['config', '--global', '--get-all', 'include.path'])).stdout.trim().split('\n')).toEqual([
+      '~/.config/git/config',
+      '~/.gitconfig',
       credentialFile(first),
-    )
+    ])
     expect((await clone('private-lib', 'first-only')).code).not.toBe(0) // the first token was revoked above
     fx.emu.state.accessTokens.set(firstToken, {
       value: firstToken,
@@ -221,8 +253,9 @@ describe('git-credentials: true', () => {
     const post1 = await runStep(job, 'post')
     expect(post1.warnings).toEqual([])
     expect(fs.existsSync(credentialFile(first))).toBe(false)
-    // The action created ~/.gitconfig, so it is gone again.
+    // ~/.gitconfig was never created, and RUNNER_TEMP holds nothing of ours.
     expect(fs.existsSync(path.join(job.home, '.gitconfig'))).toBe(false)
+    expect(fs.readdirSync(job.runnerTemp)).toEqual([])
     expect((await clone('private-lib', 'none')).code).not.toBe(0)
     expect(
       filesContaining([job.home, job.runnerTemp, job.workspace], {
@@ -265,7 +298,13 @@ describe('git-credentials: true', () => {
 
   test('a corrupt state gives a warning, not a failure, and touches nothing', async () => {
     fs.writeFileSync(path.join(job.home, '.gitconfig'), '[user]\n\tname = Octo\n')
-    job.state = { [STATE_KEY]: '{"version":1,"file":"/home/runner/.ssh/id_rsa"}' }
+    job.state = {
+      [STATE_KEY]: JSON.stringify({
+        version: 2,
+        file: '/home/runner/.ssh/id_rsa',
+        globalFile: '/home/runner/.ssh/bitbucket-oauth-global-00000000-0000-4000-8000-000000000001.gitconfig',
+      }),
+    }
     const post = await runStep(job, 'post')
     expect(post.code).toBe(0)
     expect(post.errors).toEqual([])
@@ -273,6 +312,67 @@ describe('git-credentials: true', () => {
       /Could not remove the git credentials: the saved state names a file the action does not write/,
     )
     expect(fs.readFileSync(path.join(job.home, '.gitconfig'), 'utf8')).toBe('[user]\n\tname = Octo\n')
+  })
+})
+
+describe('two jobs on one runner sharing HOME', () => {
+  /** The Authorization headers of the git requests since `from` ('none' for none). */
+  const gitAuth = (from: number) =>
+    fx.emu.router.requests
+      .slice(from)
+      .filter((r) => r.path.startsWith('/acme/'))
+      .map((r) => String(r.headers.authorization ?? 'none'))
+
+  test("the second job's git never uses the first job's token; ~/.gitconfig byte-identical before and after", async () => {
+    // Self-hosted: two runners of one user, so one HOME, each job with its own RUNNER_TEMP, workspace and env.
+    const gitconfig = path.join(job.home, '.gitconfig')
+    fs.writeFileSync(gitconfig, '[user]\n\tname = Shared Runner\n[core]\n\tautocrlf = input\n')
+    const before = fs.readFileSync(gitconfig)
+    const jobB = newJob('gitauth-b', { home: job.home })
+    try {
+      const a = await runStep(job, 'main', withGit())
+      expect(a.code).toBe(0)
+      const basicA = tokenForms(a.outputs['access-token']!).basic
+      expect(fs.readFileSync(gitconfig)).toEqual(before)
+
+      // Job B without git-credentials, while job A runs: no credential at all.
+      let from = fx.emu.router.requests.length
+      const anonymous = await git(jobB, ['clone', '-q', `${fx.emu.url}/acme/private-lib.git`, 'lib'])
+      expect(anonymous.code).not.toBe(0)
+      expect(gitAuth(from).length).toBeGreaterThan(0)
+      expect(new Set(gitAuth(from))).toEqual(new Set(['none']))
+      expect((await git(jobB, ['config', 'user.name'])).stdout.trim()).toBe('Shared Runner')
+
+      // Job B with git-credentials of its own: B's token only, and A's git keeps A's.
+      const refreshB = fx.emu.state.issueRefreshToken(fx.consumer.key).value
+      const b = await runStep(jobB, 'main', {
+        inputs: { ...fx.inputs, 'refresh-token': refreshB, 'git-credentials': 'true' },
+        env: FAST_RETRY,
+      })
+      expect(b.code).toBe(0)
+      const basicB = tokenForms(b.outputs['access-token']!).basic
+      from = fx.emu.router.requests.length
+      expect((await git(jobB, ['clone', '-q', `${fx.emu.url}/acme/private-lib.git`, 'lib-b'])).code).toBe(0)
+      expect(new Set(gitAuth(from))).toEqual(new Set([`basic ${basicB}`]))
+      from = fx.emu.router.requests.length
+      expect((await git(job, ['clone', '-q', `${fx.emu.url}/acme/private-lib.git`, 'lib-a'])).code).toBe(0)
+      expect(new Set(gitAuth(from))).toEqual(new Set([`basic ${basicA}`]))
+      expect(fs.readFileSync(gitconfig)).toEqual(before)
+
+      // A ends first; B's git is unaffected, then B ends too.
+      expect((await runStep(job, 'post')).warnings).toEqual([])
+      from = fx.emu.router.requests.length
+      expect((await git(jobB, ['clone', '-q', `${fx.emu.url}/acme/private-lib.git`, 'lib-b2'])).code).toBe(0)
+      expect(new Set(gitAuth(from))).toEqual(new Set([`basic ${basicB}`]))
+      expect((await runStep(jobB, 'post')).warnings).toEqual([])
+
+      expect(fs.readFileSync(gitconfig)).toEqual(before)
+      expect(fs.readdirSync(job.home)).toEqual(['.gitconfig'])
+      expect(fs.readdirSync(job.runnerTemp)).toEqual([])
+      expect(fs.readdirSync(jobB.runnerTemp)).toEqual([])
+    } finally {
+      removeJob(jobB)
+    }
   })
 })
 
@@ -434,16 +534,18 @@ describe('git-credentials over HTTPS', () => {
   })
 })
 
-/** A `git` first on PATH that appends its arguments to a log, then runs the real git. */
-function gitShim(j: Job): { path: string; log: string } {
-  const dir = path.join(j.root, 'shim-bin')
-  fs.mkdirSync(dir)
-  const log = path.join(j.root, 'git-argv.log')
+/** A `git` first on PATH that appends its arguments and its environment to logs, then runs the real git. */
+function gitShim(j: Job): { path: string; log: string; envLog: string } {
+  const dir = fs.mkdtempSync(path.join(j.root, 'shim-bin-'))
+  const log = path.join(dir, 'git-argv.log')
+  const envLog = path.join(dir, 'git-env.log')
   const real = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim()
-  fs.writeFileSync(path.join(dir, 'git'), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${log}'\nexec '${real}' "$@"\n`, {
-    mode: 0o755,
-  })
-  return { path: `${dir}${path.delimiter}${process.env.PATH ?? ''}`, log }
+  fs.writeFileSync(
+    path.join(dir, 'git'),
+    `#!/bin/sh\nprintf '%s\\n' "$*" >> '${log}'\nenv >> '${envLog}'\nexec '${real}' "$@"\n`,
+    { mode: 0o755 },
+  )
+  return { path: `${dir}${path.delimiter}${process.env.PATH ?? ''}`, log, envLog }
 }
 
 function prefix(p: string, o: Record<string, string>): Record<string, string> {

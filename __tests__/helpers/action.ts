@@ -30,17 +30,18 @@ export interface Job {
   home: string
   /** GITHUB_STATE of the last main run, handed to the post step. */
   state: Record<string, string>
-  /** Environment variables later steps get (GITHUB_ENV of earlier steps). */
+  /** Environment variables later steps get (GITHUB_ENV of earlier steps, post steps too). */
   env: Record<string, string>
 }
 
-export function newJob(prefix = 'job'): Job {
+/** A job's folders; `options.home` shares another job's HOME (two runners of one user on one host). */
+export function newJob(prefix = 'job', options: { home?: string } = {}): Job {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), `bboa-${prefix}-`))
   const job: Job = {
     root,
     workspace: path.join(root, 'workspace'),
     runnerTemp: path.join(root, 'runner-temp'),
-    home: path.join(root, 'home'),
+    home: options.home ?? path.join(root, 'home'),
     state: {},
     env: {},
   }
@@ -188,10 +189,9 @@ export async function runStep(job: Job, entry: 'main' | 'post', options: StepOpt
     warnings: [...stdout.matchAll(/^::warning(?:[^:]*)::(.*)$/gm)].map((m) => decodeCommand(m[1]!)),
     ms: Date.now() - started,
   }
-  if (entry === 'main') {
-    job.state = result.state
-    Object.assign(job.env, result.exported)
-  }
+  if (entry === 'main') job.state = result.state
+  // What a step exports reaches the steps after it, post steps included.
+  Object.assign(job.env, result.exported)
   return result
 }
 

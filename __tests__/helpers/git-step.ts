@@ -12,14 +12,15 @@ import { CLOUD } from '../../src/bitbucket/cloud/provider.ts'
 
 export const TOKEN = 'tok_' + 'A1b2C3d4'.repeat(12)
 
-/** What the step recorded: saved state, log lines, values it masked. */
+/** What the step recorded: saved state, log lines, values it masked, variables it exported. */
 export interface Recorded {
   state: Record<string, string>
   lines: string[]
   secrets: string[]
+  exported: Record<string, string>
 }
 
-export const newRecord = (): Recorded => ({ state: {}, lines: [], secrets: [] })
+export const newRecord = (): Recorded => ({ state: {}, lines: [], secrets: [], exported: {} })
 
 let ids = 0
 
@@ -50,7 +51,7 @@ export class GitFixture {
     const core: ActionCore = {
       getInput: () => '',
       setOutput: () => {},
-      exportVariable: () => {},
+      exportVariable: (name, value) => void (rec.exported[name] = value),
       saveState: (name, value) => void (rec.state[name] = value),
       info: (m) => void rec.lines.push(m),
       warning: (m) => void rec.lines.push(`warning: ${m}`),
@@ -75,21 +76,27 @@ export class GitFixture {
   }
 
   deps(): GitAuthDeps {
-    return { git: this.git, env: this.env, newId: () => `00000000-0000-4000-8000-${String(++ids).padStart(12, '0')}` }
+    return {
+      git: this.git,
+      env: this.env,
+      newId: () => `00000000-0000-4000-8000-${String(++ids).padStart(12, '0')}`,
+      platform: process.platform,
+    }
   }
 
-  cleanupDeps(state: Record<string, string>, lines: string[], runner = this.git): CleanupDeps {
+  cleanupDeps(state: Record<string, string>, lines: string[], exported: Record<string, string> = {}): CleanupDeps {
     return {
       getState: (name) => state[name] ?? '',
-      git: runner,
+      exportVariable: (name, value) => void (exported[name] = value),
       info: (m) => void lines.push(m),
       warning: (m) => void lines.push(`warning: ${m}`),
       debug: (m) => void lines.push(`debug: ${m}`),
     }
   }
 
-  async gitOut(args: string[]): Promise<string> {
-    return (await gitRunner(this.env)(args)).stdout.trim()
+  /** Git as a later step runs it: the job's environment plus what the step exported (`rec`). */
+  async gitOut(args: string[], rec?: Recorded): Promise<string> {
+    return (await gitRunner({ ...this.env, ...rec?.exported })(args)).stdout.trim()
   }
 
   /** The credential file the main step recorded in its state. */

@@ -10,7 +10,11 @@ export interface ProcResult {
   stderr: string
 }
 
-/** The environment of a later step: the job's HOME, no system git config, never a prompt, no registry. */
+/**
+ * The environment of a later step: the job's HOME, what earlier steps
+ * exported (GITHUB_ENV: GIT_CONFIG_GLOBAL, the token), no system git config,
+ * never a prompt, no registry.
+ */
 export function laterStepEnv(job: Job, extra: Record<string, string> = {}): Record<string, string> {
   return {
     PATH: process.env.PATH ?? '',
@@ -18,6 +22,7 @@ export function laterStepEnv(job: Job, extra: Record<string, string> = {}): Reco
     LANG: 'C.UTF-8',
     GIT_CONFIG_NOSYSTEM: '1',
     GIT_TERMINAL_PROMPT: '0',
+    ...job.env,
     ...extra,
   }
 }

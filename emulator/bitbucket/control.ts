@@ -10,6 +10,7 @@
  *   POST   /_emulator/consumers              a new consumer and a refresh token for it
  *   POST   /_emulator/refresh-tokens/check   {"token": "..."}: {"accepted": bool}
  *   POST   /_emulator/repositories           {"repository": "ws/repo", "tag": "v1.0.0", "branch"?}: a sample repository
+ *   POST   /_emulator/git-repositories       {"repository": "ws/repo", "files"?: {path: content}}: a git repository
  */
 import { registerFaultControl } from '../http/control.ts'
 import { sendJson } from '../http/reply.ts'
@@ -18,7 +19,7 @@ import type { Site } from './site.ts'
 
 const json = (body: Buffer) => (body.length ? (JSON.parse(body.toString('utf8')) as Record<string, unknown>) : {})
 
-export function registerControl({ router, state, archives }: Site): void {
+export function registerControl({ router, state, archives, git }: Site): void {
   registerFaultControl(router)
   router.add('POST', /^\/_emulator\/clock$/, (_req, res, ctx) => {
     state.advance(Number(json(ctx.body).advanceMs ?? 0))
@@ -35,6 +36,17 @@ export function registerControl({ router, state, archives }: Site): void {
   })
   router.add('POST', /^\/_emulator\/refresh-tokens\/check$/, (_req, res, ctx) => {
     sendJson(res, 200, { accepted: state.acceptsRefreshToken(String(json(ctx.body).token ?? '')) })
+  })
+  router.add('POST', /^\/_emulator\/git-repositories$/, (_req, res, ctx) => {
+    const body = json(ctx.body) as { repository?: string; files?: Record<string, string> }
+    const [ws, repo, extra] = String(body.repository ?? '').split('/')
+    if (!ws || !repo || extra !== undefined) return sendJson(res, 400, { error: 'repository must be ws/repo' })
+    try {
+      const commit = git.create(ws, repo, body.files ?? { 'README.md': `# ${ws}/${repo}\n` })
+      sendJson(res, 200, { repository: `${ws}/${repo}`, commit })
+    } catch (err) {
+      sendJson(res, 400, { error: String(err) })
+    }
   })
   router.add('POST', /^\/_emulator\/repositories$/, (_req, res, ctx) => {
     const body = JSON.parse(ctx.body.toString('utf8') || '{}') as { repository?: string; tag?: string; branch?: string }

@@ -2,34 +2,53 @@
  * `git-credentials: true`: later steps' git authenticates with the access
  * token to the provider's URL (Cloud: the scheme, host and port of
  * `bitbucket-url`, as `x-token-auth`; Data Center: `{bitbucket-url}/scm/`,
- * with a Bearer header) and nothing else.
+ * with a Bearer header) and nothing else, for this job only.
  *
- * The credential is an `http.<url>.extraheader` header in a file of
- * its own under RUNNER_TEMP (0600, a fresh name per use), which the global git
- * configuration pulls in with one `include.path` line. Git is only ever given
- * that file's path; the secret goes from Node straight into the file. The
- * state records exactly what was added, for the post step (cleanup.ts).
+ * The credential is an `http.<url>.extraheader` header in a file of its own
+ * under RUNNER_TEMP (0600, a fresh name per use). A second file there becomes
+ * the global git configuration of the job's later steps: it includes the
+ * user's own global configuration and then the credential file
+ * (config-file.ts), and GIT_CONFIG_GLOBAL names it for later steps (git 2.32
+ * and later). `~/.gitconfig` is never written to, so another job sharing the
+ * runner's HOME never sees this job's token. Git is only ever given paths;
+ * the secret goes from Node straight into the file. The state records exactly
+ * what was written, for the post step (cleanup.ts).
  */
 import { randomUUID } from 'node:crypto'
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import { ActionError } from '../shared/errors.ts'
 import { GitNotFoundError, describeGitFailure, gitRunner, type GitRunner } from './runner.ts'
 import { GIT_STATE_KEY, serializeGitState, type GitCredentialsState } from './state.ts'
-import type { StepContext } from '../action/run.ts'
-import { isInside, realPath, writeSecretFile } from '../shared/fs-safe.ts'
+import type { ActionCore, StepContext } from '../action/run.ts'
+import type { Config } from '../action/inputs.ts'
 import type { GitCredential } from '../bitbucket/provider.ts'
+import { realPath, writeSecretFile } from '../shared/fs-safe.ts'
+import { isInsideOn, pathApiOf } from '../shared/platform-path.ts'
+import {
+  MIN_GIT_VERSION,
+  jobGlobalConfig,
+  parseGitVersion,
+  readsGlobalFromEnv,
+  userGlobalFiles,
+} from './config-file.ts'
+
+/** The variable that points later steps' git at the job's global configuration. */
+export const GIT_CONFIG_GLOBAL = 'GIT_CONFIG_GLOBAL'
 
 export interface GitAuthDeps {
   git: GitRunner
-  /** Environment of the git calls (HOME, XDG_CONFIG_HOME, GIT_CONFIG_GLOBAL decide the global config file). */
+  /** The step's environment (GIT_CONFIG_GLOBAL, XDG_CONFIG_HOME decide what the user's global configuration is). */
   env: NodeJS.ProcessEnv
   newId(): string
+  /** The runner's OS: decides path forms and case-sensitivity. */
+  platform: NodeJS.Platform
 }
 
 export async function setupGitCredentials(ctx: StepContext): Promise<void> {
-  await configureGitCredentials(ctx, { git: gitRunner(ctx.env), env: ctx.env, newId: randomUUID })
+  // git gets the step's environment less every secret, the exported token included.
+  const git = gitRunner(ctx.env, { names: [ctx.config.exportEnv], isSecret: (v) => ctx.masker.holdsSecret(v) })
+  await configureGitCredentials(ctx, { git, env: ctx.env, newId: randomUUID, platform: process.platform })
 }
 
 /** The content of the credential file: the provider's header for its URL, and its rewrites. */
@@ -48,31 +67,11 @@ export function credentialConfig(credential: GitCredential): string {
   return lines.join('\n') + '\n'
 }
 
-/** The files `git config --global` may write to, in the order git considers them. */
-export function globalConfigCandidates(env: NodeJS.ProcessEnv): string[] {
-  if (env.GIT_CONFIG_GLOBAL) return [path.resolve(env.GIT_CONFIG_GLOBAL)]
-  const home = env.HOME || os.homedir()
-  const xdg = env.XDG_CONFIG_HOME || path.join(home, '.config')
-  return [path.join(home, '.gitconfig'), path.join(xdg, 'git', 'config')]
-}
-
-/** The config file that holds `include.path = file` in the global scope, from git itself. */
-async function findIncludingFile(git: GitRunner, file: string): Promise<string | undefined> {
-  const result = await git(['config', '--global', '--null', '--show-origin', '--get-all', 'include.path'])
-  if (result.code !== 0) return undefined
-  const fields = result.stdout.split('\0')
-  for (let i = 0; i + 1 < fields.length; i += 2) {
-    if (fields[i + 1] === file && fields[i]!.startsWith('file:')) return path.resolve(fields[i]!.slice('file:'.length))
-  }
-  return undefined
-}
-
-/** `include.path = file` in the global git configuration. */
-async function addInclude(git: GitRunner, file: string): Promise<void> {
-  const args = ['config', '--global', '--add', 'include.path', file]
+/** Throws unless git is on PATH and reads GIT_CONFIG_GLOBAL (2.32 or later). */
+async function requireGit(git: GitRunner, core: ActionCore): Promise<void> {
   let result
   try {
-    result = await git(args)
+    result = await git(['--version'])
   } catch (err) {
     if (err instanceof GitNotFoundError) {
       throw new ActionError(
@@ -81,9 +80,37 @@ async function addInclude(git: GitRunner, file: string): Promise<void> {
     }
     throw err
   }
-  if (result.code !== 0) {
+  if (result.code !== 0) throw new ActionError(`Could not run git: ${describeGitFailure(['--version'], result)}.`)
+  const version = parseGitVersion(result.stdout)
+  if (!version) {
+    core.warning(
+      `Could not tell the version of git from "${result.stdout.trim().slice(0, 80)}"; \`git-credentials\` needs git ${MIN_GIT_VERSION.join('.')} or later.`,
+    )
+  } else if (!readsGlobalFromEnv(version)) {
     throw new ActionError(
-      `Could not add the git credential to the global git configuration: ${describeGitFailure(args, result)}. Check that HOME (or GIT_CONFIG_GLOBAL) points to a writable place.`,
+      `\`git-credentials: true\` needs git ${MIN_GIT_VERSION.join('.')} or later (it gives later steps a job-scoped global configuration through GIT_CONFIG_GLOBAL, which older git ignores); this runner has git ${version.join('.')}. Install a newer git in an earlier step, or drop \`git-credentials\` and use the exported token.`,
+    )
+  }
+}
+
+/** Refuses a RUNNER_TEMP inside the workspace: the credential would land in it. */
+function checkRunnerTemp(config: Config, platform: NodeJS.Platform): void {
+  const temp = realPath(config.runnerTemp)
+  const workspace = realPath(config.workspace)
+  if (isInsideOn(platform, temp, workspace)) {
+    throw new ActionError(
+      `RUNNER_TEMP (${config.runnerTemp}) lies inside the workspace (${config.workspace}), so the git credential would land in the workspace. Point RUNNER_TEMP outside GITHUB_WORKSPACE, or drop \`git-credentials\`.`,
+    )
+  }
+}
+
+/** Writes a file of the action under RUNNER_TEMP (0600, never over anything), or says what to check. */
+function writeFile(config: Config, file: string, content: string): void {
+  try {
+    writeSecretFile(file, content)
+  } catch (err) {
+    throw new ActionError(
+      `Could not create ${path.basename(file)} in RUNNER_TEMP (${config.runnerTemp}): ${(err as Error).message}. Check that RUNNER_TEMP is a writable directory.`,
     )
   }
 }
@@ -93,38 +120,32 @@ export async function configureGitCredentials(ctx: StepContext, deps: GitAuthDep
   masker.add(ctx.accessToken)
   const credential = config.provider.gitCredential(config.bitbucketUrl, ctx.accessToken)
   for (const secret of credential.secrets) masker.add(secret)
+  checkRunnerTemp(config, deps.platform)
+  await requireGit(deps.git, core)
 
-  if (isInside(realPath(config.runnerTemp), realPath(config.workspace))) {
-    throw new ActionError(
-      `RUNNER_TEMP (${config.runnerTemp}) lies inside the workspace (${config.workspace}), so the git credential would land in the workspace. Point RUNNER_TEMP outside GITHUB_WORKSPACE, or drop \`git-credentials\`.`,
-    )
-  }
+  const pathApi = pathApiOf(deps.platform)
   fs.mkdirSync(config.runnerTemp, { recursive: true })
-  const file = path.join(config.runnerTemp, `bitbucket-oauth-git-${deps.newId()}.gitconfig`)
-  const state: GitCredentialsState = { version: 1, file }
+  const id = deps.newId()
+  const state: GitCredentialsState = {
+    version: 2,
+    file: pathApi.join(config.runnerTemp, `bitbucket-oauth-git-${id}.gitconfig`),
+    globalFile: pathApi.join(config.runnerTemp, `bitbucket-oauth-global-${id}.gitconfig`),
+  }
+  const userFiles = userGlobalFiles(deps.env, pathApi)
+  if (deps.env.GIT_CONFIG_GLOBAL) state.previousGlobal = userFiles[0]
+  const globalConfig = jobGlobalConfig(userFiles, state.file, deps.platform)
   // Saved before anything is written: if this step dies half-way, the post step still cleans up.
   core.saveState(GIT_STATE_KEY, serializeGitState(state))
-  try {
-    writeSecretFile(file, credentialConfig(credential))
-  } catch (err) {
-    throw new ActionError(
-      `Could not create the git credential file in RUNNER_TEMP (${config.runnerTemp}): ${(err as Error).message}. Check that RUNNER_TEMP is a writable directory.`,
-    )
-  }
-  core.debug(`git-credentials: wrote ${file} (mode 0600)`)
+  writeFile(config, state.file, credentialConfig(credential))
+  writeFile(config, state.globalFile, globalConfig)
+  core.exportVariable(GIT_CONFIG_GLOBAL, state.globalFile)
+  core.debug(
+    `git-credentials: wrote ${state.file} (mode 0600) and ${state.globalFile}, which includes ${userFiles.join(', ')} and then the credential; ${GIT_CONFIG_GLOBAL} names it for later steps`,
+  )
 
-  const existed = new Set(globalConfigCandidates(deps.env).filter((f) => fs.existsSync(f)))
-  await addInclude(deps.git, file)
-  state.included = true
-  const configFile = await findIncludingFile(deps.git, file)
-  if (configFile) {
-    state.configFile = configFile
-    state.createdConfig = !existed.has(configFile)
-  }
-  core.saveState(GIT_STATE_KEY, serializeGitState(state))
-  core.debug(`git-credentials: include.path added to ${configFile ?? 'the global git configuration'}`)
-
-  core.info(`Git in later steps authenticates to ${credential.url} ${credential.describe} (removed by the post step).`)
+  core.info(
+    `Git in later steps of this job authenticates to ${credential.url} ${credential.describe} (through ${GIT_CONFIG_GLOBAL}; ~/.gitconfig is not changed; removed by the post step).`,
+  )
   if (credential.rewrites) {
     core.info(
       `Git rewrites ${credential.rewrites.insteadOf.join(' and ')} URLs to ${credential.rewrites.base} for later steps.`,

@@ -3,7 +3,7 @@
  * no secret on a command line); callers pass file paths and plain settings.
  */
 import { execFile } from 'node:child_process'
-import { childEnv } from '../shared/child-env.ts'
+import { childEnv, type ChildEnvOptions } from '../shared/child-env.ts'
 
 export interface GitResult {
   code: number
@@ -21,14 +21,17 @@ export class GitNotFoundError extends Error {
   }
 }
 
-export function gitRunner(env: NodeJS.ProcessEnv): GitRunner {
+/** Git with `env` less its secrets (child-env.ts; `scrub` names this run's), never prompting. */
+export function gitRunner(env: NodeJS.ProcessEnv, scrub: ChildEnvOptions = {}): GitRunner {
+  const childEnvironment = { ...childEnv(env, scrub), GIT_TERMINAL_PROMPT: '0' }
   return (args) =>
     new Promise((resolve, reject) => {
       execFile(
         'git',
         args,
         {
-          env: { ...childEnv(env), GIT_TERMINAL_PROMPT: '0' },
+          env: childEnvironment,
+          windowsHide: true,
           encoding: 'utf8',
           maxBuffer: 4 * 1024 * 1024,
           timeout: 60_000,

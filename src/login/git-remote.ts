@@ -43,7 +43,7 @@ export function parseGitHubRemote(remote: string, host = 'github.com'): string |
   return `${m[1]}/${m[2]}`
 }
 
-/** The URL of the `origin` remote of the repository around `cwd`, or undefined; git gets no secret of `env`. */
+/** The URL of the `origin` remote of the repository around `cwd`, or undefined; git gets `env` less its secrets. */
 export function readOriginUrl(cwd: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
   return new Promise((resolve) => {
     execFile(

@@ -17,12 +17,22 @@ export function writeSecretFile(file: string, content: string): void {
   }
 }
 
-/** The real path of `p` when it exists, else `p` resolved. */
+/**
+ * The real path of `p`: symlinks resolved in the part of it that exists, the
+ * missing rest kept as named (macOS's temporary folders lie below the symlink
+ * `/var` → `/private/var`, so a folder not created yet must resolve through it too).
+ */
 export function realPath(p: string): string {
-  try {
-    return fs.realpathSync(p)
-  } catch {
-    return path.resolve(p)
+  const tail: string[] = []
+  for (let head = path.resolve(p); ;) {
+    try {
+      return path.join(fs.realpathSync(head), ...tail)
+    } catch {
+      const parent = path.dirname(head)
+      if (parent === head) return path.resolve(p)
+      tail.unshift(path.basename(head))
+      head = parent
+    }
   }
 }
 

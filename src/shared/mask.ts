@@ -21,6 +21,12 @@ export class Masker {
     }
   }
 
+  /** Whether `text` holds one of the registered secrets. */
+  holdsSecret(text: string): boolean {
+    for (const value of this.#values) if (text.includes(value)) return true
+    return false
+  }
+
   /** Replaces every registered secret, longest first, with `***`. */
   redact(text: string): string {
     const values = [...this.#values].sort((a, b) => b.length - a.length)

@@ -96,3 +96,24 @@ describe('emulator: git over smart HTTP', () => {
     }
   })
 })
+
+describe('emulator control: git repositories', () => {
+  test('POST /_emulator/git-repositories creates one that git serves; a bad name is a 400', async () => {
+    const created = await fetch(`${emu.url}/_emulator/git-repositories`, {
+      method: 'POST',
+      body: JSON.stringify({ repository: 'acme/private-lib', files: { 'README.md': 'hello\n' } }),
+    })
+    expect(created.status).toBe(200)
+    const { commit } = (await created.json()) as { commit: string }
+    expect(commit).toMatch(/^[0-9a-f]{40}$/)
+    const res = await fetch(`${emu.url}/acme/private-lib.git/info/refs?service=git-upload-pack`, {
+      headers: { authorization: basic('x-token-auth', readToken) },
+    })
+    expect(await res.text()).toContain(`${commit} refs/heads/main`)
+    for (const repository of ['acme', 'a/b/c', '../x/y', ''])
+      expect(
+        (await fetch(`${emu.url}/_emulator/git-repositories`, { method: 'POST', body: JSON.stringify({ repository }) }))
+          .status,
+      ).toBe(400)
+  })
+})

@@ -3,7 +3,7 @@ import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals'
 import { configureGitCredentials } from '../../../src/git/credentials.ts'
 import { cleanupGitCredentials } from '../../../src/git/cleanup.ts'
-import { gitRunner, type GitRunner } from '../../../src/git/runner.ts'
+import { parseGitState } from '../../../src/git/state.ts'
 import { GitFixture, newRecord } from '../../helpers/git-step.ts'
 
 let f: GitFixture
@@ -12,91 +12,83 @@ beforeEach(() => {
 })
 afterEach(() => f.remove())
 
+const ID = '00000000-0000-4000-8000-000000000001'
+const stateJson = (over: Record<string, unknown> = {}) =>
+  JSON.stringify({
+    version: 2,
+    file: `/tmp/bitbucket-oauth-git-${ID}.gitconfig`,
+    globalFile: `/tmp/bitbucket-oauth-global-${ID}.gitconfig`,
+    ...over,
+  })
+
 describe('cleanupGitCredentials', () => {
   test('missing state: nothing to do, no warning', async () => {
     const lines: string[] = []
     await cleanupGitCredentials(f.cleanupDeps({}, lines))
     expect(lines).toEqual(['debug: No git credentials to remove.'])
-    expect(f.argv).toEqual([])
   })
 
   test.each([
     ['not JSON', '{oops', /not JSON/],
-    ['another shape', '{"version":2}', /unknown shape/],
-    ['a file the action does not write', JSON.stringify({ version: 1, file: '/etc/passwd' }), /does not write/],
+    ['another shape', '{"version":1,"file":"/tmp/x"}', /unknown shape/],
+    ['a file the action does not write', stateJson({ file: '/home/runner/.ssh/id_rsa' }), /does not write/],
     [
-      'a relative config file',
-      JSON.stringify({
-        version: 1,
-        file: '/tmp/bitbucket-oauth-git-00000000-0000-4000-8000-000000000001.gitconfig',
-        configFile: '.gitconfig',
-      }),
-      /no usable git config/,
+      'a global file elsewhere',
+      stateJson({ globalFile: `/etc/bitbucket-oauth-global-${ID}.gitconfig` }),
+      /does not write/,
     ],
+    ['a relative earlier GIT_CONFIG_GLOBAL', stateJson({ previousGlobal: '.gitconfig' }), /no usable earlier/],
   ])('corrupt state (%s): a warning, nothing touched', async (_name, raw, message) => {
     const lines: string[] = []
-    await cleanupGitCredentials(f.cleanupDeps({ 'git-credentials': raw }, lines))
+    const exported: Record<string, string> = {}
+    await cleanupGitCredentials(f.cleanupDeps({ 'git-credentials': raw }, lines, exported))
     expect(lines).toHaveLength(1)
     expect(lines[0]).toMatch(/^warning: Could not remove the git credentials/)
     expect(lines[0]).toMatch(message)
-    expect(f.argv).toEqual([])
+    expect(exported).toEqual({})
   })
 
-  test("leaves the user's includes and settings byte for byte, even an include added after ours", async () => {
+  test('deletes both files; the user files, even written by a later step, are left as they are', async () => {
     const gitconfig = path.join(f.home, '.gitconfig')
     fs.writeFileSync(gitconfig, '[user]\n\tname = Octo\n[include]\n\tpath = /opt/team.gitconfig\n')
     const rec = newRecord()
     await configureGitCredentials(f.context('https://bitbucket.org', rec), f.deps())
-    // A later step adds its own include and a setting.
-    await gitRunner(f.env)(['config', '--global', '--add', 'include.path', '/opt/later.gitconfig'])
-    await gitRunner(f.env)(['config', '--global', 'core.editor', 'vim'])
     const lines: string[] = []
-    await cleanupGitCredentials(f.cleanupDeps(rec.state, lines))
+    const exported: Record<string, string> = {}
+    await cleanupGitCredentials(f.cleanupDeps(rec.state, lines, exported))
     expect(lines.filter((l) => l.startsWith('warning'))).toEqual([])
-    expect(fs.readFileSync(gitconfig, 'utf8')).toBe(
-      '[user]\n\tname = Octo\n[include]\n\tpath = /opt/team.gitconfig\n\tpath = /opt/later.gitconfig\n[core]\n\teditor = vim\n',
-    )
+    expect(lines).toContain('Removed the git credentials that this action set up for later steps.')
+    expect(fs.readFileSync(gitconfig, 'utf8')).toBe('[user]\n\tname = Octo\n[include]\n\tpath = /opt/team.gitconfig\n')
+    expect(fs.readdirSync(f.runnerTemp)).toEqual([])
+    expect(exported).toEqual({}) // nothing was set before: nothing to set back
+  })
+
+  test('an earlier GIT_CONFIG_GLOBAL is set back for the steps after the post step', async () => {
+    const earlier = path.join(f.root, 'earlier.gitconfig')
+    fs.writeFileSync(earlier, '[color]\n\tui = auto\n')
+    f.env.GIT_CONFIG_GLOBAL = earlier
+    const rec = newRecord()
+    await configureGitCredentials(f.context('https://bitbucket.org', rec), f.deps())
+    const exported: Record<string, string> = {}
+    await cleanupGitCredentials(f.cleanupDeps(rec.state, [], exported))
+    expect(exported).toEqual({ GIT_CONFIG_GLOBAL: earlier })
+    expect(fs.readFileSync(earlier, 'utf8')).toBe('[color]\n\tui = auto\n')
     expect(fs.readdirSync(f.runnerTemp)).toEqual([])
   })
 
-  test('keeps a config file it created once a later step wrote to it', async () => {
+  test('a file that cannot be deleted is a warning naming it; the other is deleted anyway', async () => {
     const rec = newRecord()
     await configureGitCredentials(f.context('https://bitbucket.org', rec), f.deps())
-    expect(JSON.parse(rec.state['git-credentials']!)).toMatchObject({
-      configFile: path.join(f.home, '.gitconfig'),
-      createdConfig: true,
-    })
-    await gitRunner(f.env)(['config', '--global', 'user.name', 'Later Step'])
-    await cleanupGitCredentials(f.cleanupDeps(rec.state, []))
-    expect(fs.readFileSync(path.join(f.home, '.gitconfig'), 'utf8')).toBe('[user]\n\tname = Later Step\n')
-  })
-
-  test('GIT_CONFIG_GLOBAL is honoured: the include goes there and is removed from there', async () => {
-    const custom = path.join(f.root, 'custom.gitconfig')
-    fs.writeFileSync(custom, '[color]\n\tui = auto\n')
-    f.env.GIT_CONFIG_GLOBAL = custom
-    const rec = newRecord()
-    await configureGitCredentials(f.context('https://bitbucket.org', rec), { ...f.deps(), git: gitRunner(f.env) })
-    expect(JSON.parse(rec.state['git-credentials']!)).toMatchObject({ configFile: custom, createdConfig: false })
-    expect(fs.existsSync(path.join(f.home, '.gitconfig'))).toBe(false)
-    delete f.env.GIT_CONFIG_GLOBAL // the post step finds the file from the state, not from its environment
-    await cleanupGitCredentials(f.cleanupDeps(rec.state, [], gitRunner(f.env)))
-    expect(fs.readFileSync(custom, 'utf8')).toBe('[color]\n\tui = auto\n')
-  })
-
-  test('a git failure is a warning, and the credential file is deleted anyway', async () => {
-    const rec = newRecord()
-    await configureGitCredentials(f.context('https://bitbucket.org', rec), f.deps())
-    const file = (JSON.parse(rec.state['git-credentials']!) as { file: string }).file
+    const { file, globalFile } = JSON.parse(rec.state['git-credentials']!) as { file: string; globalFile: string }
+    fs.unlinkSync(globalFile)
+    fs.mkdirSync(globalFile) // unlink fails on a directory (EISDIR, EPERM)
     const lines: string[] = []
-    const broken: GitRunner = async () => ({ code: 255, stdout: '', stderr: 'error: could not lock config file' })
-    await cleanupGitCredentials(f.cleanupDeps(rec.state, lines, broken))
+    await cleanupGitCredentials(f.cleanupDeps(rec.state, lines))
     expect(fs.existsSync(file)).toBe(false)
     const warnings = lines.filter((l) => l.startsWith('warning'))
     expect(warnings).toHaveLength(1)
-    expect(warnings[0]).toMatch(
-      /could not remove the include line.*could not lock config file.*Check the global git configuration/,
-    )
+    expect(warnings[0]).toContain(`could not delete the job's git configuration ${globalFile}`)
+    expect(warnings[0]).toMatch(/delete it by hand\. Check RUNNER_TEMP for bitbucket-oauth-git-\*\.gitconfig/)
   })
 
   test('running twice is harmless (second run finds nothing left)', async () => {
@@ -106,5 +98,20 @@ describe('cleanupGitCredentials', () => {
     const lines: string[] = []
     await cleanupGitCredentials(f.cleanupDeps(rec.state, lines))
     expect(lines.filter((l) => l.startsWith('warning'))).toEqual([])
+  })
+})
+
+describe('parseGitState on a Windows runner', () => {
+  test('drive-letter paths are absolute; the files must be ours and side by side', () => {
+    const win = stateJson({
+      file: `D:\\a\\_temp\\bitbucket-oauth-git-${ID}.gitconfig`,
+      globalFile: `D:\\a\\_temp\\bitbucket-oauth-global-${ID}.gitconfig`,
+      previousGlobal: 'C:\\Users\\runneradmin\\.gitconfig',
+    })
+    expect(parseGitState(win, path.win32)).toMatchObject({ previousGlobal: 'C:\\Users\\runneradmin\\.gitconfig' })
+    expect(() => parseGitState(win, path.posix)).toThrow(/does not write/)
+    expect(() =>
+      parseGitState(stateJson({ file: `D:\\a\\_temp\\bitbucket-oauth-git-${ID}.gitconfig` }), path.win32),
+    ).toThrow(/does not write/)
   })
 })

@@ -1,6 +1,8 @@
 /** The repository of the origin remote: the default of --repo. */
-import { describe, expect, test } from '@jest/globals'
+import fs from 'node:fs'
 import os from 'node:os'
+import path from 'node:path'
+import { describe, expect, test } from '@jest/globals'
 import { githubHost, parseGitHubRemote, readOriginUrl } from '../../../src/login/git-remote.ts'
 import { standIn } from '../../helpers/stand-in.ts'
 
@@ -48,6 +50,33 @@ describe('readOriginUrl', () => {
         expect(git.env()[name]).toBeUndefined()
     } finally {
       git.remove()
+    }
+  })
+
+  // A `#!/bin/sh` stand-in for git: POSIX only (childEnv itself is tested on every OS).
+  const posixTest = process.platform === 'win32' ? test.skip : test
+  posixTest('git gets the environment less the tokens and the client secret', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bboa-remote-'))
+    try {
+      const seen = path.join(dir, 'env.txt')
+      fs.writeFileSync(path.join(dir, 'git'), `#!/bin/sh\nenv > '${seen}'\necho https://github.com/octo/app.git\n`, {
+        mode: 0o755,
+      })
+      const url = await readOriginUrl(dir, {
+        PATH: `${dir}${path.delimiter}${process.env.PATH}`,
+        HOME: dir,
+        GH_TOKEN: 'gho_secret1',
+        GITHUB_TOKEN: 'ghs_secret2',
+        BITBUCKET_CLIENT_SECRET: 'client-secret3',
+        BITBUCKET_ACCESS_TOKEN: 'access-token4',
+      })
+      expect(url).toBe('https://github.com/octo/app.git')
+      const env = fs.readFileSync(seen, 'utf8')
+      for (const secret of ['gho_secret1', 'ghs_secret2', 'client-secret3', 'access-token4'])
+        expect(env).not.toContain(secret)
+      expect(env).toContain(`HOME=${dir}`)
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
     }
   })
 })

@@ -16,7 +16,8 @@ describe('writeSecretFile', () => {
     try {
       const file = path.join(root, 'secret')
       writeSecretFile(file, 'content')
-      expect(fs.statSync(file).mode & 0o777).toBe(0o600)
+      // Windows has no mode bits (RUNNER_TEMP is guarded by the runner profile's ACLs).
+      if (process.platform !== 'win32') expect(fs.statSync(file).mode & 0o777).toBe(0o600)
       expect(fs.readFileSync(file, 'utf8')).toBe('content')
     } finally {
       process.umask(old)
@@ -55,6 +56,15 @@ describe('isInside', () => {
     fs.symlinkSync(os.tmpdir(), path.join(real, 'out'))
     expect(isInside(path.join(real, 'out'), real)).toBe(true)
     expect(isInside(realPath(path.join(real, 'out')), realPath(real))).toBe(false)
-    expect(realPath(path.join(real, 'missing'))).toBe(path.join(real, 'missing'))
+    expect(realPath(path.join(real, 'missing'))).toBe(path.join(realPath(real), 'missing'))
+  })
+
+  test('a path not there yet resolves through the symlinks above it (macOS: /var → /private/var)', () => {
+    const real = path.join(root, 'real')
+    fs.mkdirSync(real)
+    const link = path.join(root, 'link')
+    fs.symlinkSync(real, link)
+    expect(realPath(path.join(link, 'not', 'yet'))).toBe(path.join(realPath(real), 'not', 'yet'))
+    expect(isInside(realPath(path.join(link, 'tmp')), realPath(real))).toBe(true)
   })
 })
