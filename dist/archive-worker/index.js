@@ -29086,34 +29086,141 @@ function writeSecretFile(file, content) {
         fs.closeSync(fd);
     }
 }
-/** The real path of `p` when it exists, else `p` resolved. */
+/**
+ * The real path of `p`: symlinks resolved in the part of it that exists, the
+ * missing rest kept as named (macOS's temporary folders lie below the symlink
+ * `/var` → `/private/var`, so a folder not created yet must resolve through it too).
+ */
 function realPath(p) {
-    try {
-        return fs.realpathSync(p);
-    }
-    catch {
-        return path.resolve(p);
+    const tail = [];
+    for (let head = path.resolve(p);;) {
+        try {
+            return path.join(fs.realpathSync(head), ...tail);
+        }
+        catch {
+            const parent = path.dirname(head);
+            if (parent === head)
+                return path.resolve(p);
+            tail.unshift(path.basename(head));
+            head = parent;
+        }
     }
 }
 /**
  * Whether `child` is `parent` or lies below it, by name (a folder named
- * `..x` is inside). Pass real paths (realPath) where symlinks matter.
+ * `..x` is inside). Pass real paths (realPath) where symlinks matter, and
+ * `paths` (path.win32) to judge Windows paths on another OS.
  */
-function fs_safe_isInside(child, parent) {
-    const rel = path.relative(parent, child);
-    return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
+function fs_safe_isInside(child, parent, paths = path) {
+    const rel = paths.relative(parent, child);
+    return rel === '' || (rel !== '..' && !rel.startsWith(`..${paths.sep}`) && !paths.isAbsolute(rel));
+}
+
+// EXTERNAL MODULE: external "node:buffer"
+var external_node_buffer_ = __nccwpck_require__(4573);
+;// CONCATENATED MODULE: ./src/archives/names.ts
+/**
+ * Member names and link targets as the runner's file system will take them.
+ *
+ * Names are byte strings: one char per byte (latin1), as the tar reader
+ * hands them over, so that a name that is not UTF-8 is written byte for byte
+ * (as GNU tar does) where the OS allows it. Comparisons that the file system
+ * may make loosely (case, Unicode normalisation) use `fold`; what the OS
+ * refuses or rewrites (Windows: `\`, `<>:"|?*`, trailing dots and spaces,
+ * device names) is told by `FsRules`, so that the Windows and macOS logic
+ * runs in the unit tests on any OS.
+ */
+
+/** The longest member path or link target accepted, in bytes (Linux's PATH_MAX). */
+const MAX_PATH_BYTES = 4096;
+function fsRules(platform) {
+    const windows = platform === 'win32';
+    const darwin = platform === 'darwin';
+    return { windows, caseInsensitive: windows || darwin, utf8Only: windows || darwin };
+}
+/** The rules of the OS this runs on. */
+const HOST_RULES = fsRules(process.platform);
+/** The bytes of a byte string. */
+function bytesOf(s) {
+    return Buffer.from(s, 'latin1');
+}
+/** A byte string holding UTF-8 (or plain ASCII). */
+function isUtf8Name(s) {
+    // eslint-disable-next-line no-control-regex -- the ASCII range as a fast path
+    return /^[\x00-\x7f]*$/.test(s) || (0,external_node_buffer_.isUtf8)(bytesOf(s));
+}
+/** A byte string as text: UTF-8 decoded when it is UTF-8, else every byte above 0x7f as `\xNN`. */
+function nameText(s) {
+    if (isUtf8Name(s))
+        return bytesOf(s).toString('utf8');
+    return s.replace(/[\x80-\xff]/g, (c) => `\\x${c.charCodeAt(0).toString(16)}`);
+}
+/**
+ * A path component as a case-insensitive file system compares it: NFC, then
+ * case folded (upper then lower case, so that `ſ`, `K` and `ß` meet their
+ * ASCII look-alikes). Folding more than a file system does only refuses more.
+ */
+function fold(component) {
+    // eslint-disable-next-line no-control-regex -- the ASCII range as a fast path
+    if (/^[\x00-\x7f]*$/.test(component))
+        return component.toLowerCase();
+    return nameText(component).normalize('NFC').toUpperCase().toLowerCase();
+}
+// Code points that HFS+ ignores in names (git's is_hfs_dotgit list).
+const HFS_IGNORED = /[\u200c-\u200f\u202a-\u202e\u206a-\u206f\ufeff]/g;
+/**
+ * Whether a path component (text) names a `.git` folder on some file
+ * system: any case, with characters that HFS+ ignores, with the trailing
+ * dots and spaces or the `:stream` that NTFS drops, or as NTFS's short name
+ * `git~1` (what git itself refuses to check out).
+ */
+function names_isDotGitText(component) {
+    if (!/g/i.test(component))
+        return false;
+    const s = component.replace(HFS_IGNORED, '').normalize('NFC').toLowerCase();
+    const base = s.replace(/:.*$/s, '').replace(/[. ]+$/, '');
+    return base === '.git' || base === 'git~1';
+}
+/** `isDotGitText` for a component of a member name (a byte string). */
+function isDotGit(component) {
+    return /g/i.test(component) && names_isDotGitText(nameText(component));
+}
+// eslint-disable-next-line no-control-regex -- control characters are what Windows refuses
+const WINDOWS_CHARS = /[<>:"|?*\x00-\x1f]/;
+const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)(\..*)?$/i;
+/** Why Windows cannot hold the path component `c` as it is, or undefined. */
+function windowsProblem(c) {
+    if (WINDOWS_CHARS.test(c))
+        return 'a character that Windows does not allow in names (<>:"|?* or a control character)';
+    if (/[. ]$/.test(c))
+        return 'a name ending in a dot or a space, which Windows drops';
+    if (WINDOWS_DEVICE.test(nameText(c).replace(/[ .]+$/, '')))
+        return 'a Windows device name (CON, NUL, COM1, …)';
+    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/archives/spec.ts
 /**
  * The `archives` input: one `WORKSPACE/REPO@REF [-> DEST] [sha256:HEX64]` a
- * line, blank lines and `#` comments ignored. Parsed and checked (DEST inside
- * the workspace) before any network call.
+ * line, blank lines and `#` comments ignored. Parsed and checked before any
+ * network call.
+ *
+ * And the rules of every DEST (of `archives` and of `downloads`, checked
+ * together by `checkDests`): strictly inside the workspace, also once
+ * symbolic links are followed; no `.git` component at any depth, in any case
+ * (nor a spelling that NTFS or HFS+ takes for one); no two DESTs the same or
+ * one inside the other once the workspace's symbolic links are resolved (and
+ * case folded where the file system ignores case). The path semantics are
+ * the runner's (`path.win32` on Windows), passed in so that the tests run
+ * the Windows rules on Linux.
  */
 
 
 
 
+
+/** The runner's. */
+const HOST_DEST_RULES = { path: (external_node_path_default()), caseInsensitive: HOST_RULES.caseInsensitive };
 /** `WORKSPACE/REPO@REF`, as the line names the archive: how messages name it. */
 function archiveLabel(a) {
     return `${a.workspace}/${a.repo}@${a.ref}`;
@@ -29129,78 +29236,127 @@ const REF = /^(?!-)(?!.*\.\.)(?!.*\/\/)(?!.*@\{)[^\s~^:?*[\\\x00-\x1f\x7f]+(?<![
  * `owner` names the line's first part as the provider does: `WORKSPACE` (Cloud) or
  * `PROJECT` (Data Center, where `~USERSLUG` names a personal repository's owner).
  */
-function parseArchives(text, workspaceDir, owner = 'WORKSPACE') {
-    const form = ARCHIVE_FORM.replace('WORKSPACE', owner);
+function parseArchives(text, workspaceDir, owner = 'WORKSPACE', rules = HOST_DEST_RULES) {
     const specs = [];
-    const root = path.resolve(workspaceDir);
+    const root = rules.path.resolve(workspaceDir);
     const lines = text.split(/\r?\n/);
     for (let i = 0; i < lines.length; i++) {
         const raw = lines[i].trim();
         if (raw === '' || raw.startsWith('#'))
             continue;
-        const lineNo = i + 1;
-        const m = LINE.exec(raw);
-        if (!m || (m[1].startsWith('~') && owner !== 'PROJECT')) {
-            throw new ActionError(`archives line ${lineNo} ("${raw}") is not of the form ${form}, e.g. "${owner === 'PROJECT' ? 'PLAT' : 'myteam'}/shared-lib@v1.2.0 -> vendor/shared-lib".`);
-        }
-        const [, workspace, repo, ref, destRaw, sha] = m;
-        if (!REF.test(ref)) {
-            throw new ActionError(`archives line ${lineNo}: "${ref}" is not a valid tag, branch or commit name (expected ${form}).`);
-        }
-        if (ref.includes('->')) {
-            throw new ActionError(`archives line ${lineNo} ("${raw}"): put spaces around "->" (expected ${form}).`);
-        }
-        const dest = path.resolve(root, destRaw ?? repo);
-        const problem = destProblem(dest, root);
-        if (problem)
-            throw new ActionError(`archives line ${lineNo}: DEST "${destRaw ?? repo}" ${problem}; name a folder inside it.`);
-        specs.push({ line: lineNo, workspace, repo, ref, dest, sha256: sha?.toLowerCase() });
+        specs.push(parseLine(raw, i + 1, root, rules, owner));
     }
-    const seen = new Map();
-    for (const spec of specs) {
-        for (const [other, line] of seen) {
-            if (other === spec.dest || spec.dest.startsWith(other + path.sep) || other.startsWith(spec.dest + path.sep)) {
-                throw new ActionError(`archives lines ${line} and ${spec.line} write to overlapping folders (${path.relative(root, other)}, ${path.relative(root, spec.dest)}); give each its own DEST.`);
-            }
-        }
-        seen.set(spec.dest, spec.line);
-    }
+    checkDests(archiveClaims(specs), root, rules);
     return specs;
 }
+function parseLine(raw, lineNo, root, rules, owner) {
+    const form = ARCHIVE_FORM.replace('WORKSPACE', owner);
+    const m = LINE.exec(raw);
+    if (!m || (m[1].startsWith('~') && owner !== 'PROJECT')) {
+        throw new ActionError(`archives line ${lineNo} ("${raw}") is not of the form ${form}, e.g. "${owner === 'PROJECT' ? 'PLAT' : 'myteam'}/shared-lib@v1.2.0 -> vendor/shared-lib".`);
+    }
+    const [, workspace, repo, ref, destRaw, sha] = m;
+    if (!REF.test(ref)) {
+        throw new ActionError(`archives line ${lineNo}: "${ref}" is not a valid tag, branch or commit name (expected ${form}).`);
+    }
+    if (ref.includes('->')) {
+        throw new ActionError(`archives line ${lineNo} ("${raw}"): put spaces around "->" (expected ${form}).`);
+    }
+    const claim = {
+        input: 'archives',
+        line: lineNo,
+        written: destRaw ?? repo,
+        dest: rules.path.resolve(root, destRaw ?? repo),
+        kind: 'folder',
+    };
+    checkDests([claim], root, rules);
+    return { line: lineNo, workspace, repo, ref, dest: claim.dest, sha256: sha?.toLowerCase() };
+}
+/** The DESTs of `archives` lines, for `checkDests`. */
+function archiveClaims(specs, workspace) {
+    return specs.map((s) => ({
+        input: 'archives',
+        line: s.line,
+        written: workspace ? path.relative(workspace, s.dest) || '.' : s.dest,
+        dest: s.dest,
+        kind: 'folder',
+    }));
+}
+/**
+ * Throws, naming the line, at the first DEST that may not be written (see
+ * `destProblem`), then at the first two DESTs that are the same or lie one
+ * inside the other once the workspace's symbolic links are resolved (case
+ * folded where the file system ignores case). Archives and downloads are
+ * checked together, before any network call.
+ */
+function checkDests(claims, workspace, rules = HOST_DEST_RULES) {
+    for (const c of claims) {
+        const problem = destProblem(c.dest, workspace, rules);
+        if (problem)
+            throw new ActionError(`${c.input} line ${c.line}: DEST "${c.written}" ${problem}; name a ${c.kind} inside the workspace.`);
+    }
+    const p = rules.path;
+    const key = (dest) => {
+        const real = realish(dest, p);
+        return rules.caseInsensitive ? real.normalize('NFC').toLowerCase() : real;
+    };
+    const seen = [];
+    for (const claim of claims) {
+        const real = key(claim.dest);
+        for (const other of seen) {
+            if (other.real === real || real.startsWith(other.real + p.sep) || other.real.startsWith(real + p.sep))
+                throw new ActionError(`${overlapping(other.claim, claim, workspace, p)}; give each its own DEST.`);
+        }
+        seen.push({ claim, real });
+    }
+}
+function overlapping(a, b, workspace, p) {
+    const lines = a.input === b.input
+        ? `${a.input} lines ${a.line} and ${b.line}`
+        : `${a.input} line ${a.line} and ${b.input} line ${b.line}`;
+    const what = a.kind === 'folder' && b.kind === 'folder' ? 'folders' : 'paths';
+    const rel = (d) => p.relative(workspace, d) || '.';
+    return `${lines} write to overlapping ${what} (${rel(a.dest)}, ${rel(b.dest)}, once symbolic links are followed)`;
+}
 /** The real path of `p`, or of its deepest existing ancestor joined with the rest. */
-function realish(p) {
+function realish(p, paths = path) {
     const missing = [];
-    let current = p;
+    let current = paths.resolve(p);
     for (;;) {
         try {
-            return path.join(fs.realpathSync(current), ...missing.reverse());
+            return paths.join(fs.realpathSync(current), ...missing.reverse());
         }
         catch {
-            const parent = path.dirname(current);
+            const parent = paths.dirname(current);
             if (parent === current)
-                return p;
-            missing.push(path.basename(current));
+                return paths.resolve(p);
+            missing.push(paths.basename(current));
             current = parent;
         }
     }
 }
 /**
- * Why `dest` may not receive an archive, or undefined: it must lie strictly
- * inside the workspace, also once symbolic links are followed, and not in
- * the checkout's `.git`. Checked when parsing and again before extracting.
+ * Why `dest` may not be written (by an archive or a download), or
+ * undefined: it must lie strictly inside the workspace, also once symbolic
+ * links are followed, and hold no `.git` component at any depth, in any
+ * case (by its name, and once links are followed).
  */
-function destProblem(dest, workspace) {
-    const root = path.resolve(workspace);
-    const inside = (p, base) => path.relative(base, p) !== '' && isInside(p, base);
-    if (path.resolve(dest) === root)
+function destProblem(dest, workspace, rules = HOST_DEST_RULES) {
+    const p = rules.path;
+    const root = p.resolve(workspace);
+    const inside = (child, base) => p.relative(base, child) !== '' && isInside(child, base, p);
+    const abs = p.resolve(dest);
+    if (abs === root)
         return 'is the workspace itself, which would be replaced as a whole';
-    if (!inside(path.resolve(dest), root))
+    if (!inside(abs, root))
         return `leaves the workspace (${root})`;
-    const realRoot = realish(root);
-    if (!inside(realish(dest), realRoot))
+    const realRoot = realish(root, p);
+    const real = realish(abs, p);
+    if (!inside(real, realRoot))
         return `leaves the workspace through a symbolic link (${root})`;
-    if (path.relative(realRoot, realish(dest)).split(path.sep)[0] === '.git')
-        return "is inside the checkout's .git folder";
+    const components = [...p.relative(root, abs).split(/[\\/]/), ...p.relative(realRoot, real).split(/[\\/]/)];
+    if (components.some(isDotGitText))
+        return 'has a .git folder in its path (any case), where git keeps what it runs';
     return undefined;
 }
 
@@ -29358,85 +29514,6 @@ function toFile(file) {
 // EXTERNAL MODULE: external "node:zlib"
 var external_node_zlib_ = __nccwpck_require__(8522);
 var external_node_zlib_default = /*#__PURE__*/__nccwpck_require__.n(external_node_zlib_);
-// EXTERNAL MODULE: external "node:buffer"
-var external_node_buffer_ = __nccwpck_require__(4573);
-;// CONCATENATED MODULE: ./src/archives/names.ts
-/**
- * Member names and link targets as the runner's file system will take them.
- *
- * Names are byte strings: one char per byte (latin1), as the tar reader
- * hands them over, so that a name that is not UTF-8 is written byte for byte
- * (as GNU tar does) where the OS allows it. Comparisons that the file system
- * may make loosely (case, Unicode normalisation) use `fold`; what the OS
- * refuses or rewrites (Windows: `\`, `<>:"|?*`, trailing dots and spaces,
- * device names) is told by `FsRules`, so that the Windows and macOS logic
- * runs in the unit tests on any OS.
- */
-
-/** The longest member path or link target accepted, in bytes (Linux's PATH_MAX). */
-const MAX_PATH_BYTES = 4096;
-function fsRules(platform) {
-    const windows = platform === 'win32';
-    const darwin = platform === 'darwin';
-    return { windows, caseInsensitive: windows || darwin, utf8Only: windows || darwin };
-}
-/** The rules of the OS this runs on. */
-const HOST_RULES = fsRules(process.platform);
-/** The bytes of a byte string. */
-function bytesOf(s) {
-    return Buffer.from(s, 'latin1');
-}
-/** A byte string holding UTF-8 (or plain ASCII). */
-function isUtf8Name(s) {
-    // eslint-disable-next-line no-control-regex -- the ASCII range as a fast path
-    return /^[\x00-\x7f]*$/.test(s) || (0,external_node_buffer_.isUtf8)(bytesOf(s));
-}
-/** A byte string as text: UTF-8 decoded when it is UTF-8, else every byte above 0x7f as `\xNN`. */
-function nameText(s) {
-    if (isUtf8Name(s))
-        return bytesOf(s).toString('utf8');
-    return s.replace(/[\x80-\xff]/g, (c) => `\\x${c.charCodeAt(0).toString(16)}`);
-}
-/**
- * A path component as a case-insensitive file system compares it: NFC, then
- * case folded (upper then lower case, so that `ſ`, `K` and `ß` meet their
- * ASCII look-alikes). Folding more than a file system does only refuses more.
- */
-function fold(component) {
-    // eslint-disable-next-line no-control-regex -- the ASCII range as a fast path
-    if (/^[\x00-\x7f]*$/.test(component))
-        return component.toLowerCase();
-    return nameText(component).normalize('NFC').toUpperCase().toLowerCase();
-}
-// Code points that HFS+ ignores in names (git's is_hfs_dotgit list).
-const HFS_IGNORED = /[\u200c-\u200f\u202a-\u202e\u206a-\u206f\ufeff]/g;
-/**
- * Whether a path component names a `.git` folder on some file system: any
- * case, with characters that HFS+ ignores, with the trailing dots and spaces
- * or the `:stream` that NTFS drops, or as NTFS's short name `git~1` (what git
- * itself refuses to check out).
- */
-function isDotGit(component) {
-    if (!/g/i.test(component))
-        return false;
-    const s = nameText(component).replace(HFS_IGNORED, '').normalize('NFC').toLowerCase();
-    const base = s.replace(/:.*$/s, '').replace(/[. ]+$/, '');
-    return base === '.git' || base === 'git~1';
-}
-// eslint-disable-next-line no-control-regex -- control characters are what Windows refuses
-const WINDOWS_CHARS = /[<>:"|?*\x00-\x1f]/;
-const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)(\..*)?$/i;
-/** Why Windows cannot hold the path component `c` as it is, or undefined. */
-function windowsProblem(c) {
-    if (WINDOWS_CHARS.test(c))
-        return 'a character that Windows does not allow in names (<>:"|?* or a control character)';
-    if (/[. ]$/.test(c))
-        return 'a name ending in a dot or a space, which Windows drops';
-    if (WINDOWS_DEVICE.test(nameText(c).replace(/[ .]+$/, '')))
-        return 'a Windows device name (CON, NUL, COM1, …)';
-    return undefined;
-}
-
 ;// CONCATENATED MODULE: ./src/archives/entry-policy.ts
 /**
  * Which tar entries may be extracted, judged by their names, on every OS:
@@ -30107,10 +30184,16 @@ const NUMBER_FIELDS = [
     [124, 12, 'size'],
     [136, 12, 'mtime'],
 ];
-/** Every numeric field of the header must read (GNU tar refuses blanks and out-of-range values too). */
+/**
+ * Every numeric field of the header must read (GNU tar refuses blanks and
+ * out-of-range values too); the device numbers, which many writers leave
+ * blank, must at least not be negative base-256.
+ */
 function checkNumbers(block) {
     for (const [off, len, what] of NUMBER_FIELDS)
         readNumber(block, off, len, what);
+    if (block[329] === 0xff || block[337] === 0xff)
+        throw malformed('a negative base-256 device number');
 }
 /**
  * Octal (leading spaces, then digits, ended by a NUL, a space or the field's
@@ -30235,6 +30318,16 @@ class FileWriter {
         external_node_fs_default().closeSync(fd);
     }
 }
+/**
+ * The file-system path of `rel` (a byte string, components joined with `/`)
+ * below `root`: its bytes as they are on POSIX (a Buffer path); on Windows,
+ * where Node passes UTF-16, the UTF-8 they hold, joined the Win32 way.
+ */
+function stagingPath(root, rel, windows) {
+    if (windows)
+        return external_node_path_default().win32.join(root, ...bytesOf(rel).toString('utf8').split('/'));
+    return Buffer.concat([Buffer.from(`${root}/`), bytesOf(rel)]);
+}
 /** Folders known to exist, as a tree of ids (0: the root); bounded, so memory does not grow with the archive. */
 class KnownDirs {
     #ids = new Map();
@@ -30261,9 +30354,7 @@ class StagingTree {
     }
     /** The file-system path of `rel` (components joined with `/`). */
     abs(rel) {
-        if (isWindows)
-            return external_node_path_default().join(this.#root, ...bytesOf(rel).toString('utf8').split('/'));
-        return Buffer.concat([Buffer.from(`${this.#root}/`), bytesOf(rel)]);
+        return stagingPath(this.#root, rel, isWindows);
     }
     /** A new regular file (its folder made if needed), open for writing. */
     openFile(parts, mode, name) {

@@ -29140,6 +29140,13 @@ class Masker {
                 this.#setSecret(line);
         }
     }
+    /** Whether `text` holds one of the registered secrets. */
+    holdsSecret(text) {
+        for (const value of this.#values)
+            if (text.includes(value))
+                return true;
+        return false;
+    }
     /** Replaces every registered secret, longest first, with `***`. */
     redact(text) {
         const values = [...this.#values].sort((a, b) => b.length - a.length);
@@ -29495,14 +29502,28 @@ const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createReq
 ;// CONCATENATED MODULE: ./src/shared/child-env.ts
 /**
  * The environment for a child process (git, a browser opener): the parent's,
- * less what holds secrets: the action's inputs (`INPUT_*`) and the tokens the
- * login command reads. Children get only what they need to run.
+ * less what holds secrets: the action's inputs (`INPUT_*`), the tokens the
+ * login command reads, the runner's own tokens, the access token as the
+ * action exports it (its default name, and the `export-env` name given in
+ * `names`), and any variable whose value holds a secret (`isSecret`, the
+ * masker's). Children get only what they need to run.
  */
-const SECRET_VARIABLES = new Set(['BITBUCKET_CLIENT_SECRET', 'GH_TOKEN', 'GITHUB_TOKEN']);
-function childEnv(env) {
+const SECRET_VARIABLES = new Set([
+    'BITBUCKET_CLIENT_SECRET',
+    'BITBUCKET_ACCESS_TOKEN',
+    'BITBUCKET_REFRESH_TOKEN',
+    'GH_TOKEN',
+    'GITHUB_TOKEN',
+    'ACTIONS_RUNTIME_TOKEN',
+    'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
+]);
+function childEnv(env, options = {}) {
+    const names = new Set([...SECRET_VARIABLES, ...[...(options.names ?? [])].filter((n) => n !== undefined)]);
     const out = {};
     for (const [name, value] of Object.entries(env)) {
-        if (name.startsWith('INPUT_') || SECRET_VARIABLES.has(name))
+        if (name.startsWith('INPUT_') || names.has(name))
+            continue;
+        if (value !== undefined && options.isSecret?.(value))
             continue;
         out[name] = value;
     }
@@ -30304,7 +30325,7 @@ function parseGitHubRemote(remote, host = 'github.com') {
         return undefined;
     return `${m[1]}/${m[2]}`;
 }
-/** The URL of the `origin` remote of the repository around `cwd`, or undefined; git gets no secret of `env`. */
+/** The URL of the `origin` remote of the repository around `cwd`, or undefined; git gets `env` less its secrets. */
 function readOriginUrl(cwd, env) {
     return new Promise((resolve) => {
         (0,external_node_child_process_namespaceObject.execFile)('git', ['config', '--get', 'remote.origin.url'], { cwd, env: childEnv(env), timeout: 10_000, windowsHide: true }, (err, stdout) => {

@@ -28370,6 +28370,106 @@ module.exports = {
 
 /***/ }),
 
+/***/ 4751:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $$: () => (/* binding */ bytesOf),
+/* harmony export */   AU: () => (/* binding */ fold),
+/* harmony export */   G4: () => (/* binding */ isDotGit),
+/* harmony export */   Lb: () => (/* binding */ isUtf8Name),
+/* harmony export */   PR: () => (/* binding */ MAX_PATH_BYTES),
+/* harmony export */   cz: () => (/* binding */ windowsProblem),
+/* harmony export */   f4: () => (/* binding */ HOST_RULES),
+/* harmony export */   fh: () => (/* binding */ nameText),
+/* harmony export */   pb: () => (/* binding */ isDotGitText)
+/* harmony export */ });
+/* unused harmony export fsRules */
+/* harmony import */ var node_buffer__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4573);
+/* harmony import */ var node_buffer__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_buffer__WEBPACK_IMPORTED_MODULE_0__);
+/**
+ * Member names and link targets as the runner's file system will take them.
+ *
+ * Names are byte strings: one char per byte (latin1), as the tar reader
+ * hands them over, so that a name that is not UTF-8 is written byte for byte
+ * (as GNU tar does) where the OS allows it. Comparisons that the file system
+ * may make loosely (case, Unicode normalisation) use `fold`; what the OS
+ * refuses or rewrites (Windows: `\`, `<>:"|?*`, trailing dots and spaces,
+ * device names) is told by `FsRules`, so that the Windows and macOS logic
+ * runs in the unit tests on any OS.
+ */
+
+/** The longest member path or link target accepted, in bytes (Linux's PATH_MAX). */
+const MAX_PATH_BYTES = 4096;
+function fsRules(platform) {
+    const windows = platform === 'win32';
+    const darwin = platform === 'darwin';
+    return { windows, caseInsensitive: windows || darwin, utf8Only: windows || darwin };
+}
+/** The rules of the OS this runs on. */
+const HOST_RULES = fsRules(process.platform);
+/** The bytes of a byte string. */
+function bytesOf(s) {
+    return Buffer.from(s, 'latin1');
+}
+/** A byte string holding UTF-8 (or plain ASCII). */
+function isUtf8Name(s) {
+    // eslint-disable-next-line no-control-regex -- the ASCII range as a fast path
+    return /^[\x00-\x7f]*$/.test(s) || (0,node_buffer__WEBPACK_IMPORTED_MODULE_0__.isUtf8)(bytesOf(s));
+}
+/** A byte string as text: UTF-8 decoded when it is UTF-8, else every byte above 0x7f as `\xNN`. */
+function nameText(s) {
+    if (isUtf8Name(s))
+        return bytesOf(s).toString('utf8');
+    return s.replace(/[\x80-\xff]/g, (c) => `\\x${c.charCodeAt(0).toString(16)}`);
+}
+/**
+ * A path component as a case-insensitive file system compares it: NFC, then
+ * case folded (upper then lower case, so that `ſ`, `K` and `ß` meet their
+ * ASCII look-alikes). Folding more than a file system does only refuses more.
+ */
+function fold(component) {
+    // eslint-disable-next-line no-control-regex -- the ASCII range as a fast path
+    if (/^[\x00-\x7f]*$/.test(component))
+        return component.toLowerCase();
+    return nameText(component).normalize('NFC').toUpperCase().toLowerCase();
+}
+// Code points that HFS+ ignores in names (git's is_hfs_dotgit list).
+const HFS_IGNORED = /[\u200c-\u200f\u202a-\u202e\u206a-\u206f\ufeff]/g;
+/**
+ * Whether a path component (text) names a `.git` folder on some file
+ * system: any case, with characters that HFS+ ignores, with the trailing
+ * dots and spaces or the `:stream` that NTFS drops, or as NTFS's short name
+ * `git~1` (what git itself refuses to check out).
+ */
+function isDotGitText(component) {
+    if (!/g/i.test(component))
+        return false;
+    const s = component.replace(HFS_IGNORED, '').normalize('NFC').toLowerCase();
+    const base = s.replace(/:.*$/s, '').replace(/[. ]+$/, '');
+    return base === '.git' || base === 'git~1';
+}
+/** `isDotGitText` for a component of a member name (a byte string). */
+function isDotGit(component) {
+    return /g/i.test(component) && isDotGitText(nameText(component));
+}
+// eslint-disable-next-line no-control-regex -- control characters are what Windows refuses
+const WINDOWS_CHARS = /[<>:"|?*\x00-\x1f]/;
+const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)(\..*)?$/i;
+/** Why Windows cannot hold the path component `c` as it is, or undefined. */
+function windowsProblem(c) {
+    if (WINDOWS_CHARS.test(c))
+        return 'a character that Windows does not allow in names (<>:"|?* or a control character)';
+    if (/[. ]$/.test(c))
+        return 'a name ending in a dot or a space, which Windows drops';
+    if (WINDOWS_DEVICE.test(nameText(c).replace(/[ .]+$/, '')))
+        return 'a Windows device name (CON, NUL, COM1, …)';
+    return undefined;
+}
+
+
+/***/ }),
+
 /***/ 1812:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -28378,22 +28478,35 @@ module.exports = {
 /* harmony export */   rz: () => (/* binding */ archiveLabel),
 /* harmony export */   u: () => (/* binding */ destProblem)
 /* harmony export */ });
-/* unused harmony export ARCHIVE_FORM */
+/* unused harmony exports HOST_DEST_RULES, ARCHIVE_FORM, archiveClaims, checkDests, realish */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var _shared_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8382);
 /* harmony import */ var _shared_fs_safe_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2774);
+/* harmony import */ var _names_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4751);
 /**
  * The `archives` input: one `WORKSPACE/REPO@REF [-> DEST] [sha256:HEX64]` a
- * line, blank lines and `#` comments ignored. Parsed and checked (DEST inside
- * the workspace) before any network call.
+ * line, blank lines and `#` comments ignored. Parsed and checked before any
+ * network call.
+ *
+ * And the rules of every DEST (of `archives` and of `downloads`, checked
+ * together by `checkDests`): strictly inside the workspace, also once
+ * symbolic links are followed; no `.git` component at any depth, in any case
+ * (nor a spelling that NTFS or HFS+ takes for one); no two DESTs the same or
+ * one inside the other once the workspace's symbolic links are resolved (and
+ * case folded where the file system ignores case). The path semantics are
+ * the runner's (`path.win32` on Windows), passed in so that the tests run
+ * the Windows rules on Linux.
  */
 
 
 
 
+
+/** The runner's. */
+const HOST_DEST_RULES = { path: (node_path__WEBPACK_IMPORTED_MODULE_1___default()), caseInsensitive: _names_js__WEBPACK_IMPORTED_MODULE_4__/* .HOST_RULES */ .f4.caseInsensitive };
 /** `WORKSPACE/REPO@REF`, as the line names the archive: how messages name it. */
 function archiveLabel(a) {
     return `${a.workspace}/${a.repo}@${a.ref}`;
@@ -28409,78 +28522,127 @@ const REF = /^(?!-)(?!.*\.\.)(?!.*\/\/)(?!.*@\{)[^\s~^:?*[\\\x00-\x1f\x7f]+(?<![
  * `owner` names the line's first part as the provider does: `WORKSPACE` (Cloud) or
  * `PROJECT` (Data Center, where `~USERSLUG` names a personal repository's owner).
  */
-function parseArchives(text, workspaceDir, owner = 'WORKSPACE') {
-    const form = ARCHIVE_FORM.replace('WORKSPACE', owner);
+function parseArchives(text, workspaceDir, owner = 'WORKSPACE', rules = HOST_DEST_RULES) {
     const specs = [];
-    const root = node_path__WEBPACK_IMPORTED_MODULE_1___default().resolve(workspaceDir);
+    const root = rules.path.resolve(workspaceDir);
     const lines = text.split(/\r?\n/);
     for (let i = 0; i < lines.length; i++) {
         const raw = lines[i].trim();
         if (raw === '' || raw.startsWith('#'))
             continue;
-        const lineNo = i + 1;
-        const m = LINE.exec(raw);
-        if (!m || (m[1].startsWith('~') && owner !== 'PROJECT')) {
-            throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l(`archives line ${lineNo} ("${raw}") is not of the form ${form}, e.g. "${owner === 'PROJECT' ? 'PLAT' : 'myteam'}/shared-lib@v1.2.0 -> vendor/shared-lib".`);
-        }
-        const [, workspace, repo, ref, destRaw, sha] = m;
-        if (!REF.test(ref)) {
-            throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l(`archives line ${lineNo}: "${ref}" is not a valid tag, branch or commit name (expected ${form}).`);
-        }
-        if (ref.includes('->')) {
-            throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l(`archives line ${lineNo} ("${raw}"): put spaces around "->" (expected ${form}).`);
-        }
-        const dest = node_path__WEBPACK_IMPORTED_MODULE_1___default().resolve(root, destRaw ?? repo);
-        const problem = destProblem(dest, root);
-        if (problem)
-            throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l(`archives line ${lineNo}: DEST "${destRaw ?? repo}" ${problem}; name a folder inside it.`);
-        specs.push({ line: lineNo, workspace, repo, ref, dest, sha256: sha?.toLowerCase() });
+        specs.push(parseLine(raw, i + 1, root, rules, owner));
     }
-    const seen = new Map();
-    for (const spec of specs) {
-        for (const [other, line] of seen) {
-            if (other === spec.dest || spec.dest.startsWith(other + (node_path__WEBPACK_IMPORTED_MODULE_1___default().sep)) || other.startsWith(spec.dest + (node_path__WEBPACK_IMPORTED_MODULE_1___default().sep))) {
-                throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l(`archives lines ${line} and ${spec.line} write to overlapping folders (${node_path__WEBPACK_IMPORTED_MODULE_1___default().relative(root, other)}, ${node_path__WEBPACK_IMPORTED_MODULE_1___default().relative(root, spec.dest)}); give each its own DEST.`);
-            }
-        }
-        seen.set(spec.dest, spec.line);
-    }
+    checkDests(archiveClaims(specs), root, rules);
     return specs;
 }
+function parseLine(raw, lineNo, root, rules, owner) {
+    const form = ARCHIVE_FORM.replace('WORKSPACE', owner);
+    const m = LINE.exec(raw);
+    if (!m || (m[1].startsWith('~') && owner !== 'PROJECT')) {
+        throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l(`archives line ${lineNo} ("${raw}") is not of the form ${form}, e.g. "${owner === 'PROJECT' ? 'PLAT' : 'myteam'}/shared-lib@v1.2.0 -> vendor/shared-lib".`);
+    }
+    const [, workspace, repo, ref, destRaw, sha] = m;
+    if (!REF.test(ref)) {
+        throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l(`archives line ${lineNo}: "${ref}" is not a valid tag, branch or commit name (expected ${form}).`);
+    }
+    if (ref.includes('->')) {
+        throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l(`archives line ${lineNo} ("${raw}"): put spaces around "->" (expected ${form}).`);
+    }
+    const claim = {
+        input: 'archives',
+        line: lineNo,
+        written: destRaw ?? repo,
+        dest: rules.path.resolve(root, destRaw ?? repo),
+        kind: 'folder',
+    };
+    checkDests([claim], root, rules);
+    return { line: lineNo, workspace, repo, ref, dest: claim.dest, sha256: sha?.toLowerCase() };
+}
+/** The DESTs of `archives` lines, for `checkDests`. */
+function archiveClaims(specs, workspace) {
+    return specs.map((s) => ({
+        input: 'archives',
+        line: s.line,
+        written: workspace ? node_path__WEBPACK_IMPORTED_MODULE_1___default().relative(workspace, s.dest) || '.' : s.dest,
+        dest: s.dest,
+        kind: 'folder',
+    }));
+}
+/**
+ * Throws, naming the line, at the first DEST that may not be written (see
+ * `destProblem`), then at the first two DESTs that are the same or lie one
+ * inside the other once the workspace's symbolic links are resolved (case
+ * folded where the file system ignores case). Archives and downloads are
+ * checked together, before any network call.
+ */
+function checkDests(claims, workspace, rules = HOST_DEST_RULES) {
+    for (const c of claims) {
+        const problem = destProblem(c.dest, workspace, rules);
+        if (problem)
+            throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l(`${c.input} line ${c.line}: DEST "${c.written}" ${problem}; name a ${c.kind} inside the workspace.`);
+    }
+    const p = rules.path;
+    const key = (dest) => {
+        const real = realish(dest, p);
+        return rules.caseInsensitive ? real.normalize('NFC').toLowerCase() : real;
+    };
+    const seen = [];
+    for (const claim of claims) {
+        const real = key(claim.dest);
+        for (const other of seen) {
+            if (other.real === real || real.startsWith(other.real + p.sep) || other.real.startsWith(real + p.sep))
+                throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l(`${overlapping(other.claim, claim, workspace, p)}; give each its own DEST.`);
+        }
+        seen.push({ claim, real });
+    }
+}
+function overlapping(a, b, workspace, p) {
+    const lines = a.input === b.input
+        ? `${a.input} lines ${a.line} and ${b.line}`
+        : `${a.input} line ${a.line} and ${b.input} line ${b.line}`;
+    const what = a.kind === 'folder' && b.kind === 'folder' ? 'folders' : 'paths';
+    const rel = (d) => p.relative(workspace, d) || '.';
+    return `${lines} write to overlapping ${what} (${rel(a.dest)}, ${rel(b.dest)}, once symbolic links are followed)`;
+}
 /** The real path of `p`, or of its deepest existing ancestor joined with the rest. */
-function realish(p) {
+function realish(p, paths = (node_path__WEBPACK_IMPORTED_MODULE_1___default())) {
     const missing = [];
-    let current = p;
+    let current = paths.resolve(p);
     for (;;) {
         try {
-            return node_path__WEBPACK_IMPORTED_MODULE_1___default().join(node_fs__WEBPACK_IMPORTED_MODULE_0___default().realpathSync(current), ...missing.reverse());
+            return paths.join(node_fs__WEBPACK_IMPORTED_MODULE_0___default().realpathSync(current), ...missing.reverse());
         }
         catch {
-            const parent = node_path__WEBPACK_IMPORTED_MODULE_1___default().dirname(current);
+            const parent = paths.dirname(current);
             if (parent === current)
-                return p;
-            missing.push(node_path__WEBPACK_IMPORTED_MODULE_1___default().basename(current));
+                return paths.resolve(p);
+            missing.push(paths.basename(current));
             current = parent;
         }
     }
 }
 /**
- * Why `dest` may not receive an archive, or undefined: it must lie strictly
- * inside the workspace, also once symbolic links are followed, and not in
- * the checkout's `.git`. Checked when parsing and again before extracting.
+ * Why `dest` may not be written (by an archive or a download), or
+ * undefined: it must lie strictly inside the workspace, also once symbolic
+ * links are followed, and hold no `.git` component at any depth, in any
+ * case (by its name, and once links are followed).
  */
-function destProblem(dest, workspace) {
-    const root = node_path__WEBPACK_IMPORTED_MODULE_1___default().resolve(workspace);
-    const inside = (p, base) => node_path__WEBPACK_IMPORTED_MODULE_1___default().relative(base, p) !== '' && (0,_shared_fs_safe_js__WEBPACK_IMPORTED_MODULE_3__/* .isInside */ .FK)(p, base);
-    if (node_path__WEBPACK_IMPORTED_MODULE_1___default().resolve(dest) === root)
+function destProblem(dest, workspace, rules = HOST_DEST_RULES) {
+    const p = rules.path;
+    const root = p.resolve(workspace);
+    const inside = (child, base) => p.relative(base, child) !== '' && (0,_shared_fs_safe_js__WEBPACK_IMPORTED_MODULE_3__/* .isInside */ .FK)(child, base, p);
+    const abs = p.resolve(dest);
+    if (abs === root)
         return 'is the workspace itself, which would be replaced as a whole';
-    if (!inside(node_path__WEBPACK_IMPORTED_MODULE_1___default().resolve(dest), root))
+    if (!inside(abs, root))
         return `leaves the workspace (${root})`;
-    const realRoot = realish(root);
-    if (!inside(realish(dest), realRoot))
+    const realRoot = realish(root, p);
+    const real = realish(abs, p);
+    if (!inside(real, realRoot))
         return `leaves the workspace through a symbolic link (${root})`;
-    if (node_path__WEBPACK_IMPORTED_MODULE_1___default().relative(realRoot, realish(dest)).split((node_path__WEBPACK_IMPORTED_MODULE_1___default().sep))[0] === '.git')
-        return "is inside the checkout's .git folder";
+    const components = [...p.relative(root, abs).split(/[\\/]/), ...p.relative(realRoot, real).split(/[\\/]/)];
+    if (components.some(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .isDotGitText */ .pb))
+        return 'has a .git folder in its path (any case), where git keeps what it runs';
     return undefined;
 }
 
@@ -30099,6 +30261,13 @@ class Masker {
                 this.#setSecret(line);
         }
     }
+    /** Whether `text` holds one of the registered secrets. */
+    holdsSecret(text) {
+        for (const value of this.#values)
+            if (text.includes(value))
+                return true;
+        return false;
+    }
     /** Replaces every registered secret, longest first, with `***`. */
     redact(text) {
         const values = [...this.#values].sort((a, b) => b.length - a.length);
@@ -30142,9 +30311,9 @@ async function run() {
         providers: PROVIDERS,
         http,
         saveSecret: async (...args) => (await Promise.all(/* import() */[__nccwpck_require__.e(768), __nccwpck_require__.e(25)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7025))).saveSecret(...args),
-        fetchArchives: async (ctx) => (await Promise.all(/* import() */[__nccwpck_require__.e(805), __nccwpck_require__.e(717)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9717))).fetchArchives(ctx),
+        fetchArchives: async (ctx) => (await Promise.all(/* import() */[__nccwpck_require__.e(805), __nccwpck_require__.e(317)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8317))).fetchArchives(ctx),
         fetchDownloads: async (ctx) => (await __nccwpck_require__.e(/* import() */ 135).then(__nccwpck_require__.bind(__nccwpck_require__, 8135))).fetchDownloads(ctx),
-        setupGitCredentials: async (ctx) => (await __nccwpck_require__.e(/* import() */ 277).then(__nccwpck_require__.bind(__nccwpck_require__, 277))).setupGitCredentials(ctx),
+        setupGitCredentials: async (ctx) => (await __nccwpck_require__.e(/* import() */ 833).then(__nccwpck_require__.bind(__nccwpck_require__, 833))).setupGitCredentials(ctx),
         setupPackageManagers: async (ctx) => (await __nccwpck_require__.e(/* import() */ 441).then(__nccwpck_require__.bind(__nccwpck_require__, 9441))).setupPackageManagers(ctx),
     };
     try {
@@ -30761,22 +30930,34 @@ function writeSecretFile(file, content) {
         node_fs__WEBPACK_IMPORTED_MODULE_0___default().closeSync(fd);
     }
 }
-/** The real path of `p` when it exists, else `p` resolved. */
+/**
+ * The real path of `p`: symlinks resolved in the part of it that exists, the
+ * missing rest kept as named (macOS's temporary folders lie below the symlink
+ * `/var` → `/private/var`, so a folder not created yet must resolve through it too).
+ */
 function realPath(p) {
-    try {
-        return node_fs__WEBPACK_IMPORTED_MODULE_0___default().realpathSync(p);
-    }
-    catch {
-        return node_path__WEBPACK_IMPORTED_MODULE_1___default().resolve(p);
+    const tail = [];
+    for (let head = node_path__WEBPACK_IMPORTED_MODULE_1___default().resolve(p);;) {
+        try {
+            return node_path__WEBPACK_IMPORTED_MODULE_1___default().join(node_fs__WEBPACK_IMPORTED_MODULE_0___default().realpathSync(head), ...tail);
+        }
+        catch {
+            const parent = node_path__WEBPACK_IMPORTED_MODULE_1___default().dirname(head);
+            if (parent === head)
+                return node_path__WEBPACK_IMPORTED_MODULE_1___default().resolve(p);
+            tail.unshift(node_path__WEBPACK_IMPORTED_MODULE_1___default().basename(head));
+            head = parent;
+        }
     }
 }
 /**
  * Whether `child` is `parent` or lies below it, by name (a folder named
- * `..x` is inside). Pass real paths (realPath) where symlinks matter.
+ * `..x` is inside). Pass real paths (realPath) where symlinks matter, and
+ * `paths` (path.win32) to judge Windows paths on another OS.
  */
-function isInside(child, parent) {
-    const rel = node_path__WEBPACK_IMPORTED_MODULE_1___default().relative(parent, child);
-    return rel === '' || (rel !== '..' && !rel.startsWith(`..${(node_path__WEBPACK_IMPORTED_MODULE_1___default().sep)}`) && !node_path__WEBPACK_IMPORTED_MODULE_1___default().isAbsolute(rel));
+function isInside(child, parent, paths = (node_path__WEBPACK_IMPORTED_MODULE_1___default())) {
+    const rel = paths.relative(parent, child);
+    return rel === '' || (rel !== '..' && !rel.startsWith(`..${paths.sep}`) && !paths.isAbsolute(rel));
 }
 
 

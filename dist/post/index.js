@@ -28382,8 +28382,6 @@ __nccwpck_require__.d(__webpack_exports__, {
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 var external_node_fs_default = /*#__PURE__*/__nccwpck_require__.n(external_node_fs_);
-// EXTERNAL MODULE: ./src/git/runner.ts + 2 modules
-var runner = __nccwpck_require__(6364);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
@@ -28396,11 +28394,16 @@ var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_nod
 const GIT_STATE_KEY = 'git-credentials';
 /** Credential files are named like this (the post step deletes nothing else). */
 const CREDENTIAL_FILE = /^bitbucket-oauth-git-[0-9a-f-]{36}\.gitconfig$/;
+/** The job's global configuration files are named like this. */
+const GLOBAL_FILE = /^bitbucket-oauth-global-[0-9a-f-]{36}\.gitconfig$/;
 function serializeGitState(state) {
     return JSON.stringify(state);
 }
-/** Parses the saved state; throws with a plain message when it is not what the main step writes. */
-function parseGitState(raw) {
+/**
+ * Parses the saved state; throws with a plain message when it is not what the
+ * main step writes. `pathApi` is the runner's (path.win32 on Windows).
+ */
+function parseGitState(raw, pathApi = (external_node_path_default())) {
     let value;
     try {
         value = JSON.parse(raw);
@@ -28409,32 +28412,46 @@ function parseGitState(raw) {
         throw new Error('the saved state is not JSON');
     }
     const v = value;
-    if (!v || typeof v !== 'object' || v.version !== 1 || typeof v.file !== 'string')
+    if (!v || typeof v !== 'object' || v.version !== 2 || typeof v.file !== 'string' || typeof v.globalFile !== 'string')
         throw new Error('the saved state has an unknown shape');
-    if (!external_node_path_default().isAbsolute(v.file) || !CREDENTIAL_FILE.test(external_node_path_default().basename(v.file)))
+    const ours = (file, name) => pathApi.isAbsolute(file) && name.test(pathApi.basename(file));
+    if (!ours(v.file, CREDENTIAL_FILE) ||
+        !ours(v.globalFile, GLOBAL_FILE) ||
+        pathApi.dirname(v.file) !== pathApi.dirname(v.globalFile))
         throw new Error('the saved state names a file the action does not write');
-    if (v.configFile !== undefined && (typeof v.configFile !== 'string' || !external_node_path_default().isAbsolute(v.configFile)))
-        throw new Error('the saved state names no usable git config file');
-    return {
-        version: 1,
-        file: v.file,
-        included: v.included === true,
-        configFile: v.configFile,
-        createdConfig: v.createdConfig === true,
-    };
+    if (v.previousGlobal !== undefined &&
+        (typeof v.previousGlobal !== 'string' || !pathApi.isAbsolute(v.previousGlobal) || /[\n\r]/.test(v.previousGlobal)))
+        throw new Error('the saved state names no usable earlier GIT_CONFIG_GLOBAL');
+    return { version: 2, file: v.file, globalFile: v.globalFile, previousGlobal: v.previousGlobal };
 }
 
 ;// CONCATENATED MODULE: ./src/git/cleanup.ts
 /**
- * The post step's half of `git-credentials`: removes exactly what the main
- * step recorded (the `include.path` line, the credential file, a global config
- * file it created and left empty) and nothing else. It never fails the job:
- * every problem becomes a warning that says what to check.
+ * The post step's half of `git-credentials`: deletes exactly what the main
+ * step recorded (the credential file and the job's global git configuration)
+ * and nothing else, and points GIT_CONFIG_GLOBAL back at what it named before
+ * the main step, if anything (a second use of the action in the job). The
+ * user's own git configuration was never touched, so there is nothing to
+ * undo there. It never fails the job: every problem becomes a warning that
+ * says what to check.
  */
 
 
-
-const HINT = 'Check the global git configuration (~/.gitconfig) for an include.path naming a bitbucket-oauth-git-*.gitconfig file, and RUNNER_TEMP for such files.';
+const HINT = 'Check RUNNER_TEMP for bitbucket-oauth-git-*.gitconfig and bitbucket-oauth-global-*.gitconfig files and delete them.';
+/** Deletes `file`; a problem is added to `problems` (a file already gone is none). */
+function remove(file, what, deps, problems) {
+    try {
+        external_node_fs_default().unlinkSync(file);
+        deps.debug(`git-credentials: deleted ${what} ${file}`);
+    }
+    catch (err) {
+        const code = err.code;
+        if (code === 'ENOENT')
+            deps.debug(`git-credentials: ${what} ${file} is already gone`);
+        else
+            problems.push(`could not delete ${what} ${file} (${code ?? err.message}); delete it by hand`);
+    }
+}
 async function cleanupGitCredentials(deps) {
     const raw = deps.getState(GIT_STATE_KEY);
     if (!raw) {
@@ -28450,133 +28467,17 @@ async function cleanupGitCredentials(deps) {
         return;
     }
     const problems = [];
-    // The secret first: without the file the include line is harmless (git skips missing includes).
-    try {
-        external_node_fs_default().unlinkSync(state.file);
-        deps.debug(`git-credentials: deleted ${state.file}`);
-    }
-    catch (err) {
-        const code = err.code;
-        if (code === 'ENOENT')
-            deps.debug(`git-credentials: ${state.file} is already gone`);
-        else
-            problems.push(`could not delete the credential file ${state.file} (${code ?? err.message}); delete it by hand`);
-    }
-    const where = state.configFile ? ['--file', state.configFile] : ['--global'];
-    if (!state.included) {
-        deps.debug('git-credentials: the main step added no include line');
-    }
-    else if (state.configFile && !external_node_fs_default().existsSync(state.configFile)) {
-        deps.debug(`git-credentials: ${state.configFile} is gone; no include line to remove`);
-    }
-    else {
-        const args = ['config', ...where, '--fixed-value', '--unset-all', 'include.path', state.file];
-        try {
-            const result = await deps.git(args);
-            if (result.code === 0)
-                deps.debug(`git-credentials: removed include.path ${state.file} from ${state.configFile ?? 'the global git configuration'}`);
-            else if (result.code === 5)
-                deps.debug('git-credentials: the include line was already gone');
-            else
-                problems.push(`could not remove the include line: ${(0,runner/* describeGitFailure */.mR)(args, result)}`);
-        }
-        catch (err) {
-            problems.push(err instanceof runner/* GitNotFoundError */.IG
-                ? 'git is no longer on PATH, so the include line stays (it names a deleted file)'
-                : `could not run git: ${err.message}`);
-        }
-        if (state.createdConfig && state.configFile)
-            removeIfEmpty(state.configFile, deps, problems);
+    // The secret first: without it the job's configuration is harmless (git skips a missing include).
+    remove(state.file, 'the credential file', deps, problems);
+    remove(state.globalFile, "the job's git configuration", deps, problems);
+    if (state.previousGlobal !== undefined) {
+        deps.exportVariable('GIT_CONFIG_GLOBAL', state.previousGlobal);
+        deps.debug(`git-credentials: GIT_CONFIG_GLOBAL names ${state.previousGlobal} again, as before the main step`);
     }
     if (problems.length)
         deps.warning(`Git credentials cleanup: ${problems.join('; ')}. ${HINT}`);
     else
         deps.info('Removed the git credentials that this action set up for later steps.');
-}
-/** The action created this config file; once only whitespace remains, it goes too. */
-function removeIfEmpty(file, deps, problems) {
-    try {
-        if (external_node_fs_default().readFileSync(file, 'utf8').trim() !== '')
-            return;
-        external_node_fs_default().unlinkSync(file);
-        deps.debug(`git-credentials: deleted the empty ${file} that the main step had created`);
-    }
-    catch (err) {
-        if (err.code !== 'ENOENT')
-            problems.push(`could not tidy ${file} (${err.message})`);
-    }
-}
-
-
-/***/ }),
-
-/***/ 6364:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  IG: () => (/* binding */ GitNotFoundError),
-  mR: () => (/* binding */ describeGitFailure),
-  XZ: () => (/* binding */ gitRunner)
-});
-
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: ./src/shared/child-env.ts
-/**
- * The environment for a child process (git, a browser opener): the parent's,
- * less what holds secrets: the action's inputs (`INPUT_*`) and the tokens the
- * login command reads. Children get only what they need to run.
- */
-const SECRET_VARIABLES = new Set(['BITBUCKET_CLIENT_SECRET', 'GH_TOKEN', 'GITHUB_TOKEN']);
-function childEnv(env) {
-    const out = {};
-    for (const [name, value] of Object.entries(env)) {
-        if (name.startsWith('INPUT_') || SECRET_VARIABLES.has(name))
-            continue;
-        out[name] = value;
-    }
-    return out;
-}
-
-;// CONCATENATED MODULE: ./src/git/runner.ts
-/**
- * Runs `git` for the action. Arguments never carry a secret (the house rule:
- * no secret on a command line); callers pass file paths and plain settings.
- */
-
-
-class GitNotFoundError extends Error {
-    constructor() {
-        super('git was not found on PATH');
-        this.name = 'GitNotFoundError';
-    }
-}
-function gitRunner(env) {
-    return (args) => new Promise((resolve, reject) => {
-        (0,external_node_child_process_namespaceObject.execFile)('git', args, {
-            env: { ...childEnv(env), GIT_TERMINAL_PROMPT: '0' },
-            encoding: 'utf8',
-            maxBuffer: 4 * 1024 * 1024,
-            timeout: 60_000,
-        }, (err, stdout, stderr) => {
-            if (!err)
-                return resolve({ code: 0, stdout, stderr });
-            const code = err.code;
-            if (code === 'ENOENT')
-                return reject(new GitNotFoundError());
-            if (typeof code === 'number')
-                return resolve({ code, stdout, stderr });
-            // Killed by the timeout or a signal: a failure like any other, described by its message.
-            resolve({ code: -1, stdout, stderr: `${stderr}\n${err.message}` });
-        });
-    });
-}
-/** One line describing a failed git call, for messages (no secret is ever on argv or in our git output). */
-function describeGitFailure(args, result) {
-    const detail = result.stderr.trim().split(/\r?\n/).slice(-2).join(' ');
-    return `\`git ${args.join(' ')}\` exited with ${result.code}${detail ? `: ${detail}` : ''}`;
 }
 
 
@@ -28681,17 +28582,15 @@ function cleanupPackageManagers(deps) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
 /* harmony import */ var _git_cleanup_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5526);
-/* harmony import */ var _git_runner_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6364);
-/* harmony import */ var _package_managers_cleanup_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2823);
+/* harmony import */ var _package_managers_cleanup_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2823);
 /** Entry point of the post step: removes what the main step left on the runner. Failures are warnings. */
-
 
 
 
 try {
     await (0,_git_cleanup_js__WEBPACK_IMPORTED_MODULE_1__/* .cleanupGitCredentials */ .p)({
         getState: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu,
-        git: (0,_git_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .gitRunner */ .XZ)(process.env),
+        exportVariable: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .exportVariable */ .dN,
         info: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq,
         warning: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e,
         debug: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz,
@@ -28701,7 +28600,7 @@ catch (err) {
     _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Cleanup failed: ${err instanceof Error ? err.message : String(err)}`);
 }
 try {
-    (0,_package_managers_cleanup_js__WEBPACK_IMPORTED_MODULE_3__/* .cleanupPackageManagers */ .V)({ getState: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu, info: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq, warning: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e, debug: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz });
+    (0,_package_managers_cleanup_js__WEBPACK_IMPORTED_MODULE_2__/* .cleanupPackageManagers */ .V)({ getState: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu, info: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq, warning: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e, debug: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz });
 }
 catch (err) {
     _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Package manager cleanup failed: ${err instanceof Error ? err.message : String(err)}`);
@@ -28929,12 +28828,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   Yz: () => (/* binding */ core_debug),
+  dN: () => (/* binding */ exportVariable),
   Gu: () => (/* binding */ getState),
   pq: () => (/* binding */ info),
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, error, exportVariable, getBooleanInput, getIDToken, getInput, getMultilineInput, group, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, setFailed, setOutput, setSecret, startGroup, summary, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, error, getBooleanInput, getIDToken, getInput, getMultilineInput, group, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, setFailed, setOutput, setSecret, startGroup, summary, toPlatformPath, toPosixPath, toWin32Path
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
@@ -29083,16 +28983,16 @@ function file_command_issueFileCommand(command, message) {
     if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command}`);
     }
-    if (!fs.existsSync(filePath)) {
+    if (!external_fs_namespaceObject.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    fs.appendFileSync(filePath, `${toCommandValue(message)}${os.EOL}`, {
+    external_fs_namespaceObject.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
         encoding: 'utf8'
     });
 }
 function file_command_prepareKeyValueMessage(key, value) {
-    const delimiter = `ghadelimiter_${crypto.randomUUID()}`;
-    const convertedValue = toCommandValue(value);
+    const delimiter = `ghadelimiter_${external_crypto_namespaceObject.randomUUID()}`;
+    const convertedValue = utils_toCommandValue(value);
     // These should realistically never happen, but just in case someone finds a
     // way to exploit uuid generation let's not allow keys or values that contain
     // the delimiter.
@@ -29102,7 +29002,7 @@ function file_command_prepareKeyValueMessage(key, value) {
     if (convertedValue.includes(delimiter)) {
         throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
     }
-    return `${key}<<${delimiter}${os.EOL}${convertedValue}${os.EOL}${delimiter}`;
+    return `${key}<<${delimiter}${external_os_namespaceObject.EOL}${convertedValue}${external_os_namespaceObject.EOL}${delimiter}`;
 }
 //# sourceMappingURL=file-command.js.map
 ;// CONCATENATED MODULE: external "path"
@@ -31603,13 +31503,13 @@ var ExitCode;
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function exportVariable(name, val) {
-    const convertedVal = toCommandValue(val);
+    const convertedVal = utils_toCommandValue(val);
     process.env[name] = convertedVal;
     const filePath = process.env['GITHUB_ENV'] || '';
     if (filePath) {
-        return issueFileCommand('ENV', prepareKeyValueMessage(name, val));
+        return file_command_issueFileCommand('ENV', file_command_prepareKeyValueMessage(name, val));
     }
-    issueCommand('set-env', { name }, convertedVal);
+    command_issueCommand('set-env', { name }, convertedVal);
 }
 /**
  * Registers a secret which will get masked from logs
