@@ -310,8 +310,13 @@ const SETUP = {
     composer: ({ ctx, deps, site, token, exportVariables }) => {
         // The value holds the token, which is masked, so the runner masks it inside the value too; the rest of
         // the value is the user's own, as they passed it in.
-        exportVariables({ COMPOSER_AUTH: (0,composer/* composerAuth */.hW)((0,composer/* readComposerAuth */.LJ)(deps.env), site, token) });
-        ctx.core.info(`composer: COMPOSER_AUTH (masked) has http-basic for "${(0,composer/* composerAuthKey */.um)(site)}" with the user x-token-auth and the token, besides the entries it had.`);
+        const bearer = ctx.config.provider.type === 'datacenter';
+        exportVariables({
+            COMPOSER_AUTH: (0,composer/* composerAuth */.hW)((0,composer/* readComposerAuth */.LJ)(deps.env), site, token, bearer ? 'bearer' : 'basic'),
+        });
+        ctx.core.info(bearer
+            ? `composer: COMPOSER_AUTH (masked) has a bearer entry for "${(0,composer/* composerAuthKey */.um)(site)}" with the token, besides the entries it had.`
+            : `composer: COMPOSER_AUTH (masked) has http-basic for "${(0,composer/* composerAuthKey */.um)(site)}" with the user x-token-auth and the token, besides the entries it had.`);
     },
     bundler: ({ ctx }) => ctx.core.info(`bundler: ${BUNDLER_NOTE}.`),
     poetry: ({ ctx, exportVariables }) => {

@@ -55,10 +55,25 @@ export function composerAuthKey(site: URL): string {
 }
 
 /** The new `COMPOSER_AUTH`: the existing one with the site's `http-basic` entry set (replaced if there was one). */
-export function composerAuth(existing: Json, site: URL, accessToken: string): string {
+/**
+ * COMPOSER_AUTH with the site's credential added, the user's entries kept. Cloud: `http-basic` with the user
+ * x-token-auth (Composer sends it to bitbucket.org as a Bearer header); Data Center: Composer's `bearer` entry,
+ * since its servers take the token only as a Bearer header.
+ */
+export function composerAuth(
+  existing: Json,
+  site: URL,
+  accessToken: string,
+  form: 'basic' | 'bearer' = 'basic',
+): string {
+  const key = composerAuthKey(site)
+  if (form === 'bearer') {
+    const bearer = isObject(existing.bearer) ? existing.bearer : {}
+    return JSON.stringify({ ...existing, bearer: { ...bearer, [key]: accessToken } })
+  }
   const httpBasic = isObject(existing['http-basic']) ? existing['http-basic'] : {}
   return JSON.stringify({
     ...existing,
-    'http-basic': { ...httpBasic, [composerAuthKey(site)]: { username: COMPOSER_USER, password: accessToken } },
+    'http-basic': { ...httpBasic, [key]: { username: COMPOSER_USER, password: accessToken } },
   })
 }

@@ -79,9 +79,14 @@ const SETUP: Record<PackageManager, (t: ToolSetup) => void> = {
   composer: ({ ctx, deps, site, token, exportVariables }) => {
     // The value holds the token, which is masked, so the runner masks it inside the value too; the rest of
     // the value is the user's own, as they passed it in.
-    exportVariables({ COMPOSER_AUTH: composerAuth(readComposerAuth(deps.env), site, token) })
+    const bearer = ctx.config.provider.type === 'datacenter'
+    exportVariables({
+      COMPOSER_AUTH: composerAuth(readComposerAuth(deps.env), site, token, bearer ? 'bearer' : 'basic'),
+    })
     ctx.core.info(
-      `composer: COMPOSER_AUTH (masked) has http-basic for "${composerAuthKey(site)}" with the user x-token-auth and the token, besides the entries it had.`,
+      bearer
+        ? `composer: COMPOSER_AUTH (masked) has a bearer entry for "${composerAuthKey(site)}" with the token, besides the entries it had.`
+        : `composer: COMPOSER_AUTH (masked) has http-basic for "${composerAuthKey(site)}" with the user x-token-auth and the token, besides the entries it had.`,
     )
   },
   bundler: ({ ctx }) => ctx.core.info(`bundler: ${BUNDLER_NOTE}.`),

@@ -9,6 +9,8 @@ import type { Config } from '../../../src/action/inputs.ts'
 import type { ActionCore, StepContext } from '../../../src/action/run.ts'
 import type { PackageManager } from '../../../src/package-managers/names.ts'
 import { Masker } from '../../../src/shared/mask.ts'
+import { CLOUD } from '../../../src/bitbucket/cloud/provider.ts'
+import { DATACENTER } from '../../../src/bitbucket/datacenter/provider.ts'
 
 const TOKEN = 'tok_' + 'Z9y8X7w6'.repeat(10)
 const ID = '0123abcd-4567-89ef-0123-456789abcdef'
@@ -54,6 +56,7 @@ function setup(
     workspace,
     runnerTemp,
     packageManagers: names,
+    provider: CLOUD,
     ...overrides,
   } as Config
   const ctx: StepContext = {
@@ -136,6 +139,19 @@ describe('configurePackageManagers', () => {
       'github-oauth': { 'github.com': 'g' },
       'http-basic': { 'bb.example.com:8443': { username: 'x-token-auth', password: TOKEN } },
     })
+  })
+
+  test('composer on Data Center: a bearer entry (its servers take the token only as a Bearer header)', () => {
+    const { rec, run } = setup(
+      ['composer'],
+      {},
+      {
+        bitbucketUrl: new URL('https://git.example.com/bitbucket'),
+        provider: DATACENTER,
+      },
+    )
+    run()
+    expect(JSON.parse(rec.exported.COMPOSER_AUTH!)).toEqual({ bearer: { 'git.example.com': TOKEN } })
   })
 
   test('npm refuses a RUNNER_TEMP inside the workspace, before writing anything', () => {

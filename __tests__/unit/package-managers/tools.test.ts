@@ -153,4 +153,16 @@ describe('composer', () => {
       'http-basic': { 'bitbucket.org': { username: 'x-token-auth', password: TOKEN } },
     })
   })
+
+  test('Data Center: a bearer entry for host:port, the other entries kept', () => {
+    const existing = {
+      'http-basic': { 'repo.example.com': { username: 'u', password: 'p' } },
+      bearer: { 'x.example': 't' },
+    }
+    const site = new URL('https://git.example.com:8443/bitbucket')
+    expect(JSON.parse(composerAuth(existing, site, TOKEN, 'bearer'))).toEqual({
+      'http-basic': { 'repo.example.com': { username: 'u', password: 'p' } },
+      bearer: { 'x.example': 't', 'git.example.com:8443': TOKEN },
+    })
+  })
 })
