@@ -239,7 +239,7 @@ describe('Data Center: git credentials', () => {
     const main = await run({ 'git-credentials': 'true' }, {}, job)
     expect(main.errors).toEqual([])
     const access = main.outputs['access-token']!
-    expect(main.stdout).toContain(`Git in later steps authenticates to ${dc.url}/scm/ with a Bearer header`)
+    expect(main.stdout).toContain(`Git in later steps of this job authenticates to ${dc.url}/scm/ with a Bearer header`)
 
     const cloned = await git(job, ['clone', '-q', `${dc.url}/scm/PLAT/app.git`, 'app'])
     expect(cloned.stderr).toBe('')

@@ -71,7 +71,7 @@ describe('server strings', () => {
     expect(scopesRow).not.toMatch(/https:\/\/|www\.evil/)
     expect(scopesRow.match(/(^|[^\\])\|/g)).toHaveLength(3) // | Scopes | … | : two cells only
     expect(scopesRow).toContain('&lt;img src\\=x onerror\\=alert\\(1\\)&gt;')
-    expect(r.summary.split('\n').filter((l) => l.startsWith('|'))).toHaveLength(7)
+    expect(r.summary.split('\n').filter((l) => l.startsWith('|'))).toHaveLength(8) // header, separator and six rows (Token, Grant, Expires, Scopes, Refresh token, Exported as)
     // The output is what the server sent.
     expect(r.outputs['token-type']).toContain('::warning::injected by token_type')
   })
