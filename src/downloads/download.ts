@@ -3,11 +3,13 @@
  *
  * `GET {api-url}/repositories/{ws}/{repo}/downloads/{name}` with the Bearer
  * token; Bitbucket answers with a redirect to a signed URL on a storage host,
- * which the HTTP client follows without the token (http.ts never forwards
- * `Authorization` to another origin). The body streams into a temporary file
- * beside DEST while it is hashed; the pin is checked; then the file is renamed
- * over DEST, so an existing file is replaced whole and a failure leaves it as
- * it was (the temporary file is removed).
+ * which the HTTP client follows without the token (it never forwards
+ * `Authorization` to another origin); its `largeGet` reads the body into one
+ * reused buffer. The body streams into a temporary file beside DEST while it
+ * is hashed (each chunk copied into the file's write buffer as it comes); the
+ * pin is checked; then the file is renamed over DEST, so an existing file is
+ * replaced whole and a failure leaves it as it was (the temporary file is
+ * removed).
  *
  * A body that breaks off is fetched again, through the API (a fresh signed
  * URL), from where it broke when the storage host takes `Range` (checked with
@@ -20,7 +22,7 @@ import { createHash, randomBytes, type Hash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { ActionError, errorMessage } from '../shared/errors.ts'
-import type { HttpResponse } from '../net/http.ts'
+import type { LargeResponse } from '../net/http.ts'
 import { errorCode } from '../net/errors.ts'
 import { backoffDelay, shouldRetryError } from '../net/retry.ts'
 import { collectYoung } from './gc.ts'
@@ -89,19 +91,23 @@ export class CreatedFolders {
   }
 }
 
-const FLUSH_BYTES = 256 << 10
-const GC_BYTES = 1 << 20
+/** The temporary file's write buffer. */
+const STAGE_BYTES = 256 << 10
 /** Storage-host refusals (expired signed URLs) in a row before giving up. */
 const MAX_REFUSALS = 3
 
-/** The temporary file: written, hashed, and counted; what was written is exactly what was hashed. */
+/**
+ * The temporary file: written, hashed, and counted; what was written is
+ * exactly what was hashed. Chunks are copied into one write buffer as they
+ * come (the HTTP client may reuse a chunk's memory once `push` returns), and
+ * the buffer is written out whenever it is full.
+ */
 class Sink {
   readonly fd: number
   readonly file: string
   #hash: Hash = createHash('sha256')
-  #queue: Buffer[] = []
-  #queued = 0
-  #sinceGc = 0
+  readonly #stage = Buffer.allocUnsafe(STAGE_BYTES)
+  #staged = 0
   /** Bytes in the file. */
   written = 0
   /** A write failed: the disk, not the network; never retried. */
@@ -113,39 +119,22 @@ class Sink {
     this.fd = fs.openSync(file, O_WRONLY | O_CREAT | O_EXCL | (O_NOFOLLOW ?? 0), 0o666)
   }
 
-  get received(): number {
-    return this.written + this.#queued
-  }
-
   push(chunk: Buffer): void {
     this.#hash.update(chunk)
-    this.#queue.push(chunk)
-    this.#queued += chunk.length
-    if (this.#queued >= FLUSH_BYTES) this.flush()
-    this.#sinceGc += chunk.length
-    if (this.#sinceGc >= GC_BYTES) {
-      this.#sinceGc = 0
-      collectYoung()
+    for (let at = 0; at < chunk.length;) {
+      const n = chunk.copy(this.#stage, this.#staged, at)
+      this.#staged += n
+      at += n
+      if (this.#staged === STAGE_BYTES) this.flush()
     }
   }
 
   flush(): void {
     try {
-      while (this.#queue.length) {
-        let n = fs.writevSync(this.fd, this.#queue, this.written)
-        this.written += n
-        this.#queued -= n
-        while (n > 0) {
-          const head = this.#queue[0]!
-          if (head.length <= n) {
-            n -= head.length
-            this.#queue.shift()
-          } else {
-            this.#queue[0] = head.subarray(n)
-            n = 0
-          }
-        }
-      }
+      for (let at = 0; at < this.#staged;)
+        at += fs.writeSync(this.fd, this.#stage, at, this.#staged - at, this.written + at)
+      this.written += this.#staged
+      this.#staged = 0
     } catch (err) {
       this.failure = err
       throw err
@@ -156,8 +145,7 @@ class Sink {
   reset(): void {
     fs.ftruncateSync(this.fd, 0)
     this.#hash = createHash('sha256')
-    this.#queue = []
-    this.#queued = 0
+    this.#staged = 0
     this.written = 0
   }
 
@@ -208,7 +196,7 @@ export function tempPathFor(dest: string): string {
 }
 
 /** An error for an answer that is not the file (after the client's own retries). */
-async function notTheFile(response: HttpResponse, job: FileJob, fromStorage: boolean): Promise<ActionError> {
+async function notTheFile(response: LargeResponse, job: FileJob, fromStorage: boolean): Promise<ActionError> {
   const full = `${job.workspace}/${job.repo}`
   const label = `${full}/${shown(job.name)}`
   const status = response.status
@@ -219,7 +207,7 @@ async function notTheFile(response: HttpResponse, job: FileJob, fromStorage: boo
     if (refused) return refused
     if (status === 404) return new UnknownFileError(`${full} has no file named "${shown(job.name)}"${said}.`)
   } else {
-    await response.body.dump().catch(() => {})
+    await response.discard()
     const host = response.url.host
     if (status === 400)
       return new ActionError(
@@ -276,13 +264,13 @@ class Transfer {
     const response = await this.#request(from)
     if (!response || !(await this.#accept(response, from))) return false
     try {
-      for await (const chunk of response.body as AsyncIterable<Buffer>) sink.push(chunk)
+      await response.consume((chunk) => sink.push(chunk), collectYoung)
       sink.flush()
       if (this.#total !== undefined && sink.written !== this.#total)
         throw Object.assign(new Error(`got ${sink.written} of ${this.#total} bytes`), { code: 'TRUNCATED' })
       return true
     } catch (err) {
-      response.body.destroy()
+      await response.discard()
       if (sink.failure) throw err
       sink.flush()
       await this.#broke(err)
@@ -291,13 +279,13 @@ class Transfer {
   }
 
   /** The file route, followed to the storage host; undefined after an expired signed URL (ask again). */
-  async #request(from: number): Promise<HttpResponse | undefined> {
+  async #request(from: number): Promise<LargeResponse | undefined> {
     const headers: Record<string, string> = { accept: '*/*' }
     if (from > 0) {
       headers.range = `bytes=${from}-`
       if (this.#validator) headers['if-range'] = this.#validator
     }
-    const response = await this.#deps.http.request(this.#url, {
+    const response = await this.#deps.http.largeGet(this.#url, {
       what: `the Downloads section of ${this.#job.workspace}/${this.#job.repo}`,
       authorization: this.#deps.authorization,
       headers,
@@ -308,7 +296,7 @@ class Transfer {
       return response
     }
     if (!fromStorage || response.status !== 403) throw await notTheFile(response, this.#job, fromStorage)
-    await response.body.dump().catch(() => {})
+    await response.discard()
     if (++this.#refusals >= MAX_REFUSALS)
       throw new ActionError(
         `The storage host ${response.url.host} refused the signed download URL of ${this.#label} ${this.#refusals} times (HTTP 403: the URL had expired by the time it was used). Re-run the job; if it persists, check the runner's clock and any proxy that holds requests back.`,
@@ -320,12 +308,12 @@ class Transfer {
   }
 
   /** Whether the answer continues (206) or restarts (200) the file as expected; false: try again. */
-  async #accept(response: HttpResponse, from: number): Promise<boolean> {
+  async #accept(response: LargeResponse, from: number): Promise<boolean> {
     if (response.status === 206) {
       const range = parseContentRange(response.headers['content-range'])
       if (from && range && range.start === from && range.total === this.#total && range.end === range.total - 1)
         return true
-      await response.body.dump().catch(() => {})
+      await response.discard()
       this.#deps.debug(`${this.#label}: the storage host answered the range request with another range; starting over`)
       this.#canResume = false
       this.#sink.reset()

@@ -462,3 +462,80 @@ describe('proxy variables', () => {
     expect(proxyFromEnv({})).toEqual({ httpsProxy: '', httpProxy: '', noProxy: '' })
   })
 })
+
+describe('largeGet: a large body through one reused buffer', () => {
+  /** Two loopback origins: an API that redirects to a storage host, which records what it was sent. */
+  async function twoOrigins(storage: (req: http.IncomingMessage, res: http.ServerResponse, n: number) => void) {
+    const seen: http.IncomingHttpHeaders[] = []
+    const apiSeen: http.IncomingHttpHeaders[] = []
+    const store = http.createServer((req, res) => storage(req, res, seen.push(req.headers)))
+    await new Promise<void>((resolve) => store.listen(0, '127.0.0.2', resolve))
+    const storeUrl = `http://127.0.0.2:${(store.address() as AddressInfo).port}`
+    const api = http.createServer((req, res) => {
+      apiSeen.push(req.headers)
+      res.writeHead(302, { location: `${storeUrl}/blob?sig=${apiSeen.length}` }).end()
+    })
+    await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve))
+    const apiUrl = new URL(`http://127.0.0.1:${(api.address() as AddressInfo).port}/file`)
+    const close = () => Promise.all([store, api].map((s) => new Promise((resolve) => s.close(resolve))))
+    return { apiUrl, seen, apiSeen, close }
+  }
+  const direct = () => new HttpClient({ wording, sleep: async (ms) => void sleeps.push(ms), random: () => 0.5 })
+  const read = async (r: { consume(f: (c: Buffer) => void): Promise<void> }) => {
+    let body = ''
+    await r.consume((c) => (body += c.toString()))
+    return body
+  }
+
+  test('the token goes to the API only; the storage host gets the other headers', async () => {
+    const o = await twoOrigins((_req, res) => res.writeHead(200, { 'content-length': 4 }).end('data'))
+    try {
+      const r = await direct().largeGet(o.apiUrl, {
+        what: 'a file',
+        authorization: 'Bearer t0k',
+        headers: { range: 'bytes=0-' },
+      })
+      expect([r.status, await read(r)]).toEqual([200, 'data'])
+      expect(o.apiSeen[0]!.authorization).toBe('Bearer t0k')
+      expect(o.seen[0]!.authorization).toBeUndefined()
+      expect(o.seen[0]!.range).toBe('bytes=0-')
+    } finally {
+      await o.close()
+    }
+  })
+
+  test('a 503 from the storage host starts over at the API (a fresh signed URL), with the backoff', async () => {
+    const o = await twoOrigins((req, res, n) =>
+      n < 3
+        ? res.writeHead(503).end('busy')
+        : res.writeHead(200, { 'content-length': 2 }).end(req.url!.slice(-1) + '!'),
+    )
+    try {
+      const r = await direct().largeGet(o.apiUrl, { what: 'a file', authorization: 'Bearer t0k' })
+      expect([r.attempts, await read(r), o.apiSeen.length]).toEqual([3, '3!', 3])
+      expect(sleeps).toEqual([750, 1500])
+    } finally {
+      await o.close()
+    }
+  })
+
+  test('a chunked answer is read; one in another transfer coding is asked again through undici', async () => {
+    const o = await twoOrigins((_req, res, n) => {
+      if (n === 1) return res.writeHead(200).end('chunked body') // Node frames it chunked
+      res.writeHead(200, { 'transfer-encoding': 'identity, chunked' }).end('again')
+    })
+    try {
+      expect(await read(await direct().largeGet(o.apiUrl, { what: 'a file' }))).toBe('chunked body')
+      expect(await read(await direct().largeGet(o.apiUrl, { what: 'a file' }))).toBe('again')
+      expect(o.seen).toHaveLength(3)
+    } finally {
+      await o.close()
+    }
+  })
+
+  test('with an injected dispatcher (or a proxy) it is an ordinary undici request', async () => {
+    agent.get(ORIGIN).intercept({ path: '/big' }).reply(200, 'mocked')
+    const r = await client().largeGet(new URL(`${ORIGIN}/big`), { what: 'a file' })
+    expect(await read(r)).toBe('mocked')
+  })
+})
