@@ -22,6 +22,7 @@ import {
   toolTest,
   writeTree,
   type BitbucketOrg,
+  PY_BACKEND,
 } from '../helpers/package-managers.ts'
 import { tagGitRepo } from '../../emulator/bitbucket/package-managers.ts'
 
@@ -470,34 +471,3 @@ describe('package-managers with the real tools', () => {
     expectNoTokenOnDisk(j, m.outputs['access-token']!)
   })
 })
-
-/** A PEP 517 build backend in ~30 lines: builds the wheel of `pylib` with zipfile. */
-const PY_BACKEND = `import base64, hashlib, os, zipfile
-
-NAME, VERSION = "pylib", "1.0.0"
-DIST = f"{NAME}-{VERSION}.dist-info"
-METADATA = f"Metadata-Version: 2.1\\nName: {NAME}\\nVersion: {VERSION}\\n".encode()
-WHEEL = b"Wheel-Version: 1.0\\nGenerator: in-tree\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n"
-
-
-def prepare_metadata_for_build_wheel(metadata_directory, config_settings=None):
-    os.makedirs(os.path.join(metadata_directory, DIST))
-    with open(os.path.join(metadata_directory, DIST, "METADATA"), "wb") as f:
-        f.write(METADATA)
-    return DIST
-
-
-def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
-    name = f"{NAME}-{VERSION}-py3-none-any.whl"
-    with open(os.path.join(NAME, "__init__.py"), "rb") as f:
-        files = {f"{NAME}/__init__.py": f.read(), f"{DIST}/METADATA": METADATA, f"{DIST}/WHEEL": WHEEL}
-    record = []
-    with zipfile.ZipFile(os.path.join(wheel_directory, name), "w") as z:
-        for path, data in files.items():
-            z.writestr(path, data)
-            digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
-            record.append(f"{path},sha256={digest},{len(data)}")
-        record.append(f"{DIST}/RECORD,,")
-        z.writestr(f"{DIST}/RECORD", "\\n".join(record) + "\\n")
-    return name
-`

@@ -1,6 +1,8 @@
 /**
  * Git over smart HTTP at `{context}/scm/{key}/{slug}.git/...` (git
- * http-backend over the repositories of ../bitbucket/git-repos.ts), with
+ * http-backend over the repositories of ../bitbucket/git-repos.ts), also
+ * without the `.git` suffix as Data Center serves it (the go command clones
+ * a module `host/scm/KEY/slug.git` from `https://host/scm/KEY/slug`), with
  * `Authorization: Bearer <access token>` only: Basic (`x-token-auth` or any
  * other user) is refused with 401, as a server with Basic disabled does.
  */
@@ -14,7 +16,7 @@ const HTTP_BACKEND = process.env.GIT_HTTP_BACKEND ?? '/usr/lib/git-core/git-http
 export function registerDcGit(router: Router, context: string, state: DataCenterState, repos: GitRepos): void {
   router.add(
     '*',
-    new RegExp(`^${context}/scm/([^/]+)/([^/]+)\\.git(/.*)?$`),
+    new RegExp(`^${context}/scm/([^/]+)/([^/]+?)(?:\\.git)?(/.*)?$`),
     async (req, res, ctx) => {
       const [key, slug, rest] = ctx.params as [string, string, string]
       const token = state.bearer(req.headers.authorization)

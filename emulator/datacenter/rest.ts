@@ -4,7 +4,8 @@
  * a repository, its tags (`latestCommit` is the peeled commit, `hash` the tag
  * object), its branches (`filterText` matches partially; pages of at most 25
  * with `isLastPage`/`nextPageStart`), commits, and the archive endpoint
- * (`git archive`: entries at the root unless `prefix`). Bearer tokens with a
+ * (`git archive`: zip, the default, or tar.gz; entries at the root unless
+ * `prefix`). Bearer tokens with a
  * `REPO_*` scope only; errors in Data Center's `{errors: [{message}]}` shape.
  */
 import { execFileSync } from 'node:child_process'
@@ -107,10 +108,16 @@ function serveRepo(repos: GitRepos): RepoHandler {
 function serveArchive(repos: GitRepos, key: string, slug: string, res: ServerResponse, ctx: RequestContext): void {
   const at = ctx.url.searchParams.get('at') ?? 'HEAD'
   const format = ctx.url.searchParams.get('format') ?? 'zip'
-  if (!['tar.gz', 'tgz'].includes(format))
-    return dcError(res, 400, `The emulator serves tar.gz only, not ${format}.`, ctx)
+  if (!['tar.gz', 'tgz', 'zip'].includes(format))
+    return dcError(res, 400, `The emulator serves zip and tar.gz only, not ${format}.`, ctx)
+  const zip = format === 'zip'
   const prefix = ctx.url.searchParams.get('prefix')
-  const args = ['archive', '--format=tar.gz', ...(prefix ? [`--prefix=${prefix.replace(/\/?$/, '/')}`] : []), at]
+  const args = [
+    'archive',
+    `--format=${zip ? 'zip' : 'tar.gz'}`,
+    ...(prefix ? [`--prefix=${prefix.replace(/\/?$/, '/')}`] : []),
+    at,
+  ]
   let bytes: Buffer
   try {
     bytes = execFileSync('git', args, {
@@ -124,7 +131,10 @@ function serveArchive(repos: GitRepos, key: string, slug: string, res: ServerRes
   send(
     res,
     200,
-    { 'content-type': 'application/octet-stream', 'content-disposition': `attachment; filename="${slug}.tar.gz"` },
+    {
+      'content-type': zip ? 'application/zip' : 'application/octet-stream',
+      'content-disposition': `attachment; filename="${slug}.${zip ? 'zip' : 'tar.gz'}"`,
+    },
     bytes,
     ctx.fault,
   )

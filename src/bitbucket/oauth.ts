@@ -5,7 +5,7 @@
  * parsed.
  */
 import { ActionError } from '../shared/errors.ts'
-import { HttpError } from '../net/errors.ts'
+import { HttpError, isTlsFailure } from '../net/errors.ts'
 import type { HttpClient } from '../net/http.ts'
 import type { Masker } from '../shared/mask.ts'
 import { parseJsonObject, printable } from '../shared/format.ts'
@@ -73,6 +73,14 @@ function spentHint(wording: OAuthWording, provider: Provider): string {
   return provider.wording.spentRefresh(wording.retryAdvice)
 }
 
+/**
+ * No token was read: a refresh may still have been processed, and so spent the refresh token (not when the
+ * TLS handshake failed on the server's certificate: then nothing was sent).
+ */
+function mayHaveSpent(err: unknown): err is HttpError {
+  return err instanceof HttpError && (err.status === undefined || err.phase === 'body') && !isTlsFailure(err.code)
+}
+
 function grantBody(grant: Grant, form: Record<string, string>): URLSearchParams {
   const body = new URLSearchParams({ grant_type: grant.type })
   if (grant.type === 'refresh_token') {
@@ -107,12 +115,7 @@ export async function requestToken(deps: OAuthDeps, req: TokenRequest): Promise<
       idempotent: false,
     })
   } catch (err) {
-    // No token was read: a refresh may still have been processed, and so spent the refresh token.
-    if (
-      err instanceof HttpError &&
-      req.grant.type === 'refresh_token' &&
-      (err.status === undefined || err.phase === 'body')
-    ) {
+    if (req.grant.type === 'refresh_token' && mayHaveSpent(err)) {
       throw new ActionError(`${err.message} ${spentHint(deps.wording, provider)}`, { cause: err })
     }
     throw err

@@ -75,6 +75,32 @@ function withCode(err: unknown, code: string): unknown {
   return err
 }
 
+/** Node's codes for a server certificate that no trusted CA signed (a self-signed server, a private CA). */
+const UNTRUSTED_CERTIFICATE_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_UNTRUSTED',
+])
+
+/** A TLS handshake that failed on the server's certificate: nothing of the request was sent. */
+export function isTlsFailure(code: string | undefined): boolean {
+  return (
+    code !== undefined && (UNTRUSTED_CERTIFICATE_CODES.has(code) || code.startsWith('ERR_TLS') || code.includes('CERT'))
+  )
+}
+
+/**
+ * Ends the message when the server's certificate is not trusted, instead of
+ * checkNetworkAdvice: the network is fine, Node.js lacks the CA.
+ */
+export function untrustedCertificateAdvice(code: string | undefined, w: HttpWording): string | undefined {
+  if (!code || !UNTRUSTED_CERTIFICATE_CODES.has(code)) return undefined
+  return `If the server (or a TLS-inspecting proxy in between) uses a self-signed certificate or a private CA, set the environment variable NODE_EXTRA_CA_CERTS to the PEM file of that CA (README: "Network: timeouts, retries, proxies"), then ${w.retryAdvice}.`
+}
+
 /** A network error in words: "connection refused", "no answer within 30 s". */
 export function describeNetworkError(err: unknown, timeouts: Timeouts): string {
   const code = errorCode(err)
@@ -97,7 +123,16 @@ export function describeNetworkError(err: unknown, timeouts: Timeouts): string {
     case 'UND_ERR_SOCKET':
       return 'the connection was reset'
     default:
-      if (code?.startsWith('ERR_TLS') || code?.includes('CERT') || code === 'DEPTH_ZERO_SELF_SIGNED_CERT') {
+      if (code && UNTRUSTED_CERTIFICATE_CODES.has(code)) {
+        return `TLS certificate not trusted (${code}): no CA that Node.js trusts signed it`
+      }
+      if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+        return `TLS certificate not valid for this host name (${code}); check the host name in the URL`
+      }
+      if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID') {
+        return `TLS certificate expired or not yet valid (${code}); check the server's certificate and the runner's clock`
+      }
+      if (isTlsFailure(code)) {
         return `TLS certificate not trusted (${code}); for a private CA set NODE_EXTRA_CA_CERTS`
       }
       return code ? `${code}: ${errorMessage(err)}` : errorMessage(err)

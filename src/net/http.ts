@@ -15,6 +15,7 @@ import {
   HttpError,
   checkNetworkAdvice,
   describeNetworkError,
+  untrustedCertificateAdvice,
   errorCode,
   retryLaterAdvice,
   type HttpWording,
@@ -497,10 +498,11 @@ export class HttpClient {
         ? ' (not retried: the request may have been processed)'
         : ''
     const tries = attempts > 1 ? ` after ${attempts} attempts` : ''
-    return new HttpError(
-      `Could not reach ${what} at ${url.origin}: ${why}${tries}${notRetried}. ${checkNetworkAdvice(this.wording)}`,
-      { code: errorCode(err), cause: err },
-    )
+    const advice = untrustedCertificateAdvice(errorCode(err), this.wording) ?? checkNetworkAdvice(this.wording)
+    return new HttpError(`Could not reach ${what} at ${url.origin}: ${why}${tries}${notRetried}. ${advice}`, {
+      code: errorCode(err),
+      cause: err,
+    })
   }
 
   async #followRedirects(url: URL, options: RequestOptions, method: Method, deadline: number): Promise<HttpResponse> {

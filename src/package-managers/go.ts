@@ -67,3 +67,21 @@ export function goVariables(
   }
   return out
 }
+
+/**
+ * What the go command needs besides GOPRIVATE: on Data Center, module paths
+ * that name the clone URL with the `.git` qualifier (the go command then
+ * clones `https://{path without .git}` with git, skipping its `?go-get=1`
+ * lookup); and a site on port 443, since a module path never holds a port.
+ */
+export function goNotes(site: URL, dataCenter: boolean): { info: string; warning?: string } {
+  const root = `${site.hostname}${site.pathname.replace(/\/+$/, '')}`
+  const info = dataCenter
+    ? ` On Data Center, name a module by its clone URL without the scheme, with .git: ${root}/scm/KEY/slug.git.`
+    : ''
+  if (!site.port) return { info }
+  return {
+    info,
+    warning: `package-managers: go: a module path cannot hold a port, so the go command fetches modules under ${site.hostname} from https://${site.hostname}/ (port 443), not from ${site.origin}/, where git has the credential. In an earlier step, have git rewrite the URLs: git config --global url."${site.origin}/".insteadOf "https://${site.hostname}/" (or serve Bitbucket on port 443).`,
+  }
+}

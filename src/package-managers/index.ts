@@ -20,7 +20,7 @@ import { isInside, writeSecretFile } from '../shared/fs-safe.ts'
 import { BUNDLER_NOTE } from './bundler.ts'
 import { cargoVariables } from './cargo.ts'
 import { composerAuth, composerAuthKey, readComposerAuth } from './composer.ts'
-import { goEnvFile, goVariables, readGoEnvFile } from './go.ts'
+import { goEnvFile, goNotes, goVariables, readGoEnvFile } from './go.ts'
 import { npmAuthKey, npmrcContent, npmUserConfig, readNpmUserConfig } from './npm.ts'
 import { PIP_NOTE } from './pip.ts'
 import { poetryVariables } from './poetry.ts'
@@ -67,9 +67,11 @@ const SETUP: Record<PackageManager, (t: ToolSetup) => void> = {
   go: ({ ctx, deps, site, exportVariables }) => {
     const vars = goVariables(site, deps.env, readGoEnvFile(goEnvFile(deps.env, deps.home, deps.platform)))
     exportVariables(vars)
+    const notes = goNotes(site, ctx.config.provider.type === 'datacenter')
     ctx.core.info(
-      `go: ${describe(vars)} (modules under ${site.hostname} are fetched with git, past the public proxy and checksum database).`,
+      `go: ${describe(vars)} (modules under ${site.hostname} are fetched with git, past the public proxy and checksum database).${notes.info}`,
     )
+    if (notes.warning) ctx.core.warning(notes.warning)
   },
   cargo: ({ ctx, exportVariables }) => {
     const vars = cargoVariables()

@@ -126,6 +126,28 @@ describe('configurePackageManagers', () => {
     expect(rec.exported).toEqual({ GOPRIVATE: 'corp.example/*,bitbucket.example.com' })
   })
 
+  test('go on Data Center: how to name a module; a port in the URL is a warning that says how to reach it', () => {
+    const dc = setup(['go'], {}, { bitbucketUrl: new URL('https://git.example.com/bitbucket'), provider: DATACENTER })
+    dc.run()
+    expect(dc.rec.lines).toEqual([
+      'go: GOPRIVATE=git.example.com (modules under git.example.com are fetched with git, past the public proxy and checksum database). On Data Center, name a module by its clone URL without the scheme, with .git: git.example.com/bitbucket/scm/KEY/slug.git.',
+    ])
+    const port = setup(
+      ['go'],
+      {},
+      { bitbucketUrl: new URL('https://git.example.com:8443/bitbucket'), provider: DATACENTER },
+    )
+    port.run()
+    expect(port.rec.lines.filter((l) => l.startsWith('warning: '))).toEqual([
+      'warning: package-managers: go: a module path cannot hold a port, so the go command fetches modules under git.example.com from https://git.example.com/ (port 443), not from https://git.example.com:8443/, where git has the credential. In an earlier step, have git rewrite the URLs: git config --global url."https://git.example.com:8443/".insteadOf "https://git.example.com/" (or serve Bitbucket on port 443).',
+    ])
+    const cloud = setup(['go'])
+    cloud.run()
+    expect(cloud.rec.lines).toEqual([
+      'go: GOPRIVATE=bitbucket.org (modules under bitbucket.org are fetched with git, past the public proxy and checksum database).',
+    ])
+  })
+
   test("composer keeps the user's COMPOSER_AUTH; the key has the port when it is not the default", () => {
     const { rec, run } = setup(
       ['composer'],
