@@ -28509,6 +28509,28 @@ function withCode(err, code) {
     }
     return err;
 }
+/** Node's codes for a server certificate that no trusted CA signed (a self-signed server, a private CA). */
+const UNTRUSTED_CERTIFICATE_CODES = new Set([
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'UNABLE_TO_GET_ISSUER_CERT',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    'CERT_UNTRUSTED',
+]);
+/** A TLS handshake that failed on the server's certificate: nothing of the request was sent. */
+function isTlsFailure(code) {
+    return (code !== undefined && (UNTRUSTED_CERTIFICATE_CODES.has(code) || code.startsWith('ERR_TLS') || code.includes('CERT')));
+}
+/**
+ * Ends the message when the server's certificate is not trusted, instead of
+ * checkNetworkAdvice: the network is fine, Node.js lacks the CA.
+ */
+function untrustedCertificateAdvice(code, w) {
+    if (!code || !UNTRUSTED_CERTIFICATE_CODES.has(code))
+        return undefined;
+    return `If the server (or a TLS-inspecting proxy in between) uses a self-signed certificate or a private CA, set the environment variable NODE_EXTRA_CA_CERTS to the PEM file of that CA (README: "Network: timeouts, retries, proxies"), then ${w.retryAdvice}.`;
+}
 /** A network error in words: "connection refused", "no answer within 30 s". */
 function describeNetworkError(err, timeouts) {
     const code = errorCode(err);
@@ -28531,7 +28553,16 @@ function describeNetworkError(err, timeouts) {
         case 'UND_ERR_SOCKET':
             return 'the connection was reset';
         default:
-            if (code?.startsWith('ERR_TLS') || code?.includes('CERT') || code === 'DEPTH_ZERO_SELF_SIGNED_CERT') {
+            if (code && UNTRUSTED_CERTIFICATE_CODES.has(code)) {
+                return `TLS certificate not trusted (${code}): no CA that Node.js trusts signed it`;
+            }
+            if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+                return `TLS certificate not valid for this host name (${code}); check the host name in the URL`;
+            }
+            if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID') {
+                return `TLS certificate expired or not yet valid (${code}); check the server's certificate and the runner's clock`;
+            }
+            if (isTlsFailure(code)) {
                 return `TLS certificate not trusted (${code}); for a private CA set NODE_EXTRA_CA_CERTS`;
             }
             return code ? `${code}: ${errorMessage(err)}` : errorMessage(err);
@@ -28684,7 +28715,346 @@ function redactUrl(input) {
     return `${url.origin}${url.pathname}${url.search ? '?…' : ''}`;
 }
 
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
+var external_node_net_default = /*#__PURE__*/__nccwpck_require__.n(external_node_net_);
+// EXTERNAL MODULE: external "node:tls"
+var external_node_tls_ = __nccwpck_require__(1692);
+var external_node_tls_default = /*#__PURE__*/__nccwpck_require__.n(external_node_tls_);
+;// CONCATENATED MODULE: ./src/net/chunked.ts
+/**
+ * The `Transfer-Encoding: chunked` framing of an HTTP/1.1 body, decoded
+ * incrementally: bytes go in as the socket delivers them (split anywhere),
+ * the data of each chunk comes out as views of those same bytes, without a
+ * copy. Used by large-body.ts; undici decodes for every other request.
+ */
+class ChunkedFramingError extends Error {
+    code = 'UND_ERR_INVALID_RESPONSE';
+    constructor(why) {
+        super(`the chunked body is malformed: ${why}`);
+        this.name = 'ChunkedFramingError';
+    }
+}
+/** A size line or a trailer field is never anywhere near this long. */
+const MAX_LINE = 4096;
+class ChunkedDecoder {
+    #state = 'size';
+    #line = '';
+    #left = 0;
+    /** The last chunk and the trailer section have been read. */
+    done = false;
+    /** Feeds bytes; `out` gets the data they carry. Throws ChunkedFramingError. */
+    feed(data, out) {
+        let at = 0;
+        while (at < data.length && !this.done) {
+            if (this.#state === 'data') {
+                const n = Math.min(this.#left, data.length - at);
+                out(data.subarray(at, at + n));
+                at += n;
+                this.#left -= n;
+                if (this.#left === 0)
+                    this.#state = 'data-end';
+                continue;
+            }
+            const newline = data.indexOf(0x0a, at);
+            const end = newline < 0 ? data.length : newline + 1;
+            this.#line += data.toString('latin1', at, end);
+            at = end;
+            if (this.#line.length > MAX_LINE)
+                throw new ChunkedFramingError('a line is too long');
+            if (newline >= 0)
+                this.#endOfLine(this.#line.replace(/\r?\n$/, ''));
+        }
+    }
+    #endOfLine(line) {
+        this.#line = '';
+        switch (this.#state) {
+            case 'data-end':
+                if (line !== '')
+                    throw new ChunkedFramingError('a chunk is longer than its size says');
+                this.#state = 'size';
+                return;
+            case 'size': {
+                const m = /^([0-9a-f]{1,12})[ \t]*(?:;.*)?$/i.exec(line);
+                if (!m)
+                    throw new ChunkedFramingError('a chunk size is not a hexadecimal number');
+                this.#left = parseInt(m[1], 16);
+                this.#state = this.#left === 0 ? 'trailer' : 'data';
+                return;
+            }
+            default:
+                if (line === '')
+                    this.done = true;
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/net/large-body.ts
+/**
+ * One GET exchange for a large body, read the way curl reads it: from the
+ * socket into ONE reused buffer, each chunk handed to the caller
+ * synchronously (hashed and copied into the file's write buffer before the
+ * next read can overwrite it). Node's ordinary socket reads allocate a fresh
+ * buffer per read; on a 256 MiB file that is thousands of buffers of new
+ * memory, and reading that way made a download about twice as slow as curl
+ * (BENCHMARKS.md, "Downloads section").
+ *
+ * Narrow on purpose, and used by the HTTP client only where that is enough
+ * (http.ts, `largeGet`, which decides the headers: `Authorization` only to
+ * the origin it was meant for): HTTP/1.1 over a direct connection (no
+ * proxy), `Connection: close`, the body framed by `Content-Length`
+ * or by the end of the connection, or chunked (chunked.ts). An answer in any
+ * other transfer coding is reported as such, unread, for the caller to ask
+ * again through undici.
+ * Timeouts are the client's: connect, headers, and the throughput rule of the
+ * body (throughput.ts). Errors carry the codes the retry rules know
+ * (retry.ts): a body cut short is `TRUNCATED`.
+ */
+
+
+
+
+const MAX_HEAD_BYTES = 64 * 1024;
+const HEAD_END = Buffer.from('\r\n\r\n');
+class LargeBodyError extends Error {
+    code;
+    constructor(message, code) {
+        super(message);
+        this.name = 'LargeBodyError';
+        this.code = code;
+    }
+}
+/** A response head (status line and header fields); undefined when it is not HTTP/1.x. */
+function parseHead(text) {
+    const lines = text.split('\r\n');
+    const m = /^HTTP\/1\.[01] (\d{3})(?: .*)?$/.exec(lines[0] ?? '');
+    if (!m)
+        return undefined;
+    const headers = {};
+    for (const line of lines.slice(1)) {
+        const colon = line.indexOf(':');
+        if (colon <= 0)
+            continue;
+        const name = line.slice(0, colon).trim().toLowerCase();
+        const value = line.slice(colon + 1).trim();
+        headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
+    }
+    return { status: Number(m[1]), headers };
+}
+function requestText(url, headers) {
+    const fields = {
+        host: url.host,
+        'user-agent': 'bitbucket-oauth-action',
+        'accept-encoding': 'identity',
+        ...headers,
+        connection: 'close',
+    };
+    const lines = Object.entries(fields).map(([name, value]) => `${name}: ${value.replace(/[\r\n]/g, '')}`);
+    return `GET ${url.pathname}${url.search} HTTP/1.1\r\n${lines.join('\r\n')}\r\n\r\n`;
+}
+/** The socket for `url`: TLS for https (the process's trusted CAs, NODE_EXTRA_CA_CERTS included). */
+function connect(url, onread) {
+    const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+    const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
+    if (url.protocol === 'http:')
+        return external_node_net_default().connect({ host, port, onread });
+    const servername = external_node_net_default().isIP(host) ? undefined : host;
+    return external_node_tls_default().connect({ host, port, servername, ALPNProtocols: ['http/1.1'], onread });
+}
+/**
+ * The exchange's states: waiting for the head, then the body paused until
+ * `consume`, then flowing; `settle` ends whichever promise is pending.
+ */
+class Exchange {
+    #o;
+    #socket;
+    #head = Buffer.alloc(0);
+    #onHead;
+    #onBody;
+    #onChunk;
+    /** Body bytes that came with the head, kept (copied) until `consume`. */
+    #early;
+    #length;
+    #chunked;
+    #received = 0;
+    #windowBytes = 0;
+    #timer;
+    #done = false;
+    /** Why the exchange ended early: kept for a `consume` that comes after. */
+    #error;
+    constructor(o, onHead) {
+        this.#o = o;
+        this.#onHead = onHead;
+        const buffer = Buffer.allocUnsafe(o.bufferBytes ?? 1 << 20);
+        this.#socket = connect(o.url, { buffer, callback: (n) => this.#read(buffer.subarray(0, n)) });
+        this.#timeout(o.connectMs, () => new LargeBodyError(`no connection within ${o.connectMs} ms`, 'UND_ERR_CONNECT_TIMEOUT'));
+        const event = o.url.protocol === 'https:' ? 'secureConnect' : 'connect';
+        this.#socket.once(event, () => {
+            this.#timeout(o.headersMs, () => new LargeBodyError(`no answer within ${o.headersMs} ms`, 'UND_ERR_HEADERS_TIMEOUT'));
+            this.#socket.write(requestText(o.url, o.headers));
+        });
+        this.#socket.on('error', (err) => this.#fail(err));
+        this.#socket.on('end', () => this.#ended());
+        this.#socket.on('close', () => this.#ended());
+    }
+    #timeout(ms, error) {
+        clearTimeout(this.#timer);
+        this.#timer = setTimeout(() => this.#fail(error()), ms);
+        this.#timer.unref();
+    }
+    /** One read: part of the head, or body. Returning false pauses the socket. */
+    #read(data) {
+        if (this.#done)
+            return false;
+        if (this.#onChunk)
+            return this.#deliver(data);
+        this.#head = Buffer.concat([this.#head, data]);
+        const end = this.#head.indexOf(HEAD_END);
+        if (end < 0) {
+            if (this.#head.length > MAX_HEAD_BYTES)
+                this.#fail(new LargeBodyError('the answer head is too large', 'UND_ERR_HEADERS_OVERFLOW'));
+            return true;
+        }
+        const head = parseHead(this.#head.subarray(0, end).toString('latin1'));
+        const rest = this.#head.subarray(end + HEAD_END.length);
+        if (!head) {
+            this.#fail(new LargeBodyError('the answer is not HTTP/1.1', 'UND_ERR_INVALID_RESPONSE'));
+            return false;
+        }
+        if (head.status >= 100 && head.status < 200) {
+            this.#head = Buffer.alloc(0);
+            return rest.length ? this.#read(rest) : true;
+        }
+        clearTimeout(this.#timer);
+        this.#early = rest.length ? Buffer.from(rest) : undefined;
+        this.#head = Buffer.alloc(0);
+        this.#onHead.resolve(this.#response(head));
+        return false;
+    }
+    #response(head) {
+        const coding = head.headers['transfer-encoding']?.toLowerCase();
+        const length = Number(head.headers['content-length'] ?? NaN);
+        const framing = head.status === 204 || head.status === 304
+            ? 'length'
+            : coding === 'chunked'
+                ? 'chunked'
+                : coding && coding !== 'identity'
+                    ? 'unsupported'
+                    : Number.isSafeInteger(length) && length >= 0
+                        ? 'length'
+                        : 'close';
+        if (framing === 'length')
+            this.#length = head.status === 204 || head.status === 304 ? 0 : length;
+        if (framing === 'chunked')
+            this.#chunked = new ChunkedDecoder();
+        return {
+            status: head.status,
+            headers: head.headers,
+            url: this.#o.url,
+            framing,
+            consume: (onChunk) => this.#consume(onChunk),
+            discard: () => this.#finish(),
+        };
+    }
+    #consume(onChunk) {
+        if (this.#onChunk)
+            throw new Error('the body is being read already');
+        return new Promise((resolve, reject) => {
+            if (this.#done)
+                return this.#error ? reject(this.#error) : resolve();
+            this.#onBody = { resolve, reject };
+            this.#onChunk = onChunk;
+            const rule = throughputRule(this.#o.bodyMs);
+            this.#timer = setInterval(() => {
+                if (this.#windowBytes < rule.minBytes)
+                    this.#fail(new SlowBodyError(this.#windowBytes, rule.windowMs, rule.minBytes));
+                this.#windowBytes = 0;
+            }, rule.windowMs);
+            this.#timer.unref();
+            const early = this.#early;
+            this.#early = undefined;
+            if (!early || this.#deliver(early)) {
+                if (this.#complete())
+                    this.#finish();
+                else if (!this.#done)
+                    this.#socket.resume();
+            }
+        });
+    }
+    /** The whole body has come (as far as its framing tells). */
+    #complete() {
+        return this.#chunked ? this.#chunked.done : this.#length !== undefined && this.#received >= this.#length;
+    }
+    /** Bytes of the body to the caller, never past its end; true: read on. */
+    #deliver(data) {
+        this.#windowBytes += data.length;
+        try {
+            if (this.#chunked) {
+                this.#chunked.feed(data, (chunk) => {
+                    this.#received += chunk.length;
+                    this.#onChunk(chunk);
+                });
+            }
+            else {
+                const left = this.#length === undefined ? data.length : this.#length - this.#received;
+                const chunk = data.length > left ? data.subarray(0, left) : data;
+                this.#received += chunk.length;
+                if (chunk.length)
+                    this.#onChunk(chunk);
+            }
+        }
+        catch (err) {
+            this.#fail(err);
+            return false;
+        }
+        if (!this.#complete())
+            return true;
+        this.#finish();
+        return false;
+    }
+    /** The connection ended: the end of a body framed by it, else a body cut short. */
+    #ended() {
+        if (this.#done)
+            return;
+        if (this.#onChunk && this.#length === undefined && !this.#chunked)
+            return this.#finish();
+        const what = !this.#onChunk
+            ? 'the connection closed before an answer'
+            : this.#chunked
+                ? `the connection closed after ${this.#received} bytes, before the last chunk`
+                : `got ${this.#received} of ${this.#length} bytes`;
+        this.#fail(new LargeBodyError(what, this.#onChunk ? 'TRUNCATED' : 'UND_ERR_SOCKET'));
+    }
+    #finish() {
+        if (this.#done)
+            return;
+        this.#done = true;
+        clearTimeout(this.#timer);
+        clearInterval(this.#timer);
+        this.#socket.destroy();
+        this.#onBody?.resolve();
+    }
+    #fail(err) {
+        if (this.#done)
+            return;
+        this.#done = true;
+        this.#error = err;
+        clearTimeout(this.#timer);
+        clearInterval(this.#timer);
+        this.#socket.destroy();
+        if (this.#onBody)
+            this.#onBody.reject(err);
+        else
+            this.#onHead.reject(err);
+    }
+}
+/** Sends the GET and resolves with the response head; the body waits for `consume` or `discard`. */
+function exchange(options) {
+    return new Promise((resolve, reject) => new Exchange(options, { resolve, reject }));
+}
+
 ;// CONCATENATED MODULE: ./src/net/http.ts
+
 
 
 
@@ -28703,6 +29073,49 @@ const DEFAULT_TIMEOUTS = {
 };
 /** The most a body read as text (a JSON answer) may hold. */
 const MAX_TEXT_BYTES = 1024 * 1024;
+/** An undici response as a LargeResponse. */
+function consumable(response) {
+    return {
+        status: response.status,
+        headers: response.headers,
+        url: response.url,
+        attempts: response.attempts,
+        async consume(onChunk, collect) {
+            let fresh = 0;
+            for await (const chunk of response.body) {
+                onChunk(chunk);
+                fresh += chunk.length;
+                if (collect && fresh >= 1 << 20) {
+                    fresh = 0;
+                    collect();
+                }
+            }
+        },
+        discard: () => response.body.dump().catch(() => { }),
+        text: () => response.text(),
+    };
+}
+function fromExchange(r, attempts) {
+    return {
+        status: r.status,
+        headers: r.headers,
+        url: r.url,
+        attempts,
+        consume: (onChunk) => r.consume(onChunk),
+        discard: async () => r.discard(),
+        async text() {
+            const chunks = [];
+            let size = 0;
+            await r.consume((chunk) => {
+                size += chunk.length;
+                if (size > MAX_TEXT_BYTES)
+                    throw new BodyTooLarge();
+                chunks.push(Buffer.from(chunk));
+            });
+            return Buffer.concat(chunks).toString('utf8');
+        },
+    };
+}
 const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
 /** A retryable status before the last attempt (its body already drained). */
 class RetryableStatus extends Error {
@@ -28784,6 +29197,9 @@ class HttpClient {
     #direct;
     /** An invalid proxy variable: every request fails with it. */
     #setupError;
+    #proxy;
+    /** A dispatcher was given (tests): every request goes through it. */
+    #injected;
     #debug;
     #sleep;
     #random;
@@ -28799,6 +29215,8 @@ class HttpClient {
         };
         const proxy = deps.proxy ?? { httpProxy: '', httpsProxy: '', noProxy: '' };
         this.#setupError = 'invalid' in proxy ? proxy.invalid : undefined;
+        this.#proxy = 'invalid' in proxy ? undefined : proxy;
+        this.#injected = deps.dispatcher !== undefined;
         this.#direct = deps.dispatcher ?? new undici/* Agent */.g6(agentOptions);
         this.#proxied =
             deps.dispatcher ?? ('invalid' in proxy ? this.#direct : new undici/* EnvHttpProxyAgent */.J2({ ...agentOptions, ...proxy }));
@@ -28817,7 +29235,6 @@ class HttpClient {
         if (this.#setupError)
             throw this.#setupError;
         const method = options.method ?? 'GET';
-        const idempotent = isIdempotent(options);
         const started = this.#now();
         const deadline = started + this.timeouts.deadlineMs;
         const attempt = async (n) => {
@@ -28825,16 +29242,92 @@ class HttpClient {
             response.attempts = n;
             if (!isRetryableStatus(response.status) || n === this.retry.attempts)
                 return response;
-            const retryAfter = parseRetryAfter(response.headers['retry-after'], this.#now());
             await response.body.dump().catch(() => { });
-            if (retryAfter !== undefined && retryAfter > this.retry.maxRetryAfterMs) {
-                throw new errors_HttpError(`${options.what} answered HTTP ${response.status} and asked to retry after ${Math.ceil(retryAfter / 1000)} s, longer than the ${this.retry.maxRetryAfterMs / 1000} s this action waits. ${capitalize(retryLaterAdvice(this.wording))}.`, { status: response.status });
-            }
-            throw new RetryableStatus(response.status, retryAfter);
+            throw this.#statusToRetry(response, options.what);
         };
         return withRetries(attempt, {
             ...this.#retryOptions(`${method} ${redactUrl(input)}`),
+            ...this.#retryRules(input, options.what, isIdempotent(options), started),
             deadline,
+        });
+    }
+    /**
+     * A GET for a large body (a file that a storage host serves), with the
+     * rules of `request`: `authorization` sent to the first URL's origin only,
+     * redirects followed, transient faults retried (each attempt starts over at
+     * the first URL). With no proxy and no injected dispatcher it reads bodies
+     * into one reused buffer (large-body.ts), about twice as fast as undici's
+     * fresh buffer per read on large files; otherwise, and for an answer framed
+     * in a way that reader does not take, it goes through undici like every
+     * other request.
+     */
+    async largeGet(input, options) {
+        if (this.#setupError)
+            throw this.#setupError;
+        const viaUndici = async (url) => consumable(await this.request(url, { ...options, authorization: hop(url) }));
+        const hop = (url) => (url.origin === input.origin ? options.authorization : undefined);
+        if (this.#injected || this.#proxyApplies(input))
+            return viaUndici(input);
+        const started = this.#now();
+        const deadline = started + this.timeouts.deadlineMs;
+        const attempt = async (n) => {
+            let url = input;
+            for (let redirects = 0;; redirects++) {
+                assertSecureUrl(url, options.what);
+                if (this.#proxyApplies(url))
+                    return viaUndici(url);
+                const authorization = hop(url);
+                const headers = { ...options.headers, ...(authorization ? { authorization } : {}) };
+                const r = await this.#exchange(url, headers, deadline);
+                const location = r.headers.location;
+                if (REDIRECT_STATUS.has(r.status) && location && redirects < 5) {
+                    r.discard();
+                    const next = new URL(location, url);
+                    this.#debug(`GET ${redactUrl(url)}: HTTP ${r.status} to ${redactUrl(next)}${next.origin === input.origin ? '' : ' (another origin: credentials not forwarded)'}`);
+                    url = next;
+                    continue;
+                }
+                this.#debug(`GET ${redactUrl(url)}: HTTP ${r.status}`);
+                if (isRetryableStatus(r.status) && n < this.retry.attempts) {
+                    r.discard();
+                    throw this.#statusToRetry(r, options.what);
+                }
+                if (r.framing !== 'unsupported')
+                    return fromExchange(r, n);
+                r.discard();
+                this.#debug(`GET ${redactUrl(url)}: a ${r.headers['transfer-encoding']} body; asking again through undici`);
+                return viaUndici(url);
+            }
+        };
+        return withRetries(attempt, {
+            ...this.#retryOptions(`GET ${redactUrl(input)}`),
+            ...this.#retryRules(input, options.what, true, started),
+            deadline,
+        });
+    }
+    /** One exchange of `largeGet`, its head due before the deadline. */
+    async #exchange(url, headers, deadline) {
+        const remaining = deadline - this.#now();
+        if (remaining <= 0)
+            throw new DeadlineError();
+        const { connectMs, headersMs, bodyMs } = this.timeouts;
+        return exchange({ url, headers, connectMs, headersMs: Math.min(headersMs, remaining), bodyMs });
+    }
+    /** Whether requests to `url` go through a proxy: any proxy variable set, and not a loopback host. */
+    #proxyApplies(url) {
+        return !isLoopbackHost(url.hostname) && Boolean(this.#proxy?.httpsProxy || this.#proxy?.httpProxy);
+    }
+    /** A retryable status before the last attempt: retry, or stop if the server asks for too long a wait. */
+    #statusToRetry(response, what) {
+        const retryAfter = parseRetryAfter(response.headers['retry-after'], this.#now());
+        if (retryAfter !== undefined && retryAfter > this.retry.maxRetryAfterMs) {
+            return new errors_HttpError(`${what} answered HTTP ${response.status} and asked to retry after ${Math.ceil(retryAfter / 1000)} s, longer than the ${this.retry.maxRetryAfterMs / 1000} s this action waits. ${capitalize(retryLaterAdvice(this.wording))}.`, { status: response.status });
+        }
+        return new RetryableStatus(response.status, retryAfter);
+    }
+    /** What is retried and what a request that gave up says (`request` and `largeGet`). */
+    #retryRules(input, what, idempotent, started) {
+        return {
             decide: (err) => {
                 if (err instanceof RetryableStatus)
                     return { retry: true, why: err.message, waitMs: err.retryAfterMs };
@@ -28845,13 +29338,13 @@ class HttpClient {
             },
             giveUp: (err, attempts) => {
                 if (err instanceof RetryableStatus) {
-                    return new errors_HttpError(`${options.what} kept answering HTTP ${err.status} for ${Math.round((this.#now() - started) / 1000)} s (${attempts} attempts): the service may be degraded; ${retryLaterAdvice(this.wording)}.`, { status: err.status });
+                    return new errors_HttpError(`${what} kept answering HTTP ${err.status} for ${Math.round((this.#now() - started) / 1000)} s (${attempts} attempts): the service may be degraded; ${retryLaterAdvice(this.wording)}.`, { status: err.status });
                 }
                 if (err instanceof errors_ActionError)
                     return err;
-                return this.#networkFailure(options.what, input, err, attempts, idempotent);
+                return this.#networkFailure(what, input, err, attempts, idempotent);
             },
-        });
+        };
     }
     /**
      * A request whose body is read as text (small JSON answers, at most
@@ -28915,7 +29408,11 @@ class HttpClient {
             ? ' (not retried: the request may have been processed)'
             : '';
         const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
-        return new errors_HttpError(`Could not reach ${what} at ${url.origin}: ${why}${tries}${notRetried}. ${checkNetworkAdvice(this.wording)}`, { code: errorCode(err), cause: err });
+        const advice = untrustedCertificateAdvice(errorCode(err), this.wording) ?? checkNetworkAdvice(this.wording);
+        return new errors_HttpError(`Could not reach ${what} at ${url.origin}: ${why}${tries}${notRetried}. ${advice}`, {
+            code: errorCode(err),
+            cause: err,
+        });
     }
     async #followRedirects(url, options, method, deadline) {
         const origin = url.origin;

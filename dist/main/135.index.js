@@ -190,11 +190,13 @@ async function listDownloads(deps, workspace, repo, options) {
  *
  * `GET {api-url}/repositories/{ws}/{repo}/downloads/{name}` with the Bearer
  * token; Bitbucket answers with a redirect to a signed URL on a storage host,
- * which the HTTP client follows without the token (http.ts never forwards
- * `Authorization` to another origin). The body streams into a temporary file
- * beside DEST while it is hashed; the pin is checked; then the file is renamed
- * over DEST, so an existing file is replaced whole and a failure leaves it as
- * it was (the temporary file is removed).
+ * which the HTTP client follows without the token (it never forwards
+ * `Authorization` to another origin); its `largeGet` reads the body into one
+ * reused buffer. The body streams into a temporary file beside DEST while it
+ * is hashed (each chunk copied into the file's write buffer as it comes); the
+ * pin is checked; then the file is renamed over DEST, so an existing file is
+ * replaced whole and a failure leaves it as it was (the temporary file is
+ * removed).
  *
  * A body that breaks off is fetched again, through the API (a fresh signed
  * URL), from where it broke when the storage host takes `Range` (checked with
@@ -250,18 +252,22 @@ class CreatedFolders {
         }
     }
 }
-const FLUSH_BYTES = 256 << 10;
-const GC_BYTES = 1 << 20;
+/** The temporary file's write buffer. */
+const STAGE_BYTES = 256 << 10;
 /** Storage-host refusals (expired signed URLs) in a row before giving up. */
 const MAX_REFUSALS = 3;
-/** The temporary file: written, hashed, and counted; what was written is exactly what was hashed. */
+/**
+ * The temporary file: written, hashed, and counted; what was written is
+ * exactly what was hashed. Chunks are copied into one write buffer as they
+ * come (the HTTP client may reuse a chunk's memory once `push` returns), and
+ * the buffer is written out whenever it is full.
+ */
 class Sink {
     fd;
     file;
     #hash = (0,external_node_crypto_.createHash)('sha256');
-    #queue = [];
-    #queued = 0;
-    #sinceGc = 0;
+    #stage = Buffer.allocUnsafe(STAGE_BYTES);
+    #staged = 0;
     /** Bytes in the file. */
     written = 0;
     /** A write failed: the disk, not the network; never retried. */
@@ -271,39 +277,22 @@ class Sink {
         const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW } = (external_node_fs_default()).constants;
         this.fd = external_node_fs_default().openSync(file, O_WRONLY | O_CREAT | O_EXCL | (O_NOFOLLOW ?? 0), 0o666);
     }
-    get received() {
-        return this.written + this.#queued;
-    }
     push(chunk) {
         this.#hash.update(chunk);
-        this.#queue.push(chunk);
-        this.#queued += chunk.length;
-        if (this.#queued >= FLUSH_BYTES)
-            this.flush();
-        this.#sinceGc += chunk.length;
-        if (this.#sinceGc >= GC_BYTES) {
-            this.#sinceGc = 0;
-            collectYoung();
+        for (let at = 0; at < chunk.length;) {
+            const n = chunk.copy(this.#stage, this.#staged, at);
+            this.#staged += n;
+            at += n;
+            if (this.#staged === STAGE_BYTES)
+                this.flush();
         }
     }
     flush() {
         try {
-            while (this.#queue.length) {
-                let n = external_node_fs_default().writevSync(this.fd, this.#queue, this.written);
-                this.written += n;
-                this.#queued -= n;
-                while (n > 0) {
-                    const head = this.#queue[0];
-                    if (head.length <= n) {
-                        n -= head.length;
-                        this.#queue.shift();
-                    }
-                    else {
-                        this.#queue[0] = head.subarray(n);
-                        n = 0;
-                    }
-                }
-            }
+            for (let at = 0; at < this.#staged;)
+                at += external_node_fs_default().writeSync(this.fd, this.#stage, at, this.#staged - at, this.written + at);
+            this.written += this.#staged;
+            this.#staged = 0;
         }
         catch (err) {
             this.failure = err;
@@ -314,8 +303,7 @@ class Sink {
     reset() {
         external_node_fs_default().ftruncateSync(this.fd, 0);
         this.#hash = (0,external_node_crypto_.createHash)('sha256');
-        this.#queue = [];
-        this.#queued = 0;
+        this.#staged = 0;
         this.written = 0;
     }
     digest() {
@@ -377,7 +365,7 @@ async function notTheFile(response, job, fromStorage) {
             return new UnknownFileError(`${full} has no file named "${(0,downloads_spec/* shown */.SP)(job.name)}"${said}.`);
     }
     else {
-        await response.body.dump().catch(() => { });
+        await response.discard();
         const host = response.url.host;
         if (status === 400)
             return new errors/* ActionError */.l(`The storage host ${host} refused the download of ${label} (HTTP 400). Its signed URLs must be fetched without credentials; a proxy that adds an Authorization header would cause this. Check HTTPS_PROXY and any proxy rules.`);
@@ -425,15 +413,14 @@ class Transfer {
         if (!response || !(await this.#accept(response, from)))
             return false;
         try {
-            for await (const chunk of response.body)
-                sink.push(chunk);
+            await response.consume((chunk) => sink.push(chunk), collectYoung);
             sink.flush();
             if (this.#total !== undefined && sink.written !== this.#total)
                 throw Object.assign(new Error(`got ${sink.written} of ${this.#total} bytes`), { code: 'TRUNCATED' });
             return true;
         }
         catch (err) {
-            response.body.destroy();
+            await response.discard();
             if (sink.failure)
                 throw err;
             sink.flush();
@@ -449,7 +436,7 @@ class Transfer {
             if (this.#validator)
                 headers['if-range'] = this.#validator;
         }
-        const response = await this.#deps.http.request(this.#url, {
+        const response = await this.#deps.http.largeGet(this.#url, {
             what: `the Downloads section of ${this.#job.workspace}/${this.#job.repo}`,
             authorization: this.#deps.authorization,
             headers,
@@ -461,7 +448,7 @@ class Transfer {
         }
         if (!fromStorage || response.status !== 403)
             throw await notTheFile(response, this.#job, fromStorage);
-        await response.body.dump().catch(() => { });
+        await response.discard();
         if (++this.#refusals >= MAX_REFUSALS)
             throw new errors/* ActionError */.l(`The storage host ${response.url.host} refused the signed download URL of ${this.#label} ${this.#refusals} times (HTTP 403: the URL had expired by the time it was used). Re-run the job; if it persists, check the runner's clock and any proxy that holds requests back.`);
         this.#deps.info(`${this.#label}: the storage host refused the signed URL (HTTP 403: it has expired); asking Bitbucket for a fresh one`);
@@ -473,7 +460,7 @@ class Transfer {
             const range = parseContentRange(response.headers['content-range']);
             if (from && range && range.start === from && range.total === this.#total && range.end === range.total - 1)
                 return true;
-            await response.body.dump().catch(() => { });
+            await response.discard();
             this.#deps.debug(`${this.#label}: the storage host answered the range request with another range; starting over`);
             this.#canResume = false;
             this.#sink.reset();

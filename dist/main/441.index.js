@@ -120,6 +120,24 @@ function goVariables(site, env, fileVars) {
     }
     return out;
 }
+/**
+ * What the go command needs besides GOPRIVATE: on Data Center, module paths
+ * that name the clone URL with the `.git` qualifier (the go command then
+ * clones `https://{path without .git}` with git, skipping its `?go-get=1`
+ * lookup); and a site on port 443, since a module path never holds a port.
+ */
+function goNotes(site, dataCenter) {
+    const root = `${site.hostname}${site.pathname.replace(/\/+$/, '')}`;
+    const info = dataCenter
+        ? ` On Data Center, name a module by its clone URL without the scheme, with .git: ${root}/scm/KEY/slug.git.`
+        : '';
+    if (!site.port)
+        return { info };
+    return {
+        info,
+        warning: `package-managers: go: a module path cannot hold a port, so the go command fetches modules under ${site.hostname} from https://${site.hostname}/ (port 443), not from ${site.origin}/, where git has the credential. In an earlier step, have git rewrite the URLs: git config --global url."${site.origin}/".insteadOf "https://${site.hostname}/" (or serve Bitbucket on port 443).`,
+    };
+}
 
 ;// CONCATENATED MODULE: ./src/package-managers/npm.ts
 /**
@@ -300,7 +318,10 @@ const SETUP = {
     go: ({ ctx, deps, site, exportVariables }) => {
         const vars = goVariables(site, deps.env, readGoEnvFile(goEnvFile(deps.env, deps.home, deps.platform)));
         exportVariables(vars);
-        ctx.core.info(`go: ${describe(vars)} (modules under ${site.hostname} are fetched with git, past the public proxy and checksum database).`);
+        const notes = goNotes(site, ctx.config.provider.type === 'datacenter');
+        ctx.core.info(`go: ${describe(vars)} (modules under ${site.hostname} are fetched with git, past the public proxy and checksum database).${notes.info}`);
+        if (notes.warning)
+            ctx.core.warning(notes.warning);
     },
     cargo: ({ ctx, exportVariables }) => {
         const vars = cargoVariables();
