@@ -139,17 +139,23 @@ export async function benchDownloads(o: DownloadBenchOptions): Promise<string[]>
     return { ...(await timed(o.work, process.execPath, [MAIN], env)), ...job }
   }
 
-  const curl = async (name: string): Promise<Run & { root: string; out: string }> => {
-    const job = newJob()
-    const out = path.join(job.workspace, 'big.bin')
-    const token = emu.state.issueAccessToken(consumer.key, ['repository']).value
-    const config = [
+  /** curl's config on stdin (the token never on argv): the API URL, the Bearer header, the output file. */
+  const curlConfig = (name: string, out: string) =>
+    [
       `url = "${emu.apiUrl}/repositories/bench/files/downloads/${encodeURIComponent(name)}"`,
-      `header = "Authorization: Bearer ${token}"`,
+      `header = "Authorization: Bearer ${emu.state.issueAccessToken(consumer.key, ['repository']).value}"`,
       `output = "${out}"`,
       '',
     ].join('\n')
-    return { ...(await timed(o.work, 'curl', ['-sfL', '-K', '-'], { PATH: process.env.PATH }, config)), ...job, out }
+  /** `curl -sfL -K -`, alone or followed by `sha256sum` of the file it wrote. */
+  const curl = async (name: string, thenHash: boolean): Promise<Run & { root: string; out: string }> => {
+    const job = newJob()
+    const out = path.join(job.workspace, 'big.bin')
+    const env = { PATH: process.env.PATH }
+    const [cmd, args] = thenHash
+      ? ['sh', ['-c', 'curl -sfL -K - && sha256sum "$1" >/dev/null', 'sh', out]]
+      : ['curl', ['-sfL', '-K', '-']]
+    return { ...(await timed(o.work, cmd as string, args as string[], env, curlConfig(name, out))), ...job, out }
   }
 
   const check = (file: string, size: number) => {
@@ -158,8 +164,8 @@ export async function benchDownloads(o: DownloadBenchOptions): Promise<string[]>
   const clean = (dir: string) => fs.rmSync(dir, { recursive: true, force: true })
 
   const lines: string[] = []
-  lines.push('| file | action | curl -L | ratio | target |')
-  lines.push('|---|---|---|---|---|')
+  lines.push('| file | action | curl -L | ratio | target | curl -L + sha256sum | ratio to it |')
+  lines.push('|---|---|---|---|---|---|---|')
   const memory: string[] = []
   for (const f of files) {
     const name = `bench file ${f.size}m.bin`
@@ -168,9 +174,10 @@ export async function benchDownloads(o: DownloadBenchOptions): Promise<string[]>
     )
     const A: Run[] = []
     const C: Run[] = []
+    const S: Run[] = []
     const T: Run[] = []
     for (let i = 0; i < o.runs; i++) {
-      const order = i % 2 === 0 ? ['token', 'action', 'curl'] : ['curl', 'action', 'token']
+      const order = i % 2 === 0 ? ['token', 'action', 'curl', 'curl+sha'] : ['curl+sha', 'curl', 'action', 'token']
       for (const which of order) {
         if (which === 'action') {
           const r = await action(`bench/files/${name} -> big.bin`)
@@ -184,11 +191,17 @@ export async function benchDownloads(o: DownloadBenchOptions): Promise<string[]>
           A.push(r)
           o.log(`  action      ${secs(r.ms)} s  peak RSS ${mib(r.rssKiB)} MiB`)
         } else if (which === 'curl') {
-          const r = await curl(name)
+          const r = await curl(name, false)
           check(r.out, f.size)
           clean(r.root)
           C.push(r)
           o.log(`  curl -L     ${secs(r.ms)} s  peak RSS ${mib(r.rssKiB)} MiB`)
+        } else if (which === 'curl+sha') {
+          const r = await curl(name, true)
+          check(r.out, f.size)
+          clean(r.root)
+          S.push(r)
+          o.log(`  curl+sha256 ${secs(r.ms)} s`)
         } else {
           const r = await action('')
           clean(r.root)
@@ -198,8 +211,9 @@ export async function benchDownloads(o: DownloadBenchOptions): Promise<string[]>
       }
     }
     const ratio = median(A.map((r) => r.ms)) / median(C.map((r) => r.ms))
+    const toSha = median(A.map((r) => r.ms)) / median(S.map((r) => r.ms))
     lines.push(
-      `| ${f.size} MiB, median of ${o.runs} | ${secs(median(A.map((r) => r.ms)))} s | ${secs(median(C.map((r) => r.ms)))} s | ${ratio.toFixed(2)} | ≤ 1.1 ${ratio <= 1.1 ? '✓' : '✗'} |`,
+      `| ${f.size} MiB, median of ${o.runs} | ${secs(median(A.map((r) => r.ms)))} s | ${secs(median(C.map((r) => r.ms)))} s | ${ratio.toFixed(2)} | ≤ 1.1 ${ratio <= 1.1 ? '✓' : '✗'} | ${secs(median(S.map((r) => r.ms)))} s | ${toSha.toFixed(2)} |`,
     )
     const peak = Math.max(...A.map((r) => r.rssKiB))
     const base = Math.max(...T.map((r) => r.rssKiB))
