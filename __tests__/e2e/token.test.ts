@@ -314,6 +314,8 @@ describe('transient faults', () => {
       r,
       /Could not reach the Bitbucket token endpoint at http:\/\/127\.0\.0\.1:\d+: connection refused after 4 attempts/,
     )
+    // Nothing reached Bitbucket: the refresh token was not spent, and the message does not say it may have been.
+    expect(r.stdout).not.toMatch(/refresh token was spent/)
     fx.emu = await startEmulator() // for afterEach
   })
 })

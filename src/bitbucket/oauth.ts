@@ -7,6 +7,7 @@
 import { ActionError } from '../shared/errors.ts'
 import { HttpError, isTlsFailure } from '../net/errors.ts'
 import type { HttpClient } from '../net/http.ts'
+import { classifyNetworkError } from '../net/retry.ts'
 import type { Masker } from '../shared/mask.ts'
 import { parseJsonObject, printable } from '../shared/format.ts'
 import type { Wording } from '../shared/wording.ts'
@@ -75,10 +76,11 @@ function spentHint(wording: OAuthWording, provider: Provider): string {
 
 /**
  * No token was read: a refresh may still have been processed, and so spent the refresh token (not when the
- * TLS handshake failed on the server's certificate: then nothing was sent).
+ * connection was never made or the TLS handshake failed on the server's certificate: then nothing was sent).
  */
 function mayHaveSpent(err: unknown): err is HttpError {
-  return err instanceof HttpError && (err.status === undefined || err.phase === 'body') && !isTlsFailure(err.code)
+  if (!(err instanceof HttpError) || isTlsFailure(err.code) || classifyNetworkError(err) === 'not-sent') return false
+  return err.status === undefined || err.phase === 'body'
 }
 
 function grantBody(grant: Grant, form: Record<string, string>): URLSearchParams {
