@@ -7,6 +7,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { exchange, type ExchangeOptions } from '../../../src/net/large-body.ts'
+import { classifyNetworkError } from '../../../src/net/retry.ts'
 import { SlowBodyError } from '../../../src/net/throughput.ts'
 import { makeCert } from '../../helpers/tls.ts'
 
@@ -152,7 +153,10 @@ describe('exchange: failures carry the codes the retry rules know', () => {
     const closed = await rawServer((socket) => socket.end())
     expect((await failure(exchange(options(closed)))).code).toBe('UND_ERR_SOCKET')
     const reset = await rawServer((socket) => socket.resetAndDestroy())
-    expect((await failure(exchange(options(reset)))).code).toBe('ECONNRESET')
+    // Under load the reset may reach the client as a plain end of stream; both are retried alike.
+    const code = (await failure(exchange(options(reset)))).code
+    expect(['ECONNRESET', 'UND_ERR_SOCKET']).toContain(code)
+    expect(classifyNetworkError(Object.assign(new Error(), { code }))).toBe('maybe-sent')
   })
 
   test('nothing listening: ECONNREFUSED', async () => {
