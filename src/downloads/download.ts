@@ -27,7 +27,8 @@ import { errorCode } from '../net/errors.ts'
 import { backoffDelay, shouldRetryError } from '../net/retry.ts'
 import { collectYoung } from './gc.ts'
 import { apiSaid, fileUrl, refusal, type ApiDeps } from './list.ts'
-import { downloadDestProblem, shown } from './spec.ts'
+import { downloadDestProblem } from './spec.ts'
+import { shown } from '../shared/format.ts'
 import { parseJsonObject } from '../shared/format.ts'
 
 export interface FetchDeps extends ApiDeps {

@@ -9,6 +9,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { ActionError } from '../shared/errors.ts'
+import { shown } from '../shared/format.ts'
 import { destProblem } from '../archives/spec.ts'
 
 export interface DownloadSpec {
@@ -39,12 +40,6 @@ const EXAMPLE = 'e.g. "myteam/app/app 1.2.0.tar.gz -> dist/app.tar.gz"'
 const SLUG = /^[A-Za-z0-9][A-Za-z0-9._-]*$/
 // eslint-disable-next-line no-control-regex -- refusing control characters is the point
 const CONTROL = /[\x00-\x1f\x7f]/
-
-/** A string as it may be shown in a log line: control characters escaped, so it can never start a workflow command. */
-export function shown(s: string): string {
-  // eslint-disable-next-line no-control-regex -- escaping control characters is the point
-  return s.replace(/[\x00-\x1f\x7f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
-}
 
 export function parseDownloads(text: string, workspaceDir: string, archives: Claim[] = []): DownloadSpec[] {
   const root = path.resolve(workspaceDir)
