@@ -16,7 +16,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { ActionError } from '../shared/errors.ts'
 import { isInside } from '../shared/fs-safe.ts'
-import { HOST_RULES, isDotGitText } from './names.ts'
+import { isDotGitText } from '../shared/dest-rules.ts'
+import { HOST_RULES } from './names.ts'
 
 /** The path semantics and case sensitivity that DEST checks use. */
 export interface DestRules {
