@@ -8,7 +8,7 @@ import { ActionError } from '../shared/errors.ts'
 import type { Provider } from '../bitbucket/provider.ts'
 import { PROVIDERS, parseBitbucketType, type Providers } from '../bitbucket/providers.ts'
 import type { Masker } from '../shared/mask.ts'
-import { parseArchives, type ArchiveSpec } from '../archives/spec.ts'
+import { archiveClaims, parseArchives, type ArchiveSpec } from '../archives/spec.ts'
 import type { SecretTarget } from '../github/secret-target.ts'
 import {
   isVariableName,
@@ -172,11 +172,7 @@ export function readConfig(getInput: GetInput, env: NodeJS.ProcessEnv, providers
     requiredScopes: parseScopes(getInput('required-scopes')),
     secret: readSecretTarget(getInput, refreshToken !== undefined),
     archives,
-    downloads: parseDownloads(
-      getInput('downloads'),
-      workspace,
-      archives.map((a) => ({ what: `archives line ${a.line}`, dest: a.dest })),
-    ),
+    downloads: parseDownloads(getInput('downloads'), workspace, archiveClaims(archives)),
     cache: parseBoolean(getInput, 'cache'),
     gitCredentials: parseBoolean(getInput, 'git-credentials') || packageManagers.length > 0,
     packageManagers,

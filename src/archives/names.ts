@@ -10,6 +10,7 @@
  * runs in the unit tests on any OS.
  */
 import { isUtf8 } from 'node:buffer'
+import { isDotGitText } from '../shared/dest-rules.ts'
 
 /** The longest member path or link target accepted, in bytes (Linux's PATH_MAX). */
 export const MAX_PATH_BYTES = 4096
@@ -61,23 +62,7 @@ export function fold(component: string): string {
   return nameText(component).normalize('NFC').toUpperCase().toLowerCase()
 }
 
-// Code points that HFS+ ignores in names (git's is_hfs_dotgit list).
-const HFS_IGNORED = /[\u200c-\u200f\u202a-\u202e\u206a-\u206f\ufeff]/g
-
-/**
- * Whether a path component (text) names a `.git` folder on some file
- * system: any case, with characters that HFS+ ignores, with the trailing
- * dots and spaces or the `:stream` that NTFS drops, or as NTFS's short name
- * `git~1` (what git itself refuses to check out).
- */
-export function isDotGitText(component: string): boolean {
-  if (!/g/i.test(component)) return false
-  const s = component.replace(HFS_IGNORED, '').normalize('NFC').toLowerCase()
-  const base = s.replace(/:.*$/s, '').replace(/[. ]+$/, '')
-  return base === '.git' || base === 'git~1'
-}
-
-/** `isDotGitText` for a component of a member name (a byte string). */
+/** `isDotGitText` (shared/dest-rules.ts) for a component of a member name (a byte string). */
 export function isDotGit(component: string): boolean {
   return /g/i.test(component) && isDotGitText(nameText(component))
 }

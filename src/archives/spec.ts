@@ -1,31 +1,11 @@
 /**
  * The `archives` input: one `WORKSPACE/REPO@REF [-> DEST] [sha256:HEX64]` a
  * line, blank lines and `#` comments ignored. Parsed and checked before any
- * network call.
- *
- * And the rules of every DEST (of `archives` and of `downloads`, checked
- * together by `checkDests`): strictly inside the workspace, also once
- * symbolic links are followed; no `.git` component at any depth, in any case
- * (nor a spelling that NTFS or HFS+ takes for one); no two DESTs the same or
- * one inside the other once the workspace's symbolic links are resolved (and
- * case folded where the file system ignores case). The path semantics are
- * the runner's (`path.win32` on Windows), passed in so that the tests run
- * the Windows rules on Linux.
+ * network call; each DEST is a folder, held to the rules of every DEST
+ * (shared/dest-rules.ts) and checked with those of `downloads`.
  */
-import fs from 'node:fs'
-import path from 'node:path'
 import { ActionError } from '../shared/errors.ts'
-import { isInside } from '../shared/fs-safe.ts'
-import { HOST_RULES, isDotGitText } from './names.ts'
-
-/** The path semantics and case sensitivity that DEST checks use. */
-export interface DestRules {
-  path: path.PlatformPath
-  caseInsensitive: boolean
-}
-
-/** The runner's. */
-export const HOST_DEST_RULES: DestRules = { path, caseInsensitive: HOST_RULES.caseInsensitive }
+import { checkDest, checkOverlaps, HOST_DEST_RULES, type DestClaim, type DestRules } from '../shared/dest-rules.ts'
 
 export interface ArchiveSpec {
   /** 1-based line number in the input, for messages. */
@@ -70,7 +50,7 @@ export function parseArchives(
     if (raw === '' || raw.startsWith('#')) continue
     specs.push(parseLine(raw, i + 1, root, rules, owner))
   }
-  checkDests(archiveClaims(specs), root, rules)
+  checkOverlaps(archiveClaims(specs), root, rules)
   return specs
 }
 
@@ -105,108 +85,11 @@ function parseLine(raw: string, lineNo: number, root: string, rules: DestRules, 
     dest: rules.path.resolve(root, destRaw ?? repo),
     kind: 'folder',
   }
-  checkDests([claim], root, rules)
+  checkDest(claim, root, rules)
   return { line: lineNo, workspace, repo, ref, dest: claim.dest, sha256: sha?.toLowerCase() }
 }
 
-/** The DESTs of `archives` lines, for `checkDests`. */
-export function archiveClaims(specs: ArchiveSpec[], workspace?: string): DestClaim[] {
-  return specs.map((s) => ({
-    input: 'archives',
-    line: s.line,
-    written: workspace ? path.relative(workspace, s.dest) || '.' : s.dest,
-    dest: s.dest,
-    kind: 'folder',
-  }))
-}
-
-/** A line's DEST, as `checkDests` judges it. */
-export interface DestClaim {
-  /** The input that holds the line: `archives`, `downloads`. */
-  input: string
-  line: number
-  /** DEST as the line writes it (or its default), for messages. */
-  written: string
-  /** The absolute path. */
-  dest: string
-  /** What DEST names: a folder (archives) or a file (downloads). */
-  kind: 'folder' | 'file'
-}
-
-/**
- * Throws, naming the line, at the first DEST that may not be written (see
- * `destProblem`), then at the first two DESTs that are the same or lie one
- * inside the other once the workspace's symbolic links are resolved (case
- * folded where the file system ignores case). Archives and downloads are
- * checked together, before any network call.
- */
-export function checkDests(claims: DestClaim[], workspace: string, rules: DestRules = HOST_DEST_RULES): void {
-  for (const c of claims) {
-    const problem = destProblem(c.dest, workspace, rules)
-    if (problem)
-      throw new ActionError(
-        `${c.input} line ${c.line}: DEST "${c.written}" ${problem}; name a ${c.kind} inside the workspace.`,
-      )
-  }
-  const p = rules.path
-  const key = (dest: string) => {
-    const real = realish(dest, p)
-    return rules.caseInsensitive ? real.normalize('NFC').toLowerCase() : real
-  }
-  const seen: { claim: DestClaim; real: string }[] = []
-  for (const claim of claims) {
-    const real = key(claim.dest)
-    for (const other of seen) {
-      if (other.real === real || real.startsWith(other.real + p.sep) || other.real.startsWith(real + p.sep))
-        throw new ActionError(`${overlapping(other.claim, claim, workspace, p)}; give each its own DEST.`)
-    }
-    seen.push({ claim, real })
-  }
-}
-
-function overlapping(a: DestClaim, b: DestClaim, workspace: string, p: path.PlatformPath): string {
-  const lines =
-    a.input === b.input
-      ? `${a.input} lines ${a.line} and ${b.line}`
-      : `${a.input} line ${a.line} and ${b.input} line ${b.line}`
-  const what = a.kind === 'folder' && b.kind === 'folder' ? 'folders' : 'paths'
-  const rel = (d: string) => p.relative(workspace, d) || '.'
-  return `${lines} write to overlapping ${what} (${rel(a.dest)}, ${rel(b.dest)}, once symbolic links are followed)`
-}
-
-/** The real path of `p`, or of its deepest existing ancestor joined with the rest. */
-export function realish(p: string, paths: path.PlatformPath = path): string {
-  const missing: string[] = []
-  let current = paths.resolve(p)
-  for (;;) {
-    try {
-      return paths.join(fs.realpathSync(current), ...missing.reverse())
-    } catch {
-      const parent = paths.dirname(current)
-      if (parent === current) return paths.resolve(p)
-      missing.push(paths.basename(current))
-      current = parent
-    }
-  }
-}
-
-/**
- * Why `dest` may not be written (by an archive or a download), or
- * undefined: it must lie strictly inside the workspace, also once symbolic
- * links are followed, and hold no `.git` component at any depth, in any
- * case (by its name, and once links are followed).
- */
-export function destProblem(dest: string, workspace: string, rules: DestRules = HOST_DEST_RULES): string | undefined {
-  const p = rules.path
-  const root = p.resolve(workspace)
-  const inside = (child: string, base: string) => p.relative(base, child) !== '' && isInside(child, base, p)
-  const abs = p.resolve(dest)
-  if (abs === root) return 'is the workspace itself, which would be replaced as a whole'
-  if (!inside(abs, root)) return `leaves the workspace (${root})`
-  const realRoot = realish(root, p)
-  const real = realish(abs, p)
-  if (!inside(real, realRoot)) return `leaves the workspace through a symbolic link (${root})`
-  const components = [...p.relative(root, abs).split(/[\\/]/), ...p.relative(realRoot, real).split(/[\\/]/)]
-  if (components.some(isDotGitText)) return 'has a .git folder in its path (any case), where git keeps what it runs'
-  return undefined
+/** The DESTs of `archives` lines, for `checkOverlaps` with those of `downloads`. */
+export function archiveClaims(specs: ArchiveSpec[]): DestClaim[] {
+  return specs.map((s) => ({ input: 'archives', line: s.line, written: s.dest, dest: s.dest, kind: 'folder' }))
 }

@@ -27,8 +27,8 @@ import { errorCode } from '../net/errors.ts'
 import { backoffDelay, shouldRetryError } from '../net/retry.ts'
 import { collectYoung } from './gc.ts'
 import { apiSaid, fileUrl, refusal, type ApiDeps } from './list.ts'
-import { downloadDestProblem, shown } from './spec.ts'
-import { parseJsonObject } from '../shared/format.ts'
+import { destProblem } from '../shared/dest-rules.ts'
+import { parseJsonObject, shown } from '../shared/format.ts'
 
 export interface FetchDeps extends ApiDeps {
   workspaceDir: string
@@ -369,7 +369,7 @@ class Transfer {
 export async function downloadFile(deps: FetchDeps, job: FileJob, folders: CreatedFolders): Promise<Fetched> {
   const label = `${job.workspace}/${job.repo}/${shown(job.name)}`
   const rel = () => shown(path.relative(deps.workspaceDir, job.dest))
-  const problem = downloadDestProblem(job.dest, deps.workspaceDir)
+  const problem = destProblem(job.dest, deps.workspaceDir, 'file')
   if (problem) throw new ActionError(`DEST ${rel()} ${problem}.`)
 
   folders.ensureParent(job.dest)
@@ -385,7 +385,7 @@ export async function downloadFile(deps: FetchDeps, job: FileJob, folders: Creat
       throw new ActionError(
         `The file ${label} has sha256 ${sha256}, but line ${job.line} pins ${job.sha256}; nothing was written. If the file was replaced on purpose, update the pin; otherwise do not trust it.`,
       )
-    const late = downloadDestProblem(job.dest, deps.workspaceDir)
+    const late = destProblem(job.dest, deps.workspaceDir, 'file')
     if (late) throw new ActionError(`DEST ${rel()} ${late} (it changed during the download); nothing was written.`)
     fs.renameSync(sink.file, job.dest)
     moved = true

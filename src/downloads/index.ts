@@ -13,7 +13,10 @@ import type { StepContext } from '../action/run.ts'
 import { CreatedFolders, downloadFile, formatBytes, UnknownFileError, type FetchDeps } from './download.ts'
 import { listDownloads } from './list.ts'
 import { newestMatch, type DownloadItem } from './match.ts'
-import { assertNoOverlap, downloadDestProblem, shown, type Claim, type DownloadSpec } from './spec.ts'
+import { shown } from '../shared/format.ts'
+import { checkOverlaps, destProblem } from '../shared/dest-rules.ts'
+import { archiveClaims } from '../archives/spec.ts'
+import { downloadClaim, type DownloadSpec } from './spec.ts'
 import { downloadsSummary, type SummaryRow } from './summary.ts'
 
 export { parseDownloads, type DownloadSpec } from './spec.ts'
@@ -105,11 +108,8 @@ export async function fetchDownloads(ctx: StepContext): Promise<DownloadResult[]
   let done: (Done | undefined)[] = []
   if (run.failures.length === 0) {
     // Every final DEST, with the archives' ones, before anything is written.
-    const claims: Claim[] = [
-      ...config.archives.map((a) => ({ what: `archives line ${a.line}`, dest: a.dest })),
-      ...resolved.map((r) => ({ what: `downloads line ${r!.spec.line}`, dest: r!.dest })),
-    ]
-    assertNoOverlap(claims, config.workspace)
+    const claims = [...archiveClaims(config.archives), ...resolved.map((r) => downloadClaim(r!.spec.line, r!.dest))]
+    checkOverlaps(claims, config.workspace)
     done = await downloadAll(run, resolved as Resolved[])
   }
   const completed = done.filter((d): d is Done => d !== undefined)
@@ -157,7 +157,7 @@ function resolvePattern(run: Run, spec: DownloadSpec, items: DownloadItem[]): Re
   if (!match) throw noMatch(spec, items)
   const dest = spec.dest ?? path.resolve(workspace, match.name)
   if (!spec.dest) {
-    const problem = unsafeName(match.name) ?? downloadDestProblem(dest, workspace)
+    const problem = unsafeName(match.name) ?? destProblem(dest, workspace, 'file')
     if (problem)
       throw new ActionError(
         `the newest file matching "${shown(spec.name)}" in ${spec.workspace}/${spec.repo} is "${shown(match.name)}", which cannot be the DEST as it is: it ${problem}. Add "-> DEST" to the line.`,

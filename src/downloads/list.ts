@@ -4,11 +4,10 @@
  * `next`) and the messages for its refusals.
  */
 import { ActionError } from '../shared/errors.ts'
-import { parseJsonObject } from '../shared/format.ts'
+import { parseJsonObject, shown } from '../shared/format.ts'
 import type { HttpClient } from '../net/http.ts'
 import { joinUrl } from '../net/url.ts'
 import type { DownloadItem } from './match.ts'
-import { shown } from './spec.ts'
 
 export interface ApiDeps {
   http: HttpClient

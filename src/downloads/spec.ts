@@ -2,14 +2,13 @@
  * The `downloads` input: one `WORKSPACE/REPO/FILENAME [-> DEST] [sha256:HEX64]`
  * a line, blank lines and `#` comments ignored. FILENAME may hold spaces (not
  * `/`); a `*` in it matches any run of characters. Parsed and checked with
- * every other input, before any request: the grammar, each DEST (a file inside
- * the workspace, also once symbolic links are followed, never in a `.git`
- * folder), and that no two DESTs of `downloads` and `archives` overlap.
+ * every other input, before any request: the grammar, and each DEST (a file)
+ * by the rules of every DEST (shared/dest-rules.ts), together with those of
+ * `archives`.
  */
-import fs from 'node:fs'
-import path from 'node:path'
 import { ActionError } from '../shared/errors.ts'
-import { destProblem } from '../archives/spec.ts'
+import { shown } from '../shared/format.ts'
+import { checkDest, checkOverlaps, HOST_DEST_RULES, type DestClaim, type DestRules } from '../shared/dest-rules.ts'
 
 export interface DownloadSpec {
   /** 1-based line number in the input, for messages. */
@@ -25,13 +24,6 @@ export interface DownloadSpec {
   sha256: string | undefined
 }
 
-/** What a DEST belongs to, for the overlap check and its message. */
-export interface Claim {
-  /** e.g. `downloads line 2`, `archives line 1`. */
-  what: string
-  dest: string
-}
-
 export const DOWNLOAD_FORM = 'WORKSPACE/REPO/FILENAME [-> DEST] [sha256:HEX64]'
 const EXAMPLE = 'e.g. "myteam/app/app 1.2.0.tar.gz -> dist/app.tar.gz"'
 
@@ -40,27 +32,27 @@ const SLUG = /^[A-Za-z0-9][A-Za-z0-9._-]*$/
 // eslint-disable-next-line no-control-regex -- refusing control characters is the point
 const CONTROL = /[\x00-\x1f\x7f]/
 
-/** A string as it may be shown in a log line: control characters escaped, so it can never start a workflow command. */
-export function shown(s: string): string {
-  // eslint-disable-next-line no-control-regex -- escaping control characters is the point
-  return s.replace(/[\x00-\x1f\x7f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
-}
-
-export function parseDownloads(text: string, workspaceDir: string, archives: Claim[] = []): DownloadSpec[] {
-  const root = path.resolve(workspaceDir)
+/** `archives`: the DESTs of the `archives` lines, checked with these (see `archiveClaims`). */
+export function parseDownloads(
+  text: string,
+  workspaceDir: string,
+  archives: DestClaim[] = [],
+  rules: DestRules = HOST_DEST_RULES,
+): DownloadSpec[] {
+  const root = rules.path.resolve(workspaceDir)
   const specs: DownloadSpec[] = []
   const lines = text.split(/\r?\n/)
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i]!.trim()
     if (raw === '' || raw.startsWith('#')) continue
-    specs.push(parseLine(raw, i + 1, root))
+    specs.push(parseLine(raw, i + 1, root, rules))
   }
-  const claims: Claim[] = specs.flatMap((s) => (s.dest ? [{ what: `downloads line ${s.line}`, dest: s.dest }] : []))
-  assertNoOverlap([...archives, ...claims], root)
+  const claims = specs.flatMap((s) => (s.dest ? [downloadClaim(s.line, s.dest)] : []))
+  checkOverlaps([...archives, ...claims], root, rules)
   return specs
 }
 
-function parseLine(raw: string, lineNo: number, root: string): DownloadSpec {
+function parseLine(raw: string, lineNo: number, root: string, rules: DestRules): DownloadSpec {
   const bad = (why: string) =>
     new ActionError(`downloads line ${lineNo} ("${shown(raw)}") ${why}; expected ${DOWNLOAD_FORM}, ${EXAMPLE}.`)
   const m = /^([^/]*)\/([^/]*)\/(.*)$/s.exec(raw)
@@ -106,73 +98,15 @@ function parseLine(raw: string, lineNo: number, root: string): DownloadSpec {
       throw new ActionError(
         `downloads line ${lineNo}: DEST "${shown(destRaw)}" ends with a slash, but DEST is a file path; name the file, e.g. "${destRaw}${pattern ? 'app.zip' : name}".`,
       )
-    dest = path.resolve(root, destRaw)
+    dest = rules.path.resolve(root, destRaw)
   } else if (!pattern) {
-    dest = path.resolve(root, name)
+    dest = rules.path.resolve(root, name)
   }
-  if (dest) {
-    const problem = downloadDestProblem(dest, root)
-    if (problem)
-      throw new ActionError(
-        `downloads line ${lineNo}: DEST "${shown(destRaw ?? name)}" ${problem}; name a file inside the workspace.`,
-      )
-  }
+  if (dest) checkDest(downloadClaim(lineNo, dest, destRaw ?? name), root, rules)
   return { line: lineNo, workspace, repo, name, pattern, dest, sha256 }
 }
 
-/**
- * Why a file may not be written at `dest`, or undefined: strictly inside the
- * workspace (also through symbolic links), no `.git` component at any depth
- * (any case), and not an existing folder. Checked when parsing and again just
- * before the file is moved into place.
- */
-export function downloadDestProblem(dest: string, workspace: string): string | undefined {
-  const problem = destProblem(dest, workspace)
-  if (problem) return problem
-  const root = path.resolve(workspace)
-  const parts = [path.relative(root, path.resolve(dest)), path.relative(realish(root), realish(dest))]
-  if (parts.some((rel) => rel.split(/[\\/]/).some((c) => c.toLowerCase() === '.git')))
-    return 'has a .git folder in its path'
-  try {
-    if (fs.statSync(dest).isDirectory()) return 'is an existing folder, but DEST is a file path'
-  } catch {
-    // Not there yet (or a dangling link, which the rename replaces): fine.
-  }
-  return undefined
-}
-
-/** The real path of `p`, or of its deepest existing ancestor joined with the rest. */
-export function realish(p: string): string {
-  const missing: string[] = []
-  let current = path.resolve(p)
-  for (;;) {
-    try {
-      return path.join(fs.realpathSync(current), ...missing.reverse())
-    } catch {
-      const parent = path.dirname(current)
-      if (parent === current) return path.resolve(p)
-      missing.push(path.basename(current))
-      current = parent
-    }
-  }
-}
-
-const CASE_INSENSITIVE_FS = process.platform === 'win32' || process.platform === 'darwin'
-
-/** Throws when two DESTs are the same or one lies inside the other, once symbolic links are resolved. */
-export function assertNoOverlap(claims: Claim[], workspace: string): void {
-  const key = (p: string) => (CASE_INSENSITIVE_FS ? realish(p).toLowerCase() : realish(p))
-  const seen: { claim: Claim; real: string }[] = []
-  for (const claim of claims) {
-    const real = key(claim.dest)
-    for (const other of seen) {
-      if (other.real === real || real.startsWith(other.real + path.sep) || other.real.startsWith(real + path.sep)) {
-        const rel = (p: string) => path.relative(workspace, p) || '.'
-        throw new ActionError(
-          `${other.claim.what} and ${claim.what} write to overlapping paths (${shown(rel(other.claim.dest))}, ${shown(rel(claim.dest))}); give each its own DEST.`,
-        )
-      }
-    }
-    seen.push({ claim, real })
-  }
+/** A `downloads` line's DEST, for the checks of shared/dest-rules.ts; `written` as the line writes it. */
+export function downloadClaim(line: number, dest: string, written = dest): DestClaim {
+  return { input: 'downloads', line, written, dest, kind: 'file' }
 }

@@ -17,6 +17,12 @@ export function parseJsonObject(text: string): Record<string, unknown> | undefin
   }
 }
 
+/** A string as it may be shown in a log line: control characters escaped, so it can never start a workflow command. */
+export function shown(s: string): string {
+  // eslint-disable-next-line no-control-regex -- escaping control characters is the point
+  return s.replace(/[\x00-\x1f\x7f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+}
+
 /**
  * Characters that must never reach a log line or a terminal from a server:
  * C0 and C1 controls (newlines start workflow commands, escape sequences

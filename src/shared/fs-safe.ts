@@ -20,17 +20,19 @@ export function writeSecretFile(file: string, content: string): void {
 /**
  * The real path of `p`: symlinks resolved in the part of it that exists, the
  * missing rest kept as named (macOS's temporary folders lie below the symlink
- * `/var` → `/private/var`, so a folder not created yet must resolve through it too).
+ * `/var` → `/private/var`, so a folder not created yet must resolve through it
+ * too). `paths` (path.win32) judges Windows paths on another OS, where none
+ * of them exists.
  */
-export function realPath(p: string): string {
+export function realPath(p: string, paths: path.PlatformPath = path): string {
   const tail: string[] = []
-  for (let head = path.resolve(p); ;) {
+  for (let head = paths.resolve(p); ;) {
     try {
-      return path.join(fs.realpathSync(head), ...tail)
+      return paths.join(fs.realpathSync(head), ...tail)
     } catch {
-      const parent = path.dirname(head)
-      if (parent === head) return path.resolve(p)
-      tail.unshift(path.basename(head))
+      const parent = paths.dirname(head)
+      if (parent === head) return paths.resolve(p)
+      tail.unshift(paths.basename(head))
       head = parent
     }
   }

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { archiveClaims, archiveLabel, checkDests, parseArchives, type DestRules } from '../../../src/archives/spec.ts'
+import { archiveClaims, archiveLabel, parseArchives } from '../../../src/archives/spec.ts'
+import type { DestRules } from '../../../src/shared/dest-rules.ts'
 
 const ws = '/home/runner/work/app/app'
 
@@ -52,53 +53,45 @@ describe('parseArchives', () => {
   })
 })
 
-describe('DEST on disk', () => {
+describe('DESTs are folders held to the shared DEST rules (shared/dest-rules.test.ts)', () => {
   let dir: string
   beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bboa-spec-'))
-    fs.mkdirSync(path.join(dir, 'vendor'))
     fs.symlinkSync(os.tmpdir(), path.join(dir, 'outside'))
-    fs.symlinkSync(path.join(dir, 'vendor'), path.join(dir, 'inside'))
+    fs.mkdirSync(path.join(dir, 'x'))
+    fs.symlinkSync(path.join(dir, 'x'), path.join(dir, 'y'))
   })
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
 
-  test('a DEST whose name merely starts with two dots stays inside', () => {
-    expect(parseArchives('ws/repo@v1 -> ..cache', dir)[0]!.dest).toBe(path.join(dir, '..cache'))
-  })
-
-  test('a DEST that escapes through a symbolic link is refused', () => {
+  test('each line: inside the workspace, also through links; no .git component', () => {
     expect(() => parseArchives('ws/repo@v1 -> outside/x', dir)).toThrow(
-      /line 1: DEST "outside\/x" leaves the workspace through a symbolic link/,
+      /^archives line 1: DEST "outside\/x" leaves the workspace through a symbolic link \(.*\); name a folder inside the workspace\.$/,
+    )
+    expect(() => parseArchives('ws/a@v1\nws/repo@v1 -> sub/.GIT/hooks', dir)).toThrow(
+      'archives line 2: DEST "sub/.GIT/hooks" has a .git folder in its path (any case), where git keeps what it runs; name a folder inside the workspace.',
     )
   })
 
-  test('a symbolic link that stays inside is fine', () => {
-    expect(parseArchives('ws/repo@v1 -> inside/x', dir)).toHaveLength(1)
-  })
-
-  test.each(['.git/x', 'sub/.git', 'sub/.GIT/hooks', 'a/b/.Git./c', 'x/git~1/y'])(
-    'a .git component at any depth, in any case, is refused: %s',
-    (dest) => {
-      expect(() => parseArchives(`ws/repo@v1 -> ${dest}`, dir)).toThrow(
-        /line 1: DEST ".*" has a \.git folder in its path \(any case\)/,
-      )
-    },
-  )
-
-  test('a .git reached through a workspace symlink is refused too', () => {
-    fs.mkdirSync(path.join(dir, '.git'), { recursive: true })
-    fs.symlinkSync(path.join(dir, '.git'), path.join(dir, 'meta'))
-    expect(() => parseArchives('ws/repo@v1 -> meta/hooks', dir)).toThrow(/has a \.git folder in its path/)
-  })
-
-  test('two lines that overlap once a workspace symlink is followed are refused', () => {
-    fs.mkdirSync(path.join(dir, 'x'))
-    fs.symlinkSync(path.join(dir, 'x'), path.join(dir, 'y'))
+  test('the lines together: no overlap, by name or through a workspace symlink', () => {
+    expect(() => parseArchives('ws/a@v1 -> vendor\nws/b@v1 -> vendor/b', dir)).toThrow(
+      'archives lines 1 and 2 write to overlapping folders (vendor, vendor/b); give each its own DEST.',
+    )
     expect(() => parseArchives('ws/a@v1 -> x\nws/b@v1 -> y/z', dir)).toThrow(
-      /archives lines 1 and 2 write to overlapping folders \(x, y\/z, once symbolic links are followed\)/,
+      'archives lines 1 and 2 write to overlapping folders (x, y/z, once symbolic links are followed); give each its own DEST.',
     )
-    expect(() => parseArchives('ws/a@v1 -> y\nws/b@v1 -> x', dir)).toThrow(/lines 1 and 2 write to overlapping/)
     expect(parseArchives('ws/a@v1 -> x/p\nws/b@v1 -> y/q', dir)).toHaveLength(2)
+  })
+
+  test("the runner's path rules reach the checks (Windows on any OS)", () => {
+    const WINDOWS: DestRules = { path: path.win32, caseInsensitive: true }
+    const wsWin = 'C:\\a\\work\\app\\app'
+    expect(parseArchives('acme/lib@v1 -> vendor\\lib', wsWin, 'WORKSPACE', WINDOWS)[0]!.dest).toBe(
+      `${wsWin}\\vendor\\lib`,
+    )
+    expect(() => parseArchives('acme/lib@v1 -> D:\\x', wsWin, 'WORKSPACE', WINDOWS)).toThrow(/leaves the workspace/)
+    expect(() => parseArchives('acme/a@v1 -> Lib\nacme/b@v1 -> lib\\x', wsWin, 'WORKSPACE', WINDOWS)).toThrow(
+      'archives lines 1 and 2 write to overlapping folders (Lib, lib\\x); give each its own DEST.',
+    )
   })
 
   test('"->" without spaces is a malformed line, not part of the ref', () => {
@@ -110,47 +103,9 @@ test('archiveLabel names an archive as its line does', () => {
   expect(archiveLabel({ workspace: 'acme', repo: 'lib', ref: 'v1' })).toBe('acme/lib@v1')
 })
 
-describe("DEST rules of archives and downloads together, with the runner's path semantics", () => {
-  const WINDOWS: DestRules = { path: path.win32, caseInsensitive: true }
-  const LINUX: DestRules = { path: path.posix, caseInsensitive: false }
-  const wsWin = 'C:\\a\\work\\app\\app'
-
-  test('Windows: backslashes separate, drive letters and case count as Windows counts them', () => {
-    expect(parseArchives('acme/lib@v1 -> vendor\\lib', wsWin, 'WORKSPACE', WINDOWS)[0]!.dest).toBe(
-      `${wsWin}\\vendor\\lib`,
-    )
-    expect(() => parseArchives('acme/lib@v1 -> sub\\.GIT\\x', wsWin, 'WORKSPACE', WINDOWS)).toThrow(
-      /has a \.git folder/,
-    )
-    expect(() => parseArchives('acme/lib@v1 -> ..\\x', wsWin, 'WORKSPACE', WINDOWS)).toThrow(/leaves the workspace/)
-    expect(() => parseArchives('acme/lib@v1 -> D:\\x', wsWin, 'WORKSPACE', WINDOWS)).toThrow(/leaves the workspace/)
-    expect(() => parseArchives('acme/a@v1 -> Lib\nacme/b@v1 -> lib\\x', wsWin, 'WORKSPACE', WINDOWS)).toThrow(
-      /archives lines 1 and 2 write to overlapping folders/,
-    )
-  })
-
-  test('case-sensitive file systems keep Lib and lib apart', () => {
-    expect(parseArchives('acme/a@v1 -> Lib\nacme/b@v1 -> lib/x', '/ws', 'WORKSPACE', LINUX)).toHaveLength(2)
-    expect(() =>
-      parseArchives('acme/a@v1 -> Lib\nacme/b@v1 -> lib/x', '/ws', 'WORKSPACE', { ...LINUX, caseInsensitive: true }),
-    ).toThrow(/overlapping/)
-  })
-
-  test('an archive line and a download line that overlap are refused, naming both', () => {
-    const archives = archiveClaims(parseArchives('acme/lib@v1 -> vendor', '/ws', 'WORKSPACE', LINUX), '/ws')
-    const download = {
-      input: 'downloads',
-      line: 2,
-      written: 'vendor/app.zip',
-      dest: '/ws/vendor/app.zip',
-      kind: 'file' as const,
-    }
-    expect(() => checkDests([...archives, download], '/ws', LINUX)).toThrow(
-      'archives line 1 and downloads line 2 write to overlapping paths (vendor, vendor/app.zip, once symbolic links are followed); give each its own DEST.',
-    )
-    const gitFile = { ...download, dest: '/ws/sub/.Git/config', written: 'sub/.Git/config' }
-    expect(() => checkDests([gitFile], '/ws', LINUX)).toThrow(
-      /^downloads line 2: DEST "sub\/\.Git\/config" has a \.git folder in its path .*; name a file inside the workspace\.$/,
-    )
-  })
+test('archiveClaims: the folders of the lines, for the checks with the downloads files', () => {
+  expect(archiveClaims(parseArchives('acme/lib@v1 -> vendor\n\nacme/x@v1', '/ws'))).toEqual([
+    { input: 'archives', line: 1, written: '/ws/vendor', dest: '/ws/vendor', kind: 'folder' },
+    { input: 'archives', line: 3, written: '/ws/x', dest: '/ws/x', kind: 'folder' },
+  ])
 })

@@ -191,7 +191,7 @@ describe('fetchDownloads', () => {
     store.add('acme/app', 'app-1.0.zip', 'x')
     store.add('acme/app', 'other.zip', 'y')
     await expect(fetchDownloads(context('acme/app/other.zip -> app-1.0.zip\nacme/app/app-*.zip'))).rejects.toThrow(
-      'downloads line 1 and downloads line 2 write to overlapping paths (app-1.0.zip, app-1.0.zip); give each its own DEST.',
+      'downloads lines 1 and 2 write to overlapping paths (app-1.0.zip, app-1.0.zip); give each its own DEST.',
     )
     expect(store.storage!.requests).toEqual([])
     expect(tree()).toEqual([])

@@ -4,6 +4,7 @@ import path from 'node:path'
 import { afterAll, describe, expect, test } from '@jest/globals'
 import { DOWNLOAD_FORM, parseDownloads } from '../../../src/downloads/spec.ts'
 import { readConfig } from '../../../src/action/inputs.ts'
+import type { DestClaim } from '../../../src/shared/dest-rules.ts'
 
 const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'bboa-dl-spec-'))
 afterAll(() => fs.rmSync(ws, { recursive: true, force: true }))
@@ -93,15 +94,13 @@ describe('parseDownloads', () => {
     ['acme/app/ -> a', /empty FILENAME/],
     ['acme/app/..', /has "\.\." as FILENAME/],
     ['acme/app/file.zip -> ../out.zip', /DEST "\.\.\/out\.zip" leaves the workspace/],
-    ['acme/app/file.zip -> /etc/passwd', /leaves the workspace/],
     ['acme/app/file.zip -> .', /the workspace itself/],
     ['acme/app/file.zip -> dist/', /ends with a slash, but DEST is a file path/],
-    ['acme/app/file.zip -> .git/hooks/pre-commit', /\.git/],
     ['acme/app/file.zip -> sub/.GIT/config', /has a \.git folder in its path/],
     ['acme/app/.git', /\.git folder/],
     [
       'acme/app/a.zip -> x.zip\nacme/app/b.zip -> x.zip',
-      /downloads line 1 and downloads line 2 write to overlapping paths \(x\.zip, x\.zip\)/,
+      /downloads lines 1 and 2 write to overlapping paths \(x\.zip, x\.zip\)/,
     ],
     ['acme/app/a.zip -> x\nacme/app/b.zip -> x/y.zip', /overlapping paths/],
   ])('%j is refused', (text, message) => {
@@ -114,7 +113,7 @@ describe('parseDownloads', () => {
     )
   })
 
-  test('a DEST that is an existing folder, or that leaves through a symbolic link, is refused', () => {
+  test('DESTs are files held to the shared DEST rules (shared/dest-rules.test.ts): an existing folder, a symbolic link out', () => {
     fs.mkdirSync(path.join(ws, 'folder'), { recursive: true })
     expect(() => parseDownloads('acme/app/f.zip -> folder', ws)).toThrow(
       /is an existing folder, but DEST is a file path/,
@@ -128,12 +127,28 @@ describe('parseDownloads', () => {
   test('overlaps with archives count, also through symbolic links', () => {
     fs.mkdirSync(path.join(ws, 'vendor/lib'), { recursive: true })
     fs.symlinkSync('vendor/lib', path.join(ws, 'lib-link'))
-    const archives = [{ what: 'archives line 1', dest: path.join(ws, 'vendor/lib') }]
+    const lib = path.join(ws, 'vendor/lib')
+    const archives: DestClaim[] = [{ input: 'archives', line: 1, written: lib, dest: lib, kind: 'folder' }]
     expect(() => parseDownloads('acme/app/f.zip -> vendor/lib/f.zip', ws, archives)).toThrow(
-      'archives line 1 and downloads line 1 write to overlapping paths',
+      'archives line 1 and downloads line 1 write to overlapping paths (vendor/lib, vendor/lib/f.zip); give each its own DEST.',
     )
-    expect(() => parseDownloads('acme/app/f.zip -> lib-link/f.zip', ws, archives)).toThrow(/overlapping paths/)
+    expect(() => parseDownloads('acme/app/f.zip -> lib-link/f.zip', ws, archives)).toThrow(
+      'archives line 1 and downloads line 1 write to overlapping paths (vendor/lib, lib-link/f.zip, once symbolic links are followed); give each its own DEST.',
+    )
     expect(parseDownloads('acme/app/f.zip -> vendor/f.zip', ws, archives)).toHaveLength(1)
+  })
+
+  test("Windows rules: the runner's path semantics and case folding reach the DEST checks", () => {
+    const wsWin = 'C:\\a\\work\\app'
+    const WINDOWS = { path: path.win32, caseInsensitive: true }
+    expect(parseDownloads('acme/app/f.zip -> dist\\f.zip', wsWin, [], WINDOWS)[0]!.dest).toBe(`${wsWin}\\dist\\f.zip`)
+    expect(() => parseDownloads('acme/app/f.zip -> sub\\.GIT\\f', wsWin, [], WINDOWS)).toThrow(
+      'downloads line 1: DEST "sub\\.GIT\\f" has a .git folder in its path',
+    )
+    expect(() => parseDownloads('acme/app/f.zip -> D:\\f.zip', wsWin, [], WINDOWS)).toThrow(/leaves the workspace/)
+    expect(() => parseDownloads('acme/app/a.zip -> A.zip\nacme/app/b.zip -> a.ZIP', wsWin, [], WINDOWS)).toThrow(
+      'downloads lines 1 and 2 write to overlapping paths (A.zip, a.ZIP); give each its own DEST.',
+    )
   })
 
   test('control characters in a line are refused and shown escaped', () => {

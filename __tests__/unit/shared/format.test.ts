@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals'
-import { markdownText, oneLine, printable } from '../../../src/shared/format.ts'
+import { markdownText, oneLine, printable, shown } from '../../../src/shared/format.ts'
 
 describe('oneLine', () => {
   test('newlines, escape sequences, C1 controls, line separators and bidi overrides become one space', () => {
@@ -40,5 +40,12 @@ describe('markdownText', () => {
     const out = markdownText(all)
     const bare = out.replace(/&(amp|lt|gt|quot|#39);/g, '').replace(/\\[!-/:-@[-`{-~]/g, '')
     expect(bare).toMatch(/^[ 0-9A-Za-z]*$/)
+  })
+})
+
+describe('shown', () => {
+  test('control characters and line separators escaped as \\uXXXX, the rest kept', () => {
+    expect(shown('a\nb\u0007c\u007f\u2028 d.zip')).toBe('a\\u000ab\\u0007c\\u007f\\u2028 d.zip')
+    expect(shown('plain/ü.zip')).toBe('plain/ü.zip')
   })
 })

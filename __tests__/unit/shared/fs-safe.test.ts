@@ -67,4 +67,8 @@ describe('isInside', () => {
     expect(realPath(path.join(link, 'not', 'yet'))).toBe(path.join(realPath(real), 'not', 'yet'))
     expect(isInside(realPath(path.join(link, 'tmp')), realPath(real))).toBe(true)
   })
+
+  test('Windows paths on another OS: resolved and joined by path.win32, kept as named', () => {
+    expect(realPath('C:\\a\\work\\..\\x\\y', path.win32)).toBe('C:\\a\\x\\y')
+  })
 })
