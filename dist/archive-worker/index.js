@@ -29564,6 +29564,61 @@ const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.ur
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
+;// CONCATENATED MODULE: ./src/shared/format.ts
+/** Small formats shared by the action and the login command. */
+/** ISO 8601 UTC to the second: `2026-11-22T10:00:00Z`. */
+function isoSeconds(date) {
+    return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+/** A JSON object from an answer's text, or undefined for anything else (not JSON, an array, empty). */
+function parseJsonObject(text) {
+    try {
+        const parsed = text ? JSON.parse(text) : undefined;
+        return parsed && typeof parsed === 'object' && !Array.isArray(parsed)
+            ? parsed
+            : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** A string as it may be shown in a log line: control characters escaped, so it can never start a workflow command. */
+function format_shown(s) {
+    // eslint-disable-next-line no-control-regex -- escaping control characters is the point
+    return s.replace(/[\x00-\x1f\x7f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+/**
+ * Characters that must never reach a log line or a terminal from a server:
+ * C0 and C1 controls (newlines start workflow commands, escape sequences
+ * drive terminals), DEL, the Unicode line and paragraph separators, and the
+ * bidirectional overrides that make text read differently from what it is.
+ */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]+/gu;
+/** Text for one line of a log or a terminal: every run of control characters becomes one space. */
+function oneLine(text) {
+    return text.replace(CONTROL, ' ').trim();
+}
+/**
+ * A string from a server, made inert for one log line: on one line (so it can
+ * never start a workflow command such as `::warning::` or `::stop-commands::`),
+ * and at most `max` characters.
+ */
+function printable(text, max = 200) {
+    const line = oneLine(text);
+    return line.length > max ? `${line.slice(0, max)}…` : line;
+}
+const HTML_ENTITIES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+/**
+ * Text for Markdown (a job summary's table cell) that renders as itself: on
+ * one line, HTML's special characters as entities, and every other ASCII
+ * punctuation character backslash-escaped, so that no link, image, emphasis,
+ * autolink, mention or table cell break can come of it.
+ */
+function markdownText(text) {
+    return oneLine(text).replace(/[!-/:-@[-`{-~]/g, (c) => HTML_ENTITIES[c] ?? `\\${c}`);
+}
+
 ;// CONCATENATED MODULE: ./src/shared/fs-safe.ts
 /**
  * Files that hold a secret: created fresh (never through a symlink or over an
@@ -29586,19 +29641,21 @@ function writeSecretFile(file, content) {
 /**
  * The real path of `p`: symlinks resolved in the part of it that exists, the
  * missing rest kept as named (macOS's temporary folders lie below the symlink
- * `/var` → `/private/var`, so a folder not created yet must resolve through it too).
+ * `/var` → `/private/var`, so a folder not created yet must resolve through it
+ * too). `paths` (path.win32) judges Windows paths on another OS, where none
+ * of them exists.
  */
-function realPath(p) {
+function fs_safe_realPath(p, paths = path) {
     const tail = [];
-    for (let head = path.resolve(p);;) {
+    for (let head = paths.resolve(p);;) {
         try {
-            return path.join(fs.realpathSync(head), ...tail);
+            return paths.join(fs.realpathSync(head), ...tail);
         }
         catch {
-            const parent = path.dirname(head);
+            const parent = paths.dirname(head);
             if (parent === head)
-                return path.resolve(p);
-            tail.unshift(path.basename(head));
+                return paths.resolve(p);
+            tail.unshift(paths.basename(head));
             head = parent;
         }
     }
@@ -29613,56 +29670,66 @@ function fs_safe_isInside(child, parent, paths = path) {
     return rel === '' || (rel !== '..' && !rel.startsWith(`..${paths.sep}`) && !paths.isAbsolute(rel));
 }
 
-// EXTERNAL MODULE: external "node:buffer"
-var external_node_buffer_ = __nccwpck_require__(4573);
-;// CONCATENATED MODULE: ./src/archives/names.ts
+;// CONCATENATED MODULE: ./src/shared/platform-path.ts
 /**
- * Member names and link targets as the runner's file system will take them.
- *
- * Names are byte strings: one char per byte (latin1), as the tar reader
- * hands them over, so that a name that is not UTF-8 is written byte for byte
- * (as GNU tar does) where the OS allows it. Comparisons that the file system
- * may make loosely (case, Unicode normalisation) use `fold`; what the OS
- * refuses or rewrites (Windows: `\`, `<>:"|?*`, trailing dots and spaces,
- * device names) is told by `FsRules`, so that the Windows and macOS logic
- * runs in the unit tests on any OS.
+ * Path rules of the runner's OS, for checks that must hold on Windows and
+ * macOS as well and are tested on Linux too: `path.win32` on Windows, and
+ * names compared case-insensitively (and after Unicode normalisation) where
+ * the usual file systems do so (NTFS; APFS as macOS formats it).
  */
 
-/** The longest member path or link target accepted, in bytes (Linux's PATH_MAX). */
-const MAX_PATH_BYTES = 4096;
-function fsRules(platform) {
-    const windows = platform === 'win32';
-    const darwin = platform === 'darwin';
-    return { windows, caseInsensitive: windows || darwin, utf8Only: windows || darwin };
+function pathApiOf(platform) {
+    return platform === 'win32' ? (external_node_path_default()).win32 : (external_node_path_default()).posix;
 }
-/** The rules of the OS this runs on. */
-const HOST_RULES = fsRules(process.platform);
-/** The bytes of a byte string. */
-function bytesOf(s) {
-    return Buffer.from(s, 'latin1');
+/** Whether `a` and `b` name one file on the usual file systems of `platform` (NTFS, APFS: case-insensitive). */
+function caseInsensitiveFs(platform) {
+    return platform === 'win32' || platform === 'darwin';
 }
-/** A byte string holding UTF-8 (or plain ASCII). */
-function isUtf8Name(s) {
-    // eslint-disable-next-line no-control-regex -- the ASCII range as a fast path
-    return /^[\x00-\x7f]*$/.test(s) || (0,external_node_buffer_.isUtf8)(bytesOf(s));
-}
-/** A byte string as text: UTF-8 decoded when it is UTF-8, else every byte above 0x7f as `\xNN`. */
-function nameText(s) {
-    if (isUtf8Name(s))
-        return bytesOf(s).toString('utf8');
-    return s.replace(/[\x80-\xff]/g, (c) => `\\x${c.charCodeAt(0).toString(16)}`);
+/** A path as the file system compares it: NFC, and lower case where it ignores case. */
+function fsKey(p, platform) {
+    const nfc = p.normalize('NFC');
+    return caseInsensitiveFs(platform) ? nfc.toLowerCase() : nfc;
 }
 /**
- * A path component as a case-insensitive file system compares it: NFC, then
- * case folded (upper then lower case, so that `ſ`, `K` and `ß` meet their
- * ASCII look-alikes). Folding more than a file system does only refuses more.
+ * Whether `child` is `parent` or lies below it, by the rules of `platform`:
+ * `C:\Work\x` is inside `c:\work` on Windows, `/Users/Runner/work/x` inside
+ * `/users/runner/work` on macOS. Pass real paths where symlinks matter.
  */
-function fold(component) {
-    // eslint-disable-next-line no-control-regex -- the ASCII range as a fast path
-    if (/^[\x00-\x7f]*$/.test(component))
-        return component.toLowerCase();
-    return nameText(component).normalize('NFC').toUpperCase().toLowerCase();
+function isInsideOn(platform, child, parent) {
+    const api = pathApiOf(platform);
+    const rel = api.relative(fsKey(api.resolve(parent), platform), fsKey(api.resolve(child), platform));
+    return rel === '' || (rel !== '..' && !rel.startsWith(`..${api.sep}`) && !api.isAbsolute(rel));
 }
+
+;// CONCATENATED MODULE: ./src/shared/dest-rules.ts
+/**
+ * The rules of every DEST that an input writes into the workspace (the
+ * folder of an `archives` line, the file of a `downloads` line), in one place
+ * so that both inputs follow them alike and are checked together, before
+ * any request:
+ *
+ * - strictly inside the workspace, also once symbolic links are followed;
+ * - no `.git` component at any depth, in any case (nor a spelling that NTFS
+ *   or HFS+ takes for one), by name or once links are followed;
+ * - a file's DEST is not an existing folder;
+ * - no two DESTs (of either input) the same or one inside the other, by name
+ *   or once the workspace's symbolic links are resolved, case folded where
+ *   the file system ignores case.
+ *
+ * The path semantics are the runner's (`path.win32` on Windows), passed in
+ * so that the tests run the Windows rules on Linux.
+ */
+
+
+
+
+
+
+/** The runner's. */
+const dest_rules_HOST_DEST_RULES = {
+    path: pathApiOf(process.platform),
+    caseInsensitive: caseInsensitiveFs(process.platform),
+};
 // Code points that HFS+ ignores in names (git's is_hfs_dotgit list).
 const HFS_IGNORED = /[\u200c-\u200f\u202a-\u202e\u206a-\u206f\ufeff]/g;
 /**
@@ -29671,53 +29738,95 @@ const HFS_IGNORED = /[\u200c-\u200f\u202a-\u202e\u206a-\u206f\ufeff]/g;
  * dots and spaces or the `:stream` that NTFS drops, or as NTFS's short name
  * `git~1` (what git itself refuses to check out).
  */
-function names_isDotGitText(component) {
+function isDotGitText(component) {
     if (!/g/i.test(component))
         return false;
     const s = component.replace(HFS_IGNORED, '').normalize('NFC').toLowerCase();
     const base = s.replace(/:.*$/s, '').replace(/[. ]+$/, '');
     return base === '.git' || base === 'git~1';
 }
-/** `isDotGitText` for a component of a member name (a byte string). */
-function isDotGit(component) {
-    return /g/i.test(component) && names_isDotGitText(nameText(component));
-}
-// eslint-disable-next-line no-control-regex -- control characters are what Windows refuses
-const WINDOWS_CHARS = /[<>:"|?*\x00-\x1f]/;
-const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)(\..*)?$/i;
-/** Why Windows cannot hold the path component `c` as it is, or undefined. */
-function windowsProblem(c) {
-    if (WINDOWS_CHARS.test(c))
-        return 'a character that Windows does not allow in names (<>:"|?* or a control character)';
-    if (/[. ]$/.test(c))
-        return 'a name ending in a dot or a space, which Windows drops';
-    if (WINDOWS_DEVICE.test(nameText(c).replace(/[ .]+$/, '')))
-        return 'a Windows device name (CON, NUL, COM1, …)';
+/**
+ * Why `dest` may not be written as a `kind`, or undefined: it must lie
+ * strictly inside the workspace, also once symbolic links are followed, and
+ * hold no `.git` component at any depth, in any case (by its name, and once
+ * links are followed); a file may not be an existing folder. Checked when
+ * the inputs are parsed, and again just before a download is moved into place.
+ */
+function destProblem(dest, workspace, kind, rules = dest_rules_HOST_DEST_RULES) {
+    const p = rules.path;
+    const root = p.resolve(workspace);
+    const inside = (child, base) => p.relative(base, child) !== '' && isInside(child, base, p);
+    const abs = p.resolve(dest);
+    if (abs === root)
+        return 'is the workspace itself, which would be replaced as a whole';
+    if (!inside(abs, root))
+        return `leaves the workspace (${root})`;
+    const realRoot = realPath(root, p);
+    const real = realPath(abs, p);
+    if (!inside(real, realRoot))
+        return `leaves the workspace through a symbolic link (${root})`;
+    const components = [...p.relative(root, abs).split(/[\\/]/), ...p.relative(realRoot, real).split(/[\\/]/)];
+    if (components.some(isDotGitText))
+        return 'has a .git folder in its path (any case), where git keeps what it runs';
+    if (kind === 'file' && isFolder(abs))
+        return 'is an existing folder, but DEST is a file path';
     return undefined;
+}
+function isFolder(p) {
+    try {
+        return fs.statSync(p).isDirectory();
+    }
+    catch {
+        return false; // not there yet (or a dangling link, which a rename replaces)
+    }
+}
+/** Throws, naming the input and line, when the claim's DEST may not be written (see `destProblem`). */
+function dest_rules_checkDest(claim, workspace, rules = dest_rules_HOST_DEST_RULES) {
+    const problem = destProblem(claim.dest, workspace, claim.kind, rules);
+    if (problem)
+        throw new ActionError(`${claim.input} line ${claim.line}: DEST "${shown(claim.written)}" ${problem}; name a ${claim.kind} inside the workspace.`);
+}
+/**
+ * Throws, naming both lines, at the first two claims whose DESTs are the same
+ * or lie one inside the other, by name or once the workspace's symbolic
+ * links are resolved (case folded where the file system ignores case).
+ * Claims of several inputs are checked together.
+ */
+function dest_rules_checkOverlaps(claims, workspace, rules = dest_rules_HOST_DEST_RULES) {
+    const p = rules.path;
+    const key = (s) => (rules.caseInsensitive ? s.normalize('NFC').toLowerCase() : s);
+    const overlap = (a, b) => a === b || a.startsWith(b + p.sep) || b.startsWith(a + p.sep);
+    const seen = [];
+    for (const claim of claims) {
+        const named = key(p.resolve(claim.dest));
+        const real = key(realPath(claim.dest, p));
+        for (const other of seen) {
+            const byName = overlap(other.named, named);
+            if (byName || overlap(other.real, real))
+                throw new ActionError(overlapMessage(other.claim, claim, p.resolve(workspace), p, !byName));
+        }
+        seen.push({ claim, named, real });
+    }
+}
+function overlapMessage(a, b, root, p, viaLinks) {
+    const lines = a.input === b.input
+        ? `${a.input} lines ${a.line} and ${b.line}`
+        : `${a.input} line ${a.line} and ${b.input} line ${b.line}`;
+    const what = a.kind === 'folder' && b.kind === 'folder' ? 'folders' : 'paths';
+    const rel = (d) => shown(p.relative(root, d) || '.');
+    const how = viaLinks ? ', once symbolic links are followed' : '';
+    return `${lines} write to overlapping ${what} (${rel(a.dest)}, ${rel(b.dest)}${how}); give each its own DEST.`;
 }
 
 ;// CONCATENATED MODULE: ./src/archives/spec.ts
 /**
  * The `archives` input: one `WORKSPACE/REPO@REF [-> DEST] [sha256:HEX64]` a
  * line, blank lines and `#` comments ignored. Parsed and checked before any
- * network call.
- *
- * And the rules of every DEST (of `archives` and of `downloads`, checked
- * together by `checkDests`): strictly inside the workspace, also once
- * symbolic links are followed; no `.git` component at any depth, in any case
- * (nor a spelling that NTFS or HFS+ takes for one); no two DESTs the same or
- * one inside the other once the workspace's symbolic links are resolved (and
- * case folded where the file system ignores case). The path semantics are
- * the runner's (`path.win32` on Windows), passed in so that the tests run
- * the Windows rules on Linux.
+ * network call; each DEST is a folder, held to the rules of every DEST
+ * (shared/dest-rules.ts) and checked with those of `downloads`.
  */
 
 
-
-
-
-/** The runner's. */
-const HOST_DEST_RULES = { path: (external_node_path_default()), caseInsensitive: HOST_RULES.caseInsensitive };
 /** `WORKSPACE/REPO@REF`, as the line names the archive: how messages name it. */
 function archiveLabel(a) {
     return `${a.workspace}/${a.repo}@${a.ref}`;
@@ -29743,7 +29852,7 @@ function parseArchives(text, workspaceDir, owner = 'WORKSPACE', rules = HOST_DES
             continue;
         specs.push(parseLine(raw, i + 1, root, rules, owner));
     }
-    checkDests(archiveClaims(specs), root, rules);
+    checkOverlaps(archiveClaims(specs), root, rules);
     return specs;
 }
 function parseLine(raw, lineNo, root, rules, owner) {
@@ -29766,95 +29875,12 @@ function parseLine(raw, lineNo, root, rules, owner) {
         dest: rules.path.resolve(root, destRaw ?? repo),
         kind: 'folder',
     };
-    checkDests([claim], root, rules);
+    checkDest(claim, root, rules);
     return { line: lineNo, workspace, repo, ref, dest: claim.dest, sha256: sha?.toLowerCase() };
 }
-/** The DESTs of `archives` lines, for `checkDests`. */
-function archiveClaims(specs, workspace) {
-    return specs.map((s) => ({
-        input: 'archives',
-        line: s.line,
-        written: workspace ? path.relative(workspace, s.dest) || '.' : s.dest,
-        dest: s.dest,
-        kind: 'folder',
-    }));
-}
-/**
- * Throws, naming the line, at the first DEST that may not be written (see
- * `destProblem`), then at the first two DESTs that are the same or lie one
- * inside the other once the workspace's symbolic links are resolved (case
- * folded where the file system ignores case). Archives and downloads are
- * checked together, before any network call.
- */
-function checkDests(claims, workspace, rules = HOST_DEST_RULES) {
-    for (const c of claims) {
-        const problem = destProblem(c.dest, workspace, rules);
-        if (problem)
-            throw new ActionError(`${c.input} line ${c.line}: DEST "${c.written}" ${problem}; name a ${c.kind} inside the workspace.`);
-    }
-    const p = rules.path;
-    const key = (dest) => {
-        const real = realish(dest, p);
-        return rules.caseInsensitive ? real.normalize('NFC').toLowerCase() : real;
-    };
-    const seen = [];
-    for (const claim of claims) {
-        const real = key(claim.dest);
-        for (const other of seen) {
-            if (other.real === real || real.startsWith(other.real + p.sep) || other.real.startsWith(real + p.sep))
-                throw new ActionError(`${overlapping(other.claim, claim, workspace, p)}; give each its own DEST.`);
-        }
-        seen.push({ claim, real });
-    }
-}
-function overlapping(a, b, workspace, p) {
-    const lines = a.input === b.input
-        ? `${a.input} lines ${a.line} and ${b.line}`
-        : `${a.input} line ${a.line} and ${b.input} line ${b.line}`;
-    const what = a.kind === 'folder' && b.kind === 'folder' ? 'folders' : 'paths';
-    const rel = (d) => p.relative(workspace, d) || '.';
-    return `${lines} write to overlapping ${what} (${rel(a.dest)}, ${rel(b.dest)}, once symbolic links are followed)`;
-}
-/** The real path of `p`, or of its deepest existing ancestor joined with the rest. */
-function realish(p, paths = path) {
-    const missing = [];
-    let current = paths.resolve(p);
-    for (;;) {
-        try {
-            return paths.join(fs.realpathSync(current), ...missing.reverse());
-        }
-        catch {
-            const parent = paths.dirname(current);
-            if (parent === current)
-                return paths.resolve(p);
-            missing.push(paths.basename(current));
-            current = parent;
-        }
-    }
-}
-/**
- * Why `dest` may not be written (by an archive or a download), or
- * undefined: it must lie strictly inside the workspace, also once symbolic
- * links are followed, and hold no `.git` component at any depth, in any
- * case (by its name, and once links are followed).
- */
-function destProblem(dest, workspace, rules = HOST_DEST_RULES) {
-    const p = rules.path;
-    const root = p.resolve(workspace);
-    const inside = (child, base) => p.relative(base, child) !== '' && isInside(child, base, p);
-    const abs = p.resolve(dest);
-    if (abs === root)
-        return 'is the workspace itself, which would be replaced as a whole';
-    if (!inside(abs, root))
-        return `leaves the workspace (${root})`;
-    const realRoot = realish(root, p);
-    const real = realish(abs, p);
-    if (!inside(real, realRoot))
-        return `leaves the workspace through a symbolic link (${root})`;
-    const components = [...p.relative(root, abs).split(/[\\/]/), ...p.relative(realRoot, real).split(/[\\/]/)];
-    if (components.some(isDotGitText))
-        return 'has a .git folder in its path (any case), where git keeps what it runs';
-    return undefined;
+/** The DESTs of `archives` lines, for `checkOverlaps` with those of `downloads`. */
+function archiveClaims(specs) {
+    return specs.map((s) => ({ input: 'archives', line: s.line, written: s.dest, dest: s.dest, kind: 'folder' }));
 }
 
 ;// CONCATENATED MODULE: ./src/archives/download.ts
@@ -30011,6 +30037,75 @@ function toFile(file) {
 // EXTERNAL MODULE: external "node:zlib"
 var external_node_zlib_ = __nccwpck_require__(8522);
 var external_node_zlib_default = /*#__PURE__*/__nccwpck_require__.n(external_node_zlib_);
+// EXTERNAL MODULE: external "node:buffer"
+var external_node_buffer_ = __nccwpck_require__(4573);
+;// CONCATENATED MODULE: ./src/archives/names.ts
+/**
+ * Member names and link targets as the runner's file system will take them.
+ *
+ * Names are byte strings: one char per byte (latin1), as the tar reader
+ * hands them over, so that a name that is not UTF-8 is written byte for byte
+ * (as GNU tar does) where the OS allows it. Comparisons that the file system
+ * may make loosely (case, Unicode normalisation) use `fold`; what the OS
+ * refuses or rewrites (Windows: `\`, `<>:"|?*`, trailing dots and spaces,
+ * device names) is told by `FsRules`, so that the Windows and macOS logic
+ * runs in the unit tests on any OS.
+ */
+
+
+/** The longest member path or link target accepted, in bytes (Linux's PATH_MAX). */
+const MAX_PATH_BYTES = 4096;
+function fsRules(platform) {
+    const windows = platform === 'win32';
+    const darwin = platform === 'darwin';
+    return { windows, caseInsensitive: windows || darwin, utf8Only: windows || darwin };
+}
+/** The rules of the OS this runs on. */
+const HOST_RULES = fsRules(process.platform);
+/** The bytes of a byte string. */
+function bytesOf(s) {
+    return Buffer.from(s, 'latin1');
+}
+/** A byte string holding UTF-8 (or plain ASCII). */
+function isUtf8Name(s) {
+    // eslint-disable-next-line no-control-regex -- the ASCII range as a fast path
+    return /^[\x00-\x7f]*$/.test(s) || (0,external_node_buffer_.isUtf8)(bytesOf(s));
+}
+/** A byte string as text: UTF-8 decoded when it is UTF-8, else every byte above 0x7f as `\xNN`. */
+function nameText(s) {
+    if (isUtf8Name(s))
+        return bytesOf(s).toString('utf8');
+    return s.replace(/[\x80-\xff]/g, (c) => `\\x${c.charCodeAt(0).toString(16)}`);
+}
+/**
+ * A path component as a case-insensitive file system compares it: NFC, then
+ * case folded (upper then lower case, so that `ſ`, `K` and `ß` meet their
+ * ASCII look-alikes). Folding more than a file system does only refuses more.
+ */
+function fold(component) {
+    // eslint-disable-next-line no-control-regex -- the ASCII range as a fast path
+    if (/^[\x00-\x7f]*$/.test(component))
+        return component.toLowerCase();
+    return nameText(component).normalize('NFC').toUpperCase().toLowerCase();
+}
+/** `isDotGitText` (shared/dest-rules.ts) for a component of a member name (a byte string). */
+function isDotGit(component) {
+    return /g/i.test(component) && isDotGitText(nameText(component));
+}
+// eslint-disable-next-line no-control-regex -- control characters are what Windows refuses
+const WINDOWS_CHARS = /[<>:"|?*\x00-\x1f]/;
+const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)(\..*)?$/i;
+/** Why Windows cannot hold the path component `c` as it is, or undefined. */
+function windowsProblem(c) {
+    if (WINDOWS_CHARS.test(c))
+        return 'a character that Windows does not allow in names (<>:"|?* or a control character)';
+    if (/[. ]$/.test(c))
+        return 'a name ending in a dot or a space, which Windows drops';
+    if (WINDOWS_DEVICE.test(nameText(c).replace(/[ .]+$/, '')))
+        return 'a Windows device name (CON, NUL, COM1, …)';
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/archives/entry-policy.ts
 /**
  * Which tar entries may be extracted, judged by their names, on every OS:

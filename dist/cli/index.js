@@ -30291,6 +30291,7 @@ var cloud_provider = __nccwpck_require__(9022);
 
 
 
+
 /** For a refresh token that no longer works. */
 function loginHint(wording, provider) {
     const { command, readme } = provider.wording.login;
@@ -30302,10 +30303,12 @@ function spentHint(wording, provider) {
 }
 /**
  * No token was read: a refresh may still have been processed, and so spent the refresh token (not when the
- * TLS handshake failed on the server's certificate: then nothing was sent).
+ * connection was never made or the TLS handshake failed on the server's certificate: then nothing was sent).
  */
 function mayHaveSpent(err) {
-    return err instanceof net_errors/* HttpError */.j$ && (err.status === undefined || err.phase === 'body') && !(0,net_errors/* isTlsFailure */.gt)(err.code);
+    if (!(err instanceof net_errors/* HttpError */.j$) || (0,net_errors/* isTlsFailure */.gt)(err.code) || classifyNetworkError(err) === 'not-sent')
+        return false;
+    return err.status === undefined || err.phase === 'body';
 }
 function grantBody(grant, form) {
     const body = new URLSearchParams({ grant_type: grant.type });
@@ -31463,7 +31466,7 @@ function errorMessage(err) {
 /* harmony export */   g$: () => (/* binding */ printable),
 /* harmony export */   nE: () => (/* binding */ isoSeconds)
 /* harmony export */ });
-/* unused harmony export markdownText */
+/* unused harmony exports shown, markdownText */
 /** Small formats shared by the action and the login command. */
 /** ISO 8601 UTC to the second: `2026-11-22T10:00:00Z`. */
 function isoSeconds(date) {
@@ -31480,6 +31483,11 @@ function parseJsonObject(text) {
     catch {
         return undefined;
     }
+}
+/** A string as it may be shown in a log line: control characters escaped, so it can never start a workflow command. */
+function shown(s) {
+    // eslint-disable-next-line no-control-regex -- escaping control characters is the point
+    return s.replace(/[\x00-\x1f\x7f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 /**
  * Characters that must never reach a log line or a terminal from a server:

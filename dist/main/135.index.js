@@ -73,15 +73,12 @@ function collectYoung() {
 var format = __webpack_require__(6338);
 // EXTERNAL MODULE: ./src/net/url.ts
 var net_url = __webpack_require__(486);
-// EXTERNAL MODULE: ./src/downloads/spec.ts
-var downloads_spec = __webpack_require__(5726);
 ;// CONCATENATED MODULE: ./src/downloads/list.ts
 /**
  * The Downloads section through the REST API, with the Bearer token:
  * `GET {api-url}/repositories/{ws}/{repo}/downloads` (paginated: `values`,
  * `next`) and the messages for its refusals.
  */
-
 
 
 
@@ -98,7 +95,7 @@ function fileUrl(apiUrl, workspace, repo, name) {
 /** The API's own error text, shown quoted and made safe, or ''. */
 function apiSaid(json) {
     const error = json?.error;
-    return typeof error?.message === 'string' && error.message ? ` ("${(0,downloads_spec/* shown */.SP)(error.message.slice(0, 200))}")` : '';
+    return typeof error?.message === 'string' && error.message ? ` ("${(0,format/* shown */.SP)(error.message.slice(0, 200))}")` : '';
 }
 /** The message for a 401 or 403 of the API, or undefined for any other status. */
 function refusal(status, said, full, doing) {
@@ -184,6 +181,8 @@ async function listDownloads(deps, workspace, repo, options) {
     return items;
 }
 
+// EXTERNAL MODULE: ./src/shared/dest-rules.ts
+var dest_rules = __webpack_require__(8515);
 ;// CONCATENATED MODULE: ./src/downloads/download.ts
 /**
  * One file of a Downloads section into its DEST:
@@ -353,16 +352,16 @@ function tempPathFor(dest) {
 /** An error for an answer that is not the file (after the client's own retries). */
 async function notTheFile(response, job, fromStorage) {
     const full = `${job.workspace}/${job.repo}`;
-    const label = `${full}/${(0,downloads_spec/* shown */.SP)(job.name)}`;
+    const label = `${full}/${(0,format/* shown */.SP)(job.name)}`;
     const status = response.status;
     // A storage host's error body may quote the signature: never read into a message.
     const said = fromStorage ? '' : apiSaid((0,format/* parseJsonObject */.dw)(await response.text().catch(() => '')));
     if (!fromStorage) {
-        const refused = refusal(status, said, full, `fetching ${(0,downloads_spec/* shown */.SP)(job.name)}`);
+        const refused = refusal(status, said, full, `fetching ${(0,format/* shown */.SP)(job.name)}`);
         if (refused)
             return refused;
         if (status === 404)
-            return new UnknownFileError(`${full} has no file named "${(0,downloads_spec/* shown */.SP)(job.name)}"${said}.`);
+            return new UnknownFileError(`${full} has no file named "${(0,format/* shown */.SP)(job.name)}"${said}.`);
     }
     else {
         await response.discard();
@@ -399,7 +398,7 @@ class Transfer {
         this.#job = job;
         this.#sink = sink;
         this.#url = fileUrl(deps.apiUrl, job.workspace, job.repo, job.name);
-        this.#label = `${job.workspace}/${job.repo}/${(0,downloads_spec/* shown */.SP)(job.name)}`;
+        this.#label = `${job.workspace}/${job.repo}/${(0,format/* shown */.SP)(job.name)}`;
         this.#sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     }
     /** One attempt: true once the whole file is in the temporary file. */
@@ -507,9 +506,9 @@ class Transfer {
  * caller's (several files may share a new folder).
  */
 async function downloadFile(deps, job, folders) {
-    const label = `${job.workspace}/${job.repo}/${(0,downloads_spec/* shown */.SP)(job.name)}`;
-    const rel = () => (0,downloads_spec/* shown */.SP)(external_node_path_default().relative(deps.workspaceDir, job.dest));
-    const problem = (0,downloads_spec/* downloadDestProblem */.yK)(job.dest, deps.workspaceDir);
+    const label = `${job.workspace}/${job.repo}/${(0,format/* shown */.SP)(job.name)}`;
+    const rel = () => (0,format/* shown */.SP)(external_node_path_default().relative(deps.workspaceDir, job.dest));
+    const problem = (0,dest_rules/* destProblem */.u)(job.dest, deps.workspaceDir, 'file');
     if (problem)
         throw new errors/* ActionError */.l(`DEST ${rel()} ${problem}.`);
     folders.ensureParent(job.dest);
@@ -524,7 +523,7 @@ async function downloadFile(deps, job, folders) {
         sink.close();
         if (job.sha256 && job.sha256 !== sha256)
             throw new errors/* ActionError */.l(`The file ${label} has sha256 ${sha256}, but line ${job.line} pins ${job.sha256}; nothing was written. If the file was replaced on purpose, update the pin; otherwise do not trust it.`);
-        const late = (0,downloads_spec/* downloadDestProblem */.yK)(job.dest, deps.workspaceDir);
+        const late = (0,dest_rules/* destProblem */.u)(job.dest, deps.workspaceDir, 'file');
         if (late)
             throw new errors/* ActionError */.l(`DEST ${rel()} ${late} (it changed during the download); nothing was written.`);
         external_node_fs_default().renameSync(sink.file, job.dest);
@@ -618,6 +617,10 @@ function newestMatch(pattern, items) {
     return best;
 }
 
+// EXTERNAL MODULE: ./src/archives/spec.ts
+var spec = __webpack_require__(1812);
+// EXTERNAL MODULE: ./src/downloads/spec.ts
+var downloads_spec = __webpack_require__(5726);
 ;// CONCATENATED MODULE: ./src/downloads/summary.ts
 /** The job summary table of the `downloads` input: a row per file, never a secret nor a signed URL. */
 
@@ -653,6 +656,9 @@ function downloadsSummary(rows, workspace) {
  * once), then every final DEST is checked again, together with the archives'
  * ones, before anything is written.
  */
+
+
+
 
 
 
@@ -710,11 +716,8 @@ async function fetchDownloads(ctx) {
     let done = [];
     if (run.failures.length === 0) {
         // Every final DEST, with the archives' ones, before anything is written.
-        const claims = [
-            ...config.archives.map((a) => ({ what: `archives line ${a.line}`, dest: a.dest })),
-            ...resolved.map((r) => ({ what: `downloads line ${r.spec.line}`, dest: r.dest })),
-        ];
-        (0,downloads_spec/* assertNoOverlap */.ng)(claims, config.workspace);
+        const claims = [...(0,spec/* archiveClaims */.SW)(config.archives), ...resolved.map((r) => (0,downloads_spec/* downloadClaim */.nU)(r.spec.line, r.dest))];
+        (0,dest_rules/* checkOverlaps */.BL)(claims, config.workspace);
         done = await downloadAll(run, resolved);
     }
     const completed = done.filter((d) => d !== undefined);
@@ -759,11 +762,11 @@ function resolvePattern(run, spec, items) {
         throw noMatch(spec, items);
     const dest = spec.dest ?? external_node_path_default().resolve(workspace, match.name);
     if (!spec.dest) {
-        const problem = unsafeName(match.name) ?? (0,downloads_spec/* downloadDestProblem */.yK)(dest, workspace);
+        const problem = unsafeName(match.name) ?? (0,dest_rules/* destProblem */.u)(dest, workspace, 'file');
         if (problem)
-            throw new errors/* ActionError */.l(`the newest file matching "${(0,downloads_spec/* shown */.SP)(spec.name)}" in ${spec.workspace}/${spec.repo} is "${(0,downloads_spec/* shown */.SP)(match.name)}", which cannot be the DEST as it is: it ${problem}. Add "-> DEST" to the line.`);
+            throw new errors/* ActionError */.l(`the newest file matching "${(0,format/* shown */.SP)(spec.name)}" in ${spec.workspace}/${spec.repo} is "${(0,format/* shown */.SP)(match.name)}", which cannot be the DEST as it is: it ${problem}. Add "-> DEST" to the line.`);
     }
-    run.ctx.core.info(`${spec.workspace}/${spec.repo}/${(0,downloads_spec/* shown */.SP)(spec.name)}: the newest match of ${items.length} file${items.length === 1 ? '' : 's'} is "${(0,downloads_spec/* shown */.SP)(match.name)}"${match.createdOn ? ` (${(0,downloads_spec/* shown */.SP)(match.createdOn)})` : ''}`);
+    run.ctx.core.info(`${spec.workspace}/${spec.repo}/${(0,format/* shown */.SP)(spec.name)}: the newest match of ${items.length} file${items.length === 1 ? '' : 's'} is "${(0,format/* shown */.SP)(match.name)}"${match.createdOn ? ` (${(0,format/* shown */.SP)(match.createdOn)})` : ''}`);
     return { spec, name: match.name, dest };
 }
 /** The files, up to four at a time; folders created for DESTs that stay empty are removed again. */
@@ -774,8 +777,8 @@ async function downloadAll(run, resolved) {
     try {
         await pool(resolved, () => run.failures.length > 0, async (r, i) => {
             const started = Date.now();
-            const label = `${r.spec.workspace}/${r.spec.repo}/${(0,downloads_spec/* shown */.SP)(r.name)}`;
-            const rel = (0,downloads_spec/* shown */.SP)(external_node_path_default().relative(config.workspace, r.dest));
+            const label = `${r.spec.workspace}/${r.spec.repo}/${(0,format/* shown */.SP)(r.name)}`;
+            const rel = (0,format/* shown */.SP)(external_node_path_default().relative(config.workspace, r.dest));
             const { workspace, repo, line, sha256 } = r.spec;
             try {
                 core.info(`${label}: downloading to ${rel}`);
@@ -820,14 +823,14 @@ function unsafeName(name) {
     return undefined;
 }
 function someNames(items) {
-    const names = items.slice(0, FEW).map((i) => `"${(0,downloads_spec/* shown */.SP)(i.name)}"`);
+    const names = items.slice(0, FEW).map((i) => `"${(0,format/* shown */.SP)(i.name)}"`);
     return `${names.join(', ')}${items.length > FEW ? `, and ${items.length - FEW} more` : ''}`;
 }
 function noMatch(spec, items) {
     const full = `${spec.workspace}/${spec.repo}`;
     if (items.length === 0)
-        return new errors/* ActionError */.l(`no file in the Downloads section of ${full} matches "${(0,downloads_spec/* shown */.SP)(spec.name)}": the section is empty.`);
-    return new errors/* ActionError */.l(`no file in the Downloads section of ${full} matches "${(0,downloads_spec/* shown */.SP)(spec.name)}" (a "*" matches any run of characters, the rest must match exactly, case included). It has ${items.length} file${items.length === 1 ? '' : 's'}: ${someNames(items)}.`);
+        return new errors/* ActionError */.l(`no file in the Downloads section of ${full} matches "${(0,format/* shown */.SP)(spec.name)}": the section is empty.`);
+    return new errors/* ActionError */.l(`no file in the Downloads section of ${full} matches "${(0,format/* shown */.SP)(spec.name)}" (a "*" matches any run of characters, the rest must match exactly, case included). It has ${items.length} file${items.length === 1 ? '' : 's'}: ${someNames(items)}.`);
 }
 /** The message for a file the API does not know: what exists instead (the first page of the list). */
 async function unknownFile(deps, spec, err) {
@@ -839,11 +842,11 @@ async function unknownFile(deps, spec, err) {
     catch (listErr) {
         return listErr instanceof errors/* ActionError */.l ? listErr : err;
     }
-    const name = `"${(0,downloads_spec/* shown */.SP)(spec.name)}"`;
+    const name = `"${(0,format/* shown */.SP)(spec.name)}"`;
     if (items.length === 0)
         return new errors/* ActionError */.l(`${full} has no file named ${name}: its Downloads section is empty.`, { cause: err });
     const sameButCase = items.find((i) => i.name.toLowerCase() === spec.name.toLowerCase());
-    const hint = sameButCase ? ` Names are case-sensitive: did you mean "${(0,downloads_spec/* shown */.SP)(sameButCase.name)}"?` : '';
+    const hint = sameButCase ? ` Names are case-sensitive: did you mean "${(0,format/* shown */.SP)(sameButCase.name)}"?` : '';
     // Names that look alike first: the same but for case, then those sharing the first three characters.
     const stem = spec.name.slice(0, 3).toLowerCase();
     const similar = items.filter((i) => i.name.toLowerCase().startsWith(stem));

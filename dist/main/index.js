@@ -28370,143 +28370,25 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4751:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   $$: () => (/* binding */ bytesOf),
-/* harmony export */   AU: () => (/* binding */ fold),
-/* harmony export */   G4: () => (/* binding */ isDotGit),
-/* harmony export */   Lb: () => (/* binding */ isUtf8Name),
-/* harmony export */   PR: () => (/* binding */ MAX_PATH_BYTES),
-/* harmony export */   cz: () => (/* binding */ windowsProblem),
-/* harmony export */   f4: () => (/* binding */ HOST_RULES),
-/* harmony export */   fh: () => (/* binding */ nameText),
-/* harmony export */   pb: () => (/* binding */ isDotGitText)
-/* harmony export */ });
-/* unused harmony export fsRules */
-/* harmony import */ var node_buffer__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4573);
-/* harmony import */ var node_buffer__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_buffer__WEBPACK_IMPORTED_MODULE_0__);
-/**
- * Member names and link targets as the runner's file system will take them.
- *
- * Names are byte strings: one char per byte (latin1), as the tar reader
- * hands them over, so that a name that is not UTF-8 is written byte for byte
- * (as GNU tar does) where the OS allows it. Comparisons that the file system
- * may make loosely (case, Unicode normalisation) use `fold`; what the OS
- * refuses or rewrites (Windows: `\`, `<>:"|?*`, trailing dots and spaces,
- * device names) is told by `FsRules`, so that the Windows and macOS logic
- * runs in the unit tests on any OS.
- */
-
-/** The longest member path or link target accepted, in bytes (Linux's PATH_MAX). */
-const MAX_PATH_BYTES = 4096;
-function fsRules(platform) {
-    const windows = platform === 'win32';
-    const darwin = platform === 'darwin';
-    return { windows, caseInsensitive: windows || darwin, utf8Only: windows || darwin };
-}
-/** The rules of the OS this runs on. */
-const HOST_RULES = fsRules(process.platform);
-/** The bytes of a byte string. */
-function bytesOf(s) {
-    return Buffer.from(s, 'latin1');
-}
-/** A byte string holding UTF-8 (or plain ASCII). */
-function isUtf8Name(s) {
-    // eslint-disable-next-line no-control-regex -- the ASCII range as a fast path
-    return /^[\x00-\x7f]*$/.test(s) || (0,node_buffer__WEBPACK_IMPORTED_MODULE_0__.isUtf8)(bytesOf(s));
-}
-/** A byte string as text: UTF-8 decoded when it is UTF-8, else every byte above 0x7f as `\xNN`. */
-function nameText(s) {
-    if (isUtf8Name(s))
-        return bytesOf(s).toString('utf8');
-    return s.replace(/[\x80-\xff]/g, (c) => `\\x${c.charCodeAt(0).toString(16)}`);
-}
-/**
- * A path component as a case-insensitive file system compares it: NFC, then
- * case folded (upper then lower case, so that `ſ`, `K` and `ß` meet their
- * ASCII look-alikes). Folding more than a file system does only refuses more.
- */
-function fold(component) {
-    // eslint-disable-next-line no-control-regex -- the ASCII range as a fast path
-    if (/^[\x00-\x7f]*$/.test(component))
-        return component.toLowerCase();
-    return nameText(component).normalize('NFC').toUpperCase().toLowerCase();
-}
-// Code points that HFS+ ignores in names (git's is_hfs_dotgit list).
-const HFS_IGNORED = /[\u200c-\u200f\u202a-\u202e\u206a-\u206f\ufeff]/g;
-/**
- * Whether a path component (text) names a `.git` folder on some file
- * system: any case, with characters that HFS+ ignores, with the trailing
- * dots and spaces or the `:stream` that NTFS drops, or as NTFS's short name
- * `git~1` (what git itself refuses to check out).
- */
-function isDotGitText(component) {
-    if (!/g/i.test(component))
-        return false;
-    const s = component.replace(HFS_IGNORED, '').normalize('NFC').toLowerCase();
-    const base = s.replace(/:.*$/s, '').replace(/[. ]+$/, '');
-    return base === '.git' || base === 'git~1';
-}
-/** `isDotGitText` for a component of a member name (a byte string). */
-function isDotGit(component) {
-    return /g/i.test(component) && isDotGitText(nameText(component));
-}
-// eslint-disable-next-line no-control-regex -- control characters are what Windows refuses
-const WINDOWS_CHARS = /[<>:"|?*\x00-\x1f]/;
-const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)(\..*)?$/i;
-/** Why Windows cannot hold the path component `c` as it is, or undefined. */
-function windowsProblem(c) {
-    if (WINDOWS_CHARS.test(c))
-        return 'a character that Windows does not allow in names (<>:"|?* or a control character)';
-    if (/[. ]$/.test(c))
-        return 'a name ending in a dot or a space, which Windows drops';
-    if (WINDOWS_DEVICE.test(nameText(c).replace(/[ .]+$/, '')))
-        return 'a Windows device name (CON, NUL, COM1, …)';
-    return undefined;
-}
-
-
-/***/ }),
-
 /***/ 1812:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   SW: () => (/* binding */ archiveClaims),
 /* harmony export */   bu: () => (/* binding */ parseArchives),
-/* harmony export */   rz: () => (/* binding */ archiveLabel),
-/* harmony export */   u: () => (/* binding */ destProblem)
+/* harmony export */   rz: () => (/* binding */ archiveLabel)
 /* harmony export */ });
-/* unused harmony exports HOST_DEST_RULES, ARCHIVE_FORM, archiveClaims, checkDests, realish */
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _shared_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8382);
-/* harmony import */ var _shared_fs_safe_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2774);
-/* harmony import */ var _names_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4751);
+/* unused harmony export ARCHIVE_FORM */
+/* harmony import */ var _shared_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8382);
+/* harmony import */ var _shared_dest_rules_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8515);
 /**
  * The `archives` input: one `WORKSPACE/REPO@REF [-> DEST] [sha256:HEX64]` a
  * line, blank lines and `#` comments ignored. Parsed and checked before any
- * network call.
- *
- * And the rules of every DEST (of `archives` and of `downloads`, checked
- * together by `checkDests`): strictly inside the workspace, also once
- * symbolic links are followed; no `.git` component at any depth, in any case
- * (nor a spelling that NTFS or HFS+ takes for one); no two DESTs the same or
- * one inside the other once the workspace's symbolic links are resolved (and
- * case folded where the file system ignores case). The path semantics are
- * the runner's (`path.win32` on Windows), passed in so that the tests run
- * the Windows rules on Linux.
+ * network call; each DEST is a folder, held to the rules of every DEST
+ * (shared/dest-rules.ts) and checked with those of `downloads`.
  */
 
 
-
-
-
-/** The runner's. */
-const HOST_DEST_RULES = { path: (node_path__WEBPACK_IMPORTED_MODULE_1___default()), caseInsensitive: _names_js__WEBPACK_IMPORTED_MODULE_4__/* .HOST_RULES */ .f4.caseInsensitive };
 /** `WORKSPACE/REPO@REF`, as the line names the archive: how messages name it. */
 function archiveLabel(a) {
     return `${a.workspace}/${a.repo}@${a.ref}`;
@@ -28522,7 +28404,7 @@ const REF = /^(?!-)(?!.*\.\.)(?!.*\/\/)(?!.*@\{)[^\s~^:?*[\\\x00-\x1f\x7f]+(?<![
  * `owner` names the line's first part as the provider does: `WORKSPACE` (Cloud) or
  * `PROJECT` (Data Center, where `~USERSLUG` names a personal repository's owner).
  */
-function parseArchives(text, workspaceDir, owner = 'WORKSPACE', rules = HOST_DEST_RULES) {
+function parseArchives(text, workspaceDir, owner = 'WORKSPACE', rules = _shared_dest_rules_js__WEBPACK_IMPORTED_MODULE_1__/* .HOST_DEST_RULES */ .ic) {
     const specs = [];
     const root = rules.path.resolve(workspaceDir);
     const lines = text.split(/\r?\n/);
@@ -28532,21 +28414,21 @@ function parseArchives(text, workspaceDir, owner = 'WORKSPACE', rules = HOST_DES
             continue;
         specs.push(parseLine(raw, i + 1, root, rules, owner));
     }
-    checkDests(archiveClaims(specs), root, rules);
+    (0,_shared_dest_rules_js__WEBPACK_IMPORTED_MODULE_1__/* .checkOverlaps */ .BL)(archiveClaims(specs), root, rules);
     return specs;
 }
 function parseLine(raw, lineNo, root, rules, owner) {
     const form = ARCHIVE_FORM.replace('WORKSPACE', owner);
     const m = LINE.exec(raw);
     if (!m || (m[1].startsWith('~') && owner !== 'PROJECT')) {
-        throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l(`archives line ${lineNo} ("${raw}") is not of the form ${form}, e.g. "${owner === 'PROJECT' ? 'PLAT' : 'myteam'}/shared-lib@v1.2.0 -> vendor/shared-lib".`);
+        throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .l(`archives line ${lineNo} ("${raw}") is not of the form ${form}, e.g. "${owner === 'PROJECT' ? 'PLAT' : 'myteam'}/shared-lib@v1.2.0 -> vendor/shared-lib".`);
     }
     const [, workspace, repo, ref, destRaw, sha] = m;
     if (!REF.test(ref)) {
-        throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l(`archives line ${lineNo}: "${ref}" is not a valid tag, branch or commit name (expected ${form}).`);
+        throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .l(`archives line ${lineNo}: "${ref}" is not a valid tag, branch or commit name (expected ${form}).`);
     }
     if (ref.includes('->')) {
-        throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l(`archives line ${lineNo} ("${raw}"): put spaces around "->" (expected ${form}).`);
+        throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .l(`archives line ${lineNo} ("${raw}"): put spaces around "->" (expected ${form}).`);
     }
     const claim = {
         input: 'archives',
@@ -28555,95 +28437,12 @@ function parseLine(raw, lineNo, root, rules, owner) {
         dest: rules.path.resolve(root, destRaw ?? repo),
         kind: 'folder',
     };
-    checkDests([claim], root, rules);
+    (0,_shared_dest_rules_js__WEBPACK_IMPORTED_MODULE_1__/* .checkDest */ .NJ)(claim, root, rules);
     return { line: lineNo, workspace, repo, ref, dest: claim.dest, sha256: sha?.toLowerCase() };
 }
-/** The DESTs of `archives` lines, for `checkDests`. */
-function archiveClaims(specs, workspace) {
-    return specs.map((s) => ({
-        input: 'archives',
-        line: s.line,
-        written: workspace ? node_path__WEBPACK_IMPORTED_MODULE_1___default().relative(workspace, s.dest) || '.' : s.dest,
-        dest: s.dest,
-        kind: 'folder',
-    }));
-}
-/**
- * Throws, naming the line, at the first DEST that may not be written (see
- * `destProblem`), then at the first two DESTs that are the same or lie one
- * inside the other once the workspace's symbolic links are resolved (case
- * folded where the file system ignores case). Archives and downloads are
- * checked together, before any network call.
- */
-function checkDests(claims, workspace, rules = HOST_DEST_RULES) {
-    for (const c of claims) {
-        const problem = destProblem(c.dest, workspace, rules);
-        if (problem)
-            throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l(`${c.input} line ${c.line}: DEST "${c.written}" ${problem}; name a ${c.kind} inside the workspace.`);
-    }
-    const p = rules.path;
-    const key = (dest) => {
-        const real = realish(dest, p);
-        return rules.caseInsensitive ? real.normalize('NFC').toLowerCase() : real;
-    };
-    const seen = [];
-    for (const claim of claims) {
-        const real = key(claim.dest);
-        for (const other of seen) {
-            if (other.real === real || real.startsWith(other.real + p.sep) || other.real.startsWith(real + p.sep))
-                throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l(`${overlapping(other.claim, claim, workspace, p)}; give each its own DEST.`);
-        }
-        seen.push({ claim, real });
-    }
-}
-function overlapping(a, b, workspace, p) {
-    const lines = a.input === b.input
-        ? `${a.input} lines ${a.line} and ${b.line}`
-        : `${a.input} line ${a.line} and ${b.input} line ${b.line}`;
-    const what = a.kind === 'folder' && b.kind === 'folder' ? 'folders' : 'paths';
-    const rel = (d) => p.relative(workspace, d) || '.';
-    return `${lines} write to overlapping ${what} (${rel(a.dest)}, ${rel(b.dest)}, once symbolic links are followed)`;
-}
-/** The real path of `p`, or of its deepest existing ancestor joined with the rest. */
-function realish(p, paths = (node_path__WEBPACK_IMPORTED_MODULE_1___default())) {
-    const missing = [];
-    let current = paths.resolve(p);
-    for (;;) {
-        try {
-            return paths.join(node_fs__WEBPACK_IMPORTED_MODULE_0___default().realpathSync(current), ...missing.reverse());
-        }
-        catch {
-            const parent = paths.dirname(current);
-            if (parent === current)
-                return paths.resolve(p);
-            missing.push(paths.basename(current));
-            current = parent;
-        }
-    }
-}
-/**
- * Why `dest` may not be written (by an archive or a download), or
- * undefined: it must lie strictly inside the workspace, also once symbolic
- * links are followed, and hold no `.git` component at any depth, in any
- * case (by its name, and once links are followed).
- */
-function destProblem(dest, workspace, rules = HOST_DEST_RULES) {
-    const p = rules.path;
-    const root = p.resolve(workspace);
-    const inside = (child, base) => p.relative(base, child) !== '' && (0,_shared_fs_safe_js__WEBPACK_IMPORTED_MODULE_3__/* .isInside */ .FK)(child, base, p);
-    const abs = p.resolve(dest);
-    if (abs === root)
-        return 'is the workspace itself, which would be replaced as a whole';
-    if (!inside(abs, root))
-        return `leaves the workspace (${root})`;
-    const realRoot = realish(root, p);
-    const real = realish(abs, p);
-    if (!inside(real, realRoot))
-        return `leaves the workspace through a symbolic link (${root})`;
-    const components = [...p.relative(root, abs).split(/[\\/]/), ...p.relative(realRoot, real).split(/[\\/]/)];
-    if (components.some(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .isDotGitText */ .pb))
-        return 'has a .git folder in its path (any case), where git keeps what it runs';
-    return undefined;
+/** The DESTs of `archives` lines, for `checkOverlaps` with those of `downloads`. */
+function archiveClaims(specs) {
+    return specs.map((s) => ({ input: 'archives', line: s.line, written: s.dest, dest: s.dest, kind: 'folder' }));
 }
 
 
@@ -28881,26 +28680,20 @@ function tickPermissions(what, then = NEW_REFRESH_TOKEN) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   N8: () => (/* binding */ parseDownloads),
-/* harmony export */   SP: () => (/* binding */ shown),
-/* harmony export */   ng: () => (/* binding */ assertNoOverlap),
-/* harmony export */   yK: () => (/* binding */ downloadDestProblem)
+/* harmony export */   nU: () => (/* binding */ downloadClaim)
 /* harmony export */ });
-/* unused harmony exports DOWNLOAD_FORM, realish */
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _shared_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8382);
-/* harmony import */ var _archives_spec_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1812);
+/* unused harmony export DOWNLOAD_FORM */
+/* harmony import */ var _shared_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8382);
+/* harmony import */ var _shared_format_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6338);
+/* harmony import */ var _shared_dest_rules_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8515);
 /**
  * The `downloads` input: one `WORKSPACE/REPO/FILENAME [-> DEST] [sha256:HEX64]`
  * a line, blank lines and `#` comments ignored. FILENAME may hold spaces (not
  * `/`); a `*` in it matches any run of characters. Parsed and checked with
- * every other input, before any request: the grammar, each DEST (a file inside
- * the workspace, also once symbolic links are followed, never in a `.git`
- * folder), and that no two DESTs of `downloads` and `archives` overlap.
+ * every other input, before any request: the grammar, and each DEST (a file)
+ * by the rules of every DEST (shared/dest-rules.ts), together with those of
+ * `archives`.
  */
-
 
 
 
@@ -28910,27 +28703,23 @@ const EXAMPLE = 'e.g. "myteam/app/app 1.2.0.tar.gz -> dist/app.tar.gz"';
 const SLUG = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 // eslint-disable-next-line no-control-regex -- refusing control characters is the point
 const CONTROL = /[\x00-\x1f\x7f]/;
-/** A string as it may be shown in a log line: control characters escaped, so it can never start a workflow command. */
-function shown(s) {
-    // eslint-disable-next-line no-control-regex -- escaping control characters is the point
-    return s.replace(/[\x00-\x1f\x7f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-function parseDownloads(text, workspaceDir, archives = []) {
-    const root = node_path__WEBPACK_IMPORTED_MODULE_1___default().resolve(workspaceDir);
+/** `archives`: the DESTs of the `archives` lines, checked with these (see `archiveClaims`). */
+function parseDownloads(text, workspaceDir, archives = [], rules = _shared_dest_rules_js__WEBPACK_IMPORTED_MODULE_2__/* .HOST_DEST_RULES */ .ic) {
+    const root = rules.path.resolve(workspaceDir);
     const specs = [];
     const lines = text.split(/\r?\n/);
     for (let i = 0; i < lines.length; i++) {
         const raw = lines[i].trim();
         if (raw === '' || raw.startsWith('#'))
             continue;
-        specs.push(parseLine(raw, i + 1, root));
+        specs.push(parseLine(raw, i + 1, root, rules));
     }
-    const claims = specs.flatMap((s) => (s.dest ? [{ what: `downloads line ${s.line}`, dest: s.dest }] : []));
-    assertNoOverlap([...archives, ...claims], root);
+    const claims = specs.flatMap((s) => (s.dest ? [downloadClaim(s.line, s.dest)] : []));
+    (0,_shared_dest_rules_js__WEBPACK_IMPORTED_MODULE_2__/* .checkOverlaps */ .BL)([...archives, ...claims], root, rules);
     return specs;
 }
-function parseLine(raw, lineNo, root) {
-    const bad = (why) => new _shared_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l(`downloads line ${lineNo} ("${shown(raw)}") ${why}; expected ${DOWNLOAD_FORM}, ${EXAMPLE}.`);
+function parseLine(raw, lineNo, root, rules) {
+    const bad = (why) => new _shared_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .l(`downloads line ${lineNo} ("${(0,_shared_format_js__WEBPACK_IMPORTED_MODULE_1__/* .shown */ .SP)(raw)}") ${why}; expected ${DOWNLOAD_FORM}, ${EXAMPLE}.`);
     const m = /^([^/]*)\/([^/]*)\/(.*)$/s.exec(raw);
     if (!m)
         throw bad('is not of the form');
@@ -28979,74 +28768,19 @@ function parseLine(raw, lineNo, root) {
     let dest;
     if (destRaw !== undefined) {
         if (/[\\/]$/.test(destRaw))
-            throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l(`downloads line ${lineNo}: DEST "${shown(destRaw)}" ends with a slash, but DEST is a file path; name the file, e.g. "${destRaw}${pattern ? 'app.zip' : name}".`);
-        dest = node_path__WEBPACK_IMPORTED_MODULE_1___default().resolve(root, destRaw);
+            throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .l(`downloads line ${lineNo}: DEST "${(0,_shared_format_js__WEBPACK_IMPORTED_MODULE_1__/* .shown */ .SP)(destRaw)}" ends with a slash, but DEST is a file path; name the file, e.g. "${destRaw}${pattern ? 'app.zip' : name}".`);
+        dest = rules.path.resolve(root, destRaw);
     }
     else if (!pattern) {
-        dest = node_path__WEBPACK_IMPORTED_MODULE_1___default().resolve(root, name);
+        dest = rules.path.resolve(root, name);
     }
-    if (dest) {
-        const problem = downloadDestProblem(dest, root);
-        if (problem)
-            throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l(`downloads line ${lineNo}: DEST "${shown(destRaw ?? name)}" ${problem}; name a file inside the workspace.`);
-    }
+    if (dest)
+        (0,_shared_dest_rules_js__WEBPACK_IMPORTED_MODULE_2__/* .checkDest */ .NJ)(downloadClaim(lineNo, dest, destRaw ?? name), root, rules);
     return { line: lineNo, workspace, repo, name, pattern, dest, sha256 };
 }
-/**
- * Why a file may not be written at `dest`, or undefined: strictly inside the
- * workspace (also through symbolic links), no `.git` component at any depth
- * (any case), and not an existing folder. Checked when parsing and again just
- * before the file is moved into place.
- */
-function downloadDestProblem(dest, workspace) {
-    const problem = (0,_archives_spec_js__WEBPACK_IMPORTED_MODULE_3__/* .destProblem */ .u)(dest, workspace);
-    if (problem)
-        return problem;
-    const root = node_path__WEBPACK_IMPORTED_MODULE_1___default().resolve(workspace);
-    const parts = [node_path__WEBPACK_IMPORTED_MODULE_1___default().relative(root, node_path__WEBPACK_IMPORTED_MODULE_1___default().resolve(dest)), node_path__WEBPACK_IMPORTED_MODULE_1___default().relative(realish(root), realish(dest))];
-    if (parts.some((rel) => rel.split(/[\\/]/).some((c) => c.toLowerCase() === '.git')))
-        return 'has a .git folder in its path';
-    try {
-        if (node_fs__WEBPACK_IMPORTED_MODULE_0___default().statSync(dest).isDirectory())
-            return 'is an existing folder, but DEST is a file path';
-    }
-    catch {
-        // Not there yet (or a dangling link, which the rename replaces): fine.
-    }
-    return undefined;
-}
-/** The real path of `p`, or of its deepest existing ancestor joined with the rest. */
-function realish(p) {
-    const missing = [];
-    let current = node_path__WEBPACK_IMPORTED_MODULE_1___default().resolve(p);
-    for (;;) {
-        try {
-            return node_path__WEBPACK_IMPORTED_MODULE_1___default().join(node_fs__WEBPACK_IMPORTED_MODULE_0___default().realpathSync(current), ...missing.reverse());
-        }
-        catch {
-            const parent = node_path__WEBPACK_IMPORTED_MODULE_1___default().dirname(current);
-            if (parent === current)
-                return node_path__WEBPACK_IMPORTED_MODULE_1___default().resolve(p);
-            missing.push(node_path__WEBPACK_IMPORTED_MODULE_1___default().basename(current));
-            current = parent;
-        }
-    }
-}
-const CASE_INSENSITIVE_FS = process.platform === 'win32' || process.platform === 'darwin';
-/** Throws when two DESTs are the same or one lies inside the other, once symbolic links are resolved. */
-function assertNoOverlap(claims, workspace) {
-    const key = (p) => (CASE_INSENSITIVE_FS ? realish(p).toLowerCase() : realish(p));
-    const seen = [];
-    for (const claim of claims) {
-        const real = key(claim.dest);
-        for (const other of seen) {
-            if (other.real === real || real.startsWith(other.real + (node_path__WEBPACK_IMPORTED_MODULE_1___default().sep)) || other.real.startsWith(real + (node_path__WEBPACK_IMPORTED_MODULE_1___default().sep))) {
-                const rel = (p) => node_path__WEBPACK_IMPORTED_MODULE_1___default().relative(workspace, p) || '.';
-                throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l(`${other.claim.what} and ${claim.what} write to overlapping paths (${shown(rel(other.claim.dest))}, ${shown(rel(claim.dest))}); give each its own DEST.`);
-            }
-        }
-        seen.push({ claim, real });
-    }
+/** A `downloads` line's DEST, for the checks of shared/dest-rules.ts; `written` as the line writes it. */
+function downloadClaim(line, dest, written = dest) {
+    return { input: 'downloads', line, written, dest, kind: 'file' };
 }
 
 
@@ -29310,7 +29044,7 @@ function readConfig(getInput, env, providers = PROVIDERS) {
         requiredScopes: parseScopes(getInput('required-scopes')),
         secret: readSecretTarget(getInput, refreshToken !== undefined),
         archives,
-        downloads: (0,downloads_spec/* parseDownloads */.N8)(getInput('downloads'), workspace, archives.map((a) => ({ what: `archives line ${a.line}`, dest: a.dest }))),
+        downloads: (0,downloads_spec/* parseDownloads */.N8)(getInput('downloads'), workspace, (0,spec/* archiveClaims */.SW)(archives)),
         cache: parseBoolean(getInput, 'cache'),
         gitCredentials: parseBoolean(getInput, 'git-credentials') || packageManagers.length > 0,
         packageManagers,
@@ -29321,6 +29055,8 @@ function readConfig(getInput, env, providers = PROVIDERS) {
 
 // EXTERNAL MODULE: ./src/net/errors.ts
 var net_errors = __nccwpck_require__(3688);
+// EXTERNAL MODULE: ./src/net/retry.ts
+var retry = __nccwpck_require__(7893);
 // EXTERNAL MODULE: ./src/shared/format.ts
 var format = __nccwpck_require__(6338);
 ;// CONCATENATED MODULE: ./src/bitbucket/oauth.ts
@@ -29330,6 +29066,7 @@ var format = __nccwpck_require__(6338);
  * what to do, in the caller's wording. Tokens are masked the moment they are
  * parsed.
  */
+
 
 
 
@@ -29345,10 +29082,12 @@ function spentHint(wording, provider) {
 }
 /**
  * No token was read: a refresh may still have been processed, and so spent the refresh token (not when the
- * TLS handshake failed on the server's certificate: then nothing was sent).
+ * connection was never made or the TLS handshake failed on the server's certificate: then nothing was sent).
  */
 function mayHaveSpent(err) {
-    return err instanceof net_errors/* HttpError */.j$ && (err.status === undefined || err.phase === 'body') && !(0,net_errors/* isTlsFailure */.gt)(err.code);
+    if (!(err instanceof net_errors/* HttpError */.j$) || (0,net_errors/* isTlsFailure */.gt)(err.code) || (0,retry/* classifyNetworkError */.LW)(err) === 'not-sent')
+        return false;
+    return err.status === undefined || err.phase === 'body';
 }
 function grantBody(grant, form) {
     const body = new URLSearchParams({ grant_type: grant.type });
@@ -29863,8 +29602,6 @@ function checkScopes(core, required, token, provider) {
 
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var undici = __nccwpck_require__(6752);
-// EXTERNAL MODULE: ./src/net/retry.ts
-var retry = __nccwpck_require__(7893);
 // EXTERNAL MODULE: ./src/net/url.ts
 var net_url = __nccwpck_require__(486);
 // EXTERNAL MODULE: ./src/net/throughput.ts
@@ -30781,9 +30518,9 @@ async function run() {
         providers: PROVIDERS,
         http,
         saveSecret: async (...args) => (await Promise.all(/* import() */[__nccwpck_require__.e(768), __nccwpck_require__.e(25)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7025))).saveSecret(...args),
-        fetchArchives: async (ctx) => (await Promise.all(/* import() */[__nccwpck_require__.e(805), __nccwpck_require__.e(317)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8317))).fetchArchives(ctx),
+        fetchArchives: async (ctx) => (await Promise.all(/* import() */[__nccwpck_require__.e(805), __nccwpck_require__.e(717)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9717))).fetchArchives(ctx),
         fetchDownloads: async (ctx) => (await __nccwpck_require__.e(/* import() */ 135).then(__nccwpck_require__.bind(__nccwpck_require__, 8135))).fetchDownloads(ctx),
-        setupGitCredentials: async (ctx) => (await __nccwpck_require__.e(/* import() */ 833).then(__nccwpck_require__.bind(__nccwpck_require__, 833))).setupGitCredentials(ctx),
+        setupGitCredentials: async (ctx) => (await __nccwpck_require__.e(/* import() */ 427).then(__nccwpck_require__.bind(__nccwpck_require__, 5427))).setupGitCredentials(ctx),
         setupPackageManagers: async (ctx) => (await __nccwpck_require__.e(/* import() */ 441).then(__nccwpck_require__.bind(__nccwpck_require__, 9441))).setupPackageManagers(ctx),
     };
     try {
@@ -31323,6 +31060,143 @@ function parsePackageManagers(value, env) {
 
 /***/ }),
 
+/***/ 8515:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   BL: () => (/* binding */ checkOverlaps),
+/* harmony export */   NJ: () => (/* binding */ checkDest),
+/* harmony export */   ic: () => (/* binding */ HOST_DEST_RULES),
+/* harmony export */   pb: () => (/* binding */ isDotGitText),
+/* harmony export */   u: () => (/* binding */ destProblem)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8382);
+/* harmony import */ var _format_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6338);
+/* harmony import */ var _fs_safe_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2774);
+/* harmony import */ var _platform_path_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6096);
+/**
+ * The rules of every DEST that an input writes into the workspace (the
+ * folder of an `archives` line, the file of a `downloads` line), in one place
+ * so that both inputs follow them alike and are checked together, before
+ * any request:
+ *
+ * - strictly inside the workspace, also once symbolic links are followed;
+ * - no `.git` component at any depth, in any case (nor a spelling that NTFS
+ *   or HFS+ takes for one), by name or once links are followed;
+ * - a file's DEST is not an existing folder;
+ * - no two DESTs (of either input) the same or one inside the other, by name
+ *   or once the workspace's symbolic links are resolved, case folded where
+ *   the file system ignores case.
+ *
+ * The path semantics are the runner's (`path.win32` on Windows), passed in
+ * so that the tests run the Windows rules on Linux.
+ */
+
+
+
+
+
+
+/** The runner's. */
+const HOST_DEST_RULES = {
+    path: (0,_platform_path_js__WEBPACK_IMPORTED_MODULE_5__/* .pathApiOf */ .$U)(process.platform),
+    caseInsensitive: (0,_platform_path_js__WEBPACK_IMPORTED_MODULE_5__/* .caseInsensitiveFs */ .vj)(process.platform),
+};
+// Code points that HFS+ ignores in names (git's is_hfs_dotgit list).
+const HFS_IGNORED = /[\u200c-\u200f\u202a-\u202e\u206a-\u206f\ufeff]/g;
+/**
+ * Whether a path component (text) names a `.git` folder on some file
+ * system: any case, with characters that HFS+ ignores, with the trailing
+ * dots and spaces or the `:stream` that NTFS drops, or as NTFS's short name
+ * `git~1` (what git itself refuses to check out).
+ */
+function isDotGitText(component) {
+    if (!/g/i.test(component))
+        return false;
+    const s = component.replace(HFS_IGNORED, '').normalize('NFC').toLowerCase();
+    const base = s.replace(/:.*$/s, '').replace(/[. ]+$/, '');
+    return base === '.git' || base === 'git~1';
+}
+/**
+ * Why `dest` may not be written as a `kind`, or undefined: it must lie
+ * strictly inside the workspace, also once symbolic links are followed, and
+ * hold no `.git` component at any depth, in any case (by its name, and once
+ * links are followed); a file may not be an existing folder. Checked when
+ * the inputs are parsed, and again just before a download is moved into place.
+ */
+function destProblem(dest, workspace, kind, rules = HOST_DEST_RULES) {
+    const p = rules.path;
+    const root = p.resolve(workspace);
+    const inside = (child, base) => p.relative(base, child) !== '' && (0,_fs_safe_js__WEBPACK_IMPORTED_MODULE_4__/* .isInside */ .FK)(child, base, p);
+    const abs = p.resolve(dest);
+    if (abs === root)
+        return 'is the workspace itself, which would be replaced as a whole';
+    if (!inside(abs, root))
+        return `leaves the workspace (${root})`;
+    const realRoot = (0,_fs_safe_js__WEBPACK_IMPORTED_MODULE_4__/* .realPath */ .Ye)(root, p);
+    const real = (0,_fs_safe_js__WEBPACK_IMPORTED_MODULE_4__/* .realPath */ .Ye)(abs, p);
+    if (!inside(real, realRoot))
+        return `leaves the workspace through a symbolic link (${root})`;
+    const components = [...p.relative(root, abs).split(/[\\/]/), ...p.relative(realRoot, real).split(/[\\/]/)];
+    if (components.some(isDotGitText))
+        return 'has a .git folder in its path (any case), where git keeps what it runs';
+    if (kind === 'file' && isFolder(abs))
+        return 'is an existing folder, but DEST is a file path';
+    return undefined;
+}
+function isFolder(p) {
+    try {
+        return node_fs__WEBPACK_IMPORTED_MODULE_0___default().statSync(p).isDirectory();
+    }
+    catch {
+        return false; // not there yet (or a dangling link, which a rename replaces)
+    }
+}
+/** Throws, naming the input and line, when the claim's DEST may not be written (see `destProblem`). */
+function checkDest(claim, workspace, rules = HOST_DEST_RULES) {
+    const problem = destProblem(claim.dest, workspace, claim.kind, rules);
+    if (problem)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l(`${claim.input} line ${claim.line}: DEST "${(0,_format_js__WEBPACK_IMPORTED_MODULE_3__/* .shown */ .SP)(claim.written)}" ${problem}; name a ${claim.kind} inside the workspace.`);
+}
+/**
+ * Throws, naming both lines, at the first two claims whose DESTs are the same
+ * or lie one inside the other, by name or once the workspace's symbolic
+ * links are resolved (case folded where the file system ignores case).
+ * Claims of several inputs are checked together.
+ */
+function checkOverlaps(claims, workspace, rules = HOST_DEST_RULES) {
+    const p = rules.path;
+    const key = (s) => (rules.caseInsensitive ? s.normalize('NFC').toLowerCase() : s);
+    const overlap = (a, b) => a === b || a.startsWith(b + p.sep) || b.startsWith(a + p.sep);
+    const seen = [];
+    for (const claim of claims) {
+        const named = key(p.resolve(claim.dest));
+        const real = key((0,_fs_safe_js__WEBPACK_IMPORTED_MODULE_4__/* .realPath */ .Ye)(claim.dest, p));
+        for (const other of seen) {
+            const byName = overlap(other.named, named);
+            if (byName || overlap(other.real, real))
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l(overlapMessage(other.claim, claim, p.resolve(workspace), p, !byName));
+        }
+        seen.push({ claim, named, real });
+    }
+}
+function overlapMessage(a, b, root, p, viaLinks) {
+    const lines = a.input === b.input
+        ? `${a.input} lines ${a.line} and ${b.line}`
+        : `${a.input} line ${a.line} and ${b.input} line ${b.line}`;
+    const what = a.kind === 'folder' && b.kind === 'folder' ? 'folders' : 'paths';
+    const rel = (d) => (0,_format_js__WEBPACK_IMPORTED_MODULE_3__/* .shown */ .SP)(p.relative(root, d) || '.');
+    const how = viaLinks ? ', once symbolic links are followed' : '';
+    return `${lines} write to overlapping ${what} (${rel(a.dest)}, ${rel(b.dest)}${how}); give each its own DEST.`;
+}
+
+
+/***/ }),
+
 /***/ 8382:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -31355,6 +31229,7 @@ function errorMessage(err) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   SP: () => (/* binding */ shown),
 /* harmony export */   dw: () => (/* binding */ parseJsonObject),
 /* harmony export */   g$: () => (/* binding */ printable),
 /* harmony export */   nE: () => (/* binding */ isoSeconds),
@@ -31377,6 +31252,11 @@ function parseJsonObject(text) {
     catch {
         return undefined;
     }
+}
+/** A string as it may be shown in a log line: control characters escaped, so it can never start a workflow command. */
+function shown(s) {
+    // eslint-disable-next-line no-control-regex -- escaping control characters is the point
+    return s.replace(/[\x00-\x1f\x7f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 /**
  * Characters that must never reach a log line or a terminal from a server:
@@ -31446,19 +31326,21 @@ function writeSecretFile(file, content) {
 /**
  * The real path of `p`: symlinks resolved in the part of it that exists, the
  * missing rest kept as named (macOS's temporary folders lie below the symlink
- * `/var` → `/private/var`, so a folder not created yet must resolve through it too).
+ * `/var` → `/private/var`, so a folder not created yet must resolve through it
+ * too). `paths` (path.win32) judges Windows paths on another OS, where none
+ * of them exists.
  */
-function realPath(p) {
+function realPath(p, paths = (node_path__WEBPACK_IMPORTED_MODULE_1___default())) {
     const tail = [];
-    for (let head = node_path__WEBPACK_IMPORTED_MODULE_1___default().resolve(p);;) {
+    for (let head = paths.resolve(p);;) {
         try {
-            return node_path__WEBPACK_IMPORTED_MODULE_1___default().join(node_fs__WEBPACK_IMPORTED_MODULE_0___default().realpathSync(head), ...tail);
+            return paths.join(node_fs__WEBPACK_IMPORTED_MODULE_0___default().realpathSync(head), ...tail);
         }
         catch {
-            const parent = node_path__WEBPACK_IMPORTED_MODULE_1___default().dirname(head);
+            const parent = paths.dirname(head);
             if (parent === head)
-                return node_path__WEBPACK_IMPORTED_MODULE_1___default().resolve(p);
-            tail.unshift(node_path__WEBPACK_IMPORTED_MODULE_1___default().basename(head));
+                return paths.resolve(p);
+            tail.unshift(paths.basename(head));
             head = parent;
         }
     }
@@ -31471,6 +31353,50 @@ function realPath(p) {
 function isInside(child, parent, paths = (node_path__WEBPACK_IMPORTED_MODULE_1___default())) {
     const rel = paths.relative(parent, child);
     return rel === '' || (rel !== '..' && !rel.startsWith(`..${paths.sep}`) && !paths.isAbsolute(rel));
+}
+
+
+/***/ }),
+
+/***/ 6096:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $U: () => (/* binding */ pathApiOf),
+/* harmony export */   CY: () => (/* binding */ isInsideOn),
+/* harmony export */   vj: () => (/* binding */ caseInsensitiveFs)
+/* harmony export */ });
+/* unused harmony export fsKey */
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
+/**
+ * Path rules of the runner's OS, for checks that must hold on Windows and
+ * macOS as well and are tested on Linux too: `path.win32` on Windows, and
+ * names compared case-insensitively (and after Unicode normalisation) where
+ * the usual file systems do so (NTFS; APFS as macOS formats it).
+ */
+
+function pathApiOf(platform) {
+    return platform === 'win32' ? (node_path__WEBPACK_IMPORTED_MODULE_0___default().win32) : (node_path__WEBPACK_IMPORTED_MODULE_0___default().posix);
+}
+/** Whether `a` and `b` name one file on the usual file systems of `platform` (NTFS, APFS: case-insensitive). */
+function caseInsensitiveFs(platform) {
+    return platform === 'win32' || platform === 'darwin';
+}
+/** A path as the file system compares it: NFC, and lower case where it ignores case. */
+function fsKey(p, platform) {
+    const nfc = p.normalize('NFC');
+    return caseInsensitiveFs(platform) ? nfc.toLowerCase() : nfc;
+}
+/**
+ * Whether `child` is `parent` or lies below it, by the rules of `platform`:
+ * `C:\Work\x` is inside `c:\work` on Windows, `/Users/Runner/work/x` inside
+ * `/users/runner/work` on macOS. Pass real paths where symlinks matter.
+ */
+function isInsideOn(platform, child, parent) {
+    const api = pathApiOf(platform);
+    const rel = api.relative(fsKey(api.resolve(parent), platform), fsKey(api.resolve(child), platform));
+    return rel === '' || (rel !== '..' && !rel.startsWith(`..${api.sep}`) && !api.isAbsolute(rel));
 }
 
 
