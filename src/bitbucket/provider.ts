@@ -81,6 +81,22 @@ export interface LoginWording {
   redirectRefused: string
   /** What `--bitbucket-url` must be, after "is", when the code exchange answered without a refresh token. */
   siteRoot: string
+  /** The client's id and secret as the prompt for them and the error without a terminal name them. */
+  credentials: CredentialWording
+}
+
+export interface CredentialWording {
+  /** The prompt's first line, without its colon: what to paste and where it is found. */
+  heading: string
+  /** The id and the secret, short ("Key", "client ID"). */
+  id: string
+  secret: string
+  /** After "No": `what` (the id, the secret or both) when none was given. */
+  missing(what: string): string
+  /** After "set … to": `what` of the client. */
+  owned(what: string): string
+  /** Where they are found, in parentheses. */
+  where: string
 }
 
 /** How later steps' git authenticates. */

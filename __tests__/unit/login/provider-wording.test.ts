@@ -10,11 +10,14 @@ import { tokenError } from '../../../src/bitbucket/oauth.ts'
 import { CLOUD } from '../../../src/bitbucket/cloud/provider.ts'
 import { DATACENTER } from '../../../src/bitbucket/datacenter/provider.ts'
 import type { Provider } from '../../../src/bitbucket/provider.ts'
+import { missingConsumerError } from '../../../src/login/args.ts'
 import { startCallbackServer, type CallbackServer } from '../../../src/login/callback-server.ts'
+import { loginCommand } from '../../../src/login/command.ts'
 import { checkCallback, login, type LoginDeps, type LoginRequest } from '../../../src/login/flow.ts'
 import { CLI_WORDING } from '../../../src/login/wording.ts'
 import { HttpClient } from '../../../src/net/http.ts'
 import { Masker } from '../../../src/shared/mask.ts'
+import { EventEmitter } from 'node:events'
 import { freePort } from '../../helpers/login.ts'
 
 /** What no Data Center message may say: Cloud's settings and site. */
@@ -201,5 +204,73 @@ describe('login(): the timeout and an exchange without a refresh token', () => {
       "Bitbucket Data Center answered the code exchange without a refresh token, so there is nothing to store. Check that --bitbucket-url is the server's base URL with its context path (e.g. https://git.example.com/bitbucket).",
     )
     expect(message).not.toMatch(CLOUD_WORDS)
+  })
+})
+
+describe('the client credentials: missing without a terminal, and the prompt', () => {
+  const none = { clientId: '', clientSecret: '' }
+  test('Cloud: unchanged', () => {
+    expect(missingConsumerError(none).message).toBe(
+      "No OAuth consumer Key and Secret, and no terminal to ask for them on: set BITBUCKET_CLIENT_ID and BITBUCKET_CLIENT_SECRET (or pass --client-id and --client-secret) to the consumer's Key and Secret (Bitbucket: Workspace settings > OAuth consumers > click the consumer), or run the command on a terminal. Run `bitbucket-oauth login --help` for the options.",
+    )
+    expect(missingConsumerError({ clientId: 'k', clientSecret: '' }, CLOUD.wording.login.credentials).message).toBe(
+      "No OAuth consumer Secret, and no terminal to ask for it on: set BITBUCKET_CLIENT_SECRET (or pass --client-secret) to the consumer's Secret (Bitbucket: Workspace settings > OAuth consumers > click the consumer), or run the command on a terminal. Run `bitbucket-oauth login --help` for the options.",
+    )
+  })
+
+  test('Data Center: the client ID and secret of the incoming application link', () => {
+    const both = missingConsumerError(none, DATACENTER.wording.login.credentials).message
+    expect(both).toBe(
+      'No client ID and client secret of an incoming application link, and no terminal to ask for them on: set BITBUCKET_CLIENT_ID and BITBUCKET_CLIENT_SECRET (or pass --client-id and --client-secret) to the client ID and client secret of the incoming application link (Bitbucket Data Center: Administration › Application links), or run the command on a terminal. Run `bitbucket-oauth login --help` for the options.',
+    )
+    const id = missingConsumerError({ clientId: '', clientSecret: 's' }, DATACENTER.wording.login.credentials).message
+    expect(id).toMatch(
+      /^No client ID of an incoming application link, .* set BITBUCKET_CLIENT_ID \(or pass --client-id\) to the client ID of the incoming application link \(/,
+    )
+    for (const m of [both, id]) expect(m).not.toMatch(CLOUD_WORDS)
+  })
+
+  function cli(terminal: { input: EventEmitter; write: (t: string) => void } | undefined) {
+    const out = { stdout: '', stderr: '' }
+    return {
+      out,
+      io: {
+        env: { PATH: '/nonexistent' },
+        cwd: '/',
+        platform: 'linux' as const,
+        stdout: (t: string) => void (out.stdout += t),
+        stderr: (t: string) => void (out.stderr += t),
+        stdoutIsTerminal: false,
+        terminal: terminal as never,
+        saveSecret: async () => {},
+      },
+    }
+  }
+
+  test('the command with --bitbucket-type datacenter and no terminal: the application link, exit 2', async () => {
+    const { io, out } = cli(undefined)
+    expect(await loginCommand(['--bitbucket-type', 'datacenter'], io)).toBe(2)
+    expect(out.stderr).toMatch(/^bitbucket-oauth login: No client ID and client secret of an incoming application link/)
+    expect(out.stderr).not.toMatch(CLOUD_WORDS)
+  })
+
+  test('the prompt on Data Center asks for the client ID and secret of the application link', async () => {
+    const answers = ['typed-id\r', 'typed-secret-value\r']
+    const screen: string[] = []
+    const input = Object.assign(new EventEmitter(), {
+      setRawMode() {},
+      resume() {
+        const keys = answers.shift()
+        if (keys !== undefined) setImmediate(() => input.emit('data', Buffer.from(keys)))
+      },
+      pause() {},
+    })
+    const { io } = cli({ input, write: (t) => void screen.push(t) })
+    const port = await freePort()
+    const argv = ['--bitbucket-type', 'datacenter', '--no-open', '--port', String(port), '--timeout', '0.1']
+    await loginCommand([...argv, '--bitbucket-url', 'http://127.0.0.1:9'], io)
+    expect(screen.join('')).toBe(
+      'The client ID and client secret of the incoming application link (Bitbucket Data Center: Administration › Application links):\n  Client ID: typed-id\n  Client secret (not shown as you type or paste): \n',
+    )
   })
 })

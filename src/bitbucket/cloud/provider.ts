@@ -64,6 +64,15 @@ export const CLOUD: Provider = {
       callbackUrl: "the consumer's callback URL",
       redirectRefused: 'Bitbucket showed "Invalid redirect_uri"',
       siteRoot: 'the Bitbucket site root (https://bitbucket.org)',
+      credentials: {
+        heading:
+          "The OAuth consumer's Key and Secret (Bitbucket: Workspace settings > OAuth consumers > click the consumer)",
+        id: 'Key',
+        secret: 'Secret',
+        missing: (what) => `OAuth consumer ${what}`,
+        owned: (what) => `the consumer's ${what}`,
+        where: '(Bitbucket: Workspace settings > OAuth consumers > click the consumer)',
+      },
     },
     rotationNote:
       'The refresh token rotates on each use and expires after 3 months unused; set `refresh-token-secret` in the workflow so the action saves each new one.',

@@ -76,6 +76,15 @@ export const DATACENTER: Provider = {
       callbackUrl: 'the redirect URL of the incoming application link (Administration › Application links)',
       redirectRefused: 'Bitbucket Data Center refused the redirect URI',
       siteRoot: SITE_ROOT,
+      credentials: {
+        heading:
+          'The client ID and client secret of the incoming application link (Bitbucket Data Center: Administration › Application links)',
+        id: 'client ID',
+        secret: 'client secret',
+        missing: (what) => `${what} of an incoming application link`,
+        owned: (what) => `the ${what} of the incoming application link`,
+        where: '(Bitbucket Data Center: Administration › Application links)',
+      },
     },
     rotationNote: `The refresh token rotates on each use with no grace window (the used one dies at once); set \`refresh-token-secret\` and \`redirect-uri\` (if not http://localhost:8976/) in the workflow so the action saves each new one. ${ONE_REFRESH}`,
     refusedRefresh: (login) =>
