@@ -231,6 +231,89 @@ describe('Data Center: archives', () => {
   })
 })
 
+/** What no Data Center error may say: Cloud's settings and site. */
+const CLOUD_WORDS = /consumer|bitbucket\.org|`repository`|Workspace settings/i
+
+describe("Data Center: a refused archive names Data Center's own fixes", () => {
+  test.each([401, 403, 404])('HTTP %i: the incoming application link and REPO_READ', async (status) => {
+    dc.git.create('PLAT', 'lib', FILES)
+    dc.faults.add({
+      kind: 'status',
+      path: '/bitbucket/rest/api/latest/projects/PLAT/repos/lib/archive',
+      status,
+      contentType: 'application/json',
+      body: JSON.stringify({ errors: [{ context: null, message: 'refused', exceptionName: null }] }),
+    })
+    const r = await run({ archives: 'PLAT/lib@main -> lib' })
+    expect(r.code).not.toBe(0)
+    const errors = r.errors.join('\n')
+    expect(errors).toMatch(
+      status === 404
+        ? /Bitbucket Data Center has no archive for PLAT\/lib@main \(commit [0-9a-f]{40}, HTTP 404\)/
+        : new RegExp(`Bitbucket Data Center refused the archive download of PLAT/lib@main \\(HTTP ${status} from `),
+    )
+    expect(errors).toMatch(
+      /incoming application link allows the scope `REPO_READ` \(Administration › Application links\)/,
+    )
+    expect(errors).not.toMatch(CLOUD_WORDS)
+    expect(dc.router.requests.filter((q) => q.path.includes('/archive'))).toHaveLength(1)
+    expect(leaks(r)).toEqual([])
+  })
+})
+
+describe('Data Center: a personal repository (~USERSLUG)', () => {
+  const DOTS: Record<string, string> = {
+    '.bashrc': 'alias ll="ls -l"\n',
+    '.config/git/config': '[user]\n\tname = Alice\n',
+    'bin/hello': '#!/bin/sh\necho hello\n',
+  }
+
+  test('archives: ~ALICE/dotfiles@v1 -> dots, byte-identical, with ~ unencoded in the URLs', async () => {
+    const commit = dc.git.create('~ALICE', 'dotfiles', DOTS)
+    dc.tag('~ALICE', 'dotfiles', 'v1', commit)
+    const job = newJob('dc-personal')
+    jobs.push(job)
+    const r = await run({ archives: '~ALICE/dotfiles@v1 -> dots' }, {}, job)
+    expect(r.errors).toEqual([])
+    const [result] = JSON.parse(r.outputs.archives!) as { commit: string; sha256: string; path: string }[]
+    expect(result!.commit).toBe(commit)
+    const dir = path.join(job.workspace, 'dots')
+    for (const [file, content] of Object.entries(DOTS)) {
+      expect(fs.readFileSync(path.join(dir, file))).toEqual(Buffer.from(content))
+    }
+    expect(fs.readdirSync(dir).sort()).toEqual(['.bashrc', '.config', 'bin'])
+    const api = '/bitbucket/rest/api/latest/projects/~ALICE/repos/dotfiles'
+    const paths = dc.router.requests.filter((q) => q.method === 'GET').map((q) => q.path)
+    expect(paths).toContain(`${api}/tags/v1`)
+    expect(paths.filter((p) => p.includes('/archive'))).toEqual([`${api}/archive?at=${commit}&format=tar.gz`])
+    const bytes = await fetch(
+      `${dc.url}/rest/api/latest/projects/~ALICE/repos/dotfiles/archive?at=${commit}&format=tar.gz`,
+      {
+        headers: { authorization: `Bearer ${r.outputs['access-token']}` },
+      },
+    ).then(async (res) => Buffer.from(await res.arrayBuffer()))
+    expect(result!.sha256).toBe(createHash('sha256').update(bytes).digest('hex'))
+    expect(leaks(r)).toEqual([])
+  })
+
+  test("git clones {bitbucket-url}/scm/~alice/dotfiles.git with the action's credentials", async () => {
+    dc.git.create('~ALICE', 'dotfiles', DOTS)
+    const job = newJob('dc-personal-git')
+    jobs.push(job)
+    const main = await run({ 'git-credentials': 'true' }, {}, job)
+    expect(main.errors).toEqual([])
+    const access = main.outputs['access-token']!
+    const cloned = await git(job, ['clone', '-q', `${dc.url}/scm/~alice/dotfiles.git`, 'dots'])
+    expect(cloned.stderr).toBe('')
+    expect(cloned.code).toBe(0)
+    expect(fs.readFileSync(path.join(job.workspace, 'dots/bin/hello'), 'utf8')).toBe(DOTS['bin/hello'])
+    const gitRequests = dc.router.requests.filter((q) => q.path.startsWith('/bitbucket/scm/~alice/dotfiles.git'))
+    expect(gitRequests.length).toBeGreaterThan(0)
+    for (const q of gitRequests) expect(q.headers.authorization).toBe(`Bearer ${access}`)
+    expect(filesContaining([job.workspace], { access })).toEqual([])
+  })
+})
+
 describe('Data Center: git credentials', () => {
   test('git clones over /scm/ with a Bearer header; the post step leaves nothing', async () => {
     dc.git.create('PLAT', 'app', FILES)
@@ -315,6 +398,38 @@ describe('Data Center: bitbucket-oauth login --bitbucket-type datacenter', () =>
     const a = await run({ 'refresh-token': token, 'redirect-uri': `http://localhost:${port}/` })
     expect(a.errors).toEqual([])
     expect(a.outputs.scopes).toBe('REPO_READ')
+  })
+
+  test('a scope the application link does not allow: invalid_scope names the link and its scopes, not a consumer', async () => {
+    const port = await freePort()
+    link.callbackUrl = `http://localhost:${port}/`
+    const cli = runLogin(
+      [
+        '--no-open',
+        '--port',
+        String(port),
+        '--bitbucket-type',
+        'datacenter',
+        '--bitbucket-url',
+        dc.url,
+        '--scope',
+        'REPO_WRITE',
+      ],
+      { BITBUCKET_CLIENT_ID: link.key, BITBUCKET_CLIENT_SECRET: link.secret },
+    )
+    const page = await get(await cli.authorizeUrl)
+    expect(page.status).toBe(302)
+    const callback = new URL(page.location!)
+    expect(callback.searchParams.get('error')).toBe('invalid_scope')
+    expect((await get(callback.href)).status).toBe(400)
+    const r = await cli.done
+    expect(r.code).toBe(1)
+    expect(r.stdout).toBe('')
+    expect(r.stderr).toMatch(
+      /bitbucket-oauth login: Bitbucket Data Center refused the authorization \(error=invalid_scope: The application link allows REPO_READ\.\)\. Allow the permissions the workflow needs on the incoming application link \(Administration › Application links; scopes `REPO_READ`\/`REPO_WRITE`\)/,
+    )
+    expect(r.stderr).not.toMatch(CLOUD_WORDS)
+    expect(tokenRequests()).toEqual([])
   })
 
   test('an unknown --bitbucket-type is a usage error', async () => {

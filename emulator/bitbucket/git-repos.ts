@@ -8,6 +8,8 @@ import os from 'node:os'
 import path from 'node:path'
 
 const NAME = /^[A-Za-z0-9_.-]+$/
+/** An owner: a workspace or project key, or Data Center's personal project `~USERSLUG`. */
+const OWNER = /^~?[A-Za-z0-9_.-]+$/
 
 /** Environment for git processes that must ignore the user's and the system's configuration. */
 export function isolatedGitEnv(home: string): NodeJS.ProcessEnv {
@@ -36,13 +38,13 @@ export class GitRepos {
   }
 
   dir(workspace: string, repo: string): string {
-    if (!NAME.test(workspace) || !NAME.test(repo) || workspace.startsWith('.') || repo.startsWith('.'))
+    if (!OWNER.test(workspace) || !NAME.test(repo) || workspace.startsWith('.') || repo.startsWith('.'))
       throw new Error(`bad repository name ${workspace}/${repo}`)
     return path.join(this.root, workspace, `${repo}.git`)
   }
 
   has(workspace: string, repo: string): boolean {
-    return NAME.test(workspace) && NAME.test(repo) && fs.existsSync(path.join(this.dir(workspace, repo), 'HEAD'))
+    return OWNER.test(workspace) && NAME.test(repo) && fs.existsSync(path.join(this.dir(workspace, repo), 'HEAD'))
   }
 
   /**
@@ -82,6 +84,13 @@ export class GitRepos {
     } finally {
       fs.rmSync(work, { recursive: true, force: true })
     }
+  }
+
+  /** The owner as stored whose name equals `name` ignoring case (`name` itself when none does). */
+  ownerIgnoringCase(name: string): string {
+    const upper = name.toUpperCase()
+    const owners = fs.existsSync(this.root) ? fs.readdirSync(this.root) : []
+    return owners.find((o) => o === name) ?? owners.find((o) => o.toUpperCase() === upper) ?? name
   }
 
   dispose(): void {

@@ -2,9 +2,10 @@
  * The emulated Data Center's authorization endpoint and the
  * authorization_code grant. `GET {context}/rest/oauth2/latest/authorize`
  * shows a consent page for an incoming application link (redirect_uri must
- * be the link's redirect URL exactly; `scope` among the link's; PKCE S256 or
- * plain); the decision redirects with `code` and `state`, or
- * `error=access_denied`. Codes live CODE_TTL_MS (Data Center: 10 seconds),
+ * be the link's redirect URL exactly; PKCE S256 or plain); a `scope` beyond
+ * the link's redirects at once with `error=invalid_scope` (RFC 6749
+ * §4.1.2.1: the client and redirect URI are known good by then); the
+ * decision redirects with `code` and `state`, or `error=access_denied`. Codes live CODE_TTL_MS (Data Center: 10 seconds),
  * are single-use, and the exchange must send the same redirect_uri and the
  * PKCE verifier, with the client credentials in the form body (oauth.ts).
  */
@@ -40,7 +41,15 @@ function page(res: ServerResponse, status: number, body: string): void {
 
 const escape = (t: string) => t.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
-function readRequest(q: URLSearchParams, state: DataCenterState): Pending | string {
+/** An error that goes back to the client's redirect URI rather than onto a page. */
+interface RedirectError {
+  redirectUri: string
+  state: string | undefined
+  error: string
+  description: string
+}
+
+function readRequest(q: URLSearchParams, state: DataCenterState): Pending | RedirectError | string {
   const link = state.consumers.get(q.get('client_id') ?? '')
   if (!link) return 'Invalid client_id: no incoming application link has this client ID.'
   const redirectUri = q.get('redirect_uri') ?? ''
@@ -48,7 +57,12 @@ function readRequest(q: URLSearchParams, state: DataCenterState): Pending | stri
   if (q.get('response_type') !== 'code') return 'Unsupported response_type: only "code".'
   const scopes = (q.get('scope') ?? 'PUBLIC_REPOS').split(/[\s,]+/).filter(Boolean)
   if (scopes.some((s) => !link.scopes.includes(s)))
-    return `Invalid scope: the application link allows ${link.scopes.join(' ')}.`
+    return {
+      redirectUri,
+      state: q.get('state') ?? undefined,
+      error: 'invalid_scope',
+      description: `The application link allows ${link.scopes.join(' ')}.`,
+    }
   const method = q.get('code_challenge_method') ?? 'plain'
   if (!['S256', 'plain'].includes(method)) return `Unsupported code_challenge_method ${method}.`
   return {
@@ -68,6 +82,15 @@ function pkceOk(code: Code, verifier: string | null): boolean {
   return computed === code.challenge
 }
 
+function redirectError(res: ServerResponse, e: RedirectError): void {
+  const target = new URL(e.redirectUri)
+  target.searchParams.set('error', e.error)
+  target.searchParams.set('error_description', e.description)
+  if (e.state !== undefined) target.searchParams.set('state', e.state)
+  res.writeHead(302, { location: target.href, 'content-length': '0' })
+  res.end()
+}
+
 export function registerDcAuthorize(
   router: Router,
   context: string,
@@ -79,6 +102,7 @@ export function registerDcAuthorize(
   router.add('GET', new RegExp(`^${context}/rest/oauth2/latest/authorize$`), (_req, res, ctx) => {
     const request = readRequest(ctx.url.searchParams, state)
     if (typeof request === 'string') return page(res, 400, `<p class="error">${escape(request)}</p>`)
+    if ('error' in request) return redirectError(res, request)
     const id = randomToken(24)
     pending.set(id, request)
     page(

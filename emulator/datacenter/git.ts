@@ -5,10 +5,13 @@
  * a module `host/scm/KEY/slug.git` from `https://host/scm/KEY/slug`), with
  * `Authorization: Bearer <access token>` only: Basic (`x-token-auth` or any
  * other user) is refused with 401, as a server with Basic disabled does.
+ * The key matches ignoring case: `/scm/~alice/dotfiles.git` is the personal
+ * repository that the REST API names `~ALICE/dotfiles`.
  */
 import { cgiRequestEnv, runCgi } from '../http/cgi.ts'
 import type { Router } from '../http/router.ts'
 import { isolatedGitEnv, type GitRepos } from '../bitbucket/git-repos.ts'
+import { decoded, projectKey } from './rest.ts'
 import type { DataCenterState } from './state.ts'
 
 const HTTP_BACKEND = process.env.GIT_HTTP_BACKEND ?? '/usr/lib/git-core/git-http-backend'
@@ -18,7 +21,9 @@ export function registerDcGit(router: Router, context: string, state: DataCenter
     '*',
     new RegExp(`^${context}/scm/([^/]+)/([^/]+?)(?:\\.git)?(/.*)?$`),
     async (req, res, ctx) => {
-      const [key, slug, rest] = ctx.params as [string, string, string]
+      const [segment, slugSegment, rest] = ctx.params as [string, string, string]
+      const key = projectKey(repos, segment)
+      const slug = decoded(slugSegment)
       const token = state.bearer(req.headers.authorization)
       const push = ctx.url.searchParams.get('service') === 'git-receive-pack' || rest === '/git-receive-pack'
       const allowed = token?.scopes.some((s) => (push ? /^(REPO_WRITE|REPO_ADMIN)$/ : /^REPO_/).test(s))

@@ -7,6 +7,7 @@
  * (`git archive`: zip, the default, or tar.gz; entries at the root unless
  * `prefix`). Bearer tokens with a
  * `REPO_*` scope only; errors in Data Center's `{errors: [{message}]}` shape.
+ * Project keys match ignoring case; `~USERSLUG` is a personal project.
  */
 import { execFileSync } from 'node:child_process'
 import type { IncomingMessage, ServerResponse } from 'node:http'
@@ -76,7 +77,10 @@ function serveRepo(repos: GitRepos): RepoHandler {
     if (!repos.has(key, slug)) return dcError(res, 404, `Repository ${key}/${slug} does not exist.`, ctx)
     const run = (args: string[]) => git(repos, key, slug, args)
     let m: RegExpExecArray | null
-    if (rest === '') return sendJson(res, 200, { slug, name: slug, project: { key } }, ctx.fault)
+    if (rest === '') {
+      const project = { key: key.toUpperCase(), type: key.startsWith('~') ? 'PERSONAL' : 'NORMAL' }
+      return sendJson(res, 200, { slug, name: slug, project }, ctx.fault)
+    }
     if ((m = /^\/tags\/(.+)$/.exec(rest))) {
       const hash = run(['rev-parse', '--verify', '--quiet', `refs/tags/${m[1]}`])
       const latestCommit = run(['rev-parse', '--verify', '--quiet', `refs/tags/${m[1]}^{commit}`])
@@ -140,6 +144,24 @@ function serveArchive(repos: GitRepos, key: string, slug: string, res: ServerRes
   )
 }
 
+/** A path segment percent-decoded (as the server reads it), or as it is when it does not decode. */
+export function decoded(segment: string): string {
+  try {
+    return decodeURIComponent(segment)
+  } catch {
+    return segment
+  }
+}
+
+/**
+ * A project key from a URL as the repositories store it: Data Center matches
+ * project keys ignoring case, so `~ALICE` (the REST API's form of a personal
+ * project) and `~alice` (the clone URL's) name the same one.
+ */
+export function projectKey(repos: GitRepos, segment: string): string {
+  return repos.ownerIgnoringCase(decoded(segment))
+}
+
 export function registerDcRest(router: Router, context: string, state: DataCenterState, repos: GitRepos): void {
   const handle = serveRepo(repos)
   router.add(
@@ -148,7 +170,7 @@ export function registerDcRest(router: Router, context: string, state: DataCente
     (req, res, ctx) => {
       if (!readToken(state, req, res)) return
       const [key, slug, rest] = ctx.params as [string, string, string]
-      handle(key, slug, rest ?? '', res, ctx)
+      handle(projectKey(repos, key), decoded(slug), rest ?? '', res, ctx)
     },
   )
 }

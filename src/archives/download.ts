@@ -17,6 +17,8 @@ import { errorCode, isStall } from '../net/errors.ts'
 import type { HttpClient, HttpResponse } from '../net/http.ts'
 import { shouldRetryError, withRetries } from '../net/retry.ts'
 import { joinUrl } from '../net/url.ts'
+import { CLOUD } from '../bitbucket/cloud/provider.ts'
+import type { ProviderWording } from '../bitbucket/provider.ts'
 import { archiveLabel } from './spec.ts'
 
 export interface DownloadDeps {
@@ -26,6 +28,8 @@ export interface DownloadDeps {
   url?: URL
   /** `Bearer …` */
   authorization: string
+  /** Names the provider and its fixes in refusals (default: Cloud's). */
+  wording?: ProviderWording
   info(message: string): void
   debug(message: string): void
   sleep?: (ms: number) => Promise<void>
@@ -69,11 +73,13 @@ export function archiveUrl(bitbucketUrl: URL, a: Pick<ArchiveRef, 'workspace' | 
   )
 }
 
-const SCOPE_HINT =
-  'Check that the OAuth consumer has the Repositories: Read permission (scope `repository`) and that its user (or workspace) can read the repository.'
-
-/** Throws unless the response is the archive itself. */
-export function checkArchiveResponse(response: HttpResponse, a: ArchiveRef): void {
+/** Throws unless the response is the archive itself; `wording` names the provider and its fixes. */
+export function checkArchiveResponse(
+  response: HttpResponse,
+  a: ArchiveRef,
+  wording: ProviderWording = CLOUD.wording,
+): void {
+  const { product, archiveAccess, archiveMissing } = wording
   const label = archiveLabel(a)
   const type = (response.headers['content-type'] ?? '').toLowerCase()
   const login =
@@ -85,22 +91,20 @@ export function checkArchiveResponse(response: HttpResponse, a: ArchiveRef): voi
   }
   if (login || (response.status < 300 && type.includes('text/html'))) {
     throw new ActionError(
-      `Bitbucket answered the archive download of ${label} with ${login ? 'its login page' : 'an HTML page'} instead of the archive: the token was not accepted for the repository. ${SCOPE_HINT} If \`bitbucket-url\` is not the site that issued the token, fix it.`,
+      `${product} answered the archive download of ${label} with ${login ? 'its login page' : 'an HTML page'} instead of the archive: the token was not accepted for the repository. ${archiveAccess} If \`bitbucket-url\` is not the site that issued the token, fix it.`,
     )
   }
   if (response.status === 401 || response.status === 403) {
     throw new ActionError(
-      `Bitbucket refused the archive download of ${label} (HTTP ${response.status} from ${response.url.host}). ${SCOPE_HINT}`,
+      `${product} refused the archive download of ${label} (HTTP ${response.status} from ${response.url.host}). ${archiveAccess}`,
     )
   }
   if (response.status === 404) {
-    throw new ActionError(
-      `Bitbucket has no archive for ${label} (commit ${a.commit}, HTTP 404). The commit may have been removed since it was resolved; re-run the job.`,
-    )
+    throw new ActionError(`${product} has no archive for ${label} (commit ${a.commit}, HTTP 404). ${archiveMissing}`)
   }
   if (response.status !== 200) {
     throw new ActionError(
-      `The archive download of ${label} answered HTTP ${response.status}. ${response.status >= 500 || response.status === 429 ? 'Bitbucket may be degraded; re-run the job later.' : 'Check `bitbucket-url`.'}`,
+      `The archive download of ${label} answered HTTP ${response.status}. ${response.status >= 500 || response.status === 429 ? `${product} may be degraded; re-run the job later.` : 'Check `bitbucket-url`.'}`,
     )
   }
 }
@@ -177,7 +181,7 @@ async function fetchArchiveResponse(deps: DownloadDeps, a: ArchiveRef): Promise<
     headers: { accept: 'application/x-gzip, application/octet-stream;q=0.9, */*;q=0.1' },
   })
   try {
-    checkArchiveResponse(response, a)
+    checkArchiveResponse(response, a, deps.wording)
   } catch (err) {
     await response.body.dump().catch(() => {})
     throw err

@@ -161,6 +161,7 @@ function download(line: Line): Extract<StageSource, { kind: 'download' }> {
     bitbucketUrl: bitbucketUrl.href,
     url: provider.archiveUrl({ bitbucketUrl, apiUrl }, spec.workspace, spec.repo, commit).href,
     authorization: line.authorization,
+    bitbucketType: provider.type,
   }
 }
 

@@ -219,7 +219,7 @@ export function tokenError(refusal: Refusal, wording: OAuthWording, provider: Pr
   }
   if (grant === 'authorization_code' && (code === 'invalid_grant' || code === 'invalid_request')) {
     return new ActionError(
-      `${product} refused the authorization code${said}. Codes are single-use and short-lived, and the redirect URI must match the consumer's callback URL; run the login again.`,
+      `${product} refused the authorization code${said}. Codes are single-use and short-lived, and the redirect URI must match ${provider.wording.login.callbackUrl}; run the login again.`,
     )
   }
   if (code === 'invalid_scope') {

@@ -43,8 +43,8 @@ export interface ProviderWording {
   client: string
   /** After "Check {the client-id and client-secret inputs}:": what they must be, and where they come from. */
   clientFix: string
-  /** The command that gets a first refresh token, and the README section that explains it. */
-  login: { command: string; readme: string }
+  /** The login command, and what its messages name. */
+  login: LoginWording
   /** What the login says about the refresh token's life. */
   rotationNote: string
   /** Why a refresh token was refused, and what to do (after the refusal itself). */
@@ -61,6 +61,42 @@ export interface ProviderWording {
   readPermission: string
   /** The form of an `archives` line (`WORKSPACE/REPO@REF`, `PROJECT/REPO@REF`). */
   archiveOwner: string
+  /** A sentence for an archive download that was refused (401, 403, a login page): what to check. */
+  archiveAccess: string
+  /** After "{product} has no archive for … (HTTP 404).": why that may be, and what to do. */
+  archiveMissing: string
+}
+
+/** What `bitbucket-oauth login` says where the fix is in the provider's settings. */
+export interface LoginWording {
+  /** The command that gets a first refresh token. */
+  command: string
+  /** The README section that explains it. */
+  readme: string
+  /** After "Check": the client id (`--client-id`) and the redirect URL registered for it. */
+  checkClient(redirectUri: string): string
+  /** Where the login's redirect URI must be registered: "the consumer's callback URL". */
+  callbackUrl: string
+  /** How the browser shows a redirect URI that the authorize page refuses, after "if". */
+  redirectRefused: string
+  /** What `--bitbucket-url` must be, after "is", when the code exchange answered without a refresh token. */
+  siteRoot: string
+  /** The client's id and secret as the prompt for them and the error without a terminal name them. */
+  credentials: CredentialWording
+}
+
+export interface CredentialWording {
+  /** The prompt's first line, without its colon: what to paste and where it is found. */
+  heading: string
+  /** The id and the secret, short ("Key", "client ID"). */
+  id: string
+  secret: string
+  /** After "No": `what` (the id, the secret or both) when none was given. */
+  missing(what: string): string
+  /** After "set … to": `what` of the client. */
+  owned(what: string): string
+  /** Where they are found, in parentheses. */
+  where: string
 }
 
 /** How later steps' git authenticates. */

@@ -6,7 +6,8 @@
 import { parseArgs } from 'node:util'
 import { ActionError } from '../shared/errors.ts'
 import { parseBaseUrl, validateOrganization, validateRepository, validateSecretName } from '../shared/validate.ts'
-import type { BitbucketType } from '../bitbucket/provider.ts'
+import { CLOUD } from '../bitbucket/cloud/provider.ts'
+import type { BitbucketType, CredentialWording } from '../bitbucket/provider.ts'
 import { parseBitbucketType } from '../bitbucket/providers.ts'
 import { CLI_OPTIONS, CLI_WORDING } from './wording.ts'
 
@@ -133,18 +134,22 @@ when stopped at a prompt. Nothing is printed on stdout unless it succeeded.
  * The consumer's Key or Secret is missing and there is no terminal to ask
  * on: names the options and the variables that give them.
  */
-export function missingConsumerError(options: Pick<LoginOptions, 'clientId' | 'clientSecret'>): UsageError {
-  const where = '(Bitbucket: Workspace settings > OAuth consumers > click the consumer)'
+export function missingConsumerError(
+  options: Pick<LoginOptions, 'clientId' | 'clientSecret'>,
+  credentials: CredentialWording = CLOUD.wording.login.credentials,
+): UsageError {
+  const { id, secret, missing, owned, where } = credentials
   if (!options.clientId && !options.clientSecret) {
+    const both = `${id} and ${secret}`
     return new UsageError(
-      `No OAuth consumer Key and Secret, and no terminal to ask for them on: set BITBUCKET_CLIENT_ID and BITBUCKET_CLIENT_SECRET (or pass --client-id and --client-secret) to the consumer's Key and Secret ${where}, or run the command on a terminal.`,
+      `No ${missing(both)}, and no terminal to ask for them on: set BITBUCKET_CLIENT_ID and BITBUCKET_CLIENT_SECRET (or pass --client-id and --client-secret) to ${owned(both)} ${where}, or run the command on a terminal.`,
     )
   }
   const [what, variable, flag] = options.clientId
-    ? ['Secret', 'BITBUCKET_CLIENT_SECRET', '--client-secret']
-    : ['Key', 'BITBUCKET_CLIENT_ID', '--client-id']
+    ? [secret, 'BITBUCKET_CLIENT_SECRET', '--client-secret']
+    : [id, 'BITBUCKET_CLIENT_ID', '--client-id']
   return new UsageError(
-    `No OAuth consumer ${what}, and no terminal to ask for it on: set ${variable} (or pass ${flag}) to the consumer's ${what} ${where}, or run the command on a terminal.`,
+    `No ${missing(what)}, and no terminal to ask for it on: set ${variable} (or pass ${flag}) to ${owned(what)} ${where}, or run the command on a terminal.`,
   )
 }
 

@@ -11,6 +11,7 @@
  */
 import http from 'node:http'
 import { ActionError } from '../shared/errors.ts'
+import { CLOUD } from '../bitbucket/cloud/provider.ts'
 import { oneLine } from '../shared/format.ts'
 import { alreadyAnsweredPage, waitingPage } from './pages.ts'
 import { sameState } from './pkce.ts'
@@ -27,6 +28,8 @@ export interface CallbackOptions {
   state: string
   /** Told, in one line for the terminal, when a callback is ignored. */
   ignored(message: string): void
+  /** Where the redirect URL is registered, for the port errors (default: Cloud's "the consumer's callback URL"). */
+  callbackUrl?: string
 }
 
 export interface CallbackServer {
@@ -63,16 +66,16 @@ function listen(server: http.Server, port: number, host: string): Promise<void> 
   })
 }
 
-function portError(err: NodeJS.ErrnoException, port: number, host: string): ActionError {
+function portError(err: NodeJS.ErrnoException, port: number, host: string, callbackUrl: string): ActionError {
   const where = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`
   if (err.code === 'EADDRINUSE') {
     return new ActionError(
-      `Port ${port} is already in use (${where}), so the callback http://localhost:${port}/ cannot be received: stop the program that holds it (another login still running?), or pass --port N and set the consumer's callback URL to http://localhost:N.`,
+      `Port ${port} is already in use (${where}), so the callback http://localhost:${port}/ cannot be received: stop the program that holds it (another login still running?), or pass --port N and set ${callbackUrl} to http://localhost:N.`,
     )
   }
   if (err.code === 'EACCES') {
     return new ActionError(
-      `Not allowed to listen on port ${port} (${where}): pass --port N with a port above 1023 and set the consumer's callback URL to http://localhost:N.`,
+      `Not allowed to listen on port ${port} (${where}): pass --port N with a port above 1023 and set ${callbackUrl} to http://localhost:N.`,
     )
   }
   return new ActionError(`Cannot listen on ${where} for the callback: ${err.code ?? err.message}.`)
@@ -194,6 +197,7 @@ function closeServers(servers: http.Server[]): Promise<void> {
 async function listenOnLoopback(
   port: number,
   handler: http.RequestListener,
+  callbackUrl: string,
 ): Promise<{ addresses: string[]; close: () => Promise<void> }> {
   const servers: http.Server[] = []
   const addresses: string[] = []
@@ -205,7 +209,7 @@ async function listenOnLoopback(
       const e = err as NodeJS.ErrnoException
       if (host === '::1' && e.code && NO_IPV6.has(e.code)) continue
       await closeServers(servers)
-      throw portError(e, port, host)
+      throw portError(e, port, host, callbackUrl)
     }
     server.keepAliveTimeout = 1000
     servers.push(server)
@@ -216,7 +220,8 @@ async function listenOnLoopback(
 
 export async function startCallbackServer(port: number, options: CallbackOptions): Promise<CallbackServer> {
   const slot = new CallbackSlot()
-  const { addresses, close } = await listenOnLoopback(port, callbackHandler(port, slot, options))
+  const callbackUrl = options.callbackUrl ?? CLOUD.wording.login.callbackUrl
+  const { addresses, close } = await listenOnLoopback(port, callbackHandler(port, slot, options), callbackUrl)
   return {
     port,
     redirectUri: `http://localhost:${port}/`,

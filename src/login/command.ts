@@ -8,8 +8,10 @@
 import { ActionError, errorMessage } from '../shared/errors.ts'
 import { HttpClient } from '../net/http.ts'
 import { Masker } from '../shared/mask.ts'
+import { capitalize } from '../shared/wording.ts'
 import { tuningFromEnv } from '../net/tuning.ts'
 import type { SaveSecret } from '../github/secrets.ts'
+import type { CredentialWording, Provider } from '../bitbucket/provider.ts'
 import { PROVIDERS, type Providers } from '../bitbucket/providers.ts'
 import { LOGIN_HELP, UsageError, missingConsumerError, parseLoginArgs, type LoginOptions } from './args.ts'
 import { openBrowser } from './browser.ts'
@@ -55,7 +57,9 @@ export async function loginCommand(argv: string[], io: CliIo): Promise<number> {
     io.stdout(LOGIN_HELP)
     return 0
   }
-  if ((!options.clientId || !options.clientSecret) && !io.terminal) return fail(missingConsumerError(options))
+  const provider = (io.providers ?? PROVIDERS)[options.bitbucketType]
+  if ((!options.clientId || !options.clientSecret) && !io.terminal)
+    return fail(missingConsumerError(options, provider.wording.login.credentials))
   // Redaction guards the terminal against echoes of a secret; a value this short would blank ordinary words.
   const mask = (value: string) => {
     if (value.length >= 6) masker.add(value)
@@ -72,7 +76,7 @@ export async function loginCommand(argv: string[], io: CliIo): Promise<number> {
     wording: CLI_WORDING,
   })
   try {
-    await run(options, io, { http, masker, mask })
+    await run(options, provider, io, { http, masker, mask })
     return 0
   } catch (err) {
     return fail(err)
@@ -84,17 +88,18 @@ export async function loginCommand(argv: string[], io: CliIo): Promise<number> {
 /** Resolves where the token goes (before any browser step), then runs the flow with the real dependencies. */
 async function run(
   options: LoginOptions,
+  provider: Provider,
   io: CliIo,
   { http, masker, mask }: { http: HttpClient; masker: Masker; mask: (value: string) => void },
 ): Promise<void> {
   const secret = await secretPlan(options, io, mask)
-  await askForConsumer(options, io.terminal)
+  await askForConsumer(options, io.terminal, provider.wording.login.credentials)
   mask(options.clientSecret)
   await login(
     {
       clientId: options.clientId,
       clientSecret: options.clientSecret,
-      provider: (io.providers ?? PROVIDERS)[options.bitbucketType],
+      provider,
       scope: options.scope,
       bitbucketUrl: options.bitbucketUrl,
       port: options.port,
@@ -135,25 +140,28 @@ async function secretPlan(
   return { target, consumer: options.secret.consumer, wording: fromGh ? GH_CLI_WORDING : CLI_WORDING }
 }
 
-/** The consumer's Key and Secret that neither the options nor the variables gave, asked on the terminal. */
-async function askForConsumer(options: LoginOptions, terminal: PromptTerminal | undefined): Promise<void> {
+/** The client's id and secret that neither the options nor the variables gave, asked on the terminal. */
+async function askForConsumer(
+  options: LoginOptions,
+  terminal: PromptTerminal | undefined,
+  credentials: CredentialWording,
+): Promise<void> {
   if (options.clientId && options.clientSecret) return
-  if (!terminal) throw missingConsumerError(options)
+  if (!terminal) throw missingConsumerError(options, credentials)
+  const { heading, id, secret } = credentials
   const prompter = new Prompter(terminal)
-  terminal.write(
-    "The OAuth consumer's Key and Secret (Bitbucket: Workspace settings > OAuth consumers > click the consumer):\n",
-  )
+  terminal.write(`${heading}:\n`)
   prompter.open()
   try {
     if (!options.clientId)
-      options.clientId = await prompter.askNonEmpty('  Key: ', {
+      options.clientId = await prompter.askNonEmpty(`  ${capitalize(id)}: `, {
         hidden: false,
-        again: '  Paste the Key (Ctrl-C stops).',
+        again: `  Paste the ${id} (Ctrl-C stops).`,
       })
     if (!options.clientSecret)
-      options.clientSecret = await prompter.askNonEmpty('  Secret (not shown as you type or paste): ', {
+      options.clientSecret = await prompter.askNonEmpty(`  ${capitalize(secret)} (not shown as you type or paste): `, {
         hidden: true,
-        again: '  Paste the Secret (Ctrl-C stops).',
+        again: `  Paste the ${secret} (Ctrl-C stops).`,
       })
   } finally {
     prompter.close()

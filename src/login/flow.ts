@@ -9,7 +9,6 @@ import { ActionError, errorMessage } from '../shared/errors.ts'
 import type { HttpClient } from '../net/http.ts'
 import type { Masker } from '../shared/mask.ts'
 import { requestToken, type Token } from '../bitbucket/oauth.ts'
-import { tickPermissions } from '../bitbucket/scopes.ts'
 import { CLOUD } from '../bitbucket/cloud/provider.ts'
 import type { Provider } from '../bitbucket/provider.ts'
 import { describeSecretTarget, secretPlace } from '../github/secret-target.ts'
@@ -80,8 +79,14 @@ function clean(value: string | null, max = 200): string {
   return text.length > max ? `${text.slice(0, max)}…` : text
 }
 
-/** What the redirect says, checked: the code to exchange, or an ActionError. */
-export function checkCallback(params: URLSearchParams, expectedState: string, port: number): string {
+/** What the redirect says, checked: the code to exchange, or an ActionError naming the provider's fixes. */
+export function checkCallback(
+  params: URLSearchParams,
+  expectedState: string,
+  port: number,
+  provider: Provider = CLOUD,
+): string {
+  const { product, tickPermissions, login } = provider.wording
   const error = params.get('error')
   if (error !== null) {
     const code = clean(error, 60)
@@ -94,14 +99,14 @@ export function checkCallback(params: URLSearchParams, expectedState: string, po
     }
     if (code === 'invalid_scope') {
       throw new ActionError(
-        `Bitbucket refused the authorization (${said}). ${tickPermissions('the permissions the workflow needs', 'run the login again')}`,
+        `${product} refused the authorization (${said}). ${tickPermissions('the permissions the workflow needs', 'run the login again')}`,
       )
     }
     if (code === 'server_error' || code === 'temporarily_unavailable') {
-      throw new ActionError(`Bitbucket could not authorize now (${said}). Run the login again in a few minutes.`)
+      throw new ActionError(`${product} could not authorize now (${said}). Run the login again in a few minutes.`)
     }
     throw new ActionError(
-      `Bitbucket refused the authorization (${said}). Check the consumer's Key (--client-id) and that its callback URL is http://localhost:${port}, then run the login again.`,
+      `${product} refused the authorization (${said}). Check ${login.checkClient(`http://localhost:${port}`)}, then run the login again.`,
     )
   }
   if (!sameState(expectedState, params.get('state'))) {
@@ -120,7 +125,11 @@ export function checkCallback(params: URLSearchParams, expectedState: string, po
 export async function login(req: LoginRequest, deps: LoginDeps): Promise<void> {
   const state = (deps.createState ?? createState)()
   const pkce = (deps.createPkce ?? createPkce)()
-  const server = await deps.startCallbackServer(req.port, { state, ignored: (line) => deps.info(line) })
+  const server = await deps.startCallbackServer(req.port, {
+    state,
+    ignored: (line) => deps.info(line),
+    callbackUrl: req.provider.wording.login.callbackUrl,
+  })
   try {
     const url = authorizeUrl(
       req.bitbucketUrl,
@@ -143,7 +152,7 @@ export async function login(req: LoginRequest, deps: LoginDeps): Promise<void> {
     const callback = await server.wait(req.timeoutMs)
     if (!callback) {
       throw new ActionError(
-        `No answer from the browser within ${seconds} s, so no token was issued. Open the printed URL and click "Grant access" in time (or raise --timeout); if Bitbucket showed "Invalid redirect_uri", set the consumer's callback URL to http://localhost:${req.port}.`,
+        `No answer from the browser within ${seconds} s, so no token was issued. Open the printed URL and click "Grant access" in time (or raise --timeout); if ${req.provider.wording.login.redirectRefused}, set ${req.provider.wording.login.callbackUrl} to http://localhost:${req.port}.`,
       )
     }
     const token = await finish(req, deps, callback, state, pkce, server.redirectUri)
@@ -164,7 +173,7 @@ async function finish(
 ): Promise<Token & { refreshToken: string }> {
   let code: string
   try {
-    code = checkCallback(callback.params, state, req.port)
+    code = checkCallback(callback.params, state, req.port, req.provider)
   } catch (err) {
     await callback.respond(400, failurePage(errorMessage(err)))
     throw err
@@ -186,7 +195,7 @@ async function finish(
     const refreshToken = token.refreshToken
     if (!refreshToken) {
       throw new ActionError(
-        `Bitbucket answered the code exchange without a refresh token, so there is nothing to store. Check that ${CLI_WORDING.bitbucketUrl.name} is the Bitbucket site root (https://bitbucket.org).`,
+        `${req.provider.wording.product} answered the code exchange without a refresh token, so there is nothing to store. Check that ${CLI_WORDING.bitbucketUrl.name} is ${req.provider.wording.login.siteRoot}.`,
       )
     }
     if (req.secret) {

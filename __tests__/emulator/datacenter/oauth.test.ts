@@ -110,3 +110,26 @@ test('refresh: redirect_uri required, no grace window, a replay ends the chain, 
   expect(dc.state.acceptsRefreshToken(second)).toBe(false)
   expect((await token({ grant_type: 'client_credentials', ...client() })).json.error).toBe('unsupported_grant_type')
 })
+
+test("a scope beyond the link's goes back to the redirect URI as error=invalid_scope, with the state", async () => {
+  const q = new URLSearchParams({
+    client_id: link.key,
+    redirect_uri: REDIRECT,
+    response_type: 'code',
+    scope: 'REPO_WRITE',
+    state: 'S1',
+  })
+  const res = await fetch(`${dc.url}/rest/oauth2/latest/authorize?${q}`, { redirect: 'manual' })
+  expect(res.status).toBe(302)
+  const location = new URL(res.headers.get('location')!)
+  expect(location.origin + location.pathname).toBe('http://localhost:8976/')
+  expect(location.searchParams.get('error')).toBe('invalid_scope')
+  expect(location.searchParams.get('state')).toBe('S1')
+  expect(location.searchParams.get('error_description')).toBe('The application link allows REPO_READ.')
+  // A wrong redirect URI is never redirected to: a page.
+  const bad = await fetch(
+    `${dc.url}/rest/oauth2/latest/authorize?${new URLSearchParams({ ...Object.fromEntries(q), redirect_uri: 'http://evil.example/' })}`,
+    { redirect: 'manual' },
+  )
+  expect(bad.status).toBe(400)
+})

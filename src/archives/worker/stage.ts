@@ -5,6 +5,8 @@
  */
 import fs from 'node:fs'
 import type { HttpClient } from '../../net/http.ts'
+import type { BitbucketType } from '../../bitbucket/provider.ts'
+import { PROVIDERS } from '../../bitbucket/providers.ts'
 import { downloadArchive, HashingStream, toFile, type ArchiveRef } from '../download.ts'
 import { extractTarGz, type ExtractStats } from '../extract.ts'
 
@@ -16,6 +18,8 @@ export type StageSource =
       authorization: string
       /** The archive's URL as the provider builds it (default: Cloud's, from `bitbucketUrl`). */
       url?: string
+      /** Whose wording the refusals use (default: Cloud's); a name, as a job crosses to the worker as data. */
+      bitbucketType?: BitbucketType
     }
   | { kind: 'file'; file: string }
 
@@ -55,6 +59,7 @@ export async function runStage(job: StageJob, deps: StageDeps): Promise<StageRes
     bitbucketUrl: new URL(s.bitbucketUrl),
     url: s.url === undefined ? undefined : new URL(s.url),
     authorization: s.authorization,
+    wording: PROVIDERS[s.bitbucketType ?? 'cloud'].wording,
     info: deps.info,
     debug: deps.debug,
   })

@@ -57,7 +57,23 @@ export const CLOUD: Provider = {
     },
     client: 'the OAuth consumer',
     clientFix: "they must be the consumer's Key and Secret (Workspace settings → OAuth consumers)",
-    login: { command: 'bitbucket-oauth login', readme: 'Getting the first refresh token' },
+    login: {
+      command: 'bitbucket-oauth login',
+      readme: 'Getting the first refresh token',
+      checkClient: (redirectUri) => `the consumer's Key (--client-id) and that its callback URL is ${redirectUri}`,
+      callbackUrl: "the consumer's callback URL",
+      redirectRefused: 'Bitbucket showed "Invalid redirect_uri"',
+      siteRoot: 'the Bitbucket site root (https://bitbucket.org)',
+      credentials: {
+        heading:
+          "The OAuth consumer's Key and Secret (Bitbucket: Workspace settings > OAuth consumers > click the consumer)",
+        id: 'Key',
+        secret: 'Secret',
+        missing: (what) => `OAuth consumer ${what}`,
+        owned: (what) => `the consumer's ${what}`,
+        where: '(Bitbucket: Workspace settings > OAuth consumers > click the consumer)',
+      },
+    },
     rotationNote:
       'The refresh token rotates on each use and expires after 3 months unused; set `refresh-token-secret` in the workflow so the action saves each new one.',
     refusedRefresh: (login) =>
@@ -72,6 +88,9 @@ export const CLOUD: Provider = {
     readPermission:
       'The OAuth consumer needs the Repositories: Read permission (scope `repository`), and its user (or workspace) must be able to read the repository.',
     archiveOwner: 'WORKSPACE',
+    archiveAccess:
+      'Check that the OAuth consumer has the Repositories: Read permission (scope `repository`) and that its user (or workspace) can read the repository.',
+    archiveMissing: 'The commit may have been removed since it was resolved; re-run the job.',
   },
   apiUrl: (_bitbucketUrl, given) => parseBaseUrl(given || CLOUD_API_URL, input('api-url')),
   tokenUrl: (bitbucketUrl) => joinUrl(bitbucketUrl, 'site/oauth2/access_token'),

@@ -35,6 +35,11 @@ export function tickPermissions(what: string, then: string = NEW_REFRESH_TOKEN):
 const ONE_REFRESH =
   'On Data Center, run one refresh per workflow run (a `sealed-token` for the other jobs) and give the workflow `concurrency` with `queue: max` (README: "Bitbucket Data Center").'
 
+const SITE_ROOT = "the server's base URL with its context path (e.g. https://git.example.com/bitbucket)"
+
+const ARCHIVE_ACCESS =
+  'Check that the incoming application link allows the scope `REPO_READ` (Administration › Application links), that the refresh token was authorized with it (`bitbucket-oauth login --bitbucket-type datacenter` asks for `REPO_READ`), and that its user can read the repository.'
+
 /** An empty `api-url`, or the Cloud default, means the server's own REST API. */
 function apiUrl(bitbucketUrl: URL, given: string): URL {
   const cloud = given.replace(/\/+$/, '') === CLOUD_API_URL
@@ -55,7 +60,7 @@ export const DATACENTER: Provider = {
   type: 'datacenter',
   wording: {
     product: 'Bitbucket Data Center',
-    siteRoot: "the server's base URL with its context path (e.g. https://git.example.com/bitbucket)",
+    siteRoot: SITE_ROOT,
     clientFields: {
       id: 'the client ID of the incoming application link (Administration › Application links).',
       secret: 'the client secret of the incoming application link.',
@@ -63,7 +68,24 @@ export const DATACENTER: Provider = {
     client: 'the client of the incoming application link',
     clientFix:
       'they must be the client ID and client secret of the incoming application link (Administration › Application links)',
-    login: { command: 'bitbucket-oauth login --bitbucket-type datacenter', readme: 'Bitbucket Data Center' },
+    login: {
+      command: 'bitbucket-oauth login --bitbucket-type datacenter',
+      readme: 'Bitbucket Data Center',
+      checkClient: (redirectUri) =>
+        `the client ID of the incoming application link (--client-id) and that its redirect URL is ${redirectUri}`,
+      callbackUrl: 'the redirect URL of the incoming application link (Administration › Application links)',
+      redirectRefused: 'Bitbucket Data Center refused the redirect URI',
+      siteRoot: SITE_ROOT,
+      credentials: {
+        heading:
+          'The client ID and client secret of the incoming application link (Bitbucket Data Center: Administration › Application links)',
+        id: 'client ID',
+        secret: 'client secret',
+        missing: (what) => `${what} of an incoming application link`,
+        owned: (what) => `the ${what} of the incoming application link`,
+        where: '(Bitbucket Data Center: Administration › Application links)',
+      },
+    },
     rotationNote: `The refresh token rotates on each use with no grace window (the used one dies at once); set \`refresh-token-secret\` and \`redirect-uri\` (if not http://localhost:8976/) in the workflow so the action saves each new one. ${ONE_REFRESH}`,
     refusedRefresh: (login) =>
       `Data Center says so both when the refresh token was already used (refresh tokens rotate with no grace window: a replayed or concurrent refresh ends the token for good) and when \`redirect-uri\` is not the redirect URL the token was authorized with (by default http://localhost:8976/). Check \`redirect-uri\`; if it is right, the token is spent. ${login} ${ONE_REFRESH}`,
@@ -75,6 +97,8 @@ export const DATACENTER: Provider = {
     readPermission:
       'The token needs the scope `REPO_READ` (allowed on the incoming application link and asked for by the login), and its user must be able to read the repository.',
     archiveOwner: 'PROJECT',
+    archiveAccess: ARCHIVE_ACCESS,
+    archiveMissing: `The commit may have been removed since it was resolved (then re-run the job), or the token may not read the repository. ${ARCHIVE_ACCESS}`,
   },
   apiUrl,
   tokenUrl: (bitbucketUrl) => joinUrl(bitbucketUrl, 'rest/oauth2/latest/token'),
