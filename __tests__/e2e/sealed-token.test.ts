@@ -237,7 +237,7 @@ describe('fallback: a warning, then the grant of the other inputs (rotated and s
     expectOk(r)
     expect(r.warnings).toEqual([
       expect.stringMatching(
-        /^The `sealed-token` input could not be opened \(altered, or sealed with another consumer or secret\)\. /,
+        /^The `sealed-token` input could not be opened \(altered, or sealed with another `client-id` or `client-secret`\)\. /,
       ),
     ])
     expect(tokenRequests()).toHaveLength(2)
@@ -253,7 +253,7 @@ describe('fallback: a warning, then the grant of the other inputs (rotated and s
     const r = await step(job('consumer'), { 'sealed-token': altered })
     expectOk(r)
     expect(r.warnings[0]).toMatch(
-      /^The `sealed-token` input could not be opened \(altered, or sealed with another consumer or secret\)/,
+      /^The `sealed-token` input could not be opened \(altered, or sealed with another `client-id` or `client-secret`\)/,
     )
     expect(tokenRequests()).toHaveLength(2)
   })

@@ -51,12 +51,14 @@ export async function readOnlyTokenSaves(wording: Wording): Promise<string> {
 export const REPOSITORY_PERMISSION =
   'Give it "Secrets: read and write" on octo-org/octo-repo: a fine-grained personal access token with octo-org/octo-repo under Repository access and Repository permissions → Secrets: Read and write (a classic token needs the repo scope), or a GitHub App installed on octo-org/octo-repo with the same permission.'
 
-/** A refresh whose connection is refused (a port that was just free): the message and the port. */
-export async function refusedRefresh(wording: Wording): Promise<{ message: string; port: number }> {
-  const closed = http.createServer()
-  await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve))
-  const { port } = closed.address() as AddressInfo
-  await new Promise((resolve) => closed.close(resolve))
+/**
+ * A refresh whose connection is reset once the request is sent (so it may
+ * have been processed, and the refresh token spent): the message and the port.
+ */
+export async function resetRefresh(wording: Wording): Promise<{ message: string; port: number }> {
+  const server = http.createServer((req) => req.socket.destroy())
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
   const client = new HttpClient({ wording, retry: { attempts: 1 } })
   try {
     const err = await requestToken(
@@ -71,5 +73,6 @@ export async function refusedRefresh(wording: Wording): Promise<{ message: strin
     return { message: (err as Error).message, port }
   } finally {
     await client.close()
+    await new Promise((resolve) => server.close(resolve))
   }
 }

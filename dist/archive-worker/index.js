@@ -28090,6 +28090,499 @@ module.exports = {
 
 /***/ }),
 
+/***/ 9022:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   OZ: () => (/* binding */ CLOUD),
+/* harmony export */   ru: () => (/* binding */ CLOUD_API_URL)
+/* harmony export */ });
+/* unused harmony exports GIT_USERNAME, basicAuthorization, basicCredential, rewritesSshUrls */
+/* harmony import */ var _net_url_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(486);
+/* harmony import */ var _shared_validate_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4967);
+/* harmony import */ var _shared_wording_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8273);
+/* harmony import */ var _scopes_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6844);
+/**
+ * Bitbucket Cloud (bitbucket.org): Basic client authentication at
+ * `{bitbucket-url}/site/oauth2/access_token`, the 2.0 REST API, archives at
+ * `{bitbucket-url}/{ws}/{repo}/get/{commit}.tar.gz` below one top-level
+ * folder, git as `x-token-auth` with SSH-style URLs rewritten to HTTPS.
+ */
+
+
+
+
+const CLOUD_API_URL = 'https://api.bitbucket.org/2.0';
+const GIT_USERNAME = 'x-token-auth';
+/** HTTP Basic client authentication, RFC 6749 §2.3.1 (id and secret form-urlencoded first). */
+function basicAuthorization(clientId, clientSecret, masker) {
+    const encode = (s) => new URLSearchParams({ s }).toString().slice(2);
+    const credentials = Buffer.from(`${encode(clientId)}:${encode(clientSecret)}`).toString('base64');
+    masker.add(credentials);
+    return `Basic ${credentials}`;
+}
+/** The base64 of `x-token-auth:TOKEN` sent in the git Basic header (a derived form of the token: mask it). */
+function basicCredential(accessToken) {
+    return Buffer.from(`${GIT_USERNAME}:${accessToken}`, 'utf8').toString('base64');
+}
+/** SSH-style URLs are rewritten to HTTPS for bitbucket.org only. */
+function rewritesSshUrls(bitbucketUrl) {
+    return bitbucketUrl.protocol === 'https:' && bitbucketUrl.host === 'bitbucket.org';
+}
+function gitCredential(bitbucketUrl, accessToken) {
+    const credential = basicCredential(accessToken);
+    return {
+        url: `${bitbucketUrl.protocol}//${bitbucketUrl.host}/`,
+        header: `AUTHORIZATION: basic ${credential}`,
+        secrets: [credential],
+        rewrites: rewritesSshUrls(bitbucketUrl)
+            ? { base: 'https://bitbucket.org/', insteadOf: ['git@bitbucket.org:', 'ssh://git@bitbucket.org/'] }
+            : undefined,
+        describe: `as ${GIT_USERNAME} with the access token`,
+    };
+}
+const CLOUD = {
+    type: 'cloud',
+    wording: {
+        product: 'Bitbucket',
+        siteRoot: 'the Bitbucket site root (e.g. https://bitbucket.org)',
+        clientFields: {
+            id: "the OAuth consumer's Key (Workspace settings → OAuth consumers).",
+            secret: "the OAuth consumer's Secret.",
+        },
+        client: 'the OAuth consumer',
+        clientFix: "they must be the consumer's Key and Secret (Workspace settings → OAuth consumers)",
+        login: {
+            command: 'bitbucket-oauth login',
+            readme: 'Getting the first refresh token',
+            checkClient: (redirectUri) => `the consumer's Key (--client-id) and that its callback URL is ${redirectUri}`,
+            callbackUrl: "the consumer's callback URL",
+            redirectRefused: 'Bitbucket showed "Invalid redirect_uri"',
+            siteRoot: 'the Bitbucket site root (https://bitbucket.org)',
+            credentials: {
+                heading: "The OAuth consumer's Key and Secret (Bitbucket: Workspace settings > OAuth consumers > click the consumer)",
+                id: 'Key',
+                secret: 'Secret',
+                missing: (what) => `OAuth consumer ${what}`,
+                owned: (what) => `the consumer's ${what}`,
+                where: '(Bitbucket: Workspace settings > OAuth consumers > click the consumer)',
+            },
+        },
+        rotationNote: 'The refresh token rotates on each use and expires after 3 months unused; set `refresh-token-secret` in the workflow so the action saves each new one.',
+        refusedRefresh: (login) => `it was revoked, expired (unused for 3 months), or already rotated by an earlier run (a used refresh token keeps working only about 10 minutes). ${login}`,
+        spentRefresh: (retryAdvice) => `If Bitbucket processed the refresh, the stored refresh token was spent: it keeps working for about 10 minutes, so ${retryAdvice} now.`,
+        notSaved: 'The stored refresh token stops working within minutes; the new one is in this step\'s `refresh-token` output. Fix the cause and re-run this job within about 10 minutes: the stored token still works until then, and the re-run saves a fresh one. After that, store a new one from `bitbucket-oauth login` (README: "Refresh tokens rotate").',
+        rotatedUnsaved: 'Bitbucket rotated the refresh token: the one stored in your secret stops working about 10 minutes after this run. Set `refresh-token-secret` and `github-token` so that the action saves the new one (README: "Refresh tokens rotate"), or the next run fails.',
+        tickPermissions: _scopes_js__WEBPACK_IMPORTED_MODULE_2__/* .tickPermissions */ ._,
+        readPermission: 'The OAuth consumer needs the Repositories: Read permission (scope `repository`), and its user (or workspace) must be able to read the repository.',
+        archiveOwner: 'WORKSPACE',
+        archiveAccess: 'Check that the OAuth consumer has the Repositories: Read permission (scope `repository`) and that its user (or workspace) can read the repository.',
+        archiveMissing: 'The commit may have been removed since it was resolved; re-run the job.',
+    },
+    apiUrl: (_bitbucketUrl, given) => (0,_shared_validate_js__WEBPACK_IMPORTED_MODULE_1__/* .parseBaseUrl */ .Q2)(given || CLOUD_API_URL, (0,_shared_wording_js__WEBPACK_IMPORTED_MODULE_3__/* .input */ .hF)('api-url')),
+    tokenUrl: (bitbucketUrl) => (0,_net_url_js__WEBPACK_IMPORTED_MODULE_0__/* .joinUrl */ .we)(bitbucketUrl, 'site/oauth2/access_token'),
+    authorizeUrl: (bitbucketUrl) => (0,_net_url_js__WEBPACK_IMPORTED_MODULE_0__/* .joinUrl */ .we)(bitbucketUrl, 'site/oauth2/authorize'),
+    clientAuthentication: (clientId, clientSecret, masker) => ({
+        authorization: basicAuthorization(clientId, clientSecret, masker),
+        form: {},
+    }),
+    refreshSendsRedirectUri: false,
+    clientCredentials: true,
+    defaultLoginScope: undefined,
+    missingScopes: _scopes_js__WEBPACK_IMPORTED_MODULE_2__/* .missingScopes */ .i,
+    resolveRef: async (deps, owner, repo, ref) => (await __nccwpck_require__.e(/* import() */ 457).then(__nccwpck_require__.bind(__nccwpck_require__, 3457))).resolveRef(deps, owner, repo, ref),
+    archiveUrl: ({ bitbucketUrl }, owner, repo, commit) => (0,_net_url_js__WEBPACK_IMPORTED_MODULE_0__/* .joinUrl */ .we)(bitbucketUrl, `${encodeURIComponent(owner)}/${encodeURIComponent(repo)}/get/${commit}.tar.gz`),
+    archiveHasTopFolder: true,
+    gitCredential,
+    downloads: true,
+};
+
+
+/***/ }),
+
+/***/ 8750:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   I3: () => (/* binding */ DATACENTER),
+/* harmony export */   _M: () => (/* binding */ tickPermissions)
+/* harmony export */ });
+/* unused harmony exports SCOPE_ORDER, missingScopes */
+/* harmony import */ var _net_url_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(486);
+/* harmony import */ var _shared_validate_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4967);
+/* harmony import */ var _shared_wording_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8273);
+/* harmony import */ var _cloud_provider_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9022);
+/**
+ * Bitbucket Data Center (self-hosted, OAuth 2.0 provider since 7.20): the
+ * base URL carries the context path; client credentials travel in the form
+ * body; the refresh grant sends `redirect_uri` again; no client_credentials;
+ * refresh tokens rotate with no grace window; the REST API below
+ * `rest/api/latest`; archives without a top-level folder; git with a Bearer
+ * header below `{bitbucket-url}/scm/`.
+ */
+
+
+
+
+/** Data Center's scopes from strongest to weakest: each one covers those after it. */
+const SCOPE_ORDER = ['SYSTEM_ADMIN', 'PROJECT_ADMIN', 'REPO_ADMIN', 'REPO_WRITE', 'REPO_READ', 'PUBLIC_REPOS'];
+/** `required-scopes` on Data Center: a granted scope covers every scope below it in SCOPE_ORDER. */
+function missingScopes(required, granted) {
+    const have = new Set(granted.map((s) => s.toUpperCase()));
+    return required.filter((scope) => {
+        const s = scope.toUpperCase();
+        if (have.has(s))
+            return false;
+        const rank = SCOPE_ORDER.indexOf(s);
+        return rank < 0 || !SCOPE_ORDER.slice(0, rank).some((above) => have.has(above));
+    });
+}
+const NEW_REFRESH_TOKEN = 'get a new refresh token with `bitbucket-oauth login --bitbucket-type datacenter`';
+function tickPermissions(what, then = NEW_REFRESH_TOKEN) {
+    return `Allow ${what} on the incoming application link (Administration › Application links; scopes \`REPO_READ\`/\`REPO_WRITE\`) and check that its user has access, then ${then}.`;
+}
+const ONE_REFRESH = 'On Data Center, run one refresh per workflow run (a `sealed-token` for the other jobs) and give the workflow `concurrency` with `queue: max` (README: "Bitbucket Data Center").';
+const SITE_ROOT = "the server's base URL with its context path (e.g. https://git.example.com/bitbucket)";
+const ARCHIVE_ACCESS = 'Check that the incoming application link allows the scope `REPO_READ` (Administration › Application links), that the refresh token was authorized with it (`bitbucket-oauth login --bitbucket-type datacenter` asks for `REPO_READ`), and that its user can read the repository.';
+/** An empty `api-url`, or the Cloud default, means the server's own REST API. */
+function apiUrl(bitbucketUrl, given) {
+    const cloud = given.replace(/\/+$/, '') === _cloud_provider_js__WEBPACK_IMPORTED_MODULE_2__/* .CLOUD_API_URL */ .ru;
+    return given && !cloud ? (0,_shared_validate_js__WEBPACK_IMPORTED_MODULE_1__/* .parseBaseUrl */ .Q2)(given, (0,_shared_wording_js__WEBPACK_IMPORTED_MODULE_3__/* .input */ .hF)('api-url')) : (0,_net_url_js__WEBPACK_IMPORTED_MODULE_0__/* .joinUrl */ .we)(bitbucketUrl, 'rest/api/latest');
+}
+function gitCredential(bitbucketUrl, accessToken) {
+    return {
+        url: (0,_net_url_js__WEBPACK_IMPORTED_MODULE_0__/* .joinUrl */ .we)(bitbucketUrl, 'scm/').href,
+        header: `Authorization: Bearer ${accessToken}`,
+        secrets: [],
+        rewrites: undefined,
+        describe: 'with a Bearer header (the access token)',
+    };
+}
+const DATACENTER = {
+    type: 'datacenter',
+    wording: {
+        product: 'Bitbucket Data Center',
+        siteRoot: SITE_ROOT,
+        clientFields: {
+            id: 'the client ID of the incoming application link (Administration › Application links).',
+            secret: 'the client secret of the incoming application link.',
+        },
+        client: 'the client of the incoming application link',
+        clientFix: 'they must be the client ID and client secret of the incoming application link (Administration › Application links)',
+        login: {
+            command: 'bitbucket-oauth login --bitbucket-type datacenter',
+            readme: 'Bitbucket Data Center',
+            checkClient: (redirectUri) => `the client ID of the incoming application link (--client-id) and that its redirect URL is ${redirectUri}`,
+            callbackUrl: 'the redirect URL of the incoming application link (Administration › Application links)',
+            redirectRefused: 'Bitbucket Data Center refused the redirect URI',
+            siteRoot: SITE_ROOT,
+            credentials: {
+                heading: 'The client ID and client secret of the incoming application link (Bitbucket Data Center: Administration › Application links)',
+                id: 'client ID',
+                secret: 'client secret',
+                missing: (what) => `${what} of an incoming application link`,
+                owned: (what) => `the ${what} of the incoming application link`,
+                where: '(Bitbucket Data Center: Administration › Application links)',
+            },
+        },
+        rotationNote: `The refresh token rotates on each use with no grace window (the used one dies at once); set \`refresh-token-secret\` and \`redirect-uri\` (if not http://localhost:8976/) in the workflow so the action saves each new one. ${ONE_REFRESH}`,
+        refusedRefresh: (login) => `Data Center says so both when the refresh token was already used (refresh tokens rotate with no grace window: a replayed or concurrent refresh ends the token for good) and when \`redirect-uri\` is not the redirect URL the token was authorized with (by default http://localhost:8976/). Check \`redirect-uri\`; if it is right, the token is spent. ${login} ${ONE_REFRESH}`,
+        spentRefresh: (retryAdvice) => `If Bitbucket Data Center processed the refresh, the stored refresh token is already dead (no grace window) and a re-run cannot use it: get a new one with \`bitbucket-oauth login --bitbucket-type datacenter\`. If it did not, ${retryAdvice} now. ${ONE_REFRESH}`,
+        notSaved: `On Data Center the stored refresh token died with this refresh (no grace window), so a re-run with it fails: fix the cause, then store a new one from \`bitbucket-oauth login --bitbucket-type datacenter\`. ${ONE_REFRESH}`,
+        rotatedUnsaved: `Bitbucket Data Center rotated the refresh token: the one stored in your secret is already dead (no grace window), so the next run fails. Set \`refresh-token-secret\` and \`github-token\` so that the action saves the new one. ${ONE_REFRESH}`,
+        tickPermissions,
+        readPermission: 'The token needs the scope `REPO_READ` (allowed on the incoming application link and asked for by the login), and its user must be able to read the repository.',
+        archiveOwner: 'PROJECT',
+        archiveAccess: ARCHIVE_ACCESS,
+        archiveMissing: `The commit may have been removed since it was resolved (then re-run the job), or the token may not read the repository. ${ARCHIVE_ACCESS}`,
+    },
+    apiUrl,
+    tokenUrl: (bitbucketUrl) => (0,_net_url_js__WEBPACK_IMPORTED_MODULE_0__/* .joinUrl */ .we)(bitbucketUrl, 'rest/oauth2/latest/token'),
+    authorizeUrl: (bitbucketUrl) => (0,_net_url_js__WEBPACK_IMPORTED_MODULE_0__/* .joinUrl */ .we)(bitbucketUrl, 'rest/oauth2/latest/authorize'),
+    clientAuthentication: (clientId, clientSecret) => ({
+        authorization: undefined,
+        form: { client_id: clientId, client_secret: clientSecret },
+    }),
+    refreshSendsRedirectUri: true,
+    clientCredentials: false,
+    defaultLoginScope: 'REPO_READ',
+    missingScopes,
+    resolveRef: async (deps, owner, repo, ref) => (await __nccwpck_require__.e(/* import() */ 385).then(__nccwpck_require__.bind(__nccwpck_require__, 4385))).resolveRef(deps, owner, repo, ref),
+    archiveUrl: ({ apiUrl }, owner, repo, commit) => {
+        const url = (0,_net_url_js__WEBPACK_IMPORTED_MODULE_0__/* .joinUrl */ .we)(apiUrl, `projects/${encodeURIComponent(owner)}/repos/${encodeURIComponent(repo)}/archive`);
+        url.search = new URLSearchParams({ at: commit, format: 'tar.gz' }).toString();
+        return url;
+    },
+    archiveHasTopFolder: false,
+    gitCredential,
+    downloads: false,
+};
+
+
+/***/ }),
+
+/***/ 6844:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   _: () => (/* binding */ tickPermissions),
+/* harmony export */   i: () => (/* binding */ missingScopes)
+/* harmony export */ });
+/** Scopes: which required ones a token lacks, and the one advice for getting them. */
+/** `required-scopes`: which of them the granted scopes lack. A granted `X:write` satisfies a required `X`. */
+function missingScopes(required, granted) {
+    const have = new Set(granted);
+    return required.filter((scope) => {
+        if (have.has(scope))
+            return false;
+        if (!scope.includes(':') && have.has(`${scope}:write`))
+            return false;
+        return true;
+    });
+}
+/** A refresh token keeps the scopes it was issued with: newly ticked permissions need a new one. */
+const NEW_REFRESH_TOKEN = 'get a new refresh token with `bitbucket-oauth login`';
+/**
+ * What to do when a token lacks permissions: `what` names them ("the
+ * permission", "them"), `then` says how to get a token that has them.
+ */
+function tickPermissions(what, then = NEW_REFRESH_TOKEN) {
+    return `Tick ${what} on the OAuth consumer, then ${then}.`;
+}
+
+
+/***/ }),
+
+/***/ 486:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   BO: () => (/* binding */ redactUrl),
+/* harmony export */   be: () => (/* binding */ assertSecureUrl),
+/* harmony export */   cW: () => (/* binding */ isLoopbackHost),
+/* harmony export */   we: () => (/* binding */ joinUrl)
+/* harmony export */ });
+/* harmony import */ var _shared_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8382);
+/** URL rules of the HTTP client: https only (plain http to loopback hosts), joining below a base, and URLs fit for logs. */
+
+const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\]|::1)$/i;
+function isLoopbackHost(hostname) {
+    return LOOPBACK_HOSTS.test(hostname);
+}
+/** Throws unless the URL is https, or http to a loopback host. */
+function assertSecureUrl(url, what) {
+    if (url.protocol === 'https:')
+        return;
+    if (url.protocol === 'http:' && isLoopbackHost(url.hostname))
+        return;
+    if (url.protocol === 'http:') {
+        throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .l(`Refusing plain http:// for ${what} (${url.host}): tokens would cross the network unencrypted. Use an https:// URL (plain http is accepted only for loopback hosts).`);
+    }
+    throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .l(`${what} must be an https:// URL, got "${url.protocol}" (${url.host}).`);
+}
+/** `base` joined with a path below it (keeps a base path such as `/2.0`). */
+function joinUrl(base, suffix) {
+    return new URL(base.href.replace(/\/+$/, '') + '/' + suffix.replace(/^\/+/, ''));
+}
+/** A URL for logs: no query string, no user info. */
+function redactUrl(input) {
+    const url = new URL(input);
+    return `${url.origin}${url.pathname}${url.search ? '?…' : ''}`;
+}
+
+
+/***/ }),
+
+/***/ 8382:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   g: () => (/* binding */ errorMessage),
+/* harmony export */   l: () => (/* binding */ ActionError)
+/* harmony export */ });
+/**
+ * An expected failure: bad input, refused credentials, an HTTP error.
+ * Its message is shown to the user as the single `::error::` line, with no
+ * stack trace, so it must say what to do.
+ */
+class ActionError extends Error {
+    /** Extra detail for the debug log only (never shown as the error line). */
+    detail;
+    constructor(message, options = {}) {
+        super(message, { cause: options.cause });
+        this.name = 'ActionError';
+        this.detail = options.detail;
+    }
+}
+function errorMessage(err) {
+    return err instanceof Error ? err.message : String(err);
+}
+
+
+/***/ }),
+
+/***/ 6338:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   dw: () => (/* binding */ parseJsonObject)
+/* harmony export */ });
+/* unused harmony exports isoSeconds, shown, oneLine, printable, markdownText */
+/** Small formats shared by the action and the login command. */
+/** ISO 8601 UTC to the second: `2026-11-22T10:00:00Z`. */
+function isoSeconds(date) {
+    return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+/** A JSON object from an answer's text, or undefined for anything else (not JSON, an array, empty). */
+function parseJsonObject(text) {
+    try {
+        const parsed = text ? JSON.parse(text) : undefined;
+        return parsed && typeof parsed === 'object' && !Array.isArray(parsed)
+            ? parsed
+            : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** A string as it may be shown in a log line: control characters escaped, so it can never start a workflow command. */
+function shown(s) {
+    // eslint-disable-next-line no-control-regex -- escaping control characters is the point
+    return s.replace(/[\x00-\x1f\x7f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+/**
+ * Characters that must never reach a log line or a terminal from a server:
+ * C0 and C1 controls (newlines start workflow commands, escape sequences
+ * drive terminals), DEL, the Unicode line and paragraph separators, and the
+ * bidirectional overrides that make text read differently from what it is.
+ */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]+/gu;
+/** Text for one line of a log or a terminal: every run of control characters becomes one space. */
+function oneLine(text) {
+    return text.replace(CONTROL, ' ').trim();
+}
+/**
+ * A string from a server, made inert for one log line: on one line (so it can
+ * never start a workflow command such as `::warning::` or `::stop-commands::`),
+ * and at most `max` characters.
+ */
+function printable(text, max = 200) {
+    const line = oneLine(text);
+    return line.length > max ? `${line.slice(0, max)}…` : line;
+}
+const HTML_ENTITIES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+/**
+ * Text for Markdown (a job summary's table cell) that renders as itself: on
+ * one line, HTML's special characters as entities, and every other ASCII
+ * punctuation character backslash-escaped, so that no link, image, emphasis,
+ * autolink, mention or table cell break can come of it.
+ */
+function markdownText(text) {
+    return oneLine(text).replace(/[!-/:-@[-`{-~]/g, (c) => HTML_ENTITIES[c] ?? `\\${c}`);
+}
+
+
+/***/ }),
+
+/***/ 4967:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Q2: () => (/* binding */ parseBaseUrl)
+/* harmony export */ });
+/* unused harmony exports REPOSITORY, isVariableName, validateSecretName, validateOrganization, validateRepository */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8382);
+/* harmony import */ var _net_url_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(486);
+/* harmony import */ var _wording_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8273);
+/**
+ * Checks of values that the action's inputs and the command's options share.
+ * Each takes the field the value came from, so that its message names it as
+ * the user set it (see wording.ts).
+ */
+
+
+
+/** A secret or environment variable name: letters, digits and `_`, not starting with a digit. */
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** A GitHub `owner/repo`. */
+const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+/** A GitHub user or organization name. */
+const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/;
+function isVariableName(name) {
+    return NAME.test(name);
+}
+/** Parses a site or API root; the path is kept, without a trailing slash. */
+function parseBaseUrl(value, field) {
+    const subject = (0,_wording_js__WEBPACK_IMPORTED_MODULE_2__/* .capitalize */ .ZH)((0,_wording_js__WEBPACK_IMPORTED_MODULE_2__/* .fieldPhrase */ .w8)(field));
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .l(`${subject} is not a URL: "${value}".`);
+    }
+    if (url.username || url.password)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .l(`${subject} must not carry credentials in the URL.`);
+    if (url.search || url.hash)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .l(`${subject} must be a plain root URL, without "?" or "#".`);
+    (0,_net_url_js__WEBPACK_IMPORTED_MODULE_1__/* .assertSecureUrl */ .be)(url, (0,_wording_js__WEBPACK_IMPORTED_MODULE_2__/* .fieldPhrase */ .w8)(field));
+    url.pathname = url.pathname.replace(/\/+$/, '');
+    return url;
+}
+function validateSecretName(name, field) {
+    if (!NAME.test(name) || /^GITHUB_/i.test(name)) {
+        throw new ActionError(`${capitalize(fieldPhrase(field))} "${name}" is not a valid GitHub secret name: letters, digits and _ only, not starting with a digit or GITHUB_.`);
+    }
+}
+function validateOrganization(name, field) {
+    if (!OWNER.test(name))
+        throw new ActionError(`${capitalize(fieldPhrase(field))} "${name}" is not an organization name.`);
+}
+/** `form` is how the field's help writes the value: "owner/repo", "OWNER/REPO". */
+function validateRepository(repository, field, form) {
+    if (!REPOSITORY.test(repository)) {
+        throw new ActionError(`${capitalize(fieldPhrase(field))} "${repository}" is not of the form ${form}.`);
+    }
+}
+
+
+/***/ }),
+
+/***/ 8273:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   ZH: () => (/* binding */ capitalize),
+/* harmony export */   hF: () => (/* binding */ input),
+/* harmony export */   w8: () => (/* binding */ fieldPhrase)
+/* harmony export */ });
+/* unused harmony exports option, variable */
+/**
+ * How messages name what the user sets. The modules that both the action and
+ * `bitbucket-oauth login` use (oauth.ts, github/secrets.ts, validate.ts) talk
+ * about fields: the action calls them inputs, the command options and
+ * environment variables. Each caller passes its own names in (the action's in
+ * src/action/wording.ts, the command's in src/login/wording.ts).
+ */
+/** An input of the action: `input('api-url')` → "input `api-url`". */
+const input = (name) => ({ name: `\`${name}\``, kind: 'input' });
+/** An option of the command: `option('--port')` → "option --port". */
+const option = (flag) => ({ name: flag, kind: 'option' });
+/** An environment variable: `variable('GITHUB_API_URL')` → "GITHUB_API_URL". */
+const variable = (name) => ({ name, kind: '' });
+/** The text with its first letter in upper case, for the start of a sentence. */
+function capitalize(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
+}
+/** The field with its kind, inside a sentence: "input `api-url`", "option --port", "GITHUB_API_URL". */
+function fieldPhrase(field) {
+    return field.kind ? `${field.kind} ${field.name}` : field.name;
+}
+
+
+/***/ }),
+
 /***/ 4589:
 /***/ ((module) => {
 
@@ -28269,6 +28762,9 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decod
 /******/ 	return module.exports;
 /******/ }
 /******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
+/******/ 
 /************************************************************************/
 /******/ /* webpack/runtime/asset-relocator-loader */
 /******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
@@ -28297,9 +28793,105 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decod
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
 /******/ })();
 /******/ 
 /************************************************************************/
@@ -28307,38 +28899,17 @@ var __webpack_exports__ = {};
 
 // EXTERNAL MODULE: external "node:worker_threads"
 var external_node_worker_threads_ = __nccwpck_require__(5919);
-;// CONCATENATED MODULE: ./src/shared/wording.ts
-/**
- * How messages name what the user sets. The modules that both the action and
- * `bitbucket-oauth login` use (oauth.ts, github/secrets.ts, validate.ts) talk
- * about fields: the action calls them inputs, the command options and
- * environment variables. Each caller passes its own names in (the action's in
- * src/action/wording.ts, the command's in src/login/wording.ts).
- */
-/** An input of the action: `input('api-url')` → "input `api-url`". */
-const input = (name) => ({ name: `\`${name}\``, kind: 'input' });
-/** An option of the command: `option('--port')` → "option --port". */
-const wording_option = (flag) => ({ name: flag, kind: 'option' });
-/** An environment variable: `variable('GITHUB_API_URL')` → "GITHUB_API_URL". */
-const variable = (name) => ({ name, kind: '' });
-/** The text with its first letter in upper case, for the start of a sentence. */
-function capitalize(text) {
-    return text.charAt(0).toUpperCase() + text.slice(1);
-}
-/** The field with its kind, inside a sentence: "input `api-url`", "option --port", "GITHUB_API_URL". */
-function fieldPhrase(field) {
-    return field.kind ? `${field.kind} ${field.name}` : field.name;
-}
-
+// EXTERNAL MODULE: ./src/shared/wording.ts
+var wording = __nccwpck_require__(8273);
 ;// CONCATENATED MODULE: ./src/action/wording.ts
 /** How the action's messages name what the user sets: the inputs of action.yml. */
 
 const ACTION_WORDING = {
     clientCredentials: 'the `client-id` and `client-secret` inputs',
-    bitbucketUrl: input('bitbucket-url'),
+    bitbucketUrl: (0,wording/* input */.hF)('bitbucket-url'),
     githubToken: 'the `github-token`',
-    githubApiUrl: input('github-api-url'),
-    secretName: input('refresh-token-secret'),
+    githubApiUrl: (0,wording/* input */.hF)('github-api-url'),
+    secretName: (0,wording/* input */.hF)('refresh-token-secret'),
     githubTokenNote: "The workflow's own GITHUB_TOKEN cannot write secrets.",
     retryAdvice: 're-run the job',
     network: "the runner's network",
@@ -28346,25 +28917,8 @@ const ACTION_WORDING = {
 
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var undici = __nccwpck_require__(6752);
-;// CONCATENATED MODULE: ./src/shared/errors.ts
-/**
- * An expected failure: bad input, refused credentials, an HTTP error.
- * Its message is shown to the user as the single `::error::` line, with no
- * stack trace, so it must say what to do.
- */
-class errors_ActionError extends Error {
-    /** Extra detail for the debug log only (never shown as the error line). */
-    detail;
-    constructor(message, options = {}) {
-        super(message, { cause: options.cause });
-        this.name = 'ActionError';
-        this.detail = options.detail;
-    }
-}
-function errorMessage(err) {
-    return err instanceof Error ? err.message : String(err);
-}
-
+// EXTERNAL MODULE: ./src/shared/errors.ts
+var errors = __nccwpck_require__(8382);
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: ./src/net/throughput.ts
@@ -28463,7 +29017,7 @@ function retryLaterAdvice(w) {
     return `${w.retryAdvice} later`;
 }
 /** The failure of a request after its retries: what, where, why, and what to do. */
-class errors_HttpError extends errors_ActionError {
+class errors_HttpError extends errors/* ActionError */.l {
     status;
     code;
     /** Where it failed: before any answer, or while reading an answer's body (status set). */
@@ -28548,7 +29102,7 @@ function describeNetworkError(err, timeouts) {
         case 'UND_ERR_BODY_TIMEOUT':
             return `the answer stalled for ${timeouts.bodyMs / 1000} s`;
         case SLOW_BODY:
-            return errorMessage(withCode(err, SLOW_BODY));
+            return (0,errors/* errorMessage */.g)(withCode(err, SLOW_BODY));
         case 'ECONNRESET':
         case 'UND_ERR_SOCKET':
             return 'the connection was reset';
@@ -28565,7 +29119,7 @@ function describeNetworkError(err, timeouts) {
             if (isTlsFailure(code)) {
                 return `TLS certificate not trusted (${code}); for a private CA set NODE_EXTRA_CA_CERTS`;
             }
-            return code ? `${code}: ${errorMessage(err)}` : errorMessage(err);
+            return code ? `${code}: ${(0,errors/* errorMessage */.g)(err)}` : (0,errors/* errorMessage */.g)(err);
     }
 }
 
@@ -28687,34 +29241,8 @@ async function withRetries(attempt, options) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/net/url.ts
-/** URL rules of the HTTP client: https only (plain http to loopback hosts), joining below a base, and URLs fit for logs. */
-
-const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\]|::1)$/i;
-function isLoopbackHost(hostname) {
-    return LOOPBACK_HOSTS.test(hostname);
-}
-/** Throws unless the URL is https, or http to a loopback host. */
-function assertSecureUrl(url, what) {
-    if (url.protocol === 'https:')
-        return;
-    if (url.protocol === 'http:' && isLoopbackHost(url.hostname))
-        return;
-    if (url.protocol === 'http:') {
-        throw new errors_ActionError(`Refusing plain http:// for ${what} (${url.host}): tokens would cross the network unencrypted. Use an https:// URL (plain http is accepted only for loopback hosts).`);
-    }
-    throw new errors_ActionError(`${what} must be an https:// URL, got "${url.protocol}" (${url.host}).`);
-}
-/** `base` joined with a path below it (keeps a base path such as `/2.0`). */
-function joinUrl(base, suffix) {
-    return new URL(base.href.replace(/\/+$/, '') + '/' + suffix.replace(/^\/+/, ''));
-}
-/** A URL for logs: no query string, no user info. */
-function redactUrl(input) {
-    const url = new URL(input);
-    return `${url.origin}${url.pathname}${url.search ? '?…' : ''}`;
-}
-
+// EXTERNAL MODULE: ./src/net/url.ts
+var net_url = __nccwpck_require__(486);
 // EXTERNAL MODULE: external "node:net"
 var external_node_net_ = __nccwpck_require__(7030);
 var external_node_net_default = /*#__PURE__*/__nccwpck_require__.n(external_node_net_);
@@ -29246,7 +29774,7 @@ class HttpClient {
             throw this.#statusToRetry(response, options.what);
         };
         return withRetries(attempt, {
-            ...this.#retryOptions(`${method} ${redactUrl(input)}`),
+            ...this.#retryOptions(`${method} ${(0,net_url/* redactUrl */.BO)(input)}`),
             ...this.#retryRules(input, options.what, isIdempotent(options), started),
             deadline,
         });
@@ -29273,7 +29801,7 @@ class HttpClient {
         const attempt = async (n) => {
             let url = input;
             for (let redirects = 0;; redirects++) {
-                assertSecureUrl(url, options.what);
+                (0,net_url/* assertSecureUrl */.be)(url, options.what);
                 if (this.#proxyApplies(url))
                     return viaUndici(url);
                 const authorization = hop(url);
@@ -29283,11 +29811,11 @@ class HttpClient {
                 if (REDIRECT_STATUS.has(r.status) && location && redirects < 5) {
                     r.discard();
                     const next = new URL(location, url);
-                    this.#debug(`GET ${redactUrl(url)}: HTTP ${r.status} to ${redactUrl(next)}${next.origin === input.origin ? '' : ' (another origin: credentials not forwarded)'}`);
+                    this.#debug(`GET ${(0,net_url/* redactUrl */.BO)(url)}: HTTP ${r.status} to ${(0,net_url/* redactUrl */.BO)(next)}${next.origin === input.origin ? '' : ' (another origin: credentials not forwarded)'}`);
                     url = next;
                     continue;
                 }
-                this.#debug(`GET ${redactUrl(url)}: HTTP ${r.status}`);
+                this.#debug(`GET ${(0,net_url/* redactUrl */.BO)(url)}: HTTP ${r.status}`);
                 if (isRetryableStatus(r.status) && n < this.retry.attempts) {
                     r.discard();
                     throw this.#statusToRetry(r, options.what);
@@ -29295,12 +29823,12 @@ class HttpClient {
                 if (r.framing !== 'unsupported')
                     return fromExchange(r, n);
                 r.discard();
-                this.#debug(`GET ${redactUrl(url)}: a ${r.headers['transfer-encoding']} body; asking again through undici`);
+                this.#debug(`GET ${(0,net_url/* redactUrl */.BO)(url)}: a ${r.headers['transfer-encoding']} body; asking again through undici`);
                 return viaUndici(url);
             }
         };
         return withRetries(attempt, {
-            ...this.#retryOptions(`GET ${redactUrl(input)}`),
+            ...this.#retryOptions(`GET ${(0,net_url/* redactUrl */.BO)(input)}`),
             ...this.#retryRules(input, options.what, true, started),
             deadline,
         });
@@ -29315,13 +29843,13 @@ class HttpClient {
     }
     /** Whether requests to `url` go through a proxy: any proxy variable set, and not a loopback host. */
     #proxyApplies(url) {
-        return !isLoopbackHost(url.hostname) && Boolean(this.#proxy?.httpsProxy || this.#proxy?.httpProxy);
+        return !(0,net_url/* isLoopbackHost */.cW)(url.hostname) && Boolean(this.#proxy?.httpsProxy || this.#proxy?.httpProxy);
     }
     /** A retryable status before the last attempt: retry, or stop if the server asks for too long a wait. */
     #statusToRetry(response, what) {
         const retryAfter = parseRetryAfter(response.headers['retry-after'], this.#now());
         if (retryAfter !== undefined && retryAfter > this.retry.maxRetryAfterMs) {
-            return new errors_HttpError(`${what} answered HTTP ${response.status} and asked to retry after ${Math.ceil(retryAfter / 1000)} s, longer than the ${this.retry.maxRetryAfterMs / 1000} s this action waits. ${capitalize(retryLaterAdvice(this.wording))}.`, { status: response.status });
+            return new errors_HttpError(`${what} answered HTTP ${response.status} and asked to retry after ${Math.ceil(retryAfter / 1000)} s, longer than the ${this.retry.maxRetryAfterMs / 1000} s this action waits. ${(0,wording/* capitalize */.ZH)(retryLaterAdvice(this.wording))}.`, { status: response.status });
         }
         return new RetryableStatus(response.status, retryAfter);
     }
@@ -29332,7 +29860,7 @@ class HttpClient {
                 if (err instanceof RetryableStatus)
                     return { retry: true, why: err.message, waitMs: err.retryAfterMs };
                 // An ActionError (a refused URL, an HttpError) and the deadline are final; network errors depend.
-                if (err instanceof errors_ActionError || err instanceof DeadlineError || !shouldRetryError(err, idempotent))
+                if (err instanceof errors/* ActionError */.l || err instanceof DeadlineError || !shouldRetryError(err, idempotent))
                     return { retry: false };
                 return { retry: true, why: describeNetworkError(err, this.timeouts) };
             },
@@ -29340,7 +29868,7 @@ class HttpClient {
                 if (err instanceof RetryableStatus) {
                     return new errors_HttpError(`${what} kept answering HTTP ${err.status} for ${Math.round((this.#now() - started) / 1000)} s (${attempts} attempts): the service may be degraded; ${retryLaterAdvice(this.wording)}.`, { status: err.status });
                 }
-                if (err instanceof errors_ActionError)
+                if (err instanceof errors/* ActionError */.l)
                     return err;
                 return this.#networkFailure(what, input, err, attempts, idempotent);
             },
@@ -29380,7 +29908,7 @@ class HttpClient {
             }
         };
         return withRetries(attempt, {
-            ...this.#retryOptions(`${options.method ?? 'GET'} ${redactUrl(input)}`),
+            ...this.#retryOptions(`${options.method ?? 'GET'} ${(0,net_url/* redactUrl */.BO)(input)}`),
             deadline: started + this.timeouts.deadlineMs,
             decide: (err) => err instanceof BodyFailure && idempotent && !(err.cause instanceof DeadlineError)
                 ? { retry: true, why: `the body could not be read (${err.why})` }
@@ -29421,7 +29949,7 @@ class HttpClient {
         let currentMethod = method;
         let body = options.body;
         for (;;) {
-            assertSecureUrl(current, options.what);
+            (0,net_url/* assertSecureUrl */.be)(current, options.what);
             const headers = { 'user-agent': 'bitbucket-oauth-action', ...options.headers };
             if (options.authorization && current.origin === origin)
                 headers.authorization = options.authorization;
@@ -29431,7 +29959,7 @@ class HttpClient {
                 return response;
             await response.body.dump().catch(() => { });
             const next = new URL(location, current);
-            this.#debug(`${currentMethod} ${redactUrl(current)}: HTTP ${response.status} to ${redactUrl(next)}${next.origin === origin ? '' : ' (another origin: credentials not forwarded)'}`);
+            this.#debug(`${currentMethod} ${(0,net_url/* redactUrl */.BO)(current)}: HTTP ${response.status} to ${(0,net_url/* redactUrl */.BO)(next)}${next.origin === origin ? '' : ' (another origin: credentials not forwarded)'}`);
             if (response.status === 303 ||
                 ((response.status === 301 || response.status === 302) && currentMethod === 'POST')) {
                 currentMethod = 'GET';
@@ -29448,7 +29976,7 @@ class HttpClient {
         const controller = new AbortController();
         const timer = setTimeout(() => controller.abort(new DeadlineError()), remaining);
         try {
-            const dispatcher = isLoopbackHost(url.hostname) ? this.#direct : this.#proxied;
+            const dispatcher = (0,net_url/* isLoopbackHost */.cW)(url.hostname) ? this.#direct : this.#proxied;
             const res = await dispatcher.request({
                 origin: url.origin,
                 path: url.pathname + url.search,
@@ -29457,7 +29985,7 @@ class HttpClient {
                 body,
                 signal: controller.signal,
             });
-            this.#debug(`${method} ${redactUrl(url)}: HTTP ${res.statusCode}`);
+            this.#debug(`${method} ${(0,net_url/* redactUrl */.BO)(url)}: HTTP ${res.statusCode}`);
             const guarded = guardedBody(res.body, this.timeouts.bodyMs);
             return {
                 status: res.statusCode,
@@ -29506,10 +30034,10 @@ function checkProxyUrl(name, value) {
         url = undefined;
     }
     if (!url || !/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
-        throw new errors_ActionError(`The proxy variable ${name} is not a valid URL (its value is not shown: it may hold a password). ${FORM}`);
+        throw new errors/* ActionError */.l(`The proxy variable ${name} is not a valid URL (its value is not shown: it may hold a password). ${FORM}`);
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-        throw new errors_ActionError(`The proxy variable ${name} names a ${url.protocol.slice(0, -1)}:// proxy; only http:// and https:// proxies are supported. ${FORM}`);
+        throw new errors/* ActionError */.l(`The proxy variable ${name} names a ${url.protocol.slice(0, -1)}:// proxy; only http:// and https:// proxies are supported. ${FORM}`);
     }
 }
 /** The proxy settings of `env`, checked; never throws. */
@@ -29557,6 +30085,26 @@ function tuningFromEnv(env) {
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 var external_node_fs_default = /*#__PURE__*/__nccwpck_require__.n(external_node_fs_namespaceObject);
+// EXTERNAL MODULE: ./src/bitbucket/cloud/provider.ts
+var provider = __nccwpck_require__(9022);
+// EXTERNAL MODULE: ./src/bitbucket/datacenter/provider.ts
+var datacenter_provider = __nccwpck_require__(8750);
+;// CONCATENATED MODULE: ./src/bitbucket/providers.ts
+/** The providers by `bitbucket-type`, and the parsing of that field. */
+
+
+
+const PROVIDERS = { cloud: provider/* CLOUD */.OZ, datacenter: datacenter_provider/* DATACENTER */.I3 };
+/** `cloud` (also when empty) or `datacenter`, case-insensitive; anything else is an error naming `field`. */
+function parseBitbucketType(value, field) {
+    const v = value.trim().toLowerCase();
+    if (v === '' || v === 'cloud')
+        return 'cloud';
+    if (v === 'datacenter')
+        return 'datacenter';
+    throw new ActionError(`${field.kind ? `${field.kind.charAt(0).toUpperCase()}${field.kind.slice(1)} ` : ''}${field.name} must be \`cloud\` (bitbucket.org) or \`datacenter\` (a self-hosted Bitbucket Data Center), got "${value}".`);
+}
+
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: external "node:stream/promises"
@@ -29564,61 +30112,8 @@ const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.ur
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
-;// CONCATENATED MODULE: ./src/shared/format.ts
-/** Small formats shared by the action and the login command. */
-/** ISO 8601 UTC to the second: `2026-11-22T10:00:00Z`. */
-function isoSeconds(date) {
-    return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-/** A JSON object from an answer's text, or undefined for anything else (not JSON, an array, empty). */
-function parseJsonObject(text) {
-    try {
-        const parsed = text ? JSON.parse(text) : undefined;
-        return parsed && typeof parsed === 'object' && !Array.isArray(parsed)
-            ? parsed
-            : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-/** A string as it may be shown in a log line: control characters escaped, so it can never start a workflow command. */
-function format_shown(s) {
-    // eslint-disable-next-line no-control-regex -- escaping control characters is the point
-    return s.replace(/[\x00-\x1f\x7f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-/**
- * Characters that must never reach a log line or a terminal from a server:
- * C0 and C1 controls (newlines start workflow commands, escape sequences
- * drive terminals), DEL, the Unicode line and paragraph separators, and the
- * bidirectional overrides that make text read differently from what it is.
- */
-// eslint-disable-next-line no-control-regex -- finding control characters is the point
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]+/gu;
-/** Text for one line of a log or a terminal: every run of control characters becomes one space. */
-function oneLine(text) {
-    return text.replace(CONTROL, ' ').trim();
-}
-/**
- * A string from a server, made inert for one log line: on one line (so it can
- * never start a workflow command such as `::warning::` or `::stop-commands::`),
- * and at most `max` characters.
- */
-function printable(text, max = 200) {
-    const line = oneLine(text);
-    return line.length > max ? `${line.slice(0, max)}…` : line;
-}
-const HTML_ENTITIES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-/**
- * Text for Markdown (a job summary's table cell) that renders as itself: on
- * one line, HTML's special characters as entities, and every other ASCII
- * punctuation character backslash-escaped, so that no link, image, emphasis,
- * autolink, mention or table cell break can come of it.
- */
-function markdownText(text) {
-    return oneLine(text).replace(/[!-/:-@[-`{-~]/g, (c) => HTML_ENTITIES[c] ?? `\\${c}`);
-}
-
+// EXTERNAL MODULE: ./src/shared/format.ts
+var format = __nccwpck_require__(6338);
 ;// CONCATENATED MODULE: ./src/shared/fs-safe.ts
 /**
  * Files that hold a secret: created fresh (never through a symlink or over an
@@ -29903,6 +30398,7 @@ function archiveClaims(specs) {
 
 
 
+
 /** Counts and hashes the bytes passing through. */
 class HashingStream extends external_node_stream_.Transform {
     #hash = (0,external_node_crypto_.createHash)('sha256');
@@ -29917,28 +30413,28 @@ class HashingStream extends external_node_stream_.Transform {
     }
 }
 function archiveUrl(bitbucketUrl, a) {
-    return joinUrl(bitbucketUrl, `${encodeURIComponent(a.workspace)}/${encodeURIComponent(a.repo)}/get/${a.commit}.tar.gz`);
+    return (0,net_url/* joinUrl */.we)(bitbucketUrl, `${encodeURIComponent(a.workspace)}/${encodeURIComponent(a.repo)}/get/${a.commit}.tar.gz`);
 }
-const SCOPE_HINT = 'Check that the OAuth consumer has the Repositories: Read permission (scope `repository`) and that its user (or workspace) can read the repository.';
-/** Throws unless the response is the archive itself. */
-function checkArchiveResponse(response, a) {
+/** Throws unless the response is the archive itself; `wording` names the provider and its fixes. */
+function checkArchiveResponse(response, a, wording = provider/* CLOUD */.OZ.wording) {
+    const { product, archiveAccess, archiveMissing } = wording;
     const label = archiveLabel(a);
     const type = (response.headers['content-type'] ?? '').toLowerCase();
     const login = /\/(account\/signin|login|site\/login)\b/.test(response.url.pathname) || /[?&]next=/.test(response.url.search);
     if (response.status >= 300 && response.status < 400) {
-        throw new errors_ActionError(`The archive download of ${label} was redirected too many times (last to ${response.url.host}); check \`bitbucket-url\` and any proxy.`);
+        throw new errors/* ActionError */.l(`The archive download of ${label} was redirected too many times (last to ${response.url.host}); check \`bitbucket-url\` and any proxy.`);
     }
     if (login || (response.status < 300 && type.includes('text/html'))) {
-        throw new errors_ActionError(`Bitbucket answered the archive download of ${label} with ${login ? 'its login page' : 'an HTML page'} instead of the archive: the token was not accepted for the repository. ${SCOPE_HINT} If \`bitbucket-url\` is not the site that issued the token, fix it.`);
+        throw new errors/* ActionError */.l(`${product} answered the archive download of ${label} with ${login ? 'its login page' : 'an HTML page'} instead of the archive: the token was not accepted for the repository. ${archiveAccess} If \`bitbucket-url\` is not the site that issued the token, fix it.`);
     }
     if (response.status === 401 || response.status === 403) {
-        throw new errors_ActionError(`Bitbucket refused the archive download of ${label} (HTTP ${response.status} from ${response.url.host}). ${SCOPE_HINT}`);
+        throw new errors/* ActionError */.l(`${product} refused the archive download of ${label} (HTTP ${response.status} from ${response.url.host}). ${archiveAccess}`);
     }
     if (response.status === 404) {
-        throw new errors_ActionError(`Bitbucket has no archive for ${label} (commit ${a.commit}, HTTP 404). The commit may have been removed since it was resolved; re-run the job.`);
+        throw new errors/* ActionError */.l(`${product} has no archive for ${label} (commit ${a.commit}, HTTP 404). ${archiveMissing}`);
     }
     if (response.status !== 200) {
-        throw new errors_ActionError(`The archive download of ${label} answered HTTP ${response.status}. ${response.status >= 500 || response.status === 429 ? 'Bitbucket may be degraded; re-run the job later.' : 'Check `bitbucket-url`.'}`);
+        throw new errors/* ActionError */.l(`The archive download of ${label} answered HTTP ${response.status}. ${response.status >= 500 || response.status === 429 ? `${product} may be degraded; re-run the job later.` : 'Check `bitbucket-url`.'}`);
     }
 }
 /**
@@ -29982,18 +30478,18 @@ async function downloadArchive(deps, a, consume) {
         random: deps.random,
         // Only a body that broke off is fetched again: a refusal, an unsafe archive or a failed request is final.
         decide: (err) => {
-            if (err instanceof errors_ActionError || !shouldRetryError(err, true))
+            if (err instanceof errors/* ActionError */.l || !shouldRetryError(err, true))
                 return { retry: false };
             // A stall already cost a full body timeout: one more try at most, so that a server that stops
             // answering ends the step within about two minutes.
             if (isStall(err) && ++stalls >= 2)
                 return { retry: false };
-            return { retry: true, why: `${got}: ${errorMessage(err)}` };
+            return { retry: true, why: `${got}: ${(0,errors/* errorMessage */.g)(err)}` };
         },
         onRetry: (err, _n, waitMs) => deps.info(`${label}: the download broke off (${describeBreak(err)}); trying again in ${(waitMs / 1000).toFixed(1)} s`),
-        giveUp: (err, attempts) => err instanceof errors_ActionError || !shouldRetryError(err, true)
+        giveUp: (err, attempts) => err instanceof errors/* ActionError */.l || !shouldRetryError(err, true)
             ? err
-            : new errors_ActionError(`The archive download of ${label} broke off ${attempts} times (last: ${describeBreak(err)}). Check the runner's network and any HTTPS_PROXY setting, then re-run the job.`, { cause: err }),
+            : new errors/* ActionError */.l(`The archive download of ${label} broke off ${attempts} times (last: ${describeBreak(err)}). Check the runner's network and any HTTPS_PROXY setting, then re-run the job.`, { cause: err }),
     });
 }
 /** The answer to the archive's URL, once it is known to be the archive (its body not read yet). */
@@ -30004,7 +30500,7 @@ async function fetchArchiveResponse(deps, a) {
         headers: { accept: 'application/x-gzip, application/octet-stream;q=0.9, */*;q=0.1' },
     });
     try {
-        checkArchiveResponse(response, a);
+        checkArchiveResponse(response, a, deps.wording);
     }
     catch (err) {
         await response.body.dump().catch(() => { });
@@ -30026,7 +30522,7 @@ function describeBreak(err) {
         case 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH':
             return 'the archive was truncated';
         default:
-            return errorMessage(err);
+            return (0,errors/* errorMessage */.g)(err);
     }
 }
 /** A consumer that writes the body to `file` (mode 0600), replacing what an earlier attempt left. */
@@ -30122,7 +30618,7 @@ function windowsProblem(c) {
 
 
 /** An archive that breaks the rules of extract.ts. Never retried. */
-class entry_policy_UnsafeArchiveError extends errors_ActionError {
+class entry_policy_UnsafeArchiveError extends errors/* ActionError */.l {
     constructor(message) {
         super(message);
         this.name = 'UnsafeArchiveError';
@@ -31201,6 +31697,7 @@ class Extractor {
 
 
 
+
 function emptied(dir) {
     external_node_fs_default().rmSync(dir, { recursive: true, force: true });
     external_node_fs_default().mkdirSync(dir, { mode: 0o700 });
@@ -31213,6 +31710,7 @@ async function runStage(job, deps) {
         bitbucketUrl: new URL(s.bitbucketUrl),
         url: s.url === undefined ? undefined : new URL(s.url),
         authorization: s.authorization,
+        wording: PROVIDERS[s.bitbucketType ?? 'cloud'].wording,
         info: deps.info,
         debug: deps.debug,
     });

@@ -28153,7 +28153,22 @@ const CLOUD = {
         },
         client: 'the OAuth consumer',
         clientFix: "they must be the consumer's Key and Secret (Workspace settings → OAuth consumers)",
-        login: { command: 'bitbucket-oauth login', readme: 'Getting the first refresh token' },
+        login: {
+            command: 'bitbucket-oauth login',
+            readme: 'Getting the first refresh token',
+            checkClient: (redirectUri) => `the consumer's Key (--client-id) and that its callback URL is ${redirectUri}`,
+            callbackUrl: "the consumer's callback URL",
+            redirectRefused: 'Bitbucket showed "Invalid redirect_uri"',
+            siteRoot: 'the Bitbucket site root (https://bitbucket.org)',
+            credentials: {
+                heading: "The OAuth consumer's Key and Secret (Bitbucket: Workspace settings > OAuth consumers > click the consumer)",
+                id: 'Key',
+                secret: 'Secret',
+                missing: (what) => `OAuth consumer ${what}`,
+                owned: (what) => `the consumer's ${what}`,
+                where: '(Bitbucket: Workspace settings > OAuth consumers > click the consumer)',
+            },
+        },
         rotationNote: 'The refresh token rotates on each use and expires after 3 months unused; set `refresh-token-secret` in the workflow so the action saves each new one.',
         refusedRefresh: (login) => `it was revoked, expired (unused for 3 months), or already rotated by an earlier run (a used refresh token keeps working only about 10 minutes). ${login}`,
         spentRefresh: (retryAdvice) => `If Bitbucket processed the refresh, the stored refresh token was spent: it keeps working for about 10 minutes, so ${retryAdvice} now.`,
@@ -28162,6 +28177,8 @@ const CLOUD = {
         tickPermissions: _scopes_js__WEBPACK_IMPORTED_MODULE_2__/* .tickPermissions */ ._,
         readPermission: 'The OAuth consumer needs the Repositories: Read permission (scope `repository`), and its user (or workspace) must be able to read the repository.',
         archiveOwner: 'WORKSPACE',
+        archiveAccess: 'Check that the OAuth consumer has the Repositories: Read permission (scope `repository`) and that its user (or workspace) can read the repository.',
+        archiveMissing: 'The commit may have been removed since it was resolved; re-run the job.',
     },
     apiUrl: (_bitbucketUrl, given) => (0,_shared_validate_js__WEBPACK_IMPORTED_MODULE_1__/* .parseBaseUrl */ .Q2)(given || CLOUD_API_URL, (0,_shared_wording_js__WEBPACK_IMPORTED_MODULE_3__/* .input */ .hF)('api-url')),
     tokenUrl: (bitbucketUrl) => (0,_net_url_js__WEBPACK_IMPORTED_MODULE_0__/* .joinUrl */ .we)(bitbucketUrl, 'site/oauth2/access_token'),
@@ -28226,6 +28243,8 @@ function tickPermissions(what, then = NEW_REFRESH_TOKEN) {
     return `Allow ${what} on the incoming application link (Administration › Application links; scopes \`REPO_READ\`/\`REPO_WRITE\`) and check that its user has access, then ${then}.`;
 }
 const ONE_REFRESH = 'On Data Center, run one refresh per workflow run (a `sealed-token` for the other jobs) and give the workflow `concurrency` with `queue: max` (README: "Bitbucket Data Center").';
+const SITE_ROOT = "the server's base URL with its context path (e.g. https://git.example.com/bitbucket)";
+const ARCHIVE_ACCESS = 'Check that the incoming application link allows the scope `REPO_READ` (Administration › Application links), that the refresh token was authorized with it (`bitbucket-oauth login --bitbucket-type datacenter` asks for `REPO_READ`), and that its user can read the repository.';
 /** An empty `api-url`, or the Cloud default, means the server's own REST API. */
 function apiUrl(bitbucketUrl, given) {
     const cloud = given.replace(/\/+$/, '') === _cloud_provider_js__WEBPACK_IMPORTED_MODULE_2__/* .CLOUD_API_URL */ .ru;
@@ -28244,14 +28263,29 @@ const DATACENTER = {
     type: 'datacenter',
     wording: {
         product: 'Bitbucket Data Center',
-        siteRoot: "the server's base URL with its context path (e.g. https://git.example.com/bitbucket)",
+        siteRoot: SITE_ROOT,
         clientFields: {
             id: 'the client ID of the incoming application link (Administration › Application links).',
             secret: 'the client secret of the incoming application link.',
         },
         client: 'the client of the incoming application link',
         clientFix: 'they must be the client ID and client secret of the incoming application link (Administration › Application links)',
-        login: { command: 'bitbucket-oauth login --bitbucket-type datacenter', readme: 'Bitbucket Data Center' },
+        login: {
+            command: 'bitbucket-oauth login --bitbucket-type datacenter',
+            readme: 'Bitbucket Data Center',
+            checkClient: (redirectUri) => `the client ID of the incoming application link (--client-id) and that its redirect URL is ${redirectUri}`,
+            callbackUrl: 'the redirect URL of the incoming application link (Administration › Application links)',
+            redirectRefused: 'Bitbucket Data Center refused the redirect URI',
+            siteRoot: SITE_ROOT,
+            credentials: {
+                heading: 'The client ID and client secret of the incoming application link (Bitbucket Data Center: Administration › Application links)',
+                id: 'client ID',
+                secret: 'client secret',
+                missing: (what) => `${what} of an incoming application link`,
+                owned: (what) => `the ${what} of the incoming application link`,
+                where: '(Bitbucket Data Center: Administration › Application links)',
+            },
+        },
         rotationNote: `The refresh token rotates on each use with no grace window (the used one dies at once); set \`refresh-token-secret\` and \`redirect-uri\` (if not http://localhost:8976/) in the workflow so the action saves each new one. ${ONE_REFRESH}`,
         refusedRefresh: (login) => `Data Center says so both when the refresh token was already used (refresh tokens rotate with no grace window: a replayed or concurrent refresh ends the token for good) and when \`redirect-uri\` is not the redirect URL the token was authorized with (by default http://localhost:8976/). Check \`redirect-uri\`; if it is right, the token is spent. ${login} ${ONE_REFRESH}`,
         spentRefresh: (retryAdvice) => `If Bitbucket Data Center processed the refresh, the stored refresh token is already dead (no grace window) and a re-run cannot use it: get a new one with \`bitbucket-oauth login --bitbucket-type datacenter\`. If it did not, ${retryAdvice} now. ${ONE_REFRESH}`,
@@ -28260,6 +28294,8 @@ const DATACENTER = {
         tickPermissions,
         readPermission: 'The token needs the scope `REPO_READ` (allowed on the incoming application link and asked for by the login), and its user must be able to read the repository.',
         archiveOwner: 'PROJECT',
+        archiveAccess: ARCHIVE_ACCESS,
+        archiveMissing: `The commit may have been removed since it was resolved (then re-run the job), or the token may not read the repository. ${ARCHIVE_ACCESS}`,
     },
     apiUrl,
     tokenUrl: (bitbucketUrl) => (0,_net_url_js__WEBPACK_IMPORTED_MODULE_0__/* .joinUrl */ .we)(bitbucketUrl, 'rest/oauth2/latest/token'),
@@ -29704,6 +29740,8 @@ var providers = __nccwpck_require__(2307);
 var external_node_util_ = __nccwpck_require__(7975);
 // EXTERNAL MODULE: ./src/shared/validate.ts
 var validate = __nccwpck_require__(4967);
+// EXTERNAL MODULE: ./src/bitbucket/cloud/provider.ts
+var cloud_provider = __nccwpck_require__(9022);
 ;// CONCATENATED MODULE: ./src/login/wording.ts
 /**
  * How the messages of `bitbucket-oauth login` name what the user sets: its
@@ -29742,6 +29780,7 @@ const CLI_OPTIONS = {
  * token"), read from argv and the environment, validated before anything
  * listens or opens a browser.
  */
+
 
 
 
@@ -29832,15 +29871,16 @@ when stopped at a prompt. Nothing is printed on stdout unless it succeeded.
  * The consumer's Key or Secret is missing and there is no terminal to ask
  * on: names the options and the variables that give them.
  */
-function missingConsumerError(options) {
-    const where = '(Bitbucket: Workspace settings > OAuth consumers > click the consumer)';
+function missingConsumerError(options, credentials = cloud_provider/* CLOUD */.OZ.wording.login.credentials) {
+    const { id, secret, missing, owned, where } = credentials;
     if (!options.clientId && !options.clientSecret) {
-        return new UsageError(`No OAuth consumer Key and Secret, and no terminal to ask for them on: set BITBUCKET_CLIENT_ID and BITBUCKET_CLIENT_SECRET (or pass --client-id and --client-secret) to the consumer's Key and Secret ${where}, or run the command on a terminal.`);
+        const both = `${id} and ${secret}`;
+        return new UsageError(`No ${missing(both)}, and no terminal to ask for them on: set BITBUCKET_CLIENT_ID and BITBUCKET_CLIENT_SECRET (or pass --client-id and --client-secret) to ${owned(both)} ${where}, or run the command on a terminal.`);
     }
     const [what, variable, flag] = options.clientId
-        ? ['Secret', 'BITBUCKET_CLIENT_SECRET', '--client-secret']
-        : ['Key', 'BITBUCKET_CLIENT_ID', '--client-id'];
-    return new UsageError(`No OAuth consumer ${what}, and no terminal to ask for it on: set ${variable} (or pass ${flag}) to the consumer's ${what} ${where}, or run the command on a terminal.`);
+        ? [secret, 'BITBUCKET_CLIENT_SECRET', '--client-secret']
+        : [id, 'BITBUCKET_CLIENT_ID', '--client-id'];
+    return new UsageError(`No ${missing(what)}, and no terminal to ask for it on: set ${variable} (or pass ${flag}) to ${owned(what)} ${where}, or run the command on a terminal.`);
 }
 function positiveNumber(value, option, { integer, max }) {
     const n = Number(value);
@@ -30116,6 +30156,7 @@ function sameState(expected, received) {
 
 
 
+
 const HEADERS = {
     'content-type': 'text/html; charset=utf-8',
     'cache-control': 'no-store',
@@ -30136,13 +30177,13 @@ function listen(server, port, host) {
         });
     });
 }
-function portError(err, port, host) {
+function portError(err, port, host, callbackUrl) {
     const where = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
     if (err.code === 'EADDRINUSE') {
-        return new errors/* ActionError */.l(`Port ${port} is already in use (${where}), so the callback http://localhost:${port}/ cannot be received: stop the program that holds it (another login still running?), or pass --port N and set the consumer's callback URL to http://localhost:N.`);
+        return new errors/* ActionError */.l(`Port ${port} is already in use (${where}), so the callback http://localhost:${port}/ cannot be received: stop the program that holds it (another login still running?), or pass --port N and set ${callbackUrl} to http://localhost:N.`);
     }
     if (err.code === 'EACCES') {
-        return new errors/* ActionError */.l(`Not allowed to listen on port ${port} (${where}): pass --port N with a port above 1023 and set the consumer's callback URL to http://localhost:N.`);
+        return new errors/* ActionError */.l(`Not allowed to listen on port ${port} (${where}): pass --port N with a port above 1023 and set ${callbackUrl} to http://localhost:N.`);
     }
     return new errors/* ActionError */.l(`Cannot listen on ${where} for the callback: ${err.code ?? err.message}.`);
 }
@@ -30245,7 +30286,7 @@ function closeServers(servers) {
     }))).then(() => undefined);
 }
 /** Listens on 127.0.0.1 and, when the machine has it, on ::1. */
-async function listenOnLoopback(port, handler) {
+async function listenOnLoopback(port, handler, callbackUrl) {
     const servers = [];
     const addresses = [];
     for (const host of ['127.0.0.1', '::1']) {
@@ -30258,7 +30299,7 @@ async function listenOnLoopback(port, handler) {
             if (host === '::1' && e.code && NO_IPV6.has(e.code))
                 continue;
             await closeServers(servers);
-            throw portError(e, port, host);
+            throw portError(e, port, host, callbackUrl);
         }
         server.keepAliveTimeout = 1000;
         servers.push(server);
@@ -30268,7 +30309,8 @@ async function listenOnLoopback(port, handler) {
 }
 async function startCallbackServer(port, options) {
     const slot = new CallbackSlot();
-    const { addresses, close } = await listenOnLoopback(port, callbackHandler(port, slot, options));
+    const callbackUrl = options.callbackUrl ?? cloud_provider/* CLOUD */.OZ.wording.login.callbackUrl;
+    const { addresses, close } = await listenOnLoopback(port, callbackHandler(port, slot, options), callbackUrl);
     return {
         port,
         redirectUri: `http://localhost:${port}/`,
@@ -30278,8 +30320,6 @@ async function startCallbackServer(port, options) {
     };
 }
 
-// EXTERNAL MODULE: ./src/bitbucket/cloud/provider.ts
-var cloud_provider = __nccwpck_require__(9022);
 ;// CONCATENATED MODULE: ./src/bitbucket/oauth.ts
 /**
  * Bitbucket's OAuth 2.0 token endpoint: the three grants the action and the
@@ -30422,7 +30462,7 @@ function tokenError(refusal, wording, provider = cloud_provider/* CLOUD */.OZ) {
         return new errors/* ActionError */.l(`${product} refused the refresh token${said}: ${provider.wording.refusedRefresh(loginHint(wording, provider))}`);
     }
     if (grant === 'authorization_code' && (code === 'invalid_grant' || code === 'invalid_request')) {
-        return new errors/* ActionError */.l(`${product} refused the authorization code${said}. Codes are single-use and short-lived, and the redirect URI must match the consumer's callback URL; run the login again.`);
+        return new errors/* ActionError */.l(`${product} refused the authorization code${said}. Codes are single-use and short-lived, and the redirect URI must match ${provider.wording.login.callbackUrl}; run the login again.`);
     }
     if (code === 'invalid_scope') {
         return new errors/* ActionError */.l(`${product} refused the requested scopes${said}. ${provider.wording.tickPermissions('the permissions the workflow needs', grant === 'authorization_code' ? 'run the login again' : undefined)}`);
@@ -30433,8 +30473,6 @@ function tokenError(refusal, wording, provider = cloud_provider/* CLOUD */.OZ) {
     return new errors/* ActionError */.l(`The ${product} token endpoint answered HTTP ${status}${said}. Check the settings of ${client} and the inputs.`);
 }
 
-// EXTERNAL MODULE: ./src/bitbucket/scopes.ts
-var scopes = __nccwpck_require__(6844);
 // EXTERNAL MODULE: ./src/github/secret-target.ts
 var secret_target = __nccwpck_require__(4017);
 ;// CONCATENATED MODULE: ./src/login/terminal.ts
@@ -30454,8 +30492,9 @@ var secret_target = __nccwpck_require__(4017);
 function planItems(plan, values) {
     const items = [{ name: plan.target.name, what: 'the refresh token', value: values.refreshToken }];
     if (plan.consumer) {
-        items.push({ name: plan.consumer.clientId, what: "the consumer's Key", value: values.clientId });
-        items.push({ name: plan.consumer.clientSecret, what: "the consumer's Secret", value: values.clientSecret });
+        const { owned, id, secret } = plan.credentials;
+        items.push({ name: plan.consumer.clientId, what: owned(id), value: values.clientId });
+        items.push({ name: plan.consumer.clientSecret, what: owned(secret), value: values.clientSecret });
     }
     return items;
 }
@@ -30505,6 +30544,8 @@ const WRITER_TOKEN_HELP = `https://github.com/${ACTION_REPOSITORY}#the-token-tha
 /** The secret the printed step reads `github-token` from: the user creates it. */
 const WRITER_TOKEN_SECRET = 'SECRETS_WRITER_TOKEN';
 const DEFAULT_BITBUCKET_URL = 'https://bitbucket.org';
+/** The action's `redirect-uri` default (action.yml). */
+const DEFAULT_REDIRECT_URI = 'http://localhost:8976/';
 /** A value as a YAML scalar: plain when that reads back as the same string, else double-quoted (JSON's escapes). */
 function yamlScalar(value) {
     const plain = /^[A-Za-z0-9_][A-Za-z0-9_./:-]*$/.test(value) &&
@@ -30536,8 +30577,13 @@ function workflowStep(req) {
         input('secret-organization', yamlScalar(target.organization));
     if (target.environment)
         input('secret-environment', yamlScalar(target.environment));
+    if (req.bitbucketType !== 'cloud')
+        input('bitbucket-type', req.bitbucketType);
     if (siteRoot(req.bitbucketUrl) !== DEFAULT_BITBUCKET_URL)
         input('bitbucket-url', yamlScalar(siteRoot(req.bitbucketUrl)));
+    // Data Center's refresh sends the redirect URI again: it must be the one the token was authorized with.
+    if (req.bitbucketType === 'datacenter' && req.redirectUri !== DEFAULT_REDIRECT_URI)
+        input('redirect-uri', yamlScalar(req.redirectUri));
     lines.push(`    # a token that may write the secret ${target.name} (not the workflow's GITHUB_TOKEN): README,`);
     lines.push(`    # "The token that writes the secret", ${WRITER_TOKEN_HELP}`);
     input('github-token', secret(WRITER_TOKEN_SECRET));
@@ -30552,7 +30598,6 @@ function workflowStep(req) {
  * redirect_uri, answer the browser with a page that never holds the token,
  * and hand over ONLY the refresh token (stdout or a GitHub secret).
  */
-
 
 
 
@@ -30583,8 +30628,9 @@ function clean(value, max = 200) {
     const text = (0,format/* oneLine */.TN)(value ?? '');
     return text.length > max ? `${text.slice(0, max)}…` : text;
 }
-/** What the redirect says, checked: the code to exchange, or an ActionError. */
-function checkCallback(params, expectedState, port) {
+/** What the redirect says, checked: the code to exchange, or an ActionError naming the provider's fixes. */
+function checkCallback(params, expectedState, port, provider = cloud_provider/* CLOUD */.OZ) {
+    const { product, tickPermissions, login } = provider.wording;
     const error = params.get('error');
     if (error !== null) {
         const code = clean(error, 60);
@@ -30594,12 +30640,12 @@ function checkCallback(params, expectedState, port) {
             throw new errors/* ActionError */.l(`Access was denied in the browser (${said}), so no token was issued. Run bitbucket-oauth login again and click "Grant access".`);
         }
         if (code === 'invalid_scope') {
-            throw new errors/* ActionError */.l(`Bitbucket refused the authorization (${said}). ${(0,scopes/* tickPermissions */._)('the permissions the workflow needs', 'run the login again')}`);
+            throw new errors/* ActionError */.l(`${product} refused the authorization (${said}). ${tickPermissions('the permissions the workflow needs', 'run the login again')}`);
         }
         if (code === 'server_error' || code === 'temporarily_unavailable') {
-            throw new errors/* ActionError */.l(`Bitbucket could not authorize now (${said}). Run the login again in a few minutes.`);
+            throw new errors/* ActionError */.l(`${product} could not authorize now (${said}). Run the login again in a few minutes.`);
         }
-        throw new errors/* ActionError */.l(`Bitbucket refused the authorization (${said}). Check the consumer's Key (--client-id) and that its callback URL is http://localhost:${port}, then run the login again.`);
+        throw new errors/* ActionError */.l(`${product} refused the authorization (${said}). Check ${login.checkClient(`http://localhost:${port}`)}, then run the login again.`);
     }
     if (!sameState(expectedState, params.get('state'))) {
         throw new errors/* ActionError */.l('The callback carried a wrong state, so its code was not used: it did not come from the authorize URL of this login (an old browser tab, or another login running?). Run bitbucket-oauth login again and open the URL it prints.');
@@ -30612,7 +30658,11 @@ function checkCallback(params, expectedState, port) {
 async function login(req, deps) {
     const state = (deps.createState ?? createState)();
     const pkce = (deps.createPkce ?? createPkce)();
-    const server = await deps.startCallbackServer(req.port, { state, ignored: (line) => deps.info(line) });
+    const server = await deps.startCallbackServer(req.port, {
+        state,
+        ignored: (line) => deps.info(line),
+        callbackUrl: req.provider.wording.login.callbackUrl,
+    });
     try {
         const url = authorizeUrl(req.bitbucketUrl, { clientId: req.clientId, state, redirectUri: server.redirectUri, pkce, scope: req.scope }, req.provider);
         const where = server.addresses.map((a) => (a.includes(':') ? `[${a}]` : a)).join(' and ');
@@ -30629,10 +30679,10 @@ async function login(req, deps) {
         deps.info(`Waiting up to ${seconds} s for the browser to come back...`);
         const callback = await server.wait(req.timeoutMs);
         if (!callback) {
-            throw new errors/* ActionError */.l(`No answer from the browser within ${seconds} s, so no token was issued. Open the printed URL and click "Grant access" in time (or raise --timeout); if Bitbucket showed "Invalid redirect_uri", set the consumer's callback URL to http://localhost:${req.port}.`);
+            throw new errors/* ActionError */.l(`No answer from the browser within ${seconds} s, so no token was issued. Open the printed URL and click "Grant access" in time (or raise --timeout); if ${req.provider.wording.login.redirectRefused}, set ${req.provider.wording.login.callbackUrl} to http://localhost:${req.port}.`);
         }
         const token = await finish(req, deps, callback, state, pkce, server.redirectUri);
-        report(req, deps, token);
+        report(req, deps, token, server.redirectUri);
     }
     finally {
         await server.close();
@@ -30642,7 +30692,7 @@ async function login(req, deps) {
 async function finish(req, deps, callback, state, pkce, redirectUri) {
     let code;
     try {
-        code = checkCallback(callback.params, state, req.port);
+        code = checkCallback(callback.params, state, req.port, req.provider);
     }
     catch (err) {
         await callback.respond(400, failurePage((0,errors/* errorMessage */.g)(err)));
@@ -30661,7 +30711,7 @@ async function finish(req, deps, callback, state, pkce, redirectUri) {
         });
         const refreshToken = token.refreshToken;
         if (!refreshToken) {
-            throw new errors/* ActionError */.l(`Bitbucket answered the code exchange without a refresh token, so there is nothing to store. Check that ${CLI_WORDING.bitbucketUrl.name} is the Bitbucket site root (https://bitbucket.org).`);
+            throw new errors/* ActionError */.l(`${req.provider.wording.product} answered the code exchange without a refresh token, so there is nothing to store. Check that ${CLI_WORDING.bitbucketUrl.name} is ${req.provider.wording.login.siteRoot}.`);
         }
         if (req.secret) {
             const values = { refreshToken, clientId: req.clientId, clientSecret: req.clientSecret };
@@ -30675,7 +30725,7 @@ async function finish(req, deps, callback, state, pkce, redirectUri) {
         throw err;
     }
 }
-function report(req, deps, token) {
+function report(req, deps, token, redirectUri) {
     deps.info(token.scopes.length
         ? `Granted scopes: ${clean(token.scopes.join(' '), 500)}`
         : 'Bitbucket named no granted scopes.');
@@ -30683,7 +30733,7 @@ function report(req, deps, token) {
         deps.info(`The access token issued with it (not shown) expires at ${(0,format/* isoSeconds */.nE)(token.expiresAt)}; the action mints fresh ones from the refresh token.`);
     deps.info(req.provider.wording.rotationNote);
     if (req.secret) {
-        reportStored(req, deps, req.secret);
+        reportStored(req, deps, req.secret, redirectUri);
         return;
     }
     if (deps.outputIsTerminal)
@@ -30692,17 +30742,19 @@ function report(req, deps, token) {
 }
 /** For the browser's page: where the secrets went. */
 function storedWhere(plan) {
+    const { owned, id, secret } = plan.credentials;
     const consumer = plan.consumer
-        ? `, with the consumer's Key and Secret as ${plan.consumer.clientId} and ${plan.consumer.clientSecret}`
+        ? `, with ${owned(`${id} and ${secret}`)} as ${plan.consumer.clientId} and ${plan.consumer.clientSecret}`
         : '';
     return `it is stored as GitHub secret ${(0,secret_target/* describeSecretTarget */.Z)(plan.target)}${consumer}`;
 }
 /** What was stored, and the workflow step that uses it, on stderr. */
-function reportStored(req, deps, plan) {
+function reportStored(req, deps, plan, redirectUri) {
     const { target, consumer } = plan;
     deps.info(`Stored the refresh token as GitHub secret ${(0,secret_target/* describeSecretTarget */.Z)(target)}.`);
     if (consumer) {
-        deps.info(`Stored the consumer's Key as GitHub secret ${consumer.clientId} and its Secret as ${consumer.clientSecret}, in the same place.`);
+        const { owned, id, secret } = plan.credentials;
+        deps.info(`Stored ${owned(id)} as GitHub secret ${consumer.clientId} and its ${secret} as ${consumer.clientSecret}, in the same place.`);
     }
     const where = target.organization
         ? `a repository of organization ${target.organization} that may use its secrets`
@@ -30710,7 +30762,8 @@ function reportStored(req, deps, plan) {
     deps.info('');
     deps.info(`Paste this step into a workflow of ${where}, under the job's steps:`);
     deps.info('');
-    for (const line of workflowStep({ target, consumer, bitbucketUrl: req.bitbucketUrl }))
+    const step = { target, consumer, bitbucketUrl: req.bitbucketUrl, bitbucketType: req.provider.type, redirectUri };
+    for (const line of workflowStep(step))
         deps.info(line);
     deps.info('');
     if (!consumer) {
@@ -31020,6 +31073,7 @@ function redactRemote(remote) {
 
 
 
+
 async function loginCommand(argv, io) {
     const masker = new Masker(() => { });
     const fail = (err) => {
@@ -31038,8 +31092,9 @@ async function loginCommand(argv, io) {
         io.stdout(LOGIN_HELP);
         return 0;
     }
+    const provider = (io.providers ?? providers/* PROVIDERS */.x)[options.bitbucketType];
     if ((!options.clientId || !options.clientSecret) && !io.terminal)
-        return fail(missingConsumerError(options));
+        return fail(missingConsumerError(options, provider.wording.login.credentials));
     // Redaction guards the terminal against echoes of a secret; a value this short would blank ordinary words.
     const mask = (value) => {
         if (value.length >= 6)
@@ -31054,7 +31109,7 @@ async function loginCommand(argv, io) {
         wording: CLI_WORDING,
     });
     try {
-        await run(options, io, { http, masker, mask });
+        await run(options, provider, io, { http, masker, mask });
         return 0;
     }
     catch (err) {
@@ -31065,14 +31120,14 @@ async function loginCommand(argv, io) {
     }
 }
 /** Resolves where the token goes (before any browser step), then runs the flow with the real dependencies. */
-async function run(options, io, { http, masker, mask }) {
-    const secret = await secretPlan(options, io, mask);
-    await askForConsumer(options, io.terminal);
+async function run(options, provider, io, { http, masker, mask }) {
+    const secret = await secretPlan(options, io, mask, provider.wording.login.credentials);
+    await askForConsumer(options, io.terminal, provider.wording.login.credentials);
     mask(options.clientSecret);
     await login({
         clientId: options.clientId,
         clientSecret: options.clientSecret,
-        provider: (io.providers ?? providers/* PROVIDERS */.x)[options.bitbucketType],
+        provider,
         scope: options.scope,
         bitbucketUrl: options.bitbucketUrl,
         port: options.port,
@@ -31092,7 +31147,7 @@ async function run(options, io, { http, masker, mask }) {
     });
 }
 /** Where --secret stores, with a GitHub token from the environment or the GitHub CLI; undefined without --secret. */
-async function secretPlan(options, io, mask) {
+async function secretPlan(options, io, mask, credentials) {
     if (!options.secret)
         return undefined;
     const target = await resolveSecretTarget(options.secret, {
@@ -31104,27 +31159,28 @@ async function secretPlan(options, io, mask) {
     const fromGh = target.githubTokenFrom === 'gh';
     if (fromGh)
         io.stderr("Using the GitHub CLI's token (gh auth token) to store the secrets; it is not shown.\n");
-    return { target, consumer: options.secret.consumer, wording: fromGh ? GH_CLI_WORDING : CLI_WORDING };
+    return { target, consumer: options.secret.consumer, wording: fromGh ? GH_CLI_WORDING : CLI_WORDING, credentials };
 }
-/** The consumer's Key and Secret that neither the options nor the variables gave, asked on the terminal. */
-async function askForConsumer(options, terminal) {
+/** The client's id and secret that neither the options nor the variables gave, asked on the terminal. */
+async function askForConsumer(options, terminal, credentials) {
     if (options.clientId && options.clientSecret)
         return;
     if (!terminal)
-        throw missingConsumerError(options);
+        throw missingConsumerError(options, credentials);
+    const { heading, id, secret } = credentials;
     const prompter = new Prompter(terminal);
-    terminal.write("The OAuth consumer's Key and Secret (Bitbucket: Workspace settings > OAuth consumers > click the consumer):\n");
+    terminal.write(`${heading}:\n`);
     prompter.open();
     try {
         if (!options.clientId)
-            options.clientId = await prompter.askNonEmpty('  Key: ', {
+            options.clientId = await prompter.askNonEmpty(`  ${(0,wording/* capitalize */.ZH)(id)}: `, {
                 hidden: false,
-                again: '  Paste the Key (Ctrl-C stops).',
+                again: `  Paste the ${id} (Ctrl-C stops).`,
             });
         if (!options.clientSecret)
-            options.clientSecret = await prompter.askNonEmpty('  Secret (not shown as you type or paste): ', {
+            options.clientSecret = await prompter.askNonEmpty(`  ${(0,wording/* capitalize */.ZH)(secret)} (not shown as you type or paste): `, {
                 hidden: true,
-                again: '  Paste the Secret (Ctrl-C stops).',
+                again: `  Paste the ${secret} (Ctrl-C stops).`,
             });
     }
     finally {

@@ -1007,6 +1007,7 @@ function download(line) {
         bitbucketUrl: bitbucketUrl.href,
         url: provider.archiveUrl({ bitbucketUrl, apiUrl }, spec.workspace, spec.repo, commit).href,
         authorization: line.authorization,
+        bitbucketType: provider.type,
     };
 }
 function extracted(r) {
@@ -1084,12 +1085,16 @@ function fromWire(w) {
     }
 }
 
+// EXTERNAL MODULE: ./src/bitbucket/providers.ts
+var providers = __webpack_require__(2307);
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __webpack_require__(7075);
 // EXTERNAL MODULE: ./src/net/retry.ts
 var retry = __webpack_require__(7893);
 // EXTERNAL MODULE: ./src/net/url.ts
 var url = __webpack_require__(486);
+// EXTERNAL MODULE: ./src/bitbucket/cloud/provider.ts
+var provider = __webpack_require__(9022);
 ;// CONCATENATED MODULE: ./src/archives/download.ts
 /**
  * The archive of a commit, `{bitbucket-url}/{ws}/{repo}/get/{commit}.tar.gz`,
@@ -1101,6 +1106,7 @@ var url = __webpack_require__(486);
  * permission error. A body that breaks off (reset, truncated, stalled) is
  * fetched again with the backoff of retry.ts; the consumer starts over.
  */
+
 
 
 
@@ -1126,9 +1132,9 @@ class HashingStream extends external_node_stream_.Transform {
 function archiveUrl(bitbucketUrl, a) {
     return (0,url/* joinUrl */.we)(bitbucketUrl, `${encodeURIComponent(a.workspace)}/${encodeURIComponent(a.repo)}/get/${a.commit}.tar.gz`);
 }
-const SCOPE_HINT = 'Check that the OAuth consumer has the Repositories: Read permission (scope `repository`) and that its user (or workspace) can read the repository.';
-/** Throws unless the response is the archive itself. */
-function checkArchiveResponse(response, a) {
+/** Throws unless the response is the archive itself; `wording` names the provider and its fixes. */
+function checkArchiveResponse(response, a, wording = provider/* CLOUD */.OZ.wording) {
+    const { product, archiveAccess, archiveMissing } = wording;
     const label = (0,archives_spec/* archiveLabel */.rz)(a);
     const type = (response.headers['content-type'] ?? '').toLowerCase();
     const login = /\/(account\/signin|login|site\/login)\b/.test(response.url.pathname) || /[?&]next=/.test(response.url.search);
@@ -1136,16 +1142,16 @@ function checkArchiveResponse(response, a) {
         throw new errors/* ActionError */.l(`The archive download of ${label} was redirected too many times (last to ${response.url.host}); check \`bitbucket-url\` and any proxy.`);
     }
     if (login || (response.status < 300 && type.includes('text/html'))) {
-        throw new errors/* ActionError */.l(`Bitbucket answered the archive download of ${label} with ${login ? 'its login page' : 'an HTML page'} instead of the archive: the token was not accepted for the repository. ${SCOPE_HINT} If \`bitbucket-url\` is not the site that issued the token, fix it.`);
+        throw new errors/* ActionError */.l(`${product} answered the archive download of ${label} with ${login ? 'its login page' : 'an HTML page'} instead of the archive: the token was not accepted for the repository. ${archiveAccess} If \`bitbucket-url\` is not the site that issued the token, fix it.`);
     }
     if (response.status === 401 || response.status === 403) {
-        throw new errors/* ActionError */.l(`Bitbucket refused the archive download of ${label} (HTTP ${response.status} from ${response.url.host}). ${SCOPE_HINT}`);
+        throw new errors/* ActionError */.l(`${product} refused the archive download of ${label} (HTTP ${response.status} from ${response.url.host}). ${archiveAccess}`);
     }
     if (response.status === 404) {
-        throw new errors/* ActionError */.l(`Bitbucket has no archive for ${label} (commit ${a.commit}, HTTP 404). The commit may have been removed since it was resolved; re-run the job.`);
+        throw new errors/* ActionError */.l(`${product} has no archive for ${label} (commit ${a.commit}, HTTP 404). ${archiveMissing}`);
     }
     if (response.status !== 200) {
-        throw new errors/* ActionError */.l(`The archive download of ${label} answered HTTP ${response.status}. ${response.status >= 500 || response.status === 429 ? 'Bitbucket may be degraded; re-run the job later.' : 'Check `bitbucket-url`.'}`);
+        throw new errors/* ActionError */.l(`The archive download of ${label} answered HTTP ${response.status}. ${response.status >= 500 || response.status === 429 ? `${product} may be degraded; re-run the job later.` : 'Check `bitbucket-url`.'}`);
     }
 }
 /**
@@ -1211,7 +1217,7 @@ async function fetchArchiveResponse(deps, a) {
         headers: { accept: 'application/x-gzip, application/octet-stream;q=0.9, */*;q=0.1' },
     });
     try {
-        checkArchiveResponse(response, a);
+        checkArchiveResponse(response, a, deps.wording);
     }
     catch (err) {
         await response.body.dump().catch(() => { });
@@ -1806,6 +1812,7 @@ class Extractor {
 
 
 
+
 function emptied(dir) {
     external_node_fs_default().rmSync(dir, { recursive: true, force: true });
     external_node_fs_default().mkdirSync(dir, { mode: 0o700 });
@@ -1818,6 +1825,7 @@ async function runStage(job, deps) {
         bitbucketUrl: new URL(s.bitbucketUrl),
         url: s.url === undefined ? undefined : new URL(s.url),
         authorization: s.authorization,
+        wording: providers/* PROVIDERS */.x[s.bitbucketType ?? 'cloud'].wording,
         info: deps.info,
         debug: deps.debug,
     });

@@ -28510,7 +28510,22 @@ const CLOUD = {
         },
         client: 'the OAuth consumer',
         clientFix: "they must be the consumer's Key and Secret (Workspace settings → OAuth consumers)",
-        login: { command: 'bitbucket-oauth login', readme: 'Getting the first refresh token' },
+        login: {
+            command: 'bitbucket-oauth login',
+            readme: 'Getting the first refresh token',
+            checkClient: (redirectUri) => `the consumer's Key (--client-id) and that its callback URL is ${redirectUri}`,
+            callbackUrl: "the consumer's callback URL",
+            redirectRefused: 'Bitbucket showed "Invalid redirect_uri"',
+            siteRoot: 'the Bitbucket site root (https://bitbucket.org)',
+            credentials: {
+                heading: "The OAuth consumer's Key and Secret (Bitbucket: Workspace settings > OAuth consumers > click the consumer)",
+                id: 'Key',
+                secret: 'Secret',
+                missing: (what) => `OAuth consumer ${what}`,
+                owned: (what) => `the consumer's ${what}`,
+                where: '(Bitbucket: Workspace settings > OAuth consumers > click the consumer)',
+            },
+        },
         rotationNote: 'The refresh token rotates on each use and expires after 3 months unused; set `refresh-token-secret` in the workflow so the action saves each new one.',
         refusedRefresh: (login) => `it was revoked, expired (unused for 3 months), or already rotated by an earlier run (a used refresh token keeps working only about 10 minutes). ${login}`,
         spentRefresh: (retryAdvice) => `If Bitbucket processed the refresh, the stored refresh token was spent: it keeps working for about 10 minutes, so ${retryAdvice} now.`,
@@ -28519,6 +28534,8 @@ const CLOUD = {
         tickPermissions: _scopes_js__WEBPACK_IMPORTED_MODULE_2__/* .tickPermissions */ ._,
         readPermission: 'The OAuth consumer needs the Repositories: Read permission (scope `repository`), and its user (or workspace) must be able to read the repository.',
         archiveOwner: 'WORKSPACE',
+        archiveAccess: 'Check that the OAuth consumer has the Repositories: Read permission (scope `repository`) and that its user (or workspace) can read the repository.',
+        archiveMissing: 'The commit may have been removed since it was resolved; re-run the job.',
     },
     apiUrl: (_bitbucketUrl, given) => (0,_shared_validate_js__WEBPACK_IMPORTED_MODULE_1__/* .parseBaseUrl */ .Q2)(given || CLOUD_API_URL, (0,_shared_wording_js__WEBPACK_IMPORTED_MODULE_3__/* .input */ .hF)('api-url')),
     tokenUrl: (bitbucketUrl) => (0,_net_url_js__WEBPACK_IMPORTED_MODULE_0__/* .joinUrl */ .we)(bitbucketUrl, 'site/oauth2/access_token'),
@@ -28583,6 +28600,8 @@ function tickPermissions(what, then = NEW_REFRESH_TOKEN) {
     return `Allow ${what} on the incoming application link (Administration › Application links; scopes \`REPO_READ\`/\`REPO_WRITE\`) and check that its user has access, then ${then}.`;
 }
 const ONE_REFRESH = 'On Data Center, run one refresh per workflow run (a `sealed-token` for the other jobs) and give the workflow `concurrency` with `queue: max` (README: "Bitbucket Data Center").';
+const SITE_ROOT = "the server's base URL with its context path (e.g. https://git.example.com/bitbucket)";
+const ARCHIVE_ACCESS = 'Check that the incoming application link allows the scope `REPO_READ` (Administration › Application links), that the refresh token was authorized with it (`bitbucket-oauth login --bitbucket-type datacenter` asks for `REPO_READ`), and that its user can read the repository.';
 /** An empty `api-url`, or the Cloud default, means the server's own REST API. */
 function apiUrl(bitbucketUrl, given) {
     const cloud = given.replace(/\/+$/, '') === _cloud_provider_js__WEBPACK_IMPORTED_MODULE_2__/* .CLOUD_API_URL */ .ru;
@@ -28601,14 +28620,29 @@ const DATACENTER = {
     type: 'datacenter',
     wording: {
         product: 'Bitbucket Data Center',
-        siteRoot: "the server's base URL with its context path (e.g. https://git.example.com/bitbucket)",
+        siteRoot: SITE_ROOT,
         clientFields: {
             id: 'the client ID of the incoming application link (Administration › Application links).',
             secret: 'the client secret of the incoming application link.',
         },
         client: 'the client of the incoming application link',
         clientFix: 'they must be the client ID and client secret of the incoming application link (Administration › Application links)',
-        login: { command: 'bitbucket-oauth login --bitbucket-type datacenter', readme: 'Bitbucket Data Center' },
+        login: {
+            command: 'bitbucket-oauth login --bitbucket-type datacenter',
+            readme: 'Bitbucket Data Center',
+            checkClient: (redirectUri) => `the client ID of the incoming application link (--client-id) and that its redirect URL is ${redirectUri}`,
+            callbackUrl: 'the redirect URL of the incoming application link (Administration › Application links)',
+            redirectRefused: 'Bitbucket Data Center refused the redirect URI',
+            siteRoot: SITE_ROOT,
+            credentials: {
+                heading: 'The client ID and client secret of the incoming application link (Bitbucket Data Center: Administration › Application links)',
+                id: 'client ID',
+                secret: 'client secret',
+                missing: (what) => `${what} of an incoming application link`,
+                owned: (what) => `the ${what} of the incoming application link`,
+                where: '(Bitbucket Data Center: Administration › Application links)',
+            },
+        },
         rotationNote: `The refresh token rotates on each use with no grace window (the used one dies at once); set \`refresh-token-secret\` and \`redirect-uri\` (if not http://localhost:8976/) in the workflow so the action saves each new one. ${ONE_REFRESH}`,
         refusedRefresh: (login) => `Data Center says so both when the refresh token was already used (refresh tokens rotate with no grace window: a replayed or concurrent refresh ends the token for good) and when \`redirect-uri\` is not the redirect URL the token was authorized with (by default http://localhost:8976/). Check \`redirect-uri\`; if it is right, the token is spent. ${login} ${ONE_REFRESH}`,
         spentRefresh: (retryAdvice) => `If Bitbucket Data Center processed the refresh, the stored refresh token is already dead (no grace window) and a re-run cannot use it: get a new one with \`bitbucket-oauth login --bitbucket-type datacenter\`. If it did not, ${retryAdvice} now. ${ONE_REFRESH}`,
@@ -28617,6 +28651,8 @@ const DATACENTER = {
         tickPermissions,
         readPermission: 'The token needs the scope `REPO_READ` (allowed on the incoming application link and asked for by the login), and its user must be able to read the repository.',
         archiveOwner: 'PROJECT',
+        archiveAccess: ARCHIVE_ACCESS,
+        archiveMissing: `The commit may have been removed since it was resolved (then re-run the job), or the token may not read the repository. ${ARCHIVE_ACCESS}`,
     },
     apiUrl,
     tokenUrl: (bitbucketUrl) => (0,_net_url_js__WEBPACK_IMPORTED_MODULE_0__/* .joinUrl */ .we)(bitbucketUrl, 'rest/oauth2/latest/token'),
@@ -28639,6 +28675,34 @@ const DATACENTER = {
     gitCredential,
     downloads: false,
 };
+
+
+/***/ }),
+
+/***/ 2307:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   j: () => (/* binding */ parseBitbucketType),
+/* harmony export */   x: () => (/* binding */ PROVIDERS)
+/* harmony export */ });
+/* harmony import */ var _shared_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8382);
+/* harmony import */ var _cloud_provider_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9022);
+/* harmony import */ var _datacenter_provider_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8750);
+/** The providers by `bitbucket-type`, and the parsing of that field. */
+
+
+
+const PROVIDERS = { cloud: _cloud_provider_js__WEBPACK_IMPORTED_MODULE_1__/* .CLOUD */ .OZ, datacenter: _datacenter_provider_js__WEBPACK_IMPORTED_MODULE_2__/* .DATACENTER */ .I3 };
+/** `cloud` (also when empty) or `datacenter`, case-insensitive; anything else is an error naming `field`. */
+function parseBitbucketType(value, field) {
+    const v = value.trim().toLowerCase();
+    if (v === '' || v === 'cloud')
+        return 'cloud';
+    if (v === 'datacenter')
+        return 'datacenter';
+    throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .l(`${field.kind ? `${field.kind.charAt(0).toUpperCase()}${field.kind.slice(1)} ` : ''}${field.name} must be \`cloud\` (bitbucket.org) or \`datacenter\` (a self-hosted Bitbucket Data Center), got "${value}".`);
+}
 
 
 /***/ }),
@@ -28814,7 +28878,7 @@ function describeSecretTarget(target) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5748);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9353);
 /** The main step's bundle entry (dist/main): runs the step. */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -28824,7 +28888,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5748:
+/***/ 9353:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28896,26 +28960,8 @@ var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-// EXTERNAL MODULE: ./src/bitbucket/cloud/provider.ts
-var cloud_provider = __nccwpck_require__(9022);
-// EXTERNAL MODULE: ./src/bitbucket/datacenter/provider.ts
-var provider = __nccwpck_require__(8750);
-;// CONCATENATED MODULE: ./src/bitbucket/providers.ts
-/** The providers by `bitbucket-type`, and the parsing of that field. */
-
-
-
-const PROVIDERS = { cloud: cloud_provider/* CLOUD */.OZ, datacenter: provider/* DATACENTER */.I3 };
-/** `cloud` (also when empty) or `datacenter`, case-insensitive; anything else is an error naming `field`. */
-function parseBitbucketType(value, field) {
-    const v = value.trim().toLowerCase();
-    if (v === '' || v === 'cloud')
-        return 'cloud';
-    if (v === 'datacenter')
-        return 'datacenter';
-    throw new errors/* ActionError */.l(`${field.kind ? `${field.kind.charAt(0).toUpperCase()}${field.kind.slice(1)} ` : ''}${field.name} must be \`cloud\` (bitbucket.org) or \`datacenter\` (a self-hosted Bitbucket Data Center), got "${value}".`);
-}
-
+// EXTERNAL MODULE: ./src/bitbucket/providers.ts
+var bitbucket_providers = __nccwpck_require__(2307);
 // EXTERNAL MODULE: ./src/archives/spec.ts
 var spec = __nccwpck_require__(1812);
 // EXTERNAL MODULE: ./src/shared/validate.ts
@@ -29014,8 +29060,8 @@ function checkProvider(getInput, provider, refreshToken) {
         throw new errors/* ActionError */.l('Input `downloads` cannot be used with `bitbucket-type: datacenter`: Bitbucket Data Center has no Downloads section. Publish the files elsewhere (e.g. as archives of a repository, with `archives`), or drop `downloads`.');
     }
 }
-function readConfig(getInput, env, providers = PROVIDERS) {
-    const provider = providers[parseBitbucketType(getInput('bitbucket-type'), (0,wording/* input */.hF)('bitbucket-type'))];
+function readConfig(getInput, env, providers = bitbucket_providers/* PROVIDERS */.x) {
+    const provider = providers[(0,bitbucket_providers/* parseBitbucketType */.j)(getInput('bitbucket-type'), (0,wording/* input */.hF)('bitbucket-type'))];
     const clientId = required(getInput, 'client-id', provider.wording.clientFields.id);
     const clientSecret = required(getInput, 'client-secret', provider.wording.clientFields.secret);
     const refreshToken = getInput('refresh-token') || undefined;
@@ -29059,6 +29105,8 @@ var net_errors = __nccwpck_require__(3688);
 var retry = __nccwpck_require__(7893);
 // EXTERNAL MODULE: ./src/shared/format.ts
 var format = __nccwpck_require__(6338);
+// EXTERNAL MODULE: ./src/bitbucket/cloud/provider.ts
+var cloud_provider = __nccwpck_require__(9022);
 ;// CONCATENATED MODULE: ./src/bitbucket/oauth.ts
 /**
  * Bitbucket's OAuth 2.0 token endpoint: the three grants the action and the
@@ -29201,7 +29249,7 @@ function tokenError(refusal, wording, provider = cloud_provider/* CLOUD */.OZ) {
         return new errors/* ActionError */.l(`${product} refused the refresh token${said}: ${provider.wording.refusedRefresh(loginHint(wording, provider))}`);
     }
     if (grant === 'authorization_code' && (code === 'invalid_grant' || code === 'invalid_request')) {
-        return new errors/* ActionError */.l(`${product} refused the authorization code${said}. Codes are single-use and short-lived, and the redirect URI must match the consumer's callback URL; run the login again.`);
+        return new errors/* ActionError */.l(`${product} refused the authorization code${said}. Codes are single-use and short-lived, and the redirect URI must match ${provider.wording.login.callbackUrl}; run the login again.`);
     }
     if (code === 'invalid_scope') {
         return new errors/* ActionError */.l(`${product} refused the requested scopes${said}. ${provider.wording.tickPermissions('the permissions the workflow needs', grant === 'authorization_code' ? 'run the login again' : undefined)}`);
@@ -29417,7 +29465,7 @@ function isPlain(p) {
 /** The warning for a value that is not used; `fallback` names the grant the step falls back to. */
 function fallbackWarning(f, fallback, now) {
     const head = 'The `sealed-token` input';
-    const unopenable = `${head} could not be opened (altered, or sealed with another consumer or secret)`;
+    const unopenable = `${head} could not be opened (altered, or sealed with another \`client-id\` or \`client-secret\`)`;
     let why;
     switch (f.reason) {
         case 'malformed':
@@ -30515,7 +30563,7 @@ async function run() {
         core: actionsCore(process.env.GITHUB_STEP_SUMMARY),
         masker,
         env: process.env,
-        providers: PROVIDERS,
+        providers: bitbucket_providers/* PROVIDERS */.x,
         http,
         saveSecret: async (...args) => (await Promise.all(/* import() */[__nccwpck_require__.e(768), __nccwpck_require__.e(25)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7025))).saveSecret(...args),
         fetchArchives: async (ctx) => (await Promise.all(/* import() */[__nccwpck_require__.e(805), __nccwpck_require__.e(717)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9717))).fetchArchives(ctx),

@@ -215,7 +215,7 @@ function isPlain(p: unknown): p is Plain {
 /** The warning for a value that is not used; `fallback` names the grant the step falls back to. */
 export function fallbackWarning(f: OpenFailure, fallback: string, now: number): string {
   const head = 'The `sealed-token` input'
-  const unopenable = `${head} could not be opened (altered, or sealed with another consumer or secret)`
+  const unopenable = `${head} could not be opened (altered, or sealed with another \`client-id\` or \`client-secret\`)`
   let why: string
   switch (f.reason) {
     case 'malformed':

@@ -92,7 +92,7 @@ async function run(
   io: CliIo,
   { http, masker, mask }: { http: HttpClient; masker: Masker; mask: (value: string) => void },
 ): Promise<void> {
-  const secret = await secretPlan(options, io, mask)
+  const secret = await secretPlan(options, io, mask, provider.wording.login.credentials)
   await askForConsumer(options, io.terminal, provider.wording.login.credentials)
   mask(options.clientSecret)
   await login(
@@ -127,6 +127,7 @@ async function secretPlan(
   options: LoginOptions,
   io: CliIo,
   mask: (value: string) => void,
+  credentials: CredentialWording,
 ): Promise<SecretPlan | undefined> {
   if (!options.secret) return undefined
   const target = await resolveSecretTarget(options.secret, {
@@ -137,7 +138,7 @@ async function secretPlan(
   mask(target.githubToken)
   const fromGh = target.githubTokenFrom === 'gh'
   if (fromGh) io.stderr("Using the GitHub CLI's token (gh auth token) to store the secrets; it is not shown.\n")
-  return { target, consumer: options.secret.consumer, wording: fromGh ? GH_CLI_WORDING : CLI_WORDING }
+  return { target, consumer: options.secret.consumer, wording: fromGh ? GH_CLI_WORDING : CLI_WORDING, credentials }
 }
 
 /** The client's id and secret that neither the options nor the variables gave, asked on the terminal. */

@@ -156,7 +156,7 @@ export async function login(req: LoginRequest, deps: LoginDeps): Promise<void> {
       )
     }
     const token = await finish(req, deps, callback, state, pkce, server.redirectUri)
-    report(req, deps, token)
+    report(req, deps, token, server.redirectUri)
   } finally {
     await server.close()
   }
@@ -210,7 +210,12 @@ async function finish(
   }
 }
 
-function report(req: LoginRequest, deps: LoginDeps, token: Token & { refreshToken: string }): void {
+function report(
+  req: LoginRequest,
+  deps: LoginDeps,
+  token: Token & { refreshToken: string },
+  redirectUri: string,
+): void {
   deps.info(
     token.scopes.length
       ? `Granted scopes: ${clean(token.scopes.join(' '), 500)}`
@@ -222,7 +227,7 @@ function report(req: LoginRequest, deps: LoginDeps, token: Token & { refreshToke
     )
   deps.info(req.provider.wording.rotationNote)
   if (req.secret) {
-    reportStored(req, deps, req.secret)
+    reportStored(req, deps, req.secret, redirectUri)
     return
   }
   if (deps.outputIsTerminal)
@@ -234,19 +239,21 @@ function report(req: LoginRequest, deps: LoginDeps, token: Token & { refreshToke
 
 /** For the browser's page: where the secrets went. */
 function storedWhere(plan: SecretPlan): string {
+  const { owned, id, secret } = plan.credentials
   const consumer = plan.consumer
-    ? `, with the consumer's Key and Secret as ${plan.consumer.clientId} and ${plan.consumer.clientSecret}`
+    ? `, with ${owned(`${id} and ${secret}`)} as ${plan.consumer.clientId} and ${plan.consumer.clientSecret}`
     : ''
   return `it is stored as GitHub secret ${describeSecretTarget(plan.target)}${consumer}`
 }
 
 /** What was stored, and the workflow step that uses it, on stderr. */
-function reportStored(req: LoginRequest, deps: LoginDeps, plan: SecretPlan): void {
+function reportStored(req: LoginRequest, deps: LoginDeps, plan: SecretPlan, redirectUri: string): void {
   const { target, consumer } = plan
   deps.info(`Stored the refresh token as GitHub secret ${describeSecretTarget(target)}.`)
   if (consumer) {
+    const { owned, id, secret } = plan.credentials
     deps.info(
-      `Stored the consumer's Key as GitHub secret ${consumer.clientId} and its Secret as ${consumer.clientSecret}, in the same place.`,
+      `Stored ${owned(id)} as GitHub secret ${consumer.clientId} and its ${secret} as ${consumer.clientSecret}, in the same place.`,
     )
   }
   const where = target.organization
@@ -255,7 +262,8 @@ function reportStored(req: LoginRequest, deps: LoginDeps, plan: SecretPlan): voi
   deps.info('')
   deps.info(`Paste this step into a workflow of ${where}, under the job's steps:`)
   deps.info('')
-  for (const line of workflowStep({ target, consumer, bitbucketUrl: req.bitbucketUrl })) deps.info(line)
+  const step = { target, consumer, bitbucketUrl: req.bitbucketUrl, bitbucketType: req.provider.type, redirectUri }
+  for (const line of workflowStep(step)) deps.info(line)
   deps.info('')
   if (!consumer) {
     deps.info(

@@ -8,6 +8,7 @@ import { ActionError, errorMessage } from '../shared/errors.ts'
 import type { HttpClient } from '../net/http.ts'
 import { describeSecretTarget, secretPlace, type SecretTarget } from '../github/secret-target.ts'
 import type { GitHubWording, SaveSecret } from '../github/secrets.ts'
+import type { CredentialWording } from '../bitbucket/provider.ts'
 import type { ConsumerSecretNames } from './args.ts'
 
 /** What `--secret` stores and how GitHub's refusals name the token. */
@@ -16,6 +17,8 @@ export interface SecretPlan {
   target: SecretTarget
   consumer: ConsumerSecretNames | undefined
   wording: GitHubWording
+  /** What the provider calls the client's id and secret ("the consumer's Key"), for messages. */
+  credentials: CredentialWording
 }
 
 export interface StoreDeps {
@@ -35,8 +38,9 @@ interface Item {
 export function planItems(plan: SecretPlan, values: { refreshToken: string; clientId: string; clientSecret: string }) {
   const items: Item[] = [{ name: plan.target.name, what: 'the refresh token', value: values.refreshToken }]
   if (plan.consumer) {
-    items.push({ name: plan.consumer.clientId, what: "the consumer's Key", value: values.clientId })
-    items.push({ name: plan.consumer.clientSecret, what: "the consumer's Secret", value: values.clientSecret })
+    const { owned, id, secret } = plan.credentials
+    items.push({ name: plan.consumer.clientId, what: owned(id), value: values.clientId })
+    items.push({ name: plan.consumer.clientSecret, what: owned(secret), value: values.clientSecret })
   }
   return items
 }

@@ -4,6 +4,7 @@
  * paste under a job's `steps:`. Only `github-token` is left for the user: a
  * placeholder secret, with a pointer to README's section on that token.
  */
+import type { BitbucketType } from '../bitbucket/provider.ts'
 import type { SecretTarget } from '../github/secret-target.ts'
 import { DEFAULT_CLIENT_ID_SECRET, DEFAULT_CLIENT_SECRET_SECRET, type ConsumerSecretNames } from './args.ts'
 
@@ -22,7 +23,14 @@ export interface StepRequest {
   /** The consumer's secret names: the stored ones, or the defaults when the user stores them. */
   consumer: ConsumerSecretNames | undefined
   bitbucketUrl: URL
+  /** `datacenter` adds `bitbucket-type`, and `redirect-uri` unless it is the action's default. */
+  bitbucketType: BitbucketType
+  /** The redirect URI the refresh token was authorized with. */
+  redirectUri: string
 }
+
+/** The action's `redirect-uri` default (action.yml). */
+export const DEFAULT_REDIRECT_URI = 'http://localhost:8976/'
 
 /** A value as a YAML scalar: plain when that reads back as the same string, else double-quoted (JSON's escapes). */
 export function yamlScalar(value: string): string {
@@ -56,8 +64,12 @@ export function workflowStep(req: StepRequest): string[] {
   input('refresh-token-secret', target.name)
   if (target.organization) input('secret-organization', yamlScalar(target.organization))
   if (target.environment) input('secret-environment', yamlScalar(target.environment))
+  if (req.bitbucketType !== 'cloud') input('bitbucket-type', req.bitbucketType)
   if (siteRoot(req.bitbucketUrl) !== DEFAULT_BITBUCKET_URL)
     input('bitbucket-url', yamlScalar(siteRoot(req.bitbucketUrl)))
+  // Data Center's refresh sends the redirect URI again: it must be the one the token was authorized with.
+  if (req.bitbucketType === 'datacenter' && req.redirectUri !== DEFAULT_REDIRECT_URI)
+    input('redirect-uri', yamlScalar(req.redirectUri))
   lines.push(`    # a token that may write the secret ${target.name} (not the workflow's GITHUB_TOKEN): README,`)
   lines.push(`    # "The token that writes the secret", ${WRITER_TOKEN_HELP}`)
   input('github-token', secret(WRITER_TOKEN_SECRET))

@@ -270,7 +270,7 @@ describe('fallback: a warning names the reason, then the grant of the other inpu
     const sealed = (await mint()).outputs['sealed-token']!
     const s = await fallback({ 'sealed-token': sealed, 'client-secret': 'another-consumer-secret' })
     expect(s.warnings[0]).toMatch(
-      /^The `sealed-token` input could not be opened \(altered, or sealed with another consumer or secret\)/,
+      /^The `sealed-token` input could not be opened \(altered, or sealed with another `client-id` or `client-secret`\)/,
     )
   })
 
@@ -278,7 +278,7 @@ describe('fallback: a warning names the reason, then the grant of the other inpu
     const sealed = (await mint()).outputs['sealed-token']!
     const altered = sealed.slice(0, 20) + (sealed[20] === 'A' ? 'B' : 'A') + sealed.slice(21)
     const s = await fallback({ 'sealed-token': altered })
-    expect(s.warnings[0]).toMatch(/could not be opened \(altered, or sealed with another consumer or secret\)/)
+    expect(s.warnings[0]).toMatch(/could not be opened \(altered, or sealed with another `client-id` or `client-secret`\)/)
   })
 
   test.each([

@@ -270,11 +270,11 @@ describe('the warnings', () => {
     expect(w(open(unstated, now))).toMatch(/expired at 2026-11-22T09:00:00Z \(the server stated no expiry/)
     for (const r of [open(sealed, now, { clientId: 'x' }), open('v1.' + 'A'.repeat(60)), open('garbage')]) {
       expect(w(r)).toMatch(
-        /^The `sealed-token` input could not be opened \(altered, or sealed with another consumer or secret\).* Falling back to the refresh_token grant\.$/,
+        /^The `sealed-token` input could not be opened \(altered, or sealed with another `client-id` or `client-secret`\).* Falling back to the refresh_token grant\.$/,
       )
     }
     expect(w(open(`v3.${sealed.slice(3)}`))).toMatch(
-      /^The `sealed-token` input could not be opened \(altered, or sealed with another consumer or secret\): its format "v3" is not one this version of the action reads \(v1\)/,
+      /^The `sealed-token` input could not be opened \(altered, or sealed with another `client-id` or `client-secret`\): its format "v3" is not one this version of the action reads \(v1\)/,
     )
   })
 

@@ -6,7 +6,7 @@ import {
   degraded,
   readOnlyTokenSaves,
   refusedConsumer,
-  refusedRefresh,
+  resetRefresh,
 } from '../../helpers/wording.ts'
 
 describe('ACTION_WORDING', () => {
@@ -28,10 +28,10 @@ describe('ACTION_WORDING', () => {
     )
   })
 
-  test('a network failure during a refresh: check the runner, re-run the job now', async () => {
-    const { message, port } = await refusedRefresh(ACTION_WORDING)
+  test('a refresh cut off after it was sent: check the runner, re-run the job now', async () => {
+    const { message, port } = await resetRefresh(ACTION_WORDING)
     expect(message).toBe(
-      `Could not reach the Bitbucket token endpoint at http://127.0.0.1:${port}: connection refused. Check the URL, the runner's network and any HTTPS_PROXY setting, then re-run the job. If Bitbucket processed the refresh, the stored refresh token was spent: it keeps working for about 10 minutes, so re-run the job now.`,
+      `Could not reach the Bitbucket token endpoint at http://127.0.0.1:${port}: the connection was reset (not retried: the request may have been processed). Check the URL, the runner's network and any HTTPS_PROXY setting, then re-run the job. If Bitbucket processed the refresh, the stored refresh token was spent: it keeps working for about 10 minutes, so re-run the job now.`,
     )
   })
 })

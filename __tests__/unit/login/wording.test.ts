@@ -6,7 +6,7 @@ import {
   degraded,
   readOnlyTokenSaves,
   refusedConsumer,
-  refusedRefresh,
+  resetRefresh,
 } from '../../helpers/wording.ts'
 
 describe('CLI_WORDING', () => {
@@ -28,10 +28,10 @@ describe('CLI_WORDING', () => {
     )
   })
 
-  test('a network failure during the code exchange: check the network, run the command again', async () => {
-    const { message, port } = await refusedRefresh(CLI_WORDING)
+  test('a request cut off after it was sent: check the network, run the command again', async () => {
+    const { message, port } = await resetRefresh(CLI_WORDING)
     expect(message).toContain(
-      `Could not reach the Bitbucket token endpoint at http://127.0.0.1:${port}: connection refused. Check the URL, the network and any HTTPS_PROXY setting, then run bitbucket-oauth login again.`,
+      `Could not reach the Bitbucket token endpoint at http://127.0.0.1:${port}: the connection was reset (not retried: the request may have been processed). Check the URL, the network and any HTTPS_PROXY setting, then run bitbucket-oauth login again.`,
     )
     expect(message).not.toMatch(/runner|re-run the job/)
   })

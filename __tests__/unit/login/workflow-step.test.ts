@@ -2,7 +2,14 @@
 import { describe, expect, test } from '@jest/globals'
 import { parse } from 'yaml'
 import type { SecretTarget } from '../../../src/github/secret-target.ts'
-import { ACTION_USES, WRITER_TOKEN_HELP, workflowStep, yamlScalar } from '../../../src/login/workflow-step.ts'
+import fs from 'node:fs'
+import {
+  ACTION_USES,
+  DEFAULT_REDIRECT_URI,
+  WRITER_TOKEN_HELP,
+  workflowStep,
+  yamlScalar,
+} from '../../../src/login/workflow-step.ts'
 
 const target: SecretTarget = {
   name: 'BB_REFRESH',
@@ -13,6 +20,7 @@ const target: SecretTarget = {
   githubApiUrl: new URL('https://api.github.com'),
 }
 const bitbucket = new URL('https://bitbucket.org')
+const cloud = { bitbucketType: 'cloud', redirectUri: 'http://localhost:8976/' } as const
 
 /** The printed lines as YAML: one step of a job's steps list. */
 function step(lines: string[]): { uses: string; with: Record<string, string> } {
@@ -27,6 +35,7 @@ describe('workflowStep', () => {
       target,
       consumer: { clientId: 'MY_ID', clientSecret: 'MY_SECRET' },
       bitbucketUrl: bitbucket,
+      ...cloud,
     })
     expect(lines.every((l) => l.startsWith('      '))).toBe(true)
     expect(step(lines)).toEqual({
@@ -44,7 +53,7 @@ describe('workflowStep', () => {
   })
 
   test('without stored consumer names: the default ones', () => {
-    const s = step(workflowStep({ target, consumer: undefined, bitbucketUrl: bitbucket }))
+    const s = step(workflowStep({ target, consumer: undefined, bitbucketUrl: bitbucket, ...cloud }))
     expect(s.with['client-id']).toBe('${{ secrets.BITBUCKET_CLIENT_ID }}')
     expect(s.with['client-secret']).toBe('${{ secrets.BITBUCKET_CLIENT_SECRET }}')
   })
@@ -54,6 +63,7 @@ describe('workflowStep', () => {
       target: { ...target, environment: 'prod' },
       consumer: undefined,
       bitbucketUrl: bitbucket,
+      ...cloud,
     })
     expect(step(lines).with['secret-environment']).toBe('prod')
     expect(lines[0]).toBe('      # The job needs `environment: prod`: these are its secrets.')
@@ -65,11 +75,41 @@ describe('workflowStep', () => {
         target: { ...target, repository: undefined, organization: 'octo-org' },
         consumer: undefined,
         bitbucketUrl: new URL('http://127.0.0.1:8080/'),
+        ...cloud,
       }),
     )
     expect(s.with['secret-organization']).toBe('octo-org')
     expect(s.with['bitbucket-url']).toBe('http://127.0.0.1:8080')
     expect(s.with['secret-environment']).toBeUndefined()
+    expect(s.with['bitbucket-type']).toBeUndefined()
+  })
+
+  test('Data Center: bitbucket-type, and redirect-uri when the login used another port than the default', () => {
+    const dc = { target, consumer: undefined, bitbucketUrl: new URL('https://git.example.com/bitbucket/') } as const
+    const usual = step(workflowStep({ ...dc, bitbucketType: 'datacenter', redirectUri: 'http://localhost:8976/' }))
+    expect(usual.with['bitbucket-type']).toBe('datacenter')
+    expect(usual.with['bitbucket-url']).toBe('https://git.example.com/bitbucket')
+    expect(usual.with['redirect-uri']).toBeUndefined()
+    const other = step(workflowStep({ ...dc, bitbucketType: 'datacenter', redirectUri: 'http://localhost:9000/' }))
+    expect(other.with['redirect-uri']).toBe('http://localhost:9000/')
+  })
+
+  test("the default it leaves out is action.yml's", () => {
+    const action = parse(fs.readFileSync('action.yml', 'utf8')) as { inputs: Record<string, { default?: string }> }
+    expect(action.inputs['redirect-uri']!.default).toBe(DEFAULT_REDIRECT_URI)
+  })
+
+  test('Cloud never gets redirect-uri (its refresh does not send one)', () => {
+    const s = step(
+      workflowStep({
+        target,
+        consumer: undefined,
+        bitbucketUrl: bitbucket,
+        bitbucketType: 'cloud',
+        redirectUri: 'http://localhost:9000/',
+      }),
+    )
+    expect(s.with['redirect-uri']).toBeUndefined()
   })
 })
 
