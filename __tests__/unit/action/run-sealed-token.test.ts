@@ -278,7 +278,9 @@ describe('fallback: a warning names the reason, then the grant of the other inpu
     const sealed = (await mint()).outputs['sealed-token']!
     const altered = sealed.slice(0, 20) + (sealed[20] === 'A' ? 'B' : 'A') + sealed.slice(21)
     const s = await fallback({ 'sealed-token': altered })
-    expect(s.warnings[0]).toMatch(/could not be opened \(altered, or sealed with another `client-id` or `client-secret`\)/)
+    expect(s.warnings[0]).toMatch(
+      /could not be opened \(altered, or sealed with another `client-id` or `client-secret`\)/,
+    )
   })
 
   test.each([
