@@ -39,6 +39,8 @@ export interface DownloadBenchOptions {
 interface Run {
   ms: number
   rssKiB: number
+  /** User and system CPU seconds. */
+  cpu: string
 }
 
 const MiB = 1 << 20
@@ -68,17 +70,17 @@ function timed(work: string, cmd: string, args: string[], env: NodeJS.ProcessEnv
   const rssFile = path.join(work, `rss-${process.pid}-${Math.random().toString(36).slice(2)}`)
   return new Promise((resolve, reject) => {
     const started = performance.now()
-    const child = spawn('/usr/bin/time', ['-f', '%M', '-o', rssFile, cmd, ...args], { env, stdio: 'pipe' })
+    const child = spawn('/usr/bin/time', ['-f', '%M %U %S', '-o', rssFile, cmd, ...args], { env, stdio: 'pipe' })
     let out = ''
     child.stdout.on('data', (d: Buffer) => (out += d.toString()))
     child.stderr.on('data', (d: Buffer) => (out += d.toString()))
     child.stdin.end(stdin)
     child.on('close', (code) => {
       const ms = performance.now() - started
-      const rssKiB = Number(fs.readFileSync(rssFile, 'utf8').trim().split('\n').pop())
+      const [rss, user, sys] = fs.readFileSync(rssFile, 'utf8').trim().split('\n').pop()!.split(' ')
       fs.rmSync(rssFile, { force: true })
       if (code !== 0) reject(new Error(`${cmd} exited ${code}:\n${out.slice(-3000)}`))
-      else resolve({ ms, rssKiB })
+      else resolve({ ms, rssKiB: Number(rss), cpu: `${user} user + ${sys} sys` })
     })
   })
 }
@@ -140,22 +142,23 @@ export async function benchDownloads(o: DownloadBenchOptions): Promise<string[]>
   }
 
   /** curl's config on stdin (the token never on argv): the API URL, the Bearer header, the output file. */
-  const curlConfig = (name: string, out: string) =>
+  const curlConfig = (name: string, out: string | undefined) =>
     [
       `url = "${emu.apiUrl}/repositories/bench/files/downloads/${encodeURIComponent(name)}"`,
       `header = "Authorization: Bearer ${emu.state.issueAccessToken(consumer.key, ['repository']).value}"`,
-      `output = "${out}"`,
+      ...(out ? [`output = "${out}"`] : []),
       '',
     ].join('\n')
-  /** `curl -sfL -K -`, alone or followed by `sha256sum` of the file it wrote. */
+  /** `curl -sfL -K -` into the file, or into `tee FILE | openssl dgst -sha256` (hashed as it streams). */
   const curl = async (name: string, thenHash: boolean): Promise<Run & { root: string; out: string }> => {
     const job = newJob()
     const out = path.join(job.workspace, 'big.bin')
     const env = { PATH: process.env.PATH }
     const [cmd, args] = thenHash
-      ? ['sh', ['-c', 'curl -sfL -K - && sha256sum "$1" >/dev/null', 'sh', out]]
+      ? ['bash', ['-c', 'set -o pipefail; curl -sfL -K - | tee "$1" | openssl dgst -sha256 >/dev/null', 'bash', out]]
       : ['curl', ['-sfL', '-K', '-']]
-    return { ...(await timed(o.work, cmd as string, args as string[], env, curlConfig(name, out))), ...job, out }
+    const config = curlConfig(name, thenHash ? undefined : out)
+    return { ...(await timed(o.work, cmd as string, args as string[], env, config)), ...job, out }
   }
 
   const check = (file: string, size: number) => {
@@ -164,7 +167,7 @@ export async function benchDownloads(o: DownloadBenchOptions): Promise<string[]>
   const clean = (dir: string) => fs.rmSync(dir, { recursive: true, force: true })
 
   const lines: string[] = []
-  lines.push('| file | action | curl -L | ratio | target | curl -L + sha256sum | ratio to it |')
+  lines.push('| file | action | curl -L | ratio | target | curl -L \\| tee \\| openssl dgst | ratio to it |')
   lines.push('|---|---|---|---|---|---|---|')
   const memory: string[] = []
   for (const f of files) {
@@ -189,24 +192,24 @@ export async function benchDownloads(o: DownloadBenchOptions): Promise<string[]>
           if (out?.[0]?.sha256 !== f.sha256) throw new Error(`the action reported sha256 ${out?.[0]?.sha256}`)
           clean(r.root)
           A.push(r)
-          o.log(`  action      ${secs(r.ms)} s  peak RSS ${mib(r.rssKiB)} MiB`)
+          o.log(`  action      ${secs(r.ms)} s  peak RSS ${mib(r.rssKiB)} MiB  CPU ${r.cpu} s`)
         } else if (which === 'curl') {
           const r = await curl(name, false)
           check(r.out, f.size)
           clean(r.root)
           C.push(r)
-          o.log(`  curl -L     ${secs(r.ms)} s  peak RSS ${mib(r.rssKiB)} MiB`)
+          o.log(`  curl -L     ${secs(r.ms)} s  peak RSS ${mib(r.rssKiB)} MiB  CPU ${r.cpu} s`)
         } else if (which === 'curl+sha') {
           const r = await curl(name, true)
           check(r.out, f.size)
           clean(r.root)
           S.push(r)
-          o.log(`  curl+sha256 ${secs(r.ms)} s`)
+          o.log(`  curl|openssl ${secs(r.ms)} s`)
         } else {
           const r = await action('')
           clean(r.root)
           T.push(r)
-          o.log(`  token only  ${secs(r.ms)} s  peak RSS ${mib(r.rssKiB)} MiB`)
+          o.log(`  token only  ${secs(r.ms)} s  peak RSS ${mib(r.rssKiB)} MiB  CPU ${r.cpu} s`)
         }
       }
     }
