@@ -176,6 +176,17 @@ describe('failures leave DEST as it was', () => {
     checkClean(r)
   }
 
+  test('a body that goes silent twice ends the step after the second stall (not after every retry)', async () => {
+    store.add('acme/app', 'app.zip', Buffer.alloc(200_000, 7))
+    fx.emu.faults.add({ kind: 'silence', path: '/storage/', times: Infinity })
+    const r = await run('acme/app/app.zip -> dist/app.zip', {}, { BITBUCKET_OAUTH_HTTP_TIMEOUT_MS: '400' })
+    expect(r.errors[0]).toMatch(
+      /^downloads line 1: The download of acme\/app\/app\.zip broke off 2 times \(last: the answer stalled for 0\.4 s\)\. Check the runner's network/,
+    )
+    expect(storageRequests()).toHaveLength(2)
+    untouched(r)
+  })
+
   test('a pin mismatch writes nothing', async () => {
     store.add('acme/app', 'app.zip', 'new build')
     const r = await run(`acme/app/app.zip -> dist/app.zip sha256:${'0'.repeat(64)}`)

@@ -376,18 +376,28 @@ async function notTheFile(response, job, fromStorage) {
     const where = fromStorage ? `The storage host ${response.url.host}` : 'The Bitbucket API';
     return new errors/* ActionError */.l(`${where} answered HTTP ${status}${said} to the download of ${label}. ${status >= 500 || status === 429 ? 'It may be degraded; re-run the job later.' : 'Check `api-url` and any proxy.'}`);
 }
-/** The state of one file's attempts: what was received, and whether the storage host can resume. */
+/** An attempt that asks again at once: the signed URL had expired, or the storage host sent the wrong range. */
+class AskAgain extends Error {
+}
+/**
+ * The state of one file's attempts: what was received, and whether the
+ * storage host can resume. The attempts run in the one retry loop
+ * (`withRetries`); what they may cost is counted here: breaks of the body (up
+ * to the client's retry attempts, at most two stalls), expired signed URLs in
+ * a row (MAX_REFUSALS).
+ */
 class Transfer {
     #deps;
     #job;
     #sink;
     #url;
     #label;
-    #sleep;
     attempts = 0;
     #breaks = 0;
     #stalls = 0;
     #refusals = 0;
+    /** The last break used up the breaks allowed. */
+    #exhausted = false;
     /** The whole file's size, from the first full answer. */
     #total;
     /** ETag (strong) or Last-Modified of that answer, for `If-Range`. */
@@ -399,35 +409,76 @@ class Transfer {
         this.#sink = sink;
         this.#url = fileUrl(deps.apiUrl, job.workspace, job.repo, job.name);
         this.#label = `${job.workspace}/${job.repo}/${(0,format/* shown */.SP)(job.name)}`;
-        this.#sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     }
-    /** One attempt: true once the whole file is in the temporary file. */
-    async attempt() {
-        this.attempts++;
+    /** Attempts until the whole file is in the temporary file, or it is given up. */
+    run() {
+        const deps = this.#deps;
+        return (0,retry/* withRetries */.LH)((n) => this.#attempt(n), {
+            // The limits are the breaks, stalls and refusals counted by `decide`, not the number of attempts.
+            policy: { ...deps.http.retry, attempts: Number.MAX_SAFE_INTEGER },
+            label: this.#label,
+            debug: deps.debug,
+            sleep: deps.sleep,
+            random: deps.random,
+            decide: (err) => this.#decide(err),
+            giveUp: (err) => this.#giveUp(err),
+            onRetry: (err, _n, waitMs) => this.#announce(err, waitMs),
+        });
+    }
+    async #attempt(n) {
+        this.attempts = n;
         const sink = this.#sink;
         const from = this.#canResume && sink.written > 0 && sink.written < this.#total ? sink.written : 0;
         if (from === 0 && sink.written > 0)
             sink.reset();
         const response = await this.#request(from);
-        if (!response || !(await this.#accept(response, from)))
-            return false;
+        await this.#accept(response, from);
         try {
             await response.consume((chunk) => sink.push(chunk), collectYoung);
             sink.flush();
             if (this.#total !== undefined && sink.written !== this.#total)
                 throw Object.assign(new Error(`got ${sink.written} of ${this.#total} bytes`), { code: 'TRUNCATED' });
-            return true;
         }
         catch (err) {
             await response.discard();
-            if (sink.failure)
-                throw err;
-            sink.flush();
-            await this.#broke(err);
-            return false;
+            if (!sink.failure)
+                sink.flush();
+            throw err;
         }
     }
-    /** The file route, followed to the storage host; undefined after an expired signed URL (ask again). */
+    /** After a failed attempt: at once after AskAgain, after the backoff after a break, else never. */
+    #decide(err) {
+        if (err instanceof AskAgain)
+            return { retry: true, why: err.message, waitMs: 0 };
+        if (this.#sink.failure || err instanceof errors/* ActionError */.l || !(0,retry/* shouldRetryError */.wE)(err, true))
+            return { retry: false };
+        this.#breaks++;
+        // A stall already cost a full body window: one more try at most, so that a storage host that
+        // stops answering ends the step within about two minutes.
+        if ((0,net_errors/* isStall */.XF)(err))
+            this.#stalls++;
+        this.#exhausted = this.#breaks >= this.#deps.http.retry.attempts || this.#stalls >= 2;
+        if (this.#exhausted)
+            return { retry: false };
+        const waitMs = (0,retry/* backoffDelay */.EY)(this.#deps.http.retry, this.#breaks, this.#deps.random ?? Math.random);
+        return { retry: true, why: describeBreak(err), waitMs };
+    }
+    #giveUp(err) {
+        if (!this.#exhausted)
+            return err;
+        return new errors/* ActionError */.l(`The download of ${this.#label} broke off ${this.#breaks} times (last: ${describeBreak(err)}). Check the runner's network and any HTTPS_PROXY setting, then re-run the job.`, { cause: err });
+    }
+    /** Before the wait after a break: where it broke, and from where the next attempt goes on. */
+    #announce(err, waitMs) {
+        if (err instanceof AskAgain)
+            return;
+        const written = this.#sink.written;
+        const of = this.#total !== undefined ? ` of ${formatBytes(this.#total)}` : '';
+        const next = this.#canResume && written > 0 ? `resuming from byte ${written}` : 'starting over';
+        this.#deps.debug(`${this.#label}: attempt ${this.attempts} broke off after ${written} bytes: ${(0,errors/* errorMessage */.g)(err)}`);
+        this.#deps.info(`${this.#label}: the download broke off at ${formatBytes(written)}${of} (${describeBreak(err)}); ${next} in ${(waitMs / 1000).toFixed(1)} s`);
+    }
+    /** The file route, followed to the storage host; AskAgain after an expired signed URL. */
     async #request(from) {
         const headers = { accept: '*/*' };
         if (from > 0) {
@@ -451,21 +502,21 @@ class Transfer {
         if (++this.#refusals >= MAX_REFUSALS)
             throw new errors/* ActionError */.l(`The storage host ${response.url.host} refused the signed download URL of ${this.#label} ${this.#refusals} times (HTTP 403: the URL had expired by the time it was used). Re-run the job; if it persists, check the runner's clock and any proxy that holds requests back.`);
         this.#deps.info(`${this.#label}: the storage host refused the signed URL (HTTP 403: it has expired); asking Bitbucket for a fresh one`);
-        return undefined;
+        throw new AskAgain('the signed URL had expired');
     }
-    /** Whether the answer continues (206) or restarts (200) the file as expected; false: try again. */
+    /** Checks that the answer continues (206) or restarts (200) the file as expected; AskAgain if not. */
     async #accept(response, from) {
         if (response.status === 206) {
             const range = parseContentRange(response.headers['content-range']);
             if (from && range && range.start === from && range.total === this.#total && range.end === range.total - 1)
-                return true;
+                return;
             await response.discard();
             this.#deps.debug(`${this.#label}: the storage host answered the range request with another range; starting over`);
             this.#canResume = false;
             this.#sink.reset();
             if (++this.#breaks >= this.#deps.http.retry.attempts)
                 throw new errors/* ActionError */.l(`The storage host ${response.url.host} kept answering the download of ${this.#label} with the wrong part of the file; re-run the job.`);
-            return false;
+            throw new AskAgain('the storage host sent another range');
         }
         if (this.#sink.written > 0) {
             this.#deps.debug(`${this.#label}: the storage host sent the whole file again; starting over`);
@@ -476,28 +527,6 @@ class Transfer {
         const etag = response.headers.etag;
         this.#validator = etag && !etag.startsWith('W/') ? etag : response.headers['last-modified'];
         this.#canResume = /\bbytes\b/i.test(response.headers['accept-ranges'] ?? '') && this.#total !== undefined;
-        return true;
-    }
-    /** A body that broke off: wait and try again (resuming where possible), or give up. */
-    async #broke(err) {
-        if (!(0,retry/* shouldRetryError */.wE)(err, true))
-            throw err;
-        this.#breaks++;
-        // A stall already cost a full body timeout: one more try at most, so that a storage host that
-        // stops answering ends the step within about two minutes.
-        if ((0,net_errors/* errorCode */.CA)(err) === 'UND_ERR_BODY_TIMEOUT')
-            this.#stalls++;
-        const why = describeBreak(err);
-        const policy = this.#deps.http.retry;
-        if (this.#breaks >= policy.attempts || this.#stalls >= 2)
-            throw new errors/* ActionError */.l(`The download of ${this.#label} broke off ${this.#breaks} times (last: ${why}). Check the runner's network and any HTTPS_PROXY setting, then re-run the job.`, { cause: err });
-        const wait = (0,retry/* backoffDelay */.EY)(policy, this.#breaks, this.#deps.random ?? Math.random);
-        const written = this.#sink.written;
-        const of = this.#total !== undefined ? ` of ${formatBytes(this.#total)}` : '';
-        const next = this.#canResume && written > 0 ? `resuming from byte ${written}` : 'starting over';
-        this.#deps.debug(`${this.#label}: attempt ${this.attempts} broke off after ${written} bytes: ${(0,errors/* errorMessage */.g)(err)}`);
-        this.#deps.info(`${this.#label}: the download broke off at ${formatBytes(written)}${of} (${why}); ${next} in ${(wait / 1000).toFixed(1)} s`);
-        await this.#sleep(wait);
     }
 }
 /**
@@ -516,8 +545,7 @@ async function downloadFile(deps, job, folders) {
     let moved = false;
     try {
         const transfer = new Transfer(deps, job, sink);
-        while (!(await transfer.attempt()))
-            ;
+        await transfer.run();
         const sha256 = sink.digest();
         const bytes = sink.written;
         sink.close();
