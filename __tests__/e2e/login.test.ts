@@ -347,7 +347,7 @@ describe('login: usage', () => {
       expect(r.stdout).toContain(option)
     }
     expect(r.stdout).toMatch(/BITBUCKET_CLIENT_SECRET/)
-    expect(r.stdout).toMatch(/Prefer the prompt or the environment\s+variable/)
+    expect(r.stdout).toMatch(/Prefer the\s+prompt or the environment variable/)
     expect(r.stdout).toMatch(/login --secret BITBUCKET_REFRESH_TOKEN --store-consumer/)
     expect(r.stdout).toMatch(/gh secret set BITBUCKET_REFRESH_TOKEN/)
     expect(r.stdout).toMatch(/http:\/\/localhost:8976/)

@@ -28178,6 +28178,7 @@ const CLOUD = {
         archiveOwner: 'WORKSPACE',
         archiveAccess: 'Check that the OAuth consumer has the Repositories: Read permission (scope `repository`) and that its user (or workspace) can read the repository.',
         archiveMissing: 'The commit may have been removed since it was resolved; re-run the job.',
+        archiveInput: '`bitbucket-url`',
     },
     apiUrl: (_bitbucketUrl, given) => (0,_shared_validate_js__WEBPACK_IMPORTED_MODULE_1__/* .parseBaseUrl */ .Q2)(given || CLOUD_API_URL, (0,_shared_wording_js__WEBPACK_IMPORTED_MODULE_3__/* .input */ .hF)('api-url')),
     tokenUrl: (bitbucketUrl) => (0,_net_url_js__WEBPACK_IMPORTED_MODULE_0__/* .joinUrl */ .we)(bitbucketUrl, 'site/oauth2/access_token'),
@@ -28295,6 +28296,7 @@ const DATACENTER = {
         archiveOwner: 'PROJECT',
         archiveAccess: ARCHIVE_ACCESS,
         archiveMissing: `The commit may have been removed since it was resolved (then re-run the job), or the token may not read the repository. ${ARCHIVE_ACCESS}`,
+        archiveInput: '`api-url` (by default below `bitbucket-url`)',
     },
     apiUrl,
     tokenUrl: (bitbucketUrl) => (0,_net_url_js__WEBPACK_IMPORTED_MODULE_0__/* .joinUrl */ .we)(bitbucketUrl, 'rest/oauth2/latest/token'),
@@ -30417,15 +30419,15 @@ function archiveUrl(bitbucketUrl, a) {
 }
 /** Throws unless the response is the archive itself; `wording` names the provider and its fixes. */
 function checkArchiveResponse(response, a, wording = provider/* CLOUD */.OZ.wording) {
-    const { product, archiveAccess, archiveMissing } = wording;
+    const { product, archiveAccess, archiveMissing, archiveInput } = wording;
     const label = archiveLabel(a);
     const type = (response.headers['content-type'] ?? '').toLowerCase();
     const login = /\/(account\/signin|login|site\/login)\b/.test(response.url.pathname) || /[?&]next=/.test(response.url.search);
     if (response.status >= 300 && response.status < 400) {
-        throw new errors/* ActionError */.l(`The archive download of ${label} was redirected too many times (last to ${response.url.host}); check \`bitbucket-url\` and any proxy.`);
+        throw new errors/* ActionError */.l(`The archive download of ${label} was redirected too many times (last to ${response.url.host}); check ${archiveInput} and any proxy.`);
     }
     if (login || (response.status < 300 && type.includes('text/html'))) {
-        throw new errors/* ActionError */.l(`${product} answered the archive download of ${label} with ${login ? 'its login page' : 'an HTML page'} instead of the archive: the token was not accepted for the repository. ${archiveAccess} If \`bitbucket-url\` is not the site that issued the token, fix it.`);
+        throw new errors/* ActionError */.l(`${product} answered the archive download of ${label} with ${login ? 'its login page' : 'an HTML page'} instead of the archive: the token was not accepted for the repository. ${archiveAccess} If ${archiveInput} is not the site that issued the token, fix it.`);
     }
     if (response.status === 401 || response.status === 403) {
         throw new errors/* ActionError */.l(`${product} refused the archive download of ${label} (HTTP ${response.status} from ${response.url.host}). ${archiveAccess}`);
@@ -30434,7 +30436,7 @@ function checkArchiveResponse(response, a, wording = provider/* CLOUD */.OZ.word
         throw new errors/* ActionError */.l(`${product} has no archive for ${label} (commit ${a.commit}, HTTP 404). ${archiveMissing}`);
     }
     if (response.status !== 200) {
-        throw new errors/* ActionError */.l(`The archive download of ${label} answered HTTP ${response.status}. ${response.status >= 500 || response.status === 429 ? `${product} may be degraded; re-run the job later.` : 'Check `bitbucket-url`.'}`);
+        throw new errors/* ActionError */.l(`The archive download of ${label} answered HTTP ${response.status}. ${response.status >= 500 || response.status === 429 ? `${product} may be degraded; re-run the job later.` : `Check ${archiveInput}.`}`);
     }
 }
 /**

@@ -28179,6 +28179,7 @@ const CLOUD = {
         archiveOwner: 'WORKSPACE',
         archiveAccess: 'Check that the OAuth consumer has the Repositories: Read permission (scope `repository`) and that its user (or workspace) can read the repository.',
         archiveMissing: 'The commit may have been removed since it was resolved; re-run the job.',
+        archiveInput: '`bitbucket-url`',
     },
     apiUrl: (_bitbucketUrl, given) => (0,_shared_validate_js__WEBPACK_IMPORTED_MODULE_1__/* .parseBaseUrl */ .Q2)(given || CLOUD_API_URL, (0,_shared_wording_js__WEBPACK_IMPORTED_MODULE_3__/* .input */ .hF)('api-url')),
     tokenUrl: (bitbucketUrl) => (0,_net_url_js__WEBPACK_IMPORTED_MODULE_0__/* .joinUrl */ .we)(bitbucketUrl, 'site/oauth2/access_token'),
@@ -28296,6 +28297,7 @@ const DATACENTER = {
         archiveOwner: 'PROJECT',
         archiveAccess: ARCHIVE_ACCESS,
         archiveMissing: `The commit may have been removed since it was resolved (then re-run the job), or the token may not read the repository. ${ARCHIVE_ACCESS}`,
+        archiveInput: '`api-url` (by default below `bitbucket-url`)',
     },
     apiUrl,
     tokenUrl: (bitbucketUrl) => (0,_net_url_js__WEBPACK_IMPORTED_MODULE_0__/* .joinUrl */ .we)(bitbucketUrl, 'rest/oauth2/latest/token'),
@@ -29820,14 +29822,24 @@ Without --secret it prints ONLY the refresh token on stdout:
 The consumer (Bitbucket: Workspace settings > OAuth consumers) must have the
 callback URL http://localhost:${DEFAULT_PORT} (or http://localhost:PORT with --port).
 
+Bitbucket Data Center: an administrator creates an incoming application link
+(Administration > Application links) with the redirect URL
+http://localhost:${DEFAULT_PORT}/ and the scopes REPO_READ (REPO_WRITE to push); its
+client ID and client secret take the place of the consumer's Key and Secret:
+
+  bitbucket-oauth login --bitbucket-type datacenter \\
+    --bitbucket-url https://git.example.com/bitbucket \\
+    --secret BITBUCKET_REFRESH_TOKEN
+
 Options:
   --client-id KEY        the consumer's Key (default: $BITBUCKET_CLIENT_ID;
                          asked for on a terminal when neither is given)
-  --client-secret SECRET the consumer's Secret (default: $BITBUCKET_CLIENT_SECRET;
-                         asked for on a terminal, without echo, when neither
-                         is given). Prefer the prompt or the environment
-                         variable: a command line is visible to other
-                         processes (ps) and kept in shell history.
+  --client-secret SECRET the consumer's Secret (default:
+                         $BITBUCKET_CLIENT_SECRET; asked for on a terminal,
+                         without echo, when neither is given). Prefer the
+                         prompt or the environment variable: a command line
+                         is visible to other processes (ps) and kept in
+                         shell history.
   --bitbucket-url URL    site root (default: https://bitbucket.org); plain
                          http:// only for loopback hosts
   --bitbucket-type TYPE  cloud (default) or datacenter: a self-hosted Bitbucket
@@ -29838,7 +29850,8 @@ Options:
   --port N               callback port (default: ${DEFAULT_PORT}); must match the
                          consumer's callback URL http://localhost:N
   --no-open              do not open a browser; open the printed URL yourself
-                         (on another machine: forward the port, ssh -L N:localhost:N)
+                         (on another machine: forward the port,
+                         ssh -L N:localhost:N)
   --timeout SECONDS      how long to wait for the browser (default: ${DEFAULT_TIMEOUT_SECONDS})
   --secret NAME          store the refresh token as this GitHub Actions secret
                          instead of printing it, then print the workflow step

@@ -1134,15 +1134,15 @@ function archiveUrl(bitbucketUrl, a) {
 }
 /** Throws unless the response is the archive itself; `wording` names the provider and its fixes. */
 function checkArchiveResponse(response, a, wording = provider/* CLOUD */.OZ.wording) {
-    const { product, archiveAccess, archiveMissing } = wording;
+    const { product, archiveAccess, archiveMissing, archiveInput } = wording;
     const label = (0,archives_spec/* archiveLabel */.rz)(a);
     const type = (response.headers['content-type'] ?? '').toLowerCase();
     const login = /\/(account\/signin|login|site\/login)\b/.test(response.url.pathname) || /[?&]next=/.test(response.url.search);
     if (response.status >= 300 && response.status < 400) {
-        throw new errors/* ActionError */.l(`The archive download of ${label} was redirected too many times (last to ${response.url.host}); check \`bitbucket-url\` and any proxy.`);
+        throw new errors/* ActionError */.l(`The archive download of ${label} was redirected too many times (last to ${response.url.host}); check ${archiveInput} and any proxy.`);
     }
     if (login || (response.status < 300 && type.includes('text/html'))) {
-        throw new errors/* ActionError */.l(`${product} answered the archive download of ${label} with ${login ? 'its login page' : 'an HTML page'} instead of the archive: the token was not accepted for the repository. ${archiveAccess} If \`bitbucket-url\` is not the site that issued the token, fix it.`);
+        throw new errors/* ActionError */.l(`${product} answered the archive download of ${label} with ${login ? 'its login page' : 'an HTML page'} instead of the archive: the token was not accepted for the repository. ${archiveAccess} If ${archiveInput} is not the site that issued the token, fix it.`);
     }
     if (response.status === 401 || response.status === 403) {
         throw new errors/* ActionError */.l(`${product} refused the archive download of ${label} (HTTP ${response.status} from ${response.url.host}). ${archiveAccess}`);
@@ -1151,7 +1151,7 @@ function checkArchiveResponse(response, a, wording = provider/* CLOUD */.OZ.word
         throw new errors/* ActionError */.l(`${product} has no archive for ${label} (commit ${a.commit}, HTTP 404). ${archiveMissing}`);
     }
     if (response.status !== 200) {
-        throw new errors/* ActionError */.l(`The archive download of ${label} answered HTTP ${response.status}. ${response.status >= 500 || response.status === 429 ? `${product} may be degraded; re-run the job later.` : 'Check `bitbucket-url`.'}`);
+        throw new errors/* ActionError */.l(`The archive download of ${label} answered HTTP ${response.status}. ${response.status >= 500 || response.status === 429 ? `${product} may be degraded; re-run the job later.` : `Check ${archiveInput}.`}`);
     }
 }
 /**

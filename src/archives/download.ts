@@ -79,19 +79,19 @@ export function checkArchiveResponse(
   a: ArchiveRef,
   wording: ProviderWording = CLOUD.wording,
 ): void {
-  const { product, archiveAccess, archiveMissing } = wording
+  const { product, archiveAccess, archiveMissing, archiveInput } = wording
   const label = archiveLabel(a)
   const type = (response.headers['content-type'] ?? '').toLowerCase()
   const login =
     /\/(account\/signin|login|site\/login)\b/.test(response.url.pathname) || /[?&]next=/.test(response.url.search)
   if (response.status >= 300 && response.status < 400) {
     throw new ActionError(
-      `The archive download of ${label} was redirected too many times (last to ${response.url.host}); check \`bitbucket-url\` and any proxy.`,
+      `The archive download of ${label} was redirected too many times (last to ${response.url.host}); check ${archiveInput} and any proxy.`,
     )
   }
   if (login || (response.status < 300 && type.includes('text/html'))) {
     throw new ActionError(
-      `${product} answered the archive download of ${label} with ${login ? 'its login page' : 'an HTML page'} instead of the archive: the token was not accepted for the repository. ${archiveAccess} If \`bitbucket-url\` is not the site that issued the token, fix it.`,
+      `${product} answered the archive download of ${label} with ${login ? 'its login page' : 'an HTML page'} instead of the archive: the token was not accepted for the repository. ${archiveAccess} If ${archiveInput} is not the site that issued the token, fix it.`,
     )
   }
   if (response.status === 401 || response.status === 403) {
@@ -104,7 +104,7 @@ export function checkArchiveResponse(
   }
   if (response.status !== 200) {
     throw new ActionError(
-      `The archive download of ${label} answered HTTP ${response.status}. ${response.status >= 500 || response.status === 429 ? `${product} may be degraded; re-run the job later.` : 'Check `bitbucket-url`.'}`,
+      `The archive download of ${label} answered HTTP ${response.status}. ${response.status >= 500 || response.status === 429 ? `${product} may be degraded; re-run the job later.` : `Check ${archiveInput}.`}`,
     )
   }
 }

@@ -65,6 +65,8 @@ export interface ProviderWording {
   archiveAccess: string
   /** After "{product} has no archive for … (HTTP 404).": why that may be, and what to do. */
   archiveMissing: string
+  /** The input whose URL the archive comes from, as messages name it: "`bitbucket-url`". */
+  archiveInput: string
 }
 
 /** What `bitbucket-oauth login` says where the fix is in the provider's settings. */

@@ -102,6 +102,16 @@ describe('checkArchiveResponse on Data Center: the incoming application link and
       'The archive download of PLAT/lib@v1 answered HTTP 503. Bitbucket Data Center may be degraded; re-run the job later.',
     )
   })
+  test('another status, and the login page, name `api-url` (the archive comes from the REST API)', () => {
+    expect(message(response(400), DATACENTER)).toBe(
+      'The archive download of PLAT/lib@v1 answered HTTP 400. Check `api-url` (by default below `bitbucket-url`).',
+    )
+    const login = message(response(200, 'https://git.example.com/bitbucket/login?next=/x', 'text/html'), DATACENTER)
+    expect(login).toMatch(
+      /If `api-url` \(by default below `bitbucket-url`\) is not the site that issued the token, fix it\.$/,
+    )
+    expect(message(response(400))).toBe('The archive download of PLAT/lib@v1 answered HTTP 400. Check `bitbucket-url`.')
+  })
 })
 
 describe('the stage (as the worker runs it): the provider by name', () => {

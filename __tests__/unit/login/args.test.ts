@@ -1,6 +1,6 @@
 /** `bitbucket-oauth login` options: argv and the environment, checked before anything listens. */
 import { describe, expect, test } from '@jest/globals'
-import { missingConsumerError, parseLoginArgs, UsageError } from '../../../src/login/args.ts'
+import { LOGIN_HELP, missingConsumerError, parseLoginArgs, UsageError } from '../../../src/login/args.ts'
 
 const ENV = { BITBUCKET_CLIENT_ID: 'key', BITBUCKET_CLIENT_SECRET: 'secret' }
 
@@ -133,6 +133,13 @@ describe('parseLoginArgs: usage errors', () => {
     [['--bitbucket-url', 'https://user:pw@bitbucket.org']],
   ])('%j is a usage error', (argv) => {
     expect(() => parseLoginArgs(argv, ENV)).toThrow(UsageError)
+  })
+
+  test('--help explains Data Center: the application link, its redirect URL and scopes, a command; lines fit 80 columns', () => {
+    expect(LOGIN_HELP).toContain('incoming application link')
+    expect(LOGIN_HELP).toContain('http://localhost:8976/ and the scopes REPO_READ')
+    expect(LOGIN_HELP).toMatch(/bitbucket-oauth login --bitbucket-type datacenter \\\n {4}--bitbucket-url /)
+    expect(LOGIN_HELP.split('\n').filter((line) => line.length > 80)).toEqual([])
   })
 
   test('--help needs no credentials', () => {

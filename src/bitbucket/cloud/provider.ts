@@ -91,6 +91,7 @@ export const CLOUD: Provider = {
     archiveAccess:
       'Check that the OAuth consumer has the Repositories: Read permission (scope `repository`) and that its user (or workspace) can read the repository.',
     archiveMissing: 'The commit may have been removed since it was resolved; re-run the job.',
+    archiveInput: '`bitbucket-url`',
   },
   apiUrl: (_bitbucketUrl, given) => parseBaseUrl(given || CLOUD_API_URL, input('api-url')),
   tokenUrl: (bitbucketUrl) => joinUrl(bitbucketUrl, 'site/oauth2/access_token'),

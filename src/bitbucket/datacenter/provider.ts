@@ -99,6 +99,7 @@ export const DATACENTER: Provider = {
     archiveOwner: 'PROJECT',
     archiveAccess: ARCHIVE_ACCESS,
     archiveMissing: `The commit may have been removed since it was resolved (then re-run the job), or the token may not read the repository. ${ARCHIVE_ACCESS}`,
+    archiveInput: '`api-url` (by default below `bitbucket-url`)',
   },
   apiUrl,
   tokenUrl: (bitbucketUrl) => joinUrl(bitbucketUrl, 'rest/oauth2/latest/token'),
