@@ -411,6 +411,38 @@ describe('network', () => {
     checkClean(r)
   })
 
+  test('over HTTPS without a proxy (NODE_EXTRA_CA_CERTS): a 3 MiB file read directly from the API and the storage host', async () => {
+    const cert = makeCert(fs.mkdtempSync(path.join(job.root, 'tls-')), ['127.0.0.2'])
+    const tlsEmu = await startEmulator({ tls: cert })
+    try {
+      const consumer = tlsEmu.state.addConsumer()
+      const tlsStore = downloadsOf(tlsEmu.state)
+      const content = Buffer.alloc(3 << 20)
+      for (let i = 0; i < content.length; i += 4) content.writeUInt32LE(i, i)
+      tlsStore.add('acme/app', 'big.bin', content)
+      const r = await runStep(job, 'main', {
+        inputs: {
+          'client-id': consumer.key,
+          'client-secret': consumer.secret,
+          'refresh-token': tlsEmu.state.issueRefreshToken(consumer.key).value,
+          'bitbucket-url': tlsEmu.url,
+          'api-url': tlsEmu.apiUrl,
+          downloads: 'acme/app/big.bin',
+        },
+        env: { NODE_EXTRA_CA_CERTS: cert.certFile, RUNNER_DEBUG: '1', ...FAST_RETRY },
+      })
+      expect(r.errors).toEqual([])
+      expect(tlsEmu.url).toMatch(/^https:\/\/127\.0\.0\.1:/)
+      expect(fs.readFileSync(path.join(job.workspace, 'big.bin')).equals(content)).toBe(true)
+      expect(tlsStore.storage!.requests.map((q) => [q.host.split(':')[0], q.headers.authorization])).toEqual([
+        ['127.0.0.2', undefined],
+      ])
+      checkClean(r)
+    } finally {
+      await tlsEmu.close()
+    }
+  })
+
   test('HTTPS_PROXY carries both the API and the storage host; the storage host still gets no Authorization', async () => {
     const cert = makeCert(fs.mkdtempSync(path.join(job.root, 'tls-')), ['bitbucket.example', 'storage.example'])
     const tlsEmu = await startEmulator({ tls: cert })

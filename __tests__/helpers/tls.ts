@@ -1,6 +1,7 @@
-/** A throwaway self-signed certificate for 127.0.0.1, localhost and `names` (made with the system openssl). */
+/** A throwaway self-signed certificate for 127.0.0.1, localhost and `names` (host names or IP addresses; made with the system openssl). */
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
+import net from 'node:net'
 import path from 'node:path'
 
 export interface TestCert {
@@ -32,7 +33,7 @@ export function makeCert(dir: string, names: string[] = []): TestCert {
       '-subj',
       '/CN=localhost',
       '-addext',
-      `subjectAltName=${['DNS:localhost', 'IP:127.0.0.1', ...names.map((n) => `DNS:${n}`)].join(',')}`,
+      `subjectAltName=${['DNS:localhost', 'IP:127.0.0.1', ...names.map((n) => (net.isIP(n) ? `IP:${n}` : `DNS:${n}`))].join(',')}`,
     ],
     { stdio: 'ignore' },
   )
