@@ -18,7 +18,18 @@ import path from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect } from '@jest/globals'
 import { ROOT, newJob, removeJob, runStep, wasMasked, type Job, type StepResult } from '../helpers/action.ts'
 import { filesContaining, tokenForms, type ProcResult } from '../helpers/git.ts'
-import { PY_BACKEND, available, freshDir, tool as runTool, toolTest, writeTree } from '../helpers/package-managers.ts'
+import {
+  LIBRARY_FILES,
+  pipInstallArgs,
+  available,
+  freshDir,
+  tool as runTool,
+  toolTest,
+  writeTree,
+  expectNoTokenOnDisk,
+  failed,
+  succeeded,
+} from '../helpers/package-managers.ts'
 import { startDataCenterSite, type DataCenterSite } from '../helpers/datacenter.ts'
 
 const HOST = 'bitbucket.example.com'
@@ -67,26 +78,7 @@ beforeAll(async () => {
       'src/Lib.php': `<?php\n// ${slug}\nconst ANSWER = 42;\n`,
     })
   }
-  repo('rustlib', {
-    'Cargo.toml': '[package]\nname = "rustlib"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\n',
-    'src/lib.rs': 'pub const ANSWER: u32 = 42;\n',
-  })
-  repo('pylib', {
-    'pyproject.toml':
-      '[build-system]\nrequires = []\nbuild-backend = "backend"\nbackend-path = ["_build"]\n\n[project]\nname = "pylib"\nversion = "1.0.0"\n',
-    '_build/backend.py': PY_BACKEND,
-    'pylib/__init__.py': 'ANSWER = 42\n',
-  })
-  repo('rubylib', {
-    'rubylib.gemspec':
-      'Gem::Specification.new do |s|\n  s.name = "rubylib"\n  s.version = "1.0.0"\n  s.summary = "Private"\n  s.authors = ["Acme"]\n  s.files = ["lib/rubylib.rb"]\nend\n',
-    'lib/rubylib.rb': 'module Rubylib\n  ANSWER = 42\nend\n',
-  })
-  repo('poetrylib', {
-    'pyproject.toml':
-      '[tool.poetry]\nname = "poetrylib"\nversion = "1.0.0"\ndescription = "Private"\nauthors = ["Acme <dev@example.com>"]\npackages = [{ include = "poetrylib" }]\n\n[tool.poetry.dependencies]\npython = ">=3.8"\n\n[build-system]\nrequires = ["poetry-core"]\nbuild-backend = "poetry.core.masonry.api"\n',
-    'poetrylib/__init__.py': 'ANSWER = 42\n',
-  })
+  for (const [slug, files] of Object.entries(LIBRARY_FILES)) repo(slug, files)
 })
 afterAll(async () => {
   await dc?.close()
@@ -128,22 +120,6 @@ async function post(j: Job, mainResult: StepResult, extraSecrets: Record<string,
   expect(filesContaining([j.workspace], secrets)).toEqual([])
   expect(mainResult.stdout).toContain('::debug::') // the leak check ran with debug logging on
   return result
-}
-
-/** No file of the job (HOME, RUNNER_TEMP, workspace, every tool cache) holds the token in any form. */
-function expectNoTokenOnDisk(j: Job, access: string): void {
-  const dirs = [j.home, j.runnerTemp, j.workspace, path.join(j.root, 'caches')]
-  expect(filesContaining(dirs, tokenForms(access))).toEqual([])
-  expect(fs.readdirSync(j.runnerTemp)).toEqual([])
-}
-
-function failed(r: ProcResult, pattern: RegExp): void {
-  expect(`${r.code === 0 ? 'exit 0' : 'failed'}\n${r.stdout}\n${r.stderr}`).toMatch(/^failed/)
-  expect(`${r.stdout}\n${r.stderr}`).toMatch(pattern)
-}
-
-function succeeded(r: ProcResult): void {
-  expect(`exit ${r.code}\n${r.stdout}\n${r.stderr}`).toMatch(/^exit 0\n/)
 }
 
 /** Requests the server received since `from` whose path starts with `prefix`, as "METHOD path scheme". */
@@ -407,25 +383,9 @@ describe('package-managers on Data Center with the real tools', () => {
   toolTest('pip', HAS.pip, 'pip: git+https:// at /scm/, nothing from PyPI', async () => {
     const install = (j: Job) => {
       const target = freshDir(j, 'site-packages')
-      return tool(
-        j,
-        PYTHON,
-        [
-          '-m',
-          'pip',
-          'install',
-          '--no-index',
-          '--no-deps',
-          '--no-build-isolation',
-          '--no-cache-dir',
-          '--disable-pip-version-check',
-          '--target',
-          target,
-          `pylib @ git+${scm('pylib')}@v1.0.0`,
-        ],
-        j.workspace,
-        {},
-      ).then((r) => ({ ...r, target }))
+      return tool(j, PYTHON, pipInstallArgs(target, `pylib @ git+${scm('pylib')}@v1.0.0`), j.workspace, {}).then(
+        (r) => ({ ...r, target }),
+      )
     }
 
     const before = job('pip-without')

@@ -12,7 +12,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect } from '@jest/globals'
 import { findLeaks, newJob, removeJob, runStep, wasMasked, type Job, type StepResult } from '../helpers/action.ts'
-import { filesContaining, tokenForms, type ProcResult } from '../helpers/git.ts'
+import { tokenForms, type ProcResult } from '../helpers/git.ts'
 import {
   available,
   freshDir,
@@ -22,7 +22,11 @@ import {
   toolTest,
   writeTree,
   type BitbucketOrg,
-  PY_BACKEND,
+  LIBRARY_FILES,
+  pipInstallArgs,
+  expectNoTokenOnDisk,
+  failed,
+  succeeded,
 } from '../helpers/package-managers.ts'
 import { tagGitRepo } from '../../emulator/bitbucket/package-managers.ts'
 
@@ -60,31 +64,8 @@ beforeAll(async () => {
     }),
     'src/Lib.php': '<?php\nnamespace Acme\\Phplib;\n\nclass Lib\n{\n    const ANSWER = 42;\n}\n',
   })
-  repo(
-    'rustlib',
-    {
-      'Cargo.toml': '[package]\nname = "rustlib"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\n',
-      'src/lib.rs': 'pub const ANSWER: u32 = 42;\n',
-    },
-    'v0.1.0',
-  )
-  repo('pylib', {
-    // An in-tree build backend: nothing from PyPI, whatever the interpreter has installed.
-    'pyproject.toml':
-      '[build-system]\nrequires = []\nbuild-backend = "backend"\nbackend-path = ["_build"]\n\n[project]\nname = "pylib"\nversion = "1.0.0"\n',
-    '_build/backend.py': PY_BACKEND,
-    'pylib/__init__.py': 'ANSWER = 42\n',
-  })
-  repo('rubylib', {
-    'rubylib.gemspec':
-      'Gem::Specification.new do |s|\n  s.name = "rubylib"\n  s.version = "1.0.0"\n  s.summary = "Private"\n  s.authors = ["Acme"]\n  s.files = ["lib/rubylib.rb"]\nend\n',
-    'lib/rubylib.rb': 'module Rubylib\n  ANSWER = 42\nend\n',
-  })
-  repo('poetrylib', {
-    'pyproject.toml':
-      '[tool.poetry]\nname = "poetrylib"\nversion = "1.0.0"\ndescription = "Private"\nauthors = ["Acme <dev@example.com>"]\npackages = [{ include = "poetrylib" }]\n\n[tool.poetry.dependencies]\npython = ">=3.8"\n\n[build-system]\nrequires = ["poetry-core"]\nbuild-backend = "poetry.core.masonry.api"\n',
-    'poetrylib/__init__.py': 'ANSWER = 42\n',
-  })
+  repo('rustlib', LIBRARY_FILES.rustlib, 'v0.1.0')
+  for (const slug of ['pylib', 'rubylib', 'poetrylib'] as const) repo(slug, LIBRARY_FILES[slug])
 })
 afterAll(async () => {
   await bb?.close()
@@ -123,22 +104,6 @@ async function post(j: Job, mainResult: StepResult, extraSecrets: Record<string,
   expect(findLeaks(result, secrets)).toEqual([])
   expect(mainResult.stdout).toContain('::debug::') // the leak check ran with debug logging on
   return result
-}
-
-/** No file of the job (HOME, RUNNER_TEMP, workspace, every tool cache) holds the token in any form. */
-function expectNoTokenOnDisk(j: Job, access: string): void {
-  const dirs = [j.home, j.runnerTemp, j.workspace, path.join(j.root, 'caches')]
-  expect(filesContaining(dirs, tokenForms(access))).toEqual([])
-  expect(fs.readdirSync(j.runnerTemp)).toEqual([])
-}
-
-function failed(r: ProcResult, pattern: RegExp): void {
-  expect(`${r.code === 0 ? 'exit 0' : 'failed'}\n${r.stdout}\n${r.stderr}`).toMatch(/^failed/)
-  expect(`${r.stdout}\n${r.stderr}`).toMatch(pattern)
-}
-
-function succeeded(r: ProcResult): void {
-  expect(`exit ${r.code}\n${r.stdout}\n${r.stderr}`).toMatch(/^exit 0\n/)
 }
 
 let projects = 0
@@ -364,19 +329,7 @@ describe('package-managers with the real tools', () => {
       return tool(
         j,
         PYTHON,
-        [
-          '-m',
-          'pip',
-          'install',
-          '--no-index',
-          '--no-deps',
-          '--no-build-isolation',
-          '--no-cache-dir',
-          '--disable-pip-version-check',
-          '--target',
-          target,
-          'pylib @ git+https://bitbucket.org/acme/pylib.git@v1.0.0',
-        ],
+        pipInstallArgs(target, 'pylib @ git+https://bitbucket.org/acme/pylib.git@v1.0.0'),
         j.workspace,
         {},
       ).then((r) => ({ ...r, target }))

@@ -9,9 +9,9 @@ import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { test } from '@jest/globals'
+import { expect, test } from '@jest/globals'
 import type { Job } from './action.ts'
-import { laterStepEnv, run, type ProcResult } from './git.ts'
+import { filesContaining, laterStepEnv, run, tokenForms, type ProcResult } from './git.ts'
 import type { TestCert } from './tls.ts'
 import { makeCaSignedCert } from './ca.ts'
 import { startProxy, type TestProxy } from './proxy.ts'
@@ -171,3 +171,63 @@ def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
         z.writestr(f"{DIST}/RECORD", "\\n".join(record) + "\\n")
     return name
 `
+
+/** The files of the private libraries the package-manager tests install (Cloud and Data Center alike). */
+export const LIBRARY_FILES = {
+  rustlib: {
+    'Cargo.toml': '[package]\nname = "rustlib"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\n',
+    'src/lib.rs': 'pub const ANSWER: u32 = 42;\n',
+  },
+  pylib: {
+    // An in-tree build backend: nothing from PyPI, whatever the interpreter has installed.
+    'pyproject.toml':
+      '[build-system]\nrequires = []\nbuild-backend = "backend"\nbackend-path = ["_build"]\n\n[project]\nname = "pylib"\nversion = "1.0.0"\n',
+    '_build/backend.py': PY_BACKEND,
+    'pylib/__init__.py': 'ANSWER = 42\n',
+  },
+  rubylib: {
+    'rubylib.gemspec':
+      'Gem::Specification.new do |s|\n  s.name = "rubylib"\n  s.version = "1.0.0"\n  s.summary = "Private"\n  s.authors = ["Acme"]\n  s.files = ["lib/rubylib.rb"]\nend\n',
+    'lib/rubylib.rb': 'module Rubylib\n  ANSWER = 42\nend\n',
+  },
+  poetrylib: {
+    'pyproject.toml':
+      '[tool.poetry]\nname = "poetrylib"\nversion = "1.0.0"\ndescription = "Private"\nauthors = ["Acme <dev@example.com>"]\npackages = [{ include = "poetrylib" }]\n\n[tool.poetry.dependencies]\npython = ">=3.8"\n\n[build-system]\nrequires = ["poetry-core"]\nbuild-backend = "poetry.core.masonry.api"\n',
+    'poetrylib/__init__.py': 'ANSWER = 42\n',
+  },
+} satisfies Record<string, Record<string, string>>
+
+/** `python -m pip install` of one requirement into `target`, offline but for it (no index, no build isolation, no cache). */
+export function pipInstallArgs(target: string, requirement: string): string[] {
+  return [
+    '-m',
+    'pip',
+    'install',
+    '--no-index',
+    '--no-deps',
+    '--no-build-isolation',
+    '--no-cache-dir',
+    '--disable-pip-version-check',
+    '--target',
+    target,
+    requirement,
+  ]
+}
+
+/** No file of the job (HOME, RUNNER_TEMP, workspace, every tool cache) holds the token in any form. */
+export function expectNoTokenOnDisk(j: Job, access: string): void {
+  const dirs = [j.home, j.runnerTemp, j.workspace, path.join(j.root, 'caches')]
+  expect(filesContaining(dirs, tokenForms(access))).toEqual([])
+  expect(fs.readdirSync(j.runnerTemp)).toEqual([])
+}
+
+/** The tool failed, saying `pattern`. */
+export function failed(r: ProcResult, pattern: RegExp): void {
+  expect(`${r.code === 0 ? 'exit 0' : 'failed'}\n${r.stdout}\n${r.stderr}`).toMatch(/^failed/)
+  expect(`${r.stdout}\n${r.stderr}`).toMatch(pattern)
+}
+
+/** The tool exited 0 (its output shown if not). */
+export function succeeded(r: ProcResult): void {
+  expect(`exit ${r.code}\n${r.stdout}\n${r.stderr}`).toMatch(/^exit 0\n/)
+}
