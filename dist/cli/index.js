@@ -29245,17 +29245,7 @@ function fromExchange(r, attempts) {
         attempts,
         consume: (onChunk) => r.consume(onChunk),
         discard: async () => r.discard(),
-        async text() {
-            const chunks = [];
-            let size = 0;
-            await r.consume((chunk) => {
-                size += chunk.length;
-                if (size > MAX_TEXT_BYTES)
-                    throw new BodyTooLarge();
-                chunks.push(Buffer.from(chunk));
-            });
-            return Buffer.concat(chunks).toString('utf8');
-        },
+        text: () => collectText((onChunk) => r.consume(onChunk), MAX_TEXT_BYTES),
     };
 }
 const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
@@ -29276,19 +29266,24 @@ class BodyTooLarge extends Error {
         this.name = 'BodyTooLarge';
     }
 }
-/** The body as text, refused past `max` bytes (read no further than that). */
-async function readText(body, max) {
+/** The chunks `consume` hands over as UTF-8 text, refused past `max` bytes (a throw in `onChunk` ends the reading). */
+async function collectText(consume, max) {
     const chunks = [];
     let size = 0;
-    for await (const chunk of body) {
+    await consume((chunk) => {
         size += chunk.length;
-        if (size > max) {
-            body.destroy();
+        if (size > max)
             throw new BodyTooLarge();
-        }
-        chunks.push(chunk);
-    }
+        chunks.push(Buffer.from(chunk)); // a copy: the chunk's memory may be reused after the call
+    });
     return Buffer.concat(chunks).toString('utf8');
+}
+/** The body as text, refused past `max` bytes (read no further than that). */
+function readText(body, max) {
+    return collectText(async (onChunk) => {
+        for await (const chunk of body)
+            onChunk(chunk);
+    }, max);
 }
 /** The raw body behind a throughput guard; destroying either ends both. */
 function guardedBody(raw, bodyMs) {
@@ -29328,6 +29323,13 @@ function flattenHeaders(headers) {
 }
 function isIdempotent(options) {
     return options.idempotent ?? !['POST', 'PATCH'].includes(options.method ?? 'GET');
+}
+/** A hop's headers: `authorization` only on the first URL's origin, never across a redirect to another one. */
+function hopHeaders(url, first, options) {
+    const headers = { 'user-agent': 'bitbucket-oauth-action', ...options.headers };
+    if (options.authorization && url.origin === first.origin)
+        headers.authorization = options.authorization;
+    return headers;
 }
 class HttpClient {
     timeouts;
@@ -29406,8 +29408,10 @@ class HttpClient {
     async largeGet(input, options) {
         if (this.#setupError)
             throw this.#setupError;
-        const viaUndici = async (url) => consumable(await this.request(url, { ...options, authorization: hop(url) }));
-        const hop = (url) => (url.origin === input.origin ? options.authorization : undefined);
+        const viaUndici = async (url) => consumable(await this.request(url, {
+            ...options,
+            authorization: url.origin === input.origin ? options.authorization : undefined,
+        }));
         if (this.#injected || this.#proxyApplies(input))
             return viaUndici(input);
         const started = this.#now();
@@ -29418,14 +29422,10 @@ class HttpClient {
                 (0,net_url/* assertSecureUrl */.be)(url, options.what);
                 if (this.#proxyApplies(url))
                     return viaUndici(url);
-                const authorization = hop(url);
-                const headers = { ...options.headers, ...(authorization ? { authorization } : {}) };
-                const r = await this.#exchange(url, headers, deadline);
-                const location = r.headers.location;
-                if (REDIRECT_STATUS.has(r.status) && location && redirects < 5) {
+                const r = await this.#exchange(url, hopHeaders(url, input, options), deadline);
+                const next = redirects < 5 ? this.#redirectTarget('GET', url, r, input) : undefined;
+                if (next) {
                     r.discard();
-                    const next = new URL(location, url);
-                    this.#debug(`GET ${(0,net_url/* redactUrl */.BO)(url)}: HTTP ${r.status} to ${(0,net_url/* redactUrl */.BO)(next)}${next.origin === input.origin ? '' : ' (another origin: credentials not forwarded)'}`);
                     url = next;
                     continue;
                 }
@@ -29557,23 +29557,18 @@ class HttpClient {
         });
     }
     async #followRedirects(url, options, method, deadline) {
-        const origin = url.origin;
         let maxRedirects = options.maxRedirects ?? (method === 'GET' || method === 'HEAD' ? 5 : 0);
         let current = url;
         let currentMethod = method;
         let body = options.body;
         for (;;) {
             (0,net_url/* assertSecureUrl */.be)(current, options.what);
-            const headers = { 'user-agent': 'bitbucket-oauth-action', ...options.headers };
-            if (options.authorization && current.origin === origin)
-                headers.authorization = options.authorization;
+            const headers = hopHeaders(current, url, options);
             const response = await this.#once(current, currentMethod, headers, body, deadline);
-            const location = response.headers.location;
-            if (!REDIRECT_STATUS.has(response.status) || !location || maxRedirects <= 0)
+            const next = maxRedirects > 0 ? this.#redirectTarget(currentMethod, current, response, url) : undefined;
+            if (!next)
                 return response;
             await response.body.dump().catch(() => { });
-            const next = new URL(location, current);
-            this.#debug(`${currentMethod} ${(0,net_url/* redactUrl */.BO)(current)}: HTTP ${response.status} to ${(0,net_url/* redactUrl */.BO)(next)}${next.origin === origin ? '' : ' (another origin: credentials not forwarded)'}`);
             if (response.status === 303 ||
                 ((response.status === 301 || response.status === 302) && currentMethod === 'POST')) {
                 currentMethod = 'GET';
@@ -29582,6 +29577,15 @@ class HttpClient {
             current = next;
             maxRedirects--;
         }
+    }
+    /** Where a redirect leads (logged, without query strings), or undefined when the answer is not one. */
+    #redirectTarget(method, current, response, first) {
+        const location = response.headers.location;
+        if (!REDIRECT_STATUS.has(response.status) || !location)
+            return undefined;
+        const next = new URL(location, current);
+        this.#debug(`${method} ${(0,net_url/* redactUrl */.BO)(current)}: HTTP ${response.status} to ${(0,net_url/* redactUrl */.BO)(next)}${next.origin === first.origin ? '' : ' (another origin: credentials not forwarded)'}`);
+        return next;
     }
     async #once(url, method, headers, body, deadline) {
         const remaining = deadline - this.#now();

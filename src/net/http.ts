@@ -145,16 +145,7 @@ function fromExchange(r: LargeBodyResponse, attempts: number): LargeResponse {
     attempts,
     consume: (onChunk) => r.consume(onChunk),
     discard: async () => r.discard(),
-    async text() {
-      const chunks: Buffer[] = []
-      let size = 0
-      await r.consume((chunk) => {
-        size += chunk.length
-        if (size > MAX_TEXT_BYTES) throw new BodyTooLarge()
-        chunks.push(Buffer.from(chunk))
-      })
-      return Buffer.concat(chunks).toString('utf8')
-    },
+    text: () => collectText((onChunk) => r.consume(onChunk), MAX_TEXT_BYTES),
   }
 }
 
@@ -193,19 +184,23 @@ class BodyTooLarge extends Error {
   }
 }
 
-/** The body as text, refused past `max` bytes (read no further than that). */
-async function readText(body: Readable, max: number): Promise<string> {
+/** The chunks `consume` hands over as UTF-8 text, refused past `max` bytes (a throw in `onChunk` ends the reading). */
+async function collectText(consume: (onChunk: (chunk: Buffer) => void) => Promise<void>, max: number): Promise<string> {
   const chunks: Buffer[] = []
   let size = 0
-  for await (const chunk of body as AsyncIterable<Buffer>) {
+  await consume((chunk) => {
     size += chunk.length
-    if (size > max) {
-      body.destroy()
-      throw new BodyTooLarge()
-    }
-    chunks.push(chunk)
-  }
+    if (size > max) throw new BodyTooLarge()
+    chunks.push(Buffer.from(chunk)) // a copy: the chunk's memory may be reused after the call
+  })
   return Buffer.concat(chunks).toString('utf8')
+}
+
+/** The body as text, refused past `max` bytes (read no further than that). */
+function readText(body: Readable, max: number): Promise<string> {
+  return collectText(async (onChunk) => {
+    for await (const chunk of body as AsyncIterable<Buffer>) onChunk(chunk)
+  }, max)
 }
 
 /** The raw body behind a throughput guard; destroying either ends both. */
@@ -248,6 +243,17 @@ function flattenHeaders(headers: Dispatcher.ResponseData['headers']): Record<str
 
 function isIdempotent(options: RequestOptions): boolean {
   return options.idempotent ?? !['POST', 'PATCH'].includes(options.method ?? 'GET')
+}
+
+/** A hop's headers: `authorization` only on the first URL's origin, never across a redirect to another one. */
+function hopHeaders(
+  url: URL,
+  first: URL,
+  options: { headers?: Record<string, string>; authorization?: string },
+): Record<string, string> {
+  const headers: Record<string, string> = { 'user-agent': 'bitbucket-oauth-action', ...options.headers }
+  if (options.authorization && url.origin === first.origin) headers.authorization = options.authorization
+  return headers
 }
 
 export class HttpClient {
@@ -330,8 +336,13 @@ export class HttpClient {
     options: { what: string; headers?: Record<string, string>; authorization?: string },
   ): Promise<LargeResponse> {
     if (this.#setupError) throw this.#setupError
-    const viaUndici = async (url: URL) => consumable(await this.request(url, { ...options, authorization: hop(url) }))
-    const hop = (url: URL) => (url.origin === input.origin ? options.authorization : undefined)
+    const viaUndici = async (url: URL) =>
+      consumable(
+        await this.request(url, {
+          ...options,
+          authorization: url.origin === input.origin ? options.authorization : undefined,
+        }),
+      )
     if (this.#injected || this.#proxyApplies(input)) return viaUndici(input)
     const started = this.#now()
     const deadline = started + this.timeouts.deadlineMs
@@ -340,16 +351,10 @@ export class HttpClient {
       for (let redirects = 0; ; redirects++) {
         assertSecureUrl(url, options.what)
         if (this.#proxyApplies(url)) return viaUndici(url)
-        const authorization = hop(url)
-        const headers = { ...options.headers, ...(authorization ? { authorization } : {}) }
-        const r = await this.#exchange(url, headers, deadline)
-        const location = r.headers.location
-        if (REDIRECT_STATUS.has(r.status) && location && redirects < 5) {
+        const r = await this.#exchange(url, hopHeaders(url, input, options), deadline)
+        const next = redirects < 5 ? this.#redirectTarget('GET', url, r, input) : undefined
+        if (next) {
           r.discard()
-          const next = new URL(location, url)
-          this.#debug(
-            `GET ${redactUrl(url)}: HTTP ${r.status} to ${redactUrl(next)}${next.origin === input.origin ? '' : ' (another origin: credentials not forwarded)'}`,
-          )
           url = next
           continue
         }
@@ -506,23 +511,17 @@ export class HttpClient {
   }
 
   async #followRedirects(url: URL, options: RequestOptions, method: Method, deadline: number): Promise<HttpResponse> {
-    const origin = url.origin
     let maxRedirects = options.maxRedirects ?? (method === 'GET' || method === 'HEAD' ? 5 : 0)
     let current = url
     let currentMethod = method
     let body = options.body
     for (;;) {
       assertSecureUrl(current, options.what)
-      const headers: Record<string, string> = { 'user-agent': 'bitbucket-oauth-action', ...options.headers }
-      if (options.authorization && current.origin === origin) headers.authorization = options.authorization
+      const headers = hopHeaders(current, url, options)
       const response = await this.#once(current, currentMethod, headers, body, deadline)
-      const location = response.headers.location
-      if (!REDIRECT_STATUS.has(response.status) || !location || maxRedirects <= 0) return response
+      const next = maxRedirects > 0 ? this.#redirectTarget(currentMethod, current, response, url) : undefined
+      if (!next) return response
       await response.body.dump().catch(() => {})
-      const next = new URL(location, current)
-      this.#debug(
-        `${currentMethod} ${redactUrl(current)}: HTTP ${response.status} to ${redactUrl(next)}${next.origin === origin ? '' : ' (another origin: credentials not forwarded)'}`,
-      )
       if (
         response.status === 303 ||
         ((response.status === 301 || response.status === 302) && currentMethod === 'POST')
@@ -533,6 +532,22 @@ export class HttpClient {
       current = next
       maxRedirects--
     }
+  }
+
+  /** Where a redirect leads (logged, without query strings), or undefined when the answer is not one. */
+  #redirectTarget(
+    method: Method,
+    current: URL,
+    response: { status: number; headers: Record<string, string | undefined> },
+    first: URL,
+  ): URL | undefined {
+    const location = response.headers.location
+    if (!REDIRECT_STATUS.has(response.status) || !location) return undefined
+    const next = new URL(location, current)
+    this.#debug(
+      `${method} ${redactUrl(current)}: HTTP ${response.status} to ${redactUrl(next)}${next.origin === first.origin ? '' : ' (another origin: credentials not forwarded)'}`,
+    )
+    return next
   }
 
   async #once(
