@@ -31557,19 +31557,23 @@ function parseJsonObject(text) {
         return undefined;
     }
 }
-/** A string as it may be shown in a log line: control characters escaped, so it can never start a workflow command. */
-function shown(s) {
-    // eslint-disable-next-line no-control-regex -- escaping control characters is the point
-    return s.replace(/[\x00-\x1f\x7f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
 /**
  * Characters that must never reach a log line or a terminal from a server:
  * C0 and C1 controls (newlines start workflow commands, escape sequences
  * drive terminals), DEL, the Unicode line and paragraph separators, and the
  * bidirectional overrides that make text read differently from what it is.
  */
-// eslint-disable-next-line no-control-regex -- finding control characters is the point
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]+/gu;
+const CONTROL_CLASS = '[\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069]';
+const CONTROL = new RegExp(`${CONTROL_CLASS}+`, 'gu');
+const CONTROL_CHAR = new RegExp(CONTROL_CLASS, 'gu');
+/**
+ * A name the user wrote (a file, a DEST), for a log line exactly as it is:
+ * each of those characters escaped as `\uXXXX`, so it can never start a
+ * workflow command nor read differently from what it is.
+ */
+function shown(s) {
+    return s.replace(CONTROL_CHAR, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
 /** Text for one line of a log or a terminal: every run of control characters becomes one space. */
 function oneLine(text) {
     return text.replace(CONTROL, ' ').trim();

@@ -48,4 +48,9 @@ describe('shown', () => {
     expect(shown('a\nb\u0007c\u007f\u2028 d.zip')).toBe('a\\u000ab\\u0007c\\u007f\\u2028 d.zip')
     expect(shown('plain/ü.zip')).toBe('plain/ü.zip')
   })
+
+  test('the same characters as oneLine: C1 controls and bidirectional overrides too', () => {
+    expect(shown('evil\u202egpj.exe\u0085')).toBe('evil\\u202egpj.exe\\u0085')
+    expect(shown('\u2066x\u2069')).toBe('\\u2066x\\u2069')
+  })
 })
