@@ -28196,6 +28196,7 @@ const CLOUD = {
     archiveHasTopFolder: true,
     gitCredential,
     downloads: true,
+    packageManagers: { composerAuth: 'basic' },
 };
 
 
@@ -28318,6 +28319,11 @@ const DATACENTER = {
     archiveHasTopFolder: false,
     gitCredential,
     downloads: false,
+    packageManagers: {
+        composerAuth: 'bearer',
+        // The go command then clones `https://{path without .git}` with git, skipping its `?go-get=1` lookup.
+        goModuleHint: (root) => `On Data Center, name a module by its clone URL without the scheme, with .git: ${root}/scm/KEY/slug.git.`,
+    },
 };
 
 

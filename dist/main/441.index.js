@@ -121,16 +121,12 @@ function goVariables(site, env, fileVars) {
     return out;
 }
 /**
- * What the go command needs besides GOPRIVATE: on Data Center, module paths
- * that name the clone URL with the `.git` qualifier (the go command then
- * clones `https://{path without .git}` with git, skipping its `?go-get=1`
- * lookup); and a site on port 443, since a module path never holds a port.
+ * What the go command needs besides GOPRIVATE: how a module is named where
+ * the provider says (`hint`, given the site's host and context path); and a
+ * site on port 443, since a module path never holds a port.
  */
-function goNotes(site, dataCenter) {
-    const root = `${site.hostname}${site.pathname.replace(/\/+$/, '')}`;
-    const info = dataCenter
-        ? ` On Data Center, name a module by its clone URL without the scheme, with .git: ${root}/scm/KEY/slug.git.`
-        : '';
+function goNotes(site, hint) {
+    const info = hint ? ` ${hint(`${site.hostname}${site.pathname.replace(/\/+$/, '')}`)}` : '';
     if (!site.port)
         return { info };
     return {
@@ -318,7 +314,7 @@ const SETUP = {
     go: ({ ctx, deps, site, exportVariables }) => {
         const vars = goVariables(site, deps.env, readGoEnvFile(goEnvFile(deps.env, deps.home, deps.platform)));
         exportVariables(vars);
-        const notes = goNotes(site, ctx.config.provider.type === 'datacenter');
+        const notes = goNotes(site, ctx.config.provider.packageManagers.goModuleHint);
         ctx.core.info(`go: ${describe(vars)} (modules under ${site.hostname} are fetched with git, past the public proxy and checksum database).${notes.info}`);
         if (notes.warning)
             ctx.core.warning(notes.warning);
@@ -331,11 +327,9 @@ const SETUP = {
     composer: ({ ctx, deps, site, token, exportVariables }) => {
         // The value holds the token, which is masked, so the runner masks it inside the value too; the rest of
         // the value is the user's own, as they passed it in.
-        const bearer = ctx.config.provider.type === 'datacenter';
-        exportVariables({
-            COMPOSER_AUTH: (0,composer/* composerAuth */.hW)((0,composer/* readComposerAuth */.LJ)(deps.env), site, token, bearer ? 'bearer' : 'basic'),
-        });
-        ctx.core.info(bearer
+        const form = ctx.config.provider.packageManagers.composerAuth;
+        exportVariables({ COMPOSER_AUTH: (0,composer/* composerAuth */.hW)((0,composer/* readComposerAuth */.LJ)(deps.env), site, token, form) });
+        ctx.core.info(form === 'bearer'
             ? `composer: COMPOSER_AUTH (masked) has a bearer entry for "${(0,composer/* composerAuthKey */.um)(site)}" with the token, besides the entries it had.`
             : `composer: COMPOSER_AUTH (masked) has http-basic for "${(0,composer/* composerAuthKey */.um)(site)}" with the user x-token-auth and the token, besides the entries it had.`);
     },

@@ -140,4 +140,13 @@ export interface Provider {
   gitCredential(bitbucketUrl: URL, accessToken: string): GitCredential
   /** Whether `downloads` can be served. */
   downloads: boolean
+  /** How package managers take the token on this provider's site. */
+  packageManagers: PackageManagerRules
+}
+
+export interface PackageManagerRules {
+  /** Composer's `COMPOSER_AUTH` entry: `http-basic` with the user x-token-auth, or `bearer`. */
+  composerAuth: 'basic' | 'bearer'
+  /** For the go info line: how a module on the site is named, given its host and context path (none: no hint). */
+  goModuleHint?: (root: string) => string
 }

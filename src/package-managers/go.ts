@@ -69,16 +69,12 @@ export function goVariables(
 }
 
 /**
- * What the go command needs besides GOPRIVATE: on Data Center, module paths
- * that name the clone URL with the `.git` qualifier (the go command then
- * clones `https://{path without .git}` with git, skipping its `?go-get=1`
- * lookup); and a site on port 443, since a module path never holds a port.
+ * What the go command needs besides GOPRIVATE: how a module is named where
+ * the provider says (`hint`, given the site's host and context path); and a
+ * site on port 443, since a module path never holds a port.
  */
-export function goNotes(site: URL, dataCenter: boolean): { info: string; warning?: string } {
-  const root = `${site.hostname}${site.pathname.replace(/\/+$/, '')}`
-  const info = dataCenter
-    ? ` On Data Center, name a module by its clone URL without the scheme, with .git: ${root}/scm/KEY/slug.git.`
-    : ''
+export function goNotes(site: URL, hint?: (root: string) => string): { info: string; warning?: string } {
+  const info = hint ? ` ${hint(`${site.hostname}${site.pathname.replace(/\/+$/, '')}`)}` : ''
   if (!site.port) return { info }
   return {
     info,

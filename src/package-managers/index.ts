@@ -67,7 +67,7 @@ const SETUP: Record<PackageManager, (t: ToolSetup) => void> = {
   go: ({ ctx, deps, site, exportVariables }) => {
     const vars = goVariables(site, deps.env, readGoEnvFile(goEnvFile(deps.env, deps.home, deps.platform)))
     exportVariables(vars)
-    const notes = goNotes(site, ctx.config.provider.type === 'datacenter')
+    const notes = goNotes(site, ctx.config.provider.packageManagers.goModuleHint)
     ctx.core.info(
       `go: ${describe(vars)} (modules under ${site.hostname} are fetched with git, past the public proxy and checksum database).${notes.info}`,
     )
@@ -81,12 +81,10 @@ const SETUP: Record<PackageManager, (t: ToolSetup) => void> = {
   composer: ({ ctx, deps, site, token, exportVariables }) => {
     // The value holds the token, which is masked, so the runner masks it inside the value too; the rest of
     // the value is the user's own, as they passed it in.
-    const bearer = ctx.config.provider.type === 'datacenter'
-    exportVariables({
-      COMPOSER_AUTH: composerAuth(readComposerAuth(deps.env), site, token, bearer ? 'bearer' : 'basic'),
-    })
+    const form = ctx.config.provider.packageManagers.composerAuth
+    exportVariables({ COMPOSER_AUTH: composerAuth(readComposerAuth(deps.env), site, token, form) })
     ctx.core.info(
-      bearer
+      form === 'bearer'
         ? `composer: COMPOSER_AUTH (masked) has a bearer entry for "${composerAuthKey(site)}" with the token, besides the entries it had.`
         : `composer: COMPOSER_AUTH (masked) has http-basic for "${composerAuthKey(site)}" with the user x-token-auth and the token, besides the entries it had.`,
     )

@@ -111,4 +111,5 @@ export const CLOUD: Provider = {
   archiveHasTopFolder: true,
   gitCredential,
   downloads: true,
+  packageManagers: { composerAuth: 'basic' },
 }

@@ -122,4 +122,10 @@ export const DATACENTER: Provider = {
   archiveHasTopFolder: false,
   gitCredential,
   downloads: false,
+  packageManagers: {
+    composerAuth: 'bearer',
+    // The go command then clones `https://{path without .git}` with git, skipping its `?go-get=1` lookup.
+    goModuleHint: (root) =>
+      `On Data Center, name a module by its clone URL without the scheme, with .git: ${root}/scm/KEY/slug.git.`,
+  },
 }
