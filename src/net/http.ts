@@ -34,7 +34,7 @@ import {
 import { assertSecureUrl, isLoopbackHost, redactUrl } from './url.ts'
 import type { ProxyConfig, ProxySettings } from './proxy.ts'
 import { ThroughputGuard, throughputRule } from './throughput.ts'
-import { exchange, type LargeBodyResponse } from './large-body.ts'
+import type { LargeBodyResponse } from './large-body.ts'
 
 // Imported from here by modules that predate the split into errors.ts and url.ts.
 export { HttpError, type HttpWording } from './errors.ts'
@@ -381,6 +381,8 @@ export class HttpClient {
     const remaining = deadline - this.#now()
     if (remaining <= 0) throw new DeadlineError()
     const { connectMs, headersMs, bodyMs } = this.timeouts
+    // Loaded on first use: a step that only mints a token never reads a large body.
+    const { exchange } = await import('./large-body.ts')
     return exchange({ url, headers, connectMs, headersMs: Math.min(headersMs, remaining), bodyMs })
   }
 
